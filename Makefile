@@ -1,0 +1,47 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make run   — virtualenv, install, translations, migrate, demo data, serve on http://127.0.0.1:8000
+#   make test  — the whole suite (SQLite unless DATABASE_URL is set)
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+.PHONY: run test install messages compile-messages check bench
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) compile-messages
+
+# Compiled catalogues are build output: made from the committed .po files at install.
+compile-messages: $(STAMP)
+	$(PY) -m civicdesk.compile_messages
+
+run: install
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install
+	$(PY) -m pytest
+
+# Refresh the .po catalogues after changing user-facing strings: one catalogue per
+# domain app (its code and its templates/), one at the root for core and the layout.
+APPS := petitions reception adminreform reports
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench $(foreach a,$(APPS),--ignore=$(a))
+	for a in $(APPS); do (cd $$a && ../$(PY) -m django makemessages -l vi -l en --no-obsolete); done
+
+check: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) -m bench.run $(if $(FULL),--full,)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AdminreformConfig(AppConfig):
+    name = "adminreform"
+    verbose_name = _("One-stop shop")

@@ -1,0 +1,15 @@
+"""The Celery application. The beat schedule lives here, in code.
+
+Each app contributes its periodic tasks in `CELERY_BEAT_SCHEDULE` below; tasks are
+discovered from every installed app's `tasks.py`.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings.dev")
+
+app = Celery("civicdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

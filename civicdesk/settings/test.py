@@ -1,0 +1,26 @@
+"""Test settings: SQLite in memory unless DATABASE_URL is set (CI sets PostgreSQL)."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+os.environ.setdefault("CIVICDESK_FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_SESSION_COOKIE_SECURE", "false")
+os.environ.setdefault("DJANGO_CSRF_COOKIE_SECURE", "false")
+os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
+os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+
+from .base import *  # noqa: F403
+from .base import DATABASES, STORAGES
+
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+MEDIA_ROOT = os.path.join(tempfile.gettempdir(), "civicdesk-test-media")
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "civicdesk-test-static")
+os.makedirs(STATIC_ROOT, exist_ok=True)
+WHITENOISE_AUTOREFRESH = True

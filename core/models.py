@@ -1,0 +1,207 @@
+"""Shared tables: administrative units, memberships and roles, the working-day
+calendar, deadline rules, and the audit log of changes made to them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.db import AuditEventBase, TimeStampedModel
+from civicdesk.workdays import DayKind, RuleSpec
+
+unit_code_validator = RegexValidator(r"^[A-Za-z0-9_-]{1,20}$", _("Use up to 20 letters, digits, '-' or '_'."))
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "tinh", _("Province (tỉnh)")
+    CENTRAL_CITY = "thanh_pho_tw", _("Centrally-run city")
+    URBAN_DISTRICT = "quan", _("Urban district (quận)")
+    RURAL_DISTRICT = "huyen", _("Rural district (huyện)")
+    TOWN = "thi_xa", _("Town (thị xã)")
+    PROVINCIAL_CITY = "thanh_pho", _("Provincial city")
+    WARD = "phuong", _("Ward (phường)")
+    COMMUNE = "xa", _("Commune (xã)")
+    SPECIAL_ZONE = "dac_khu", _("Special zone (đặc khu)")
+    TOWNSHIP = "thi_tran", _("Township (thị trấn)")
+
+
+class Unit(TimeStampedModel):
+    """An administrative unit in the effective-dated tree.
+
+    `path` is the materialised chain of codes from the top (`/01/00004/`): the
+    whole subtree of a unit is one indexed prefix match, which reports use over
+    thousands of units. Only services write it.
+    """
+
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[unit_code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=UnitLevel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(_("path"), max_length=255, editable=False, db_index=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", verbose_name=_("predecessors"), symmetrical=False, blank=True, related_name="successors"
+    )
+    is_remote = models.BooleanField(
+        _("remote or difficult area"),
+        default=False,
+        help_text=_("Longer complaint resolution limits apply (Luật Khiếu nại art. 28, 37)."),
+    )
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            models.CheckConstraint(
+                name="unit_valid_range",
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 2
+
+
+class UnitEvent(AuditEventBase):
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        IMPORTED = "imported", _("Imported")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("unit event")
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Officer")
+    HANDLER = "handler", _("Handler")
+    HEAD = "head", _("Head")
+    LEADER_VIEWER = "leader_viewer", _("Leader (dashboards)")
+    INSPECTOR = "inspector", _("Inspector")
+    ADMIN = "admin", _("Administrator")
+
+
+class Membership(TimeStampedModel):
+    """A role for a user in a unit and every unit below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+
+class MembershipEvent(AuditEventBase):
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+
+class CalendarDay(TimeStampedModel):
+    """An exception to the national calendar entered by an administrator:
+    an extra day off, or a make-up working day (usually a Saturday)."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Extra day off")
+        WORKING_DAY = "working_day", _("Make-up working day")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class DeadlineRule(TimeStampedModel):
+    """A statutory limit, effective-dated and editable, with its legal basis.
+
+    `code` names the step (`petition.classify`, `complaint.first.resolve`…);
+    several rows may share a code over different periods of validity.
+    An `amount` of None defers to other data (a procedure's processing time).
+    """
+
+    code = models.CharField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    amount = models.PositiveIntegerField(_("amount"), null=True, blank=True)
+    day_kind = models.CharField(
+        _("counted in"),
+        max_length=16,
+        choices=[(DayKind.CALENDAR_DAYS.value, _("calendar days")), (DayKind.WORKING_DAYS.value, _("working days"))],
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="deadline_rule_unique_start"),
+            models.CheckConstraint(
+                name="deadline_rule_valid_range",
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.valid_from:%d/%m/%Y})"
+
+    def as_spec(self) -> RuleSpec:
+        return RuleSpec(
+            code=self.code,
+            amount=self.amount or 0,
+            day_kind=DayKind(self.day_kind),
+            legal_basis=self.legal_basis,
+            rule_id=self.pk,
+        )

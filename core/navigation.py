@@ -1,0 +1,77 @@
+"""Staff navigation by role. Apps are named by URL only, so core imports none of them;
+an entry whose URL does not exist yet is simply left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    description: str | Promise
+    roles: frozenset[str]
+
+
+DESK = frozenset({Role.OFFICER, Role.HANDLER, Role.HEAD, Role.INSPECTOR, Role.ADMIN})
+LEADERS = frozenset({Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTOR, Role.ADMIN})
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem(
+        "reception:session_list",
+        _("Citizen reception"),
+        _("Log reception sessions and visits, delegations and follow-ups."),
+        DESK,
+    ),
+    NavItem(
+        "petitions:queue",
+        _("Petitions"),
+        _("Enter, classify and resolve complaints, denunciations and recommendations."),
+        DESK,
+    ),
+    NavItem(
+        "adminreform:dossier_list",
+        _("One-stop shop"),
+        _("Receive dossiers, print appointment slips, return results."),
+        DESK,
+    ),
+    NavItem(
+        "reports:dashboard",
+        _("Reports"),
+        _("This period against the same period last year, by unit; exports."),
+        LEADERS,
+    ),
+    NavItem(
+        "admin:index",
+        _("Administration"),
+        _("Units, people and roles, calendar, deadline rules, audit log."),
+        frozenset({Role.ADMIN}),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ResolvedNavItem:
+    url: str
+    label: str | Promise
+    description: str | Promise
+
+
+def nav_items_for(roles: set[str]) -> list[ResolvedNavItem]:
+    items = []
+    for item in NAV_ITEMS:
+        if not roles & item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description))
+    return items

@@ -1,0 +1,179 @@
+"""Reads of the shared tables: subtrees, scoping, calendar and deadline rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import reduce
+from operator import or_
+from typing import TypeVar
+
+import holidays
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Model, Q, QuerySet
+
+from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
+
+from .models import CalendarDay, DeadlineRule, Membership, Role, Unit
+
+M = TypeVar("M", bound=Model)
+AnyUser = User | AnonymousUser
+
+ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+STAFF_ROLES: tuple[str, ...] = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.INSPECTOR, Role.ADMIN)
+
+
+# --- units -------------------------------------------------------------------------
+
+
+def unit_subtree(unit: Unit) -> QuerySet[Unit]:
+    """The unit and every unit below it: one indexed prefix match."""
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def unit_subtree_q(paths: Iterable[str], *, field: str = "unit") -> Q:
+    """A filter matching rows whose `field` unit lies in any of the subtrees rooted at `paths`.
+    An empty list matches nothing."""
+    prefix = f"{field}__path__startswith" if field else "path__startswith"
+    qs = [Q(**{prefix: p}) for p in paths]
+    return reduce(or_, qs) if qs else Q(pk__in=[])
+
+
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    return Unit.objects.filter(parent=unit).order_by("name")
+
+
+def unit_ancestors(unit: Unit) -> list[Unit]:
+    """From the top down to the unit's parent, in one query."""
+    codes = [c for c in unit.path.strip("/").split("/")[:-1] if c]
+    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
+    return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "id"))
+
+
+def unit_search(text: str, *, limit: int = 20) -> QuerySet[Unit]:
+    return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+
+
+# --- people and scoping ----------------------------------------------------------------
+
+
+def membership_list_for(*, user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
+
+
+def unit_paths_for(*, user: AnyUser, roles: Sequence[str] = ALL_ROLES) -> list[str] | None:
+    """Paths of the subtrees where `user` holds one of `roles`; None means everywhere (superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    return list(Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True).distinct())
+
+
+def scope_to_user(
+    qs: QuerySet[M], *, user: AnyUser, field: str = "unit", roles: Sequence[str] = ALL_ROLES
+) -> QuerySet[M]:
+    """Limit `qs` to rows whose `field` unit lies in the subtrees where `user` has one of `roles`.
+
+    Every staff queryset goes through this (or a `*_visible_to` selector built on it):
+    an official of one commune never lists or opens another commune's records.
+    """
+    paths = unit_paths_for(user=user, roles=roles)
+    if paths is None:
+        return qs
+    return qs.filter(unit_subtree_q(paths, field=field))
+
+
+def units_visible_to(*, user: AnyUser, roles: Sequence[str] = ALL_ROLES) -> QuerySet[Unit]:
+    return scope_to_user(Unit.objects.all(), user=user, field="", roles=roles)
+
+
+def user_has_role(*, user: AnyUser, unit: Unit, roles: Sequence[str]) -> bool:
+    """True when `user` holds one of `roles` in `unit` or any unit above it."""
+    paths = unit_paths_for(user=user, roles=roles)
+    if paths is None:
+        return True
+    return any(unit.path.startswith(p) for p in paths)
+
+
+def user_roles(*, user: AnyUser) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set(ALL_ROLES)
+    return set(Membership.objects.filter(user=user).values_list("role", flat=True))
+
+
+def user_home_unit(*, user: AnyUser) -> Unit | None:
+    """The highest unit the user belongs to: the default scope of dashboards and forms."""
+    membership = membership_list_for(user=user).first()
+    return membership.unit if membership else None
+
+
+def users_with_role_in(*, unit: Unit, roles: Sequence[str]) -> QuerySet[Membership]:
+    """Memberships giving `roles` in `unit` itself or any unit above it."""
+    ancestor_paths = ["/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))]
+    return (
+        Membership.objects.filter(role__in=roles, unit__path__in=ancestor_paths, user__is_active=True)
+        .select_related("user", "unit")
+        .order_by("-unit__path")
+    )
+
+
+# --- calendar and deadlines ----------------------------------------------------------
+
+
+def work_calendar(*, start: date, end: date) -> WorkCalendar:
+    """The calendar from `start` to `end` (whole years): Việt Nam's public holidays, Tết and
+    official make-up days from the `holidays` package, plus the administrators' exceptions,
+    which win. One query."""
+    years = range(start.year, end.year + 1)
+    national = holidays.country_holidays("VN", years=years)
+    days_off = set(national.keys())
+    make_up = {d for d in getattr(national, "weekend_workdays", set()) if d.year in years}
+    for day, kind in CalendarDay.objects.filter(date__year__gte=start.year, date__year__lte=end.year).values_list(
+        "date", "kind"
+    ):
+        if kind == CalendarDay.Kind.DAY_OFF:
+            days_off.add(day)
+            make_up.discard(day)
+        else:
+            make_up.add(day)
+            days_off.discard(day)
+    return WorkCalendar.of(days_off=days_off, make_up_days=make_up)
+
+
+def calendar_around(day: date) -> WorkCalendar:
+    """A calendar wide enough for any statutory limit starting on `day` (up to two years on)."""
+    return work_calendar(start=day.replace(month=1, day=1), end=date(day.year + 2, 12, 31))
+
+
+class RuleNotFound(LookupError):
+    pass
+
+
+def deadline_rule_in_force(*, code: str, on: date) -> DeadlineRule:
+    rule = (
+        DeadlineRule.objects.filter(code=code, valid_from__lte=on)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .order_by("-valid_from")
+        .first()
+    )
+    if rule is None:
+        raise RuleNotFound(f"No deadline rule {code!r} in force on {on:%d/%m/%Y}.")
+    return rule
+
+
+def deadline_for(
+    *, code: str, start: date, amount: int | None = None, calendar: WorkCalendar | None = None
+) -> Deadline:
+    """The deadline of step `code` for something that started on `start`, with the rule
+    in force on that date. Store both `due_on` and `rule.rule_id` on the record."""
+    rule = deadline_rule_in_force(code=code, on=start)
+    return compute_deadline(start, rule.as_spec(), calendar=calendar or calendar_around(start), amount=amount)

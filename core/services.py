@@ -1,0 +1,172 @@
+"""Writes to the shared tables. Each call is atomic and leaves an audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from civicdesk.exceptions import DomainError
+
+from .models import Membership, MembershipEvent, Unit, UnitEvent, UnitKind, UnitLevel
+
+REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
+
+
+def _path_for(code: str, parent: Unit | None) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    code: str
+    name: str
+    level: str
+    parent_code: str = ""
+    kind: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+@dataclass(frozen=True)
+class UnitLoadResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def units_upsert(*, rows: Iterable[UnitRow], actor: User | None, source: str) -> UnitLoadResult:
+    """Create or update units by code, parents before children (a row may name a parent
+    earlier in the same batch or already in the database). Unchanged rows are not
+    touched, so loading the same data twice changes nothing. Rewrites the paths of
+    the subtree of any unit whose parent changed. One UnitEvent per created or
+    changed unit."""
+    rows = list(rows)
+    existing = {
+        u.code: u
+        for u in Unit.objects.filter(code__in=[r.code for r in rows] + [r.parent_code for r in rows if r.parent_code])
+    }
+    created = updated = unchanged = 0
+    to_create: list[Unit] = []
+    to_update: list[Unit] = []
+    moved: list[tuple[str, str]] = []
+    events: list[tuple[Unit, str, dict[str, object]]] = []
+    fields = ("name", "level", "kind", "valid_from", "valid_to")
+    for row in rows:
+        parent = existing.get(row.parent_code) if row.parent_code else None
+        if row.parent_code and parent is None:
+            raise DomainError(f"Unknown parent unit {row.parent_code!r} for {row.code!r}.")
+        path = _path_for(row.code, parent)
+        unit = existing.get(row.code)
+        if unit is None:
+            unit = Unit(code=row.code, parent=parent, path=path, **{f: getattr(row, f) for f in fields})
+            existing[row.code] = unit
+            to_create.append(unit)
+            created += 1
+            continue
+        changes: dict[str, object] = {
+            f: [str(getattr(unit, f)), str(getattr(row, f))] for f in fields if getattr(unit, f) != getattr(row, f)
+        }
+        if unit.path != path:
+            changes["path"] = [unit.path, path]
+            moved.append((unit.path, path))
+            unit.parent, unit.path = parent, path
+        if not changes:
+            unchanged += 1
+            continue
+        for f in fields:
+            setattr(unit, f, getattr(row, f))
+        to_update.append(unit)
+        events.append((unit, UnitEvent.Kind.UPDATED, changes))
+        updated += 1
+    # Create in file order so parents get their ids before children reference them.
+    for unit in to_create:
+        if unit.parent is not None and unit.parent.pk is None:
+            raise DomainError(f"Parent of {unit.code!r} must come before it.")
+        unit.save()
+        events.append((unit, UnitEvent.Kind.CREATED, {"source": source}))
+    if to_update:
+        Unit.objects.bulk_update(to_update, [*fields, "parent", "path", "updated_at"])
+    for old, new in moved:
+        for child in Unit.objects.filter(path__startswith=old).exclude(path=old):
+            child.path = new + child.path[len(old) :]
+            child.save(update_fields=["path", "updated_at"])
+    UnitEvent.objects.bulk_create(
+        [UnitEvent(unit=u, actor=actor, kind=k, data={"source": source, **d}) for u, k, d in events]
+    )
+    return UnitLoadResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def units_load_official(*, actor: User | None = None, province_codes: Iterable[str] | None = None) -> UnitLoadResult:
+    """The current divisions (34 provinces, 3,321 communes) from the `vietnam-provinces` package."""
+    from vietnam_provinces import Province, VietNamDivisionType, Ward
+
+    kinds = {
+        VietNamDivisionType.TINH: UnitKind.PROVINCE,
+        VietNamDivisionType.THANH_PHO_TRUNG_UONG: UnitKind.CENTRAL_CITY,
+        VietNamDivisionType.PHUONG: UnitKind.WARD,
+        VietNamDivisionType.XA: UnitKind.COMMUNE,
+        VietNamDivisionType.DAC_KHU: UnitKind.SPECIAL_ZONE,
+    }
+    wanted = {str(c) for c in province_codes} if province_codes is not None else None
+
+    def code_of(value: object) -> str:
+        return f"{int(str(getattr(value, 'value', value))):02d}"
+
+    rows: list[UnitRow] = []
+    provinces = sorted(Province.iter_all(), key=lambda p: int(p.code))
+    for p in provinces:
+        if wanted is not None and code_of(p.code) not in wanted:
+            continue
+        rows.append(
+            UnitRow(
+                code=code_of(p.code),
+                name=p.name,
+                level=UnitLevel.PROVINCE,
+                kind=kinds[p.division_type],
+                valid_from=REFORM_DATE,
+            )
+        )
+    province_rows = {r.code for r in rows}
+    for w in sorted(Ward.iter_all(), key=lambda w: int(w.code)):
+        parent = code_of(w.province_code)
+        if parent not in province_rows:
+            continue
+        rows.append(
+            UnitRow(
+                code=code_of(w.code).zfill(5),
+                name=w.name,
+                level=UnitLevel.COMMUNE,
+                parent_code=parent,
+                kind=kinds[w.division_type],
+                valid_from=REFORM_DATE,
+            )
+        )
+    return units_upsert(rows=rows, actor=actor, source="vietnam-provinces")
+
+
+@transaction.atomic
+def membership_grant(*, user: User, unit: Unit, role: str, actor: User | None, reason: str = "") -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, unit=unit, role=role)
+    if created:
+        MembershipEvent.objects.create(
+            user=user, unit=unit, role=role, actor=actor, kind=MembershipEvent.Kind.GRANTED, reason=reason
+        )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, membership: Membership, actor: User | None, reason: str = "") -> None:
+    MembershipEvent.objects.create(
+        user=membership.user,
+        unit=membership.unit,
+        role=membership.role,
+        actor=actor,
+        kind=MembershipEvent.Kind.REVOKED,
+        reason=reason,
+    )
+    membership.delete()

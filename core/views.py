@@ -1,0 +1,53 @@
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.views.generic import TemplateView
+
+from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to
+
+
+def _url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+class HomeView(TemplateView):
+    """The public home page: what a citizen can do, in plain Vietnamese."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            file_url=_url_or_none("petitions:file"),
+            track_url=_url_or_none("petitions:track"),
+            schedule_url=_url_or_none("reception:schedule"),
+            lookup_url=_url_or_none("adminreform:lookup"),
+            **kwargs,
+        )
+
+
+class StaffHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/staff_home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(memberships=membership_list_for(user=self.request.user), **kwargs)
+
+
+class ComingSoonView(TemplateView):
+    template_name = "core/coming_soon.html"
+
+
+class UnitDetailView(LoginRequiredMixin, TemplateView):
+    """A unit and the units below it, for officials of that unit or above: 404 otherwise."""
+
+    template_name = "core/unit_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        unit = get_object_or_404(units_visible_to(user=self.request.user), code=self.kwargs["code"])
+        return super().get_context_data(
+            unit=unit, ancestors=unit_ancestors(unit), children=unit_children(unit), **kwargs
+        )

@@ -1,0 +1,67 @@
+"""Shared fixtures: a small tree of units (a city, two communes) and officials in each."""
+
+import pytest
+from django.db import connection
+
+from core.models import Role, Unit, UnitLevel
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
+
+
+@pytest.fixture
+def city(db) -> Unit:
+    return UnitFactory(code="01", name="Thành phố Hà Nội", level=UnitLevel.PROVINCE)
+
+
+@pytest.fixture
+def commune(city) -> Unit:
+    return UnitFactory(code="00070", name="Phường Hoàn Kiếm", parent=city)
+
+
+@pytest.fixture
+def other_commune(city) -> Unit:
+    return UnitFactory(code="00004", name="Phường Ba Đình", parent=city)
+
+
+def _member(unit: Unit, role: str, username: str):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def officer(commune):
+    return _member(commune, Role.OFFICER, "canbo")
+
+
+@pytest.fixture
+def handler(commune):
+    return _member(commune, Role.HANDLER, "xuly")
+
+
+@pytest.fixture
+def head(commune):
+    return _member(commune, Role.HEAD, "chutich")
+
+
+@pytest.fixture
+def other_officer(other_commune):
+    return _member(other_commune, Role.OFFICER, "canbo.khac")
+
+
+@pytest.fixture
+def city_leader(city):
+    return _member(city, Role.LEADER_VIEWER, "lanhdao")
+
+
+@pytest.fixture
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
