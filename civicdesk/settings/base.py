@@ -208,3 +208,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- petitions ---
+
+# --- reception ---
+
+# --- adminreform ---
+
+# --- reports ---
+
+# --- security ---
