@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
@@ -51,3 +52,8 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             unit=unit, ancestors=unit_ancestors(unit), children=unit_children(unit), **kwargs
         )
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and the benchmark baseline: no database, no template."""
+    return JsonResponse({"status": "ok"})

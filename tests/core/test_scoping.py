@@ -46,3 +46,7 @@ def test_opening_another_communes_page_is_404(client, officer, commune, other_co
 def test_anonymous_is_sent_to_login(client, commune):
     response = client.get(reverse("core:unit_detail", args=[commune.code]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_health_answers_without_login(client):
+    assert client.get(reverse("core:health")).json() == {"status": "ok"}
