@@ -1,7 +1,29 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Units, people and calendar")
+
+    def ready(self) -> None:
+        from . import audit, retention
+
+        # post_migrate is sent for every app at the end of `migrate`, when every table
+        # exists: one receiver, for core, covers the audit tables of all the apps.
+        post_migrate.connect(audit.install_triggers_after_migrate, sender=self, dispatch_uid="core-audit-triggers")
+        retention.register_core_rules()
+        audit_admin_autoregister()
+
+
+def audit_admin_autoregister() -> None:
+    """Give every audit model a read-only admin page if its app registered none."""
+    from django.contrib import admin
+
+    from .admin import AuditLogAdmin
+    from .audit import audit_models
+
+    for model in audit_models():
+        if not admin.site.is_registered(model):
+            admin.site.register(model, AuditLogAdmin)

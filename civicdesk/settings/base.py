@@ -218,3 +218,17 @@ LOGGING = {
 # --- reports ---
 
 # --- security ---
+# Second factor for staff (django-otp, TOTP): optional, offered to heads and
+# administrators; a user with a confirmed device must give its 6-digit code at login.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+OTP_TOTP_ISSUER = env("CIVICDESK_OTP_ISSUER", default="CivicDesk")
+# Keep a permanent record of every failed staff login (who, from where, when);
+# purged after CIVICDESK_LOGIN_RECORD_DAYS by `manage.py purge_expired --commit`.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+CIVICDESK_LOGIN_RECORD_DAYS = env.int("CIVICDESK_LOGIN_RECORD_DAYS", default=365)
+# Security events (second-factor enrolment and failures, purges) go to this logger.
+LOGGING["loggers"]["civicdesk.security"] = {"level": "INFO"}
