@@ -8,11 +8,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Units, people and calendar")
 
     def ready(self) -> None:
-        from . import audit, retention
+        from axes.signals import user_locked_out
+
+        from . import audit, retention, security_log
 
         # post_migrate is sent for every app at the end of `migrate`, when every table
         # exists: one receiver, for core, covers the audit tables of all the apps.
         post_migrate.connect(audit.install_triggers_after_migrate, sender=self, dispatch_uid="core-audit-triggers")
+        user_locked_out.connect(security_log.log_lockout, dispatch_uid="core-log-lockout")
         retention.register_core_rules()
         audit_admin_autoregister()
 
