@@ -104,9 +104,7 @@ def test_session_and_csrf_cookies_are_secure_and_the_session_cookie_is_out_of_sc
 ):
     page = client.get(reverse("login"), secure=True)
     assert page.cookies["csrftoken"]["secure"]
-    response = client.post(
-        reverse("login"), {"username": "canbo", "password": "Secret-pass-2026"}, secure=True
-    )
+    response = client.post(reverse("login"), {"username": "canbo", "password": "Secret-pass-2026"}, secure=True)
     assert response.status_code == 302
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["secure"] and session_cookie["httponly"]

@@ -63,7 +63,9 @@ def test_every_failure_is_recorded_with_user_address_and_time_and_the_lockout_is
     assert failures.filter(locked_out=True).exists()
     assert AccessAttempt.objects.get(username="canbo").failures_since_start == 5
     locked = [r.getMessage() for r in caplog.records if r.name == "civicdesk.security"]
-    assert locked == ["Staff login locked: username 'canbo' from 127.0.0.1 after 5 failed attempts, until 02/03/2026 09:15"]
+    assert locked == [
+        "Staff login locked: username 'canbo' from 127.0.0.1 after 5 failed attempts, until 02/03/2026 09:15"
+    ]
 
 
 def test_an_attacker_cycling_usernames_from_one_address_is_locked_too(client, officer, head):

@@ -89,7 +89,7 @@ def test_with_a_device_the_password_alone_does_not_open_a_session(client, head_w
 
 
 def test_the_right_code_completes_the_login_and_the_session_is_verified(client, head_with_device, clock):
-    head, device = head_with_device
+    _head, device = head_with_device
     password_step(client)
     response = client.post(reverse("login_second_factor"), {"otp_token": totp(secret_of(device))})
     assert response.status_code == 302 and response["Location"] == reverse("core:staff_home")
@@ -98,7 +98,7 @@ def test_the_right_code_completes_the_login_and_the_session_is_verified(client, 
 
 
 def test_a_wrong_code_refuses_the_login_and_counts_as_a_failed_login(client, head_with_device, clock):
-    head, device = head_with_device
+    _head, device = head_with_device
     password_step(client)
     wrong = f"{(int(totp(secret_of(device))) + 1) % 1_000_000:06d}"
     response = client.post(reverse("login_second_factor"), {"otp_token": wrong})
@@ -109,7 +109,7 @@ def test_a_wrong_code_refuses_the_login_and_counts_as_a_failed_login(client, hea
 
 
 def test_a_code_from_another_time_window_is_refused(client, head_with_device, clock):
-    head, device = head_with_device
+    _head, device = head_with_device
     password_step(client)
     old_code = totp(secret_of(device), at=(NOW - timedelta(minutes=5)).timestamp())
     client.post(reverse("login_second_factor"), {"otp_token": old_code})
@@ -117,7 +117,6 @@ def test_a_code_from_another_time_window_is_refused(client, head_with_device, cl
 
 
 def test_five_wrong_codes_lock_the_account(client, head_with_device, clock):
-    head, device = head_with_device
     password_step(client)
     for _ in range(5):
         clock.shift(timedelta(seconds=1))  # past django-otp's own throttle: the lockout is what stops this
@@ -133,7 +132,7 @@ def test_the_code_step_expires_and_cannot_be_reached_without_the_password(client
     assert client.get(reverse("login_second_factor"))["Location"] == reverse("login")
     password_step(client)
     clock.shift(timedelta(minutes=6))
-    head, device = head_with_device
+    _head, device = head_with_device
     response = client.post(reverse("login_second_factor"), {"otp_token": totp(secret_of(device))})
     assert response["Location"] == reverse("login")
     assert not is_logged_in(client)
