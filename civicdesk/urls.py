@@ -2,7 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.views_security import SecondFactorView, StaffLoginView, TwoFactorSettingsView, admin_login_redirect
+from core.views_security import (
+    AuditLogView,
+    SecondFactorView,
+    StaffLoginView,
+    TwoFactorSettingsView,
+    admin_login_redirect,
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,6 +19,7 @@ urlpatterns = [
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
+    path("admin/audit-log/", admin.site.admin_view(AuditLogView.as_view()), name="audit_log"),
     path("admin/", admin.site.urls),
     path("petitions/", include("petitions.urls")),
     path("reception/", include("reception.urls")),

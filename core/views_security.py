@@ -8,19 +8,23 @@ from typing import Any
 import django_otp
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.generic import TemplateView
 
+from .audit import audit_models
 from .forms import OTPTokenForm, StaffAuthenticationForm
 from .two_factor import (
     can_use_second_factor,
@@ -47,7 +51,7 @@ class StaffLoginView(LoginView):
 
     authentication_form = StaffAuthenticationForm
 
-    def form_valid(self, form: StaffAuthenticationForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if confirmed_device_for(user) is None:
             return super().form_valid(form)
@@ -107,7 +111,7 @@ class TwoFactorSettingsView(LoginRequiredMixin, View):
 
     template_name = "core/two_factor.html"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not can_use_second_factor(request.user):
             raise PermissionDenied(_("Two-step login is offered to heads and administrators."))
         return super().dispatch(request, *args, **kwargs)
@@ -154,3 +158,48 @@ def admin_login_redirect(request: HttpRequest) -> HttpResponse:
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("admin:index")
     return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}")
+
+
+AUDIT_LOG_ROWS = 100
+
+
+class AuditLogView(TemplateView):
+    """One read-only page with the latest events of every audit table the user may view
+    (served inside the admin, which requires a staff login)."""
+
+    template_name = "core/audit_log.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        user: Any = self.request.user
+        events: list[dict[str, Any]] = []
+        for model in audit_models():
+            opts = model._meta
+            if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                continue
+            relations = [f.name for f in opts.concrete_fields if f.many_to_one]
+            latest = model._default_manager.select_related(*relations).order_by("-occurred_at", "-pk")
+            for event in latest[:AUDIT_LOG_ROWS]:
+                events.append(
+                    {
+                        "event": event,
+                        "table": opts.verbose_name,
+                        "subject": _event_subject(event),
+                        "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[event.pk]),
+                    }
+                )
+        events.sort(key=lambda e: (e["event"].occurred_at, e["event"].pk), reverse=True)
+        return super().get_context_data(
+            **admin.site.each_context(self.request),
+            events=events[:AUDIT_LOG_ROWS],
+            title=_("Audit log"),
+            limit=AUDIT_LOG_ROWS,
+            **kwargs,
+        )
+
+
+def _event_subject(event: Any) -> str:
+    """The entity the event is about: its first foreign key other than the actor."""
+    for field in event._meta.concrete_fields:
+        if field.is_relation and field.name != "actor":
+            return str(getattr(event, field.name))
+    return ""

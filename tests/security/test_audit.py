@@ -6,6 +6,7 @@ import pytest
 from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
+from django.urls import reverse
 
 from civicdesk.db import AppendOnlyError, AuditEventBase
 from core.audit import TRIGGER_NAME, audit_models, install_append_only_triggers
@@ -101,3 +102,28 @@ def test_the_audit_log_in_the_admin_shows_events_and_offers_no_edit(admin_client
     assert detail.status_code == 200
     assert 'name="_save"' not in detail.content.decode()
     assert admin_client.post(f"/admin/core/unitevent/{unit_event.pk}/delete/").status_code == 403
+
+
+def test_the_audit_log_page_lists_the_latest_events_of_every_audit_table(admin_client, unit_event, officer):
+    MembershipEvent.objects.create(
+        user=officer, unit=unit_event.unit, role="officer", kind="granted", ip_address="10.9.8.7"
+    )
+    page = admin_client.get(reverse("audit_log"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "created for the test" in text and "10.9.8.7" in text
+    assert text.index("10.9.8.7") < text.index("created for the test"), "newest first"
+    assert f"/admin/core/unitevent/{unit_event.pk}/change/" in text
+
+
+def test_the_audit_log_is_for_staff_only(client, officer):
+    client.force_login(officer)
+    response = client.get(reverse("audit_log"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_audit_log_costs_one_query_per_audit_table(admin_client, unit_event, django_assert_max_num_queries):
+    for i in range(30):
+        UnitEvent.objects.create(unit=unit_event.unit, kind=UnitEvent.Kind.UPDATED, reason=f"change {i}")
+    with django_assert_max_num_queries(len(audit_models()) + 4):
+        admin_client.get(reverse("audit_log"))
