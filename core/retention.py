@@ -12,7 +12,10 @@ kept::
 
 `manage.py purge_expired` lists what has expired; `--commit` deletes it, in
 batches, and logs how many rows of each kind went. Audit tables are never
-purged by the application (their trigger refuses it).
+purged by the application (their trigger refuses it); a record that audit
+events point to (on_delete=PROTECT) cannot be deleted either, so a rule for such
+a record should target its personal-data satellite (e.g. the identity row), or
+the app anonymises instead of deleting.
 """
 
 from __future__ import annotations
