@@ -1,22 +1,13 @@
 """Two-step login in the browser: a head turns it on with the QR page, and a head
 with an authenticator app logs in with the code. Each page checked with axe-core."""
 
-import os
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.e2e.conftest import CHROMIUM, assert_accessible, browser, desktop_page, phone_page  # noqa: F401
+from tests.e2e.conftest import assert_accessible
 from tests.security.totp import secret_of, totp
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not CHROMIUM.exists() and os.environ.get("CIVICDESK_REQUIRE_BROWSER") != "1",
-        reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)",
-    ),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def log_in_with_password(page, live_server, username="chutich"):
@@ -26,7 +17,7 @@ def log_in_with_password(page, live_server, username="chutich"):
     page.get_by_role("button", name="Đăng nhập").click()
 
 
-def test_a_head_turns_on_two_step_login_on_a_phone(live_server, phone_page, head):  # noqa: F811
+def test_a_head_turns_on_two_step_login_on_a_phone(live_server, phone_page, head):
     page = phone_page
     log_in_with_password(page, live_server)
     page.wait_for_url(f"{live_server.url}/staff/")
@@ -45,7 +36,7 @@ def test_a_head_turns_on_two_step_login_on_a_phone(live_server, phone_page, head
     assert_accessible(page, "two-step-on-phone")
 
 
-def test_a_head_with_the_app_logs_in_with_the_code(live_server, desktop_page, head):  # noqa: F811
+def test_a_head_with_the_app_logs_in_with_the_code(live_server, desktop_page, head):
     device = TOTPDevice.objects.create(user=head, name="CivicDesk", confirmed=True)
     page = desktop_page
     log_in_with_password(page, live_server)
