@@ -52,11 +52,20 @@ def seconds_of(node: ast.expr, constants: dict[str, ast.expr], depth: int = 0) -
             return timedelta(*args, **kwargs).total_seconds()
         if name in {"now", "utcnow", "localtime"}:
             return 0.0  # eta = now() + delay: the delay is what counts
+        if name == "min":  # a capped backoff: min(2 ** retries * 60, MAX_DELAY) is at most its known cap
+            known = []
+            for arg in node.args:
+                try:
+                    known.append(seconds_of(arg, constants, depth + 1))
+                except Unknown:
+                    continue
+            if known:
+                return min(known)
         raise Unknown
     if isinstance(node, ast.BinOp):
         left = seconds_of(node.left, constants, depth + 1)
         right = seconds_of(node.right, constants, depth + 1)
-        ops = {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}
+        ops = {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right, ast.Pow: left**right}
         if type(node.op) in ops:
             return ops[type(node.op)]
         if isinstance(node.op, ast.Div | ast.FloorDiv) and right:
@@ -97,12 +106,14 @@ send.apply_async(args=[1], countdown=30)
 send.apply_async(countdown=RETRY)
 send.apply_async(eta=timezone.now() + timedelta(hours=2))
 self.retry(countdown=2 ** attempts)
+self.retry(countdown=min(2 ** self.request.retries * 60, RETRY * 2))
 """
     assert scheduled_delays(source) == [
         (5, "countdown", 30.0),
         (6, "countdown", 600.0),
         (7, "eta", 7200.0),
         (8, "countdown", None),
+        (9, "countdown", 1200.0),
     ]
 
 

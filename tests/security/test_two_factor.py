@@ -166,3 +166,11 @@ def test_the_admin_has_no_login_of_its_own(client):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == reverse("login") + "?next=%2Fadmin%2F"
+
+
+def test_an_administrator_removes_the_device_of_a_user_who_lost_their_phone(admin_client, head_with_device, client):
+    head, device = head_with_device
+    response = admin_client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=head).exists()
+    assert password_step(client)["Location"] == reverse("core:staff_home")
