@@ -66,14 +66,15 @@ def totp_device_confirm(*, user: AbstractBaseUser, token: str, ip_address: str |
         device = TOTPDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=False).order_by("pk").first()
         if device is None:
             raise DomainError(_("Start again: open the two-step login page to get a new code."))
-        if not device.verify_token(token):
-            logger.warning(
-                "Second factor: wrong confirmation code for %s from %s", user.get_username(), _ip(ip_address)
-            )
-            raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code shown now.")})
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
+        # django-otp records a wrong code (its throttle): that must commit, not roll back.
+        verified = device.verify_token(token)
+        if verified:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
+    if not verified:
+        logger.warning("Second factor: wrong confirmation code for %s from %s", user.get_username(), _ip(ip_address))
+        raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code shown now.")})
     logger.info("Second factor turned on for %s from %s", user.get_username(), _ip(ip_address))
     return device
 
@@ -84,10 +85,12 @@ def totp_device_remove(*, user: AbstractBaseUser, token: str, ip_address: str | 
         device = TOTPDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=True).first()
         if device is None:
             raise DomainError(_("Two-step login is not on."))
-        if not device.verify_token(token):
-            logger.warning("Second factor: wrong code to turn off for %s from %s", user.get_username(), _ip(ip_address))
-            raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code shown now.")})
-        TOTPDevice.objects.filter(user_id=user.pk).delete()
+        verified = device.verify_token(token)
+        if verified:
+            TOTPDevice.objects.filter(user_id=user.pk).delete()
+    if not verified:
+        logger.warning("Second factor: wrong code to turn off for %s from %s", user.get_username(), _ip(ip_address))
+        raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code shown now.")})
     logger.info("Second factor turned off for %s from %s", user.get_username(), _ip(ip_address))
 
 

@@ -174,3 +174,14 @@ def test_an_administrator_removes_the_device_of_a_user_who_lost_their_phone(admi
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=head).exists()
     assert password_step(client)["Location"] == reverse("core:staff_home")
+
+
+def test_wrong_confirmation_codes_are_throttled_even_though_the_form_is_refused(client, head, clock):
+    client.force_login(head)
+    client.get(reverse("two_factor"))
+    client.post(reverse("two_factor"), {"otp_token": "000000"})
+    device = TOTPDevice.objects.get(user=head)
+    assert device.throttling_failure_count == 1
+    # Within the throttle delay even the right code is refused: guessing stays slow.
+    client.post(reverse("two_factor"), {"otp_token": totp(secret_of(device))})
+    assert not TOTPDevice.objects.get(user=head).confirmed
