@@ -226,7 +226,7 @@ MIDDLEWARE.insert(
     "django_otp.middleware.OTPMiddleware",
 )
 OTP_TOTP_ISSUER = env("CIVICDESK_OTP_ISSUER", default="CivicDesk")
-# Keep a permanent record of every failed staff login (who, from where, when);
+# Keep a record of every failed staff login (who, from where, when), beyond the lock;
 # purged after CIVICDESK_LOGIN_RECORD_DAYS by `manage.py purge_expired --commit`.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The lock lasts 15 minutes from the fifth failure: attempts made while locked are
