@@ -2,14 +2,24 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core.forms import StaffAuthenticationForm
+from core.views_security import (
+    AuditLogView,
+    SecondFactorView,
+    StaffLoginView,
+    TwoFactorSettingsView,
+    admin_login_redirect,
+)
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=StaffAuthenticationForm), name="login"),
+    path("accounts/login/", StaffLoginView.as_view(), name="login"),
+    path("accounts/login/code/", SecondFactorView.as_view(), name="login_second_factor"),
+    path("accounts/two-step/", TwoFactorSettingsView.as_view(), name="two_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
+    path("admin/audit-log/", admin.site.admin_view(AuditLogView.as_view()), name="audit_log"),
     path("admin/", admin.site.urls),
     path("petitions/", include("petitions.urls")),
     path("reception/", include("reception.urls")),

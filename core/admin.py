@@ -20,6 +20,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class AuditLogAdmin(ReadOnlyAdmin):
+    """The generic read-only page core gives any audit model whose app registered none."""
+
+    list_display = ("occurred_at", "kind", "from_status", "to_status", "actor", "ip_address")
+    list_filter = ("kind",)
+    date_hierarchy = "occurred_at"
+    list_select_related = ("actor",)
+
+
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "level", "kind", "parent", "valid_from", "valid_to", "is_remote")

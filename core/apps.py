@@ -1,7 +1,32 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Units, people and calendar")
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from . import audit, retention, security_log
+
+        # post_migrate is sent for every app at the end of `migrate`, when every table
+        # exists: one receiver, for core, covers the audit tables of all the apps.
+        post_migrate.connect(audit.install_triggers_after_migrate, sender=self, dispatch_uid="core-audit-triggers")
+        user_locked_out.connect(security_log.log_lockout, dispatch_uid="core-log-lockout")
+        retention.register_core_rules()
+        audit_admin_autoregister()
+
+
+def audit_admin_autoregister() -> None:
+    """Give every audit model a read-only admin page if its app registered none."""
+    from django.contrib import admin
+
+    from .admin import AuditLogAdmin
+    from .audit import audit_models
+
+    for model in audit_models():
+        if not admin.site.is_registered(model):
+            admin.site.register(model, AuditLogAdmin)

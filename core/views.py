@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
 from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to
+from .two_factor import can_use_second_factor
 
 
 def _url_or_none(name: str) -> str | None:
@@ -35,7 +36,11 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
     template_name = "core/staff_home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(memberships=membership_list_for(user=self.request.user), **kwargs)
+        return super().get_context_data(
+            memberships=membership_list_for(user=self.request.user),
+            can_use_second_factor=can_use_second_factor(self.request.user),
+            **kwargs,
+        )
 
 
 class ComingSoonView(TemplateView):

@@ -218,3 +218,20 @@ LOGGING = {
 # --- reports ---
 
 # --- security ---
+# Second factor for staff (django-otp, TOTP): optional, offered to heads and
+# administrators; a user with a confirmed device must give its 6-digit code at login.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+OTP_TOTP_ISSUER = env("CIVICDESK_OTP_ISSUER", default="CivicDesk")
+# Keep a record of every failed staff login (who, from where, when), beyond the lock;
+# purged after CIVICDESK_LOGIN_RECORD_DAYS by `manage.py purge_expired --commit`.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The lock lasts 15 minutes from the fifth failure: attempts made while locked are
+# refused but do not push the end of the lock further away.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+CIVICDESK_LOGIN_RECORD_DAYS = env.int("CIVICDESK_LOGIN_RECORD_DAYS", default=365)
+# Security events (second-factor enrolment and failures, purges) go to this logger.
+LOGGING["loggers"]["civicdesk.security"] = {"level": "INFO"}

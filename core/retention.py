@@ -1,0 +1,129 @@
+"""Retention of personal data (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15: data is
+kept no longer than its purpose needs).
+
+Each app declares, in its `AppConfig.ready()`, how long each kind of record is
+kept::
+
+    from core.retention import RetentionRule, register_rule
+    register_rule(RetentionRule(
+        label="petitions.Petition", date_field="filed_away_on", keep_days=365,
+        filter=Q(status="filed_away"), reason="Filed-away petitions: 1 year",
+    ))
+
+`manage.py purge_expired` lists what has expired; `--commit` deletes it, in
+batches, and logs how many rows of each kind went. Audit tables are never
+purged by the application (their trigger refuses it); a record that audit
+events point to (on_delete=PROTECT) cannot be deleted either, so a rule for such
+a record should target its personal-data satellite (e.g. the identity row), or
+the app anonymises instead of deleting.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from civicdesk.db import AuditEventBase
+
+logger = logging.getLogger("civicdesk.security")
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """Rows of `label` whose `date_field` is older than `keep_days` (and match `filter`) expire."""
+
+    label: str
+    date_field: str
+    keep_days: int
+    filter: Q = field(default_factory=Q)
+    reason: str = ""
+
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.label)
+
+    def cutoff(self, now: datetime) -> datetime | date:
+        """The first moment (or day) that is still kept."""
+        model_field = self.model()._meta.get_field(self.date_field)
+        moment = now - timedelta(days=self.keep_days)
+        if isinstance(model_field, models.DateTimeField):
+            return moment
+        return timezone.localdate(moment)
+
+    def expired(self, now: datetime) -> models.QuerySet[models.Model]:
+        return self.model()._default_manager.filter(self.filter, **{f"{self.date_field}__lt": self.cutoff(now)})
+
+
+_RULES: dict[str, RetentionRule] = {}
+
+
+class RetentionError(ValueError):
+    pass
+
+
+def register_rule(rule: RetentionRule) -> None:
+    """Declare a rule; one per (label, date_field, filter). Validated at once, so a typo fails at boot."""
+    model = rule.model()
+    if issubclass(model, AuditEventBase):
+        raise RetentionError(f"{rule.label} is an audit table: audit rows are not purged by the application.")
+    if rule.keep_days < 1:
+        raise RetentionError(f"{rule.label}: keep_days must be at least 1.")
+    model._meta.get_field(rule.date_field)  # FieldDoesNotExist on a typo
+    _RULES[f"{rule.label}:{rule.date_field}:{rule.filter!r}"] = rule
+
+
+def unregister_rule(rule: RetentionRule) -> None:
+    _RULES.pop(f"{rule.label}:{rule.date_field}:{rule.filter!r}", None)
+
+
+def registered_rules() -> list[RetentionRule]:
+    return sorted(_RULES.values(), key=lambda r: (r.label, r.date_field))
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    rule: RetentionRule
+    expired: int
+    deleted: int
+
+
+def purge_expired(*, commit: bool, batch_size: int = 1000, now: datetime | None = None) -> list[PurgeResult]:
+    """Count, and with `commit` delete, the expired rows of every rule, `batch_size` rows per transaction."""
+    now = now or timezone.now()
+    results = []
+    for rule in registered_rules():
+        queryset = rule.expired(now)
+        expired = queryset.count()
+        deleted = 0
+        if commit:
+            while True:
+                with transaction.atomic():
+                    ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
+                    if not ids:
+                        break
+                    rule.model()._default_manager.filter(pk__in=ids).delete()
+                    deleted += len(ids)
+            logger.info(
+                "Retention purge: %d rows of %s deleted (%s older than %d days).",
+                deleted,
+                rule.label,
+                rule.date_field,
+                rule.keep_days,
+            )
+        results.append(PurgeResult(rule=rule, expired=expired, deleted=deleted))
+    return results
+
+
+def register_core_rules() -> None:
+    """What core itself keeps: the records of staff logins (usernames, addresses, browsers)."""
+    days = settings.CIVICDESK_LOGIN_RECORD_DAYS
+    for label in ("axes.AccessLog", "axes.AccessFailureLog"):
+        register_rule(
+            RetentionRule(label=label, date_field="attempt_time", keep_days=days, reason="Staff login records")
+        )
