@@ -17,6 +17,12 @@ app.autodiscover_tasks()
 # The beat schedule, one section per app (each entry with a crontab.guru link).
 app.conf.beat_schedule = {}
 
+# --- core ---
+from celery.schedules import crontab  # noqa: E402
+
+# Retention purge every night at 01:30 (https://crontab.guru/#30_1_*_*_*).
+app.conf.beat_schedule["purge-expired"] = {"task": "core.purge_expired", "schedule": crontab(minute=30, hour=1)}
+
 # --- petitions ---
 
 # --- reception ---

@@ -98,3 +98,15 @@ def test_successful_login_records_expire_the_same_way():
         AccessLog.objects.create(username="canbo", ip_address="10.0.0.1", user_agent="test")
     purge("--commit")
     assert not AccessLog.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_nightly_task_deletes_what_has_expired():
+    from core.tasks import purge_expired_task
+
+    with time_machine.travel(datetime.now(tz=UTC) - timedelta(days=400), tick=False):
+        AccessLog.objects.create(username="canbo", ip_address="10.0.0.1", user_agent="test")
+    AccessLog.objects.create(username="canbo", ip_address="10.0.0.1", user_agent="test")
+
+    assert purge_expired_task.apply().get() == 1
+    assert AccessLog.objects.count() == 1
