@@ -78,9 +78,8 @@ def report_request(
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                existing = CompiledReport.objects.select_for_update().filter(
-                    unit=unit, period_from=period.start, period_to=period.end
-                )
+                # No lock to take on rows that may not exist yet: the unique version is the guard.
+                existing = CompiledReport.objects.filter(unit=unit, period_from=period.start, period_to=period.end)
                 pending = existing.filter(state__in=(CompileState.QUEUED, CompileState.RUNNING)).first()
                 if pending is not None:
                     return pending
