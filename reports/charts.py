@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .numbers import vi_int
+from .formatting import vi_int
 
 # Colour-blind-safe colours (Okabe–Ito) with distinct markers, readable in grey print too.
 SERIES = (

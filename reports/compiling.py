@@ -18,8 +18,8 @@ from core.models import LEVEL_RANK, Unit
 from petitions.stats import CaseStats, petition_monthly_received, petition_period_stats
 from reception.stats import visit_monthly_counts, visit_period_stats
 
+from .formatting import as_json_number, change, rate
 from .narrative import summary_of
-from .numbers import as_json_number, change, rate
 from .periods import Period
 
 Figures = dict[str, Any]

@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .formatting import vi_int, vi_pct
 from .narrative import level_noun
-from .numbers import vi_int, vi_pct
 from .versions import flatten
 
 INT_FORMAT = "#,##0"
@@ -197,7 +197,7 @@ def _sum_levels(levels: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
 
 
 def vi_pct_decimal(numerator: int, denominator: int) -> float:
-    from .numbers import rate
+    from .formatting import rate
 
     value = rate(numerator, denominator)
     return float(value) if value is not None else 0.0

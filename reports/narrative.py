@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from .numbers import vi_int, vi_pct
+from .formatting import vi_int, vi_pct
 
 # The word a unit's kind goes by in prose, and the order words are listed in.
 KIND_WORDS: dict[str, str] = {

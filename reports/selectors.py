@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from core.models import Membership, Role, Unit
 from core.selectors import AnyUser, scope_to_user, units_visible_to
 
+from .formatting import change, rate
 from .models import CompiledReport, CompileState
 from .narrative import level_tier
-from .numbers import change, rate
 from .periods import Period
 
 DASHBOARD_ROLES: tuple[str, ...] = (Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTOR, Role.ADMIN)

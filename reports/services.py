@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import InvalidTransition
 from core.models import Unit
@@ -99,7 +100,7 @@ def report_request(
         except IntegrityError:
             # Someone created this version between our read and our insert: read again.
             continue
-    raise InvalidTransition("This report is being compiled by someone else; try again in a moment.")
+    raise InvalidTransition(_("This report is being compiled by someone else; try again in a moment."))
 
 
 def report_ensure(*, unit: Unit, period: Period, kind: str, convention: str) -> CompiledReport | None:
@@ -213,9 +214,9 @@ def report_publish(*, report: CompiledReport, actor: User, ip_address: str | Non
     """
     locked = CompiledReport.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.DRAFT:
-        raise InvalidTransition("This report is already published; it cannot change.")
+        raise InvalidTransition(_("This report is already published; it cannot change."))
     if locked.state != CompileState.DONE:
-        raise InvalidTransition("Only a compiled report can be published.")
+        raise InvalidTransition(_("Only a compiled report can be published."))
     locked.status = ReportStatus.PUBLISHED
     locked.published_at = timezone.now()
     locked.save(update_fields=["status", "published_at", "updated_at"])

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from reports.numbers import change, rate, vi_int, vi_pct
+from reports.formatting import change, rate, vi_int, vi_pct
 from reports.periods import Convention, Period, PeriodKind, guess_kind, last_closed_quarter, period_of
 
 
