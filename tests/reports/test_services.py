@@ -92,7 +92,7 @@ def test_a_published_report_is_frozen(district, city_leader):
     report.refresh_from_db()
     published = report_publish(report=report, actor=city_leader, ip_address="127.0.0.1")
     assert published.status == ReportStatus.PUBLISHED
-    with pytest.raises(InvalidTransition, match="already published"):
+    with pytest.raises(InvalidTransition, match="đã được công bố"):
         report_publish(report=published, actor=city_leader)
     event = published.events.get(kind="published")
     assert (event.actor, event.ip_address) == (city_leader, "127.0.0.1")
