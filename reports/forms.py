@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .periods import Convention, Period, PeriodKind, period_of
@@ -90,7 +91,10 @@ class CompileForm(PeriodForm):
     unit = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "compile_%s")  # beside the period form on one page: distinct ids
         super().__init__(*args, submit_label=str(_("Compile now")), method="post", **kwargs)
+        self.helper.form_id = "compile-form"
+        self.helper.form_action = reverse_lazy("reports:compile")
         for name in ("kind", "year", "number", "date_from", "date_to"):
             self.fields[name].widget = forms.HiddenInput()
         self.helper.layout = Layout(
