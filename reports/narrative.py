@@ -75,7 +75,7 @@ def reception_sentences(figures: Mapping[str, Any]) -> list[str]:
         head = (
             f"{leaders} tiếp {vi_int(entry['head_visits'])} lượt"
             if entry["head_visits"]
-            else f"{leaders} chưa trực tiếp tiếp lượt nào"
+            else f"không có lượt nào do {leaders} tiếp"
         )
         parts.append((noun, entry["visits"], head))
     total = f"Tổng số đã tiếp {vi_int(reception['visits'])} lượt công dân"

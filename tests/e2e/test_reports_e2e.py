@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from reports.models import CompiledReport
 from reports.periods import Period
-from reports.services import report_compile_now
+from reports.services import report_compile_now, report_run
 from tests.e2e.conftest import assert_accessible
 from tests.reports.factories import dossiers, petitions, save, visits
 
@@ -81,3 +82,21 @@ def test_on_demand_compilation_shows_progress_then_the_report(
     # Eager Celery compiles at once; with a worker, progress.js reloads the page when done.
     page.get_by_role("link", name="Mở bảng điều hành").click()
     assert page.get_by_text("Tổng số đã tiếp 9 lượt công dân").is_visible()
+
+
+def test_progress_is_shown_until_the_worker_finishes(
+    live_server, desktop_page, login_as, city_leader, commune, compiled
+):
+    # given a compilation waiting for a worker
+    pending = CompiledReport.objects.create(
+        unit=commune, period_from=date(2024, 4, 1), period_to=date(2024, 6, 30), kind="quarter"
+    )
+    page = desktop_page
+    login_as(page, "lanhdao")
+    page.goto(f"{live_server.url}/reports/{pending.pk}/")
+    assert page.get_by_label("Đang tổng hợp báo cáo…").is_visible()
+    assert_accessible(page, "reports-progress-waiting")
+    # when the worker compiles it, the page notices by itself
+    report_run(report_id=pending.pk)
+    page.get_by_role("heading", name="Tóm tắt").wait_for(timeout=20000)
+    assert page.get_by_role("link", name="Tải XLSX (theo biểu mẫu)").is_visible()

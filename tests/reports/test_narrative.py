@@ -104,7 +104,7 @@ def test_crowd_petitions_over_level_are_counted():
         ([("district", 1, 1, [])], "Tổng số đã tiếp 1 lượt công dân (lãnh đạo quận tiếp 1 lượt)."),
         (
             [("commune", 8, 0, ["phuong", "xa"])],
-            "Tổng số đã tiếp 8 lượt công dân (lãnh đạo các phường, xã chưa trực tiếp tiếp lượt nào).",
+            "Tổng số đã tiếp 8 lượt công dân (không có lượt nào do lãnh đạo các phường, xã tiếp).",
         ),
     ],
 )

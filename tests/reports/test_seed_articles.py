@@ -246,6 +246,7 @@ def test_son_tay_nine_months(son_tay):
     assert (cases["to_resolve"], cases["resolved"]) == (35, 22)
     # 22/35 = 62,857…%: the article rounds it to 63%; the contract's one decimal gives 62,9%.
     assert cases["resolved_pct"] == 62.9
+    assert round(cases["resolved"] / cases["to_resolve"] * 100) == 63  # the article's whole-number rounding
     summary = report["summary"]
     assert "Tổng số đã tiếp 923 lượt công dân, trong đó, thị xã tiếp 600 lượt (lãnh đạo thị xã tiếp 25 lượt)" in summary
     assert "phường, xã tiếp 323 lượt (lãnh đạo các phường, xã tiếp 30 lượt)" in summary
