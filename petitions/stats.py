@@ -34,6 +34,7 @@ class PetitionPeriodStats:
     received_previous: int
     resolved: int
     by_kind: dict[str, int]
+    by_kind_resolved: dict[str, int]
     by_outcome: dict[str, int]
     competent: int
     crowd_over_level: int
@@ -77,6 +78,7 @@ def petition_period_stats(
     }
     for kind in PetitionKind.values:
         counts[f"kind_{kind}"] = Count("pk", filter=in_period & Q(kind=kind))
+        counts[f"kind_{kind}_resolved"] = Count("pk", filter=in_period & Q(kind=kind, resolved_on__lte=end))
     for outcome in Outcome.values:
         counts[f"outcome_{outcome}"] = Count("pk", filter=in_period & Q(outcome=outcome))
     counts |= _case_counts(PetitionKind.COMPLAINT, in_period, end)
@@ -94,6 +96,7 @@ def petition_period_stats(
         received_previous=row["received_previous"],
         resolved=row["resolved"],
         by_kind={kind: row[f"kind_{kind}"] for kind in PetitionKind.values},
+        by_kind_resolved={kind: row[f"kind_{kind}_resolved"] for kind in PetitionKind.values},
         by_outcome={outcome: row[f"outcome_{outcome}"] for outcome in Outcome.values},
         competent=row["n_competent"],
         crowd_over_level=row["crowd_over_level"],

@@ -103,6 +103,7 @@ def _petitions(unit: Unit, period: Period) -> dict[str, Any]:
         "complaint_cases": _cases(stats.complaint_cases),
         # extensions
         "denunciation_cases": _cases(stats.denunciation_cases),
+        "by_kind_resolved": stats.by_kind_resolved,
         "competent": stats.competent,
         "by_outcome": stats.by_outcome,
     }

@@ -162,12 +162,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
         pct = change(current, previous) if current is not None and previous is not None else None
         return Comparison(key, label, current, previous, pct, link, indent)
 
-    kinds = {
-        "complaint": _("Complaints"),
-        "denunciation": _("Denunciations"),
-        "recommendation": _("Recommendations"),
-        "feedback": _("Feedback"),
-    }
+    kinds = kind_labels()
     rows = [
         row("visits", _("Citizen visits received"), "reception", "visits", link=visits_url),
         row("head_visits", _("of which received by the head"), "reception", "head_visits", indent=True),
@@ -220,6 +215,47 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
             dossiers_url,
         )
     )
+    return rows
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    received: int
+    resolved: int | None
+    in_progress: int | None
+    received_previous: int | None
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "complaint": _("Complaints"),
+        "denunciation": _("Denunciations"),
+        "recommendation": _("Recommendations"),
+        "feedback": _("Feedback"),
+    }
+
+
+def dashboard_kinds(report: CompiledReport) -> list[KindRow]:
+    """Petitions received, resolved and in progress by kind (and received a year earlier)."""
+    petitions = report.figures["petitions"]
+    before = (report.previous_figures or {}).get("petitions") or {}
+    resolved = petitions.get("by_kind_resolved") or {}
+    rows = []
+    for kind, label in kind_labels().items():
+        received = int(petitions["by_kind"][kind])
+        done = resolved.get(kind)
+        rows.append(
+            KindRow(
+                kind=kind,
+                label=label,
+                received=received,
+                resolved=done,
+                in_progress=None if done is None else received - done,
+                received_previous=(before.get("by_kind") or {}).get(kind),
+            )
+        )
     return rows
 
 

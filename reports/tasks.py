@@ -14,9 +14,10 @@ from .periods import Convention, PeriodKind, last_closed_quarter, period_of
 from .services import report_ensure, report_run
 
 
-@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True)
 def report_compile_task(*, report_id: int) -> None:
-    """Compile one queued report (idempotent: a second delivery does nothing)."""
+    """Compile one queued report (idempotent: a second delivery does nothing). A failure is
+    stored on the report (state "failed", with the error); recompiling makes a new version."""
     report_run(report_id=report_id)
 
 

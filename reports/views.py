@@ -31,6 +31,7 @@ from .selectors import (
     child_column_labels,
     dashboard_children,
     dashboard_comparisons,
+    dashboard_kinds,
     report_home_unit,
     report_latest,
     report_list_visible_to,
@@ -141,6 +142,7 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         if report is not None:
             context |= {
                 "comparisons": dashboard_comparisons(report),
+                "kinds": dashboard_kinds(report),
                 "children": dashboard_children(report, sort=sort, descending=descending),
                 "trend_rows": trend_table(report.figures),
                 "charts": [{"name": name, "title": chart_title(name)} for name in CHARTS],

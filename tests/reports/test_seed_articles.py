@@ -151,6 +151,7 @@ class TestHaiBaTrung:
         assert (p["resolved"], p["in_progress"]) == (363, 374)
         assert p["crowd_over_level"] == 0
         assert p["by_kind"] == {"complaint": 150, "denunciation": 13, "recommendation": 474, "feedback": 100}
+        assert p["by_kind_resolved"] == {"complaint": 150, "denunciation": 13, "recommendation": 200, "feedback": 0}
         assert hbt_report["previous_period"] == {"from": "2018-01-01", "to": "2018-08-31"}
 
     def test_dossier_figures_by_level(self, hbt_report):

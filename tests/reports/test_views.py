@@ -62,6 +62,9 @@ def test_a_leader_compiles_then_reads_the_dashboard(client, city_leader, records
     comparisons = {row.key: row for row in page.context["comparisons"]}
     assert (comparisons["visits"].current, comparisons["visits"].previous) == (20, 5)
     assert comparisons["received"].current == 13
+    kinds = {row.kind: (row.received, row.resolved, row.in_progress) for row in page.context["kinds"]}
+    assert kinds["recommendation"] == (13, 4, 9)
+    assert "Đơn theo loại" in html
     children = page.context["children"]
     assert [c.name for c in children] == ["Phường Ba Đình", "Phường Hoàn Kiếm"]
     assert reverse("reports:report_chart", args=[report.pk, "people"]) in html
