@@ -43,6 +43,12 @@ def test_leader_drills_into_a_commune_and_downloads_the_xlsx(
     table = page.get_by_role("table").filter(has_text="Phường Hoàn Kiếm")
     assert table.get_by_role("row", name="Phường Hoàn Kiếm").get_by_role("cell").first.inner_text() == "1.634"
     assert_accessible(page, "reports-dashboard-city")
+    # printed: no menus or buttons, the figures and charts stay
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Xem").is_visible()
+    assert page.get_by_role("img", name="Lượt tiếp và đơn tiếp nhận theo tháng").is_visible()
+    page.screenshot(path="test-artifacts/reports-dashboard-print.png", full_page=True)
+    page.emulate_media(media="screen")
 
     # sort the units below by visits, most first
     page.get_by_role("link", name="Lượt tiếp", exact=True).click()
