@@ -128,3 +128,49 @@ def test_the_beat_schedule_runs_after_each_quarter():
         {1},
         {1, 4, 7, 10},
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_schedulers_racing_in_parallel_still_make_one_report():
+    import threading
+
+    from django.db import connection
+
+    district = unit("RACE", "Quận Đua", level=UnitLevel.DISTRICT, kind=UnitKind.URBAN_DISTRICT)
+    barrier = threading.Barrier(6)
+    created = []
+
+    def scheduler():
+        try:
+            barrier.wait()
+            report = report_ensure(unit=district, period=Q1, kind="quarter", convention="calendar")
+            created.append(report is not None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(created) == [False] * 5 + [True]
+    assert CompiledReport.objects.filter(unit=district).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_official_convention_moves_the_dashboard_periods(client, city_leader, settings):
+    from django.urls import reverse
+
+    settings.REPORTS_PERIOD_CONVENTION = "official"
+    client.force_login(city_leader)
+    page = client.get(reverse("reports:dashboard"), {"kind": "quarter", "year": 2019, "number": 1})
+    assert page.context["period"] == Period(date(2018, 12, 15), date(2019, 3, 14))
+    client.post(reverse("reports:compile"), {"unit": "01", "kind": "quarter", "year": 2019, "number": 1})
+    report = CompiledReport.objects.get(unit__code="01")
+    assert (report.period_from, report.period_to, report.kind, report.convention) == (
+        date(2018, 12, 15),
+        date(2019, 3, 14),
+        "quarter",
+        "official",
+    )
