@@ -41,6 +41,14 @@ def report_home_unit(*, user: AnyUser) -> Unit | None:
     return None
 
 
+def report_home_units(*, user: AnyUser) -> list[Unit]:
+    """Every unit where the user holds a reports role (their dashboards' starting points)."""
+    if not user.is_authenticated:
+        return []
+    memberships = Membership.objects.filter(user=user, role__in=DASHBOARD_ROLES).select_related("unit")
+    return list({m.unit.pk: m.unit for m in memberships.order_by("unit__path")}.values())
+
+
 def report_list_visible_to(*, user: AnyUser) -> QuerySet[CompiledReport]:
     return scope_to_user(CompiledReport.objects.select_related("unit"), user=user, roles=DASHBOARD_ROLES)
 

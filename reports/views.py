@@ -33,6 +33,7 @@ from .selectors import (
     dashboard_comparisons,
     dashboard_kinds,
     report_home_unit,
+    report_home_units,
     report_latest,
     report_list_visible_to,
     report_pending,
@@ -93,7 +94,11 @@ class DashboardView(ReportsAccessMixin, TemplateView):
 
         data = self.request.GET if "kind" in self.request.GET else default_period_data(timezone.localdate())
         form = PeriodForm(data)
-        context: dict[str, Any] = {"unit": self.unit, "form": form}
+        context: dict[str, Any] = {
+            "unit": self.unit,
+            "form": form,
+            "home_units": report_home_units(user=self.request.user),
+        }
         if not form.is_valid() or "period" not in form.cleaned_data:
             return super().get_context_data(**context, **kwargs)
         period: Period = form.cleaned_data["period"]

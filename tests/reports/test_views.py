@@ -172,3 +172,14 @@ def test_an_inspector_of_a_commune_sees_its_report(client, commune, records):
     MembershipFactory(user=inspector, unit=commune, role=Role.INSPECTOR)
     client.force_login(inspector)
     assert client.get(reverse("reports:dashboard"), Q1).status_code == 200
+
+
+def test_a_leader_of_two_communes_switches_between_them(client, commune, other_commune, records):
+    leader = UserFactory(username="lanhdao.hai")
+    for unit in (commune, other_commune):
+        MembershipFactory(user=leader, unit=unit, role=Role.LEADER_VIEWER)
+    client.force_login(leader)
+    page = client.get(reverse("reports:dashboard"), Q1)
+    assert [u.code for u in page.context["home_units"]] == ["00004", "00070"]
+    assert "?unit=00070&amp;" in page.text
+    assert client.get(reverse("reports:dashboard"), {**Q1, "unit": "00070"}).status_code == 200
