@@ -3,6 +3,7 @@ services write, selectors read."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import cached_property
 from typing import Any
@@ -14,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
@@ -90,8 +92,6 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         return unit
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        from django.utils import timezone
-
         data = self.request.GET if "kind" in self.request.GET else default_period_data(timezone.localdate())
         form = PeriodForm(data)
         context: dict[str, Any] = {
@@ -242,8 +242,6 @@ class ReportExportView(ReportMixin, View):
         if fmt not in EXPORT_TYPES or not report.figures:
             raise Http404
         if fmt == "json":
-            import json
-
             data = json.dumps(report.figures, ensure_ascii=False, indent=2).encode()
         else:
             data = render_export(report.figures, fmt, report.children)
