@@ -30,3 +30,11 @@ app.conf.beat_schedule["purge-expired"] = {"task": "core.purge_expired", "schedu
 # --- adminreform ---
 
 # --- reports ---
+from celery.schedules import crontab  # noqa: E402
+
+# Every unit's quarterly report, at 02:00 on the 1st of Jan, Apr, Jul and Oct:
+# https://crontab.guru/#0_2_1_1,4,7,10_*
+app.conf.beat_schedule["reports-compile-last-quarter"] = {
+    "task": "reports.tasks.reports_compile_last_quarter_task",
+    "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+}

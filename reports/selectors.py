@@ -1,1 +1,307 @@
-"""Selectors of the reports app."""
+"""Reads of the reports app. The dashboard reads compiled figures (one row), never raw
+records, so it stays fast at city scale; every read is scoped to the viewer's units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from core.models import Membership, Role, Unit
+from core.selectors import AnyUser, scope_to_user, units_visible_to
+
+from .formatting import change, rate
+from .models import CompiledReport, CompileState
+from .narrative import level_tier
+from .periods import Period
+
+DASHBOARD_ROLES: tuple[str, ...] = (Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTOR, Role.ADMIN)
+
+
+def report_units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:
+    return units_visible_to(user=user, roles=DASHBOARD_ROLES)
+
+
+def report_home_unit(*, user: AnyUser) -> Unit | None:
+    """The highest unit where the user may read reports."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.filter(user=user, role__in=DASHBOARD_ROLES).select_related("unit").order_by("unit__path")
+    ).first()
+    if membership is not None:
+        return membership.unit
+    if user.is_superuser:
+        return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    return None
+
+
+def report_home_units(*, user: AnyUser) -> list[Unit]:
+    """Every unit where the user holds a reports role (their dashboards' starting points)."""
+    if not user.is_authenticated:
+        return []
+    memberships = Membership.objects.filter(user=user, role__in=DASHBOARD_ROLES).select_related("unit")
+    return list({m.unit.pk: m.unit for m in memberships.order_by("unit__path")}.values())
+
+
+def report_list_visible_to(*, user: AnyUser) -> QuerySet[CompiledReport]:
+    return scope_to_user(CompiledReport.objects.select_related("unit"), user=user, roles=DASHBOARD_ROLES)
+
+
+def report_latest(*, user: AnyUser, unit: Unit, period: Period) -> CompiledReport | None:
+    """The newest compiled version of `unit` over `period`, if any."""
+    return (
+        report_list_visible_to(user=user)
+        .filter(unit=unit, period_from=period.start, period_to=period.end, state=CompileState.DONE)
+        .order_by("-version")
+        .first()
+    )
+
+
+def report_pending(*, user: AnyUser, unit: Unit, period: Period) -> CompiledReport | None:
+    return (
+        report_list_visible_to(user=user)
+        .filter(
+            unit=unit,
+            period_from=period.start,
+            period_to=period.end,
+            state__in=(CompileState.QUEUED, CompileState.RUNNING),
+        )
+        .order_by("-version")
+        .first()
+    )
+
+
+def report_versions(*, report: CompiledReport) -> QuerySet[CompiledReport]:
+    return CompiledReport.objects.filter(
+        unit=report.unit, period_from=report.period_from, period_to=report.period_to
+    ).order_by("-version")
+
+
+# --- the dashboard's figures -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    key: str
+    label: str
+    current: int | None
+    previous: int | None
+    change_pct: Decimal | None
+    link: str | None = None
+    indent: bool = False
+    rate_pct: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    code: str
+    name: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[Any]:
+        return [self.values[key] for key, _label in CHILD_COLUMNS]
+
+
+CHILD_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("visits", "Visits"),
+    ("head_visits", "By the head"),
+    ("received", "Petitions received"),
+    ("resolved", "Petitions resolved"),
+    ("in_progress", "Petitions in progress"),
+    ("cases_resolved_pct", "Complaint cases resolved (%)"),
+    ("dossiers_resolved", "Dossiers resolved"),
+    ("on_time_pct", "On time (%)"),
+)
+
+
+def child_column_labels() -> list[tuple[str, str]]:
+    labels = {
+        "visits": _("Visits"),
+        "head_visits": _("By the head"),
+        "received": _("Petitions received"),
+        "resolved": _("Petitions resolved"),
+        "in_progress": _("Petitions in progress"),
+        "cases_resolved_pct": _("Complaint cases resolved (%)"),
+        "dossiers_resolved": _("Dossiers resolved"),
+        "on_time_pct": _("On time (%)"),
+    }
+    return [(key, labels[key]) for key, _label in CHILD_COLUMNS]
+
+
+def _url(name: str, unit_code: str) -> str | None:
+    try:
+        return f"{reverse(name)}?unit={unit_code}"
+    except NoReverseMatch:
+        return None
+
+
+def _dossier_totals(figures: Mapping[str, Any]) -> dict[str, int]:
+    levels = figures.get("dossiers", {}).get("levels", [])
+    keys = ("to_resolve", "resolved", "on_time", "late", "in_progress", "in_progress_overdue")
+    return {k: sum(int(e.get(k) or 0) for e in levels) for k in keys}
+
+
+def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
+    """This period against the same period last year, figure by figure, with links to the
+    records behind each figure where those pages exist."""
+    now, before = report.figures, report.previous_figures or {}
+    code = report.unit.code
+    visits_url = _url("reception:session_list", code)
+    petitions_url = _url("petitions:queue", code)
+    dossiers_url = _url("adminreform:dossier_list", code)
+
+    def get(figures: Mapping[str, Any], *path: str) -> int | None:
+        value: Any = figures
+        for key in path:
+            if not isinstance(value, Mapping) or key not in value:
+                return None
+            value = value[key]
+        return int(value) if value is not None else None
+
+    def row(key: str, label: str, *path: str, link: str | None = None, indent: bool = False) -> Comparison:
+        current, previous = get(now, *path), get(before, *path)
+        pct = change(current, previous) if current is not None and previous is not None else None
+        return Comparison(key, label, current, previous, pct, link, indent)
+
+    kinds = kind_labels()
+    rows = [
+        row("visits", _("Citizen visits received"), "reception", "visits", link=visits_url),
+        row("head_visits", _("of which received by the head"), "reception", "head_visits", indent=True),
+        row("delegations", _("Crowd delegations"), "reception", "delegations", link=visits_url),
+        row("received", _("Petitions received"), "petitions", "received", link=petitions_url),
+        *[
+            row(f"kind_{k}", label, "petitions", "by_kind", k, link=petitions_url, indent=True)
+            for k, label in kinds.items()
+        ],
+        row("resolved", _("Petitions resolved"), "petitions", "resolved", link=petitions_url),
+        row("in_progress", _("Petitions in progress"), "petitions", "in_progress", link=petitions_url),
+        row("crowd_over_level", _("Crowd petitions over level"), "petitions", "crowd_over_level"),
+    ]
+    cases_now = now["petitions"]["complaint_cases"]
+    cases_before = (before.get("petitions") or {}).get("complaint_cases") or {}
+    rows.append(
+        Comparison(
+            "complaint_cases",
+            _("Complaint cases resolved (of those to resolve)"),
+            cases_now["resolved"],
+            cases_before.get("resolved"),
+            None,
+            petitions_url,
+            rate_pct=rate(cases_now["resolved"], cases_now["to_resolve"]),
+        )
+    )
+    before_levels = {e["level"]: e for e in (before.get("dossiers") or {}).get("levels", [])}
+    for entry in now["dossiers"]["levels"]:
+        tier = level_tier(entry["level"], entry.get("kinds") or [report.unit.kind])
+        previous_entry = before_levels.get(entry["level"], {})
+        rows.append(
+            Comparison(
+                f"on_time_{entry['level']}",
+                _("Dossiers resolved on time, %(tier)s level") % {"tier": tier},
+                entry["on_time"],
+                previous_entry.get("on_time"),
+                None,
+                dossiers_url,
+                rate_pct=rate(entry["on_time"], entry["resolved"]),
+            )
+        )
+    totals, totals_before = _dossier_totals(now), _dossier_totals(before)
+    rows.append(
+        Comparison(
+            "overdue",
+            _("Dossiers in progress past their due date at period end"),
+            totals["in_progress_overdue"],
+            totals_before["in_progress_overdue"] if before else None,
+            None,
+            dossiers_url,
+        )
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class KindRow:
+    kind: str
+    label: str
+    received: int
+    resolved: int | None
+    in_progress: int | None
+    received_previous: int | None
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        "complaint": _("Complaints"),
+        "denunciation": _("Denunciations"),
+        "recommendation": _("Recommendations"),
+        "feedback": _("Feedback"),
+    }
+
+
+def dashboard_kinds(report: CompiledReport) -> list[KindRow]:
+    """Petitions received, resolved and in progress by kind (and received a year earlier)."""
+    petitions = report.figures["petitions"]
+    before = (report.previous_figures or {}).get("petitions") or {}
+    resolved = petitions.get("by_kind_resolved") or {}
+    rows = []
+    for kind, label in kind_labels().items():
+        received = int(petitions["by_kind"][kind])
+        done = resolved.get(kind)
+        rows.append(
+            KindRow(
+                kind=kind,
+                label=label,
+                received=received,
+                resolved=done,
+                in_progress=None if done is None else received - done,
+                received_previous=(before.get("by_kind") or {}).get(kind),
+            )
+        )
+    return rows
+
+
+def dashboard_children(report: CompiledReport, *, sort: str = "name", descending: bool = False) -> list[ChildRow]:
+    """The units directly below, with the same figures, sorted by any column."""
+    rows = []
+    for child in report.children:
+        p, r = child["petitions"], child["reception"]
+        totals = _dossier_totals(child)
+        cases = p["complaint_cases"]
+        rows.append(
+            ChildRow(
+                code=child["unit"]["code"],
+                name=child["unit"]["name"],
+                values={
+                    "visits": r["visits"],
+                    "head_visits": r["head_visits"],
+                    "received": p["received"],
+                    "resolved": p["resolved"],
+                    "in_progress": p["in_progress"],
+                    "cases_resolved_pct": rate(cases["resolved"], cases["to_resolve"]),
+                    "dossiers_resolved": totals["resolved"],
+                    "on_time_pct": rate(totals["on_time"], totals["resolved"]),
+                },
+            )
+        )
+    if sort in dict(CHILD_COLUMNS):
+        # Units without a rate (nothing to resolve) go last whatever the direction.
+        present = [c for c in rows if c.values[sort] is not None]
+        absent = [c for c in rows if c.values[sort] is None]
+        present.sort(key=lambda c: (c.values[sort], c.name), reverse=descending)
+        return present + sorted(absent, key=lambda c: c.name)
+    return sorted(rows, key=lambda c: c.name, reverse=descending)
+
+
+def trend_table(figures: Mapping[str, Any]) -> list[tuple[str, list[int]]]:
+    """The chart's numbers as rows (for screen readers and print)."""
+    trend = figures.get("trend") or {}
+    months: Sequence[str] = trend.get("months", [])
+    keys = ("visits", "petitions_received", "dossiers_received", "dossiers_resolved")
+    return [(f"{m[5:7]}/{m[:4]}", [trend.get(k, [0] * len(months))[i] for k in keys]) for i, m in enumerate(months)]

@@ -1,1 +1,231 @@
-"""Services of the reports app."""
+"""Writes of the reports app: requesting, compiling and publishing stored reports.
+
+Each compilation is a new version (`CompiledReport.version`); a published report is
+never changed again. Concurrency: the unique (unit, period, version) constraint makes a
+duplicate compilation impossible, and the job takes its row with a compare-and-set on
+`state`, so a task delivered twice (or two workers) compiles it once.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.exceptions import InvalidTransition
+from core.models import Unit
+
+from .compiling import compile_figures
+from .models import CompiledReport, CompiledReportEvent, CompileState, ReportStatus
+from .periods import Period
+
+logger = logging.getLogger(__name__)
+
+# A job still "running" after this long died with its worker: another may take it over.
+STALE_RUN = timedelta(minutes=30)
+CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
+
+
+def _enqueue_compile(report_id: int) -> None:
+    from .tasks import report_compile_task  # tasks import services: import here to avoid a cycle
+
+    transaction.on_commit(lambda: report_compile_task.delay(report_id=report_id))
+
+
+def _event(
+    report: CompiledReport,
+    kind: str,
+    *,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    data: dict[str, Any] | None = None,
+    ip_address: str | None = None,
+    reason: str = "",
+) -> None:
+    CompiledReportEvent.objects.create(
+        report=report,
+        kind=kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        data=data or {},
+        ip_address=ip_address,
+        reason=reason,
+    )
+
+
+def report_request(
+    *,
+    unit: Unit,
+    period: Period,
+    kind: str,
+    convention: str,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> CompiledReport:
+    """Ask for a (re)compilation of `unit` over `period`: a new version, queued.
+
+    When a compilation of that unit and period is already waiting or running, returns it
+    instead of queueing a second one. Side effects: a REQUESTED event; the compile task is
+    enqueued after commit.
+    """
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                # No lock to take on rows that may not exist yet: the unique version is the guard.
+                existing = CompiledReport.objects.filter(unit=unit, period_from=period.start, period_to=period.end)
+                pending = existing.filter(state__in=(CompileState.QUEUED, CompileState.RUNNING)).first()
+                if pending is not None:
+                    return pending
+                latest = existing.aggregate(v=Max("version"))["v"] or 0
+                report = CompiledReport.objects.create(
+                    unit=unit,
+                    period_from=period.start,
+                    period_to=period.end,
+                    kind=kind,
+                    convention=convention,
+                    version=latest + 1,
+                    requested_by=actor,
+                )
+                _event(report, CompiledReportEvent.Kind.REQUESTED, actor=actor, ip_address=ip_address)
+                _enqueue_compile(report.pk)
+                return report
+        except IntegrityError:
+            # Someone created this version between our read and our insert: read again.
+            continue
+    raise InvalidTransition(_("This report is being compiled by someone else; try again in a moment."))
+
+
+def report_ensure(*, unit: Unit, period: Period, kind: str, convention: str) -> CompiledReport | None:
+    """The scheduled compilation: version 1 of `unit` over `period` unless one exists.
+
+    Safe to run from two beat processes at once: get_or_create on the unique version
+    makes exactly one row, and only its creator enqueues the job. Returns the new report,
+    or None when there was one already.
+    """
+    if CompiledReport.objects.filter(unit=unit, period_from=period.start, period_to=period.end).exists():
+        return None
+    with transaction.atomic():
+        report, created = CompiledReport.objects.get_or_create(
+            unit=unit,
+            period_from=period.start,
+            period_to=period.end,
+            version=1,
+            defaults={"kind": kind, "convention": convention},
+        )
+        if not created:
+            return None
+        _event(report, CompiledReportEvent.Kind.REQUESTED, actor=None, reason="scheduled")
+        _enqueue_compile(report.pk)
+    return report
+
+
+def _child_units(unit: Unit, period: Period) -> list[Unit]:
+    return list(
+        Unit.objects.filter(parent=unit)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .order_by("name")
+    )
+
+
+def _set_progress(report_id: int, progress: int) -> None:
+    CompiledReport.objects.filter(pk=report_id, state=CompileState.RUNNING).update(
+        progress=progress, updated_at=timezone.now()
+    )
+
+
+def report_run(*, report_id: int) -> CompiledReport | None:
+    """Compile a queued report: its figures, the same period last year, and each unit
+    directly below it (for the drill-down), updating `progress` as it goes.
+
+    Returns None when the report is not waiting (already compiled, or taken by another
+    worker): running it twice compiles once. Side effects: COMPILED or FAILED event.
+    """
+    takeable = Q(state=CompileState.QUEUED) | Q(state=CompileState.RUNNING, updated_at__lt=timezone.now() - STALE_RUN)
+    taken = (
+        CompiledReport.objects.filter(takeable, pk=report_id)
+        .exclude(status=ReportStatus.PUBLISHED)
+        .update(state=CompileState.RUNNING, progress=0, updated_at=timezone.now())
+    )
+    if not taken:
+        return None
+    report = CompiledReport.objects.select_related("unit").get(pk=report_id)
+    period = Period(report.period_from, report.period_to)
+    try:
+        figures = compile_figures(unit=report.unit, period=period)
+        previous = compile_figures(unit=report.unit, period=period.previous, with_trend=False)
+        children = _child_units(report.unit, period)
+        steps = len(children) + 2
+        _set_progress(report_id, 200 // steps)
+        compiled_children = []
+        for done, child in enumerate(children, start=3):
+            child_figures = compile_figures(unit=child, period=period, with_trend=False)
+            compiled_children.append({key: child_figures[key] for key in CHILD_KEYS})
+            if done % 5 == 0:
+                _set_progress(report_id, min(99, done * 100 // steps))
+    except Exception as exc:
+        logger.exception("Report %s failed to compile", report_id)
+        with transaction.atomic():
+            CompiledReport.objects.filter(pk=report_id).update(state=CompileState.FAILED, error=str(exc)[:2000])
+            _event(report, CompiledReportEvent.Kind.FAILED, actor=None, reason=str(exc)[:500])
+        raise
+    with transaction.atomic():
+        report = CompiledReport.objects.select_for_update().get(pk=report_id)
+        report.figures = figures
+        report.previous_figures = {key: previous[key] for key in ("period", "reception", "petitions", "dossiers")}
+        report.children = compiled_children
+        report.state = CompileState.DONE
+        report.progress = 100
+        report.compiled_at = timezone.now()
+        report.error = ""
+        report.save()
+        _event(
+            report,
+            CompiledReportEvent.Kind.COMPILED,
+            actor=None,
+            from_status=CompileState.RUNNING,
+            to_status=CompileState.DONE,
+            data={"children": len(compiled_children)},
+        )
+    return report
+
+
+def report_compile_now(*, unit: Unit, period: Period, kind: str, convention: str, actor: User | None) -> CompiledReport:
+    """Request and compile in this process (demo data, tests, the command line)."""
+    report = report_request(unit=unit, period=period, kind=kind, convention=convention, actor=actor)
+    report_run(report_id=report.pk)
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_publish(*, report: CompiledReport, actor: User, ip_address: str | None = None) -> CompiledReport:
+    """Publish a compiled draft: from now on it is frozen (recompiling makes a new version).
+
+    Raises InvalidTransition unless the report is a compiled draft. Side effect: PUBLISHED event.
+    """
+    locked = CompiledReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status != ReportStatus.DRAFT:
+        raise InvalidTransition(_("This report is already published; it cannot change."))
+    if locked.state != CompileState.DONE:
+        raise InvalidTransition(_("Only a compiled report can be published."))
+    locked.status = ReportStatus.PUBLISHED
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["status", "published_at", "updated_at"])
+    _event(
+        locked,
+        CompiledReportEvent.Kind.PUBLISHED,
+        actor=actor,
+        from_status=ReportStatus.DRAFT,
+        to_status=ReportStatus.PUBLISHED,
+        ip_address=ip_address,
+    )
+    return locked

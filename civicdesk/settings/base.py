@@ -216,6 +216,11 @@ LOGGING = {
 # --- adminreform ---
 
 # --- reports ---
+# Report periods: "calendar" months, or the "official" cut-off of Decree 09/2019/NĐ-CP
+# art. 12 (from the 15th of the month before the period to the 14th of its last month).
+REPORTS_PERIOD_CONVENTION = env.str("REPORTS_PERIOD_CONVENTION", default="calendar")
+if REPORTS_PERIOD_CONVENTION not in ("calendar", "official"):
+    raise ValueError("REPORTS_PERIOD_CONVENTION must be 'calendar' or 'official'.")
 
 # --- security ---
 # Second factor for staff (django-otp, TOTP): optional, offered to heads and

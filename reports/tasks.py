@@ -1,0 +1,40 @@
+"""Celery tasks of the reports app: thin wrappers over services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from core.models import Unit
+
+from .models import ReportKind
+from .periods import Convention, PeriodKind, last_closed_quarter, period_of
+from .services import report_ensure, report_run
+
+
+@shared_task(acks_late=True)
+def report_compile_task(*, report_id: int) -> None:
+    """Compile one queued report (idempotent: a second delivery does nothing). A failure is
+    stored on the report (state "failed", with the error); recompiling makes a new version."""
+    report_run(report_id=report_id)
+
+
+@shared_task
+def reports_compile_last_quarter_task() -> int:
+    """After each quarter closes: the quarterly report of every unit that existed in it.
+    Idempotent: units whose report exists are skipped. Returns how many were queued."""
+    convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
+    year, quarter = last_closed_quarter(timezone.localdate(), convention)
+    period = period_of(PeriodKind.QUARTER, year, quarter, convention)
+    units = (
+        Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
+        .order_by("path")
+    )
+    queued = 0
+    for unit in units.iterator():
+        if report_ensure(unit=unit, period=period, kind=ReportKind.QUARTER, convention=convention):
+            queued += 1
+    return queued

@@ -1,0 +1,263 @@
+"""Leaders' dashboard, stored reports, progress, publishing and exports. Thin: forms parse,
+services write, selectors read."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from civicdesk.exceptions import DomainError
+from core.models import Unit
+
+from .charts import CHARTS, chart_title, trend_chart
+from .exports import render_export
+from .forms import CompileForm, PeriodForm
+from .models import CompiledReport, ReportStatus
+from .periods import Convention, Period, PeriodKind, guess_kind, last_closed_quarter
+from .selectors import (
+    child_column_labels,
+    dashboard_children,
+    dashboard_comparisons,
+    dashboard_kinds,
+    report_home_unit,
+    report_home_units,
+    report_latest,
+    report_list_visible_to,
+    report_pending,
+    report_units_visible_to,
+    report_versions,
+    trend_table,
+)
+from .services import report_publish, report_request
+from .versions import report_differences
+
+EXPORT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+}
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class ReportsAccessMixin(LoginRequiredMixin):
+    """Heads, leaders, inspectors and administrators, within their units."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if request.user.is_authenticated and report_home_unit(user=request.user) is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def default_period_data(today: date) -> dict[str, Any]:
+    year, quarter = last_closed_quarter(today, Convention(settings.REPORTS_PERIOD_CONVENTION))
+    return {"kind": PeriodKind.QUARTER.value, "year": year, "number": quarter}
+
+
+def period_query(period: Period, kind: PeriodKind, number: int) -> dict[str, Any]:
+    if kind == PeriodKind.RANGE:
+        return {"kind": kind.value, "date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+    return {"kind": kind.value, "year": period.end.year, "number": number}
+
+
+class DashboardView(ReportsAccessMixin, TemplateView):
+    template_name = "reports/report_dashboard.html"
+
+    @cached_property
+    def unit(self) -> Unit:
+        code = self.request.GET.get("unit")
+        if code:
+            return get_object_or_404(report_units_visible_to(user=self.request.user), code=code)
+        unit = report_home_unit(user=self.request.user)
+        if unit is None:
+            raise Http404
+        return unit
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        data = self.request.GET if "kind" in self.request.GET else default_period_data(timezone.localdate())
+        form = PeriodForm(data)
+        context: dict[str, Any] = {
+            "unit": self.unit,
+            "form": form,
+            "home_units": report_home_units(user=self.request.user),
+        }
+        if not form.is_valid() or "period" not in form.cleaned_data:
+            return super().get_context_data(**context, **kwargs)
+        period: Period = form.cleaned_data["period"]
+        kind = PeriodKind(form.cleaned_data["kind"])
+        query = period_query(period, kind, form.cleaned_data.get("number") or 1)
+        report = report_latest(user=self.request.user, unit=self.unit, period=period)
+        sort = self.request.GET.get("sort", "name")
+        descending = self.request.GET.get("dir") == "desc"
+        context |= {
+            "period": period,
+            "report": report,
+            "pending": report_pending(user=self.request.user, unit=self.unit, period=period),
+            "compile_form": CompileForm(initial={"unit": self.unit.code, **query}),
+            "query": urlencode({"unit": self.unit.code, **query}),
+            "period_query": urlencode(query),
+            "sort": sort,
+            "descending": descending,
+            "columns": [
+                {
+                    "key": key,
+                    "label": label,
+                    "url": "?"
+                    + urlencode(
+                        {
+                            "unit": self.unit.code,
+                            **query,
+                            "sort": key,
+                            "dir": "asc" if sort == key and descending else "desc",
+                        }
+                    ),
+                    "aria_sort": ("descending" if descending else "ascending") if sort == key else None,
+                }
+                for key, label in child_column_labels()
+            ],
+            "name_sort_url": "?"
+            + urlencode(
+                {
+                    "unit": self.unit.code,
+                    **query,
+                    "sort": "name",
+                    "dir": "desc" if sort == "name" and not descending else "asc",
+                }
+            ),
+            "name_aria_sort": ("descending" if descending else "ascending") if sort == "name" else None,
+        }
+        if report is not None:
+            context |= {
+                "comparisons": dashboard_comparisons(report),
+                "kinds": dashboard_kinds(report),
+                "children": dashboard_children(report, sort=sort, descending=descending),
+                "trend_rows": trend_table(report.figures),
+                "charts": [{"name": name, "title": chart_title(name)} for name in CHARTS],
+            }
+        if self.unit.parent_id:
+            parent = report_units_visible_to(user=self.request.user).filter(pk=self.unit.parent_id).first()
+            context["parent"] = parent
+        return super().get_context_data(**context, **kwargs)
+
+
+class CompileView(ReportsAccessMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CompileForm(request.POST)
+        if not form.is_valid() or "period" not in form.cleaned_data:
+            messages.error(request, _("The period is not valid: check the dates."))
+            return redirect("reports:dashboard")
+        unit = get_object_or_404(report_units_visible_to(user=request.user), code=form.cleaned_data["unit"])
+        period: Period = form.cleaned_data["period"]
+        convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
+        kind, _index = guess_kind(period, convention)
+        report = report_request(
+            unit=unit,
+            period=period,
+            kind=kind.value,
+            convention=convention.value,
+            actor=request.user,  # type: ignore[arg-type]
+            ip_address=_client_ip(request),
+        )
+        return redirect("reports:report_detail", pk=report.pk)
+
+
+class ReportMixin(ReportsAccessMixin):
+    @cached_property
+    def report(self) -> CompiledReport:
+        return get_object_or_404(report_list_visible_to(user=self.request.user), pk=self.kwargs["pk"])  # type: ignore[attr-defined]
+
+
+class ReportDetailView(ReportMixin, TemplateView):
+    template_name = "reports/report_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        report = self.report
+        versions = list(report_versions(report=report))
+        older = [v for v in versions if v.version < report.version and v.figures]
+        differences = report_differences(older[0].figures, report.figures) if older and report.figures else []
+        period = Period(report.period_from, report.period_to)
+        kind, index = guess_kind(period, Convention(report.convention))
+        dashboard_url = (
+            reverse("reports:dashboard")
+            + "?"
+            + urlencode({"unit": report.unit.code, **period_query(period, kind, index or 1)})
+        )
+        return super().get_context_data(
+            report=report,
+            versions=versions,
+            compared_with=older[0] if older else None,
+            differences=differences,
+            dashboard_url=dashboard_url,
+            **kwargs,
+        )
+
+
+class ReportStatusView(ReportMixin, View):
+    """Polled by progress.js while a report compiles."""
+
+    def get(self, request: HttpRequest, pk: int) -> JsonResponse:
+        report = self.report
+        return JsonResponse(
+            {
+                "state": report.state,
+                "state_label": report.get_state_display(),
+                "progress": report.progress,
+                "done": not report.is_pending,
+            }
+        )
+
+
+class ReportPublishView(ReportMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            report_publish(report=self.report, actor=request.user, ip_address=_client_ip(request))  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The report is published. It can no longer change."))
+        return redirect("reports:report_detail", pk=pk)
+
+
+class ReportExportView(ReportMixin, View):
+    def get(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        report = self.report
+        if fmt not in EXPORT_TYPES or not report.figures:
+            raise Http404
+        if fmt == "json":
+            data = json.dumps(report.figures, ensure_ascii=False, indent=2).encode()
+        else:
+            data = render_export(report.figures, fmt, report.children)
+        status = "" if report.status == ReportStatus.PUBLISHED else "-du-thao"
+        dates = f"{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
+        name = f"bao-cao-{report.unit.code}-{dates}-v{report.version}{status}.{fmt}"
+        response = HttpResponse(data, content_type=EXPORT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class ReportChartView(ReportMixin, View):
+    def get(self, request: HttpRequest, pk: int, name: str) -> HttpResponse:
+        report = self.report
+        if name not in CHARTS or not report.figures.get("trend"):
+            raise Http404
+        response = HttpResponse(trend_chart(report.figures["trend"], name, "svg"), content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=300"
+        return response
