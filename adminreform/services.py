@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
-from civicdesk.workdays import next_working_day
+from civicdesk.workdays import next_working_day, subtract_working_days
 from core.models import Unit
-from core.selectors import calendar_around, deadline_for
+from core.selectors import calendar_around, deadline_for, deadline_rule_in_force, work_calendar
 
 from .models import (
     OPEN_STATUSES,
@@ -491,6 +491,14 @@ def dossier_resubmit(
     return dossier
 
 
+def apology_last_day(dossier: Dossier) -> date:
+    """The last working day the apology may be sent: at least 1 working day before the
+    deadline (rule `dossier.apology`, Decree 61/2018 art. 19)."""
+    rule = deadline_rule_in_force(code="dossier.apology", on=dossier.received_on)
+    calendar = work_calendar(start=date(dossier.due_on.year - 1, 1, 1), end=dossier.due_on)
+    return subtract_working_days(dossier.due_on, rule.amount or 1, calendar=calendar)
+
+
 @transaction.atomic
 def dossier_apologise(
     *,
@@ -516,8 +524,7 @@ def dossier_apologise(
         )
     if not reason.strip():
         raise DomainError(_("Give the reason for the delay."))
-    earliest_due = deadline_for(code="dossier.apology", start=today).due_on
-    if earliest_due > dossier.due_on:
+    if today > apology_last_day(dossier):
         raise DomainError(
             _("Too late: the apology must be sent at least 1 working day before the deadline (%(day)s).")
             % {"day": dossier.due_on.strftime("%d/%m/%Y")}

@@ -14,7 +14,7 @@ from core.selectors import users_with_role_in
 from .models import Dossier
 
 
-@shared_task(time_limit=300)
+@shared_task(time_limit=300, soft_time_limit=240)
 def dossier_due_sweep_task() -> int:
     """Daily: warn units of dossiers due on the next working day without an apology."""
     from .services import dossier_warn_due_soon
@@ -22,7 +22,7 @@ def dossier_due_sweep_task() -> int:
     return len(dossier_warn_due_soon(today=timezone.localdate()))
 
 
-@shared_task(time_limit=120, max_retries=5, retry_backoff=True)
+@shared_task(time_limit=120, soft_time_limit=100, max_retries=5, retry_backoff=True)
 def dossier_due_warning_mail_task(dossier_ids: list[int]) -> None:
     """One e-mail per unit to its one-stop officers and head, listing its dossiers."""
     by_unit: dict[int, list[Dossier]] = {}
@@ -31,7 +31,7 @@ def dossier_due_warning_mail_task(dossier_ids: list[int]) -> None:
     for dossiers in by_unit.values():
         unit = dossiers[0].unit
         recipients = sorted(
-            {m.user.email for m in users_with_role_in(unit=unit, roles=[Role.OFFICER, Role.HEAD]) if m.user.email}
+            {m.user.email for m in users_with_role_in(unit=unit, roles=[Role.OFFICER, Role.HANDLER, Role.HEAD]) if m.user.email}
         )
         if not recipients:
             continue
