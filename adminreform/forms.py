@@ -66,7 +66,7 @@ class CounterIntakeForm(ApplicantFields):
         ("refuse", _("Refuse to accept (Mẫu 03)")),
     ]
     channel = forms.ChoiceField(
-        label=_("Received"),
+        label=_("Channel"),
         choices=[("counter", _("At the counter")), ("post", _("By post"))],
         initial="counter",
     )

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.models import Unit, UnitLevel
@@ -84,7 +85,7 @@ class ProcedureDocument(models.Model):
 
 
 class DossierStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("dossier status", "Received")
     IN_PROCESSING = "in_processing", _("In processing")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
     RESUBMITTED = "resubmitted", _("Supplement received")
@@ -319,7 +320,7 @@ class IntakeNotice(models.Model):
 
 class DossierEvent(AuditEventBase):
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("dossier status", "Received")
         ASSIGNED = "assigned", _("Assigned")
         TRANSFERRED = "transferred", _("Transferred")
         SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")

@@ -31,7 +31,11 @@ def dossier_due_warning_mail_task(dossier_ids: list[int]) -> None:
     for dossiers in by_unit.values():
         unit = dossiers[0].unit
         recipients = sorted(
-            {m.user.email for m in users_with_role_in(unit=unit, roles=[Role.OFFICER, Role.HANDLER, Role.HEAD]) if m.user.email}
+            {
+                m.user.email
+                for m in users_with_role_in(unit=unit, roles=[Role.OFFICER, Role.HANDLER, Role.HEAD])
+                if m.user.email
+            }
         )
         if not recipients:
             continue

@@ -351,6 +351,7 @@ class DossierPrintView(StaffDossierMixin, TemplateView):
         d = self.dossier
         return super().get_context_data(
             dossier=d,
+            unit_name=d.unit.name,
             qr=qr_data_uri(d.ref),
             documents=list(d.documents.all()),
             handovers=list(dossier_handovers(dossier=d)),
@@ -383,7 +384,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         home = user_home_unit(user=request.user)
         today = timezone.localdate()
         initial = {"unit": home.pk if home else None, "start": today.replace(day=1), "end": today}
-        form = f.RegisterForm(request.GET or None, units=units.order_by("path")[:500], initial=initial)
+        form = f.RegisterForm(request.GET or None, units=units.order_by("path"), initial=initial)
         rows: list[Dossier] = []
         chosen: dict[str, Any] = {}
         if form.is_bound and form.is_valid():

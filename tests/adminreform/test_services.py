@@ -55,9 +55,7 @@ def test_receive_gives_unique_codes_pin_event_and_first_control_line(receive, of
     assert first.handovers.get().to_user == officer
 
 
-def test_incomplete_file_cannot_be_accepted_and_the_supplement_request_lists_everything(
-    commune, officer, procedure
-):
+def test_incomplete_file_cannot_be_accepted_and_the_supplement_request_lists_everything(commune, officer, procedure):
     applicant = Applicant(name="Trần Thị Bình")
     with pytest.raises(DomainError, match="Tờ khai đăng ký khai sinh"):
         from adminreform.services import dossier_receive
@@ -95,7 +93,7 @@ def test_supplement_request_within_3_working_days_restarts_the_clock(receive, ha
 
 def test_supplement_request_after_3_working_days_is_refused(receive, handler):
     dossier = receive(on=date(2026, 2, 13))
-    with pytest.raises(DomainError, match="3 working days"):
+    with pytest.raises(DomainError, match="3 ngày làm việc"):
         dossier_request_supplement(dossier=dossier, missing=["x"], actor=handler, on=date(2026, 2, 26))
     assert not dossier.events.filter(kind=DossierEvent.Kind.SUPPLEMENT_REQUESTED).exists()
 
@@ -113,7 +111,7 @@ def test_apology_only_once_and_at_least_one_working_day_before_the_deadline(rece
     assert dossier.appointment_on == date(2026, 3, 13)
     assert dossier.due_on == date(2026, 3, 9)  # the legal date stays: it counts as late
     # a second one is refused
-    with pytest.raises(DomainError, match="once"):
+    with pytest.raises(DomainError, match="một lần"):
         dossier_apologise(
             dossier=dossier, new_due_on=date(2026, 3, 20), reason="Lần nữa", actor=handler, on=date(2026, 3, 6)
         )
@@ -124,7 +122,7 @@ def test_apology_on_the_last_day_is_too_late(receive, handler, procedure):
     procedure.save()
     dossier = receive(on=date(2026, 3, 2))  # due 09/03
     for on in (date(2026, 3, 7), date(2026, 3, 9)):  # Saturday before, and the day itself
-        with pytest.raises(DomainError, match="Too late"):
+        with pytest.raises(DomainError, match="quá thời điểm"):
             dossier_apologise(dossier=dossier, new_due_on=date(2026, 3, 13), reason="x", actor=handler, on=on)
 
 
