@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q
+from django.db import connection
 
 from civicdesk.workdays import add_days
 from core.importing import (
@@ -35,6 +35,17 @@ STATUS_BY_OUTCOME = {
     DossierOutcome.WITHDRAWN: DossierStatus.WITHDRAWN,
 }
 CONTRACT_FIELDS = ["received_on", "procedure", "channel", "due_on", "resolved_on", "outcome"]
+
+
+def fast_date(value: str) -> date:
+    """`parse_date` with a fast path for ISO dates: strptime dominated the import's time."""
+    text = value.strip()
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    return parse_date(text)
 
 
 def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
@@ -69,7 +80,7 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
 
     due_cache: dict[tuple[date, int], tuple[date, int]] = {}
     seen: dict[tuple[int, str], int] = {}
-    objects: list[Dossier] = []
+    records: list[Record] = []
     for row in rows:
         v = row.values
         bad: list[RowError] = []
@@ -105,40 +116,110 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
             continue
         resolved_on = v["resolved_on"]
         outcome = v["outcome"]
-        objects.append(
+        records.append(
+            (
+                unit_id,
+                v["ref"],
+                received_on,
+                procedure[0] if procedure else None,
+                v["channel"],
+                due_on,
+                rule_id,
+                resolved_on,
+                outcome,
+                STATUS_BY_OUTCOME[outcome] if resolved_on else DossierStatus.RECEIVED,
+            )
+        )
+    if errors and not skip_invalid:
+        return LoadResult(), errors
+    created = _upsert_postgresql(records) if connection.vendor == "postgresql" else _upsert_orm(records)
+    return LoadResult(created=created, updated=len(records) - created), errors
+
+
+Record = tuple[int, str, date, int | None, str, date, int | None, date | None, str, str]
+
+# One statement per batch: the rows travel as arrays, conflicts on (unit, ref) update the
+# contract fields, and rows whose values did not change are not touched at all (so
+# re-importing a file changes nothing, not even updated_at).
+UPSERT_SQL = """
+INSERT INTO {table} (created_at, updated_at, unit_id, ref, received_on, procedure_id, channel, due_on,
+    due_rule_id, clock_started_on, resolved_on, outcome, status, handling_unit_id, version,
+    applicant_name, applicant_phone, applicant_email, applicant_address, applicant_id_number,
+    supplement_missing, supplement_count, apology_reason, status_reason, result_note, lookup_pin,
+    rating_comment)
+SELECT now(), now(), t.unit_id, t.ref, t.received_on, t.procedure_id, t.channel, t.due_on,
+    t.rule_id, t.received_on, t.resolved_on, t.outcome, t.status, t.unit_id, 1,
+    '', '', '', '', '', '[]'::jsonb, 0, '', '', '', '', ''
+FROM unnest(%s::bigint[], %s::text[], %s::date[], %s::bigint[], %s::text[], %s::date[], %s::integer[],
+            %s::date[], %s::text[], %s::text[])
+    AS t(unit_id, ref, received_on, procedure_id, channel, due_on, rule_id, resolved_on, outcome, status)
+ON CONFLICT (unit_id, ref) DO UPDATE SET
+    received_on = EXCLUDED.received_on, procedure_id = EXCLUDED.procedure_id, channel = EXCLUDED.channel,
+    due_on = EXCLUDED.due_on, due_rule_id = EXCLUDED.due_rule_id, resolved_on = EXCLUDED.resolved_on,
+    outcome = EXCLUDED.outcome, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
+WHERE ({table}.received_on, {table}.procedure_id, {table}.channel, {table}.due_on, {table}.resolved_on,
+       {table}.outcome)
+    IS DISTINCT FROM (EXCLUDED.received_on, EXCLUDED.procedure_id, EXCLUDED.channel, EXCLUDED.due_on,
+       EXCLUDED.resolved_on, EXCLUDED.outcome)
+RETURNING (xmax = 0)
+"""
+
+
+def _upsert_postgresql(records: list[Record]) -> int:
+    sql = UPSERT_SQL.format(table=connection.ops.quote_name(Dossier._meta.db_table))
+    created = 0
+    with connection.cursor() as cursor:
+        for i in range(0, len(records), BATCH):
+            columns = [list(c) for c in zip(*records[i : i + BATCH], strict=True)]
+            cursor.execute(sql, columns)
+            created += sum(1 for (inserted,) in cursor.fetchall() if inserted)
+    return created
+
+
+def _upsert_orm(records: list[Record]) -> int:
+    """The portable path (SQLite in tests): bulk upserts through the ORM."""
+    existing = 0
+    refs_by_unit: dict[int, list[str]] = {}
+    for record in records:
+        refs_by_unit.setdefault(record[0], []).append(record[1])
+    for unit_id, refs in refs_by_unit.items():
+        for i in range(0, len(refs), BATCH):
+            existing += Dossier.objects.filter(unit_id=unit_id, ref__in=refs[i : i + BATCH]).count()
+    Dossier.objects.bulk_create(
+        [
             Dossier(
                 unit_id=unit_id,
-                ref=v["ref"],
+                ref=ref,
                 received_on=received_on,
-                procedure_id=procedure[0] if procedure else None,
-                channel=v["channel"],
+                procedure_id=procedure_id,
+                channel=channel,
                 due_on=due_on,
                 due_rule_id=rule_id,
                 clock_started_on=received_on,
                 resolved_on=resolved_on,
                 outcome=outcome,
-                status=STATUS_BY_OUTCOME[outcome] if resolved_on else DossierStatus.RECEIVED,
+                status=status,
                 handling_unit_id=unit_id,
             )
-        )
-    if errors and not skip_invalid:
-        return LoadResult(), errors
-    refs_by_unit: dict[int, set[str]] = {}
-    for o in objects:
-        refs_by_unit.setdefault(o.unit_id, set()).add(o.ref)
-    existing = 0
-    for unit_id, refs in refs_by_unit.items():
-        ref_list = list(refs)
-        for i in range(0, len(ref_list), BATCH):
-            existing += Dossier.objects.filter(Q(unit_id=unit_id) & Q(ref__in=ref_list[i : i + BATCH])).count()
-    Dossier.objects.bulk_create(
-        objects,
+            for (
+                unit_id,
+                ref,
+                received_on,
+                procedure_id,
+                channel,
+                due_on,
+                rule_id,
+                resolved_on,
+                outcome,
+                status,
+            ) in records
+        ],
         batch_size=BATCH,
         update_conflicts=True,
         unique_fields=["unit", "ref"],
         update_fields=[*CONTRACT_FIELDS, "due_rule_id", "status", "updated_at"],
     )
-    return LoadResult(created=len(objects) - existing, updated=existing), errors
+    return len(records) - existing
 
 
 register_importer(
@@ -147,11 +228,11 @@ register_importer(
         columns=[
             Column("ref", required=True, parse=max_length_parser(40)),
             Column("unit_code", required=True, parse=max_length_parser(20)),
-            Column("received_on", required=True, parse=parse_date),
+            Column("received_on", required=True, parse=fast_date),
             Column("procedure_code", parse=max_length_parser(40), default=""),
             Column("channel", parse=choice_parser(DossierChannel.values), default=DossierChannel.COUNTER),
-            Column("due_on", parse=parse_date),
-            Column("resolved_on", parse=parse_date),
+            Column("due_on", parse=fast_date),
+            Column("resolved_on", parse=fast_date),
             Column("outcome", parse=choice_parser(DossierOutcome.values), default=DossierOutcome.GRANTED),
         ],
         load=load_dossiers,
