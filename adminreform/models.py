@@ -261,13 +261,21 @@ class DossierDocument(models.Model):
         return self.name
 
 
+class HandoverStep(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("dossier status", "Received")
+    ASSIGNED = "assigned", _("Assigned")
+    TRANSFERRED = "transferred", _("Transferred")
+    RESULT_READY = "result_ready", _("Result ready")
+    RETURNED = "returned", _("Result returned")
+
+
 class Handover(models.Model):
     """One line of the process-control slip (Mẫu 06, TT 03/2025/TT-VPCP): who handed the
     dossier to whom, between which units, and when."""
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="handovers")
     handed_at = models.DateTimeField(_("handed over at"), default=timezone.now)
-    step = models.CharField(_("step"), max_length=40)
+    step = models.CharField(_("step"), max_length=40, choices=HandoverStep.choices)
     from_unit = models.ForeignKey(
         Unit, verbose_name=_("from unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -335,6 +343,13 @@ class DossierEvent(AuditEventBase):
         DUE_WARNING = "due_warning", _("Due-date warning")
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="events")
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     class Meta(AuditEventBase.Meta):
         verbose_name = _("dossier event")

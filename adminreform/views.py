@@ -203,7 +203,9 @@ class DossierDetailView(StaffDossierMixin, TemplateView):
         d = self.dossier
         initial = {"version": d.version}
         built: dict[str, Any] = {
-            "assign": f.AssignForm(initial=initial, users=_handlers_for(d.handling_unit)),
+            "assign": f.AssignForm(
+                initial={**initial, "assignee": self.request.user.pk}, users=_handlers_for(d.handling_unit)
+            ),
             "transfer": f.TransferForm(
                 initial=initial,
                 units=Unit.objects.filter(valid_to__isnull=True)

@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_adds_every_state_once(city, commune, other_commune, officer):
     context = DemoContext(
-        city=city, communes=[commune, other_commune], users={"canbo": officer}, today=date(2026, 11, 20),
+        city=city,
+        communes=[commune, other_commune],
+        users={"canbo": officer},
+        today=date(2026, 11, 20),
         rng=random.Random(2026),
     )
     seed(context)

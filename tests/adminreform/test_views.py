@@ -176,3 +176,18 @@ def test_catalogue_page_gives_its_figures(client, officer, procedure):
     client.force_login(officer)
     page = client.get(reverse("adminreform:procedure_list")).content.decode()
     assert "1 thủ tục" in page
+
+
+def test_register_and_catalogue_pages_pin_their_queries(
+    client, officer, commune, procedure, django_assert_max_num_queries
+):
+    for n in range(15):
+        DossierFactory(unit=commune, ref=f"R{n}", procedure=procedure, received_on=date(2026, 3, 2))
+    client.force_login(officer)
+    with django_assert_max_num_queries(10):
+        page = client.get(
+            reverse("adminreform:register"), {"unit": commune.pk, "start": "2026-03-01", "end": "2026-03-31"}
+        )
+    assert page.content.decode().count("<tr>") == 16
+    with django_assert_max_num_queries(8):
+        client.get(reverse("adminreform:procedure_list"))
