@@ -46,7 +46,7 @@ def seed(context: DemoContext) -> None:
     start = today - timedelta(days=730)
     calendar = work_calendar(start=start, end=date(today.year + 1, 12, 31))
     dossiers: list[Dossier] = []
-    for unit, per_day in [(context.communes[0], 3), (context.communes[1], 2), (context.city, 2)]:
+    for unit, per_day in [(context.communes[0], 6), (context.communes[1], 4), (context.city, 4)]:
         level = "province" if unit.level == "province" else "commune"
         own = [p for p in procedures if p.level == level]
         day, seq = start, 0

@@ -212,3 +212,12 @@ def test_daily_sweep_warns_each_dossier_due_tomorrow_once(
     assert warned == [due_tomorrow.pk]
     assert dossier_warn_due_soon(today=date(2026, 3, 4)) == []
     assert len(mailoutbox) == 1 and due_tomorrow.ref in mailoutbox[0].body
+
+
+@pytest.mark.postgres
+def test_dossier_events_are_append_only_in_the_database(receive):
+    from django.db import IntegrityError, InternalError, transaction
+
+    dossier = receive()
+    with pytest.raises((InternalError, IntegrityError)), transaction.atomic():
+        DossierEvent.objects.filter(dossier=dossier).update(reason="changed")
