@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -401,8 +401,16 @@ class RegisterView(LoginRequiredMixin, TemplateView):
             )
             if request.GET.get("format") == "xlsx":
                 return self.xlsx(rows, chosen)
-        query = request.GET.copy()
-        query["format"] = "xlsx"
+        query = QueryDict(mutable=True)
+        if chosen:
+            query.update(
+                {
+                    "unit": str(chosen["unit"].pk),
+                    "start": chosen["start"].isoformat(),
+                    "end": chosen["end"].isoformat(),
+                    "format": "xlsx",
+                }
+            )
         return render(
             request,
             self.template_name,

@@ -100,6 +100,8 @@ def test_register_xlsx_opens_with_the_dossiers(client, officer, receive):
     url = reverse("adminreform:register")
     params = {"unit": dossier.unit_id, "start": "2026-03-01", "end": "2026-03-31"}
     assert dossier.ref in client.get(url, params).content.decode()
+    default_page = client.get(url).content.decode()  # this month by default, with its XLSX link
+    assert "format=xlsx" in default_page and "unit=" in default_page
     response = client.get(url, {**params, "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     refs = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]

@@ -64,3 +64,41 @@ def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page,
     assert_accessible(phone, "adminreform-rated-phone")
     dossier.refresh_from_db()
     assert (dossier.rating_score, dossier.rating_visits) == (3, 1)
+
+
+def test_citizen_submits_online_on_a_phone(live_server, phone_page, commune, tmp_path):
+    procedure = ProcedureFactory(code="1.004873", name="Cấp giấy xác nhận tình trạng hôn nhân", processing_days=3)
+    ProcedureDocumentFactory(procedure=procedure, name="Tờ khai theo mẫu", position=1)
+    pdf = tmp_path / "to-khai.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    page = phone_page
+    page.goto(live_server.url + "/dossiers/online/")
+    assert_accessible(page, "adminreform-online-list-phone")
+    page.get_by_role("link", name="Cấp giấy xác nhận tình trạng hôn nhân").click()
+    page.get_by_label("Họ và tên người nộp").fill("Trần Văn Nam")
+    page.get_by_label("Số điện thoại").fill("0988111222")
+    page.get_by_label("Nơi nộp hồ sơ").select_option(label="Phường Hoàn Kiếm")
+    page.get_by_label("Tờ khai theo mẫu").set_input_files(str(pdf))
+    page.get_by_label("Tôi đồng ý").check()
+    assert_accessible(page, "adminreform-online-form-phone")
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.get_by_role("heading", name="Đã nộp hồ sơ").wait_for()
+    dossier = Dossier.objects.get()
+    assert page.locator("#dossier-code").inner_text() == dossier.ref
+    assert dossier.channel == "online"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page, "adminreform-online-done-phone")
+
+
+def test_official_opens_register_and_catalogue(live_server, desktop_page, login_as, officer, commune):
+    ProcedureFactory(code="1.001193", name="Đăng ký khai sinh", online_service="fully")
+    page = desktop_page
+    login_as(page, "canbo")
+    page.goto(live_server.url + "/dossiers/intake/")
+    assert_accessible(page, "adminreform-intake-search")
+    page.goto(live_server.url + "/dossiers/register/")
+    assert page.get_by_role("heading", name="Sổ theo dõi hồ sơ (Mẫu 07)").is_visible()
+    assert_accessible(page, "adminreform-register")
+    page.goto(live_server.url + "/dossiers/procedures/")
+    assert "1 thủ tục, trong đó 1 dịch vụ công trực tuyến toàn trình" in page.locator("#catalogue-stats").inner_text()
+    assert_accessible(page, "adminreform-catalogue")
