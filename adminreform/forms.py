@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import Unit
 
@@ -226,7 +227,7 @@ class QueueFilterForm(forms.Form):
                 Div("overdue", css_class="col-md-3 pt-md-4"),
                 css_class="row",
             ),
-            Submit("filter", _("Filter"), css_class="btn-secondary"),
+            Submit("filter", pgettext_lazy("dossier", "Filter"), css_class="btn-secondary"),
         )
 
 

@@ -85,15 +85,15 @@ class ProcedureDocument(models.Model):
 
 
 class DossierStatus(models.TextChoices):
-    RECEIVED = "received", pgettext_lazy("dossier status", "Received")
-    IN_PROCESSING = "in_processing", _("In processing")
-    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
-    RESUBMITTED = "resubmitted", _("Supplement received")
-    RESULT_READY = "result_ready", _("Result ready")
-    RETURNED = "returned", _("Result returned")
-    REFUSED = "refused", _("Refused")
-    STOPPED = "stopped", _("Processing stopped")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    RECEIVED = "received", pgettext_lazy("dossier", "Received")
+    IN_PROCESSING = "in_processing", pgettext_lazy("dossier", "In processing")
+    SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("dossier", "Supplement requested")
+    RESUBMITTED = "resubmitted", pgettext_lazy("dossier", "Supplement received")
+    RESULT_READY = "result_ready", pgettext_lazy("dossier", "Result ready")
+    RETURNED = "returned", pgettext_lazy("dossier", "Result returned")
+    REFUSED = "refused", pgettext_lazy("dossier", "Refused")
+    STOPPED = "stopped", pgettext_lazy("dossier", "Processing stopped")
+    WITHDRAWN = "withdrawn", pgettext_lazy("dossier", "Withdrawn")
 
 
 S = DossierStatus
@@ -118,11 +118,11 @@ CLOCK_STATUSES: tuple[str, ...] = (S.RECEIVED, S.IN_PROCESSING, S.RESUBMITTED)
 
 
 class Timing(models.TextChoices):
-    EARLY = "early", _("Early")
-    ON_TIME = "on_time", _("On time")
-    LATE = "late", _("Late")
-    IN_TIME = "in_time", _("In time")
-    OVERDUE = "overdue", _("Overdue")
+    EARLY = "early", pgettext_lazy("dossier", "Early")
+    ON_TIME = "on_time", pgettext_lazy("dossier", "On time")
+    LATE = "late", pgettext_lazy("dossier", "Late")
+    IN_TIME = "in_time", pgettext_lazy("dossier", "In time")
+    OVERDUE = "overdue", pgettext_lazy("dossier", "Overdue")
 
 
 class SatisfactionScore(models.IntegerChoices):
@@ -144,7 +144,12 @@ class DossierWorkflow(models.Model):
     applicant_id_number = models.CharField(_("identity number"), max_length=20, blank=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_by = models.ForeignKey(
-        "auth.User", verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "auth.User",
+        verbose_name=pgettext_lazy("dossier", "received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     handling_unit = models.ForeignKey(
         Unit,
@@ -262,11 +267,11 @@ class DossierDocument(models.Model):
 
 
 class HandoverStep(models.TextChoices):
-    RECEIVED = "received", pgettext_lazy("dossier status", "Received")
-    ASSIGNED = "assigned", _("Assigned")
-    TRANSFERRED = "transferred", _("Transferred")
-    RESULT_READY = "result_ready", _("Result ready")
-    RETURNED = "returned", _("Result returned")
+    RECEIVED = "received", pgettext_lazy("dossier", "Received")
+    ASSIGNED = "assigned", pgettext_lazy("dossier", "Assigned")
+    TRANSFERRED = "transferred", pgettext_lazy("dossier", "Transferred")
+    RESULT_READY = "result_ready", pgettext_lazy("dossier", "Result ready")
+    RETURNED = "returned", pgettext_lazy("dossier", "Result returned")
 
 
 class Handover(models.Model):
@@ -286,7 +291,12 @@ class Handover(models.Model):
         "auth.User", verbose_name=_("handed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     to_user = models.ForeignKey(
-        "auth.User", verbose_name=_("received by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "auth.User",
+        verbose_name=pgettext_lazy("dossier", "received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -328,19 +338,19 @@ class IntakeNotice(models.Model):
 
 class DossierEvent(AuditEventBase):
     class Kind(models.TextChoices):
-        RECEIVED = "received", pgettext_lazy("dossier status", "Received")
-        ASSIGNED = "assigned", _("Assigned")
-        TRANSFERRED = "transferred", _("Transferred")
-        SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
-        RESUBMITTED = "resubmitted", _("Supplement received")
-        APOLOGISED = "apologised", _("Apology sent")
-        RESULT_READY = "result_ready", _("Result ready")
-        RETURNED = "returned", _("Result returned")
-        REFUSED = "refused", _("Refused")
-        STOPPED = "stopped", _("Processing stopped")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        RATED = "rated", _("Rated")
-        DUE_WARNING = "due_warning", _("Due-date warning")
+        RECEIVED = "received", pgettext_lazy("dossier", "Received")
+        ASSIGNED = "assigned", pgettext_lazy("dossier", "Assigned")
+        TRANSFERRED = "transferred", pgettext_lazy("dossier", "Transferred")
+        SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("dossier", "Supplement requested")
+        RESUBMITTED = "resubmitted", pgettext_lazy("dossier", "Supplement received")
+        APOLOGISED = "apologised", pgettext_lazy("dossier", "Apology sent")
+        RESULT_READY = "result_ready", pgettext_lazy("dossier", "Result ready")
+        RETURNED = "returned", pgettext_lazy("dossier", "Result returned")
+        REFUSED = "refused", pgettext_lazy("dossier", "Refused")
+        STOPPED = "stopped", pgettext_lazy("dossier", "Processing stopped")
+        WITHDRAWN = "withdrawn", pgettext_lazy("dossier", "Withdrawn")
+        RATED = "rated", pgettext_lazy("dossier", "Rated")
+        DUE_WARNING = "due_warning", pgettext_lazy("dossier", "Due-date warning")
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="events")
 

@@ -196,6 +196,21 @@ def _handlers_for(unit: Unit | None) -> QuerySet[User]:
     )
 
 
+def _transfer_targets(dossier: Dossier) -> QuerySet[Unit]:
+    """Units of the same province (liên thông between units and levels), current ones only."""
+    province_path = "/".join(dossier.unit.path.split("/")[:2]) + "/"
+    return (
+        Unit.objects.filter(path__startswith=province_path, valid_to__isnull=True)
+        .exclude(pk=dossier.handling_unit_id)
+        .order_by("level", "name")
+    )
+
+
+def _can_act(user: Any, dossier: Dossier) -> bool:
+    """Leaders with a read-only role see dossiers but do not act on them."""
+    return dossier_list_visible_to(user=user, roles=STAFF_ROLES).filter(pk=dossier.pk).exists()
+
+
 class DossierDetailView(StaffDossierMixin, TemplateView):
     template_name = "adminreform/dossier_detail.html"
 
@@ -206,13 +221,7 @@ class DossierDetailView(StaffDossierMixin, TemplateView):
             "assign": f.AssignForm(
                 initial={**initial, "assignee": self.request.user.pk}, users=_handlers_for(d.handling_unit)
             ),
-            "transfer": f.TransferForm(
-                initial=initial,
-                units=Unit.objects.filter(valid_to__isnull=True)
-                .exclude(pk=d.handling_unit_id)
-                .filter(level__in=["province", "commune"])
-                .order_by("level", "name"),
-            ),
+            "transfer": f.TransferForm(initial=initial, units=_transfer_targets(d)),
             "supplement": f.SupplementForm(initial=initial),
             "resubmit": f.VersionForm(initial=initial),
             "apology": f.ApologyForm(initial=initial),
@@ -231,6 +240,8 @@ class DossierDetailView(StaffDossierMixin, TemplateView):
         d = self.dossier
         s = DossierStatus
         allowed: set[str] = set()
+        if not _can_act(self.request.user, d):
+            return allowed
         if d.can_transition_to(s.IN_PROCESSING):
             allowed |= {"assign", "transfer"}
         if d.can_transition_to(s.SUPPLEMENT_REQUESTED):
@@ -286,7 +297,7 @@ class DossierActionView(DossierDetailView):
         if action == "assign":
             extra = {"users": _handlers_for(d.handling_unit)}
         elif action == "transfer":
-            extra = {"units": forms_by_action["transfer"].fields["to_unit"].queryset}
+            extra = {"units": _transfer_targets(d)}
         form = form_class(request.POST, **extra)
         if form.is_valid():
             try:
@@ -582,7 +593,12 @@ class OnlineSubmitView(View):
         return get_object_or_404(qs, pk=self.kwargs["pk"])
 
     def units(self) -> QuerySet[Unit]:
-        return Unit.objects.filter(level=self.procedure.level, valid_to__isnull=True).order_by("name")
+        """The units of the procedure's level that run their one-stop shop on CivicDesk."""
+        return (
+            Unit.objects.filter(level=self.procedure.level, valid_to__isnull=True, memberships__isnull=False)
+            .distinct()
+            .order_by("name")
+        )
 
     def render_form(self, form: f.OnlineSubmitForm, status: int = 200) -> HttpResponse:
         return render(self.request, self.template_name, {"form": form, "procedure": self.procedure}, status=status)

@@ -157,7 +157,7 @@ def test_citizen_rates_after_return(client, receive, handler):
     assert (dossier.status, dossier.rating_score, dossier.rating_visits) == (DossierStatus.RETURNED, 3, 1)
 
 
-def test_online_submission_checks_file_content(client, commune, procedure):
+def test_online_submission_checks_file_content(client, commune, officer, procedure):
     url = reverse("adminreform:online_submit", args=[procedure.pk])
     docs = list(procedure.documents.all())
     base = {"applicant_name": "Phạm Thu", "applicant_phone": "0911222333", "unit": commune.pk, "consent": "on"}
@@ -193,3 +193,27 @@ def test_register_and_catalogue_pages_pin_their_queries(
     assert page.content.decode().count("<tr>") == 16
     with django_assert_max_num_queries(8):
         client.get(reverse("adminreform:procedure_list"))
+
+
+def test_city_leader_sees_a_commune_dossier_but_cannot_act_on_it(client, city_leader, receive):
+    dossier = receive()
+    client.force_login(city_leader)
+    assert client.get(reverse("adminreform:dossier_detail", args=[dossier.pk])).status_code == 200
+    response = client.post(
+        reverse("adminreform:dossier_action", args=[dossier.pk, "refuse"]), {"version": dossier.version, "reason": "x"}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
+
+
+def test_transfer_from_the_page_logs_mau_06(client, handler, receive, city):
+    dossier = receive()
+    client.force_login(handler)
+    response = client.post(
+        reverse("adminreform:dossier_action", args=[dossier.pk, "transfer"]),
+        {"version": dossier.version, "to_unit": city.pk, "note": "Liên thông"},
+    )
+    assert response.status_code == 302
+    control = client.get(reverse("adminreform:dossier_print", args=[dossier.pk, "control"])).content.decode()
+    assert "Đã chuyển liên thông" in control and "Thành phố Hà Nội" in control

@@ -7,7 +7,8 @@ from adminreform.models import Dossier
 from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
 from tests.e2e.conftest import assert_accessible
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the deadline rules come from a data migration, which a flush would erase.
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page, login_as, officer):
@@ -66,7 +67,7 @@ def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page,
     assert (dossier.rating_score, dossier.rating_visits) == (3, 1)
 
 
-def test_citizen_submits_online_on_a_phone(live_server, phone_page, commune, tmp_path):
+def test_citizen_submits_online_on_a_phone(live_server, phone_page, commune, officer, tmp_path):
     procedure = ProcedureFactory(code="1.004873", name="Cấp giấy xác nhận tình trạng hôn nhân", processing_days=3)
     ProcedureDocumentFactory(procedure=procedure, name="Tờ khai theo mẫu", position=1)
     pdf = tmp_path / "to-khai.pdf"
