@@ -1,14 +1,24 @@
 """One-stop shop in a browser: an official takes a dossier in at the counter, prints the
 slip, returns the result; the citizen looks it up on a phone and rates the service."""
 
+from importlib import import_module
+
 import pytest
 
 from adminreform.models import Dossier
 from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
 from tests.e2e.conftest import assert_accessible
 
-# serialized_rollback: the deadline rules come from a data migration, which a flush would erase.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def deadline_rules(transactional_db):
+    """The deadline rules come from core's data migration, which the flush after each
+    transactional test erases: put them back (the seed is idempotent)."""
+    from django.apps import apps
+
+    import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
 
 
 def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page, login_as, officer):
