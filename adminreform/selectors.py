@@ -205,3 +205,36 @@ def dossier_public_status(*, dossier: Dossier) -> PublicDossierStatus:
         can_rate=dossier.status == DossierStatus.RETURNED and dossier.rated_at is None,
         rated=dossier.rated_at is not None,
     )
+
+
+@dataclass(frozen=True)
+class SatisfactionStats:
+    """The applicants' ratings of dossiers returned in a period (one query)."""
+
+    rated: int
+    very_satisfied: int
+    satisfied: int
+    not_satisfied: int
+    came_once: int
+
+    @property
+    def satisfied_pct(self) -> float | None:
+        """Very satisfied or satisfied, out of the rated dossiers."""
+        return None if not self.rated else (self.very_satisfied + self.satisfied) * 100 / self.rated
+
+
+def dossier_satisfaction_stats(*, unit: Unit, start: date, end: date) -> SatisfactionStats:
+    """Ratings of the dossiers of `unit` and the units below it resolved from `start` to `end`."""
+    row = Dossier.objects.filter(
+        unit__path__startswith=unit.path,
+        resolved_on__gte=start,
+        resolved_on__lte=end,
+        rated_at__isnull=False,
+    ).aggregate(
+        rated=Count("pk"),
+        very_satisfied=Count("pk", filter=Q(rating_score=3)),
+        satisfied=Count("pk", filter=Q(rating_score=2)),
+        not_satisfied=Count("pk", filter=Q(rating_score=1)),
+        came_once=Count("pk", filter=Q(rating_visits=1)),
+    )
+    return SatisfactionStats(**row)

@@ -31,3 +31,25 @@ def test_seed_adds_every_state_once(city, commune, other_commune, officer):
     context.rng = random.Random(2026)
     seed(context)
     assert Dossier.objects.count() == count
+
+
+def test_satisfaction_stats_feed_the_reports(city, commune, procedure, django_assert_num_queries):
+    from adminreform.selectors import dossier_satisfaction_stats
+    from tests.adminreform.factories import DossierFactory
+
+    for n, (score, visits) in enumerate([(3, 1), (2, 1), (1, 3), (None, None)]):
+        DossierFactory(
+            unit=commune,
+            ref=f"S{n}",
+            procedure=procedure,
+            received_on=date(2026, 3, 2),
+            resolved_on=date(2026, 3, 4),
+            status="returned",
+            rating_score=score,
+            rating_visits=visits,
+            rated_at=None if score is None else "2026-03-04T10:00:00+07:00",
+        )
+    with django_assert_num_queries(1):
+        stats = dossier_satisfaction_stats(unit=city, start=date(2026, 3, 1), end=date(2026, 3, 31))
+    assert (stats.rated, stats.very_satisfied, stats.satisfied, stats.not_satisfied, stats.came_once) == (3, 1, 1, 1, 2)
+    assert round(stats.satisfied_pct, 1) == 66.7
