@@ -24,10 +24,17 @@ AnyUser = User | AnonymousUser
 def procedure_search(*, text: str, limit: int = 10) -> QuerySet[Procedure]:
     """Procedures whose code or name contains every word of `text`, typed with or without
     diacritics ('khai sinh', 'khai sinh', 'KHAI SINH' all match 'Đăng ký khai sinh')."""
-    qs = Procedure.objects.all()
+    qs = procedures_in_force(on=timezone.localdate())
     for word in fold(text).split():
         qs = qs.filter(search_text__contains=word)
     return qs.order_by("level", "name")[:limit]
+
+
+def procedures_in_force(*, on: date) -> QuerySet[Procedure]:
+    """Procedures whose effective dates include `on` (empty dates are unbounded)."""
+    return Procedure.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
 
 
 def procedure_list(*, text: str = "", online_only: bool = False) -> QuerySet[Procedure]:

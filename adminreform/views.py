@@ -41,6 +41,7 @@ from .selectors import (
     dossier_register,
     procedure_list,
     procedure_search,
+    procedures_in_force,
 )
 
 LOOKUP_LIMIT = 20  # attempts per IP per window
@@ -589,7 +590,11 @@ class OnlineSubmitView(View):
 
     @cached_property
     def procedure(self) -> Procedure:
-        qs = Procedure.objects.exclude(online_service=OnlineService.NONE).prefetch_related("documents")
+        qs = (
+            procedures_in_force(on=timezone.localdate())
+            .exclude(online_service=OnlineService.NONE)
+            .prefetch_related("documents")
+        )
         return get_object_or_404(qs, pk=self.kwargs["pk"])
 
     def units(self) -> QuerySet[Unit]:

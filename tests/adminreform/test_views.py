@@ -217,3 +217,16 @@ def test_transfer_from_the_page_logs_mau_06(client, handler, receive, city):
     assert response.status_code == 302
     control = client.get(reverse("adminreform:dossier_print", args=[dossier.pk, "control"])).content.decode()
     assert "Đã chuyển liên thông" in control and "Thành phố Hà Nội" in control
+
+
+def test_repealed_and_offline_procedures_are_not_offered(client, officer, commune):
+    from tests.adminreform.factories import ProcedureFactory
+
+    repealed = ProcedureFactory(code="OLD", name="Đăng ký khai sinh cũ", valid_to=date(2020, 1, 1))
+    offline = ProcedureFactory(code="OFF", name="Chứng thực bản sao", online_service="none")
+    client.force_login(officer)
+    results = client.get(reverse("adminreform:procedure_search_json"), {"q": "khai sinh"}).json()["results"]
+    assert results == []
+    client.logout()
+    assert client.get(reverse("adminreform:online_submit", args=[offline.pk])).status_code == 404
+    assert client.get(reverse("adminreform:online_submit", args=[repealed.pk])).status_code == 404
