@@ -4,10 +4,14 @@ The fields named in CONTRACTS.md are the minimum every other part relies on;
 the adminreform app builds its workflow on top.
 """
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from datetime import date
 
-from civicdesk.db import TimeStampedModel
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.models import Unit, UnitLevel
 
 
@@ -28,6 +32,10 @@ class Procedure(TimeStampedModel):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    fee = models.PositiveIntegerField(_("fee (VND)"), default=0)
+    fee_note = models.CharField(_("fee note"), max_length=300, blank=True)
+    # The name folded to ASCII lower case ("dang ky khai sinh"): search with or without diacritics.
+    search_text = models.CharField(_("search text"), max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("procedure")
@@ -50,7 +58,134 @@ class DossierOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Dossier(TimeStampedModel):
+# --- catalogue details ------------------------------------------------------------------
+
+
+class ProcedureDocument(models.Model):
+    """One paper the applicant must bring (thành phần hồ sơ), in the catalogue's order."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="documents"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("document"), max_length=400)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=1)
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["procedure", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- the dossier's lifecycle --------------------------------------------------------------
+
+
+class DossierStatus(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("dossier", "Received")
+    IN_PROCESSING = "in_processing", pgettext_lazy("dossier", "In processing")
+    SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("dossier", "Supplement requested")
+    RESUBMITTED = "resubmitted", pgettext_lazy("dossier", "Supplement received")
+    RESULT_READY = "result_ready", pgettext_lazy("dossier", "Result ready")
+    RETURNED = "returned", pgettext_lazy("dossier", "Result returned")
+    REFUSED = "refused", pgettext_lazy("dossier", "Refused")
+    STOPPED = "stopped", pgettext_lazy("dossier", "Processing stopped")
+    WITHDRAWN = "withdrawn", pgettext_lazy("dossier", "Withdrawn")
+
+
+S = DossierStatus
+# The whole lifecycle on one screen (Decree 118/2025; Decree 61/2018 art. 17–21).
+# Services enforce it; templates only read it. IN_PROCESSING → IN_PROCESSING is a transfer.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.IN_PROCESSING, S.SUPPLEMENT_REQUESTED, S.RESULT_READY, S.REFUSED, S.STOPPED, S.WITHDRAWN}),
+    S.IN_PROCESSING: frozenset(
+        {S.IN_PROCESSING, S.SUPPLEMENT_REQUESTED, S.RESULT_READY, S.REFUSED, S.STOPPED, S.WITHDRAWN}
+    ),
+    S.SUPPLEMENT_REQUESTED: frozenset({S.RESUBMITTED, S.STOPPED, S.WITHDRAWN}),
+    S.RESUBMITTED: frozenset({S.IN_PROCESSING, S.RESULT_READY, S.REFUSED, S.STOPPED, S.WITHDRAWN}),
+    S.RESULT_READY: frozenset({S.RETURNED}),
+    S.RETURNED: frozenset(),
+    S.REFUSED: frozenset(),
+    S.STOPPED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+OPEN_STATUSES: tuple[str, ...] = (S.RECEIVED, S.IN_PROCESSING, S.SUPPLEMENT_REQUESTED, S.RESUBMITTED, S.RESULT_READY)
+# Statuses in which the clock runs: waiting for the applicant's supplement does not count.
+CLOCK_STATUSES: tuple[str, ...] = (S.RECEIVED, S.IN_PROCESSING, S.RESUBMITTED)
+
+
+class Timing(models.TextChoices):
+    EARLY = "early", pgettext_lazy("dossier", "Early")
+    ON_TIME = "on_time", pgettext_lazy("dossier", "On time")
+    LATE = "late", pgettext_lazy("dossier", "Late")
+    IN_TIME = "in_time", pgettext_lazy("dossier", "In time")
+    OVERDUE = "overdue", pgettext_lazy("dossier", "Overdue")
+
+
+class SatisfactionScore(models.IntegerChoices):
+    VERY_SATISFIED = 3, _("Very satisfied")
+    SATISFIED = 2, _("Satisfied")
+    NOT_SATISFIED = 1, _("Not satisfied")
+
+
+class DossierWorkflow(models.Model):
+    """The workflow columns of a dossier, declared apart from the contract fields
+    (CONTRACTS.md) that `Dossier` keeps as they are: the reports app reads those."""
+
+    status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, default=S.RECEIVED)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    applicant_id_number = models.CharField(_("identity number"), max_length=20, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=pgettext_lazy("dossier", "received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handling_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("processing unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_dossiers",
+    )
+    assignee = models.ForeignKey(
+        "auth.User", verbose_name=_("handler"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_rule_id = models.PositiveIntegerField(_("deadline rule"), null=True, blank=True)
+    clock_started_on = models.DateField(_("clock started on"), null=True, blank=True)
+    supplement_requested_on = models.DateField(_("supplement requested on"), null=True, blank=True)
+    supplement_missing = models.JSONField(_("missing documents"), default=list, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    apology_sent_on = models.DateField(_("apology sent on"), null=True, blank=True)
+    apology_new_due_on = models.DateField(_("new appointment date"), null=True, blank=True)
+    apology_reason = models.TextField(_("reason for the delay"), blank=True)
+    due_warning_sent_at = models.DateTimeField(_("due-date warning sent at"), null=True, blank=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    result_note = models.CharField(_("result"), max_length=300, blank=True)
+    lookup_pin = models.CharField(_("lookup PIN"), max_length=6, blank=True)
+    rating_score = models.PositiveSmallIntegerField(
+        _("satisfaction"), choices=SatisfactionScore.choices, null=True, blank=True
+    )
+    rating_visits = models.PositiveSmallIntegerField(_("times the applicant came"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Dossier(DossierWorkflow, TimeStampedModel):
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="dossiers")
     ref = models.CharField(_("dossier code"), max_length=40)
     received_on = models.DateField(_("received on"))
@@ -73,7 +208,159 @@ class Dossier(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "received_on"], name="dossier_unit_received_idx"),
             models.Index(fields=["unit", "resolved_on"], name="dossier_unit_resolved_idx"),
+            models.Index(fields=["ref"], name="dossier_ref_idx"),
+            models.Index(fields=["due_on"], name="dossier_open_due_idx", condition=models.Q(status__in=OPEN_STATUSES)),
         ]
 
     def __str__(self) -> str:
         return self.ref
+
+    def can_transition_to(self, target: str) -> bool:
+        return target in TRANSITIONS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def appointment_on(self) -> date:
+        """The date the applicant is told to come: the apology's new date once there is one."""
+        return self.apology_new_due_on or self.due_on
+
+    def timing_on(self, today: date) -> str:
+        """Early / on time / late once resolved, in time / overdue while open: from the dates,
+        never typed. An apologised dossier counts as late (Decree 61/2018 art. 19)."""
+        if self.resolved_on is not None:
+            if self.apology_sent_on is not None or self.resolved_on > self.due_on:
+                return Timing.LATE
+            return Timing.EARLY if self.resolved_on < self.due_on else Timing.ON_TIME
+        if self.apology_sent_on is not None or today > self.due_on:
+            return Timing.OVERDUE
+        return Timing.IN_TIME
+
+
+class DossierDocument(models.Model):
+    """A paper received with the dossier: at the counter (checked against the catalogue)
+    or uploaded with an online submission."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="documents")
+    required = models.ForeignKey(
+        ProcedureDocument,
+        verbose_name=_("required document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    name = models.CharField(_("document"), max_length=400)
+    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    received_on = models.DateField(_("received on"))
+
+    class Meta:
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        ordering = ["dossier", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HandoverStep(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("dossier", "Received")
+    ASSIGNED = "assigned", pgettext_lazy("dossier", "Assigned")
+    TRANSFERRED = "transferred", pgettext_lazy("dossier", "Transferred")
+    RESULT_READY = "result_ready", pgettext_lazy("dossier", "Result ready")
+    RETURNED = "returned", pgettext_lazy("dossier", "Result returned")
+
+
+class Handover(models.Model):
+    """One line of the process-control slip (Mẫu 06, TT 03/2025/TT-VPCP): who handed the
+    dossier to whom, between which units, and when."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="handovers")
+    handed_at = models.DateTimeField(_("handed over at"), default=timezone.now)
+    step = models.CharField(_("step"), max_length=40, choices=HandoverStep.choices)
+    from_unit = models.ForeignKey(
+        Unit, verbose_name=_("from unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("to unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_user = models.ForeignKey(
+        "auth.User", verbose_name=_("handed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        "auth.User",
+        verbose_name=pgettext_lazy("dossier", "received by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-over")
+        verbose_name_plural = _("hand-overs")
+        ordering = ["handed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.step} {self.handed_at:%d/%m/%Y %H:%M}"
+
+
+class IntakeNotice(models.Model):
+    """A counter slip that is not a dossier: the supplement request (Mẫu 02) for an
+    incomplete file, or the refusal to accept (Mẫu 03) with its reasons."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "supplement", _("Supplement request (Mẫu 02)")
+        REFUSAL = "refusal", _("Refusal to accept (Mẫu 03)")
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issued_by = models.ForeignKey("auth.User", verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+")
+    applicant_name = models.CharField(_("applicant"), max_length=200)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    missing = models.JSONField(_("missing documents"), default=list, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+
+    class Meta:
+        verbose_name = _("intake notice")
+        verbose_name_plural = _("intake notices")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.applicant_name}"
+
+
+class DossierEvent(AuditEventBase):
+    class Kind(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("dossier", "Received")
+        ASSIGNED = "assigned", pgettext_lazy("dossier", "Assigned")
+        TRANSFERRED = "transferred", pgettext_lazy("dossier", "Transferred")
+        SUPPLEMENT_REQUESTED = "supplement_requested", pgettext_lazy("dossier", "Supplement requested")
+        RESUBMITTED = "resubmitted", pgettext_lazy("dossier", "Supplement received")
+        APOLOGISED = "apologised", pgettext_lazy("dossier", "Apology sent")
+        RESULT_READY = "result_ready", pgettext_lazy("dossier", "Result ready")
+        RETURNED = "returned", pgettext_lazy("dossier", "Result returned")
+        REFUSED = "refused", pgettext_lazy("dossier", "Refused")
+        STOPPED = "stopped", pgettext_lazy("dossier", "Processing stopped")
+        WITHDRAWN = "withdrawn", pgettext_lazy("dossier", "Withdrawn")
+        RATED = "rated", pgettext_lazy("dossier", "Rated")
+        DUE_WARNING = "due_warning", pgettext_lazy("dossier", "Due-date warning")
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="events")
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return str(self.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("dossier event")
+        verbose_name_plural = _("dossier events")

@@ -1,1 +1,247 @@
-"""Selectors of the adminreform app."""
+"""Reads of the one-stop shop. Every staff read is scoped to the official's units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from core.models import Unit
+from core.selectors import ALL_ROLES, unit_paths_for, unit_subtree_q
+
+from .models import OPEN_STATUSES, Dossier, DossierEvent, DossierStatus, Handover, OnlineService, Procedure
+from .text import fold
+
+AnyUser = User | AnonymousUser
+
+
+# --- catalogue -----------------------------------------------------------------------
+
+
+def procedure_search(*, text: str, limit: int = 10) -> QuerySet[Procedure]:
+    """Procedures whose code or name contains every word of `text`, typed with or without
+    diacritics ('khai sinh', 'khai sinh', 'KHAI SINH' all match 'Đăng ký khai sinh')."""
+    qs = procedures_in_force(on=timezone.localdate())
+    for word in fold(text).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.order_by("level", "name")[:limit]
+
+
+def procedures_in_force(*, on: date) -> QuerySet[Procedure]:
+    """Procedures whose effective dates include `on` (empty dates are unbounded)."""
+    return Procedure.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+
+
+def procedure_list(*, text: str = "", online_only: bool = False) -> QuerySet[Procedure]:
+    qs = Procedure.objects.all()
+    for word in fold(text).split():
+        qs = qs.filter(search_text__contains=word)
+    if online_only:
+        qs = qs.exclude(online_service=OnlineService.NONE)
+    return qs.annotate(document_count=Count("documents")).order_by("level", "field", "name")
+
+
+@dataclass(frozen=True)
+class CatalogueStats:
+    total: int
+    fully_online: int
+    partly_online: int
+    commune_level: int
+    province_level: int
+
+    @property
+    def online(self) -> int:
+        return self.fully_online + self.partly_online
+
+
+def catalogue_stats() -> CatalogueStats:
+    """How many procedures, how many fully or partly online: one query."""
+    row = Procedure.objects.aggregate(
+        total=Count("pk"),
+        fully_online=Count("pk", filter=Q(online_service=OnlineService.FULLY)),
+        partly_online=Count("pk", filter=Q(online_service=OnlineService.PARTLY)),
+        commune_level=Count("pk", filter=Q(level="commune")),
+        province_level=Count("pk", filter=Q(level="province")),
+    )
+    return CatalogueStats(**row)
+
+
+# --- staff reads ---------------------------------------------------------------------
+
+
+def dossier_list_visible_to(*, user: AnyUser, roles: tuple[str, ...] = ALL_ROLES) -> QuerySet[Dossier]:
+    """Dossiers the user may see: those resolved by, or currently with, a unit in the
+    subtrees where the user holds one of `roles`. Another unit's dossier is not there (404)."""
+    paths = unit_paths_for(user=user, roles=roles)
+    qs = Dossier.objects.all()
+    if paths is None:
+        return qs
+    return qs.filter(unit_subtree_q(paths, field="unit") | unit_subtree_q(paths, field="handling_unit"))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    text: str = ""
+    status: str = ""
+    unit_id: int | None = None
+    open_only: bool = True
+    overdue_only: bool = False
+
+
+def dossier_queue(*, user: AnyUser, filters: QueueFilters, today: date) -> QuerySet[Dossier]:
+    """The counter's queue: overdue first, then nearest due date first."""
+    qs = dossier_list_visible_to(user=user)
+    if filters.open_only and not filters.status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit_id:
+        qs = qs.filter(Q(unit_id=filters.unit_id) | Q(handling_unit_id=filters.unit_id))
+    if filters.overdue_only:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today)
+    text = filters.text.strip()
+    if text:
+        qs = qs.filter(Q(ref__icontains=text) | Q(applicant_name__icontains=text))
+    return (
+        qs.select_related("procedure", "unit", "handling_unit", "assignee")
+        .annotate(
+            overdue=Case(
+                When(status__in=OPEN_STATUSES, due_on__lt=today, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("overdue", "due_on", "ref")
+    )
+
+
+def dossier_handovers(*, dossier: Dossier) -> QuerySet[Handover]:
+    return dossier.handovers.select_related("from_unit", "to_unit", "from_user", "to_user").order_by("handed_at", "pk")
+
+
+def dossier_events(*, dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor").order_by("occurred_at", "pk")
+
+
+def dossier_register(*, user: AnyUser, unit: Unit, start: date, end: date) -> QuerySet[Dossier]:
+    """The dossier register (Sổ theo dõi hồ sơ, Mẫu 07) of `unit` and the units below it:
+    the dossiers received from `start` to `end`, both included, in order of receipt."""
+    return (
+        dossier_list_visible_to(user=user)
+        .filter(unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end)
+        .select_related("procedure", "unit")
+        .order_by("received_on", "ref")
+    )
+
+
+# --- public reads --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    label: str
+    on: date
+
+
+@dataclass(frozen=True)
+class PublicDossierStatus:
+    """What the holder of the code and PIN may see: nothing personal."""
+
+    ref: str
+    procedure: str
+    unit: str
+    status: str
+    status_label: str
+    received_on: date
+    appointment_on: date
+    resolved_on: date | None
+    steps: tuple[PublicStep, ...]
+    can_rate: bool
+    rated: bool
+
+
+PUBLIC_STEP_KINDS = {
+    DossierEvent.Kind.RECEIVED,
+    DossierEvent.Kind.ASSIGNED,
+    DossierEvent.Kind.TRANSFERRED,
+    DossierEvent.Kind.SUPPLEMENT_REQUESTED,
+    DossierEvent.Kind.RESUBMITTED,
+    DossierEvent.Kind.APOLOGISED,
+    DossierEvent.Kind.RESULT_READY,
+    DossierEvent.Kind.RETURNED,
+    DossierEvent.Kind.REFUSED,
+    DossierEvent.Kind.STOPPED,
+    DossierEvent.Kind.WITHDRAWN,
+}
+
+
+def dossier_for_lookup(*, code: str, pin: str) -> Dossier | None:
+    """The dossier with this code and PIN, or None: a wrong code and a wrong PIN look the same."""
+    code, pin = code.strip().upper(), pin.strip()
+    if not code or len(pin) != 6 or not pin.isdigit():
+        return None
+    return (
+        Dossier.objects.filter(ref=code, lookup_pin=pin)
+        .exclude(lookup_pin="")
+        .select_related("procedure", "unit")
+        .first()
+    )
+
+
+def dossier_public_status(*, dossier: Dossier) -> PublicDossierStatus:
+    kinds = {k.value: k.label for k in DossierEvent.Kind}
+    steps = tuple(
+        PublicStep(label=str(kinds[e.kind]), on=timezone.localdate(e.occurred_at))
+        for e in dossier.events.filter(kind__in=PUBLIC_STEP_KINDS).order_by("occurred_at", "pk")
+    )
+    return PublicDossierStatus(
+        ref=dossier.ref,
+        procedure=dossier.procedure.name if dossier.procedure else "",
+        unit=dossier.unit.name,
+        status=dossier.status,
+        status_label=str(DossierStatus(dossier.status).label),
+        received_on=dossier.received_on,
+        appointment_on=dossier.appointment_on,
+        resolved_on=dossier.resolved_on,
+        steps=steps,
+        can_rate=dossier.status == DossierStatus.RETURNED and dossier.rated_at is None,
+        rated=dossier.rated_at is not None,
+    )
+
+
+@dataclass(frozen=True)
+class SatisfactionStats:
+    """The applicants' ratings of dossiers returned in a period (one query)."""
+
+    rated: int
+    very_satisfied: int
+    satisfied: int
+    not_satisfied: int
+    came_once: int
+
+    @property
+    def satisfied_pct(self) -> float | None:
+        """Very satisfied or satisfied, out of the rated dossiers."""
+        return None if not self.rated else (self.very_satisfied + self.satisfied) * 100 / self.rated
+
+
+def dossier_satisfaction_stats(*, unit: Unit, start: date, end: date) -> SatisfactionStats:
+    """Ratings of the dossiers of `unit` and the units below it resolved from `start` to `end`."""
+    row = Dossier.objects.filter(
+        unit__path__startswith=unit.path,
+        resolved_on__gte=start,
+        resolved_on__lte=end,
+        rated_at__isnull=False,
+    ).aggregate(
+        rated=Count("pk"),
+        very_satisfied=Count("pk", filter=Q(rating_score=3)),
+        satisfied=Count("pk", filter=Q(rating_score=2)),
+        not_satisfied=Count("pk", filter=Q(rating_score=1)),
+        came_once=Count("pk", filter=Q(rating_visits=1)),
+    )
+    return SatisfactionStats(**row)

@@ -28,6 +28,14 @@ app.conf.beat_schedule["purge-expired"] = {"task": "core.purge_expired", "schedu
 # --- reception ---
 
 # --- adminreform ---
+# Every day at 07:00: warn units of dossiers due on the next working day without an apology.
+# https://crontab.guru/#0_7_*_*_*
+from celery.schedules import crontab  # noqa: E402
+
+app.conf.beat_schedule["adminreform-dossier-due-sweep"] = {
+    "task": "adminreform.tasks.dossier_due_sweep_task",
+    "schedule": crontab(minute=0, hour=7),
+}
 
 # --- reports ---
 from celery.schedules import crontab  # noqa: E402

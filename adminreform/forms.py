@@ -1,0 +1,261 @@
+"""Forms of the one-stop shop: they check shape; the services check the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Layout, Submit
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import Unit
+
+from .models import DossierStatus, IntakeNotice, Procedure, ProcedureDocument, SatisfactionScore
+
+PHONE_RE = r"^[0-9+ .]{8,20}$"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Procedure"),
+        required=False,
+        help_text=_("Type a few words of the name, with or without diacritics, or its code."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "data-procedure-search": "1"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout("q", Submit("search", _("Search")))
+
+
+class ApplicantFields(forms.Form):
+    applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=200)
+    applicant_phone = forms.RegexField(
+        label=_("Phone"),
+        regex=PHONE_RE,
+        max_length=20,
+        required=False,
+        error_messages={"invalid": _("Enter a phone number of 8 to 20 digits.")},
+    )
+    applicant_email = forms.EmailField(label=_("E-mail"), required=False)
+    applicant_id_number = forms.RegexField(
+        label=_("Identity number"),
+        regex=r"^[0-9]{9,12}$",
+        required=False,
+        error_messages={"invalid": _("An identity number has 9 or 12 digits.")},
+    )
+    applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+
+
+class CounterIntakeForm(ApplicantFields):
+    DECISIONS = [
+        ("accept", _("Complete: accept and print the receipt")),
+        ("supplement", _("Incomplete: issue the supplement request (Mẫu 02)")),
+        ("refuse", _("Refuse to accept (Mẫu 03)")),
+    ]
+    channel = forms.ChoiceField(
+        label=_("Channel"),
+        choices=[("counter", _("At the counter")), ("post", _("By post"))],
+        initial="counter",
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents received"),
+        queryset=ProcedureDocument.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect, initial="accept")
+    reasons = forms.CharField(
+        label=_("Reasons or what must be completed"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["documents"].queryset = procedure.documents.all()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "documents",
+            Div(
+                Div("applicant_name", css_class="col-md-6"),
+                Div("applicant_phone", css_class="col-md-3"),
+                Div("applicant_id_number", css_class="col-md-3"),
+                css_class="row",
+            ),
+            Div(
+                Div("applicant_email", css_class="col-md-4"),
+                Div("applicant_address", css_class="col-md-8"),
+                css_class="row",
+            ),
+            "channel",
+            "decision",
+            "reasons",
+            Submit("save", _("Save")),
+        )
+
+
+class OnlineSubmitForm(ApplicantFields):
+    unit = forms.ModelChoiceField(label=_("Where to submit"), queryset=Unit.objects.none())
+    consent = forms.BooleanField(
+        label=_("I agree that my personal data is processed to handle this dossier (Law 91/2025/QH15)."),
+    )
+
+    def __init__(self, *args: Any, procedure: Procedure, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["applicant_phone"].required = True
+        self.document_fields: list[tuple[str, ProcedureDocument]] = []
+        for doc in procedure.documents.all():
+            name = f"doc_{doc.pk}"
+            self.fields[name] = forms.FileField(
+                label=doc.name,
+                required=doc.mandatory,
+                help_text=_("PDF, JPEG, PNG, DOC or DOCX, at most 10 MB."),
+            )
+            self.document_fields.append((name, doc))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AssignForm(VersionForm):
+    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = users
+
+
+class TransferForm(VersionForm):
+    to_unit = forms.ModelChoiceField(label=_("Send to unit"), queryset=Unit.objects.none())
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units
+
+
+class SupplementForm(VersionForm):
+    missing = forms.CharField(
+        label=_("What must be added or corrected (one per line)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ApologyForm(VersionForm):
+    new_due_on = forms.DateField(label=_("New appointment date"), widget=DateInput())
+    reason = forms.CharField(label=_("Reason for the delay"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(VersionForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ResultForm(VersionForm):
+    result_note = forms.CharField(label=_("Result (document number)"), max_length=300, required=False)
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("How satisfied are you with the service?"),
+        choices=SatisfactionScore.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    visits = forms.IntegerField(
+        label=_("How many times did you have to come to the counter?"), min_value=1, max_value=20, initial=1
+    )
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Dossier code"),
+        max_length=40,
+        help_text=_("As printed on your receipt, e.g. 00070-260105-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    pin = forms.RegexField(
+        label=_("Lookup PIN"),
+        regex=r"^[0-9]{6}$",
+        help_text=_("The 6 digits printed on your receipt."),
+        error_messages={"invalid": _("The PIN has 6 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field("code"), Field("pin"), Submit("lookup", _("Look up")))
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Code or applicant"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All open")), *list(DossierStatus.choices)]
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Div(
+                Div("q", css_class="col-md-5"),
+                Div("status", css_class="col-md-4"),
+                Div("overdue", css_class="col-md-3 pt-md-4"),
+                css_class="row",
+            ),
+            Submit("filter", pgettext_lazy("dossier", "Filter"), css_class="btn-secondary"),
+        )
+
+
+class RegisterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Div(
+                Div("unit", css_class="col-md-6"),
+                Div("start", css_class="col-md-3"),
+                Div("end", css_class="col-md-3"),
+                css_class="row",
+            ),
+            Submit("show", _("Show")),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return data
+
+
+NOTICE_KINDS = IntakeNotice.Kind
