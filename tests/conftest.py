@@ -1,6 +1,9 @@
 """Shared fixtures: a small tree of units (a city, two communes) and officials in each."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 
 from core.models import Role, Unit, UnitLevel
@@ -65,3 +68,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_deadline_rules(request):
+    """The deadline rules come from a data migration; a transactional test's flush erases
+    them, so put them back for whatever test runs next."""
+    names, marker = request.fixturenames, request.node.get_closest_marker("django_db")
+    if marker is None and "django_db_setup" not in names:
+        return
+    transactional = (
+        "transactional_db" in names or "live_server" in names or bool(marker and marker.kwargs.get("transaction"))
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from core.models import DeadlineRule
+
+    if not DeadlineRule.objects.exists():
+        import_module("core.migrations.0002_seed_deadline_rules").seed(django_apps, None)
