@@ -71,9 +71,10 @@ def required_reception_periods(*, level: str, start: date, end: date) -> list[Fr
 
     Province: 1 day a month (Luật TCD art. 12(5)). District: 2 days a month (art. 13(5);
     the district level ended on 1/7/2025, so only historical months are checked).
-    Commune: 1 day a week (art. 15(2)(d)) for weeks starting before 1/7/2026, then
-    2 days a month (Law 136/2025) from July 2026. Periods are whole weeks (Monday–Sunday)
-    or whole calendar months that overlap [start, end].
+    Commune: 1 day a week (art. 15(2)(d)) for the weeks that overlap [start, end] up to
+    30/6/2026, then 2 days a month (Law 136/2025) from July 2026. Periods are whole weeks
+    (Monday–Sunday) or whole calendar months; the week of 29/6–5/7/2026 is checked under
+    the weekly rule when the range includes June 2026.
     """
     if end < start:
         return []
@@ -84,7 +85,8 @@ def required_reception_periods(*, level: str, start: date, end: date) -> list[Fr
         return _months(start, last, 2, "Luật TCD art. 13(5)") if start <= last else []
     periods: list[FrequencyPeriod] = []
     monday = start - timedelta(days=start.weekday())
-    while monday <= end and monday < COMMUNE_RULE_CHANGE:
+    last_weekly_day = min(end, COMMUNE_RULE_CHANGE - timedelta(days=1))
+    while start <= last_weekly_day and monday <= last_weekly_day:
         periods.append(FrequencyPeriod(monday, monday + timedelta(days=6), 1, "Luật TCD art. 15(2)(d)"))
         monday += timedelta(days=7)
     if end >= COMMUNE_RULE_CHANGE:

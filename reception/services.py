@@ -316,8 +316,7 @@ def visit_log(
         recorded_by=actor,
     )
     if outcome == VisitOutcome.PETITION:
-        deadline = deadline_for(code=ANSWER_RULE, start=received_on)
-        visit.answer_due_on, visit.answer_rule_id = deadline.due_on, deadline.rule.rule_id
+        visit.answer_due_on, visit.answer_rule_id = visit_answer_deadline(received_on=received_on)
     visit.save()
     _event(
         kind=ReceptionEvent.Kind.VISIT_LOGGED,
@@ -336,6 +335,13 @@ def visit_log(
     if outcome == VisitOutcome.PETITION:
         _visit_create_petition(visit=visit, actor=actor, ip_address=ip_address)
     return VisitLogResult(visit=visit, candidates=[c for c in candidates if c.visit.pk != visit.pk])
+
+
+def visit_answer_deadline(*, received_on: date) -> tuple[date, int | None]:
+    """The day the citizen must be answered by, and the rule's id: `reception.answer`,
+    10 working days after the visit (Luật TCD art. 28(1)), holidays and Tết skipped."""
+    deadline = deadline_for(code=ANSWER_RULE, start=received_on)
+    return deadline.due_on, deadline.rule.rule_id
 
 
 def petitions_available() -> bool:
