@@ -166,6 +166,3 @@ def seed(context: DemoContext) -> None:
             for s in sessions
             if s.kind == SessionKind.HEAD_PERIODIC and s.date <= today and s.date.day <= 7
         )
-
-
-

@@ -151,7 +151,9 @@ class AnswerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout("version", "answer", "answered_on", "note", Submit("submit", _("Record the answer")))
+        self.helper.layout = Layout(
+            "version", "answer", "answered_on", "note", Submit("submit", _("Record the answer"))
+        )
 
 
 class FollowUpForm(forms.Form):

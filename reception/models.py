@@ -232,9 +232,7 @@ class ReceptionEvent(AuditEventBase):
         ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
-    follow_up = models.ForeignKey(
-        FollowUpItem, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
-    )
+    follow_up = models.ForeignKey(FollowUpItem, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
 
     class Meta(AuditEventBase.Meta):
         verbose_name = _("reception event")

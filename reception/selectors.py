@@ -39,9 +39,7 @@ REPEAT_CONTENT_THRESHOLD = 0.5
 
 
 def session_list_visible_to(*, user: AnyUser) -> QuerySet[ReceptionSession]:
-    return scope_to_user(ReceptionSession.objects.all(), user=user, roles=DESK_ROLES).select_related(
-        "unit", "receiver"
-    )
+    return scope_to_user(ReceptionSession.objects.all(), user=user, roles=DESK_ROLES).select_related("unit", "receiver")
 
 
 def visit_list_visible_to(*, user: AnyUser) -> QuerySet[Visit]:
@@ -107,7 +105,6 @@ def content_similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
-
 def visit_repeat_candidates(
     *,
     unit: Unit,
@@ -143,9 +140,11 @@ def visit_repeat_candidates(
         # Same name and address with accents typed differently.
         if citizen_name.strip() and address.strip() and len(found) < limit:
             name, addr = _fold(citizen_name.strip()), _fold(address.strip())
-            for visit in scope.exclude(pk__in=found).filter(
-                received_on__gte=timezone.localdate() - timedelta(days=REPEAT_LOOKBACK_DAYS)
-            ).order_by("-received_on")[:REPEAT_CONTENT_SCAN]:
+            for visit in (
+                scope.exclude(pk__in=found)
+                .filter(received_on__gte=timezone.localdate() - timedelta(days=REPEAT_LOOKBACK_DAYS))
+                .order_by("-received_on")[:REPEAT_CONTENT_SCAN]
+            ):
                 if _fold(visit.citizen_name) == name and _fold(visit.address) == addr:
                     found[visit.pk] = RepeatCandidate(visit, "name_address")
     if len(_words(content)) >= 3 and len(found) < limit:
@@ -266,7 +265,6 @@ def public_schedule(*, unit: Unit, today: date | None = None, limit: int = 20) -
         .select_related("unit")
         .order_by("date", "start_time")[:limit]
     )
-
 
 
 def follow_ups_open(*, user: AnyUser) -> QuerySet[FollowUpItem]:

@@ -42,10 +42,9 @@ ANSWER_RULE = "reception.answer"
 PUBLISH_RULE = "reception.publish_schedule"
 
 
-def _stale(kind: str) -> StaleEdit:
+def _stale() -> StaleEdit:
     return StaleEdit(
-        _("This %(kind)s was changed by someone else since you opened it. Reload it and try again.")
-        % {"kind": kind},
+        _("This record was changed by someone else since you opened it. Reload the page and try again."),
         code="stale",
     )
 
@@ -168,7 +167,7 @@ def session_update(
     `version`). Raises StaleEdit when someone else saved it first."""
     session = ReceptionSession.objects.select_for_update().get(pk=session.pk)
     if session.version != version:
-        raise _stale(_("session"))
+        raise _stale()
     unknown = set(changes) - set(SESSION_EDITABLE)
     if unknown:
         raise DomainError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -421,7 +420,7 @@ def visit_answer(
     closes it. Raises StaleEdit, or InvalidTransition when no answer is owed or it is final."""
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.version != version:
-        raise _stale(_("visit"))
+        raise _stale()
     if visit.answer_due_on is None:
         raise InvalidTransition(_("No answer is owed for this visit."))
     if visit.answer in FINAL_ANSWERS:
@@ -494,7 +493,7 @@ def follow_up_complete(
     """Mark a follow-up item done with its result. Raises StaleEdit or InvalidTransition."""
     item = FollowUpItem.objects.select_for_update().get(pk=item.pk)
     if item.version != version:
-        raise _stale(_("follow-up item"))
+        raise _stale()
     if item.status == FollowUpStatus.DONE:
         raise InvalidTransition(_("This follow-up item is already done."))
     if not result.strip():

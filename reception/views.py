@@ -316,14 +316,18 @@ class VisitDetailView(DeskMixin, View):
         return get_object_or_404(visit_list_visible_to(user=self.user).select_related("repeat_of"), pk=pk)
 
     def render_page(self, request: HttpRequest, visit: Visit, form: AnswerForm) -> HttpResponse:
-        candidates = [] if visit.repeat_of else visit_repeat_candidates(
-            unit=visit.unit,
-            identity_number=visit.identity_number,
-            citizen_name=visit.citizen_name,
-            address=visit.address,
-            content=visit.content,
-            before=visit.received_on,
-            exclude_pk=visit.pk,
+        candidates = (
+            []
+            if visit.repeat_of
+            else visit_repeat_candidates(
+                unit=visit.unit,
+                identity_number=visit.identity_number,
+                citizen_name=visit.citizen_name,
+                address=visit.address,
+                content=visit.content,
+                before=visit.received_on,
+                exclude_pk=visit.pk,
+            )
         )
         return render(
             request,
@@ -438,7 +442,9 @@ class BookView(DeskMixin, View):
                     book_xlsx(unit=unit, start=start, end=end, rows=rows),
                     content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 )
-                response["Content-Disposition"] = f'attachment; filename="so-tiep-cong-dan-{unit.code}-{start}-{end}.xlsx"'
+                response["Content-Disposition"] = (
+                    f'attachment; filename="so-tiep-cong-dan-{unit.code}-{start}-{end}.xlsx"'
+                )
                 return response
             context.update(unit=unit, start=start, end=end, rows=rows, xlsx_query=request.GET.urlencode())
         return render(request, self.template_name, context)
@@ -483,4 +489,3 @@ class PublicScheduleView(View):
             self.template_name,
             {"form": form, "unit": unit, "matches": matches, "sessions": sessions, "today": timezone.localdate()},
         )
-

@@ -27,7 +27,9 @@ def test_importing_a_book_and_again_changes_nothing(commune, city, tmp_path, cap
     )
     call_command("import_records", "receptions", str(path))
     assert "3 created, 0 updated" in capsys.readouterr().out
-    before = sorted(Visit.objects.values_list("unit__code", "ref", "received_on", "people", "received_by", "kind", "repeat"))
+    before = sorted(
+        Visit.objects.values_list("unit__code", "ref", "received_on", "people", "received_by", "kind", "repeat")
+    )
     assert before == [
         ("00070", "S-1", date(2019, 3, 4), 1, "staff", "complaint", False),
         ("00070", "S-2", date(2019, 3, 5), 7, "head", "recommendation", True),
@@ -35,7 +37,9 @@ def test_importing_a_book_and_again_changes_nothing(commune, city, tmp_path, cap
     ]
     call_command("import_records", "receptions", str(path))
     assert "0 created, 3 updated" in capsys.readouterr().out
-    after = sorted(Visit.objects.values_list("unit__code", "ref", "received_on", "people", "received_by", "kind", "repeat"))
+    after = sorted(
+        Visit.objects.values_list("unit__code", "ref", "received_on", "people", "received_by", "kind", "repeat")
+    )
     assert after == before
     assert Visit.objects.get(ref="S-2").petition_ref == "P-9"
 

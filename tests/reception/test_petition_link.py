@@ -14,7 +14,7 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(
         not hasattr(petition_services, "petition_receive"),
-        reason="petitions.services.petition_receive is not on this branch yet (built in parallel); runs after the merge",
+        reason="petitions.services.petition_receive is not on this branch yet (built in parallel); runs after merge",
     ),
 ]
 

@@ -23,7 +23,9 @@ def test_commune_head_before_july_2026_needs_a_day_every_week(city, commune):
     for day in (4, 11, 18):
         _head_day(commune, date(2026, 6, day))
     # when June 1–28 is checked (four weeks)
-    row = next(r for r in head_frequency_check(unit=city, start=date(2026, 6, 1), end=date(2026, 6, 28)) if r.unit == commune)
+    row = next(
+        r for r in head_frequency_check(unit=city, start=date(2026, 6, 1), end=date(2026, 6, 28)) if r.unit == commune
+    )
     # then three weeks meet the minimum of one day and the week of 22/06 does not
     assert [(r.period.start, r.held, r.met) for r in row.results] == [
         (date(2026, 6, 1), 1, True),

@@ -67,7 +67,9 @@ def test_the_same_identity_number_marks_a_repeat(commune, officer):
 
 
 def test_the_same_name_and_address_typed_without_accents_marks_a_repeat(commune, officer):
-    earlier = VisitFactory(unit=commune, citizen_name="Lê Văn Hùng", address="Số 5 Hàng Bạc", received_on=date(2025, 9, 1))
+    earlier = VisitFactory(
+        unit=commune, citizen_name="Lê Văn Hùng", address="Số 5 Hàng Bạc", received_on=date(2025, 9, 1)
+    )
     session = SessionFactory(unit=commune)
     visit = _log(session, officer, citizen_name="le van hung", address="so 5 hang bac").visit
     assert visit.repeat and visit.repeat_of == earlier
@@ -132,7 +134,9 @@ def test_a_petition_visit_is_refused_clearly_while_the_petitions_register_is_mis
 
 def test_answering_records_one_of_the_four_answers(commune, officer):
     visit = VisitFactory(unit=commune, answer_due_on=date(2026, 3, 26), outcome=VisitOutcome.PETITION)
-    services.visit_answer(visit=visit, answer=VisitAnswer.EXTENDED, version=1, answered_on=date(2026, 3, 20), actor=officer)
+    services.visit_answer(
+        visit=visit, answer=VisitAnswer.EXTENDED, version=1, answered_on=date(2026, 3, 20), actor=officer
+    )
     visit = services.visit_answer(
         visit=visit, answer=VisitAnswer.ACCEPTED, version=2, answered_on=date(2026, 3, 25), actor=officer
     )
@@ -145,7 +149,9 @@ def test_answering_records_one_of_the_four_answers(commune, officer):
 
 def test_a_stale_answer_is_refused(commune, officer):
     visit = VisitFactory(unit=commune, answer_due_on=date(2026, 3, 26))
-    services.visit_answer(visit=visit, answer=VisitAnswer.EXTENDED, version=1, answered_on=date(2026, 3, 20), actor=officer)
+    services.visit_answer(
+        visit=visit, answer=VisitAnswer.EXTENDED, version=1, answered_on=date(2026, 3, 20), actor=officer
+    )
     with pytest.raises(StaleEdit):
         services.visit_answer(visit=visit, answer=VisitAnswer.REFUSED, version=1, actor=officer)
 
@@ -235,7 +241,9 @@ def test_a_conclusion_becomes_a_follow_up_item_tracked_to_done(commune, head, ha
     item = services.follow_up_create(
         session=session, description="Kiểm tra lấn chiếm vỉa hè", owner=handler, due_on=date(2026, 3, 31), actor=head
     )
-    item = services.follow_up_complete(item=item, result="Đã xử lý", version=1, done_on=date(2026, 3, 20), actor=handler)
+    item = services.follow_up_complete(
+        item=item, result="Đã xử lý", version=1, done_on=date(2026, 3, 20), actor=handler
+    )
     assert (item.status, item.done_on, item.result) == ("done", date(2026, 3, 20), "Đã xử lý")
     with pytest.raises(InvalidTransition):
         services.follow_up_complete(item=item, result="Lần nữa", version=2, actor=handler)
