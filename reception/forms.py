@@ -22,6 +22,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+class SecondarySubmit(Submit):
+    field_classes = "btn btn-outline-primary"
+
+
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return obj.name
@@ -92,7 +96,7 @@ class VisitForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     people = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
-    representatives = forms.IntegerField(label=_("Representatives (delegations)"), min_value=0, required=False)
+    representatives = forms.IntegerField(label=_("Representatives"), min_value=0, required=False)
     representative_names = forms.CharField(label=_("Representatives' names"), max_length=500, required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[("", _("(not a petition)")), *PetitionKind.choices], required=False
@@ -129,8 +133,8 @@ class VisitForm(forms.Form):
                 Column("earlier_handling", css_class="col-md-4"),
             ),
             Row(Column("received_by", css_class="col-md-4"), Column(Field("repeat"), css_class="col-md-8 pt-md-4")),
-            Submit("save_and_add", _("Save and add another")),
-            Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
+            Submit("save_and_add", _("Save and log the next visit")),
+            SecondarySubmit("save", _("Save and open the visit"), css_class="ms-2"),
         )
 
     def clean(self) -> dict[str, Any]:

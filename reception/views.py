@@ -242,7 +242,7 @@ class SessionDetailView(DeskMixin, View):
                 if "save" in request.POST:
                     return redirect("reception:visit_detail", pk=visit.pk)
                 url = reverse("reception:session_detail", kwargs={"pk": self.session.pk})
-                return redirect(f"{url}?saved={visit.pk}#visit-form")
+                return redirect(f"{url}?saved={visit.pk}")
         return render(request, self.template_name, self.context(form=form), status=200)
 
 
