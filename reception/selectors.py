@@ -182,10 +182,15 @@ def reception_book_visits(*, unit: Unit, start: date, end: date) -> QuerySet[Vis
 class FrequencyResult:
     period: FrequencyPeriod
     held: int
+    in_progress: bool = False  # the period has not ended yet: not a miss until it has
 
     @property
     def met(self) -> bool:
         return self.held >= self.period.required
+
+    @property
+    def missed(self) -> bool:
+        return not self.met and not self.in_progress
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ class UnitFrequency:
 
     @property
     def periods_missed(self) -> int:
-        return len(self.results) - self.periods_met
+        return sum(1 for r in self.results if r.missed)
 
     @property
     def days_held(self) -> int:
@@ -229,16 +234,18 @@ def head_reception_days(*, units: list[Unit], start: date, end: date) -> dict[in
     return days
 
 
-def head_frequency_check(*, unit: Unit, start: date, end: date) -> list[UnitFrequency]:
+def head_frequency_check(*, unit: Unit, start: date, end: date, today: date | None = None) -> list[UnitFrequency]:
     """The unit's head and the heads of the units directly below it, against the legal minimum
-    of each unit's level for each week or month of [start, end]. Three queries."""
+    of each unit's level for each week or month of [start, end]. A period still running on
+    `today` is not counted as missed yet. Three queries."""
+    today = today or timezone.localdate()
     units = [unit, *Unit.objects.filter(parent=unit).order_by("name")]
     by_unit = head_reception_days(units=units, start=start, end=end)
     rows = []
     for u in units:
         held = by_unit.get(u.pk, set())
         results = [
-            FrequencyResult(p, sum(1 for d in held if p.start <= d <= p.end))
+            FrequencyResult(p, sum(1 for d in held if p.start <= d <= p.end), in_progress=p.end >= today)
             for p in required_reception_periods(level=u.level, start=start, end=end)
         ]
         rows.append(UnitFrequency(u, results))

@@ -85,3 +85,11 @@ def test_the_answer_queue_puts_overdue_answers_first_and_hides_answered(commune,
     VisitFactory(unit=commune, answer_due_on=date(2026, 1, 1), answer="accepted")
     VisitFactory(unit=commune)
     assert list(visit_answer_queue(user=officer)) == [late, later]
+
+
+def test_a_month_still_running_is_not_a_miss_yet(city, commune):
+    _head_day(commune, date(2026, 9, 3))
+    rows = head_frequency_check(unit=city, start=date(2026, 8, 1), end=date(2026, 9, 30), today=date(2026, 9, 10))
+    row = next(r for r in rows if r.unit == commune)
+    assert [(r.period.start.month, r.held, r.missed) for r in row.results] == [(8, 0, True), (9, 1, False)]
+    assert row.periods_missed == 1

@@ -231,3 +231,10 @@ def test_a_citizen_finds_the_next_published_reception_day(client, commune):
     page = found.content.decode()
     assert "Ông Vũ Đức Long, Chủ tịch" in page and day.strftime("%d/%m/%Y") in page
     assert "Ngày tiếp gần nhất" in page
+
+
+def test_the_back_office_shows_reception_records_read_only(admin_client, commune):
+    VisitFactory(unit=commune)
+    for model in ("receptionsession", "visit", "followupitem", "receptionevent"):
+        assert admin_client.get(reverse(f"admin:reception_{model}_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:reception_visit_add")).status_code == 403
