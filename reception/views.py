@@ -187,8 +187,13 @@ class SessionDetailView(DeskMixin, View):
             **extra,
         }
 
+    def visit_form(self, data: Any = None) -> VisitForm:
+        form = VisitForm(data, initial={"received_by": self.session.received_by})
+        form.helper.attrs = {"data-repeats-url": reverse("reception:visit_repeats", kwargs={"pk": self.session.pk})}
+        return form
+
     def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = VisitForm(initial={"received_by": self.session.received_by})
+        form = self.visit_form()
         last: Visit | None = None
         candidates = []
         last_pk = request.GET.get("saved")
@@ -207,7 +212,7 @@ class SessionDetailView(DeskMixin, View):
         return render(request, self.template_name, self.context(form=form, last=last, candidates=candidates))
 
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        form = VisitForm(request.POST)
+        form = self.visit_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -243,7 +248,21 @@ class SessionDetailView(DeskMixin, View):
                     return redirect("reception:visit_detail", pk=visit.pk)
                 url = reverse("reception:session_detail", kwargs={"pk": self.session.pk})
                 return redirect(f"{url}?saved={visit.pk}")
-        return render(request, self.template_name, self.context(form=form), status=200)
+        # Keep showing who this citizen may be while the official fixes the form.
+        params = {k: request.POST.get(k, "")[:300] for k in ("identity_number", "citizen_name", "address", "content")}
+        candidates = visit_repeat_candidates(unit=self.session.unit, before=self.session.date, **params)
+        return render(request, self.template_name, self.context(form=form, candidates=candidates, live=True))
+
+
+class VisitRepeatProposalsView(DeskMixin, View):
+    """GET fragment: earlier visits matching what is being typed in the visit form, so the
+    official sees a returning citizen before saving."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        session = get_object_or_404(session_list_visible_to(user=self.user), pk=pk)
+        params = {k: request.GET.get(k, "")[:300] for k in ("identity_number", "citizen_name", "address", "content")}
+        candidates = visit_repeat_candidates(unit=session.unit, before=session.date, **params)
+        return render(request, "reception/_repeat_proposals.html", {"candidates": candidates, "live": True})
 
 
 def _ancestor_paths(unit: Unit) -> list[str]:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from petitions import services as petition_services
 from reception.models import Visit
@@ -41,8 +42,13 @@ def test_an_official_logs_a_visit_with_the_keyboard(live_server, desktop_page, l
     assert page.get_by_text(f"Lượt tiếp {visit.ref} đã được lưu.").is_visible()
     assert page.get_by_label("Họ tên công dân").input_value() == ""
     assert page.evaluate("document.activeElement.id") == "id_citizen_name"
-    # A delegation with too many representatives is refused next to the field, input kept.
+    # The same citizen again: leaving the identity field shows the earlier visit at once.
     page.get_by_label("Họ tên công dân").fill("Trần Thị Bình")
+    page.get_by_label("Số CCCD/hộ chiếu").fill("001090001234")
+    page.keyboard.press("Tab")
+    expect(page.locator("#repeat-proposals")).to_contain_text("trùng số CCCD")
+    expect(page.locator("#repeat-proposals")).to_contain_text(visit.ref)
+    # A delegation with too many representatives is refused next to the field, input kept.
     page.locator("#id_people").fill("8")
     page.get_by_label("Số người đại diện", exact=True).fill("4")
     page.get_by_label("Nội dung").fill("Phản ánh lấn chiếm vỉa hè")

@@ -238,3 +238,14 @@ def test_the_back_office_shows_reception_records_read_only(admin_client, commune
     for model in ("receptionsession", "visit", "followupitem", "receptionevent"):
         assert admin_client.get(reverse(f"admin:reception_{model}_changelist")).status_code == 200
     assert admin_client.get(reverse("admin:reception_visit_add")).status_code == 403
+
+
+def test_repeat_proposals_while_typing(officer_client, commune, other_officer, client):
+    session = SessionFactory(unit=commune, date=date(2026, 3, 12))
+    VisitFactory(unit=commune, identity_number="001090001234", received_on=date(2025, 11, 3), ref="OLD-1")
+    url = reverse("reception:visit_repeats", args=[session.pk])
+    page = officer_client.get(url, {"identity_number": "001090001234"}).content.decode()
+    assert "OLD-1" in page and "trùng số CCCD" in page
+    assert "OLD-1" not in officer_client.get(url, {"identity_number": "079000000001"}).content.decode()
+    client.force_login(other_officer)
+    assert client.get(url, {"identity_number": "001090001234"}).status_code == 404
