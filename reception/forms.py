@@ -39,6 +39,7 @@ class SessionForm(forms.Form):
     end_time = forms.TimeField(label=_("End time"), required=False, widget=TIME)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     received_by = forms.ChoiceField(choices=ReceivedBy.choices, label=_("Who receives"))
+    receiver = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Receiving official"), required=False)
     receiver_title = forms.CharField(
         label=_("Name and title of who receives (as published)"), max_length=200, required=False
     )
@@ -48,13 +49,19 @@ class SessionForm(forms.Form):
         label=_("Issues raised (dialogue conference)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], receivers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["receiver"].queryset = receivers
+        self.fields["receiver"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "unit",
-            Row(Column("kind", css_class="col-md-6"), Column("received_by", css_class="col-md-6")),
+            Row(
+                Column("kind", css_class="col-md-4"),
+                Column("received_by", css_class="col-md-4"),
+                Column("receiver", css_class="col-md-4"),
+            ),
             Row(
                 Column("day", css_class="col-md-4"),
                 Column("start_time", css_class="col-md-4"),

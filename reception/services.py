@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
 from civicdesk.workdays import subtract_working_days
-from core.models import Unit
-from core.selectors import deadline_for, deadline_rule_in_force, work_calendar
+from core.models import Role, Unit
+from core.selectors import deadline_for, deadline_rule_in_force, user_has_role, work_calendar
 from petitions import services as petition_services
 
 from .models import (
@@ -87,6 +87,12 @@ def session_publish_due_on(*, day: date) -> tuple[date, int]:
     return subtract_working_days(day, rule.amount or 0, calendar=calendar), rule.pk
 
 
+def _check_receiver(*, unit: Unit, received_by: str, receiver: User | None) -> None:
+    is_head = receiver is None or user_has_role(user=receiver, unit=unit, roles=[Role.HEAD])
+    if received_by == ReceivedBy.HEAD and not is_head:
+        raise DomainError(_("The receiving official is not the head of this unit."), code="receiver")
+
+
 def _check_session(*, kind: str, day: date, received_by: str) -> None:
     if kind == SessionKind.ONLINE and day < ONLINE_RECEPTION_FROM:
         raise DomainError(_("Online reception is allowed from 01/07/2026 (Law 136/2025)."), code="kind")
@@ -116,8 +122,10 @@ def session_schedule(
     ip_address: str | None = None,
 ) -> ReceptionSession:
     """Schedule a reception session. Head's sessions get the date by which they must be
-    published. Raises DomainError for an online session before 1/7/2026."""
+    published. Raises DomainError for an online session before 1/7/2026, or when the head
+    receives and `receiver` is not a head of the unit."""
     _check_session(kind=kind, day=day, received_by=received_by)
+    _check_receiver(unit=unit, received_by=received_by, receiver=receiver)
     session = ReceptionSession(
         unit=unit,
         kind=kind,

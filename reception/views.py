@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.models import Membership, Unit
+from core.models import Role, Unit
 from core.selectors import scope_to_user, user_home_unit
 
 from . import services
@@ -90,16 +90,20 @@ class SessionListView(DeskMixin, TemplateView):
 class SessionCreateView(DeskMixin, View):
     template_name = "reception/session_form.html"
 
-    def units(self) -> QuerySet[Unit]:
-        return units_for_desk(user=self.user)
+    def form(self, data: Any = None, initial: dict[str, Any] | None = None) -> SessionForm:
+        units = units_for_desk(user=self.user)
+        receivers = User.objects.filter(
+            is_active=True, memberships__unit__in=units, memberships__role__in=[Role.HEAD, Role.OFFICER, Role.HANDLER]
+        ).distinct()
+        return SessionForm(data, units=units, receivers=receivers.order_by("last_name", "first_name"), initial=initial)
 
     def get(self, request: HttpRequest) -> HttpResponse:
         home = user_home_unit(user=self.user)
-        form = SessionForm(units=self.units(), initial={"unit": home, "day": timezone.localdate() + timedelta(days=7)})
+        form = self.form(initial={"unit": home, "day": timezone.localdate() + timedelta(days=7)})
         return render(request, self.template_name, {"form": form})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = SessionForm(request.POST, units=self.units())
+        form = self.form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -111,7 +115,7 @@ class SessionCreateView(DeskMixin, View):
                     end_time=data["end_time"],
                     place=data["place"],
                     received_by=data["received_by"],
-                    receiver=self.user if data["received_by"] != "staff" and _is_head(self.user) else None,
+                    receiver=data["receiver"],
                     receiver_title=data["receiver_title"],
                     topics=data["topics"],
                     attendance=data["attendance"],
@@ -125,10 +129,6 @@ class SessionCreateView(DeskMixin, View):
                 messages.success(request, _("Session scheduled."))
                 return redirect("reception:session_detail", pk=session.pk)
         return render(request, self.template_name, {"form": form})
-
-
-def _is_head(user: User) -> bool:
-    return Membership.objects.filter(user=user, role="head").exists()
 
 
 class SessionOpenTodayView(DeskMixin, View):

@@ -253,3 +253,26 @@ def test_a_stale_follow_up_completion_is_refused(commune, handler):
     item = FollowUpFactory(session__unit=commune, owner=handler, version=2)
     with pytest.raises(StaleEdit):
         services.follow_up_complete(item=item, result="Xong", version=1, actor=handler)
+
+
+def test_only_a_head_of_the_unit_receives_as_the_head(commune, head, officer):
+    with pytest.raises(DomainError) as info:
+        services.session_schedule(
+            unit=commune,
+            kind=SessionKind.HEAD_PERIODIC,
+            day=date(2026, 3, 12),
+            received_by=ReceivedBy.HEAD,
+            receiver=officer,
+            actor=head,
+        )
+    assert info.value.code == "receiver"
+    session = services.session_schedule(
+        unit=commune,
+        kind=SessionKind.HEAD_PERIODIC,
+        day=date(2026, 3, 12),
+        received_by=ReceivedBy.HEAD,
+        receiver=head,
+        receiver_title="Ông Vũ Đức Long, Chủ tịch UBND phường",
+        actor=officer,
+    )
+    assert session.receiver == head

@@ -249,3 +249,32 @@ def test_repeat_proposals_while_typing(officer_client, commune, other_officer, c
     assert "OLD-1" not in officer_client.get(url, {"identity_number": "079000000001"}).content.decode()
     client.force_login(other_officer)
     assert client.get(url, {"identity_number": "001090001234"}).status_code == 404
+
+
+def test_scheduling_a_head_day_from_the_form(officer_client, commune, head):
+    response = officer_client.post(
+        reverse("reception:session_create"),
+        {
+            "unit": commune.pk,
+            "kind": "head_periodic",
+            "day": "2026-12-10",
+            "start_time": "08:00",
+            "end_time": "11:30",
+            "place": "Trụ sở UBND phường",
+            "received_by": "head",
+            "receiver": head.pk,
+            "receiver_title": "Ông Vũ Đức Long, Chủ tịch UBND phường",
+        },
+    )
+    session = commune.reception_sessions.get()
+    assert response.status_code == 302
+    assert (session.receiver, session.publish_due_on) == (head, date(2026, 12, 3))
+
+
+def test_an_online_session_before_july_2026_is_refused_on_the_form(officer_client, commune):
+    response = officer_client.post(
+        reverse("reception:session_create"),
+        {"unit": commune.pk, "kind": "online", "day": "2026-06-10", "received_by": "head", "place": "Trực tuyến"},
+    )
+    page = response.content.decode()
+    assert "Tiếp công dân trực tuyến được thực hiện từ ngày 01/07/2026" in page and 'value="Trực tuyến"' in page
