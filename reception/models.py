@@ -103,7 +103,7 @@ class VisitAnswer(models.TextChoices):
 
     ACCEPTED = "accepted", _("Accepted for resolution")
     EXTENDED = "extended", _("Acceptance review extended")
-    REFUSED = "refused", _("Refused")
+    REFUSED = "refused", _("Not accepted (refused)")
     FORWARDED = "forwarded", _("Forwarded to the competent body")
 
 

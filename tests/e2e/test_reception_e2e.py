@@ -98,3 +98,34 @@ def test_a_citizen_finds_the_next_reception_day_on_a_phone(live_server, phone_pa
     assert page.get_by_text("Ông Vũ Đức Long, Chủ tịch UBND phường").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page, "reception-schedule-result-phone")
+
+
+def test_the_heads_pages_are_accessible(live_server, desktop_page, login_as, head, handler, commune):
+    from datetime import date
+
+    from tests.reception.factories import FollowUpFactory, VisitFactory
+
+    session = SessionFactory(unit=commune, head_day=True, date=date(2026, 3, 12), conclusions="Kiểm tra vỉa hè")
+    visit = VisitFactory(
+        unit=commune, session=session, received_on=date(2026, 3, 12), answer_due_on=date(2026, 3, 26), people=6
+    )
+    VisitFactory(unit=commune, identity_number="001090001234", received_on=date(2026, 1, 5), ref="OLD-1")
+    FollowUpFactory(session=session, owner=handler)
+    page = desktop_page
+    login_as(page, "chutich")
+    pages = {
+        "reception-session-form": "/reception/sessions/new/",
+        "reception-head-session": f"/reception/sessions/{session.pk}/",
+        "reception-answer-queue": "/reception/visits/",
+        "reception-visit-detail": f"/reception/visits/{visit.pk}/",
+        "reception-followups": "/reception/follow-ups/",
+        "reception-book": f"/reception/book/?unit={commune.pk}&start=2026-01-01&end=2026-03-31",
+        "reception-frequency": f"/reception/frequency/?unit={commune.pk}&start=2026-01-01&end=2026-08-31",
+    }
+    for name, path in pages.items():
+        page.goto(live_server.url + path)
+        assert page.locator("h1").is_visible()
+        assert_accessible(page, name)
+    # The answer queue shows the overdue answer in words, not only in colour.
+    page.goto(live_server.url + "/reception/visits/")
+    expect(page.locator("tbody")).to_contain_text("quá hạn")
