@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from core.choices import PetitionKind
 from core.importing import (
@@ -22,8 +24,8 @@ from core.selectors import unit_ids_by_code
 
 from .models import ReceivedBy, Visit
 
-BATCH = 2000
-UPDATED_FIELDS = [
+# The contract's columns, by model field name.
+CONTRACT_FIELDS = (
     "received_on",
     "people",
     "received_by",
@@ -32,12 +34,15 @@ UPDATED_FIELDS = [
     "citizen_name",
     "content",
     "petition_ref",
-    "updated_at",
-]
+)
 
 
 def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
-    """Insert or update visits by (unit, ref) in bulk; unknown unit codes are refused by line."""
+    """Insert or update visits by (unit, ref) in bulk; unknown unit codes are refused by line.
+
+    One INSERT … ON CONFLICT (unit, ref) DO UPDATE per batch of rows (PostgreSQL and SQLite
+    both speak it): an existing visit gets the file's contract fields and keeps everything the
+    reception workflow added (session, answer…)."""
     ids = unit_ids_by_code(r.values["unit_code"] for r in rows)
     errors: list[RowError] = []
     by_key: dict[tuple[int, str], ParsedRow] = {}
@@ -54,30 +59,62 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
     if errors and not skip_invalid:
         return LoadResult(), errors
     existing = _existing_keys(list(by_key))
-    visits = [
-        Visit(
-            unit_id=unit_id,
-            ref=ref,
-            received_on=row.values["received_on"],
-            people=row.values["people"],
-            received_by=row.values["received_by"],
-            kind=row.values["kind"],
-            repeat=row.values["repeat"],
-            citizen_name=row.values["citizen_name"],
-            content=row.values["content"],
-            petition_ref=row.values["petition_ref"],
-        )
+    columns, constants = _upsert_columns()
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        [
+            now,
+            now,
+            unit_id,
+            ref,
+            ops.adapt_datefield_value(row.values["received_on"]),
+            *(row.values[name] for name in CONTRACT_FIELDS[1:]),
+            *constants,
+        ]
         for (unit_id, ref), row in by_key.items()
     ]
-    for start in range(0, len(visits), BATCH):
-        Visit.objects.bulk_create(
-            visits[start : start + BATCH],
-            update_conflicts=True,
-            unique_fields=["unit", "ref"],
-            update_fields=UPDATED_FIELDS,
-        )
+    # Many rows per statement, within the database's limit on query parameters.
+    per_statement = max(1, min(1000, (connection.features.max_query_params or 60000) // len(columns)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), per_statement):
+            chunk = params[start : start + per_statement]
+            cursor.execute(_upsert_sql(columns, len(chunk)), [value for row in chunk for value in row])
     updated = len(existing)
-    return LoadResult(created=len(visits) - updated, updated=updated), errors
+    return LoadResult(created=len(params) - updated, updated=updated), errors
+
+
+def _upsert_columns() -> tuple[list[str], list[object]]:
+    """The columns written and the constant values of the workflow's NOT NULL columns (their
+    defaults). Built from the model, so a field added later cannot be forgotten."""
+    named = ["created_at", "updated_at", "unit", "ref", *CONTRACT_FIELDS]
+    columns = [Visit._meta.get_field(name).column for name in named]
+    constants: list[object] = []
+    for field in Visit._meta.concrete_fields:
+        if field.primary_key or field.name in named or field.null:
+            continue
+        columns.append(field.column)
+        constants.append(field.get_db_prep_save(field.get_default(), connection))
+    return columns, constants
+
+
+def _upsert_sql(columns: list[str], rows: int) -> str:
+    """INSERT … ON CONFLICT (unit, ref) DO UPDATE for `rows` rows. Only names from the model
+    and placeholders go into the text; every value is a query parameter."""
+    qn = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    table = qn(Visit._meta.db_table)
+    contract = [Visit._meta.get_field(name).column for name in CONTRACT_FIELDS]
+    # Rows whose values did not change are left alone: re-importing a file writes nothing.
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    return (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * rows)} "
+        f"ON CONFLICT ({qn('unit_id')}, {qn('ref')}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in ["updated_at", *contract])
+        + " WHERE "
+        + " OR ".join(f"{table}.{qn(c)} {differs} excluded.{qn(c)}" for c in contract)
+    )
 
 
 def _existing_keys(keys: list[tuple[int, str]]) -> set[tuple[int, str]]:
@@ -86,9 +123,9 @@ def _existing_keys(keys: list[tuple[int, str]]) -> set[tuple[int, str]]:
     for unit_id, ref in keys:
         by_unit.setdefault(unit_id, []).append(ref)
     for unit_id, refs in by_unit.items():
-        for start in range(0, len(refs), BATCH):
+        for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
             found.update(
-                Visit.objects.filter(Q(unit_id=unit_id) & Q(ref__in=refs[start : start + BATCH])).values_list(
+                Visit.objects.filter(Q(unit_id=unit_id) & Q(ref__in=refs[start : start + 900])).values_list(
                     "unit_id", "ref"
                 )
             )

@@ -35,8 +35,10 @@ def test_importing_a_book_and_again_changes_nothing(commune, city, tmp_path, cap
         ("00070", "S-2", date(2019, 3, 5), 7, "head", "recommendation", True),
         ("01", "S-3", date(2019, 3, 6), 1, "staff", "", False),
     ]
+    stamps = dict(Visit.objects.values_list("ref", "updated_at"))
     call_command("import_records", "receptions", str(path))
     assert "0 created, 3 updated" in capsys.readouterr().out
+    assert dict(Visit.objects.values_list("ref", "updated_at")) == stamps
     after = sorted(
         Visit.objects.values_list("unit__code", "ref", "received_on", "people", "received_by", "kind", "repeat")
     )
@@ -97,3 +99,21 @@ def test_xlsx_files_import_too(commune, tmp_path):
     wb.save(path)
     call_command("import_records", "receptions", str(path))
     assert Visit.objects.get(ref="X-1").people == 12
+
+
+def test_a_changed_row_updates_the_visit_and_keeps_the_reception_workflow(commune, tmp_path):
+    from tests.reception.factories import SessionFactory, VisitFactory
+
+    session = SessionFactory(unit=commune)
+    VisitFactory(unit=commune, ref="S-1", session=session, people=1, answer="accepted", identity_number="0010")
+    path = _write(tmp_path, "S-1,00070,2019-03-04,9,head,denunciation,1,Tên mới,Nội dung mới,P-1\n")
+    call_command("import_records", "receptions", str(path))
+    visit = Visit.objects.get(ref="S-1")
+    assert (visit.people, visit.received_by, visit.kind, visit.repeat, visit.citizen_name) == (
+        9,
+        "head",
+        "denunciation",
+        True,
+        "Tên mới",
+    )
+    assert (visit.session, visit.answer, visit.identity_number) == (session, "accepted", "0010")
