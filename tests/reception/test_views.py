@@ -278,3 +278,16 @@ def test_an_online_session_before_july_2026_is_refused_on_the_form(officer_clien
     )
     page = response.content.decode()
     assert "Tiếp công dân trực tuyến được thực hiện từ ngày 01/07/2026" in page and 'value="Trực tuyến"' in page
+
+
+def test_publishing_late_is_allowed_and_says_so(officer_client, commune):
+    session = SessionFactory(
+        unit=commune, head_day=True, date=timezone.localdate() + timedelta(days=1), receiver_title="Chủ tịch UBND"
+    )
+    response = officer_client.post(reverse("reception:session_publish", args=[session.pk]), follow=True)
+    page = response.content.decode()
+    session.refresh_from_db()
+    assert session.published_at is not None and session.published_late
+    assert "Công bố muộn" in page
+    listing = officer_client.get(reverse("reception:session_list")).content.decode()
+    assert "Đã công bố" in listing and "muộn" in listing
