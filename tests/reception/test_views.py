@@ -291,3 +291,14 @@ def test_publishing_late_is_allowed_and_says_so(officer_client, commune):
     assert "Công bố muộn" in page
     listing = officer_client.get(reverse("reception:session_list")).content.decode()
     assert "Đã công bố" in listing and "muộn" in listing
+
+
+def test_ids_in_forms_are_not_written_with_thousand_separators(officer_client, commune, handler):
+    # Hà Nội's 126 communes give units ids above 999: "3.525" would not be an id.
+    from tests.factories import UnitFactory
+
+    UnitFactory(id=3525, code="X3525", name="Tổ dân phố thử", parent=commune)
+    page = officer_client.get(reverse("reception:session_list")).content.decode()
+    assert 'value="3525"' in page
+    response = officer_client.post(reverse("reception:session_today"), {"unit": "3525"})
+    assert response.status_code == 302
