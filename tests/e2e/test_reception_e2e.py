@@ -39,7 +39,7 @@ def test_an_official_logs_a_visit_with_the_keyboard(live_server, desktop_page, l
     page.keyboard.press("Enter")  # Enter saves and opens a blank form
     page.wait_for_url("**?saved=*")
     visit = Visit.objects.get()
-    assert page.get_by_text(f"Lượt tiếp {visit.ref} đã được lưu.").is_visible()
+    expect(page.get_by_text(f"Lượt tiếp {visit.ref} đã được lưu.")).to_be_visible()
     assert page.get_by_label("Họ tên công dân").input_value() == ""
     assert page.evaluate("document.activeElement.id") == "id_citizen_name"
     # The same citizen again: leaving the identity field shows the earlier visit at once.
@@ -53,7 +53,7 @@ def test_an_official_logs_a_visit_with_the_keyboard(live_server, desktop_page, l
     page.get_by_label("Số người đại diện", exact=True).fill("4")
     page.get_by_label("Nội dung").fill("Phản ánh lấn chiếm vỉa hè")
     page.get_by_role("button", name="Lưu và nhập lượt tiếp").click()
-    assert page.get_by_text("Đoàn 8 người cử từ 1 đến 2 người đại diện.").is_visible()
+    expect(page.get_by_text("Đoàn 8 người cử từ 1 đến 2 người đại diện.")).to_be_visible()
     assert page.get_by_label("Họ tên công dân").input_value() == "Trần Thị Bình"
     assert_accessible(page, "reception-visit-error")
     assert Visit.objects.count() == 1
@@ -73,7 +73,8 @@ def test_a_visit_that_hands_in_a_petition_creates_it(live_server, desktop_page, 
     page.get_by_role("button", name="Lưu và xem lượt tiếp").click()
     page.wait_for_url("**/reception/visits/*/")
     visit = Visit.objects.get()
-    assert visit.petition_ref and page.get_by_text(f"Đã tạo đơn {visit.petition_ref}.").is_visible()
+    assert visit.petition_ref
+    expect(page.get_by_text(f"Đã tạo đơn {visit.petition_ref}.")).to_be_visible()
     assert_accessible(page, "reception-visit-petition")
 
 
@@ -93,9 +94,10 @@ def test_a_citizen_finds_the_next_reception_day_on_a_phone(live_server, phone_pa
     assert_accessible(page, "reception-schedule-phone")
     page.get_by_label("Xã, phường của bạn").fill("hoàn kiếm")
     page.get_by_role("button", name="Tìm").click()
-    assert page.get_by_text("Ngày tiếp gần nhất").is_visible()
-    assert page.get_by_text(day.strftime("%d/%m/%Y")).is_visible()
-    assert page.get_by_text("Ông Vũ Đức Long, Chủ tịch UBND phường").is_visible()
+    page.wait_for_url("**/reception/schedule/?q=*")
+    expect(page.get_by_text("Ngày tiếp gần nhất")).to_be_visible()
+    expect(page.get_by_text(day.strftime("%d/%m/%Y"))).to_be_visible()
+    expect(page.get_by_text("Ông Vũ Đức Long, Chủ tịch UBND phường")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page, "reception-schedule-result-phone")
 
@@ -124,7 +126,7 @@ def test_the_heads_pages_are_accessible(live_server, desktop_page, login_as, hea
     }
     for name, path in pages.items():
         page.goto(live_server.url + path)
-        assert page.locator("h1").is_visible()
+        expect(page.locator("h1")).to_be_visible()
         assert_accessible(page, name)
     # The answer queue shows the overdue answer in words, not only in colour.
     page.goto(live_server.url + "/reception/visits/")
