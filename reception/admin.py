@@ -1,1 +1,40 @@
-from django.contrib import admin  # noqa: F401
+"""Reception records in the back office: read-only. Every change goes through the staff
+pages and their services, so that it is checked and written to the audit log."""
+
+from django.contrib import admin
+
+from core.admin import ReadOnlyAdmin
+
+from .models import FollowUpItem, ReceptionEvent, ReceptionSession, Visit
+
+
+@admin.register(ReceptionSession)
+class ReceptionSessionAdmin(ReadOnlyAdmin):
+    list_display = ("date", "unit", "kind", "received_by", "published_at", "published_late")
+    list_filter = ("kind", "published_late")
+    search_fields = ("unit__name", "unit__code", "place")
+    list_select_related = ("unit",)
+    date_hierarchy = "date"
+
+
+@admin.register(Visit)
+class VisitAdmin(ReadOnlyAdmin):
+    list_display = ("ref", "unit", "received_on", "people", "received_by", "kind", "outcome", "answer_due_on", "answer")
+    list_filter = ("received_by", "kind", "outcome", "answer", "repeat")
+    search_fields = ("ref", "citizen_name", "identity_number", "unit__code")
+    list_select_related = ("unit",)
+    date_hierarchy = "received_on"
+
+
+@admin.register(FollowUpItem)
+class FollowUpItemAdmin(ReadOnlyAdmin):
+    list_display = ("description", "unit", "owner", "due_on", "status", "done_on")
+    list_filter = ("status",)
+    list_select_related = ("unit", "owner")
+
+
+@admin.register(ReceptionEvent)
+class ReceptionEventAdmin(ReadOnlyAdmin):
+    list_display = ("occurred_at", "kind", "actor", "session", "visit", "follow_up", "ip_address")
+    list_filter = ("kind",)
+    list_select_related = ("actor", "session", "visit", "follow_up")

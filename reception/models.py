@@ -1,23 +1,113 @@
-"""Reception sessions (buổi tiếp) and visits (lượt tiếp).
+"""Reception sessions (buổi tiếp), visits (lượt tiếp), follow-up items and their audit trail.
 
-The fields named in CONTRACTS.md are the minimum every other part relies on;
-the reception app builds its workflow on top.
+The Visit fields named in CONTRACTS.md (unit, ref, received_on, people, received_by,
+kind, repeat, citizen_name, content, petition_ref) are read by the reports app:
+never rename them or change their meaning. Everything else is the reception workflow.
 """
 
+from datetime import date
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.db import TimeStampedModel
+from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import Unit
 
 DELEGATION_MIN_PEOPLE = 5
+# Luật Tiếp công dân art. 30(1): 5–10 people appoint 1–2 representatives, more than 10 up to 5.
+LARGE_DELEGATION_MIN_PEOPLE = 11
+ONLINE_RECEPTION_FROM = date(2026, 7, 1)  # Law 136/2025, art. 3a of the amended Luật TCD
 
 
 class ReceivedBy(models.TextChoices):
     STAFF = "staff", _("Reception staff")
     HEAD = "head", _("The head in person")
     DELEGATE = "delegate", _("Delegated by the head")
+
+
+class SessionKind(models.TextChoices):
+    REGULAR = "regular", _("Regular desk reception")
+    HEAD_PERIODIC = "head_periodic", _("Head's periodic reception day")
+    AD_HOC = "ad_hoc", _("Ad-hoc reception")
+    ONLINE = "online", _("Online reception")
+    DIALOGUE = "dialogue", _("Dialogue conference")
+
+
+# Sessions at which the head (or a delegate) receives: these count as the head's reception days.
+HEAD_SESSION_KINDS = (SessionKind.HEAD_PERIODIC, SessionKind.AD_HOC, SessionKind.ONLINE, SessionKind.DIALOGUE)
+
+
+class ReceptionSession(TimeStampedModel):
+    """One reception session of a unit: a desk day, the head's reception day, a dialogue conference."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reception_sessions")
+    kind = models.CharField(_("kind"), max_length=16, choices=SessionKind.choices, default=SessionKind.REGULAR)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"), null=True, blank=True)
+    end_time = models.TimeField(_("end time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    received_by = models.CharField(
+        _("received by"), max_length=10, choices=ReceivedBy.choices, default=ReceivedBy.STAFF
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("receiving official"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiver_title = models.CharField(_("who receives (as published)"), max_length=200, blank=True)
+    topics = models.TextField(_("planned topics"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    publish_due_on = models.DateField(_("publish by"), null=True, blank=True)
+    publish_rule_id = models.PositiveIntegerField(_("publication rule"), null=True, blank=True)
+    published_late = models.BooleanField(_("published late"), default=False)
+    attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
+    issues_raised = models.TextField(_("issues raised"), blank=True)
+    conclusions = models.TextField(_("conclusions"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("reception session")
+        verbose_name_plural = _("reception sessions")
+        ordering = ["-date", "-start_time", "-pk"]
+        indexes = [
+            models.Index(fields=["unit", "date"], name="rsession_unit_date_idx"),
+            models.Index(fields=["date"], name="rsession_published_idx", condition=Q(published_at__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+    @property
+    def is_head_session(self) -> bool:
+        return self.kind in HEAD_SESSION_KINDS
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class VisitOutcome(models.TextChoices):
+    GUIDED = "guided", _("Guided to the competent body")
+    ANSWERED = "answered", _("Answered on the spot")
+    PETITION = "petition", _("Petition received")
+
+
+class VisitAnswer(models.TextChoices):
+    """The four answers of Luật Tiếp công dân art. 28(1)."""
+
+    ACCEPTED = "accepted", _("Accepted for resolution")
+    EXTENDED = "extended", _("Acceptance review extended")
+    REFUSED = "refused", _("Not accepted (refused)")
+    FORWARDED = "forwarded", _("Forwarded to the competent body")
+
+
+FINAL_ANSWERS = (VisitAnswer.ACCEPTED, VisitAnswer.REFUSED, VisitAnswer.FORWARDED)
 
 
 class Visit(TimeStampedModel):
@@ -34,11 +124,53 @@ class Visit(TimeStampedModel):
     content = models.TextField(_("content"), blank=True)
     petition_ref = models.CharField(_("petition reference"), max_length=40, blank=True)
 
+    # --- reception workflow (not part of the import contract) ---
+    session = models.ForeignKey(
+        ReceptionSession,
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    identity_number = models.CharField(_("identity document number"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    earlier_handling = models.CharField(_("body that handled it before"), max_length=300, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=VisitOutcome.choices, blank=True)
+    guided_to = models.CharField(_("guided or forwarded to"), max_length=300, blank=True)
+    representatives = models.PositiveSmallIntegerField(_("representatives"), null=True, blank=True)
+    representative_names = models.CharField(_("representatives' names"), max_length=500, blank=True)
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("repeat of"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer_due_on = models.DateField(_("answer due on"), null=True, blank=True)
+    answer_rule_id = models.PositiveIntegerField(_("answer deadline rule"), null=True, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=VisitAnswer.choices, blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answer_note = models.TextField(_("answer note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
     class Meta:
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="visit_unique_ref")]
-        indexes = [models.Index(fields=["unit", "received_on"], name="visit_unit_received_idx")]
+        indexes = [
+            models.Index(fields=["unit", "received_on"], name="visit_unit_received_idx"),
+            models.Index(fields=["identity_number"], name="visit_identity_idx"),
+            models.Index(
+                fields=["answer_due_on"],
+                name="visit_answer_open_idx",
+                condition=Q(answer_due_on__isnull=False) & ~Q(answer__in=["accepted", "refused", "forwarded"]),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.ref
@@ -46,3 +178,62 @@ class Visit(TimeStampedModel):
     @property
     def is_delegation(self) -> bool:
         return self.people >= DELEGATION_MIN_PEOPLE
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.answer_due_on is not None and self.answer not in FINAL_ANSWERS
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+
+
+class FollowUpItem(TimeStampedModel):
+    """A conclusion of a session that someone must carry out by a date."""
+
+    session = models.ForeignKey(
+        ReceptionSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="follow_ups"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("conclusion to carry out"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=8, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("follow-up item")
+        verbose_name_plural = _("follow-up items")
+        ordering = ["status", "due_on", "pk"]
+        indexes = [models.Index(fields=["unit", "status", "due_on"], name="followup_unit_status_idx")]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class ReceptionEvent(AuditEventBase):
+    class Kind(models.TextChoices):
+        SESSION_SCHEDULED = "session_scheduled", _("Session scheduled")
+        SESSION_UPDATED = "session_updated", _("Session updated")
+        SESSION_PUBLISHED = "session_published", _("Session published")
+        VISIT_LOGGED = "visit_logged", _("Visit logged")
+        VISIT_MARKED_REPEAT = "visit_marked_repeat", _("Visit marked as repeat")
+        VISIT_PETITION_CREATED = "visit_petition_created", _("Petition created from visit")
+        VISIT_ANSWERED = "visit_answered", _("Visit answered")
+        FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up item created")
+        FOLLOW_UP_DONE = "follow_up_done", _("Follow-up item done")
+
+    session = models.ForeignKey(
+        ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    follow_up = models.ForeignKey(FollowUpItem, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("reception event")
+        verbose_name_plural = _("reception events")

@@ -1,1 +1,278 @@
-"""Selectors of the reception app."""
+"""Reads of the reception app: scoped lists, repeat candidates, the reception book,
+the head's frequency check and the public schedule."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from core.models import Role, Unit
+from core.selectors import AnyUser, scope_to_user
+
+from .models import (
+    FINAL_ANSWERS,
+    HEAD_SESSION_KINDS,
+    FollowUpItem,
+    FollowUpStatus,
+    ReceivedBy,
+    ReceptionSession,
+    Visit,
+)
+from .rules import FrequencyPeriod, required_reception_periods
+
+DESK_ROLES: tuple[str, ...] = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.INSPECTOR, Role.ADMIN)
+LEADER_ROLES: tuple[str, ...] = (Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTOR, Role.ADMIN)
+
+# How far back, and over how many earlier visits, content similarity is looked for.
+REPEAT_LOOKBACK_DAYS = 3 * 365
+REPEAT_CONTENT_SCAN = 500
+REPEAT_CONTENT_THRESHOLD = 0.5
+
+
+# --- scoped lists ----------------------------------------------------------------------
+
+
+def session_list_visible_to(*, user: AnyUser) -> QuerySet[ReceptionSession]:
+    return scope_to_user(ReceptionSession.objects.all(), user=user, roles=DESK_ROLES).select_related("unit", "receiver")
+
+
+def visit_list_visible_to(*, user: AnyUser) -> QuerySet[Visit]:
+    return scope_to_user(Visit.objects.all(), user=user, roles=DESK_ROLES).select_related("unit", "session")
+
+
+def follow_up_list_visible_to(*, user: AnyUser) -> QuerySet[FollowUpItem]:
+    return scope_to_user(FollowUpItem.objects.all(), user=user, roles=DESK_ROLES).select_related(
+        "unit", "owner", "session"
+    )
+
+
+def units_for_desk(*, user: AnyUser) -> QuerySet[Unit]:
+    return scope_to_user(Unit.objects.all(), user=user, field="", roles=DESK_ROLES).order_by("path")
+
+
+def visit_answer_queue(*, user: AnyUser) -> QuerySet[Visit]:
+    """Visits still owed an answer (Luật TCD art. 28), earliest deadline first: overdue ones lead."""
+    return (
+        visit_list_visible_to(user=user)
+        .filter(answer_due_on__isnull=False)
+        .exclude(answer__in=FINAL_ANSWERS)
+        .order_by("answer_due_on", "pk")
+    )
+
+
+def session_current_for(*, unit: Unit, day: date) -> ReceptionSession | None:
+    """The session of `unit` on `day` a desk visit belongs to: the head's session if there is one."""
+    sessions = list(ReceptionSession.objects.filter(unit=unit, date=day).order_by("kind", "pk"))
+    head = [s for s in sessions if s.is_head_session]
+    chosen = head or sessions
+    return chosen[0] if chosen else None
+
+
+# --- repeat detection -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepeatCandidate:
+    visit: Visit
+    reason: str  # "identity", "name_address" or "content"
+    score: float = 1.0
+
+    @property
+    def is_strong(self) -> bool:
+        return self.reason in {"identity", "name_address"}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", _fold(text)) if len(w) >= 3}
+
+
+def content_similarity(a: str, b: str) -> float:
+    """Share of distinctive words two texts have in common (Jaccard), accents and case ignored."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / len(wa | wb)
+
+
+def visit_repeat_candidates(
+    *,
+    unit: Unit,
+    identity_number: str = "",
+    citizen_name: str = "",
+    address: str = "",
+    content: str = "",
+    before: date | None = None,
+    exclude_pk: int | None = None,
+    limit: int = 5,
+) -> list[RepeatCandidate]:
+    """Earlier visits that look like the same person or matter, best first.
+
+    Same identity number, or same name and address (case and accents ignored) anywhere in
+    the unit's subtree, are strong matches; similar content in the same unit is a weaker one.
+    Two queries at most.
+    """
+    scope = Visit.objects.filter(unit__path__startswith=unit.path).select_related("unit")
+    if before is not None:
+        scope = scope.filter(received_on__lte=before)
+    if exclude_pk is not None:
+        scope = scope.exclude(pk=exclude_pk)
+    found: dict[int, RepeatCandidate] = {}
+    strong = Q(pk__in=[])
+    if identity_number.strip():
+        strong |= Q(identity_number=identity_number.strip())
+    if citizen_name.strip() and address.strip():
+        strong |= Q(citizen_name__iexact=citizen_name.strip(), address__iexact=address.strip())
+    if identity_number.strip() or (citizen_name.strip() and address.strip()):
+        for visit in scope.filter(strong).order_by("-received_on", "-pk")[:limit]:
+            same_id = bool(identity_number.strip()) and visit.identity_number == identity_number.strip()
+            found[visit.pk] = RepeatCandidate(visit, "identity" if same_id else "name_address")
+        # Same name and address with accents typed differently.
+        if citizen_name.strip() and address.strip() and len(found) < limit:
+            name, addr = _fold(citizen_name.strip()), _fold(address.strip())
+            for visit in (
+                scope.exclude(pk__in=found)
+                .filter(received_on__gte=timezone.localdate() - timedelta(days=REPEAT_LOOKBACK_DAYS))
+                .order_by("-received_on")[:REPEAT_CONTENT_SCAN]
+            ):
+                if _fold(visit.citizen_name) == name and _fold(visit.address) == addr:
+                    found[visit.pk] = RepeatCandidate(visit, "name_address")
+    if len(_words(content)) >= 3 and len(found) < limit:
+        recent = (
+            scope.filter(unit=unit)
+            .exclude(pk__in=found)
+            .exclude(content="")
+            .filter(received_on__gte=(before or timezone.localdate()) - timedelta(days=REPEAT_LOOKBACK_DAYS))
+            .order_by("-received_on", "-pk")[:REPEAT_CONTENT_SCAN]
+        )
+        scored = [(content_similarity(content, v.content), v) for v in recent]
+        for score, visit in sorted(scored, key=lambda sv: -sv[0]):
+            if score < REPEAT_CONTENT_THRESHOLD or len(found) >= limit:
+                break
+            found[visit.pk] = RepeatCandidate(visit, "content", round(score, 2))
+    return list(found.values())[:limit]
+
+
+# --- the reception book (Sổ tiếp công dân, Mẫu 03/TCD) ---------------------------------
+
+
+def reception_book_visits(*, unit: Unit, start: date, end: date) -> QuerySet[Visit]:
+    """The visits the unit itself received in [start, end], in book order. One query."""
+    return (
+        Visit.objects.filter(unit=unit, received_on__gte=start, received_on__lte=end)
+        .select_related("session")
+        .order_by("received_on", "pk")
+    )
+
+
+# --- the head's reception frequency ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FrequencyResult:
+    period: FrequencyPeriod
+    held: int
+    in_progress: bool = False  # the period has not ended yet: not a miss until it has
+
+    @property
+    def met(self) -> bool:
+        return self.held >= self.period.required
+
+    @property
+    def missed(self) -> bool:
+        return not self.met and not self.in_progress
+
+
+@dataclass(frozen=True)
+class UnitFrequency:
+    unit: Unit
+    results: list[FrequencyResult]
+
+    @property
+    def periods_met(self) -> int:
+        return sum(1 for r in self.results if r.met)
+
+    @property
+    def periods_missed(self) -> int:
+        return sum(1 for r in self.results if r.missed)
+
+    @property
+    def days_held(self) -> int:
+        return sum(r.held for r in self.results)
+
+
+def head_reception_days(*, units: list[Unit], start: date, end: date) -> dict[int, set[date]]:
+    """Dates on which each unit's head received citizens in person: head sessions where the head
+    received, and visits recorded as received by the head (imported books have no sessions).
+    Two queries whatever the number of units."""
+    ids = [u.pk for u in units]
+    days: dict[int, set[date]] = defaultdict(set)
+    sessions = ReceptionSession.objects.filter(
+        unit_id__in=ids,
+        date__gte=start,
+        date__lte=end,
+        kind__in=HEAD_SESSION_KINDS,
+        received_by=ReceivedBy.HEAD,
+    ).values_list("unit_id", "date")
+    visits = (
+        Visit.objects.filter(unit_id__in=ids, received_on__gte=start, received_on__lte=end, received_by=ReceivedBy.HEAD)
+        .values_list("unit_id", "received_on")
+        .distinct()
+    )
+    for unit_id, day in [*sessions, *visits]:
+        days[unit_id].add(day)
+    return days
+
+
+def head_frequency_check(*, unit: Unit, start: date, end: date, today: date | None = None) -> list[UnitFrequency]:
+    """The unit's head and the heads of the units directly below it, against the legal minimum
+    of each unit's level for each week or month of [start, end]. A period still running on
+    `today` is not counted as missed yet. Three queries."""
+    today = today or timezone.localdate()
+    units = [unit, *Unit.objects.filter(parent=unit).order_by("name")]
+    by_unit = head_reception_days(units=units, start=start, end=end)
+    rows = []
+    for u in units:
+        held = by_unit.get(u.pk, set())
+        results = [
+            FrequencyResult(p, sum(1 for d in held if p.start <= d <= p.end), in_progress=p.end >= today)
+            for p in required_reception_periods(level=u.level, start=start, end=end)
+        ]
+        rows.append(UnitFrequency(u, results))
+    return rows
+
+
+# --- public schedule -------------------------------------------------------------------
+
+
+def public_unit_search(*, text: str, limit: int = 20) -> QuerySet[Unit]:
+    text = text.strip()
+    if len(text) < 2:
+        return Unit.objects.none()
+    return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+
+
+def public_schedule(*, unit: Unit, today: date | None = None, limit: int = 20) -> QuerySet[ReceptionSession]:
+    """Published head sessions of the unit from today on, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        ReceptionSession.objects.filter(
+            unit=unit, kind__in=HEAD_SESSION_KINDS, published_at__isnull=False, date__gte=today
+        )
+        .select_related("unit")
+        .order_by("date", "start_time")[:limit]
+    )
+
+
+def follow_ups_open(*, user: AnyUser) -> QuerySet[FollowUpItem]:
+    return follow_up_list_visible_to(user=user).filter(status=FollowUpStatus.OPEN)

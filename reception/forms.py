@@ -1,0 +1,222 @@
+"""Forms of the reception pages: they check the shape of the input; services check the rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import PetitionKind
+from core.models import Unit
+
+from .models import ReceivedBy, SessionKind, VisitAnswer, VisitOutcome
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class SecondarySubmit(Submit):
+    field_classes = "btn btn-outline-primary"
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return obj.name
+
+
+class SessionForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    kind = forms.ChoiceField(choices=SessionKind.choices, label=_("Kind of session"))
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start time"), required=False, widget=TIME)
+    end_time = forms.TimeField(label=_("End time"), required=False, widget=TIME)
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    received_by = forms.ChoiceField(choices=ReceivedBy.choices, label=_("Who receives"))
+    receiver = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Receiving official"), required=False)
+    receiver_title = forms.CharField(
+        label=_("Name and title of who receives (as published)"), max_length=200, required=False
+    )
+    topics = forms.CharField(label=_("Planned topics"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    attendance = forms.IntegerField(label=_("Attendance (dialogue conference)"), min_value=0, required=False)
+    issues_raised = forms.CharField(
+        label=_("Issues raised (dialogue conference)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], receivers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["receiver"].queryset = receivers
+        self.fields["receiver"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "unit",
+            Row(
+                Column("kind", css_class="col-md-4"),
+                Column("received_by", css_class="col-md-4"),
+                Column("receiver", css_class="col-md-4"),
+            ),
+            Row(
+                Column("day", css_class="col-md-4"),
+                Column("start_time", css_class="col-md-4"),
+                Column("end_time", css_class="col-md-4"),
+            ),
+            "place",
+            "receiver_title",
+            "topics",
+            Row(Column("attendance", css_class="col-md-4"), Column("issues_raised", css_class="col-md-8")),
+            Submit("submit", _("Schedule the session")),
+        )
+
+
+class SessionConclusionsForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    attendance = forms.IntegerField(label=_("Attendance"), min_value=0, required=False)
+    issues_raised = forms.CharField(label=_("Issues raised"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    conclusions = forms.CharField(
+        label=_("Conclusions of the session"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("version", "attendance", "issues_raised", "conclusions")
+
+
+class VisitForm(forms.Form):
+    """The fast entry form: keyboard only, the name first, Enter saves and opens a new blank form."""
+
+    citizen_name = forms.CharField(label=_("Citizen's full name"), max_length=200)
+    identity_number = forms.RegexField(
+        label=_("Identity document number"),
+        regex=r"^[0-9A-Za-z]{6,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter 6 to 20 letters or digits (CCCD, passport).")},
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    people = forms.IntegerField(label=_("Number of people"), min_value=1, max_value=10000, initial=1)
+    representatives = forms.IntegerField(label=_("Representatives"), min_value=0, required=False)
+    representative_names = forms.CharField(label=_("Representatives' names"), max_length=500, required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("(not a petition)")), *PetitionKind.choices], required=False
+    )
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}))
+    earlier_handling = forms.CharField(label=_("Body that handled it before"), max_length=300, required=False)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=VisitOutcome.choices, initial=VisitOutcome.ANSWERED)
+    guided_to = forms.CharField(label=_("Guided or forwarded to"), max_length=300, required=False)
+    received_by = forms.ChoiceField(label=_("Received by"), choices=ReceivedBy.choices)
+    repeat = forms.BooleanField(label=_("The same matter was received before"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["citizen_name"].widget.attrs.update({"autofocus": True, "autocomplete": "off"})
+        self.fields["identity_number"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        self.helper = FormHelper()
+        self.helper.form_id = "visit-form"
+        self.helper.layout = Layout(
+            Row(
+                Column("citizen_name", css_class="col-md-4"),
+                Column("identity_number", css_class="col-md-3"),
+                Column("address", css_class="col-md-5"),
+            ),
+            Row(
+                Column("people", css_class="col-6 col-md-2"),
+                Column("representatives", css_class="col-6 col-md-2"),
+                Column("representative_names", css_class="col-md-4"),
+                Column("kind", css_class="col-md-4"),
+            ),
+            "content",
+            Row(
+                Column("outcome", css_class="col-md-4"),
+                Column("guided_to", css_class="col-md-4"),
+                Column("earlier_handling", css_class="col-md-4"),
+            ),
+            Row(Column("received_by", css_class="col-md-4"), Column(Field("repeat"), css_class="col-md-8 pt-md-4")),
+            Submit("save_and_add", _("Save and log the next visit")),
+            SecondarySubmit("save", _("Save and open the visit"), css_class="ms-2"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome") == VisitOutcome.PETITION and not data.get("kind"):
+            self.add_error("kind", _("Choose the kind of petition received."))
+        if data.get("outcome") == VisitOutcome.GUIDED and not data.get("guided_to"):
+            self.add_error("guided_to", _("Say which body the citizen was guided to."))
+        return data
+
+
+class AnswerForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.ChoiceField(label=_("Answer given"), choices=VisitAnswer.choices, widget=forms.RadioSelect)
+    answered_on = forms.DateField(label=_("Answered on"), widget=DATE, initial=timezone.localdate)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version", "answer", "answered_on", "note", Submit("submit", _("Record the answer"))
+        )
+
+
+class FollowUpForm(forms.Form):
+    description = forms.CharField(label=_("Conclusion to carry out"), widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Owner"))
+    due_on = forms.DateField(label=_("Deadline"), widget=DATE)
+
+    def __init__(self, *args: Any, owners: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "description",
+            Row(Column("owner", css_class="col-md-6"), Column("due_on", css_class="col-md-6")),
+            Submit("submit", _("Add follow-up item")),
+        )
+
+
+class FollowUpDoneForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PeriodForm(forms.Form):
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    start = forms.DateField(label=_("From"), widget=DATE)
+    end = forms.DateField(label=_("To"), widget=DATE)
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("unit", css_class="col-md-5"),
+                Column("start", css_class="col-6 col-md-3"),
+                Column("end", css_class="col-6 col-md-3"),
+                Column(Submit("show", _("Show")), css_class="col-md-1 pt-md-4"),
+            )
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if isinstance(start, date) and isinstance(end, date) and end < start:
+            self.add_error("end", _("The end of the period is before its start."))
+        return data
+
+
+class ScheduleSearchForm(forms.Form):
+    q = forms.CharField(label=_("Your commune or ward"), max_length=100, required=False)

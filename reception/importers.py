@@ -1,0 +1,152 @@
+"""`manage.py import_records receptions FILE`: one row per visit, as CONTRACTS.md defines it."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from core.choices import PetitionKind
+from core.importing import (
+    Column,
+    ImportSpec,
+    LoadResult,
+    ParsedRow,
+    RowError,
+    choice_parser,
+    int_parser,
+    max_length_parser,
+    parse_bool,
+    parse_date,
+    register_importer,
+)
+from core.selectors import unit_ids_by_code
+
+from .models import ReceivedBy, Visit
+
+# The contract's columns, by model field name.
+CONTRACT_FIELDS = (
+    "received_on",
+    "people",
+    "received_by",
+    "kind",
+    "repeat",
+    "citizen_name",
+    "content",
+    "petition_ref",
+)
+
+
+def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
+    """Insert or update visits by (unit, ref) in bulk; unknown unit codes are refused by line.
+
+    One INSERT … ON CONFLICT (unit, ref) DO UPDATE per batch of rows (PostgreSQL and SQLite
+    both speak it): an existing visit gets the file's contract fields and keeps everything the
+    reception workflow added (session, answer…)."""
+    ids = unit_ids_by_code(r.values["unit_code"] for r in rows)
+    errors: list[RowError] = []
+    by_key: dict[tuple[int, str], ParsedRow] = {}
+    for row in rows:
+        unit_id = ids.get(row.values["unit_code"])
+        if unit_id is None:
+            errors.append(RowError(row.line, "unit_code", f"unknown unit '{row.values['unit_code']}'"))
+            continue
+        key = (unit_id, row.values["ref"])
+        if key in by_key:
+            errors.append(RowError(row.line, "ref", f"same ref as line {by_key[key].line}"))
+            continue
+        by_key[key] = row
+    if errors and not skip_invalid:
+        return LoadResult(), errors
+    existing = _existing_keys(list(by_key))
+    columns, constants = _upsert_columns()
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    params = [
+        [
+            now,
+            now,
+            unit_id,
+            ref,
+            ops.adapt_datefield_value(row.values["received_on"]),
+            *(row.values[name] for name in CONTRACT_FIELDS[1:]),
+            *constants,
+        ]
+        for (unit_id, ref), row in by_key.items()
+    ]
+    # Many rows per statement, within the database's limit on query parameters.
+    per_statement = max(1, min(1000, (connection.features.max_query_params or 60000) // len(columns)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), per_statement):
+            chunk = params[start : start + per_statement]
+            cursor.execute(_upsert_sql(columns, len(chunk)), [value for row in chunk for value in row])
+    updated = len(existing)
+    return LoadResult(created=len(params) - updated, updated=updated), errors
+
+
+def _upsert_columns() -> tuple[list[str], list[object]]:
+    """The columns written and the constant values of the workflow's NOT NULL columns (their
+    defaults). Built from the model, so a field added later cannot be forgotten."""
+    named = ["created_at", "updated_at", "unit", "ref", *CONTRACT_FIELDS]
+    columns = [Visit._meta.get_field(name).column for name in named]
+    constants: list[object] = []
+    for field in Visit._meta.concrete_fields:
+        if field.primary_key or field.name in named or field.null:
+            continue
+        columns.append(field.column)
+        constants.append(field.get_db_prep_save(field.get_default(), connection))
+    return columns, constants
+
+
+def _upsert_sql(columns: list[str], rows: int) -> str:
+    """INSERT … ON CONFLICT (unit, ref) DO UPDATE for `rows` rows. Only names from the model
+    and placeholders go into the text; every value is a query parameter."""
+    qn = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    table = qn(Visit._meta.db_table)
+    contract = [Visit._meta.get_field(name).column for name in CONTRACT_FIELDS]
+    # Rows whose values did not change are left alone: re-importing a file writes nothing.
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    return (
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * rows)} "
+        f"ON CONFLICT ({qn('unit_id')}, {qn('ref')}) DO UPDATE SET "
+        + ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in ["updated_at", *contract])
+        + " WHERE "
+        + " OR ".join(f"{table}.{qn(c)} {differs} excluded.{qn(c)}" for c in contract)
+    )
+
+
+def _existing_keys(keys: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    found: set[tuple[int, str]] = set()
+    by_unit: dict[int, list[str]] = {}
+    for unit_id, ref in keys:
+        by_unit.setdefault(unit_id, []).append(ref)
+    for unit_id, refs in by_unit.items():
+        for start in range(0, len(refs), 900):  # SQLite's limit on query parameters
+            found.update(
+                Visit.objects.filter(Q(unit_id=unit_id) & Q(ref__in=refs[start : start + 900])).values_list(
+                    "unit_id", "ref"
+                )
+            )
+    return found
+
+
+register_importer(
+    ImportSpec(
+        kind="receptions",
+        columns=[
+            Column("ref", required=True, parse=max_length_parser(40)),
+            Column("unit_code", required=True, parse=max_length_parser(20)),
+            Column("received_on", required=True, parse=parse_date),
+            Column("people", parse=int_parser(minimum=1), default=1),
+            Column("received_by", parse=choice_parser(ReceivedBy.values), default=ReceivedBy.STAFF),
+            Column("kind", parse=choice_parser(PetitionKind.values), default=""),
+            Column("repeat", parse=parse_bool, default=False),
+            Column("citizen_name", parse=max_length_parser(200), default=""),
+            Column("content", default=""),
+            Column("petition_ref", parse=max_length_parser(40), default=""),
+        ],
+        load=load_receptions,
+    )
+)

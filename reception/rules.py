@@ -1,0 +1,94 @@
+"""Pure rules of citizen reception (no database): delegations and the head's reception frequency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+
+from civicdesk.exceptions import DomainError
+
+from .models import DELEGATION_MIN_PEOPLE, LARGE_DELEGATION_MIN_PEOPLE
+
+# Law 136/2025 changed the commune head's minimum from 1 day a week to 2 days a month.
+COMMUNE_RULE_CHANGE = date(2026, 7, 1)
+
+
+def representatives_allowed(people: int) -> tuple[int, int]:
+    """How many representatives a delegation of `people` appoints (Luật TCD art. 30(1)):
+    5–10 people → 1–2; more than 10 → 1–5; fewer than 5 is not a delegation → 0."""
+    if people >= LARGE_DELEGATION_MIN_PEOPLE:
+        return 1, 5
+    if people >= DELEGATION_MIN_PEOPLE:
+        return 1, 2
+    return 0, 0
+
+
+def check_delegation(*, people: int, representatives: int | None) -> None:
+    """Raise DomainError when the number of representatives breaks Luật TCD art. 30(1)."""
+    if people < 1:
+        raise DomainError(_("A visit has at least one person."), code="people")
+    low, high = representatives_allowed(people)
+    if high == 0:
+        if representatives:
+            raise DomainError(
+                _("Fewer than 5 people are not a delegation: they do not appoint representatives."),
+                code="representatives",
+            )
+        return
+    if representatives is None or not low <= representatives <= high:
+        raise DomainError(
+            _("A delegation of %(people)d people appoints %(low)d to %(high)d representatives.")
+            % {"people": people, "low": low, "high": high},
+            code="representatives",
+        )
+
+
+@dataclass(frozen=True)
+class FrequencyPeriod:
+    start: date
+    end: date
+    required: int
+    basis: str
+
+
+def _month_end(day: date) -> date:
+    next_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return next_month - timedelta(days=1)
+
+
+def _months(start: date, end: date, required: int, basis: str) -> list[FrequencyPeriod]:
+    periods, day = [], start.replace(day=1)
+    while day <= end:
+        periods.append(FrequencyPeriod(day, _month_end(day), required, basis))
+        day = _month_end(day) + timedelta(days=1)
+    return periods
+
+
+def required_reception_periods(*, level: str, start: date, end: date) -> list[FrequencyPeriod]:
+    """The periods in [start, end] with the head's minimum number of reception days.
+
+    Province: 1 day a month (Luật TCD art. 12(5)). District: 2 days a month (art. 13(5);
+    the district level ended on 1/7/2025, so only historical months are checked).
+    Commune: 1 day a week (art. 15(2)(d)) for the weeks that overlap [start, end] up to
+    30/6/2026, then 2 days a month (Law 136/2025) from July 2026. Periods are whole weeks
+    (Monday–Sunday) or whole calendar months; the week of 29/6–5/7/2026 is checked under
+    the weekly rule when the range includes June 2026.
+    """
+    if end < start:
+        return []
+    if level == "province":
+        return _months(start, end, 1, "Luật TCD art. 12(5)")
+    if level == "district":
+        last = min(end, date(2025, 6, 30))
+        return _months(start, last, 2, "Luật TCD art. 13(5)") if start <= last else []
+    periods: list[FrequencyPeriod] = []
+    monday = start - timedelta(days=start.weekday())
+    last_weekly_day = min(end, COMMUNE_RULE_CHANGE - timedelta(days=1))
+    while start <= last_weekly_day and monday <= last_weekly_day:
+        periods.append(FrequencyPeriod(monday, monday + timedelta(days=6), 1, "Luật TCD art. 15(2)(d)"))
+        monday += timedelta(days=7)
+    if end >= COMMUNE_RULE_CHANGE:
+        periods += _months(max(start, COMMUNE_RULE_CHANGE), end, 2, "Luật TCD art. 15, Luật 136/2025")
+    return periods
