@@ -4,7 +4,7 @@ from datetime import date
 
 from core.choices import PetitionKind
 from petitions.models import Channel, Petition
-from petitions.services import petition_accept, petition_classify, petition_receive
+from petitions.services import Identity, petition_accept, petition_classify, petition_create, petition_receive
 
 
 def receive(unit, *, kind=PetitionKind.COMPLAINT, received_on=date(2026, 3, 2), actor=None, **kwargs) -> Petition:
@@ -19,6 +19,17 @@ def receive(unit, *, kind=PetitionKind.COMPLAINT, received_on=date(2026, 3, 2), 
         "petitioner_email": "an@example.vn",
     }
     defaults.update(kwargs)
+    if "respondent" in defaults:  # beyond petition_receive's contract: the full create service
+        identity = Identity(
+            name=defaults.pop("petitioner_name"),
+            id_number=defaults.pop("petitioner_id_number"),
+            address=defaults.pop("petitioner_address"),
+            phone=defaults.pop("petitioner_phone"),
+            email=defaults.pop("petitioner_email"),
+        )
+        return petition_create(
+            unit=unit, kind=kind, received_on=received_on, actor=actor, identity=identity, **defaults
+        )
     return petition_receive(unit=unit, kind=kind, received_on=received_on, actor=actor, **defaults)
 
 
