@@ -39,7 +39,7 @@ def test_reminds_the_assignee_within_3_working_days_once(commune, people, django
 
 
 def test_escalates_an_overdue_petition_to_the_head_once(commune, people, django_capture_on_commit_callbacks):
-    _handler, head = people
+    _handler, _head = people
     petition = receive(
         commune, kind=PetitionKind.FEEDBACK, received_on=date(2026, 3, 2), petitioner_email="", petitioner_phone=""
     )
