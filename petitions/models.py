@@ -360,6 +360,7 @@ class PetitionEvent(AuditEventBase):
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
         REMINDED = "reminded", _("Deadline reminder sent")
         ESCALATED = "escalated", _("Overdue, escalated to the head")
+        IMPORTED = "imported", _("Imported from a register")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
 
