@@ -368,6 +368,13 @@ class PetitionEvent(AuditEventBase):
         verbose_name = _("petition event")
         verbose_name_plural = _("petition events")
 
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.Kind(self.kind).label) if self.kind in self.Kind.values else self.kind
+
 
 class PetitionCounter(models.Model):
     """Per unit and year, the last register number given (locked while numbering)."""

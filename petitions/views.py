@@ -306,9 +306,11 @@ class Action:
     statuses: tuple[str, ...]
     roles: tuple[str, ...] = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.ADMIN)
     kinds: tuple[str, ...] = tuple(PetitionKind.values)
+    when: Callable[[Petition], bool] | None = None
 
     def available(self, petition: Petition) -> bool:
-        return petition.status in self.statuses and petition.kind in self.kinds
+        ok = petition.status in self.statuses and petition.kind in self.kinds
+        return ok and (self.when is None or self.when(petition))
 
     def allowed(self, request: HttpRequest, petition: Petition) -> bool:
         return user_has_role(user=request.user, unit=petition.unit, roles=self.roles)
@@ -421,6 +423,7 @@ ACTIONS: dict[str, Action] = {
         f.ReturnOriginalsForm,
         lambda p, fm, r: services.petition_return_originals(petition=p, actor=r.user, ip_address=client_ip(r) or None),  # type: ignore[arg-type]
         tuple(S.values),
+        when=lambda p: p.has_originals and not p.originals_returned_on,
     ),
     "assign": Action(
         gettext_lazy("Assign"),

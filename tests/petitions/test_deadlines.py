@@ -103,7 +103,7 @@ def test_denunciation_outside_competence_must_be_transferred_within_5_working_da
 def test_denunciation_resolves_in_30_days_with_two_30_day_extensions_by_the_head(commune, head, handler):
     petition = accepted(commune, kind=D, on=date(2026, 3, 5))
     assert (petition.due_on, petition.due_rule.code) == (date(2026, 4, 6), "denunciation.resolve")
-    with pytest.raises(Exception, match="head"):
+    with pytest.raises(Exception, match="thủ trưởng"):
         petition_extend(petition=petition, version=None, reason="Phức tạp", actor=handler)
     petition = petition_extend(petition=petition, version=None, reason="Phức tạp", actor=head)
     assert (petition.due_on, petition.due_rule.code, petition.extensions) == (
@@ -113,7 +113,7 @@ def test_denunciation_resolves_in_30_days_with_two_30_day_extensions_by_the_head
     )
     petition = petition_extend(petition=petition, version=None, reason="Đặc biệt phức tạp", actor=head)
     assert (petition.due_on, petition.extensions) == (date(2026, 6, 5), 2)
-    with pytest.raises(Exception, match="at most twice"):
+    with pytest.raises(Exception, match="tối đa hai lần"):
         petition_extend(petition=petition, version=None, reason="Lần ba", actor=head)
     assert petition.events.filter(kind=PetitionEvent.Kind.EXTENDED).count() == 2
 

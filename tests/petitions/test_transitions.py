@@ -55,7 +55,7 @@ def test_accepting_before_classification_is_refused(commune):
 
 def test_an_ineligible_or_not_competent_petition_cannot_be_accepted(commune):
     petition = classify(receive(commune), eligible=False)
-    with pytest.raises(DomainError, match="eligible"):
+    with pytest.raises(DomainError, match="đủ điều kiện"):
         petition_accept(petition=petition, version=None, actor=None)
     assert Petition.objects.get(pk=petition.pk).status == S.CLASSIFIED
 
@@ -72,7 +72,7 @@ def test_a_second_transfer_of_the_same_content_is_refused(commune, other_commune
     # when Ba Đình tries to transfer it again, it is refused
     received = classify(received, competent=False)
     third = UnitFactory(code="00008", parent=city)
-    with pytest.raises(DomainError, match="already been transferred"):
+    with pytest.raises(DomainError, match="không được chuyển tiếp"):
         petition_transfer(petition=received, version=None, to_unit=third, actor=None)
     assert Petition.objects.filter(unit=third).count() == 0
     # and the original itself can never be transferred twice
