@@ -356,7 +356,7 @@ def notification_deliver(*, notification_id: int) -> bool:
     """Send one outbox row if nobody has. Idempotent: True only for the call that sent it."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("petition", "user")
             .filter(pk=notification_id, sent_at__isnull=True)
             .first()
