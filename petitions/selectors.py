@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import F, IntegerField, QuerySet, Value, When
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,8 +89,14 @@ def soon_cutoff(today: date) -> date:
 
 
 def petition_timeline(*, petition: Petition) -> QuerySet[PetitionEvent]:
-    """The case timeline for officials: every event of the petition, oldest first."""
-    return petition.events.select_related("actor").order_by("occurred_at", "pk")
+    """The case timeline for officials, oldest first: every event of the petition and, when it
+    belongs to a case, of the case's other petitions and of the petition it was transferred from."""
+    scope = Q(petition=petition)
+    if petition.case_id:
+        scope |= Q(petition__case_id=petition.case_id)
+    if petition.transferred_from_id:
+        scope |= Q(petition_id=petition.transferred_from_id)
+    return PetitionEvent.objects.filter(scope).select_related("actor", "petition").order_by("occurred_at", "pk")
 
 
 def handlers_for(*, unit: Unit) -> QuerySet[User]:

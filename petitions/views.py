@@ -129,10 +129,13 @@ class PetitionFiledView(TemplateView):
     template_name = "petitions/petition_filed.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        filed = request.session.get(FILED_SESSION_KEY)
+        # Shown once: a reload (or the next person at a shared computer) does not see the secret.
+        filed = request.session.pop(FILED_SESSION_KEY, None)
         if not filed:
             return redirect("petitions:track")
-        return self.render_to_response(self.get_context_data(filed=filed))
+        response = self.render_to_response(self.get_context_data(filed=filed))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class PetitionTrackView(FormView):

@@ -72,6 +72,8 @@ def test_a_citizen_files_online_and_gets_code_and_secret_on_screen_and_by_email(
     secret = re.search(r'id="tracking-secret">(\w+)<', html).group(1)
     assert secret not in petition.tracking_secret_hash
     assert len(mail.outbox) == 1 and petition.tracking_code in mail.outbox[0].body and secret in mail.outbox[0].body
+    # shown once: a reload no longer shows the secret
+    assert secret not in client.get(reverse("petitions:filed"), follow=True).content.decode()
 
 
 def test_a_double_clicked_submit_creates_one_petition_and_shows_the_same_code(client, commune):

@@ -264,3 +264,15 @@ def test_duplicates_are_proposed_by_identity_respondent_and_similar_subject(comm
     found = {x.petition: x.reasons for x in petition_duplicate_candidates(petition=a)}
     assert b in found and c in found and d not in found
     assert "cùng số giấy tờ tùy thân" in found[b]
+
+
+def test_the_timeline_shows_the_whole_case(client, commune, officer):
+    from petitions.services import case_group
+
+    a = receive(commune, subject="Thu hồi đất ngõ 5")
+    b = receive(commune, subject="Thu hồi đất ngõ 5, lần nữa")
+    case_group(petitions=[a, b], actor=officer)
+    classify(b, note="Đơn trùng nội dung")
+    login(client, officer)
+    html = client.get(reverse("petitions:detail", args=[a.pk])).content.decode()
+    assert "Đơn trùng nội dung" in html and f"đơn {b.ref}" in html and "Gộp vào vụ việc" in html
