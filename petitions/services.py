@@ -241,7 +241,13 @@ def _next_ref(unit: Unit, year: int) -> str:
     counter, _created = PetitionCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
     PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db()
-    return f"{year}/{counter.last:05d}"
+    ref = f"{year}/{counter.last:05d}"
+    # Imported registers may already use numbers of this form: skip past them.
+    while Petition.objects.filter(unit=unit, ref=ref).exists():
+        PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db()
+        ref = f"{year}/{counter.last:05d}"
+    return ref
 
 
 def _new_code() -> str:

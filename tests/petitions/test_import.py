@@ -86,3 +86,12 @@ def test_an_unknown_column_is_an_error(tmp_path, commune, capsys):
     with pytest.raises(CommandError):
         call_command("import_records", "petitions", str(path))
     assert "column colour: unknown column" in capsys.readouterr().err
+
+
+def test_new_petitions_skip_register_numbers_an_import_already_used(tmp_path, commune):
+    from datetime import date
+
+    from tests.petitions.factories import receive
+
+    call_command("import_records", "petitions", str(write(tmp_path, ["2026/00001,00070,2026-01-05,complaint"])))
+    assert receive(commune, received_on=date(2026, 3, 2)).ref == "2026/00002"
