@@ -95,3 +95,11 @@ def test_new_petitions_skip_register_numbers_an_import_already_used(tmp_path, co
 
     call_command("import_records", "petitions", str(write(tmp_path, ["2026/00001,00070,2026-01-05,complaint"])))
     assert receive(commune, received_on=date(2026, 3, 2)).ref == "2026/00002"
+
+
+def test_reimporting_a_corrected_row_updates_it(tmp_path, commune, other_commune):
+    call_command("import_records", "petitions", str(write(tmp_path, GOOD)))
+    corrected = [GOOD[0].replace("Thu hồi đất", "Thu hồi đất (đã sửa)"), *GOOD[1:]]
+    call_command("import_records", "petitions", str(write(tmp_path, corrected)))
+    assert Petition.objects.get(ref="D-001").subject == "Thu hồi đất (đã sửa)"
+    assert Petition.objects.count() == 4
