@@ -224,6 +224,12 @@ class DeskEntryForm(forms.Form):
             Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
         )
 
+    def clean_received_on(self) -> Any:
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise ValidationError(_("The date of receipt cannot be in the future."))
+        return received_on
+
 
 # --- actions --------------------------------------------------------------------------
 

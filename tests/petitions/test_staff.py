@@ -276,3 +276,22 @@ def test_the_timeline_shows_the_whole_case(client, commune, officer):
     login(client, officer)
     html = client.get(reverse("petitions:detail", args=[a.pk])).content.decode()
     assert "Đơn trùng nội dung" in html and f"đơn {b.ref}" in html and "Gộp vào vụ việc" in html
+
+
+def test_desk_entry_refuses_a_future_date_and_keeps_the_input(client, commune, officer):
+    login(client, officer)
+    response = client.post(
+        reverse("petitions:desk"),
+        {
+            "unit": commune.pk,
+            "received_on": "2099-01-01",
+            "channel": "post",
+            "kind": "feedback",
+            "subject": "Đèn đường hỏng ngõ 7",
+            "signers": "1",
+            "idempotency_key": "b" * 32,
+            "save": "1",
+        },
+    )
+    html = response.content.decode()
+    assert Petition.objects.count() == 0 and "không thể sau ngày hôm nay" in html and "Đèn đường hỏng ngõ 7" in html
