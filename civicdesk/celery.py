@@ -24,6 +24,18 @@ from celery.schedules import crontab  # noqa: E402
 app.conf.beat_schedule["purge-expired"] = {"task": "core.purge_expired", "schedule": crontab(minute=30, hour=1)}
 
 # --- petitions ---
+from celery.schedules import crontab  # noqa: E402
+
+# Outbox sweeper: https://crontab.guru/#*_*_*_*_*  (every minute)
+app.conf.beat_schedule["petitions-outbox-sweep"] = {
+    "task": "petitions.tasks.notification_sweep_task",
+    "schedule": crontab(minute="*"),
+}
+# Deadline reminders and escalations: https://crontab.guru/#0_7_*_*_*  (07:00 every day)
+app.conf.beat_schedule["petitions-deadline-sweep"] = {
+    "task": "petitions.tasks.deadline_sweep_task",
+    "schedule": crontab(minute=0, hour=7),
+}
 
 # --- reception ---
 

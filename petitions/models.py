@@ -4,12 +4,18 @@ The fields named in CONTRACTS.md (import columns and report definitions) are the
 minimum every other part relies on; the petitions app builds its workflow on top.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.db import TimeStampedModel
+from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
-from core.models import Unit
+from core.models import DeadlineRule, Unit
 
 
 class Channel(models.TextChoices):
@@ -27,6 +33,88 @@ class Outcome(models.TextChoices):
     URGED = "urged", _("Urged")
     FILED = "filed", _("Filed away")
     NO_ACTION = "no_action", _("No action")
+
+
+# --- workflow -------------------------------------------------------------------------
+
+
+class PetitionStatus(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    CLASSIFIED = "classified", _("Classified")
+    ACCEPTED = "accepted", _("Accepted, being resolved")
+    SUSPENDED = "suspended", _("Suspended")
+    RESOLVED = "resolved", _("Resolved")
+    REFUSED = "refused", _("Refused")
+    GUIDED = "guided", _("Guided to the competent body")
+    TRANSFERRED = "transferred", _("Transferred")
+    URGED = "urged", _("Urged")
+    FILED = "filed", _("Filed away")
+    NO_ACTION = "no_action", _("No action")
+
+
+S = PetitionStatus
+# The whole lifecycle on one screen. Services enforce it; templates only read it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.RECEIVED: frozenset({S.CLASSIFIED}),
+    S.CLASSIFIED: frozenset(
+        {S.CLASSIFIED, S.ACCEPTED, S.REFUSED, S.GUIDED, S.TRANSFERRED, S.URGED, S.FILED, S.NO_ACTION}
+    ),
+    S.ACCEPTED: frozenset({S.SUSPENDED, S.RESOLVED}),
+    S.SUSPENDED: frozenset({S.ACCEPTED, S.RESOLVED}),
+    S.RESOLVED: frozenset(),
+    S.REFUSED: frozenset(),
+    S.GUIDED: frozenset(),
+    S.TRANSFERRED: frozenset(),
+    S.URGED: frozenset(),
+    S.FILED: frozenset(),
+    S.NO_ACTION: frozenset(),
+}
+OPEN_STATUSES = (S.RECEIVED, S.CLASSIFIED, S.ACCEPTED, S.SUSPENDED)
+# Statuses whose deadline is running (a suspension stops the clock).
+CLOCK_STATUSES = (S.RECEIVED, S.CLASSIFIED, S.ACCEPTED)
+# Classification outcome -> the status it leads to (CONTRACTS.md outcome codes).
+OUTCOME_STATUS: dict[str, str] = {
+    Outcome.ACCEPTED: S.ACCEPTED,
+    Outcome.REFUSED: S.REFUSED,
+    Outcome.GUIDED: S.GUIDED,
+    Outcome.TRANSFERRED: S.TRANSFERRED,
+    Outcome.URGED: S.URGED,
+    Outcome.FILED: S.FILED,
+    Outcome.NO_ACTION: S.NO_ACTION,
+}
+
+
+class Result(models.TextChoices):
+    """Resolution of an accepted petition (decision or conclusion)."""
+
+    CORRECT = "correct", _("Complaint correct")
+    PARTLY_CORRECT = "partly_correct", _("Complaint partly correct")
+    WRONG = "wrong", _("Complaint wrong")
+    TRUE = "true", _("Denunciation true")
+    PARTLY_TRUE = "partly_true", _("Denunciation partly true")
+    FALSE = "false", _("Denunciation false")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUSPENDED = "suspended", _("Resolution suspended (đình chỉ)")
+    ANSWERED = "answered", _("Answered")
+
+
+RESULTS_BY_KIND: dict[str, tuple[str, ...]] = {
+    PetitionKind.COMPLAINT: (Result.CORRECT, Result.PARTLY_CORRECT, Result.WRONG, Result.WITHDRAWN),
+    PetitionKind.DENUNCIATION: (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE, Result.WITHDRAWN, Result.SUSPENDED),
+    PetitionKind.RECOMMENDATION: (Result.ANSWERED, Result.WITHDRAWN),
+    PetitionKind.FEEDBACK: (Result.ANSWERED, Result.WITHDRAWN),
+}
+
+
+class Step(models.TextChoices):
+    """The step whose deadline is `Petition.due_on`."""
+
+    CLASSIFY = "classify", _("Classify and answer")
+    ACCEPT = "accept", _("Accept or refuse")
+    INITIAL = "initial", _("Initial processing")
+    TRANSFER = "transfer", _("Transfer to the competent body")
+    RESOLVE = "resolve", _("Resolve")
+    NONE = "", _("No running deadline")
 
 
 class Case(TimeStampedModel):
@@ -63,11 +151,114 @@ class Petition(TimeStampedModel):
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
 
+    # --- workflow (migration 0002) ---
+    status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=S.RECEIVED)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    content = models.TextField(_("content"), blank=True)
+    respondent = models.CharField(
+        _("person, body or decision concerned"),
+        max_length=300,
+        blank=True,
+        help_text=_("The decision or act complained of, or the person and violation denounced."),
+    )
+    # Identity of the petitioner. Empty for denunciations: theirs lives in the encrypted vault.
+    petitioner_name = models.CharField(_("petitioner's name"), max_length=200, blank=True)
+    petitioner_id_number = models.CharField(_("identity document number"), max_length=20, blank=True)
+    petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
+    petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    petitioner_email = models.EmailField(_("e-mail"), blank=True)
+    # HMAC of the identity number for every kind: finds duplicates without decrypting the vault.
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    # Folded (no diacritics, lower case) text for search; never holds a denouncer's identity.
+    search_text = models.TextField(blank=True, editable=False)
+    # Classification axes.
+    eligible = models.BooleanField(_("eligible"), null=True, blank=True)
+    has_originals = models.BooleanField(_("original documents attached"), default=False)
+    originals_returned_on = models.DateField(_("originals returned on"), null=True, blank=True)
+    complex = models.BooleanField(_("complex case"), default=False)
+    multi_place = models.BooleanField(_("verification at several places"), default=False)
+    complaint_round = models.PositiveSmallIntegerField(_("complaint round"), default=1)
+    first_petition = models.ForeignKey(
+        "self",
+        verbose_name=_("first-time complaint"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="second_complaints",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("split from"), null=True, blank=True, on_delete=models.PROTECT, related_name="parts"
+    )
+    # Same value across a transfer chain: the same content is transferred only once.
+    content_key = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
+    transferred_from = models.ForeignKey(
+        "self",
+        verbose_name=_("transferred from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    outcome_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("transferred or guided to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome_body = models.CharField(_("competent body"), max_length=300, blank=True)
+    outcome_reason = models.TextField(_("reasons"), blank=True)
+    classified_on = models.DateField(_("classified on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The running step's deadline, stored with the rule that produced it.
+    step = models.CharField(_("step"), max_length=12, choices=Step.choices, blank=True)
+    due_on = models.DateField(_("deadline"), null=True, blank=True)
+    due_rule = models.ForeignKey(
+        DeadlineRule,
+        verbose_name=_("deadline rule"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    classify_due_on = models.DateField(_("classification deadline"), null=True, blank=True)
+    classify_rule = models.ForeignKey(
+        DeadlineRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    extensions = models.PositiveSmallIntegerField(_("extensions"), default=0)
+    suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
+    result_note = models.TextField(_("decision or conclusion"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+    # Public tracking: a random code and a secret stored only as a password hash.
+    tracking_code = models.CharField(_("tracking code"), max_length=12, null=True, blank=True, unique=True)
+    tracking_secret_hash = models.CharField(max_length=200, blank=True, editable=False)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Each reminder and escalation goes once per deadline: the deadline it went for.
+    reminded_due_on = models.DateField(null=True, blank=True, editable=False)
+    escalated_due_on = models.DateField(null=True, blank=True, editable=False)
+
+    # Set by the service that created the petition, never stored: shown to the citizen once.
+    tracking_secret: str = ""
+
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
         constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="petition_unique_ref")]
-        indexes = [models.Index(fields=["unit", "received_on"], name="petition_unit_received_idx")]
+        indexes = [
+            models.Index(fields=["unit", "received_on"], name="petition_unit_received_idx"),
+            models.Index(fields=["status", "due_on"], name="petition_status_due_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.ref
@@ -75,3 +266,155 @@ class Petition(TimeStampedModel):
     @property
     def is_crowd(self) -> bool:
         return self.signers >= 5
+
+    @property
+    def is_denunciation(self) -> bool:
+        return self.kind == PetitionKind.DENUNCIATION
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def can_transition_to(self, target: str) -> bool:
+        return target in TRANSITIONS[self.status]
+
+    @property
+    def pseudonym(self) -> str:
+        """What a handler without the reveal permission sees instead of a denouncer's name."""
+        return f"Người tố cáo {self.ref}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", kwargs={"pk": self.pk})
+
+
+class DenouncerIdentity(TimeStampedModel):
+    """A denouncer's identity and contact data, apart from the petition and encrypted at rest
+    (Fernet, key settings.FIELD_ENCRYPTION_KEY). Read only through petitions.services."""
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="denouncer")
+    ciphertext = models.TextField(editable=False)
+
+    class Meta:
+        verbose_name = _("denouncer identity")
+        verbose_name_plural = _("denouncer identities")
+        default_permissions = ()
+
+
+class IdentityRevealGrant(TimeStampedModel):
+    """The explicit permission to open denouncers' identities in a unit (and the units below it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(_("decision or note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("identity reveal permission")
+        verbose_name_plural = _("identity reveal permissions")
+        constraints = [models.UniqueConstraint(fields=["user", "unit"], name="reveal_grant_unique")]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random name: the citizen's file name may itself carry personal data.
+    return f"petitions/{instance.petition.received_on:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(TimeStampedModel):
+    MAX_FILES = 5
+    MAX_BYTES = 10 * 1024 * 1024
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class PetitionEvent(AuditEventBase):
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CLASSIFIED = "classified", _("Classified")
+        SPLIT = "split", _("Split into several petitions")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        GUIDED = "guided", _("Guided")
+        TRANSFERRED = "transferred", _("Transferred")
+        TRANSFER_RECEIVED = "transfer_received", _("Received by transfer")
+        URGED = "urged", _("Urged")
+        FILED = "filed", _("Filed away")
+        NO_ACTION = "no_action", _("No action")
+        ORIGINALS_RETURNED = "originals_returned", _("Original documents returned")
+        ASSIGNED = "assigned", _("Assigned")
+        EXTENDED = "extended", _("Deadline extended")
+        SUSPENDED = "suspended", _("Suspended")
+        RESUMED = "resumed", _("Resumed")
+        RESOLVED = "resolved", _("Resolved")
+        LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
+        GROUPED = "grouped", _("Grouped into a case")
+        IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
+        REMINDED = "reminded", _("Deadline reminder sent")
+        ESCALATED = "escalated", _("Overdue, escalated to the head")
+        IMPORTED = "imported", _("Imported from a register")
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("petition event")
+        verbose_name_plural = _("petition events")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.kind}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(self.Kind(self.kind).label) if self.kind in self.Kind.values else self.kind
+
+
+class PetitionCounter(models.Model):
+    """Per unit and year, the last register number given (locked while numbering)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="petition_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last}"
+
+
+class Notification(models.Model):
+    """Outbox: written in the same transaction as the change it announces; sent after commit
+    by a task, or by the sweeper if the broker was unreachable. Sent once (sent_at)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    petition = models.ForeignKey(Petition, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    # A staff recipient; empty means the petitioner, whose address is read at send time
+    # (so that a denouncer's contact data never leaves the vault).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    template = models.CharField(max_length=40)
+    context = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="notification_unsent_idx", condition=Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} #{self.pk}"

@@ -1,1 +1,269 @@
-"""Selectors of the petitions app."""
+"""Reads of the petitions app. Every staff read is scoped by membership (404 elsewhere)."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
+from django.db.models import Case as DbCase
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdesk.workdays import add_working_days
+from core.choices import PetitionKind
+from core.models import Role, Unit
+from core.selectors import STAFF_ROLES, calendar_around, scope_to_user, user_has_role
+
+from .models import CLOCK_STATUSES, OPEN_STATUSES, Petition, PetitionEvent, PetitionStatus, Result, Step
+from .text import fold, normalise_code
+
+AnyUser = User | AnonymousUser
+Kind = PetitionEvent.Kind
+
+
+def petition_list_visible_to(*, user: AnyUser) -> QuerySet[Petition]:
+    """Petitions of the units (and the units below them) where `user` is staff."""
+    return scope_to_user(Petition.objects.all(), user=user, roles=STAFF_ROLES)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str = ""
+    status: str = "open"  # "open", "all" or a PetitionStatus value
+    unit: str = ""  # unit code
+    channel: str = ""
+    overdue: bool = False
+    assignee: int | None = None
+    q: str = ""
+
+
+def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None = None) -> QuerySet[Petition]:
+    """The official's queue: overdue first, then the nearest deadline; searchable with or
+    without Vietnamese diacritics."""
+    today = today or timezone.localdate()
+    qs = petition_list_visible_to(user=user).select_related("unit", "assignee")
+    if filters.status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status and filters.status != "all":
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.unit:
+        qs = qs.filter(unit__code=filters.unit)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.overdue:
+        qs = qs.filter(status__in=CLOCK_STATUSES, due_on__lt=today)
+    if filters.assignee:
+        qs = qs.filter(assignee_id=filters.assignee)
+    for word in fold(filters.q).split()[:6]:
+        qs = qs.filter(search_text__contains=word)
+    return qs.annotate(
+        overdue_rank=DbCase(
+            When(status__in=CLOCK_STATUSES, due_on__lt=today, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("overdue_rank", F("due_on").asc(nulls_last=True), "-received_on", "-pk")
+
+
+def deadline_state(petition: Petition, *, today: date, soon_until: date) -> str:
+    """'overdue', 'soon' (within 3 working days), 'ok', 'stopped' (suspended) or '' (none)."""
+    if petition.status == PetitionStatus.SUSPENDED:
+        return "stopped"
+    if petition.due_on is None or petition.status not in CLOCK_STATUSES:
+        return ""
+    if petition.due_on < today:
+        return "overdue"
+    if petition.due_on <= soon_until:
+        return "soon"
+    return "ok"
+
+
+def soon_cutoff(today: date) -> date:
+    return add_working_days(today, 3, calendar=calendar_around(today))
+
+
+def petition_timeline(*, petition: Petition) -> QuerySet[PetitionEvent]:
+    """The case timeline for officials, oldest first: every event of the petition and, when it
+    belongs to a case, of the case's other petitions and of the petition it was transferred from."""
+    scope = Q(petition=petition)
+    if petition.case_id:
+        scope |= Q(petition__case_id=petition.case_id)
+    if petition.transferred_from_id:
+        scope |= Q(petition_id=petition.transferred_from_id)
+    return PetitionEvent.objects.filter(scope).select_related("actor", "petition").order_by("occurred_at", "pk")
+
+
+def handlers_for(*, unit: Unit) -> QuerySet[User]:
+    """Officials who can be made responsible for a petition of `unit`."""
+    paths = ["/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__unit__path__in=paths,
+            memberships__role__in=(Role.OFFICER, Role.HANDLER, Role.HEAD),
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def user_can_handle(*, user: AnyUser, petition: Petition) -> bool:
+    return user_has_role(user=user, unit=petition.unit, roles=(Role.OFFICER, Role.HANDLER, Role.HEAD, Role.ADMIN))
+
+
+def user_is_head(*, user: AnyUser, petition: Petition) -> bool:
+    return user_has_role(user=user, unit=petition.unit, roles=(Role.HEAD,))
+
+
+# --- duplicates ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    petition: Petition
+    reasons: tuple[str, ...]
+
+
+def _trigram_available() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        return cursor.fetchone() is not None
+
+
+SIMILARITY = 0.45
+
+
+def petition_duplicate_candidates(*, petition: Petition, limit: int = 10) -> list[DuplicateCandidate]:
+    """Petitions of the same unit likely about the same matter, for an official to confirm:
+    same identity number, same respondent, or a similar subject (PostgreSQL trigram
+    similarity where pg_trgm is installed, else a word-sequence ratio)."""
+    base = Petition.objects.filter(unit_id=petition.unit_id).exclude(pk=petition.pk).select_related("case")
+    if petition.case_id:
+        base = base.exclude(case_id=petition.case_id)
+    reasons: dict[int, list[str]] = {}
+    found: dict[int, Petition] = {}
+
+    def add(qs: QuerySet[Petition], reason: str) -> None:
+        for p in qs[:limit]:
+            found[p.pk] = p
+            reasons.setdefault(p.pk, []).append(reason)
+
+    if petition.id_number_digest:
+        add(base.filter(id_number_digest=petition.id_number_digest), _("same identity number"))
+    if petition.respondent.strip():
+        add(base.filter(respondent__iexact=petition.respondent.strip()), _("same respondent"))
+    subject = petition.subject.strip()
+    if subject:
+        if _trigram_available():
+            from django.contrib.postgres.search import TrigramSimilarity
+
+            similar = (
+                base.annotate(similarity=TrigramSimilarity("subject", subject))
+                .filter(similarity__gte=SIMILARITY)
+                .order_by("-similarity")
+            )
+            add(similar, _("similar subject"))
+        else:
+            folded = fold(subject)
+            recent = base.filter(received_on__year__gte=petition.received_on.year - 2).order_by("-received_on")[:500]
+            for p in recent:
+                if difflib.SequenceMatcher(None, folded, fold(p.subject)).ratio() >= 0.75:
+                    found[p.pk] = p
+                    reasons.setdefault(p.pk, []).append(_("similar subject"))
+    ranked = sorted(found.values(), key=lambda p: (-len(reasons[p.pk]), -p.pk))
+    return [DuplicateCandidate(petition=p, reasons=tuple(reasons[p.pk])) for p in ranked[:limit]]
+
+
+# --- public tracking -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicStep:
+    on: date
+    text: str
+
+
+@dataclass(frozen=True)
+class PublicTracking:
+    code: str
+    kind: str
+    received_on: date
+    status: str
+    step: str
+    due_on: date | None
+    timeline: list[PublicStep] = field(default_factory=list)
+
+
+def petition_by_code(*, code: str) -> Petition | None:
+    code = normalise_code(code)
+    if not code:
+        return None
+    return Petition.objects.select_related("unit").filter(tracking_code=code).first()
+
+
+def _public_text(event: PetitionEvent) -> str | None:
+    """Plain Vietnamese for the citizen; None for events the public never sees (assignment,
+    identity access, reminders, internal grouping)."""
+    data = event.data or {}
+    texts: dict[str, str] = {
+        Kind.RECEIVED: _("Your petition was received and registered."),
+        Kind.TRANSFER_RECEIVED: _("The competent body received your petition."),
+        Kind.CLASSIFIED: _("Your petition was examined and classified."),
+        Kind.SPLIT: _("Your petition has several contents: each is handled separately."),
+        Kind.ACCEPTED: _("Your petition was accepted for resolution."),
+        Kind.GUIDED: _("Your petition is not within this body's competence: you are guided to send it to %(body)s.")
+        % {"body": data.get("body", "")},
+        Kind.TRANSFERRED: _("Your petition was sent on to the competent body."),
+        Kind.URGED: _("The body responsible was urged to resolve your matter."),
+        Kind.FILED: _("Your petition was filed without further action."),
+        Kind.NO_ACTION: _("Your petition is not processed further."),
+        Kind.ORIGINALS_RETURNED: _("Your original documents were returned to you."),
+        Kind.EXTENDED: _("The time to resolve was extended, as the law allows for a complex case."),
+        Kind.SUSPENDED: _("Resolution is suspended for now."),
+        Kind.RESUMED: _("Resolution has resumed."),
+    }
+    if event.kind == Kind.REFUSED:
+        return _("Your petition was not accepted. Reasons: %(reason)s") % {"reason": event.reason}
+    if event.kind == Kind.RESOLVED:
+        result = str(data.get("result", ""))
+        label = Result(result).label if result in Result.values else ""
+        return _("Your petition was resolved: %(result)s.") % {"result": label}
+    return texts.get(str(event.kind))
+
+
+def petition_public_tracking(*, petition: Petition) -> PublicTracking:
+    """What the citizen may see: status, the running step's deadline and a plain timeline.
+    Never the identity, internal notes or who handles it. Follows a transfer to the unit
+    that received it."""
+    chain = [petition]
+    current = petition
+    while current.status == PetitionStatus.TRANSFERRED:
+        nxt = Petition.objects.filter(transferred_from=current).first()
+        if nxt is None:
+            break
+        chain.append(nxt)
+        current = nxt
+    events = PetitionEvent.objects.filter(petition__in=chain).order_by("occurred_at", "pk")
+    timeline = []
+    for event in events:
+        text = _public_text(event)
+        if text:
+            timeline.append(PublicStep(on=timezone.localtime(event.occurred_at).date(), text=text))
+    running = current.status in CLOCK_STATUSES and current.due_on is not None
+    return PublicTracking(
+        code=petition.tracking_code or "",
+        kind=str(PetitionKind(current.kind).label),
+        received_on=petition.received_on,
+        status=str(PetitionStatus(current.status).label),
+        step=str(Step(current.step).label) if running and current.step else "",
+        due_on=current.due_on if running else None,
+        timeline=timeline,
+    )

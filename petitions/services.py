@@ -1,1 +1,1338 @@
-"""Services of the petitions app."""
+"""Every write of the petitions app: receive, classify, decide, resolve, notify.
+
+Each service is atomic, locks the petition, checks the transition guard (TRANSITIONS in
+models.py), mutates, writes one PetitionEvent and queues notifications in the outbox,
+which is handed to Celery only after commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache, partial
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
+from civicdesk.workdays import on_or_next_working_day
+from core.choices import PetitionKind
+from core.models import Role, Unit
+from core.selectors import (
+    RuleNotFound,
+    calendar_around,
+    deadline_for,
+    deadline_rule_in_force,
+    user_has_role,
+    users_with_role_in,
+)
+from core.uploads import validate_upload
+
+from . import notify
+from .models import (
+    OUTCOME_STATUS,
+    RESULTS_BY_KIND,
+    Attachment,
+    Case,
+    Channel,
+    DenouncerIdentity,
+    IdentityRevealGrant,
+    Notification,
+    Outcome,
+    Petition,
+    PetitionCounter,
+    PetitionEvent,
+    PetitionStatus,
+    Step,
+)
+from .text import derived_secret, fold, id_number_digest, random_code, random_secret
+
+logger = logging.getLogger(__name__)
+S = PetitionStatus
+Kind = PetitionEvent.Kind
+HANDLING_ROLES = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.ADMIN)
+RESOLVING_ROLES = (Role.HANDLER, Role.HEAD, Role.ADMIN)
+MAX_NOTIFICATION_ATTEMPTS = 10
+
+
+# --- identity vault -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str = ""
+    id_number: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def _fernet() -> Fernet:
+    return Fernet(settings.FIELD_ENCRYPTION_KEY.encode())
+
+
+def _encrypt(identity: Identity) -> str:
+    payload = json.dumps(identity.__dict__, ensure_ascii=False).encode()
+    return _fernet().encrypt(payload).decode()
+
+
+def _decrypt(ciphertext: str) -> Identity:
+    data = json.loads(_fernet().decrypt(ciphertext.encode()))
+    return Identity(**{k: str(v) for k, v in data.items()})
+
+
+def _petitioner_contact(petition: Petition) -> Identity:
+    """The petitioner's contact data, for sending only (the vault is read, not shown)."""
+    if petition.is_denunciation:
+        vault = DenouncerIdentity.objects.filter(petition=petition).first()
+        return _decrypt(vault.ciphertext) if vault else Identity()
+    return Identity(
+        name=petition.petitioner_name,
+        id_number=petition.petitioner_id_number,
+        address=petition.petitioner_address,
+        phone=petition.petitioner_phone,
+        email=petition.petitioner_email,
+    )
+
+
+def user_may_reveal(*, user: User, unit: Unit) -> bool:
+    """True when `user` holds the explicit reveal permission in `unit` or a unit above it."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    paths = IdentityRevealGrant.objects.filter(user=user).values_list("unit__path", flat=True)
+    return any(unit.path.startswith(p) for p in paths)
+
+
+@transaction.atomic
+def identity_reveal_grant(*, user: User, unit: Unit, note: str, actor: User | None) -> IdentityRevealGrant:
+    grant, _created = IdentityRevealGrant.objects.get_or_create(
+        user=user, unit=unit, defaults={"granted_by": actor, "note": note}
+    )
+    return grant
+
+
+@transaction.atomic
+def denouncer_reveal(*, petition: Petition, reason: str, actor: User, ip_address: str | None = None) -> Identity:
+    """The denouncer's identity, for a user with the explicit permission in the petition's unit
+    who states why. Writes an IDENTITY_REVEALED event (who, when, why; never the identity).
+
+    Raises DomainError without the permission or the reason."""
+    if not petition.is_denunciation:
+        raise DomainError(_("Only a denouncer's identity is protected."))
+    if not user_may_reveal(user=actor, unit=petition.unit):
+        raise DomainError(_("You do not have the permission to open denouncers' identities in this unit."))
+    if not reason.strip():
+        raise DomainError(_("State why you need to see the denouncer's identity."))
+    vault = DenouncerIdentity.objects.filter(petition=petition).first()
+    _event(petition, Kind.IDENTITY_REVEALED, actor=actor, reason=reason.strip(), ip_address=ip_address)
+    return _decrypt(vault.ciphertext) if vault else Identity()
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _lock(petition: Petition, version: int | None = None) -> Petition:
+    locked = Petition.objects.select_for_update().select_related("unit").get(pk=petition.pk)
+    if version is not None and locked.version != version:
+        raise StaleEdit(_("This petition was changed by someone else since you opened it. Reload it and try again."))
+    return locked
+
+
+def _guard(petition: Petition, target: str) -> None:
+    if not petition.can_transition_to(target):
+        raise InvalidTransition(
+            _("A petition that is “%(status)s” cannot become “%(target)s”.")
+            % {"status": petition.get_status_display(), "target": PetitionStatus(target).label}
+        )
+
+
+def _save(petition: Petition) -> None:
+    petition.version += 1
+    petition.search_text = _search_text(petition)
+    petition.save()
+
+
+def _search_text(petition: Petition) -> str:
+    parts = [petition.ref, petition.tracking_code or "", petition.subject, petition.content, petition.respondent]
+    if not petition.is_denunciation:  # a denouncer's name must not be findable
+        parts.append(petition.petitioner_name)
+    return fold(" ".join(parts))
+
+
+def _event(
+    petition: Petition,
+    kind: str,
+    *,
+    actor: User | None,
+    from_status: str = "",
+    to_status: str = "",
+    reason: str = "",
+    data: dict[str, object] | None = None,
+    ip_address: str | None = None,
+) -> PetitionEvent:
+    return PetitionEvent.objects.create(
+        petition=petition,
+        kind=kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        data=data or {},
+        ip_address=ip_address,
+    )
+
+
+def _set_deadline(petition: Petition, *, step: str, code: str, start: date, amount: int | None = None) -> None:
+    deadline = deadline_for(code=code, start=start, amount=amount)
+    petition.step, petition.due_on, petition.due_rule_id = step, deadline.due_on, deadline.rule.rule_id
+
+
+def _clear_deadline(petition: Petition) -> None:
+    petition.step, petition.due_on, petition.due_rule = Step.NONE, None, None
+
+
+def _resolve_rule_code(petition: Petition) -> str | None:
+    if petition.kind == PetitionKind.COMPLAINT:
+        base = "complaint.first.resolve" if petition.complaint_round == 1 else "complaint.second.resolve"
+        remote = petition.unit.is_remote
+        if remote and petition.complex:
+            return base + ".remote_complex"
+        if remote:
+            return base + ".remote"
+        if petition.complex:
+            return base + ".complex"
+        return base
+    if petition.kind == PetitionKind.DENUNCIATION:
+        return "denunciation.resolve"
+    return None  # recommendations and feedback have no statutory resolution limit
+
+
+def _intake_deadlines(petition: Petition) -> None:
+    """Deadlines that start at receipt: classification for all; acceptance for complaints,
+    initial processing for denunciations (the running step)."""
+    classify = deadline_for(code="petition.classify", start=petition.received_on)
+    petition.classify_due_on, petition.classify_rule_id = classify.due_on, classify.rule.rule_id
+    if petition.kind == PetitionKind.COMPLAINT:
+        code = "complaint.accept" if petition.complaint_round == 1 else "complaint.second.accept"
+        _set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on)
+    elif petition.kind == PetitionKind.DENUNCIATION:
+        code = "denunciation.initial.multi_place" if petition.multi_place else "denunciation.initial"
+        _set_deadline(petition, step=Step.INITIAL, code=code, start=petition.received_on)
+    else:
+        petition.step, petition.due_on, petition.due_rule_id = Step.CLASSIFY, classify.due_on, classify.rule.rule_id
+
+
+def _next_ref(unit: Unit, year: int) -> str:
+    counter, _created = PetitionCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
+    PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db()
+    ref = f"{year}/{counter.last:05d}"
+    # Imported registers may already use numbers of this form: skip past them.
+    while Petition.objects.filter(unit=unit, ref=ref).exists():
+        PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+        counter.refresh_from_db()
+        ref = f"{year}/{counter.last:05d}"
+    return ref
+
+
+def _new_code() -> str:
+    while True:
+        code = random_code()
+        if not Petition.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def _track_url() -> str:
+    return reverse("petitions:track")
+
+
+# --- outbox -------------------------------------------------------------------------
+
+
+def _publish(notification_ids: list[int]) -> None:
+    """Hand notifications to Celery. Runs after commit; a broker outage is logged, never
+    raised: the sweeper sends what was not handed over."""
+    from .tasks import notification_send_task
+
+    for notification_id in notification_ids:
+        try:
+            notification_send_task.apply_async(args=(notification_id,), retry=False)
+        except Exception:  # broker down: the outbox row waits for the sweeper
+            logger.warning("Could not queue notification %s; the sweeper will send it", notification_id, exc_info=True)
+
+
+def _queue(notifications: list[Notification]) -> None:
+    created = []
+    for n in notifications:
+        if n.dedupe_key and Notification.objects.filter(dedupe_key=n.dedupe_key).exists():
+            continue
+        n.save()
+        created.append(n.pk)
+    if created:
+        transaction.on_commit(partial(_publish, created))
+
+
+def _notify_petitioner(petition: Petition, template: str, context: dict[str, str]) -> None:
+    contact = _petitioner_contact(petition)
+    rows = []
+    if contact.email:
+        rows.append(Notification(petition=petition, channel=Notification.Channel.EMAIL, template=template))
+    if contact.phone:
+        rows.append(Notification(petition=petition, channel=Notification.Channel.SMS, template=template))
+    for row in rows:
+        row.context = dict(context)
+    _queue(rows)
+
+
+def _notify_status(petition: Petition) -> None:
+    if not petition.tracking_code:
+        return
+    _notify_petitioner(
+        petition,
+        "status",
+        {"code": petition.tracking_code, "status": petition.status, "track_url": _track_url()},
+    )
+
+
+def _render(notification: Notification) -> tuple[str, str]:
+    subject, body = notify.MESSAGES[notification.template]
+    context = dict(notification.context)
+    if "secret_enc" in context:
+        context["secret"] = _fernet().decrypt(str(context.pop("secret_enc")).encode()).decode()
+    if "status" in context:
+        context["status"] = str(PetitionStatus(context["status"]).label)
+    if "step" in context:
+        context["step"] = str(Step(context["step"]).label)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(subject) % context, str(body) % context
+
+
+def _send(notification: Notification) -> None:
+    subject, body = _render(notification)
+    if notification.user_id:
+        user = notification.user
+        if user is None or not user.email:
+            return
+        notify.send_email(to=user.email, subject=subject, body=body)
+        return
+    if notification.petition is None:
+        return
+    contact = _petitioner_contact(notification.petition)
+    if notification.channel == Notification.Channel.EMAIL and contact.email:
+        notify.send_email(to=contact.email, subject=subject, body=body)
+    elif notification.channel == Notification.Channel.SMS and contact.phone:
+        notify.send_sms(to=contact.phone, body=f"{subject}. {body}")
+
+
+def _deliver_locked(notification: Notification) -> bool:
+    """Send a notification whose row the caller holds locked; compare-and-set on sent_at so
+    that it goes once. A failed send is rolled back to unsent and counted."""
+    try:
+        with transaction.atomic():
+            context = {k: v for k, v in notification.context.items() if k != "secret_enc"}
+            won = Notification.objects.filter(pk=notification.pk, sent_at__isnull=True).update(
+                sent_at=timezone.now(), context=context
+            )
+            if won != 1:
+                return False
+            _send(notification)
+    except Exception as exc:  # any sender failure: retry later
+        logger.warning("Notification %s failed: %s", notification.pk, exc)
+        Notification.objects.filter(pk=notification.pk).update(attempts=F("attempts") + 1, last_error=str(exc)[:1000])
+        return False
+    return True
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one outbox row if nobody has. Idempotent: True only for the call that sent it."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("petition", "user")
+            .filter(pk=notification_id, sent_at__isnull=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        return _deliver_locked(notification)
+
+
+def notification_sweep(*, limit: int = 200) -> int:
+    """Send unsent outbox rows (those the broker never got). Rows another sweeper holds
+    are skipped. Returns how many were sent."""
+    sent = 0
+    with transaction.atomic():
+        batch = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, attempts__lt=MAX_NOTIFICATION_ATTEMPTS)
+            .order_by("created_at", "pk")[:limit]
+        )
+        for notification in batch:
+            sent += _deliver_locked(notification)
+    return sent
+
+
+# --- intake -------------------------------------------------------------------------
+
+
+def petition_receive(
+    *,
+    unit: Unit,
+    kind: str,
+    received_on: date,
+    channel: str,
+    subject: str,
+    content: str,
+    petitioner_name: str,
+    petitioner_id_number: str = "",
+    petitioner_address: str = "",
+    petitioner_phone: str = "",
+    petitioner_email: str = "",
+    signers: int = 1,
+    actor: User | None,
+    ip_address: str | None = None,
+    idempotency_key: str | None = None,
+    source: str = "",
+) -> Petition:
+    """Register a petition received at the desk, by post, forwarded, or brought to a reception
+    visit. Returns the saved petition with `.ref`, `.tracking_code` and, once, `.tracking_secret`.
+
+    The same `idempotency_key` twice returns the first petition. Queues the acknowledgement
+    to the petitioner after commit. Raises DomainError for an unknown kind or channel."""
+    return petition_create(
+        unit=unit,
+        kind=kind,
+        received_on=received_on,
+        channel=channel,
+        subject=subject,
+        content=content,
+        identity=Identity(
+            name=petitioner_name,
+            id_number=petitioner_id_number,
+            address=petitioner_address,
+            phone=petitioner_phone,
+            email=petitioner_email,
+        ),
+        signers=signers,
+        actor=actor,
+        ip_address=ip_address,
+        idempotency_key=idempotency_key,
+        source=source,
+    )
+
+
+def petition_create(
+    *,
+    unit: Unit,
+    kind: str,
+    received_on: date,
+    channel: str,
+    subject: str,
+    content: str,
+    identity: Identity,
+    respondent: str = "",
+    signers: int = 1,
+    anonymous: bool = False,
+    over_level: bool = False,
+    has_originals: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    actor: User | None,
+    ip_address: str | None = None,
+    idempotency_key: str | None = None,
+    source: str = "",
+) -> Petition:
+    """Create a petition (online filing and desk entry share this). See petition_receive."""
+    if kind not in PetitionKind.values:
+        raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel: %(channel)s") % {"channel": channel})
+    if len(attachments) > Attachment.MAX_FILES:
+        raise DomainError(_("At most %(n)d files may be attached.") % {"n": Attachment.MAX_FILES})
+    if idempotency_key:
+        existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            existing.tracking_secret = derived_secret(idempotency_key)
+            return existing
+    mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
+    try:
+        petition = _create(
+            unit=unit,
+            kind=kind,
+            received_on=received_on,
+            channel=channel,
+            subject=subject,
+            content=content,
+            identity=identity,
+            respondent=respondent,
+            signers=max(1, signers),
+            anonymous=anonymous or not identity.name.strip(),
+            over_level=over_level,
+            has_originals=has_originals,
+            attachments=list(zip(attachments, mimes, strict=True)),
+            actor=actor,
+            ip_address=ip_address,
+            idempotency_key=idempotency_key,
+            source=source,
+        )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: return its petition.
+        existing = Petition.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        if existing is None:
+            raise
+        existing.tracking_secret = derived_secret(str(idempotency_key))
+        return existing
+    return petition
+
+
+@transaction.atomic
+def _create(
+    *,
+    unit: Unit,
+    kind: str,
+    received_on: date,
+    channel: str,
+    subject: str,
+    content: str,
+    identity: Identity,
+    respondent: str,
+    signers: int,
+    anonymous: bool,
+    over_level: bool,
+    has_originals: bool,
+    attachments: list[tuple[UploadedFile, str]],
+    actor: User | None,
+    ip_address: str | None,
+    idempotency_key: str | None,
+    source: str,
+    parent: Petition | None = None,
+    transferred_from: Petition | None = None,
+    tracked: bool = True,
+) -> Petition:
+    secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
+    petition = Petition(
+        unit=unit,
+        ref=_next_ref(unit, received_on.year),
+        received_on=received_on,
+        kind=kind,
+        channel=channel,
+        subject=subject.strip()[:300],
+        content=content.strip(),
+        respondent=respondent.strip()[:300],
+        signers=signers,
+        anonymous=anonymous,
+        over_level=over_level,
+        has_originals=has_originals,
+        id_number_digest=id_number_digest(identity.id_number),
+        source=source[:200],
+        tracking_code=_new_code() if tracked else None,
+        tracking_secret_hash=make_password(secret) if tracked else "",
+        idempotency_key=idempotency_key or None,
+        parent=parent,
+        transferred_from=transferred_from,
+        status=S.RECEIVED,
+    )
+    if transferred_from is not None:
+        petition.content_key = transferred_from.content_key
+        petition.complaint_round = transferred_from.complaint_round
+    if kind != PetitionKind.DENUNCIATION:
+        petition.petitioner_name = identity.name.strip()[:200]
+        petition.petitioner_id_number = identity.id_number.strip()[:20]
+        petition.petitioner_address = identity.address.strip()[:300]
+        petition.petitioner_phone = identity.phone.strip()[:20]
+        petition.petitioner_email = identity.email.strip()
+    _intake_deadlines(petition)
+    petition.search_text = _search_text(petition)
+    petition.save()
+    if kind == PetitionKind.DENUNCIATION:
+        DenouncerIdentity.objects.create(petition=petition, ciphertext=_encrypt(identity))
+    for upload, mime in attachments:
+        Attachment.objects.create(
+            petition=petition, file=upload, original_name=(upload.name or "")[:200], mime=mime, size=upload.size or 0
+        )
+    _event(
+        petition,
+        Kind.TRANSFER_RECEIVED if transferred_from else Kind.RECEIVED,
+        actor=actor,
+        to_status=S.RECEIVED,
+        data={"channel": channel, "source": source} if not transferred_from else {"from": transferred_from.ref},
+        ip_address=ip_address,
+    )
+    if tracked:
+        _notify_petitioner(
+            petition,
+            "received",
+            {
+                "ref": petition.ref,
+                "code": petition.tracking_code or "",
+                "secret_enc": _fernet().encrypt(secret.encode()).decode(),
+                "received_on": f"{received_on:%d/%m/%Y}",
+                "track_url": _track_url(),
+            },
+        )
+    petition.tracking_secret = secret if tracked else ""
+    return petition
+
+
+@cache
+def _dummy_hash() -> str:
+    return make_password("not-a-secret-0000")
+
+
+def petition_check_secret(*, petition: Petition | None, secret: str) -> bool:
+    """Constant work whether or not the code exists: no way to tell which part was wrong."""
+    # A dummy hash when the code is unknown keeps the work (and timing) the same.
+    encoded = petition.tracking_secret_hash if petition and petition.tracking_secret_hash else _dummy_hash()
+    ok = check_password("".join(secret.split()).upper(), encoded)
+    return bool(petition and ok)
+
+
+# --- classification -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtraContent:
+    kind: str
+    subject: str
+    content: str
+
+
+@transaction.atomic
+def petition_classify(
+    *,
+    petition: Petition,
+    version: int | None,
+    kind: str,
+    eligible: bool,
+    competent: bool,
+    signers: int,
+    has_originals: bool,
+    anonymous: bool,
+    over_level: bool,
+    multi_place: bool = False,
+    extra_contents: Sequence[ExtraContent] = (),
+    note: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Record the classification axes (TT 05/2021): content (the extra contents of a
+    multi-content petition become petitions of their own), eligibility, competence, crowd
+    (5+ signers), originals. A denunciation found outside competence gets the 5-working-day
+    transfer deadline from receipt. Raises InvalidTransition once an outcome is decided."""
+    petition = _lock(petition, version)
+    _guard(petition, S.CLASSIFIED)
+    if kind not in PetitionKind.values:
+        raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
+    if kind != petition.kind and PetitionKind.DENUNCIATION in (kind, petition.kind):
+        raise DomainError(
+            _("A denunciation cannot be reclassified to another kind or back: register it again instead.")
+        )
+    on = on or _today()
+    from_status = petition.status
+    kind_changed = kind != petition.kind or multi_place != petition.multi_place
+    petition.kind, petition.eligible, petition.competent = kind, eligible, competent
+    petition.signers, petition.has_originals = max(1, signers), has_originals
+    petition.anonymous, petition.over_level, petition.multi_place = anonymous, over_level, multi_place
+    petition.classified_on = on
+    petition.status = S.CLASSIFIED
+    if kind_changed:
+        _intake_deadlines(petition)
+    if petition.kind == PetitionKind.DENUNCIATION and not competent:
+        _set_deadline(petition, step=Step.TRANSFER, code="denunciation.transfer", start=petition.received_on)
+    elif petition.step == Step.TRANSFER:
+        _intake_deadlines(petition)
+    _save(petition)
+    parts = []
+    for extra in extra_contents:
+        if extra.kind not in PetitionKind.values:
+            raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": extra.kind})
+        part = _create(
+            unit=petition.unit,
+            kind=extra.kind,
+            received_on=petition.received_on,
+            channel=petition.channel,
+            subject=extra.subject,
+            content=extra.content,
+            identity=_petitioner_contact(petition),
+            respondent="",
+            signers=petition.signers,
+            anonymous=petition.anonymous,
+            over_level=petition.over_level,
+            has_originals=False,
+            attachments=[],
+            actor=actor,
+            ip_address=ip_address,
+            idempotency_key=None,
+            source=_("Split from %(ref)s") % {"ref": petition.ref},
+            parent=petition,
+            tracked=False,
+        )
+        parts.append(part.ref)
+    _event(
+        petition,
+        Kind.CLASSIFIED,
+        actor=actor,
+        from_status=from_status,
+        to_status=S.CLASSIFIED,
+        reason=note,
+        data={"kind": kind, "eligible": eligible, "competent": competent, "crowd": petition.is_crowd},
+        ip_address=ip_address,
+    )
+    if parts:
+        _event(petition, Kind.SPLIT, actor=actor, data={"parts": parts}, ip_address=ip_address)
+    return petition
+
+
+def _decide(
+    petition: Petition,
+    *,
+    version: int | None,
+    outcome: str,
+    kind: str,
+    reason: str,
+    on: date | None,
+    actor: User | None,
+    ip_address: str | None,
+    data: dict[str, object] | None = None,
+) -> Petition:
+    petition = _lock(petition, version)
+    target = OUTCOME_STATUS[outcome]
+    _guard(petition, target)
+    from_status = petition.status
+    petition.status, petition.outcome = target, outcome
+    petition.outcome_reason = reason
+    if outcome != Outcome.ACCEPTED:
+        petition.resolved_on = on or _today()
+        _clear_deadline(petition)
+    _save(petition)
+    _event(
+        petition,
+        kind,
+        actor=actor,
+        from_status=from_status,
+        to_status=target,
+        reason=reason,
+        data=data,
+        ip_address=ip_address,
+    )
+    _notify_status(petition)
+    return petition
+
+
+@transaction.atomic
+def petition_accept(
+    *,
+    petition: Petition,
+    version: int | None,
+    complex: bool = False,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Accept for resolution (thụ lý): the resolution deadline starts on the acceptance day
+    (complaint 30/45, remote 45/60; 2nd time 45/60, remote 60/70; denunciation 30).
+    Raises DomainError unless the petition was classified eligible and within competence."""
+    locked = _lock(petition, version)
+    _guard(locked, S.ACCEPTED)
+    if not (locked.eligible and locked.competent):
+        raise DomainError(_("Only an eligible petition within this unit's competence can be accepted."))
+    on = on or _today()
+    locked.accepted_on, locked.complex = on, complex
+    code = _resolve_rule_code(locked)
+    if code:
+        _set_deadline(locked, step=Step.RESOLVE, code=code, start=on)
+    else:
+        _clear_deadline(locked)
+    locked.save()
+    return _decide(
+        locked,
+        version=None,
+        outcome=Outcome.ACCEPTED,
+        kind=Kind.ACCEPTED,
+        reason="",
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+        data={"complex": complex, "due_on": locked.due_on.isoformat() if locked.due_on else ""},
+    )
+
+
+@transaction.atomic
+def petition_refuse(
+    *,
+    petition: Petition,
+    version: int | None,
+    reason: str,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Refuse (không thụ lý) with reasons; the citizen is told them."""
+    if not reason.strip():
+        raise DomainError(_("A refusal must give its reasons."))
+    return _decide(
+        petition,
+        version=version,
+        outcome=Outcome.REFUSED,
+        kind=Kind.REFUSED,
+        reason=reason.strip(),
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+    )
+
+
+@transaction.atomic
+def petition_guide(
+    *,
+    petition: Petition,
+    version: int | None,
+    body: str,
+    reason: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Guide the citizen to the competent body (named in `body`)."""
+    if not body.strip():
+        raise DomainError(_("Name the competent body the citizen is guided to."))
+    locked = _lock(petition, version)
+    locked.outcome_body, locked.competent = body.strip()[:300], False
+    locked.save()
+    return _decide(
+        locked,
+        version=None,
+        outcome=Outcome.GUIDED,
+        kind=Kind.GUIDED,
+        reason=reason,
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+        data={"body": body.strip()},
+    )
+
+
+@transaction.atomic
+def petition_transfer(
+    *,
+    petition: Petition,
+    version: int | None,
+    to_unit: Unit,
+    reason: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Transfer to another unit: the petition there starts in its queue (channel forwarded).
+    The same content is transferred only once (TT 05/2021 art. 14): a second transfer of
+    it, from here or from the receiving unit, raises DomainError. Returns the new petition."""
+    locked = _lock(petition, version)
+    _guard(locked, S.TRANSFERRED)
+    if to_unit.pk == locked.unit_id:
+        raise DomainError(_("A petition cannot be transferred to its own unit."))
+    if Petition.objects.filter(content_key=locked.content_key, status=S.TRANSFERRED).exists():
+        raise DomainError(_("This content has already been transferred once; it may not be transferred again."))
+    on = on or _today()
+    locked.outcome_unit, locked.competent = to_unit, False
+    locked.save()
+    _decide(
+        locked,
+        version=None,
+        outcome=Outcome.TRANSFERRED,
+        kind=Kind.TRANSFERRED,
+        reason=reason,
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+        data={"to_unit": to_unit.code},
+    )
+    identity = _petitioner_contact(locked)
+    received = _create(
+        unit=to_unit,
+        kind=locked.kind,
+        received_on=on,
+        channel=Channel.FORWARDED,
+        subject=locked.subject,
+        content=locked.content,
+        identity=identity,
+        respondent=locked.respondent,
+        signers=locked.signers,
+        anonymous=locked.anonymous,
+        over_level=locked.over_level,
+        has_originals=locked.has_originals,
+        attachments=[],
+        actor=actor,
+        ip_address=ip_address,
+        idempotency_key=None,
+        source=_("Transferred by %(unit)s (%(ref)s)") % {"unit": locked.unit.name, "ref": locked.ref},
+        transferred_from=locked,
+        tracked=False,
+    )
+    for attachment in locked.attachments.all():
+        Attachment.objects.create(
+            petition=received,
+            file=attachment.file.name,
+            original_name=attachment.original_name,
+            mime=attachment.mime,
+            size=attachment.size,
+        )
+    return received
+
+
+@transaction.atomic
+def petition_urge(
+    *,
+    petition: Petition,
+    version: int | None,
+    body: str,
+    reason: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Urge the overdue subordinate body (named in `body`) to resolve it."""
+    if not body.strip():
+        raise DomainError(_("Name the body that is urged."))
+    locked = _lock(petition, version)
+    locked.outcome_body = body.strip()[:300]
+    locked.save()
+    return _decide(
+        locked,
+        version=None,
+        outcome=Outcome.URGED,
+        kind=Kind.URGED,
+        reason=reason,
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+        data={"body": body.strip()},
+    )
+
+
+@transaction.atomic
+def petition_file_away(
+    *,
+    petition: Petition,
+    version: int | None,
+    reason: str,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """File away (xếp lưu, kept 1 year): ineligible, out of time, already decided, illegible."""
+    if not reason.strip():
+        raise DomainError(_("Say why the petition is filed away."))
+    return _decide(
+        petition,
+        version=version,
+        outcome=Outcome.FILED,
+        kind=Kind.FILED,
+        reason=reason.strip(),
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+    )
+
+
+@transaction.atomic
+def petition_no_action(
+    *,
+    petition: Petition,
+    version: int | None,
+    reason: str,
+    pass_to_inspection: bool = False,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """No action (anonymous or false-name denunciation, or sent again after guidance);
+    `pass_to_inspection` records that its concrete content goes to inspection."""
+    if not reason.strip():
+        raise DomainError(_("Say why no action is taken."))
+    return _decide(
+        petition,
+        version=version,
+        outcome=Outcome.NO_ACTION,
+        kind=Kind.NO_ACTION,
+        reason=reason.strip(),
+        on=on,
+        actor=actor,
+        ip_address=ip_address,
+        data={"pass_to_inspection": pass_to_inspection},
+    )
+
+
+@transaction.atomic
+def petition_return_originals(
+    *, petition: Petition, on: date | None = None, actor: User | None, ip_address: str | None = None
+) -> Petition:
+    """Record that the original documents went back to the citizen."""
+    locked = _lock(petition)
+    if not locked.has_originals:
+        raise DomainError(_("No original documents are recorded for this petition."))
+    if locked.originals_returned_on:
+        raise DomainError(_("The original documents were already returned."))
+    locked.originals_returned_on = on or _today()
+    _save(locked)
+    _event(locked, Kind.ORIGINALS_RETURNED, actor=actor, ip_address=ip_address)
+    return locked
+
+
+@transaction.atomic
+def petition_link_first(
+    *, petition: Petition, first: Petition, actor: User | None, ip_address: str | None = None
+) -> Petition:
+    """Make `petition` the 2nd-time complaint against the decision on `first`: its
+    acceptance deadline becomes the 2nd-time one (10 days) and its resolution 45/60."""
+    locked = _lock(petition)
+    if locked.kind != PetitionKind.COMPLAINT or first.kind != PetitionKind.COMPLAINT:
+        raise DomainError(_("Only a complaint can be a second-time complaint, about a first-time complaint."))
+    if first.pk == locked.pk or first.complaint_round != 1:
+        raise DomainError(_("Choose the first-time complaint."))
+    if locked.status not in (S.RECEIVED, S.CLASSIFIED):
+        raise InvalidTransition(_("Link the first-time complaint before the petition is accepted."))
+    locked.first_petition, locked.complaint_round = first, 2
+    _intake_deadlines(locked)
+    _save(locked)
+    _event(
+        locked,
+        Kind.LINKED_FIRST,
+        actor=actor,
+        data={"first": first.ref, "first_unit": first.unit.code},
+        ip_address=ip_address,
+    )
+    return locked
+
+
+# --- handling ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_assign(
+    *, petition: Petition, version: int | None, assignee: User, actor: User | None, ip_address: str | None = None
+) -> Petition:
+    """Make `assignee` (an official of the unit) responsible for the petition."""
+    locked = _lock(petition, version)
+    if not locked.is_open:
+        raise InvalidTransition(_("A closed petition cannot be assigned."))
+    if not user_has_role(user=assignee, unit=locked.unit, roles=HANDLING_ROLES):
+        raise DomainError(_("The handler must be an official of this unit."))
+    locked.assignee = assignee
+    _save(locked)
+    _event(locked, Kind.ASSIGNED, actor=actor, data={"assignee_id": assignee.pk}, ip_address=ip_address)
+    return locked
+
+
+@transaction.atomic
+def petition_extend(
+    *, petition: Petition, version: int | None, reason: str, actor: User, ip_address: str | None = None
+) -> Petition:
+    """Extend a denunciation's resolution by 30 days (Luật Tố cáo art. 30): once if complex,
+    twice at most if particularly complex, decided by the head of the unit."""
+    locked = _lock(petition, version)
+    if locked.kind != PetitionKind.DENUNCIATION or locked.status != S.ACCEPTED or locked.due_on is None:
+        raise InvalidTransition(_("Only an accepted denunciation being resolved can be extended."))
+    if not user_has_role(user=actor, unit=locked.unit, roles=(Role.HEAD,)):
+        raise DomainError(_("Only the head of the unit decides an extension."))
+    if locked.extensions >= 2:
+        raise DomainError(_("A denunciation can be extended at most twice."))
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the extension."))
+    old = locked.due_on
+    _set_deadline(locked, step=Step.RESOLVE, code="denunciation.extension", start=old)
+    locked.extensions += 1
+    _save(locked)
+    _event(
+        locked,
+        Kind.EXTENDED,
+        actor=actor,
+        reason=reason.strip(),
+        data={
+            "from": old.isoformat(),
+            "to": locked.due_on.isoformat() if locked.due_on else "",
+            "extension": locked.extensions,
+        },
+        ip_address=ip_address,
+    )
+    _notify_status(locked)
+    return locked
+
+
+@transaction.atomic
+def petition_suspend(
+    *,
+    petition: Petition,
+    version: int | None,
+    reason: str,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Suspend resolution temporarily: the clock stops until resumed."""
+    locked = _lock(petition, version)
+    _guard(locked, S.SUSPENDED)
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the suspension."))
+    locked.status, locked.suspended_on = S.SUSPENDED, on or _today()
+    _save(locked)
+    _event(
+        locked,
+        Kind.SUSPENDED,
+        actor=actor,
+        from_status=S.ACCEPTED,
+        to_status=S.SUSPENDED,
+        reason=reason.strip(),
+        ip_address=ip_address,
+    )
+    _notify_status(locked)
+    return locked
+
+
+def suspension_shift(*, kind: str, due_on: date, suspended_on: date, resumed_on: date) -> tuple[date, int | None]:
+    """The deadline after a suspension, and the rule that moved it.
+
+    For complaints the suspended days are not counted from 1/7/2026 (rule
+    `complaint.suspension_excluded`, Law 136/2025): the deadline moves by the days
+    suspended on or after the day the rule took effect. Before it, nothing moves."""
+    if kind != PetitionKind.COMPLAINT:
+        return due_on, None
+    try:
+        rule = deadline_rule_in_force(code="complaint.suspension_excluded", on=resumed_on)
+    except RuleNotFound:
+        return due_on, None
+    start = max(suspended_on, rule.valid_from)
+    days = max(0, (resumed_on - start).days)
+    if days == 0:
+        return due_on, rule.pk
+    moved = on_or_next_working_day(due_on + timedelta(days=days), calendar=calendar_around(due_on))
+    return moved, rule.pk
+
+
+@transaction.atomic
+def petition_resume(
+    *,
+    petition: Petition,
+    version: int | None,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Resume a suspended petition; see suspension_shift for the deadline."""
+    locked = _lock(petition, version)
+    _guard(locked, S.ACCEPTED)
+    on = on or _today()
+    if locked.suspended_on is None or on < locked.suspended_on:
+        raise DomainError(_("The resumption date cannot be before the suspension."))
+    old = locked.due_on
+    rule_id: int | None = None
+    if old is not None:
+        locked.due_on, rule_id = suspension_shift(
+            kind=locked.kind, due_on=old, suspended_on=locked.suspended_on, resumed_on=on
+        )
+    suspended_on = locked.suspended_on
+    locked.status, locked.suspended_on = S.ACCEPTED, None
+    _save(locked)
+    _event(
+        locked,
+        Kind.RESUMED,
+        actor=actor,
+        from_status=S.SUSPENDED,
+        to_status=S.ACCEPTED,
+        data={
+            "suspended_on": suspended_on.isoformat(),
+            "from": old.isoformat() if old else "",
+            "to": locked.due_on.isoformat() if locked.due_on else "",
+            "rule_id": rule_id,
+        },
+        ip_address=ip_address,
+    )
+    _notify_status(locked)
+    return locked
+
+
+@transaction.atomic
+def petition_resolve(
+    *,
+    petition: Petition,
+    version: int | None,
+    result: str,
+    note: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Record the decision (complaint) or conclusion (denunciation). Only an accepted
+    petition can be resolved; the result must suit its kind. Notifies the citizen."""
+    locked = _lock(petition, version)
+    _guard(locked, S.RESOLVED)
+    if result not in RESULTS_BY_KIND[locked.kind]:
+        raise DomainError(_("This result does not apply to this kind of petition."))
+    from_status = locked.status
+    locked.status, locked.result, locked.result_note = S.RESOLVED, result, note.strip()
+    locked.resolved_on = on or _today()
+    locked.suspended_on = None
+    _clear_deadline(locked)
+    _save(locked)
+    _event(
+        locked,
+        Kind.RESOLVED,
+        actor=actor,
+        from_status=from_status,
+        to_status=S.RESOLVED,
+        data={"result": result},
+        ip_address=ip_address,
+    )
+    _notify_status(locked)
+    return locked
+
+
+# --- cases --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_group(
+    *, petitions: Iterable[Petition], case: Case | None = None, actor: User | None, ip_address: str | None = None
+) -> Case:
+    """Group petitions about the same matter into one case (a new one unless `case` is given).
+    All must belong to one unit."""
+    locked = list(Petition.objects.select_for_update().filter(pk__in=[p.pk for p in petitions]).order_by("pk"))
+    if not locked:
+        raise DomainError(_("Choose the petitions to group."))
+    units = {p.unit_id for p in locked} | ({case.unit_id} if case else set())
+    if len(units) != 1:
+        raise DomainError(_("Only petitions of one unit can form a case."))
+    if case is None:
+        first = locked[0]
+        year = first.received_on.year
+        count = Case.objects.filter(unit_id=first.unit_id, ref__startswith=f"VV-{year}-").count()
+        ref = f"VV-{year}-{count + 1:04d}"
+        while Case.objects.filter(unit_id=first.unit_id, ref=ref).exists():
+            count += 1
+            ref = f"VV-{year}-{count + 1:04d}"
+        case = Case.objects.create(unit_id=first.unit_id, ref=ref, kind=first.kind, subject=first.subject)
+    for petition in locked:
+        if petition.case_id == case.pk:
+            continue
+        petition.case = case
+        _save(petition)
+        _event(petition, Kind.GROUPED, actor=actor, data={"case": case.ref}, ip_address=ip_address)
+    return case
+
+
+# --- deadline sweep -------------------------------------------------------------------
+
+
+def _nearest_heads(unit: Unit) -> list[User]:
+    memberships = list(users_with_role_in(unit=unit, roles=(Role.HEAD,)))
+    if not memberships:
+        return []
+    nearest = memberships[0].unit.path
+    return [m.user for m in memberships if m.unit.path == nearest]
+
+
+def _staff_url(petition: Petition) -> str:
+    return reverse("petitions:detail", kwargs={"pk": petition.pk})
+
+
+def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
+    """Remind handlers of deadlines within 3 working days and escalate overdue petitions to
+    the unit's head, each once per deadline (compare-and-set on reminded/escalated_due_on).
+    Suspended petitions are skipped: their clock is stopped. Returns (reminded, escalated)."""
+    from civicdesk.workdays import add_working_days
+
+    from .models import CLOCK_STATUSES
+
+    today = today or _today()
+    cutoff = add_working_days(today, 3, calendar=calendar_around(today))
+    reminded = escalated = 0
+    soon = (
+        Petition.objects.filter(status__in=CLOCK_STATUSES, due_on__gte=today, due_on__lte=cutoff)
+        .exclude(reminded_due_on=F("due_on"))
+        .select_related("unit", "assignee")
+    )
+    for petition in soon:
+        with transaction.atomic():
+            won = (
+                Petition.objects.filter(pk=petition.pk, due_on=petition.due_on)
+                .exclude(reminded_due_on=petition.due_on)
+                .update(reminded_due_on=petition.due_on)
+            )
+            if won != 1 or petition.due_on is None:
+                continue
+            if petition.assignee:
+                recipients = [petition.assignee]
+            else:
+                recipients = [m.user for m in users_with_role_in(unit=petition.unit, roles=(Role.HANDLER,))]
+            context = {
+                "ref": petition.ref,
+                "step": petition.step,
+                "due_on": f"{petition.due_on:%d/%m/%Y}",
+                "url": _staff_url(petition),
+            }
+            _queue(
+                [
+                    Notification(
+                        petition=petition,
+                        user=u,
+                        channel=Notification.Channel.EMAIL,
+                        template="reminder",
+                        context=context,
+                        dedupe_key=f"remind:{petition.pk}:{petition.due_on}:{u.pk}",
+                    )
+                    for u in recipients
+                ]
+            )
+            _event(petition, Kind.REMINDED, actor=None, data={"due_on": petition.due_on.isoformat()})
+            reminded += 1
+    overdue = (
+        Petition.objects.filter(status__in=CLOCK_STATUSES, due_on__lt=today)
+        .exclude(escalated_due_on=F("due_on"))
+        .select_related("unit")
+    )
+    for petition in overdue:
+        with transaction.atomic():
+            won = (
+                Petition.objects.filter(pk=petition.pk, due_on=petition.due_on)
+                .exclude(escalated_due_on=petition.due_on)
+                .update(escalated_due_on=petition.due_on)
+            )
+            if won != 1 or petition.due_on is None:
+                continue
+            context = {
+                "ref": petition.ref,
+                "unit": petition.unit.name,
+                "step": petition.step,
+                "due_on": f"{petition.due_on:%d/%m/%Y}",
+                "url": _staff_url(petition),
+            }
+            _queue(
+                [
+                    Notification(
+                        petition=petition,
+                        user=u,
+                        channel=Notification.Channel.EMAIL,
+                        template="escalation",
+                        context=context,
+                        dedupe_key=f"escalate:{petition.pk}:{petition.due_on}:{u.pk}",
+                    )
+                    for u in _nearest_heads(petition.unit)
+                ]
+            )
+            _event(petition, Kind.ESCALATED, actor=None, data={"due_on": petition.due_on.isoformat()})
+            escalated += 1
+    return reminded, escalated

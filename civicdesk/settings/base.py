@@ -210,6 +210,15 @@ LOGGING = {
 }
 
 # --- petitions ---
+# Proxies whose X-Forwarded-For is believed when computing a client's IP (core.ratelimit).
+CIVICDESK_TRUSTED_PROXIES = env.list("CIVICDESK_TRUSTED_PROXIES", default=[])
+# SMS sender: "console" logs the message; a real gateway plugs in by dotted path.
+PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="petitions.notify.ConsoleSmsBackend")
+# Public forms: filings and tracking look-ups allowed per IP per hour.
+PETITIONS_FILE_RATE = env.int("PETITIONS_FILE_RATE", default=10)
+PETITIONS_TRACK_RATE = env.int("PETITIONS_TRACK_RATE", default=30)
+# The unit whose subtree citizens can send online petitions to (Hà Nội).
+PETITIONS_PUBLIC_ROOT = env("PETITIONS_PUBLIC_ROOT", default="01")
 
 # --- reception ---
 

@@ -1,0 +1,51 @@
+"""Per-IP rate limits for public forms: a fixed-window counter in Django's cache.
+
+The client's address is REMOTE_ADDR, or the last address in X-Forwarded-For that
+is not itself a trusted proxy when REMOTE_ADDR is one of CIVICDESK_TRUSTED_PROXIES
+(a header from anyone else could be forged to dodge the limit)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = set(getattr(settings, "CIVICDESK_TRUSTED_PROXIES", ()))
+    if remote in trusted:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        for address in reversed(forwarded):
+            if address not in trusted:
+                return address
+    return remote
+
+
+def hit(key: str, *, limit: int, window: int) -> bool:
+    """Count one hit on `key`; True while the window's count is within `limit`.
+
+    A cache outage lets the request through (logged): the limit protects the
+    service, it must not take it down."""
+    bucket = f"ratelimit:{key}:{int(time.time() // window)}"
+    try:
+        cache.add(bucket, 0, timeout=window + 1)
+        try:
+            count = cache.incr(bucket)
+        except ValueError:  # expired between add and incr
+            cache.set(bucket, 1, timeout=window + 1)
+            count = 1
+    except Exception:  # cache backend down
+        logger.warning("Rate-limit cache unavailable; letting %s through", key, exc_info=True)
+        return True
+    return count <= limit
+
+
+def is_rate_limited(request: HttpRequest, *, scope: str, limit: int, window: int = 3600) -> bool:
+    """True when this client has gone over `limit` hits of `scope` in the current window."""
+    return not hit(f"{scope}:{client_ip(request)}", limit=limit, window=window)

@@ -1,0 +1,476 @@
+"""Forms: they check shape; the services check the rules."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import PetitionKind
+from core.models import Unit
+from core.uploads import validate_upload
+
+from .models import RESULTS_BY_KIND, Attachment, Channel, Petition, Result
+
+KIND_EXPLANATIONS = {
+    PetitionKind.COMPLAINT: _(
+        "A decision or act of a state body or official harmed your own rights or interests, "
+        "and you ask for it to be reviewed."
+    ),
+    PetitionKind.DENUNCIATION: _(
+        "You report that someone broke the law. Your name and contact details are kept secret "
+        "and encrypted; only the officials allowed to open them can see them."
+    ),
+    PetitionKind.RECOMMENDATION: _("You propose how a policy, rule or public service could be improved."),
+    PetitionKind.FEEDBACK: _("You let the authorities know about a problem or something you have seen."),
+}
+
+CONSENT_TEXT = _(
+    "I agree that the People's Committee processes the personal data in this petition only to receive, "
+    "handle and answer it and to tell me of its progress, as Law 91/2025/QH15 on personal data protection "
+    "provides. The data is kept for as long as the archiving rules for petitions require."
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > Attachment.MAX_FILES:
+            raise ValidationError(_("Attach at most %(n)d files.") % {"n": Attachment.MAX_FILES})
+        errors = []
+        for f in files:
+            try:
+                validate_upload(f, max_bytes=Attachment.MAX_BYTES)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return list(files)
+
+
+class PetitionFileForm(forms.Form):
+    """The citizen's online filing."""
+
+    kind = forms.ChoiceField(label=_("What are you filing?"), choices=PetitionKind.choices, widget=forms.RadioSelect)
+    petitioner_name = forms.CharField(label=_("Full name"), max_length=200)
+    petitioner_id_number = forms.CharField(
+        label=_("Identity card number (CCCD)"),
+        max_length=20,
+        required=False,
+        help_text=_("Required for a complaint or a denunciation."),
+    )
+    petitioner_address = forms.CharField(label=_("Address"), max_length=300)
+    petitioner_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    petitioner_email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Give a phone number or an e-mail so we can tell you the progress."),
+    )
+    subject = forms.CharField(label=_("Subject in a few words"), max_length=300)
+    respondent = forms.CharField(
+        label=_("Who or what is it about?"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Complaint: the decision or act complained of (number, date, who issued it). "
+            "Denunciation: the person denounced and the violation."
+        ),
+    )
+    content = forms.CharField(
+        label=_("Content"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, and what you ask for."),
+    )
+    signers = forms.IntegerField(label=_("Number of people signing"), min_value=1, max_value=10000, initial=1)
+    attachments = MultipleFileField(
+        label=_("Documents (up to 5 files: PDF, JPEG, PNG or Word; 10 MB each)"),
+        required=False,
+        help_text=_("If the form shows an error, choose your files again: browsers cannot keep them."),
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_TEXT,
+        required=True,
+        error_messages={"required": _("Please agree so that we can handle your petition.")},
+    )
+    # Honeypot: hidden from people, filled by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+        self.fields["unit"] = forms.ModelChoiceField(
+            label=_("Send it to"),
+            queryset=units,
+            to_field_name="code",
+            help_text=_("The commune or ward People's Committee, or the city."),
+        )
+        self.fields["petitioner_phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
+        self.fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
+        self.fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("What you are filing"), "kind"),
+            Fieldset(
+                _("About you"),
+                "petitioner_name",
+                "petitioner_id_number",
+                "petitioner_address",
+                "petitioner_phone",
+                "petitioner_email",
+            ),
+            Fieldset(_("Your petition"), "unit", "subject", "respondent", "content", "signers", "attachments"),
+            Div(Field("website"), css_class="hp-field", aria_hidden="true"),
+            "idempotency_key",
+            "consent",
+            Submit("submit", _("Send the petition"), css_class="btn-lg w-100 mt-2"),
+        )
+
+    def clean_idempotency_key(self) -> str:
+        key = str(self.cleaned_data["idempotency_key"]).strip()
+        try:
+            return uuid.UUID(key).hex
+        except ValueError:
+            raise ValidationError(_("The form has expired; please send it again.")) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION):
+            if not data.get("petitioner_id_number"):
+                self.add_error("petitioner_id_number", _("The law asks for your identity number for this kind."))
+            if not data.get("respondent"):
+                self.add_error("respondent", _("Say which decision, act or person this is about."))
+        if not data.get("petitioner_phone") and not data.get("petitioner_email"):
+            self.add_error("petitioner_phone", _("Give a phone number or an e-mail address."))
+        return data
+
+
+class DeskEntryForm(forms.Form):
+    """A clerk's entry of a paper petition: the most common values first, keyboard only."""
+
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
+    kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    petitioner_name = forms.CharField(label=_("Petitioner's name"), max_length=200, required=False)
+    petitioner_id_number = forms.CharField(label=_("Identity document number"), max_length=20, required=False)
+    petitioner_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    petitioner_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    petitioner_email = forms.EmailField(label=_("E-mail"), required=False)
+    signers = forms.IntegerField(label=_("Signers"), min_value=1, initial=1)
+    source = forms.CharField(label=_("Forwarded by / source"), max_length=200, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"] = forms.ModelChoiceField(label=_("Receiving unit"), queryset=units, empty_label=None)
+        self.order_fields(["unit"])
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
+            self.initial.setdefault("received_on", timezone.localdate())
+            self.initial.setdefault("channel", Channel.POST)
+        self.fields["subject"].widget.attrs["autofocus"] = True
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Div(
+                Div("unit", css_class="col-md-4"),
+                Div("received_on", css_class="col-md-2"),
+                Div("channel", css_class="col-md-3"),
+                Div("kind", css_class="col-md-3"),
+                css_class="row",
+            ),
+            "subject",
+            "content",
+            Div(
+                Div("petitioner_name", css_class="col-md-4"),
+                Div("petitioner_id_number", css_class="col-md-4"),
+                Div("signers", css_class="col-md-4"),
+                css_class="row",
+            ),
+            Div(
+                Div("petitioner_address", css_class="col-md-6"),
+                Div("petitioner_phone", css_class="col-md-3"),
+                Div("petitioner_email", css_class="col-md-3"),
+                css_class="row",
+            ),
+            "source",
+            "idempotency_key",
+            Submit("save_add", _("Save and add another"), accesskey="n"),
+            Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
+        )
+
+    def clean_received_on(self) -> Any:
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise ValidationError(_("The date of receipt cannot be in the future."))
+        return received_on
+
+
+# --- actions --------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    submit_label = _("Save")
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        if not self.is_bound:
+            self.initial.setdefault("version", petition.version)
+        self.setup()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.fields.keys(), Submit("submit", self.submit_label))
+
+    def setup(self) -> None:
+        pass
+
+
+REASONS_LABEL = _("Reasons")
+
+
+def _reason(label: Any = REASONS_LABEL, required: bool = True) -> forms.CharField:
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), required=required)
+
+
+EXTRA_KIND_CHOICES = [("", "—"), *PetitionKind.choices]
+
+
+class ClassifyForm(ActionForm):
+    submit_label = _("Save the classification")
+    kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
+    eligible = forms.TypedChoiceField(
+        label=_("Eligible for handling"), coerce=lambda v: v == "1", choices=[("1", _("Yes")), ("0", _("No"))]
+    )
+    competent = forms.TypedChoiceField(
+        label=_("Within this unit's competence"), coerce=lambda v: v == "1", choices=[("1", _("Yes")), ("0", _("No"))]
+    )
+    signers = forms.IntegerField(label=_("Signers (5 or more: crowd petition)"), min_value=1)
+    has_originals = forms.BooleanField(label=_("Original documents attached"), required=False)
+    anonymous = forms.BooleanField(label=_("Anonymous or false name"), required=False)
+    over_level = forms.BooleanField(label=_("Sent over the competent level"), required=False)
+    multi_place = forms.BooleanField(label=_("Denunciation: verification at several places"), required=False)
+    extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
+    extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
+    extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
+    extra_subject_2 = forms.CharField(label=_("A third content: subject"), max_length=300, required=False)
+    note = _reason(_("Note"), required=False)
+
+    def setup(self) -> None:
+        p = self.petition
+        for name, value in (
+            ("kind", p.kind),
+            ("signers", p.signers),
+            ("has_originals", p.has_originals),
+            ("anonymous", p.anonymous),
+            ("over_level", p.over_level),
+            ("multi_place", p.multi_place),
+            ("eligible", "1" if p.eligible is not False else "0"),
+            ("competent", "1" if p.competent is not False else "0"),
+        ):
+            self.initial.setdefault(name, value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for i in (1, 2):
+            if bool(data.get(f"extra_kind_{i}")) != bool(data.get(f"extra_subject_{i}")):
+                self.add_error(f"extra_subject_{i}", _("Give both the kind and the subject of the other content."))
+        return data
+
+
+class AcceptForm(ActionForm):
+    submit_label = _("Accept for resolution")
+    complex = forms.BooleanField(label=_("Complex case (longer statutory limit)"), required=False)
+
+
+class RefuseForm(ActionForm):
+    submit_label = _("Refuse")
+    reason = _reason()
+
+
+class GuideForm(ActionForm):
+    submit_label = _("Guide the citizen")
+    body = forms.CharField(label=_("Competent body"), max_length=300)
+    reason = _reason(_("Note"), required=False)
+
+
+class TransferForm(ActionForm):
+    submit_label = _("Transfer")
+    unit_code = forms.CharField(label=_("Code of the receiving unit"), max_length=20)
+    reason = _reason(_("Note"), required=False)
+
+    def clean_unit_code(self) -> Unit:
+        code = self.cleaned_data["unit_code"].strip()
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            raise ValidationError(_("No unit has the code %(code)s.") % {"code": code})
+        return unit
+
+
+class UrgeForm(ActionForm):
+    submit_label = _("Urge")
+    body = forms.CharField(label=_("Body urged"), max_length=300)
+    reason = _reason(_("Note"), required=False)
+
+
+class FileAwayForm(ActionForm):
+    submit_label = _("File away")
+    reason = _reason()
+
+
+class NoActionForm(ActionForm):
+    submit_label = _("Take no action")
+    reason = _reason()
+    pass_to_inspection = forms.BooleanField(label=_("Pass its concrete content to inspection"), required=False)
+
+
+class ReturnOriginalsForm(ActionForm):
+    submit_label = _("Record the return")
+
+
+class AssignForm(ActionForm):
+    submit_label = _("Assign")
+    assignee = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
+
+    def setup(self) -> None:
+        from .selectors import handlers_for
+
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = handlers_for(unit=self.petition.unit)
+        field.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign]
+
+
+class ExtendForm(ActionForm):
+    submit_label = _("Extend by 30 days")
+    reason = _reason()
+
+
+class SuspendForm(ActionForm):
+    submit_label = _("Suspend")
+    reason = _reason()
+
+
+class ResumeForm(ActionForm):
+    submit_label = _("Resume")
+
+
+class ResolveForm(ActionForm):
+    submit_label = _("Record the result")
+    result = forms.ChoiceField(label=_("Result"), choices=())
+    note = _reason(_("Decision or conclusion (number, date, summary)"), required=False)
+
+    def setup(self) -> None:
+        field = self.fields["result"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(r, Result(r).label) for r in RESULTS_BY_KIND[self.petition.kind]]
+
+
+class LinkFirstForm(ActionForm):
+    submit_label = _("Link")
+    first_ref = forms.CharField(label=_("Reference or tracking code of the first-time complaint"), max_length=40)
+
+
+class GroupForm(ActionForm):
+    submit_label = _("Group into one case")
+    others = forms.ModelMultipleChoiceField(
+        label=_("Petitions about the same matter"),
+        queryset=Petition.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def setup(self) -> None:
+        from .selectors import petition_duplicate_candidates
+
+        candidates = petition_duplicate_candidates(petition=self.petition)
+        field = self.fields["others"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Petition.objects.filter(pk__in=[c.petition.pk for c in candidates])
+        reasons = {c.petition.pk: ", ".join(c.reasons) for c in candidates}
+        field.label_from_instance = lambda p: f"{p.ref} · {p.subject} ({reasons.get(p.pk, '')})"  # type: ignore[method-assign]
+
+
+class RevealForm(ActionForm):
+    submit_label = _("Open the identity")
+    reason = _reason(_("Why do you need the denouncer's identity?"))
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    secret = forms.CharField(
+        label=_("Secret"), max_length=40, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("code", "secret", Submit("submit", _("Look up"), css_class="w-100"))
+
+
+class QueueFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *PetitionKind.choices], required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=())
+    unit = forms.CharField(label=_("Unit code"), required=False, max_length=20)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("All channels")), *Channel.choices], required=False)
+    assignee = forms.TypedChoiceField(label=_("Handler"), coerce=int, empty_value=None, required=False, choices=())
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
+        from .models import PetitionStatus
+
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        assert isinstance(status, forms.ChoiceField)
+        status.choices = [("open", _("Open")), ("all", _("All")), *PetitionStatus.choices]
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)
+        assignee.choices = [("", _("Anyone")), *handlers]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Div(
+                Div("q", css_class="col-md-4"),
+                Div("kind", css_class="col-md-2"),
+                Div("status", css_class="col-md-2"),
+                Div("channel", css_class="col-md-2"),
+                Div("unit", css_class="col-md-2"),
+                css_class="row",
+            ),
+            Div(
+                Div("assignee", css_class="col-md-4"),
+                Div("overdue", css_class="col-md-4 pt-md-4"),
+                Div(HTML(""), css_class="col-md-4"),
+                css_class="row",
+            ),
+            Submit("filter", _("Filter")),
+        )

@@ -1,0 +1,50 @@
+"""Text helpers: folding Vietnamese for search, tracking codes and secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+
+from django.conf import settings
+
+# No 0/O, 1/I/L: codes are read aloud and typed from paper.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_PREFIX = "PA"
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Đường Láng' -> 'duong lang'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(stripped.lower().split())
+
+
+def random_code() -> str:
+    return CODE_PREFIX + "".join(secrets.choice(ALPHABET) for _ in range(8))
+
+
+def random_secret() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(10))
+
+
+def derived_secret(idempotency_key: str) -> str:
+    """The secret of a filing identified by `idempotency_key`: a repeated submit (double
+    click) gets the same secret back without it ever being stored in clear."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"petition-secret:{idempotency_key}".encode(), hashlib.sha256)
+    return "".join(ALPHABET[b % len(ALPHABET)] for b in digest.digest()[:10])
+
+
+def id_number_digest(id_number: str) -> str:
+    """Keyed hash of an identity number: equal numbers match, the number is not readable."""
+    normalised = "".join(id_number.split()).upper()
+    if not normalised:
+        return ""
+    key = settings.FIELD_ENCRYPTION_KEY.encode()
+    return hmac.new(key, f"id:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(code.split()).upper()

@@ -1,0 +1,52 @@
+"""core.ratelimit: a per-IP fixed window in the cache; X-Forwarded-For only from trusted proxies."""
+
+import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
+
+from core.ratelimit import client_ip, hit, is_rate_limited
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def request(remote="203.0.113.5", forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().post("/", **extra)
+
+
+def test_the_client_ip_is_remote_addr_when_no_proxy_is_trusted(settings):
+    settings.CIVICDESK_TRUSTED_PROXIES = []
+    assert client_ip(request(forwarded="1.2.3.4")) == "203.0.113.5"
+
+
+def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy(settings):
+    settings.CIVICDESK_TRUSTED_PROXIES = ["10.0.0.1"]
+    assert client_ip(request(remote="10.0.0.1", forwarded="198.51.100.7, 10.0.0.1")) == "198.51.100.7"
+    # a client forging the header directly is not believed
+    assert client_ip(request(remote="198.51.100.9", forwarded="1.1.1.1")) == "198.51.100.9"
+
+
+def test_a_forged_leftmost_address_behind_a_trusted_proxy_is_ignored(settings):
+    settings.CIVICDESK_TRUSTED_PROXIES = ["10.0.0.1"]
+    # the client sent "X-Forwarded-For: 1.1.1.1"; the proxy appended the real address
+    assert client_ip(request(remote="10.0.0.1", forwarded="1.1.1.1, 198.51.100.7")) == "198.51.100.7"
+
+
+def test_the_limit_allows_n_hits_per_window_then_refuses():
+    assert [hit("k", limit=3, window=3600) for _ in range(4)] == [True, True, True, False]
+
+
+def test_each_ip_and_scope_has_its_own_counter(settings):
+    settings.CIVICDESK_TRUSTED_PROXIES = []
+    a, b = request(remote="192.0.2.1"), request(remote="192.0.2.2")
+    assert not is_rate_limited(a, scope="file", limit=1)
+    assert is_rate_limited(a, scope="file", limit=1)
+    assert not is_rate_limited(b, scope="file", limit=1)
+    assert not is_rate_limited(a, scope="track", limit=1)

@@ -1,0 +1,74 @@
+"""core.uploads: a file's type is read from its content, not its name."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
+
+from core.uploads import validate_upload
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "mime"),
+    [("a.pdf", PDF, "application/pdf"), ("b.jpg", JPEG, "image/jpeg"), ("c.png", PNG, "image/png")],
+)
+def test_accepted_types_are_detected_from_content(name, content, mime):
+    assert validate_upload(SimpleUploadedFile(name, content)) == mime
+
+
+def test_a_docx_is_recognised(tmp_path):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    upload = SimpleUploadedFile("d.docx", buffer.getvalue())
+    assert validate_upload(upload) == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def test_an_executable_named_pdf_is_refused_in_vietnamese():
+    upload = SimpleUploadedFile("hoso.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100)
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(upload)
+    assert "không phải là tài liệu PDF" in exc.value.messages[0] and "hoso.pdf" in exc.value.messages[0]
+
+
+def test_a_zip_named_docx_without_word_content_is_refused():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("virus.exe", "MZ")
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("d.docx", buffer.getvalue()))
+
+
+def test_a_file_over_the_limit_is_refused_with_both_sizes():
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile("big.pdf", PDF + b"0" * 2048), max_bytes=1024)
+    assert "big.pdf" in exc.value.messages[0] and "vượt giới hạn" in exc.value.messages[0]
+
+
+def test_an_empty_file_is_refused():
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("empty.pdf", b""))
+
+
+def test_the_file_is_rewound_for_whoever_saves_it():
+    upload = SimpleUploadedFile("a.pdf", PDF)
+    validate_upload(upload)
+    assert upload.read(4) == b"%PDF"
