@@ -8,4 +8,4 @@ def staff_navigation(request: HttpRequest) -> dict[str, list[ResolvedNavItem]]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"staff_nav": []}
-    return {"staff_nav": nav_items_for(user_roles(user=user))}
+    return {"staff_nav": nav_items_for(user_roles(user=user), path=request.path)}

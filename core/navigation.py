@@ -62,9 +62,11 @@ class ResolvedNavItem:
     url: str
     label: str | Promise
     description: str | Promise
+    active: bool = False
 
 
-def nav_items_for(roles: set[str]) -> list[ResolvedNavItem]:
+def nav_items_for(roles: set[str], path: str = "") -> list[ResolvedNavItem]:
+    """The entries these roles may use; the one whose section holds `path` is marked active."""
     items = []
     for item in NAV_ITEMS:
         if not roles & item.roles:
@@ -73,5 +75,12 @@ def nav_items_for(roles: set[str]) -> list[ResolvedNavItem]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description))
+        active = bool(path) and path.startswith(_section(url))
+        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
     return items
+
+
+def _section(url: str) -> str:
+    """'/reports/dashboard/' -> '/reports/': every page of an app lights up its entry."""
+    first = url.strip("/").split("/", 1)[0]
+    return f"/{first}/" if first else "/"
