@@ -57,6 +57,15 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
+# What a citizen (not logged in) finds in the menu on every page: the four public services.
+PUBLIC_NAV_ITEMS: tuple[tuple[str, str | Promise], ...] = (
+    ("petitions:file", _("File a petition")),
+    ("petitions:track", _("Track a petition")),
+    ("reception:schedule", _("Reception schedule")),
+    ("adminreform:lookup", _("Look up a dossier")),
+)
+
+
 @dataclass(frozen=True)
 class ResolvedNavItem:
     url: str
@@ -77,6 +86,21 @@ def nav_items_for(roles: set[str], path: str = "") -> list[ResolvedNavItem]:
             continue
         active = bool(path) and path.startswith(_section(url))
         items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
+    return items
+
+
+def public_nav_items(path: str = "") -> list[ResolvedNavItem]:
+    """The public services, the one being used marked active (its exact page or below it).
+    None on the home page itself: its four cards are already this menu."""
+    if path == reverse("core:home"):
+        return []
+    items = []
+    for url_name, label in PUBLIC_NAV_ITEMS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append(ResolvedNavItem(url=url, label=label, description="", active=bool(path) and path.startswith(url)))
     return items
 
 

@@ -84,8 +84,10 @@ def test_public_pages_fit_a_phone_and_are_accessible(live_server, phone_page, re
         assert phone_page.locator("html").get_attribute("lang") == "vi"
         fits_the_phone_and_is_accessible(phone_page, f"public-{name}")
 
-    # A citizen looks the dossier up from the receipt: the status shows, and so does what comes next.
+    # A citizen looks the dossier up from the receipt: the menu says where they are, the status shows.
     phone_page.goto(live_server.url + reverse("adminreform:lookup"))
+    current = phone_page.locator("#main-nav a[aria-current='page']")
+    assert current.count() == 1 and current.text_content() == "Tra cứu hồ sơ"
     phone_page.get_by_label("Mã hồ sơ").fill(dossier.ref)
     phone_page.get_by_label("Mã tra cứu").fill(dossier.lookup_pin)
     phone_page.get_by_role("button", name="Tra cứu").click()
