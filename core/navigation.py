@@ -57,14 +57,25 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
+# What a citizen (not logged in) finds in the menu on every page: the four public services.
+PUBLIC_NAV_ITEMS: tuple[tuple[str, str | Promise], ...] = (
+    ("petitions:file", _("File a petition")),
+    ("petitions:track", _("Track a petition")),
+    ("reception:schedule", _("Reception schedule")),
+    ("adminreform:lookup", _("Look up a dossier")),
+)
+
+
 @dataclass(frozen=True)
 class ResolvedNavItem:
     url: str
     label: str | Promise
     description: str | Promise
+    active: bool = False
 
 
-def nav_items_for(roles: set[str]) -> list[ResolvedNavItem]:
+def nav_items_for(roles: set[str], path: str = "") -> list[ResolvedNavItem]:
+    """The entries these roles may use; the one whose section holds `path` is marked active."""
     items = []
     for item in NAV_ITEMS:
         if not roles & item.roles:
@@ -73,5 +84,27 @@ def nav_items_for(roles: set[str]) -> list[ResolvedNavItem]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description))
+        active = bool(path) and path.startswith(_section(url))
+        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
     return items
+
+
+def public_nav_items(path: str = "") -> list[ResolvedNavItem]:
+    """The public services, the one being used marked active (its exact page or below it).
+    None on the home page itself: its four cards are already this menu."""
+    if path == reverse("core:home"):
+        return []
+    items = []
+    for url_name, label in PUBLIC_NAV_ITEMS:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append(ResolvedNavItem(url=url, label=label, description="", active=bool(path) and path.startswith(url)))
+    return items
+
+
+def _section(url: str) -> str:
+    """'/reports/dashboard/' -> '/reports/': every page of an app lights up its entry."""
+    first = url.strip("/").split("/", 1)[0]
+    return f"/{first}/" if first else "/"

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .formatting import vi_int
 
@@ -43,7 +43,9 @@ def _figure(trend: Mapping[str, Any], keys: tuple[str, ...], title: str) -> Figu
             ax.plot(range(len(months)), trend.get(key, []), color=colour, marker=marker, linewidth=2, label=labels[key])
     ax.set_title(title, fontsize=11)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: vi_int(int(value))))
-    ax.set_ylim(bottom=0)
+    # Whole numbers only, and at least 0..1: a month of zeros must not label its axis "0 0 0 0".
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0, top=max(1, ax.get_ylim()[1]))
     ax.grid(axis="y", color="#cccccc", linewidth=0.6)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xticks(range(len(months)), months)
