@@ -195,10 +195,7 @@ def test_officials_of_another_commune_get_404_or_403_and_change_nothing(world, c
                 client = _client(world.users[who])
                 for method in METHODS:
                     before = fingerprint(commune)
-                    if method == "get":
-                        response = client.get(url)
-                    else:
-                        response = client.post(url, target.data)
+                    response = client.get(url) if method == "get" else client.post(url, target.data)
                     allowed = {403, 404} | ({405} if not route.accepts(method) else set())
                     if response.status_code not in allowed:
                         leaks.append(f"{route.name} {target.kwargs} {method.upper()} as {who}: {response.status_code}")
