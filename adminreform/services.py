@@ -38,6 +38,7 @@ from .models import (
     DossierStatus,
     Handover,
     IntakeNotice,
+    IntakeNoticeEvent,
     OnlineService,
     Procedure,
     ProcedureDocument,
@@ -309,9 +310,11 @@ def intake_notice_issue(
     documents: Sequence[ProcedureDocument] = (),
     reasons: str = "",
     actor: User,
+    ip_address: str | None = None,
 ) -> IntakeNotice:
     """The counter's answer when the file is not accepted: the supplement request (Mẫu 02)
-    lists every missing document at once; the refusal (Mẫu 03) states its reasons."""
+    lists every missing document at once; the refusal (Mẫu 03) states its reasons.
+    Writes an ISSUED `IntakeNoticeEvent` (who, when, what, from which address)."""
     if not applicant.name.strip():
         raise DomainError(_("Enter the applicant's name."))
     missing: list[str] = []
@@ -321,7 +324,7 @@ def intake_notice_issue(
             raise DomainError(_("Nothing is missing: say what must be completed, or accept the dossier."))
     elif not reasons.strip():
         raise DomainError(_("A refusal must give its reasons."))
-    return IntakeNotice.objects.create(
+    notice = IntakeNotice.objects.create(
         unit=unit,
         procedure=procedure,
         kind=kind,
@@ -331,6 +334,16 @@ def intake_notice_issue(
         missing=missing,
         reasons=reasons.strip(),
     )
+    IntakeNoticeEvent.objects.create(
+        notice=notice,
+        actor=actor,
+        kind=IntakeNoticeEvent.Kind.ISSUED,
+        to_status=kind,
+        reason=notice.reasons,
+        data={"procedure": procedure.code, "missing": missing},
+        ip_address=ip_address,
+    )
+    return notice
 
 
 # --- processing ----------------------------------------------------------------------
