@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from adminreform import services as ar
 from adminreform.models import Dossier, DossierEvent, DossierStatus
 from civicdesk.exceptions import StaleEdit
-from tests.security.world import CLIENT_IP, World, build_world
+from tests.security.world import CLIENT_IP, World, app_live, build_world
 
 TRIALS = 100
 
@@ -136,3 +136,85 @@ def test_the_official_who_saved_second_is_told_and_keeps_what_they_typed(world):
     dossier.refresh_from_db()
     assert (dossier.status, dossier.assignee, dossier.version) == (DossierStatus.IN_PROCESSING, head, seen + 1)
     assert not Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.REFUSED).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_officials_deciding_one_petition_one_wins_the_other_is_told_in_every_trial(world):
+    if not app_live("petitions"):
+        pytest.skip("the petitions app is not merged yet")
+    from petitions import services as ps
+    from petitions.models import PetitionEvent, PetitionStatus
+    from tests.petitions.factories import classify
+
+    officer, head = world.users["officer"], world.users["head"]
+    # given 100 classified petitions, each opened by two officials at the same version
+    petitions = [classify(world.petition(), actor=head) for _ in range(TRIALS)]
+    lost, errors, not_exactly_one = [], [], []
+    for i, petition in enumerate(petitions):
+        seen = petition.version
+        events_before = PetitionEvent.objects.filter(petition=petition).count()
+        # when both decide at once: the officer accepts it, the head refuses it
+        outcomes = race(
+            {
+                "officer": lambda p=petition, v=seen: ps.petition_accept(
+                    petition=p, version=v, complex=False, actor=officer, ip_address=CLIENT_IP
+                ),
+                "head": lambda p=petition, v=seen, n=i: ps.petition_refuse(
+                    petition=p, version=v, reason=f"Lý do {n}", actor=head, ip_address=CLIENT_IP
+                ),
+            }
+        )
+        errors += [(i, o.who, repr(o.error)) for o in outcomes if o.error is not None]
+        winners = [o for o in outcomes if o.won]
+        if len(winners) != 1 or sum(o.stale for o in outcomes) != 1:
+            not_exactly_one.append((i, [(o.who, o.won, o.stale) for o in outcomes]))
+            continue
+        # then the petition holds exactly the winner's decision, and only the winner's events
+        petition.refresh_from_db()
+        new_events = list(PetitionEvent.objects.filter(petition=petition).order_by("pk")[events_before:])
+        expected = PetitionStatus.ACCEPTED if winners[0].who == "officer" else PetitionStatus.REFUSED
+        winner = world.users[winners[0].who]
+        if (
+            petition.status != expected
+            or petition.version != seen + 1
+            or not new_events
+            or any(e.actor_id != winner.pk for e in new_events)
+        ):
+            lost.append((i, winners[0].who, petition.status, petition.version, [e.kind for e in new_events]))
+    assert errors == []
+    assert not_exactly_one == []
+    assert lost == []  # 0 lost updates
+
+
+@pytest.mark.django_db
+def test_the_official_who_decided_a_petition_second_is_told_and_keeps_what_they_typed(world):
+    if not app_live("petitions"):
+        pytest.skip("the petitions app is not merged yet")
+    from django.utils.translation import gettext
+
+    from petitions import services as ps
+    from petitions.models import PetitionStatus
+    from tests.petitions.factories import classify
+
+    officer, head = world.users["officer"], world.users["head"]
+    petition = classify(world.petition(), actor=head)
+    client = Client(REMOTE_ADDR=CLIENT_IP)
+    client.force_login(officer)
+    seen = petition.version
+    # given the head accepted the petition while the officer was writing a refusal
+    ps.petition_accept(petition=petition, version=seen, complex=False, actor=head)
+    # when the officer saves the refusal with the version they saw
+    reason = "Nội dung đã được giải quyết bằng quyết định có hiệu lực"
+    response = client.post(
+        reverse("petitions:action", args=[petition.pk, "refuse"]), {"version": seen, "reason": reason}
+    )
+    # then they are told, in Vietnamese, and their reasons are still in the form
+    english = "This petition was changed by someone else since you opened it. Reload it and try again."
+    with translation.override("vi"):
+        message = gettext(english)
+    assert message != english
+    assert message in response.text
+    assert reason in response.text
+    petition.refresh_from_db()
+    assert (petition.status, petition.version) == (PetitionStatus.ACCEPTED, seen + 1)

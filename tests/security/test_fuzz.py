@@ -1,7 +1,8 @@
 """S7: Hypothesis drives the public forms with arbitrary input and the dossier workflow with
 random sequences of service calls.
 
-- Public forms: any text (unicode, control characters, NUL, 100,000 characters, nothing at
+- Public forms (dossier lookup, rating and online submission, petition filing and tracking,
+  the reception schedule): any text (unicode, control characters, NUL, 100,000 characters, nothing at
   all), any file, any missing field: the answer is 200, 302, 400, 403, 404 or 429, never a
   server error.
 - Workflow: whatever the order of intake, assignment, transfer, supplement, resubmission,
@@ -31,7 +32,7 @@ from hypothesis import strategies as st
 
 from adminreform import services as ar
 from adminreform.models import OPEN_STATUSES, TRANSITIONS, Dossier, DossierStatus
-from tests.security.world import CLIENT_IP, World, build_world
+from tests.security.world import CLIENT_IP, World, app_live, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +171,81 @@ def test_the_online_submission_never_fails(world, media):
             data.pop("applicant_id_number", None)
         assert _post(url, {**data, **files}) in ALLOWED_STATUSES
         assert _get(url, {}) in ALLOWED_STATUSES
+
+    check()
+
+
+def test_filing_a_petition_never_fails(world, media):
+    if not app_live("petitions"):
+        pytest.skip("the petitions app is not merged yet")
+    url = reverse("petitions:file")
+    fields = [
+        "unit",
+        "kind",
+        "petitioner_name",
+        "petitioner_id_number",
+        "petitioner_address",
+        "petitioner_phone",
+        "petitioner_email",
+        "subject",
+        "respondent",
+        "content",
+        "signers",
+        "consent",
+        "website",
+        "idempotency_key",
+    ]
+
+    @FUZZ
+    @given(form_data(fields), st.lists(uploads, max_size=3), st.booleans())
+    def check(data: dict[str, Any], files: list[SimpleUploadedFile], plausible: bool) -> None:
+        if plausible:  # get past the shape checks to the service and the file checks
+            data = {
+                **data,
+                "unit": str(world.commune.pk),
+                "kind": "recommendation",
+                "petitioner_name": data.get("petitioner_name") or "Nguyễn Văn Ánh",
+                "petitioner_address": "12 Hàng Bạc",
+                "subject": data.get("subject") or "Đèn đường hỏng",
+                "content": data.get("content") or "Đèn đường trước số 12 hỏng đã một tháng.",
+                "signers": "1",
+                "consent": "on",
+                "idempotency_key": "f" * 32,
+            }
+            data.pop("website", None)
+            data.pop("petitioner_email", None)
+        assert _post(url, {**data, "attachments": files}) in ALLOWED_STATUSES
+        assert _get(url, {"unit": data.get("unit", "")}) in ALLOWED_STATUSES
+
+    check()
+
+
+def test_tracking_a_petition_never_fails(world):
+    if not app_live("petitions"):
+        pytest.skip("the petitions app is not merged yet")
+    url = reverse("petitions:track")
+    petition = world.made["list_petition"]
+
+    @FUZZ
+    @given(form_data(["code", "secret"]), st.booleans())
+    def check(data: dict[str, str], real_code: bool) -> None:
+        if real_code:
+            data = {**data, "code": petition.tracking_code}
+        assert _post(url, data) in ALLOWED_STATUSES
+        assert _get(url, data) in ALLOWED_STATUSES
+
+    check()
+
+
+def test_the_public_reception_schedule_never_fails(world):
+    if not app_live("reception"):
+        pytest.skip("the reception app is not merged yet")
+    url = reverse("reception:schedule")
+
+    @FUZZ
+    @given(form_data(["q", "unit", "page"]))
+    def check(query: dict[str, str]) -> None:
+        assert _get(url, query) in ALLOWED_STATUSES
 
     check()
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -23,7 +24,9 @@ from django.utils import timezone
 from adminreform.models import Dossier, IntakeNotice, Procedure
 from adminreform.services import Applicant, dossier_receive, intake_notice_issue
 from civicdesk.db import AuditEventBase
+from core.choices import PetitionKind
 from core.models import Role, Unit
+from core.views import ComingSoonView
 from reports.models import CompiledReport
 from reports.periods import Period
 from reports.services import report_compile_now
@@ -109,6 +112,17 @@ def staff_routes() -> list[Route]:
     return [r for r in walk_urlconf() if r.name not in PUBLIC_URLS and not is_admin(r)]
 
 
+def is_placeholder(route: Route) -> bool:
+    """ "Coming soon" pages of apps not merged yet: static text, no data, replaced on merge."""
+    return route.view_class is not None and issubclass(route.view_class, ComingSoonView)
+
+
+def app_live(namespace: str) -> bool:
+    """Are the app's real pages routed (not only its "coming soon" placeholders)? The
+    petitions and reception entries below wait for their apps with this."""
+    return any(r.name.startswith(f"{namespace}:") and not is_placeholder(r) for r in walk_urlconf())
+
+
 # --- commune A's records ---------------------------------------------------------------
 
 
@@ -141,6 +155,77 @@ class World:
             actor=self.users["officer"],
         )
 
+    def petition(self, kind: str = PetitionKind.COMPLAINT, **kwargs: Any) -> Any:
+        """A petition of commune A received at its desk today, by its officer."""
+        from tests.petitions.factories import receive
+
+        values: dict[str, Any] = {
+            "subject": f"Lấn chiếm vỉa hè ({SECRET_A})",
+            "petitioner_name": APPLICANT_A,
+            "received_on": today(),
+            "actor": self.users["officer"],
+        }
+        values.update(kwargs)
+        return receive(self.commune, kind=kind, **values)
+
+    def attachment(self) -> Any:
+        """A file attached to a (non-denunciation) petition of commune A."""
+        from petitions.models import Attachment
+
+        petition = self.petition(kind=PetitionKind.RECOMMENDATION)
+        return Attachment.objects.create(
+            petition=petition,
+            file=SimpleUploadedFile("ban-ve.pdf", b"%PDF-1.4\n%" + SECRET_A.encode()),
+            original_name="ban-ve.pdf",
+            mime="application/pdf",
+            size=20,
+        )
+
+    def grant_reveal(self, user: User) -> None:
+        from petitions.services import identity_reveal_grant
+
+        identity_reveal_grant(user=user, unit=self.commune, note="thử", actor=None)
+
+    def session(self, **kwargs: Any) -> Any:
+        """A reception session of commune A, yesterday (today's desk session is left for the
+        "open today" page to create), scheduled through the service."""
+        from reception import services as rs
+        from reception.models import ReceivedBy, SessionKind
+
+        values: dict[str, Any] = {
+            "unit": self.commune,
+            "kind": SessionKind.REGULAR,
+            "day": today() - timedelta(days=1),
+            "place": "Trụ sở UBND phường",
+            "received_by": ReceivedBy.STAFF,
+            "topics": f"Tiếp dân ({SECRET_A})",
+            "actor": self.users["officer"],
+        }
+        values.update(kwargs)
+        return rs.session_schedule(**values)
+
+    def visit(self, session: Any = None) -> Any:
+        from reception import services as rs
+
+        return rs.visit_log(
+            session=session or self.session(),
+            citizen_name=APPLICANT_A,
+            content=f"Kiến nghị sửa cống ({SECRET_A})",
+            kind=PetitionKind.RECOMMENDATION,
+            actor=self.users["officer"],
+        ).visit
+
+    def follow_up(self) -> Any:
+        from reception import services as rs
+
+        return rs.follow_up_create(
+            session=self.session(),
+            description=f"Kiểm tra hiện trường ({SECRET_A})",
+            owner=self.users["officer"],
+            due_on=today(),
+            actor=self.users["officer"],
+        )
+
     def report(self) -> CompiledReport:
         """A compiled draft report of commune A over Q1 2024 (with figures)."""
         if "report" not in self.made:
@@ -170,6 +255,11 @@ def build_world(commune: Unit, other_commune: Unit, officer: User, head: User, o
     # A list page must have something of A's to leak.
     world.made["list_dossier"] = world.dossier()
     world.made["list_notice"] = world.notice()
+    if app_live("petitions"):
+        world.made["list_petition"] = world.petition()
+    if app_live("reception"):
+        world.made["list_visit"] = world.visit()
+        world.made["list_follow_up"] = world.follow_up()
     world.report()
     return world
 
