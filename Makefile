@@ -35,7 +35,7 @@ APPS := petitions reception adminreform reports
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench $(foreach a,$(APPS),--ignore=$(a))
 	# -P: inside an app, its selectors.py must not shadow the standard library's module.
-	for a in $(APPS); do (cd $$a && DJANGO_SETTINGS_MODULE=civicdesk.settings.test ../$(PY) -P -m django makemessages -l vi -l en --no-obsolete); done
+	for a in $(APPS); do (cd $$a && PYTHONPATH=.. DJANGO_SETTINGS_MODULE=civicdesk.settings.test ../$(PY) -P -m django makemessages -l vi -l en --no-obsolete); done
 
 check: install
 	$(VENV)/bin/ruff check .

@@ -30,6 +30,7 @@ class ProcedureSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Procedure"),
         required=False,
+        max_length=200,  # each word is one more condition in the query: keep it bounded
         help_text=_("Type a few words of the name, with or without diacritics, or its code."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "data-procedure-search": "1"}),
     )

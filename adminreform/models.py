@@ -364,3 +364,19 @@ class DossierEvent(AuditEventBase):
     class Meta(AuditEventBase.Meta):
         verbose_name = _("dossier event")
         verbose_name_plural = _("dossier events")
+
+
+class IntakeNoticeEvent(AuditEventBase):
+    """The audit trail of counter slips that are not dossiers (Mẫu 02, Mẫu 03): who issued
+    which, when and from which address."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", pgettext_lazy("intake notice", "Issued")
+
+    notice = models.ForeignKey(
+        IntakeNotice, verbose_name=_("intake notice"), on_delete=models.PROTECT, related_name="events"
+    )
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("intake notice event")
+        verbose_name_plural = _("intake notice events")

@@ -38,6 +38,7 @@ from .models import (
     DossierStatus,
     Handover,
     IntakeNotice,
+    IntakeNoticeEvent,
     OnlineService,
     Procedure,
     ProcedureDocument,
@@ -176,6 +177,18 @@ def _today(on: date | None) -> date:
     return on or timezone.localdate()
 
 
+def _action_day(dossier: Dossier, on: date | None) -> date:
+    """The day an action takes effect: today unless given (imports, tests). Never before the
+    dossier was received: no resolution, supplement or new clock can precede the receipt."""
+    day = _today(on)
+    if day < dossier.received_on:
+        raise DomainError(
+            _("%(day)s is before the dossier was received (%(received)s).")
+            % {"day": day.strftime("%d/%m/%Y"), "received": dossier.received_on.strftime("%d/%m/%Y")}
+        )
+    return day
+
+
 def _next_ref(unit: Unit, on: date) -> str:
     """`<unit code>-<yymmdd>-<nnnn>`: unique, readable on the phone, not guessable alone
     (the lookup also needs the PIN). The unit row is locked so two counters never clash."""
@@ -309,9 +322,11 @@ def intake_notice_issue(
     documents: Sequence[ProcedureDocument] = (),
     reasons: str = "",
     actor: User,
+    ip_address: str | None = None,
 ) -> IntakeNotice:
     """The counter's answer when the file is not accepted: the supplement request (Mẫu 02)
-    lists every missing document at once; the refusal (Mẫu 03) states its reasons."""
+    lists every missing document at once; the refusal (Mẫu 03) states its reasons.
+    Writes an ISSUED `IntakeNoticeEvent` (who, when, what, from which address)."""
     if not applicant.name.strip():
         raise DomainError(_("Enter the applicant's name."))
     missing: list[str] = []
@@ -321,7 +336,7 @@ def intake_notice_issue(
             raise DomainError(_("Nothing is missing: say what must be completed, or accept the dossier."))
     elif not reasons.strip():
         raise DomainError(_("A refusal must give its reasons."))
-    return IntakeNotice.objects.create(
+    notice = IntakeNotice.objects.create(
         unit=unit,
         procedure=procedure,
         kind=kind,
@@ -331,6 +346,16 @@ def intake_notice_issue(
         missing=missing,
         reasons=reasons.strip(),
     )
+    IntakeNoticeEvent.objects.create(
+        notice=notice,
+        actor=actor,
+        kind=IntakeNoticeEvent.Kind.ISSUED,
+        to_status=kind,
+        reason=notice.reasons,
+        data={"procedure": procedure.code, "missing": missing},
+        ip_address=ip_address,
+    )
+    return notice
 
 
 # --- processing ----------------------------------------------------------------------
@@ -436,7 +461,7 @@ def dossier_request_supplement(
     items = [m.strip() for m in missing if m.strip()]
     if not items:
         raise DomainError(_("List what the applicant must add or correct."))
-    today = _today(on)
+    today = _action_day(dossier, on)
     last_day = supplement_request_deadline(dossier)
     if today > last_day:
         raise DomainError(
@@ -472,7 +497,7 @@ def dossier_resubmit(
     procedure's full processing time, rule `dossier.resolve`)."""
     dossier = _lock(dossier, expected_version)
     _guard(dossier, S.RESUBMITTED)
-    today = _today(on)
+    today = _action_day(dossier, on)
     days = dossier.procedure.processing_days if dossier.procedure else 0
     deadline = deadline_for(code="dossier.resolve", start=today, amount=days)
     from_status, old_due = dossier.status, dossier.due_on
@@ -514,7 +539,7 @@ def dossier_apologise(
     1 working day before the deadline. The legal due date stays as it was: the dossier
     still counts as late; the applicant's appointment moves to `new_due_on`."""
     dossier = _lock(dossier, expected_version)
-    today = _today(on)
+    today = _action_day(dossier, on)
     if not dossier.is_open or dossier.status == S.RESULT_READY:
         raise InvalidTransition(_("An apology is only sent for a dossier still in processing."))
     if dossier.apology_sent_on is not None:
@@ -581,7 +606,7 @@ def _close(
 ) -> Dossier:
     from_status = dossier.status
     dossier.status, dossier.outcome = target, outcome
-    dossier.resolved_on, dossier.status_reason = _today(on), reason.strip()
+    dossier.resolved_on, dossier.status_reason = _action_day(dossier, on), reason.strip()
     _save(dossier, ["status", "outcome", "resolved_on", "status_reason"])
     _event(dossier, kind=kind, actor=actor, from_status=from_status, reason=reason, ip_address=ip_address)
     return dossier

@@ -168,6 +168,7 @@ class IntakeView(LoginRequiredMixin, View):
                 documents=list(data["documents"]),
                 reasons=data["reasons"],
                 actor=user,
+                ip_address=client_ip(request),
             )
             return redirect("adminreform:notice_print", pk=notice.pk)
         except ValidationError as exc:

@@ -1,0 +1,317 @@
+"""A small world for the S2 scoping matrix and the S6 audit enumeration: commune A (Phường
+Hoàn Kiếm, "00070") owns records of every kind, with officials in both communes, and helpers
+that walk the project's URLconf.
+
+Every record of commune A carries the marker `SECRET_A` somewhere a page would print it (the
+applicant's name, the notice's reasons), so a list page that leaks one is caught by a plain
+substring search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from adminreform.models import Dossier, IntakeNotice, Procedure
+from adminreform.services import Applicant, dossier_receive, intake_notice_issue
+from civicdesk.db import AuditEventBase
+from core.choices import PetitionKind
+from core.models import Role, Unit
+from core.views import ComingSoonView
+from reports.models import CompiledReport
+from reports.periods import Period
+from reports.services import report_compile_now
+from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
+from tests.factories import MembershipFactory, UserFactory
+
+SECRET_A = "Zyxwa"  # in every commune-A record; never printed for anyone else
+APPLICANT_A = f"Trần Thị {SECRET_A}"
+CLIENT_IP = "203.0.113.7"  # TEST-NET-3: the address the audit rows must carry
+
+
+# --- the URLconf -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # "namespace:name"
+    route: str  # the full pattern, for messages
+    kwargs: tuple[str, ...]  # the captured kwargs (not the pattern's fixed default_args)
+    default_args: dict[str, Any]
+    view_class: type | None
+    callback: Callable[..., Any]
+
+    def accepts(self, method: str) -> bool:
+        """Does the view offer `method` at all? (Function views: assume it does.)"""
+        if self.view_class is None:
+            return True
+        return method.lower() in self.view_class.http_method_names and hasattr(self.view_class, method.lower())
+
+
+def walk_urlconf() -> Iterator[Route]:
+    """Every named URL pattern of the project, recursively through the includes."""
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str | None) -> Iterator[Route]:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace
+                inner = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+                yield from walk(pattern, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                name = pattern.name or ""
+                full = f"{namespace}:{name}" if namespace and name else name or f"<unnamed {route}>"
+                yield Route(
+                    name=full,
+                    route=route,
+                    kwargs=tuple(k for k in pattern.pattern.regex.groupindex if k not in pattern.default_args),
+                    default_args=dict(pattern.default_args),
+                    view_class=getattr(pattern.callback, "view_class", None),
+                    callback=pattern.callback,
+                )
+
+    yield from walk(get_resolver(), "", None)
+
+
+# Pages anyone may open without logging in, and the machinery of logging in. Everything
+# else in the URLconf is a staff page and goes through the matrix.
+PUBLIC_URLS: dict[str, str] = {
+    "set_language": "Django's language switch (i18n/): changes only the visitor's own cookie",
+    "login": "the staff login page",
+    "login_second_factor": "the second login step (needs the password step first)",
+    "logout": "logging out",
+    "admin_login_redirect": "sends the admin's login to the staff login",
+    "core:home": "the public home page",
+    "core:health": "liveness probe for load balancers: no data",
+    "adminreform:lookup": "citizens look a dossier up with its code and PIN",
+    "adminreform:rate": "citizens rate the service with the code and PIN",
+    "adminreform:online_list": "the public list of procedures offered online",
+    "adminreform:online_submit": "citizens submit a dossier online",
+    "petitions:file": "citizens file a petition",
+    "petitions:filed": "the confirmation page after filing (code and secret once, from the session)",
+    "petitions:track": "citizens follow a petition with its code and secret",
+    "reception:schedule": "the public reception schedule of the leaders",
+}
+
+
+def is_admin(route: Route) -> bool:
+    """Django's admin (and the audit log page inside it) has its own staff check."""
+    return route.route.startswith("admin/") or route.name.startswith("admin:")
+
+
+def staff_routes() -> list[Route]:
+    return [r for r in walk_urlconf() if r.name not in PUBLIC_URLS and not is_admin(r)]
+
+
+def is_placeholder(route: Route) -> bool:
+    """ "Coming soon" pages of apps not merged yet: static text, no data, replaced on merge."""
+    return route.view_class is not None and issubclass(route.view_class, ComingSoonView)
+
+
+def app_live(namespace: str) -> bool:
+    """Are the app's real pages routed (not only its "coming soon" placeholders)? The
+    petitions and reception entries below wait for their apps with this."""
+    return any(r.name.startswith(f"{namespace}:") and not is_placeholder(r) for r in walk_urlconf())
+
+
+# --- commune A's records ---------------------------------------------------------------
+
+
+@dataclass
+class World:
+    commune: Unit  # commune A: owns every record below
+    other_commune: Unit  # commune B
+    users: dict[str, User]  # "officer", "head" (commune A); "other_officer", "other_head" (commune B)
+    procedure: Procedure
+    made: dict[str, Any] = field(default_factory=dict)
+
+    def dossier(self, on: date | None = None) -> Dossier:
+        """A fresh dossier of commune A, received today at its counter by its officer."""
+        return dossier_receive(
+            unit=self.commune,
+            procedure=self.procedure,
+            applicant=Applicant(name=APPLICANT_A, phone="0912345678", id_number="001099012345"),
+            documents=list(self.procedure.documents.all()),
+            actor=self.users["officer"],
+            received_on=on,
+        )
+
+    def notice(self) -> IntakeNotice:
+        return intake_notice_issue(
+            unit=self.commune,
+            procedure=self.procedure,
+            applicant=Applicant(name=APPLICANT_A),
+            kind=IntakeNotice.Kind.REFUSAL,
+            reasons=f"Hồ sơ giả mạo ({SECRET_A})",
+            actor=self.users["officer"],
+        )
+
+    def petition(self, kind: str = PetitionKind.COMPLAINT, **kwargs: Any) -> Any:
+        """A petition of commune A received at its desk today, by its officer."""
+        from tests.petitions.factories import receive
+
+        values: dict[str, Any] = {
+            "subject": f"Lấn chiếm vỉa hè ({SECRET_A})",
+            "petitioner_name": APPLICANT_A,
+            "received_on": today(),
+            "actor": self.users["officer"],
+        }
+        values.update(kwargs)
+        return receive(self.commune, kind=kind, **values)
+
+    def attachment(self) -> Any:
+        """A file attached to a (non-denunciation) petition of commune A."""
+        from petitions.models import Attachment
+
+        petition = self.petition(kind=PetitionKind.RECOMMENDATION)
+        return Attachment.objects.create(
+            petition=petition,
+            file=SimpleUploadedFile("ban-ve.pdf", b"%PDF-1.4\n%" + SECRET_A.encode()),
+            original_name="ban-ve.pdf",
+            mime="application/pdf",
+            size=20,
+        )
+
+    def grant_reveal(self, user: User) -> None:
+        from petitions.services import identity_reveal_grant
+
+        identity_reveal_grant(user=user, unit=self.commune, note="thử", actor=None)
+
+    def session(self, **kwargs: Any) -> Any:
+        """A reception session of commune A, yesterday (today's desk session is left for the
+        "open today" page to create), scheduled through the service."""
+        from reception import services as rs
+        from reception.models import ReceivedBy, SessionKind
+
+        values: dict[str, Any] = {
+            "unit": self.commune,
+            "kind": SessionKind.REGULAR,
+            "day": today() - timedelta(days=1),
+            "place": "Trụ sở UBND phường",
+            "received_by": ReceivedBy.STAFF,
+            "topics": f"Tiếp dân ({SECRET_A})",
+            "actor": self.users["officer"],
+        }
+        values.update(kwargs)
+        return rs.session_schedule(**values)
+
+    def visit(self, session: Any = None) -> Any:
+        from reception import services as rs
+
+        return rs.visit_log(
+            session=session or self.session(),
+            citizen_name=APPLICANT_A,
+            content=f"Kiến nghị sửa cống ({SECRET_A})",
+            kind=PetitionKind.RECOMMENDATION,
+            actor=self.users["officer"],
+        ).visit
+
+    def follow_up(self) -> Any:
+        from reception import services as rs
+
+        return rs.follow_up_create(
+            session=self.session(),
+            description=f"Kiểm tra hiện trường ({SECRET_A})",
+            owner=self.users["officer"],
+            due_on=today(),
+            actor=self.users["officer"],
+        )
+
+    def report(self) -> CompiledReport:
+        """A compiled draft report of commune A over Q1 2024 (with figures)."""
+        if "report" not in self.made:
+            self.made["report"] = report_compile_now(
+                unit=self.commune,
+                period=Period(date(2024, 1, 1), date(2024, 3, 31)),
+                kind="quarter",
+                convention="calendar",
+                actor=self.users["head"],
+            )
+        report: CompiledReport = self.made["report"]
+        return report
+
+
+def build_world(commune: Unit, other_commune: Unit, officer: User, head: User, other_officer: User) -> World:
+    other_head = UserFactory(username="chutich.khac")
+    MembershipFactory(user=other_head, unit=other_commune, role=Role.HEAD)
+    procedure = ProcedureFactory(code="1.009999", name="Đăng ký khai sinh (thử)", processing_days=3)
+    ProcedureDocumentFactory(procedure=procedure, name="Tờ khai", position=1)
+    ProcedureDocumentFactory(procedure=procedure, name="Giấy chứng sinh", position=2)
+    world = World(
+        commune=commune,
+        other_commune=other_commune,
+        users={"officer": officer, "head": head, "other_officer": other_officer, "other_head": other_head},
+        procedure=procedure,
+    )
+    # A list page must have something of A's to leak.
+    world.made["list_dossier"] = world.dossier()
+    world.made["list_notice"] = world.notice()
+    if app_live("petitions"):
+        world.made["list_petition"] = world.petition()
+    if app_live("reception"):
+        world.made["list_visit"] = world.visit()
+        world.made["list_follow_up"] = world.follow_up()
+    world.report()
+    return world
+
+
+# --- what "unchanged" means ----------------------------------------------------------------
+
+
+def _unit_fk_models() -> list[tuple[type[models.Model], str]]:
+    """Every concrete model with a foreign key to Unit, with that field's name(s)."""
+    found: list[tuple[type[models.Model], str]] = []
+    for model in apps.get_models():
+        for f in model._meta.get_fields():
+            if isinstance(f, models.ForeignKey) and f.related_model is Unit and f.concrete:
+                found.append((model, f.name))
+    return found
+
+
+def fingerprint(unit: Unit, *, audit: bool = True) -> dict[str, Any]:
+    """Every row that belongs to `unit` (through any FK to Unit), every field, plus (with
+    `audit`) the number of rows in every audit table: any write an outsider makes shows."""
+    rows: dict[str, Any] = {}
+    for model, fk in _unit_fk_models():
+        if issubclass(model, AuditEventBase):
+            continue
+        label = f"{model._meta.label}.{fk}"
+        rows[label] = sorted(
+            repr([(f.attname, getattr(obj, f.attname)) for f in model._meta.concrete_fields])
+            for obj in model.objects.filter(**{fk: unit})
+        )
+    for model in apps.get_models():
+        if audit and issubclass(model, AuditEventBase):
+            rows[f"audit:{model._meta.label}"] = model.objects.count()
+    return rows
+
+
+def audit_rows_since(since: dict[str, int]) -> list[AuditEventBase]:
+    """The audit rows written after `since` (highest pk per audit table)."""
+    new: list[AuditEventBase] = []
+    for model in apps.get_models():
+        if issubclass(model, AuditEventBase):
+            new.extend(model.objects.filter(pk__gt=since.get(model._meta.label, 0)))
+    return new
+
+
+def audit_high_water() -> dict[str, int]:
+    marks: dict[str, int] = {}
+    for model in apps.get_models():
+        if issubclass(model, AuditEventBase):
+            last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+            marks[model._meta.label] = last or 0
+    return marks
+
+
+def today() -> date:
+    return timezone.localdate()
