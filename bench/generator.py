@@ -195,7 +195,9 @@ def unit_pools(top: Unit, communes: Sequence[Unit], districts: Sequence[Unit], r
         communes=[u.pk for u in communes],
         commune_weights=_cumulative([size(u) for u in communes]),
         districts=[u.pk for u in districts],
-        district_weights=_cumulative([size(u) * (1.5 if u.kind == UnitKind.URBAN_DISTRICT else 1.0) for u in districts]),
+        district_weights=_cumulative(
+            [size(u) * (1.5 if u.kind == UnitKind.URBAN_DISTRICT else 1.0) for u in districts]
+        ),
     )
 
 
@@ -346,12 +348,13 @@ def petition_rows(draw: _Draw, n: int, prefix: str) -> Iterator[tuple[list[tuple
                 outcome = "no_action"
             elif kind in ("complaint", "denunciation"):
                 outcome = rng.choices(
-                    ("accepted", "refused", "guided", "transferred", "urged", "filed"), cum_weights=(40, 45, 70, 85, 90, 100)
+                    ("accepted", "refused", "guided", "transferred", "urged", "filed"),
+                    cum_weights=(40, 45, 70, 85, 90, 100),
                 )[0]
             else:
-                outcome = rng.choices(("accepted", "guided", "transferred", "filed", ""), cum_weights=(15, 45, 70, 90, 100))[
-                    0
-                ]
+                outcome = rng.choices(
+                    ("accepted", "guided", "transferred", "filed", ""), cum_weights=(15, 45, 70, 90, 100)
+                )[0]
             competent = True if outcome == "accepted" else (None if outcome == "" else rng.random() < 0.3)
             subject = rng.choice(SUBJECTS)
             case_ref: str | None = None
@@ -547,6 +550,7 @@ def reset_city() -> None:
         name = str(connection.settings_dict["NAME"])
         if "bench" not in name:
             raise ValueError(f"Refusing to wipe {name!r}: --reset only runs on a database named *bench*.")
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         tables = [m._meta.db_table for m in (Dossier, Petition, Case, Visit)]
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
@@ -570,7 +574,9 @@ def generate_city(plan: CityPlan, *, log: Callable[[str], None] = lambda _msg: N
     missing = plan.dossiers - Dossier.objects.count()
     if missing > 0:
         log(f"dossiers: writing {missing:,}")
-        result.created["dossiers"] = write_rows(Dossier, DOSSIER_FIELDS, dossier_rows(draw, missing, prefix, procedures))
+        result.created["dossiers"] = write_rows(
+            Dossier, DOSSIER_FIELDS, dossier_rows(draw, missing, prefix, procedures)
+        )
     missing = plan.petitions - Petition.objects.count()
     if missing > 0:
         log(f"petitions: writing {missing:,}")

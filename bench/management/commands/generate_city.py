@@ -47,5 +47,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         created = ", ".join(f"{k} {v:,}" for k, v in result.created.items()) or "nothing (counts already reached)"
         self.stdout.write(
-            self.style.SUCCESS(f"City over {result.communes} communes and {result.districts} former districts: {created}.")
+            self.style.SUCCESS(
+                f"City over {result.communes} communes and {result.districts} former districts: {created}."
+            )
         )
