@@ -42,8 +42,11 @@ def demo_users(city: Unit, communes: list[Unit]) -> dict[str, User]:
     def make(username: str, full_name: str, unit: Unit, roles: list[str], *, superuser: bool = False) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
-            first, _, last = full_name.rpartition(" ")
-            user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=last, last_name=first)
+            # Django shows "first last"; a Vietnamese name reads family, middle, given.
+            family_middle, _, given = full_name.rpartition(" ")
+            user = User.objects.create_user(
+                username=username, password=DEMO_PASSWORD, first_name=family_middle, last_name=given
+            )
             user.is_staff = superuser
             user.is_superuser = superuser
             user.save()

@@ -24,8 +24,8 @@ class UserFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = "Văn"
-    last_name = factory.Sequence(lambda n: f"Nguyễn {n}")
+    first_name = "Nguyễn Văn"  # shown first: family and middle names, then the given name
+    last_name = factory.Sequence(lambda n: f"An {n}")
     password = factory.django.Password("Secret-pass-2026")
 
 
