@@ -140,7 +140,9 @@ IDEM_PLACEHOLDER = "__IDEM__"
 
 def _text_for(control: Control) -> str:
     name = control.name.lower()
-    if control.type == "email" or "email" in name:
+    if control.tag == "textarea" or re.search(r"content|noi_dung|body|detail|description", name):
+        value = "Đề nghị kiểm tra việc lấn chiếm vỉa hè trước số 1 Tràng Tiền (dữ liệu đo hiệu năng, không xử lý)."
+    elif control.type == "email" or "email" in name:
         value = "bench@example.com"
     elif control.type == "tel" or re.search(r"phone|dien_thoai|mobile|sdt", name):
         value = "0912345678"
@@ -150,12 +152,10 @@ def _text_for(control: Control) -> str:
         value = control.attrs.get("min") or "1"
     elif re.search(r"cccd|cmnd|id_number|identity|citizen_id", name):
         value = "001090012345"
-    elif re.search(r"name|ten", name):
+    elif re.search(r"(^|_)(name|ho_ten|ten)($|_)", name):
         value = "Nguyễn Văn An"
     elif re.search(r"address|dia_chi", name):
         value = "1 Tràng Tiền, phường Hoàn Kiếm, Hà Nội"
-    elif control.tag == "textarea" or re.search(r"content|noi_dung|body|detail|description", name):
-        value = "Đề nghị kiểm tra việc lấn chiếm vỉa hè trước số 1 Tràng Tiền (dữ liệu đo hiệu năng, không xử lý)."
     else:
         value = "Kiểm thử hiệu năng"
     minimum = int(control.attrs.get("minlength") or 0)
@@ -198,7 +198,7 @@ def fill_form(form: Form, overrides: dict[str, str] | None = None) -> list[tuple
         elif IDEMPOTENCY.search(c.name):
             data.append((c.name, IDEM_PLACEHOLDER))
         else:
-            data.append((c.name, c.value or _text_for(c)))
+            data.append((c.name, c.value.strip() or _text_for(c)))
     for name, value in overrides.items():
         if not any(c.name == name for c in form.controls):
             data.append((name, value))

@@ -100,7 +100,7 @@ def run_wrk(
     seconds: int,
     threads: int = 2,
     headers: dict[str, str] | None = None,
-    timeout_s: int = 2,
+    timeout_s: int = 5,
 ) -> WrkResult:
     """Drive `requests` (cycled) for `seconds`; wrk is killed if it overruns by 30 s."""
     binary = ensure_wrk()

@@ -7,6 +7,7 @@ the secret keys below are public and the per-IP rate limit is off.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("CIVICDESK_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=")
@@ -38,4 +39,6 @@ PETITIONS_FILE_RATE = 1_000_000_000
 PETITIONS_TRACK_RATE = 1_000_000_000
 
 # The benchmark never fetches static files; no collectstatic manifest needed.
+STATIC_ROOT = os.path.join(tempfile.gettempdir(), "civicdesk-bench-static")
+os.makedirs(STATIC_ROOT, exist_ok=True)
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

@@ -56,7 +56,8 @@ FILING_PAGE = """
   <input type="text" name="petitioner_id_number" maxlength="20">
   <input type="email" name="petitioner_email">
   <select name="unit"><option value="">---</option><option value="01">Hà Nội</option></select>
-  <textarea name="content" rows="6"></textarea>
+  <textarea name="content" rows="6">
+</textarea>
   <input type="number" name="signers" value="1" min="1">
   <input type="file" name="attachments">
   <input type="checkbox" name="consent" required>
