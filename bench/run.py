@@ -761,7 +761,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally that stops the server
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     args = parse_args(argv)
     started_at = datetime.now(UTC)
     deadline = time.monotonic() + (args.budget or (3600 if args.full else 600))
