@@ -599,6 +599,6 @@ def generate_city(plan: CityPlan, *, log: Callable[[str], None] = lambda _msg: N
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
         log(command.lower())
         with connection.cursor() as cursor:
-            for model in (Dossier, Petition, Case, Visit):
+            for model in (Unit, Procedure, Dossier, Petition, Case, Visit):
                 cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
     return result

@@ -616,9 +616,21 @@ def p6(fig: Figure, today: date, scale: str) -> None:
     fig.value = f"{seconds:.2f} s, {ratio:.1f} × the SQL floor {floor:.2f} s, {rss:.0f} MB"
     fig.ok = (limit is None or seconds <= limit) and ratio <= 3 and rss <= 300
     fig.notes.append(f"city 01, {start:%d/%m/%Y}–{end:%d/%m/%Y}")
-    if limit is None:
-        fig.notes.append("every unit's quarterly reports (≤ 60 s at 10M) not measured")
     fig.metrics.update({"seconds": round(seconds, 3), "ratio_to_floor": round(ratio, 2), "maxrss_mb": rss})
+    try:
+        every = timed_command(["--every-unit-report", start.isoformat(), end.isoformat()], timeout=600)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        fig.notes.append(f"every unit's report not measured: {str(exc)[:120]}")
+        return
+    every_s = float(every["seconds"])
+    fig.notes.append(f"every unit's report ({every['stdout']}) {every_s:.1f} s, {every['maxrss_mb']:.0f} MB")
+    fig.metrics["every_unit"] = {
+        "seconds": round(every_s, 2),
+        "units": every["stdout"],
+        "maxrss_mb": every["maxrss_mb"],
+    }
+    if limit is None:  # at 10M: every unit's quarterly report within 60 s, 300 MB
+        fig.ok = fig.ok and every_s <= 60 and float(every["maxrss_mb"]) <= 300
 
 
 def p7(fig: Figure, rows: int = 100_000) -> None:
@@ -653,7 +665,11 @@ def p7(fig: Figure, rows: int = 100_000) -> None:
     finally:
         os.unlink(path)
         try:
+            from django.db import connection
+
             Dossier.objects.filter(ref__startswith=IMPORT_PREFIX).delete()
+            with connection.cursor() as cursor:  # no dead rows left for the next run's P6
+                cursor.execute(f"VACUUM ANALYZE {Dossier._meta.db_table}")
         except Exception as exc:
             log(f"could not delete the imported rows: {exc}")
     seconds = float(t["seconds"])
@@ -673,7 +689,7 @@ def new_figures() -> dict[str, Figure]:
         "P3": Figure("P3", "overload mix", "64 connections, no 5xx, p99 ≤ 400 ms, DB connections bounded"),
         "P4": Figure("P4", "leaders' dashboard", "p95 ≤ 100 ms; p95 at 10M ≤ 1.5 × p95 at 1M"),
         "P5": Figure("P5", "commune queue", "p95 ≤ 50 ms at 10M, plan uses an index"),
-        "P6": Figure("P6", "compile_report", "≤ 2 s at 1M, ≤ 3 × SQL floor, ≤ 300 MB"),
+        "P6": Figure("P6", "compile_report", "≤ 2 s at 1M, ≤ 3 × SQL floor, ≤ 300 MB; every unit ≤ 60 s at 10M"),
         "P7": Figure("P7", "import_records", "≥ 10,000 rows/s"),
     }
 
