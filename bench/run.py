@@ -293,6 +293,7 @@ class Bench:
         self.filing: Request | None = None
         self.filing_cookie = ""
         self.filing_expect = "3xx"
+        self.public: Client | None = None
 
     def seconds(self, wanted: int) -> int:
         s = min(wanted, self.args.seconds) if self.args.seconds else wanted
@@ -301,6 +302,13 @@ class Bench:
             raise BudgetSpent("the run's time budget is spent")
         return max(min(s, left), 1)
 
+    def public_client(self) -> Client:
+        """One citizen's browser for the public pages: the filing and lookup bodies carry
+        CSRF tokens of the same cookie, so P3 can mix them under one Cookie header."""
+        if self.public is None:
+            self.public = Client(self.server.base_url, timeout=60)
+        return self.public
+
     def settle(self) -> None:
         """Wait (up to 30 s) until the server answers /healthz/ promptly again: requests
         still running from the previous measurement must not slow the next one."""
@@ -308,7 +316,10 @@ class Bench:
         until = time.monotonic() + 30
         while time.monotonic() < until:
             started = time.perf_counter()
-            client.get("/healthz/")
+            try:
+                client.get("/healthz/")
+            except OSError:  # still swamped: wait on
+                continue
             if time.perf_counter() - started < 0.1:
                 return
             time.sleep(0.5)
@@ -343,7 +354,7 @@ class Bench:
         from django.urls import reverse
 
         path = reverse("petitions:file")
-        client = Client(self.server.base_url, timeout=60)
+        client = self.public_client()
         page = client.get(path)
         if page.status != 200:
             raise NotAvailable(f"GET {path} answered {page.status}")
@@ -398,7 +409,7 @@ class Bench:
         from petitions.models import Petition
 
         path = reverse("petitions:track")
-        client = Client(self.server.base_url, timeout=60)
+        client = self.public_client()
         page = client.get(path)
         if page.status != 200:
             raise NotAvailable(f"GET {path} answered {page.status}")
@@ -454,12 +465,12 @@ class Bench:
             r = self.wrk(mix, 64, self.args.p3_seconds, cookie)
         finally:
             sampler.stop()
-        bound = self.server.workers * self.server.threads
+        bound = self.server.workers * self.server.threads + 1  # + the harness's own connection
         fig.value = (
             f"{num(r.rps)} req/s, p99 {ms(r.p99_us)}, {r.count('5xx')} 5xx, "
             f"{sampler.peak} DB connections (bound {bound})"
         )
-        fig.ok = r.count("5xx") == 0 and r.p99_us <= 400_000 and sampler.peak <= bound + 2
+        fig.ok = r.count("5xx") == 0 and r.p99_us <= 400_000 and sampler.peak <= bound
         fig.metrics = {
             "connections": 64,
             "db_connections_peak": sampler.peak,
