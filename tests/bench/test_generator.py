@@ -83,3 +83,36 @@ def test_running_it_again_adds_nothing_and_reset_starts_over(hanoi):
     generate("--reset")
     assert Dossier.objects.count() == 200
     assert Petition.objects.count() == 60
+
+
+def test_copy_text_escapes_what_copy_would_misread():
+    from bench.generator import _copy_text
+
+    assert _copy_text(None) == "\\N"
+    assert _copy_text(True) == "t"
+    assert _copy_text(date(2026, 1, 2)) == "2026-01-02"
+    assert _copy_text("a\tb\nc\\d") == "a\\tb\\nc\\\\d"
+    assert _copy_text({"k": "ý"}) == '{"k": "ý"}'
+
+
+def test_columns_the_generator_does_not_write_take_their_field_defaults():
+    import uuid
+
+    from django.db import models
+    from django.utils import timezone
+
+    from bench.generator import _filler
+
+    now = timezone.now()
+    assert _filler(Dossier._meta.get_field("created_at"), now)() == now
+    assert _filler(Petition._meta.get_field("signers"), now)() == 1
+    assert _filler(Petition._meta.get_field("subject"), now)() == ""
+    assert _filler(Petition._meta.get_field("competent"), now)() is None
+
+    token = models.CharField(max_length=32, default=lambda: uuid.uuid4().hex)
+    token.set_attributes_from_name("token")
+    fill = _filler(token, now)
+    assert fill() != fill()  # a random default is drawn for every row
+
+    with pytest.raises(ValueError, match="due_on has no default"):
+        _filler(Dossier._meta.get_field("due_on"), now)
