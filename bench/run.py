@@ -187,6 +187,12 @@ def importer_unavailable(kind: str) -> str:
     return "" if kind in importers() else f"no '{kind}' importer registered for import_records on this branch"
 
 
+def csrf_cookie_name() -> str:
+    from django.conf import settings
+
+    return str(settings.CSRF_COOKIE_NAME)
+
+
 # --- the server ---------------------------------------------------------------------------------------
 
 
@@ -389,7 +395,7 @@ class Bench:
                 break  # the confirmation does not expose the code: no point filing more
         self.filing = Request("POST", action, body)
         # Only the CSRF cookie: each filing then starts its own session, as a new citizen's would.
-        self.filing_cookie = client.cookie_header("csrftoken")
+        self.filing_cookie = client.cookie_header(csrf_cookie_name())
         self.harvested = pairs
 
     def p1(self, fig: Figure) -> None:
@@ -434,7 +440,7 @@ class Bench:
                 self.lookups.append(Request("GET", f"{action}?{urllib.parse.urlencode(data)}"))
             else:
                 self.lookups.append(Request("POST", action, urllib.parse.urlencode(data)))
-        self.lookup_cookie = client.cookie_header("csrftoken")
+        self.lookup_cookie = client.cookie_header(csrf_cookie_name())
         trial = self.lookups[0]
         answer = client.get(trial.path) if trial.method == "GET" else client.post(trial.path, trial.body)
         if answer.status >= 500 or answer.status == 403:
