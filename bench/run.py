@@ -851,7 +851,8 @@ def main(argv: list[str] | None = None) -> int:
 
     RESULTS.mkdir(exist_ok=True)
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
-    server = Server(workers=args.workers, threads=args.threads, log_path=RESULTS / f"{stamp}-gunicorn.log")
+    gunicorn_log = Path(tempfile.gettempdir()) / f"civicdesk-bench-{stamp}-gunicorn.log"
+    server = Server(workers=args.workers, threads=args.threads, log_path=gunicorn_log)
     bench = Bench(args, server, deadline)
     explains: dict[str, Any] = {}
     try:
@@ -888,7 +889,7 @@ def main(argv: list[str] | None = None) -> int:
         "city": city,
         "commit": git_commit(),
         "machine": {**machine(), "loadavg_at_end": os.getloadavg()},
-        "server": server.describe(),
+        "server": {**server.describe(), "log": str(gunicorn_log)},
         "settings": "civicdesk.settings.bench (DEBUG off, CONN_MAX_AGE 600, CIVICDESK_RATELIMIT_ENABLED False)",
         "baselines": {str(c): r.as_dict() for c, r in bench.baselines.items()},
         "figures": [f.as_dict() for f in figures.values()],
