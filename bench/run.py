@@ -857,7 +857,12 @@ def main(argv: list[str] | None = None) -> int:
     explains: dict[str, Any] = {}
     try:
         server.start()  # always: the baseline alone checks the harness end to end
+        # Baselines first, on a quiet server, at each connection count a figure uses.
         bench.baseline(16)
+        if not figures["P3"].unavailable:
+            bench.baseline(64)
+        if not (figures["P4"].unavailable and figures["P5"].unavailable):
+            bench.baseline(8)
         if not figures["P1"].unavailable:
             guarded(figures["P1"], lambda: (bench.prepare_filing(), bench.p1(figures["P1"])))
         if not figures["P2"].unavailable:
