@@ -270,6 +270,25 @@ class Server:
                 time.sleep(0.3)
         raise RuntimeError(f"gunicorn did not answer /healthz/ within 60 s; see {self.log_path}")
 
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of the master and of each worker (Linux /proc), in MB."""
+        if self.proc is None or self.proc.poll() is not None:
+            return {}
+        out: dict[str, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            ppid = re.search(r"^PPid:\s+(\d+)", status, re.M)
+            rss = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+            if rss and (int(entry.name) == self.proc.pid or (ppid and int(ppid.group(1)) == self.proc.pid)):
+                role = "master" if int(entry.name) == self.proc.pid else f"worker {entry.name}"
+                out[role] = round(int(rss.group(1)) / 1024, 1)
+        return out
+
     def stop(self) -> None:
         if self.proc is None:
             return
@@ -855,6 +874,7 @@ def main(argv: list[str] | None = None) -> int:
     server = Server(workers=args.workers, threads=args.threads, log_path=gunicorn_log)
     bench = Bench(args, server, deadline)
     explains: dict[str, Any] = {}
+    server_rss: dict[str, float] = {}
     try:
         server.start()  # always: the baseline alone checks the harness end to end
         # Baselines first, on a quiet server, at each connection count a figure uses.
@@ -877,6 +897,7 @@ def main(argv: list[str] | None = None) -> int:
         if not figures["P5"].unavailable:
             guarded(figures["P5"], lambda: p5_step(bench, figures["P5"], users, explains))
     finally:
+        server_rss = server.rss_mb()
         server.stop()
         flush_redis()
     if not figures["P6"].unavailable:
@@ -894,7 +915,7 @@ def main(argv: list[str] | None = None) -> int:
         "city": city,
         "commit": git_commit(),
         "machine": {**machine(), "loadavg_at_end": os.getloadavg()},
-        "server": {**server.describe(), "log": str(gunicorn_log)},
+        "server": {**server.describe(), "log": str(gunicorn_log), "rss_mb_at_end": server_rss},
         "settings": "civicdesk.settings.bench (DEBUG off, CONN_MAX_AGE 600, CIVICDESK_RATELIMIT_ENABLED False)",
         "baselines": {str(c): r.as_dict() for c, r in bench.baselines.items()},
         "figures": [f.as_dict() for f in figures.values()],
