@@ -754,7 +754,6 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "os": platform.platform(),
         "wrk": wrk_version.strip(),
-        "loadavg_at_start": os.getloadavg(),
     }
 
 
@@ -821,6 +820,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     args = parse_args(argv)
     started_at = datetime.now(UTC)
+    load_at_start = os.getloadavg()
     deadline = time.monotonic() + (args.budget or (3600 if args.full else 600))
     scale = "10M" if args.full else "1M"
     dossiers, petitions, visits = SCALES[scale]
@@ -914,7 +914,7 @@ def main(argv: list[str] | None = None) -> int:
         "sizes": {"dossiers": dossiers, "petitions": petitions, "visits": visits},
         "city": city,
         "commit": git_commit(),
-        "machine": {**machine(), "loadavg_at_end": os.getloadavg()},
+        "machine": {**machine(), "loadavg_at_start": load_at_start, "loadavg_at_end": os.getloadavg()},
         "server": {**server.describe(), "log": str(gunicorn_log), "rss_mb_at_end": server_rss},
         "settings": "civicdesk.settings.bench (DEBUG off, CONN_MAX_AGE 600, CIVICDESK_RATELIMIT_ENABLED False)",
         "baselines": {str(c): r.as_dict() for c, r in bench.baselines.items()},
