@@ -38,10 +38,10 @@ def every_unit_report(start: str, end: str) -> int:
     from datetime import date
 
     from django.db.models import Q
-    from reports.compiling import compile_figures  # the reports app's own compiler
-    from reports.periods import Period
 
     from core.models import Unit
+    from reports.compiling import compile_figures  # the reports app's own compiler
+    from reports.periods import Period
 
     period = Period(date.fromisoformat(start), date.fromisoformat(end))
     units = (

@@ -989,7 +989,13 @@ def petition_return_originals(
         raise DomainError(_("The original documents were already returned."))
     locked.originals_returned_on = on or _today()
     _save(locked)
-    _event(locked, Kind.ORIGINALS_RETURNED, actor=actor, ip_address=ip_address)
+    _event(
+        locked,
+        Kind.ORIGINALS_RETURNED,
+        actor=actor,
+        ip_address=ip_address,
+        data={"originals_returned_on": locked.originals_returned_on.isoformat()},
+    )
     return locked
 
 

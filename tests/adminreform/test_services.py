@@ -199,8 +199,19 @@ def test_rating_only_after_return_and_once(receive, handler):
         dossier_rate(dossier=dossier, score=1, visits=1)
 
 
+@pytest.fixture
+def eager_celery():
+    """Run the mail task in-process even where CI points Celery at a real Redis."""
+    from civicdesk.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
 def test_daily_sweep_warns_each_dossier_due_tomorrow_once(
-    receive, handler, django_capture_on_commit_callbacks, mailoutbox
+    receive, handler, django_capture_on_commit_callbacks, mailoutbox, eager_celery
 ):
     handler.email = "xuly@example.vn"
     handler.save()
