@@ -69,7 +69,7 @@ def test_a_visit_that_hands_in_a_petition_creates_it(live_server, desktop_page, 
     page.get_by_label("Họ tên công dân").fill("Lê Văn Cường")
     page.locator("#id_kind").select_option("complaint")
     page.get_by_label("Nội dung").fill("Khiếu nại quyết định thu hồi đất")
-    page.get_by_label("Kết quả tiếp").select_option("petition")
+    page.locator("#id_outcome").select_option("petition")
     page.get_by_role("button", name="Lưu và xem lượt tiếp").click()
     page.wait_for_url("**/reception/visits/*/")
     visit = Visit.objects.get()

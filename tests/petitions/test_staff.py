@@ -263,7 +263,7 @@ def test_duplicates_are_proposed_by_identity_respondent_and_similar_subject(comm
     d = receive(commune, subject="Không liên quan", petitioner_id_number="555", respondent="")
     found = {x.petition: x.reasons for x in petition_duplicate_candidates(petition=a)}
     assert b in found and c in found and d not in found
-    assert "cùng số giấy tờ tùy thân" in found[b]
+    assert "trùng số CCCD/hộ chiếu" in found[b]
 
 
 def test_the_timeline_shows_the_whole_case(client, commune, officer):
