@@ -11,7 +11,6 @@ import qrcode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import ratelimit
 from core.models import Membership, Unit
 from core.selectors import STAFF_ROLES, units_visible_to, user_home_unit
 
@@ -49,7 +49,7 @@ LOOKUP_WINDOW = 600  # seconds
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return ratelimit.client_ip(request) or None
 
 
 def qr_data_uri(text: str) -> str:
@@ -497,14 +497,7 @@ class ProcedureListView(LoginRequiredMixin, TemplateView):
 
 
 def _rate_limited(request: HttpRequest) -> bool:
-    key = f"adminreform:lookup:{client_ip(request)}"
-    cache.add(key, 0, LOOKUP_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW)
-        count = 1
-    return count > LOOKUP_LIMIT
+    return ratelimit.is_rate_limited(request, scope="adminreform:lookup", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
 
 
 class LookupView(View):
