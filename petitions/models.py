@@ -247,6 +247,25 @@ class Petition(TimeStampedModel):
     # Each reminder and escalation goes once per deadline: the deadline it went for.
     reminded_due_on = models.DateField(null=True, blank=True, editable=False)
     escalated_due_on = models.DateField(null=True, blank=True, editable=False)
+    # Complaints: limitation period (Luật Khiếu nại art. 9; 2nd time art. 33), from the day the
+    # complainant received or learned of the decision or act (or of the 1st-time decision).
+    decision_known_on = models.DateField(
+        _("decision received or known on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the complainant received or learned of the decision or act complained of."),
+    )
+    limitation_due_on = models.DateField(_("last day to complain"), null=True, blank=True, editable=False)
+    limitation_rule = models.ForeignKey(
+        DeadlineRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    force_majeure_reason = models.TextField(
+        _("force majeure"),
+        blank=True,
+        help_text=_("Illness, natural disaster, travel for work or study far away or another objective obstacle."),
+    )
+    # Retention (lưu đơn kept 1 year): the day the personal data of a filed-away petition was removed.
+    purged_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 
     # Set by the service that created the petition, never stored: shown to the citizen once.
     tracking_secret: str = ""
@@ -274,6 +293,16 @@ class Petition(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def filed_out_of_time(self) -> bool:
+        """A complaint received after its limitation period, with no force majeure recorded."""
+        return (
+            self.kind == PetitionKind.COMPLAINT
+            and self.limitation_due_on is not None
+            and self.received_on > self.limitation_due_on
+            and not self.force_majeure_reason.strip()
+        )
 
     def can_transition_to(self, target: str) -> bool:
         return target in TRANSITIONS[self.status]
@@ -361,6 +390,9 @@ class PetitionEvent(AuditEventBase):
         REMINDED = "reminded", _("Deadline reminder sent")
         ESCALATED = "escalated", _("Overdue, escalated to the head")
         IMPORTED = "imported", _("Imported from a register")
+        NOTIFIED = "notified", _("Denouncer notified")
+        PUBLISHED = "published", _("Conclusion published")
+        PURGED = "purged", _("Personal data removed after the retention period")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
 
@@ -374,6 +406,56 @@ class PetitionEvent(AuditEventBase):
     @property
     def kind_label(self) -> str:
         return str(self.Kind(self.kind).label) if self.kind in self.Kind.values else self.kind
+
+
+class Duty(models.TextChoices):
+    """Denunciation duties with a statutory limit that run beside the petition's own step."""
+
+    NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
+    NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
+    PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
+
+
+# Duty -> the deadline rule code that sets its limit.
+DUTY_RULES: dict[str, str] = {
+    Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
+    Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
+    Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
+}
+
+
+class PetitionDuty(models.Model):
+    """A stored deadline for a duty (notify the denouncer, publish the conclusion), with the rule
+    that produced it; done when the official records it (who, when, how)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="duties")
+    duty = models.CharField(_("duty"), max_length=24, choices=Duty.choices)
+    start = models.DateField(_("counted from"))
+    due_on = models.DateField(_("deadline"))
+    rule = models.ForeignKey(DeadlineRule, verbose_name=_("deadline rule"), on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("how it was done"), blank=True)
+    # What was published: never the denouncer's identity (the service refuses it).
+    published_text = models.TextField(_("published text"), blank=True)
+    reminded_due_on = models.DateField(null=True, blank=True, editable=False)
+    escalated_due_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("petition duty")
+        verbose_name_plural = _("petition duties")
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["petition", "duty"], name="petition_duty_unique")]
+        indexes = [models.Index(fields=["due_on"], name="duty_pending_idx", condition=Q(done_on__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.duty}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
 
 
 class PetitionCounter(models.Model):
