@@ -241,7 +241,7 @@ def _intake_deadlines(petition: Petition) -> None:
         petition.step, petition.due_on, petition.due_rule_id = Step.CLASSIFY, classify.due_on, classify.rule.rule_id
 
 
-def _limitation_start(petition: Petition) -> tuple[str, date] | None:
+def limitation_start(petition: Petition) -> tuple[str, date] | None:
     """The rule code and start of a complaint's limitation period, or None when unknown.
 
     1st time (Luật Khiếu nại art. 9): 90 days from the day the complainant received or learned
@@ -263,7 +263,7 @@ def _limitation_start(petition: Petition) -> tuple[str, date] | None:
 
 
 def _set_limitation(petition: Petition) -> None:
-    found = _limitation_start(petition)
+    found = limitation_start(petition)
     if found is None:
         petition.limitation_due_on, petition.limitation_rule_id = None, None
         return
