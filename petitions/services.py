@@ -1114,6 +1114,7 @@ def petition_link_first(
         raise DomainError(_("Choose the first-time complaint."))
     if locked.status not in (S.RECEIVED, S.CLASSIFIED):
         raise InvalidTransition(_("Link the first-time complaint before the petition is accepted."))
+    first = Petition.objects.get(pk=first.pk)  # its decision date and deadline as stored now
     locked.first_petition, locked.complaint_round = first, 2
     _intake_deadlines(locked)
     _set_limitation(locked)
