@@ -137,9 +137,10 @@ def purge_expired(*, commit: bool, batch_size: int = 1000, now: datetime | None 
                     deleted += len(ids)
                     previous = ids
             logger.info(
-                "Retention purge: %d rows of %s deleted (%s older than %d days).",
+                "Retention purge: %d rows of %s %s (%s older than %d days).",
                 deleted,
                 rule.label,
+                "deleted" if rule.action is None else "anonymised",
                 rule.date_field,
                 rule.keep_days,
             )
