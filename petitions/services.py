@@ -275,10 +275,12 @@ def _set_limitation(petition: Petition) -> None:
 def _open_duty(petition: Petition, duty: str, *, start: date) -> PetitionDuty:
     """Start the limit of a denunciation duty (notify, publish), stored with its rule."""
     deadline = deadline_for(code=DUTY_RULES[duty], start=start)
+    rule_id = deadline.rule.rule_id
+    assert rule_id is not None  # read from the table
     row, _created = PetitionDuty.objects.update_or_create(
         petition=petition,
         duty=duty,
-        defaults={"start": start, "due_on": deadline.due_on, "rule_id": deadline.rule.rule_id, "done_on": None},
+        defaults={"start": start, "due_on": deadline.due_on, "rule_id": rule_id, "done_on": None},
     )
     return row
 
