@@ -161,3 +161,21 @@ def test_online_form_and_desk_capture_the_date(client, commune, officer):
         },
     )
     assert bad.status_code == 200 and "after the petition was received" in bad.content.decode()
+
+
+def test_the_citizen_gives_the_date_online_and_it_starts_the_period(client, commune):
+    import time_machine
+
+    from petitions.models import Petition
+    from tests.petitions.test_public import filing
+
+    with time_machine.travel(date(2026, 3, 2), tick=False):
+        response = client.post(reverse("petitions:file"), filing(commune, decision_known_on="2026-01-05"))
+        assert response.status_code == 302
+        petition = Petition.objects.get()
+        assert (petition.decision_known_on, petition.limitation_due_on) == (date(2026, 1, 5), date(2026, 4, 6))
+        future = client.post(
+            reverse("petitions:file"),
+            filing(commune, decision_known_on="2026-03-09", idempotency_key="0" * 31 + "1"),
+        )
+        assert future.status_code == 200 and Petition.objects.count() == 1
