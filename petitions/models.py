@@ -5,6 +5,7 @@ minimum every other part relies on; the petitions app builds its workflow on top
 """
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -295,12 +296,18 @@ class Petition(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
     @property
+    def filed_on(self) -> date:
+        """The day the citizen's petition was first received: before a transfer, at the unit
+        that transferred it (a petition is transferred once at most)."""
+        return self.transferred_from.received_on if self.transferred_from_id else self.received_on
+
+    @property
     def filed_out_of_time(self) -> bool:
         """A complaint received after its limitation period, with no force majeure recorded."""
         return (
             self.kind == PetitionKind.COMPLAINT
             and self.limitation_due_on is not None
-            and self.received_on > self.limitation_due_on
+            and self.filed_on > self.limitation_due_on
             and not self.force_majeure_reason.strip()
         )
 

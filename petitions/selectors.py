@@ -130,7 +130,7 @@ def proposed_refusal_reason(*, petition: Petition) -> str:
         "%(known)s ended on %(due)s (%(basis)s; "
         "Luật Khiếu nại art. 11). No force majeure was shown."
     ) % {
-        "received": f"{petition.received_on:%d/%m/%Y}",
+        "received": f"{petition.filed_on:%d/%m/%Y}",
         "days": rule.amount or 0,
         "known": f"{start[1]:%d/%m/%Y}" if start else "—",
         "due": f"{petition.limitation_due_on:%d/%m/%Y}",

@@ -180,3 +180,14 @@ def test_the_citizen_gives_the_date_online_and_it_starts_the_period(client, comm
         )
         assert future.status_code == 200 and future.context["form"].has_error("decision_known_on")
         assert Petition.objects.count() == 1
+
+
+def test_a_transferred_complaint_is_judged_on_the_day_it_was_first_received(commune, other_commune):
+    from petitions.services import petition_transfer
+
+    original = complaint(commune, received_on=date(2026, 3, 2), known_on=date(2025, 12, 1))  # last day 02/03
+    copy = petition_transfer(
+        petition=classify(original), version=None, to_unit=other_commune, on=date(2026, 3, 9), actor=None
+    )
+    assert (copy.decision_known_on, copy.limitation_due_on) == (date(2025, 12, 1), date(2026, 3, 2))
+    assert classify(copy).eligible is True
