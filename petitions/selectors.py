@@ -283,7 +283,12 @@ def _public_text(event: PetitionEvent) -> str | None:
         Kind.EXTENDED: _("The time to resolve was extended, as the law allows for a complex case."),
         Kind.SUSPENDED: _("Resolution is suspended for now."),
         Kind.RESUMED: _("Resolution has resumed."),
+        Kind.PUBLISHED: _("The conclusion was made public, without your identity."),
     }
+    if event.kind == Kind.NOTIFIED:
+        if data.get("duty") == "notify_acceptance":
+            return _("You were notified in writing that your denunciation was accepted.")
+        return _("You were notified in writing of the conclusion.")
     if event.kind == Kind.REFUSED:
         return _("Your petition was not accepted. Reasons: %(reason)s") % {"reason": event.reason}
     if event.kind == Kind.RESOLVED:

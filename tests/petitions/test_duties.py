@@ -160,3 +160,18 @@ def test_the_publish_page_refuses_identity_and_keeps_the_input(client, commune, 
     assert response.context["form"].non_field_errors(), "the refusal is shown on the form"
     assert response.context["form"]["published_text"].value().startswith("Người tố cáo"), "the input is kept"
     assert not PetitionDuty.objects.filter(petition=petition, duty=Duty.PUBLISH_CONCLUSION, done_on__isnull=False)
+
+
+def test_the_denouncer_sees_the_notice_and_publication_in_the_public_timeline_without_details(commune):
+    from petitions.selectors import petition_public_tracking
+
+    petition = concluded(commune)
+    before = [step.text for step in petition_public_tracking(petition=petition).timeline]
+    petition_duty_record(petition=petition, duty=Duty.NOTIFY_ACCEPTANCE, note="TB số 3 của cán bộ Lê", actor=None)
+    petition_duty_record(
+        petition=petition, duty=Duty.PUBLISH_CONCLUSION, note="Niêm yết", published_text="KL 15.", actor=None
+    )
+    after = [step.text for step in petition_public_tracking(petition=petition).timeline]
+    added = after[len(before) :]
+    assert after[: len(before)] == before and len(added) == 2 and added[0] != added[1]
+    assert not any("cán bộ Lê" in t or "KL 15" in t for t in added), "no internal note, no handler"
