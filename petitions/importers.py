@@ -47,6 +47,8 @@ UPDATE_FIELDS = [
     "step", "due_on", "due_rule", "classify_due_on", "classify_rule",
 ]  # fmt: skip
 FK_FIELDS = {"case", "due_rule", "classify_rule"}
+STATUS_AT = UPDATE_FIELDS.index("status")
+DEADLINE_AT = {f: UPDATE_FIELDS.index(f) for f in ("step", "due_on", "due_rule", "classify_due_on", "classify_rule")}
 
 COLUMNS = [
     Column("ref", required=True, parse=max_length_parser(40)),
@@ -244,8 +246,13 @@ def load(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[Ro
             search_text=fold(f"{v['ref']} {v['subject']}"),
             source="import",
         )
-        deadlines.apply(petition)
         found = existing.get((unit_id, v["ref"]))
+        if found is not None and found[1][STATUS_AT] == petition.status:
+            # Same state as stored: keep its deadlines (an extension or a suspension may have moved them).
+            for name, index in DEADLINE_AT.items():
+                setattr(petition, _attname(name), found[1][index])
+        else:
+            deadlines.apply(petition)
         if found is None:
             new.append(petition)
         elif found[1] != _values(petition):

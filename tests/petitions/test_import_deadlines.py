@@ -82,3 +82,11 @@ def test_no_query_per_row(tmp_path, commune, other_commune):
 
     assert len(reads(big)) == len(reads(small))
     assert Petition.objects.filter(ref__startswith="B", due_on__isnull=False).count() > 100
+
+
+def test_reimport_in_the_same_state_keeps_a_deadline_moved_since(tmp_path, commune):
+    load(tmp_path, ["I-8,00070,2026-03-02,denunciation,post,1,0,0,accepted,1,,,Tố cáo"])
+    Petition.objects.filter(ref="I-8").update(due_on=date(2026, 5, 4))  # e.g. extended by the head
+    load(tmp_path, ["I-8,00070,2026-03-02,denunciation,post,1,0,0,accepted,1,,,Tố cáo (sửa)"], "again.csv")
+    petition = Petition.objects.get(ref="I-8")
+    assert (petition.subject, petition.due_on) == ("Tố cáo (sửa)", date(2026, 5, 4))
