@@ -154,9 +154,7 @@ class RowDeadlines:
             self.rules.setdefault(rule.code, []).append(rule)
         days = [r.values["received_on"] for r in rows]
         self.calendar = (
-            work_calendar(start=min(days), end=max(days).replace(year=max(days).year + 2))
-            if days
-            else WorkCalendar.of()
+            work_calendar(start=min(days), end=date(max(days).year + 2, 12, 31)) if days else WorkCalendar.of()
         )
         self.remote = set(Unit.objects.filter(pk__in=set(units.values()), is_remote=True).values_list("pk", flat=True))
         self.memo: dict[tuple[str, date], tuple[date, int] | None] = {}

@@ -47,6 +47,7 @@ def test_each_state_gets_the_deadline_the_law_gives(tmp_path, commune, city):
             "I-5,99201,2026-03-05,complaint,post,1,0,0,accepted,1,,,Khiếu nại vùng xa",
             # closed: no running deadline, the classification limit is still stored
             "I-6,00070,2026-03-02,complaint,post,1,0,0,refused,1,,2026-03-09,Hết thời hiệu",
+            "I-9,00070,2024-02-29,feedback,post,1,0,0,,,,,Ngày nhuận",
         ],
     )
     assert stored("I-1") == (Step.CLASSIFY, date(2026, 3, 6), "petition.classify", date(2026, 3, 6))
