@@ -47,7 +47,6 @@ def test_each_state_gets_the_deadline_the_law_gives(tmp_path, commune, city):
             "I-5,99201,2026-03-05,complaint,post,1,0,0,accepted,1,,,Khiếu nại vùng xa",
             # closed: no running deadline, the classification limit is still stored
             "I-6,00070,2026-03-02,complaint,post,1,0,0,refused,1,,2026-03-09,Hết thời hiệu",
-            "I-9,00070,2024-02-29,feedback,post,1,0,0,,,,,Ngày nhuận",
         ],
     )
     assert stored("I-1") == (Step.CLASSIFY, date(2026, 3, 6), "petition.classify", date(2026, 3, 6))
@@ -91,3 +90,8 @@ def test_reimport_in_the_same_state_keeps_a_deadline_moved_since(tmp_path, commu
     load(tmp_path, ["I-8,00070,2026-03-02,denunciation,post,1,0,0,accepted,1,,,Tố cáo (sửa)"], "again.csv")
     petition = Petition.objects.get(ref="I-8")
     assert (petition.subject, petition.due_on) == ("Tố cáo (sửa)", date(2026, 5, 4))
+
+
+def test_a_register_ending_on_29_february(tmp_path, commune):
+    load(tmp_path, ["I-9,00070,2024-02-29,feedback,post,1,0,0,,,,,Ngày nhuận"])
+    assert stored("I-9")[:3] == (Step.CLASSIFY, date(2024, 3, 14), "petition.classify")
