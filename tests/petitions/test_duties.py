@@ -6,6 +6,7 @@ recording who did it and when. A published conclusion never carries the denounce
 from datetime import date
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -135,6 +136,12 @@ def test_queue_keeps_a_concluded_denunciation_until_its_duties_are_done(client, 
     client.force_login(officer)
     html = client.get(reverse("petitions:queue")).content.decode()
     assert petition.ref in html and "06/05/2026" in html
+    with time_machine.travel(date(2026, 5, 7), tick=False):  # the notice (06/05) is overdue
+        overdue = client.get(reverse("petitions:queue"), {"overdue": "on", "status": "open"}).content.decode()
+    assert petition.ref in overdue
+    with time_machine.travel(date(2026, 5, 5), tick=False):
+        on_time = client.get(reverse("petitions:queue"), {"overdue": "on", "status": "open"}).content.decode()
+    assert petition.ref not in on_time
     detail = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
     assert "08/05/2026" in detail and "Luật Tố cáo art. 40" in detail
     assert reverse("petitions:action", args=[petition.pk, "publish-conclusion"]) in detail
