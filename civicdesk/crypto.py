@@ -65,13 +65,14 @@ def normalise_identity_number(value: str) -> str:
 
 
 def looks_like_identity_number(text: str) -> bool:
-    """One token of 8 to 20 letters and digits, at least 7 of them digits: CCCD (12 digits),
-    CMND (9), passport (a letter and 7 digits). Searches use it to try the blind index."""
-    token = text.strip()
-    normalised = normalise_identity_number(token)
-    return (
-        bool(token) and " " not in token and 8 <= len(normalised) <= 20 and sum(ch.isdigit() for ch in normalised) >= 7
-    )
+    """Digits (and at most two letters), possibly grouped with spaces, dots or dashes, 8 to 20
+    of them, at least 7 digits: CCCD (12 digits), CMND (9), passport (a letter, 7 digits).
+    Searches use it to decide to try the blind index."""
+    if any(not (ch.isalnum() or ch in " .-") for ch in text):
+        return False
+    normalised = normalise_identity_number(text)
+    digits = sum(ch.isdigit() for ch in normalised)
+    return 8 <= len(normalised) <= 20 and digits >= 7 and len(normalised) - digits <= 2
 
 
 def blind_index(value: str) -> str:
@@ -161,6 +162,13 @@ class BlindIndexField(models.CharField):
 
 
 # --- converting existing rows (used by the apps' data migrations) ---------------------------
+
+
+def constraints_immediate(schema_editor: Any) -> None:
+    """PostgreSQL: check foreign keys at once in a data migration, so that the ALTER TABLE
+    that follows in the same transaction does not meet "pending trigger events"."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def encrypt_existing_rows(

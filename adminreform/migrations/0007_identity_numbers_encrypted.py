@@ -12,12 +12,14 @@ import civicdesk.crypto
 
 
 def encrypt(apps, schema_editor):
+    civicdesk.crypto.constraints_immediate(schema_editor)
     civicdesk.crypto.encrypt_existing_rows(
         apps.get_model("adminreform", "Dossier"), "applicant_id_number", "applicant_id_number_index"
     )
 
 
 def decrypt(apps, schema_editor):
+    civicdesk.crypto.constraints_immediate(schema_editor)
     civicdesk.crypto.encrypt_existing_rows(
         apps.get_model("adminreform", "Dossier"), "applicant_id_number", reverse=True
     )

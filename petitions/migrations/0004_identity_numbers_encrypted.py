@@ -57,12 +57,14 @@ def _redigest(apps, digest) -> None:
 
 
 def forward(apps, schema_editor):
+    civicdesk.crypto.constraints_immediate(schema_editor)
     # Digests first, while the numbers are still readable in the column.
     _redigest(apps, civicdesk.crypto.blind_index)
     civicdesk.crypto.encrypt_existing_rows(apps.get_model("petitions", "Petition"), "petitioner_id_number")
 
 
 def backward(apps, schema_editor):
+    civicdesk.crypto.constraints_immediate(schema_editor)
     civicdesk.crypto.encrypt_existing_rows(
         apps.get_model("petitions", "Petition"), "petitioner_id_number", reverse=True
     )

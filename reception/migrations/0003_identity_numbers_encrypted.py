@@ -11,10 +11,12 @@ import civicdesk.crypto
 
 
 def encrypt(apps, schema_editor):
+    civicdesk.crypto.constraints_immediate(schema_editor)
     civicdesk.crypto.encrypt_existing_rows(apps.get_model("reception", "Visit"), "identity_number", "identity_number_index")
 
 
 def decrypt(apps, schema_editor):
+    civicdesk.crypto.constraints_immediate(schema_editor)
     civicdesk.crypto.encrypt_existing_rows(apps.get_model("reception", "Visit"), "identity_number", reverse=True)
 
 
