@@ -153,6 +153,7 @@ class PersonalDataExportEvent(AuditEventBase):
     class Meta(AuditEventBase.Meta):
         verbose_name = _("personal data export")
         verbose_name_plural = _("personal data exports")
+        permissions = [("export_personal_data", _("Can export a person's data on request"))]
 
 
 class CalendarDay(TimeStampedModel):

@@ -153,3 +153,60 @@ def test_a_partial_or_missing_number_and_xlsx_without_a_file_are_refused():
     with pytest.raises(CommandError, match="No user"):
         call_command("export_personal_data", "--identity-number", AN, "--by", "nobody", stdout=io.StringIO())
     assert not PersonalDataExportEvent.objects.exists()
+
+
+# --- the administrators' page -------------------------------------------------------------
+
+
+@pytest.fixture
+def exporter(db):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="quantri", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="export_personal_data"))
+    return user
+
+
+def test_an_administrator_downloads_the_export_and_the_event_has_their_name_and_address(records, exporter, client):
+    client.force_login(exporter)
+    page = client.get("/admin/personal-data/")
+    assert page.status_code == 200 and 'name="identity_number"' in page.content.decode()
+    response = client.post(
+        "/admin/personal-data/",
+        {"identity_number": AN, "format": "json", "reason": "Đơn số 15 ngày 02/03/2026"},
+        REMOTE_ADDR="10.1.2.3",
+    )
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "no-store" in response["Cache-Control"]
+    document = json.loads(response.content)
+    assert [v["ref"] for v in _section(document, "reception.visits")["records"]] == ["TCD-1", "TCD-2"]
+    event = PersonalDataExportEvent.objects.get()
+    assert (event.actor, event.reason, event.ip_address) == (exporter, "Đơn số 15 ngày 02/03/2026", "10.1.2.3")
+    assert event.data["channel"] == "staff page"
+
+
+def test_the_page_needs_a_reason_and_a_whole_number(exporter, client):
+    client.force_login(exporter)
+    response = client.post("/admin/personal-data/", {"identity_number": AN, "format": "json", "reason": ""})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    response = client.post("/admin/personal-data/", {"identity_number": "0010", "format": "json", "reason": "x"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert not PersonalDataExportEvent.objects.exists()
+
+
+def test_staff_without_the_permission_and_anonymous_visitors_get_nothing(records, client, head):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="nhanvien", is_staff=True)
+    client.force_login(staff)
+    post = {"identity_number": AN, "format": "json", "reason": "tò mò"}
+    assert client.get("/admin/personal-data/").status_code == 403
+    assert client.post("/admin/personal-data/", post).status_code == 403
+    client.force_login(head)  # a head of commune is not staff of the admin
+    assert client.post("/admin/personal-data/", post).status_code == 302
+    client.logout()
+    assert client.post("/admin/personal-data/", post).status_code == 302
+    assert not PersonalDataExportEvent.objects.exists()
