@@ -47,6 +47,7 @@ def petitions_of(request: PersonalDataRequest) -> list[PersonalDataSection]:
             "petition_id", "ciphertext"
         )
     )
+    label = _("Export of personal data on the denouncer’s own request")
     filed: list[dict[str, Any]] = []
     denounced: list[dict[str, Any]] = []
     for p in rows:
@@ -60,7 +61,7 @@ def petitions_of(request: PersonalDataRequest) -> list[PersonalDataSection]:
                 p,
                 PetitionEvent.Kind.IDENTITY_REVEALED,
                 actor=request.actor,
-                reason=f"{_('Export of personal data on the denouncer’s own request')}: {request.reason}",
+                reason=f"{label}: {request.reason}",
                 data={"personal_data_export": True},
                 ip_address=request.ip_address,
             )
