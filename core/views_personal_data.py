@@ -67,7 +67,7 @@ class PersonalDataExportView(View):
                 channel="staff page",
             )
         except DomainError as error:
-            form.add_error("identity_number", str(error))
+            form.add_error("identity_number", " ".join(getattr(error, "messages", [str(error)])))
             return self._render(request, form)
         response = HttpResponse(export.content, content_type=export.content_type)
         response["Content-Disposition"] = f'attachment; filename="{export.filename}"'

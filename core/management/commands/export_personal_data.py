@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 channel=f"command ({getpass.getuser()})",
             )
         except DomainError as error:
-            raise CommandError(str(error)) from error
+            raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error
         if output is None:
             self.stdout.write(export.content.decode())
         else:
