@@ -129,7 +129,10 @@ class EncryptedCharField(models.CharField):
 
 class BlindIndexField(models.CharField):
     """The blind index of the encrypted field named `source`, recomputed whenever the row is
-    saved or bulk-created (a `bulk_update` or `update` of the source must also pass the index)."""
+    saved or bulk-created (a `bulk_update` or `update` of the source must also pass the index).
+
+    Not indexed by itself: declare a partial index `condition=~Q(<name>="")` in the model's
+    Meta, so rows without a number (most imported rows) cost the index nothing."""
 
     description = "Keyed hash of an encrypted identifier"
 
@@ -138,7 +141,6 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
         kwargs.setdefault("default", "")
         kwargs.setdefault("db_default", "")  # raw INSERTs (bulk importers) that omit it stay valid
         super().__init__(*args, **kwargs)
@@ -146,7 +148,7 @@ class BlindIndexField(models.CharField):
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, value in (("max_length", 64), ("blank", True), ("editable", False), ("db_index", True)):
+        for key, value in (("max_length", 64), ("blank", True), ("editable", False)):
             if kwargs.get(key) == value:
                 kwargs.pop(key)
         if kwargs.get("default") == "":

@@ -167,6 +167,10 @@ class Visit(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="visit_unique_ref")]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="visit_unit_received_idx"),
+            # Partial: visits without a number (imported rows) cost this index nothing.
+            models.Index(
+                fields=["identity_number_index"], name="visit_id_index_idx", condition=~Q(identity_number_index="")
+            ),
             models.Index(
                 fields=["answer_due_on"],
                 name="visit_answer_open_idx",

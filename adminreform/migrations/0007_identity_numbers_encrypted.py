@@ -47,4 +47,13 @@ class Migration(migrations.Migration):
             name="applicant_id_number",
             field=civicdesk.crypto.EncryptedCharField(blank=True, max_length=20, verbose_name="identity number"),
         ),
+        # Built once the index is filled; partial: dossiers without a number are not in it.
+        migrations.AddIndex(
+            model_name="dossier",
+            index=models.Index(
+                condition=models.Q(("applicant_id_number_index", ""), _negated=True),
+                fields=["applicant_id_number_index"],
+                name="dossier_id_index_idx",
+            ),
+        ),
     ]

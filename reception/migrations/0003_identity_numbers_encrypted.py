@@ -48,4 +48,13 @@ class Migration(migrations.Migration):
                 blank=True, max_length=20, verbose_name="identity document number"
             ),
         ),
+        # Built once the index is filled; partial: rows without a number are not in it.
+        migrations.AddIndex(
+            model_name="visit",
+            index=models.Index(
+                condition=models.Q(("identity_number_index", ""), _negated=True),
+                fields=["identity_number_index"],
+                name="visit_id_index_idx",
+            ),
+        ),
     ]
