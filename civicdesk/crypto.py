@@ -29,7 +29,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models.lookups import Exact
 
 BLIND_INDEX_CONTEXT = b"civicdesk:blind-index:identity-number:v1"
@@ -174,13 +174,15 @@ def constraints_immediate(schema_editor: Any) -> None:
 
 
 def encrypt_existing_rows(
-    model: type[models.Model], field: str, index_field: str = "", *, reverse: bool = False, batch: int = 2000
+    model: type[models.Model], field: str, index_field: str = "", *, reverse: bool = False, batch: int = 5000
 ) -> int:
     """Encrypt (or, `reverse`, decrypt) `field` of every row of a *historical* model whose
     column is still a plain text column, filling `index_field` with the blind index on the way.
-    Batches of `batch` rows by primary key: one SELECT and one UPDATE per batch."""
+    Batches of `batch` rows by primary key: one SELECT and one UPDATE per batch (on PostgreSQL
+    an `UPDATE … FROM unnest(arrays)`; elsewhere `bulk_update`)."""
     manager = model._default_manager
-    fields = [field, index_field] if index_field and not reverse else [field]
+    connection = connections[manager.db]
+    with_index = bool(index_field) and not reverse
     done, last = 0, None
     while True:
         queryset = manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True}).order_by("pk")
@@ -189,16 +191,49 @@ def encrypt_existing_rows(
         rows = list(queryset.values_list("pk", field)[:batch])
         if not rows:
             return done
-        objects = []
-        for pk, value in rows:
-            obj = model(pk=pk)
-            if reverse:
-                setattr(obj, field, decrypt_text(value))
-            else:
-                setattr(obj, field, encrypt_text(value))
-                if index_field:
-                    setattr(obj, index_field, blind_index(value))
-            objects.append(obj)
-        manager.bulk_update(objects, fields)
+        pks = [pk for pk, _ in rows]
+        values = [decrypt_text(v) if reverse else encrypt_text(v) for _, v in rows]
+        indexes = [blind_index(v) for _, v in rows] if with_index else []
+        if connection.vendor == "postgresql":
+            _update_postgresql(connection, model, field, index_field if with_index else "", pks, values, indexes)
+        else:
+            objects = []
+            for i, pk in enumerate(pks):
+                obj = model(pk=pk)
+                setattr(obj, field, values[i])
+                if with_index:
+                    setattr(obj, index_field, indexes[i])
+                objects.append(obj)
+            manager.bulk_update(objects, [field, index_field] if with_index else [field])
         done += len(rows)
         last = rows[-1][0]
+
+
+def _update_postgresql(
+    connection: Any,
+    model: type[models.Model],
+    field: str,
+    index_field: str,
+    pks: list[Any],
+    values: list[str],
+    indexes: list[str],
+) -> None:
+    qn = connection.ops.quote_name
+    opts = model._meta
+    table, pk_column = qn(opts.db_table), qn(opts.pk.column)
+    column = qn(opts.get_field(field).column)
+    sets = [f"{column} = v.value"]
+    params: list[Any] = [pks, values]
+    arrays = "%s::bigint[], %s::text[]"
+    names = "pk, value"
+    if index_field:
+        sets.append(f"{qn(opts.get_field(index_field).column)} = v.idx")
+        params.append(indexes)
+        arrays += ", %s::text[]"
+        names += ", idx"
+    sql = (
+        f"UPDATE {table} SET {', '.join(sets)} FROM unnest({arrays}) AS v({names}) "  # noqa: S608
+        f"WHERE {table}.{pk_column} = v.pk"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
