@@ -140,6 +140,22 @@ class MembershipEvent(AuditEventBase):
     role = models.CharField(max_length=20, choices=Role.choices)
 
 
+class PersonalDataExportEvent(AuditEventBase):
+    """Every export of a person's data on request (core.services.personal_data_export): who,
+    when, why, how many records of each kind. The person appears only as the blind index of
+    their identity number, never the number itself."""
+
+    class Kind(models.TextChoices):
+        EXPORTED = "exported", _("Personal data exported")
+
+    subject_index = models.CharField(_("identity number (blind index)"), max_length=64, db_index=True)
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        permissions = [("export_personal_data", _("Can export a person's data on request"))]
+
+
 class CalendarDay(TimeStampedModel):
     """An exception to the national calendar entered by an administrator:
     an extra day off, or a make-up working day (usually a Saturday)."""

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.crypto import EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import DeadlineRule, Unit
@@ -164,11 +165,12 @@ class Petition(TimeStampedModel):
     )
     # Identity of the petitioner. Empty for denunciations: theirs lives in the encrypted vault.
     petitioner_name = models.CharField(_("petitioner's name"), max_length=200, blank=True)
-    petitioner_id_number = models.CharField(_("identity document number"), max_length=20, blank=True)
+    petitioner_id_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
     petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
     petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
     petitioner_email = models.EmailField(_("e-mail"), blank=True)
-    # HMAC of the identity number for every kind: finds duplicates without decrypting the vault.
+    # Blind index (civicdesk.crypto.blind_index) of the identity number for every kind, the
+    # denouncer's included: finds duplicates without decrypting anything.
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
     # Folded (no diacritics, lower case) text for search; never holds a denouncer's identity.

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
@@ -77,8 +78,13 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         qs = qs.filter(Q(status__in=CLOCK_STATUSES, due_on__lt=today) | Q(duty_due_on__lt=today))
     if filters.assignee:
         qs = qs.filter(assignee_id=filters.assignee)
-    for word in fold(filters.q).split()[:6]:
-        qs = qs.filter(search_text__contains=word)
+    if looks_like_identity_number(filters.q):
+        # Exact, through the blind index; never a denunciation (a denouncer is not findable).
+        by_id = Q(id_number_digest=blind_index(filters.q)) & ~Q(kind=PetitionKind.DENUNCIATION)
+        qs = qs.filter(by_id | Q(search_text__contains=fold(filters.q)))
+    else:
+        for word in fold(filters.q).split()[:6]:
+            qs = qs.filter(search_text__contains=word)
     clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
     return qs.annotate(
         overdue_rank=DbCase(

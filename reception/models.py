@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.crypto import BlindIndexField, EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import Unit
@@ -133,7 +134,9 @@ class Visit(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    identity_number = models.CharField(_("identity document number"), max_length=20, blank=True)
+    # Encrypted at rest; looked up through its blind index (civicdesk.crypto).
+    identity_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
+    identity_number_index = BlindIndexField(source="identity_number")
     address = models.CharField(_("address"), max_length=300, blank=True)
     earlier_handling = models.CharField(_("body that handled it before"), max_length=300, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=VisitOutcome.choices, blank=True)
@@ -164,7 +167,10 @@ class Visit(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="visit_unique_ref")]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="visit_unit_received_idx"),
-            models.Index(fields=["identity_number"], name="visit_identity_idx"),
+            # Partial: visits without a number (imported rows) cost this index nothing.
+            models.Index(
+                fields=["identity_number_index"], name="visit_id_index_idx", condition=~Q(identity_number_index="")
+            ),
             models.Index(
                 fields=["answer_due_on"],
                 name="visit_answer_open_idx",
