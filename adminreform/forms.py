@@ -68,7 +68,7 @@ class CounterIntakeForm(ApplicantFields):
         ("refuse", _("Refuse to accept (Mẫu 03)")),
     ]
     channel = forms.ChoiceField(
-        label=_("Channel"),
+        label=pgettext_lazy("dossier", "Channel"),
         choices=[("counter", _("At the counter")), ("post", _("By post"))],
         initial="counter",
     )
@@ -215,7 +215,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All open")), *list(DossierStatus.choices)]
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(label=pgettext_lazy("dossier", "Overdue only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

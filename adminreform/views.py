@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -444,7 +445,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
             _("Dossier code"),
             _("Procedure"),
             _("Applicant"),
-            _("Received on"),
+            pgettext("dossier", "Received on"),
             _("Due on"),
             _("Transferred to"),
             _("Resolved on"),
