@@ -141,7 +141,11 @@ class AssignForm(VersionForm):
 
     def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = users
+        # Officials know each other by name, not login: "Nguyễn Thị Hoa", the login if no name.
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
 
 
 class TransferForm(VersionForm):
