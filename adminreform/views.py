@@ -477,7 +477,9 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         ]
         sheet.append(headers)
         today = timezone.localdate()
+        # Labels looked up once, not translated again on each of tens of thousands of rows.
         timing_labels = {value: str(label) for value, label in Timing.choices}
+        status_labels = {value: str(label) for value, label in DossierStatus.choices}
         rows = register.select_related("handling_unit").iterator(chunk_size=2000)
         for i, d in enumerate(rows, start=1):
             sheet.append(
@@ -489,7 +491,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
                     *dates(d.received_on, d.due_on),
                     d.handling_unit.name if d.handling_unit and d.handling_unit_id != d.unit_id else "",
                     *dates(d.resolved_on),
-                    d.get_status_display(),
+                    status_labels.get(d.status, d.status),
                     timing_labels[d.timing_on(today)],
                 ]
             )
