@@ -137,7 +137,7 @@ class DossierWorkflow(models.Model):
     (CONTRACTS.md) that `Dossier` keeps as they are: the reports app reads those."""
 
     status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, default=S.RECEIVED)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record", "version"), default=1)
     applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
@@ -263,7 +263,7 @@ class DossierDocument(models.Model):
     )
     name = models.CharField(_("document"), max_length=400)
     file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
 
     class Meta:

@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from civicdesk.workdays import DayKind, RuleSpec
@@ -132,8 +133,8 @@ class Membership(TimeStampedModel):
 
 class MembershipEvent(AuditEventBase):
     class Kind(models.TextChoices):
-        GRANTED = "granted", _("Granted")
-        REVOKED = "revoked", _("Revoked")
+        GRANTED = "granted", pgettext_lazy("membership", "Granted")
+        REVOKED = "revoked", pgettext_lazy("membership", "Revoked")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")

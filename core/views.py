@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.views.generic import TemplateView
 
-from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to
+from .navigation import home_items_for
+from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to, user_roles
 from .two_factor import can_use_second_factor
 
 
@@ -38,6 +39,7 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             memberships=membership_list_for(user=self.request.user),
+            home_items=home_items_for(user_roles(user=self.request.user)),
             can_use_second_factor=can_use_second_factor(self.request.user),
             **kwargs,
         )

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.models import Unit
@@ -197,7 +198,9 @@ def _check_known_on(form: forms.Form, data: dict[str, Any], *, received_on: Any)
 class DeskEntryForm(forms.Form):
     """A clerk's entry of a paper petition: the most common values first, keyboard only."""
 
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=pgettext_lazy("petition", "Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
     kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
@@ -257,7 +260,7 @@ class DeskEntryForm(forms.Form):
             ),
             "source",
             "idempotency_key",
-            Submit("save_add", _("Save and add another"), accesskey="n"),
+            Submit("save_add", pgettext_lazy("petition", "Save and add another"), accesskey="n"),
             Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
         )
 
@@ -569,5 +572,5 @@ class QueueFilterForm(forms.Form):
                 Div(HTML(""), css_class="col-md-4"),
                 css_class="row",
             ),
-            Submit("filter", _("Filter")),
+            Submit("filter", pgettext_lazy("action", "Filter")),
         )

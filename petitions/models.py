@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.crypto import EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
@@ -41,7 +42,7 @@ class Outcome(models.TextChoices):
 
 
 class PetitionStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("petition", "Received")
     CLASSIFIED = "classified", _("Classified")
     ACCEPTED = "accepted", _("Accepted, being resolved")
     SUSPENDED = "suspended", _("Suspended")
@@ -155,7 +156,7 @@ class Petition(TimeStampedModel):
 
     # --- workflow (migration 0002) ---
     status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=S.RECEIVED)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record", "version"), default=1)
     content = models.TextField(_("content"), blank=True)
     respondent = models.CharField(
         _("person, body or decision concerned"),
@@ -376,7 +377,7 @@ class Attachment(TimeStampedModel):
 
 class PetitionEvent(AuditEventBase):
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("petition", "Received")
         CLASSIFIED = "classified", _("Classified")
         SPLIT = "split", _("Split into several petitions")
         ACCEPTED = "accepted", _("Accepted")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.crypto import BlindIndexField, EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
@@ -94,7 +95,7 @@ class ReceptionSession(TimeStampedModel):
 
 
 class VisitOutcome(models.TextChoices):
-    GUIDED = "guided", _("Guided to the competent body")
+    GUIDED = "guided", pgettext_lazy("reception", "Guided to the competent body")
     ANSWERED = "answered", _("Answered on the spot")
     PETITION = "petition", _("Petition received")
 
@@ -128,7 +129,7 @@ class Visit(TimeStampedModel):
     # --- reception workflow (not part of the import contract) ---
     session = models.ForeignKey(
         ReceptionSession,
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("reception", "session"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -191,7 +192,7 @@ class Visit(TimeStampedModel):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up", "Open")
     DONE = "done", _("Done")
 
 
@@ -199,7 +200,10 @@ class FollowUpItem(TimeStampedModel):
     """A conclusion of a session that someone must carry out by a date."""
 
     session = models.ForeignKey(
-        ReceptionSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="follow_ups"
+        ReceptionSession,
+        verbose_name=pgettext_lazy("reception", "session"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     description = models.TextField(_("conclusion to carry out"))
