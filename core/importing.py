@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
@@ -36,6 +36,13 @@ def parse_text(value: str) -> str:
 
 def parse_date(value: str) -> date:
     value = value.strip()
+    # Fast path for the usual YYYY-MM-DD (about 20 times cheaper than strptime); anything
+    # else, or an impossible date, goes through strptime, which decides and words the error.
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(value, fmt).date()
@@ -114,8 +121,10 @@ class RowError:
         return f"{where}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    """A good row: its line number in the file and its parsed values by column name.
+    (A named tuple: creating 100,000 of them costs a fraction of a frozen dataclass.)"""
+
     line: int
     values: Row
 
@@ -203,28 +212,36 @@ def parse_table(
     if errors:
         return [], errors
     index = {name: i for i, name in enumerate(header)}
+    # One tuple per column, looked up once per file rather than once per cell.
+    plan = [(c.name, index.get(c.name), c.required, c.parse, c.default) for c in spec.columns]
+    width = len(header)
     parsed: list[ParsedRow] = []
+    append = parsed.append
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
+        short = len(cells) < width
         values: Row = {}
-        row_errors: list[RowError] = []
-        for column in spec.columns:
-            i = index.get(column.name)
-            raw = cells[i].strip() if i is not None and i < len(cells) else ""
-            if raw == "":
-                if column.required:
-                    row_errors.append(RowError(line, column.name, "required value is empty"))
-                values[column.name] = column.default
+        row_errors: list[RowError] | None = None
+        for name, i, required, parse, default in plan:
+            raw = "" if i is None or (short and i >= len(cells)) else cells[i].strip()
+            if not raw:
+                if required:
+                    if row_errors is None:
+                        row_errors = []
+                    row_errors.append(RowError(line, name, "required value is empty"))
+                values[name] = default
                 continue
             try:
-                values[column.name] = column.parse(raw)
+                values[name] = parse(raw)
             except CellError as exc:
-                row_errors.append(RowError(line, column.name, str(exc)))
+                if row_errors is None:
+                    row_errors = []
+                row_errors.append(RowError(line, name, str(exc)))
         if row_errors:
             errors.extend(row_errors)
         else:
-            parsed.append(ParsedRow(line, values))
+            append(ParsedRow(line, values))
     return parsed, errors
 
 
