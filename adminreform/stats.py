@@ -57,25 +57,27 @@ def dossier_period_stats(
     where = to_resolve
     counts: dict[str, Count] = {}
     windows = month_windows(start, end, months)
+    received_guard = resolved_guard = Q()
     if windows:
         # The trend counts every dossier received or resolved in the period, so the pass also
-        # reads those (if any) that fall outside the figures' rows; each figure below keeps to
-        # its own rows with `to_resolve` in its filter.
+        # reads the (wrongly dated) dossiers resolved before they were received that fall outside
+        # the figures' rows: received in the period but resolved before it, or resolved in the
+        # period but received after it. The figures those rows could enter keep them out with a
+        # guard (carried_over and in_progress_overdue cannot match them).
         where = to_resolve | Q(received_on__gte=start, received_on__lte=end) | resolved
         for i, (first, last) in enumerate(windows):
             counts[f"received_m{i}"] = Count("pk", filter=Q(received_on__gte=first, received_on__lte=last))
             counts[f"resolved_m{i}"] = Count("pk", filter=Q(resolved_on__gte=first, resolved_on__lte=last))
-        figure = to_resolve
-    else:
-        figure = Q()
+        received_guard = to_resolve
+        resolved_guard = Q(received_on__lte=end)
     counts |= {
-        "carried_over": Count("pk", filter=figure & Q(received_on__lt=start)),
-        "received": Count("pk", filter=figure & Q(received_on__gte=start)),
-        "online": Count("pk", filter=figure & Q(received_on__gte=start, channel=DossierChannel.ONLINE)),
-        "resolved": Count("pk", filter=figure & resolved),
-        "on_time": Count("pk", filter=figure & resolved & Q(resolved_on__lte=F("due_on"))),
-        "early": Count("pk", filter=figure & resolved & Q(resolved_on__lt=F("due_on"))),
-        "in_progress_overdue": Count("pk", filter=figure & unresolved_at_end & Q(due_on__lt=end)),
+        "carried_over": Count("pk", filter=Q(received_on__lt=start)),
+        "received": Count("pk", filter=received_guard & Q(received_on__gte=start)),
+        "online": Count("pk", filter=received_guard & Q(received_on__gte=start, channel=DossierChannel.ONLINE)),
+        "resolved": Count("pk", filter=resolved_guard & resolved),
+        "on_time": Count("pk", filter=resolved_guard & resolved & Q(resolved_on__lte=F("due_on"))),
+        "early": Count("pk", filter=resolved_guard & resolved & Q(resolved_on__lt=F("due_on"))),
+        "in_progress_overdue": Count("pk", filter=unresolved_at_end & Q(due_on__lt=end)),
     }
     group = ("unit_id", "unit__path", "unit__level", "unit__kind") if by_unit else ("unit__level", "unit__kind")
     rows = (

@@ -215,7 +215,8 @@ def test_many_units_at_once_give_each_unit_its_own_figures(tree, django_assert_n
         + dossiers(ward, 7, on=D(2023, 12, 1), due=D(2023, 12, 20))
         + dossiers(other, 3, on=D(2024, 3, 30), due=D(2024, 4, 9), channel="online")
         # a wrongly dated dossier (resolved before it was received) still counts in the trend
-        + dossiers(other, 1, on=D(2024, 3, 2), due=D(2024, 3, 9), resolved_on=D(2023, 12, 30)),
+        + dossiers(other, 1, on=D(2024, 3, 2), due=D(2024, 3, 9), resolved_on=D(2023, 12, 30))
+        + dossiers(ward, 2, on=D(2024, 4, 2), due=D(2024, 4, 9), resolved_on=D(2024, 3, 30)),
     )
     period = Period(D(2024, 1, 1), D(2024, 3, 31))
     with django_assert_num_queries(3):
@@ -224,5 +225,9 @@ def test_many_units_at_once_give_each_unit_its_own_figures(tree, django_assert_n
         assert many[u.pk] == compile_figures(unit=u, period=period), u.code
     assert many[city.pk]["petitions"]["complaint_cases"]["to_resolve"] == 21
     assert many[city.pk]["trend"]["dossiers_received"] == [0, 60, 4]
+    assert many[city.pk]["trend"]["dossiers_resolved"] == [0, 60, 2]
+    # the wrongly dated dossiers stay out of the figures themselves
+    levels = many[city.pk]["dossiers"]["levels"]
+    assert [(e["level"], e["received"], e["resolved"]) for e in levels] == [("district", 43, 40), ("commune", 20, 20)]
     alone = compile_figures_of_units(units=[ward], period=period, with_trend=False)
     assert alone[ward.pk] == compile_figures(unit=ward, period=period, with_trend=False)
