@@ -257,5 +257,6 @@ register_importer(
             Column("outcome", parse=choice_parser(DossierOutcome.values), default=DossierOutcome.GRANTED),
         ],
         load=load_dossiers,
+        tables=[Dossier._meta.db_table],
     )
 )

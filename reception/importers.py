@@ -148,5 +148,6 @@ register_importer(
             Column("petition_ref", parse=max_length_parser(40), default=""),
         ],
         load=load_receptions,
+        tables=[Visit._meta.db_table],
     )
 )
