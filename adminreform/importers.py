@@ -118,7 +118,7 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
                 received_on,
                 procedure[0] if procedure else None,
                 v["channel"],
-                due_on,  # type: ignore[arg-type]
+                due_on,
                 rule_id,
                 resolved_on,
                 outcome,

@@ -7,9 +7,10 @@ database, never a Python loop over petitions.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
@@ -171,7 +172,7 @@ def petition_period_stats_of_units(
     sums: dict[str, dict[str, int]] = {}
     case_sets: dict[str, dict[str, set[int]]] = {}
     grouped_keys = [k for k in counts if k.endswith(("_grouped", "_grouped_resolved"))]
-    for r in rows:
+    for r in cast(Iterable[dict[str, Any]], rows):
         for path in ancestor_paths(r["unit__path"]):
             total = sums.get(path)
             if total is None:
