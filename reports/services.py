@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import InvalidTransition
 from core.models import Unit
 
-from .compiling import compile_figures
+from .compiling import compile_figures, compile_figures_of_units
 from .models import CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from .periods import Period
 
@@ -163,14 +163,10 @@ def report_run(*, report_id: int) -> CompiledReport | None:
         figures = compile_figures(unit=report.unit, period=period)
         previous = compile_figures(unit=report.unit, period=period.previous, with_trend=False)
         children = _child_units(report.unit, period)
-        steps = len(children) + 2
-        _set_progress(report_id, 200 // steps)
-        compiled_children = []
-        for done, child in enumerate(children, start=3):
-            child_figures = compile_figures(unit=child, period=period, with_trend=False)
-            compiled_children.append({key: child_figures[key] for key in CHILD_KEYS})
-            if done % 5 == 0:
-                _set_progress(report_id, min(99, done * 100 // steps))
+        _set_progress(report_id, 67 if children else 99)
+        # Every child at once: three queries grouped by unit, not three per child.
+        by_child = compile_figures_of_units(units=children, period=period, with_trend=False)
+        compiled_children = [{key: by_child[child.pk][key] for key in CHILD_KEYS} for child in children]
     except Exception as exc:
         logger.exception("Report %s failed to compile", report_id)
         with transaction.atomic():
