@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 
 def _append(record: dict[str, Any]) -> None:
+    """Record one message. CIVICDESK_EFFECT_DELAY_MS makes each "send" take that long (a real
+    gateway's round trip), so that a drill can kill a worker in the middle of sending."""
+    delay_ms = int(os.environ.get("CIVICDESK_EFFECT_DELAY_MS", "0"))
+    if delay_ms:
+        time.sleep(delay_ms / 1000)
     path = os.environ["CIVICDESK_EFFECTS_FILE"]
     line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

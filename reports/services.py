@@ -9,11 +9,13 @@ duplicate compilation impossible, and the job takes its row with a compare-and-s
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 # A job still "running" after this long died with its worker: another may take it over.
 STALE_RUN = timedelta(minutes=30)
+# pg_try_advisory_lock(space, report id) is held by the worker compiling that report.
+RUNNER_LOCK_SPACE = 0x5245  # "RE"
 CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
 
 
@@ -149,7 +153,36 @@ def report_run(*, report_id: int) -> CompiledReport | None:
     Returns None when the report is not waiting (already compiled, or taken by another
     worker): running it twice compiles once. Side effects: COMPILED or FAILED event.
     """
+    with _runner_lock(report_id) as mine:
+        if not mine:
+            return None  # another worker is compiling it right now
+        return _run_locked(report_id, runner_alive_checked=connection.vendor == "postgresql")
+
+
+@contextmanager
+def _runner_lock(report_id: int) -> Iterator[bool]:
+    """On PostgreSQL, a session advisory lock held while the report compiles: it dies with
+    the worker's connection, so a RUNNING report whose lock is free was left by a worker
+    that was killed (issue 8, R2), and the redelivered task takes it over at once instead
+    of waiting STALE_RUN. Elsewhere (SQLite) always True, and STALE_RUN decides."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUNNER_LOCK_SPACE, report_id])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUNNER_LOCK_SPACE, report_id])
+
+
+def _run_locked(report_id: int, *, runner_alive_checked: bool) -> CompiledReport | None:
     takeable = Q(state=CompileState.QUEUED) | Q(state=CompileState.RUNNING, updated_at__lt=timezone.now() - STALE_RUN)
+    if runner_alive_checked:
+        takeable |= Q(state=CompileState.RUNNING)
     taken = (
         CompiledReport.objects.filter(takeable, pk=report_id)
         .exclude(status=ReportStatus.PUBLISHED)
