@@ -100,6 +100,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--dossiers", type=int, default=20_000)
     p.add_argument("--petitions", type=int, default=5_000)
     p.add_argument("--visits", type=int, default=3_000)
+    p.add_argument("--timeout", type=int, default=5, help="wrk's per-request timeout in seconds (bench.run: 5)")
     p.add_argument("--harvest", type=int, default=50, help="petitions filed to collect codes for the lookups")
     return p.parse_args(argv)
 
@@ -134,9 +135,11 @@ def main(argv: list[str] | None = None) -> int:
         bench.prepare_lookups()
         mix, cookie = p3_mix(bench), {"Cookie": bench.filing_cookie}
         log(f"warm-up 15 s at {args.connections} connections ({len(mix)} requests in the mix)")
-        run_wrk(server.base_url, mix, connections=args.connections, seconds=15, headers=cookie)
+        run_wrk(server.base_url, mix, connections=args.connections, seconds=15, headers=cookie, timeout_s=args.timeout)
         for minute in range(1, args.minutes + 1):
-            r = run_wrk(server.base_url, mix, connections=args.connections, seconds=60, headers=cookie)
+            r = run_wrk(
+                server.base_url, mix, connections=args.connections, seconds=60, headers=cookie, timeout_s=args.timeout
+            )
             sample = {
                 "minute": minute,
                 "rps": round(r.rps, 1),
@@ -163,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "finished": datetime.now(UTC).isoformat(),
         "minutes": args.minutes,
         "connections": args.connections,
+        "wrk_timeout_s": args.timeout,
         "mix": "bench.run P3: 1 filing per 4 lookups",
         "city": city,
         "commit": git_commit(),
