@@ -115,3 +115,34 @@ def test_four_outbox_sweepers_at_once_send_each_message_once(commune, handler):
     subjects = Counter(m.subject for m in mail.outbox)
     assert len(subjects) == 450 and set(subjects.values()) == {1}
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_the_one_stop_due_sweep_run_four_times_at_once_warns_of_each_dossier_once(commune, officer, handler):
+    from adminreform.services import Applicant, dossier_receive, dossier_warn_due_soon
+    from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
+
+    handler.email, officer.email = "xuly@example.vn", "motcua@example.vn"
+    handler.save()
+    officer.save()
+    procedure = ProcedureFactory(code="1.001193", name="Đăng ký khai sinh", processing_days=3)
+    ProcedureDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh", position=1)
+    refs = [
+        dossier_receive(
+            unit=commune,
+            procedure=procedure,
+            applicant=Applicant(name=f"Nguyễn Văn {i}", phone="0912345678", id_number="001099012345"),
+            documents=list(procedure.documents.all()),
+            actor=officer,
+            received_on=date(2026, 3, 2),  # due Thursday 05/03
+        ).ref
+        for i in range(6)
+    ]
+    mail.outbox.clear()
+    # when four sweeps run at once on Wednesday 04/03
+    warned = race(4, lambda: dossier_warn_due_soon(today=date(2026, 3, 4)))
+    # then each dossier was warned of once, and no one got the same dossier twice
+    assert sorted(pk for run in warned for pk in run) == sorted(set(pk for run in warned for pk in run))
+    assert len([pk for run in warned for pk in run]) == 6
+    pairs = Counter((to, ref) for m in mail.outbox for to in m.to for ref in refs if ref in m.body)
+    assert pairs and set(pairs.values()) == {1}
+    assert {ref for _to, ref in pairs} == set(refs)

@@ -132,7 +132,6 @@ def test_filings_while_redis_is_down_are_all_kept_and_each_notification_goes_out
     assert notification_sweep() == 0
 
 
-@needs_redis_server
 def test_with_postgresql_unreachable_the_portal_answers_503_and_never_a_success(tmp_path):
     """A real server (gunicorn on loopback) whose DATABASE_URL points at a closed port."""
     port, closed = free_port(), free_port()
