@@ -61,3 +61,8 @@ app.conf.beat_schedule["reports-compile-last-quarter"] = {
     "task": "reports.tasks.reports_compile_last_quarter_task",
     "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
 }
+# Compile jobs lost to a broker outage are handed over again: https://crontab.guru/#*/5_*_*_*_*
+app.conf.beat_schedule["reports-requeue-stalled"] = {
+    "task": "reports.tasks.reports_requeue_stalled_task",
+    "schedule": crontab(minute="*/5"),
+}

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -31,15 +32,50 @@ logger = logging.getLogger(__name__)
 
 # A job still "running" after this long died with its worker: another may take it over.
 STALE_RUN = timedelta(minutes=30)
+# A report queued this long without starting lost its message (or never got one): send again.
+STALLED_QUEUE = timedelta(minutes=15)
 # pg_try_advisory_lock(space, report id) is held by the worker compiling that report.
 RUNNER_LOCK_SPACE = 0x5245  # "RE"
 CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
 
 
 def _enqueue_compile(report_id: int) -> None:
+    transaction.on_commit(partial(_publish_compile, report_id))
+
+
+def _publish_compile(report_id: int) -> None:
+    """Hand the compile job to Celery after commit. A broker outage is logged, never raised
+    (the request that asked for the report still succeeds): `report_requeue_stalled` hands
+    it over again later."""
     from .tasks import report_compile_task  # tasks import services: import here to avoid a cycle
 
-    transaction.on_commit(lambda: report_compile_task.delay(report_id=report_id))
+    try:
+        report_compile_task.apply_async(kwargs={"report_id": report_id}, retry=False)
+    except Exception:  # broker down: the report waits, queued, for the requeue sweep
+        logger.warning("Could not queue report %s; the requeue sweep will", report_id, exc_info=True)
+
+
+def report_requeue_stalled(*, now: datetime | None = None) -> list[int]:
+    """Hand again to Celery the reports still queued STALLED_QUEUE after their last change
+    (the broker was down when they were asked for, or lost the message), and those still
+    "running" after STALE_RUN (their worker died and the message is gone). Compiling is
+    idempotent, so a second message for a report merely finds nothing to do. Returns ids."""
+    now = now or timezone.now()
+    stalled = list(
+        CompiledReport.objects.filter(
+            Q(state=CompileState.QUEUED, updated_at__lt=now - STALLED_QUEUE)
+            | Q(state=CompileState.RUNNING, updated_at__lt=now - STALE_RUN)
+        )
+        .exclude(status=ReportStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    # The next hand-over of the same report waits another STALLED_QUEUE (a long backlog is
+    # not flooded with duplicate messages every sweep).
+    CompiledReport.objects.filter(pk__in=stalled).update(updated_at=now)
+    for report_id in stalled:
+        _publish_compile(report_id)
+    return stalled
 
 
 def _event(

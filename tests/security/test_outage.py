@@ -201,3 +201,47 @@ def filing_form(csrf_token: str) -> dict[str, str]:
         code = "00070"
 
     return {**filing(Unit), "csrfmiddlewaretoken": csrf_token, "idempotency_key": uuid.uuid4().hex}
+
+
+CLOSED_PORT_BROKER = "redis://127.0.0.1:6399/0"  # nothing listens there
+
+
+@pytest.mark.django_db
+def test_a_report_asked_for_while_the_broker_is_down_is_accepted_then_compiled_once_by_the_requeue_sweep(
+    client, city_leader, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import CompiledReport, CompiledReportEvent, CompileState
+    from reports.services import report_requeue_stalled
+
+    client.force_login(city_leader)
+    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
+    app.conf.update(broker_url=CLOSED_PORT_BROKER, task_always_eager=False)
+    app._pool = app._producer_pool = None
+    try:
+        # when a leader asks for a report while the broker is unreachable
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("reports:compile"), {"unit": "01", "kind": "quarter", "year": 2025, "number": 1}
+            )
+    finally:
+        app.conf.update(**saved)
+        app._pool = app._producer_pool = None
+    # then the request succeeds and the report waits, queued
+    assert response.status_code == 302
+    report = CompiledReport.objects.get()
+    assert report.state == CompileState.QUEUED
+    # and a requeue sweep soon after leaves it (its message may still be on its way)
+    assert report_requeue_stalled() == []
+    # when the broker is back and the sweep runs 16 minutes later (tasks run in-process here)
+    later = timezone.now() + timedelta(minutes=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report_requeue_stalled(now=later) == [report.pk]
+    # then it is compiled, once, and nothing is handed over again
+    report.refresh_from_db()
+    assert report.state == CompileState.DONE
+    assert report.events.filter(kind=CompiledReportEvent.Kind.COMPILED).count() == 1
+    assert report_requeue_stalled(now=later + timedelta(minutes=16)) == []
