@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 STALE_RUN = timedelta(minutes=30)
 # A report queued this long without starting lost its message (or never got one): send again.
 STALLED_QUEUE = timedelta(minutes=15)
+# A report "running" for this long without news is checked for a live runner.
+ORPHAN_CHECK_AFTER = timedelta(minutes=1)
 # pg_try_advisory_lock(space, report id) is held by the worker compiling that report.
 RUNNER_LOCK_SPACE = 0x5245  # "RE"
 CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
@@ -58,18 +60,30 @@ def _publish_compile(report_id: int) -> None:
 def report_requeue_stalled(*, now: datetime | None = None) -> list[int]:
     """Hand again to Celery the reports still queued STALLED_QUEUE after their last change
     (the broker was down when they were asked for, or lost the message), and those still
-    "running" after STALE_RUN (their worker died and the message is gone). Compiling is
+    "running" whose worker died (on PostgreSQL: nobody holds the runner lock; elsewhere:
+    after STALE_RUN). Compiling is
     idempotent, so a second message for a report merely finds nothing to do. Returns ids."""
     now = now or timezone.now()
-    stalled = list(
+    postgres = connection.vendor == "postgresql"
+    # On PostgreSQL a running report's runner is known alive by its lock: a free lock means
+    # its worker died (kill -9, a crash), whatever the age; elsewhere only STALE_RUN tells.
+    running_since = now - (ORPHAN_CHECK_AFTER if postgres else STALE_RUN)
+    candidates = list(
         CompiledReport.objects.filter(
             Q(state=CompileState.QUEUED, updated_at__lt=now - STALLED_QUEUE)
-            | Q(state=CompileState.RUNNING, updated_at__lt=now - STALE_RUN)
+            | Q(state=CompileState.RUNNING, updated_at__lt=running_since)
         )
         .exclude(status=ReportStatus.PUBLISHED)
         .order_by("pk")
-        .values_list("pk", flat=True)[:500]
+        .values_list("pk", "state")[:500]
     )
+    stalled = []
+    for report_id, state in candidates:
+        if state == CompileState.RUNNING and postgres:
+            with _runner_lock(report_id) as free:
+                if not free:
+                    continue  # its runner is alive
+        stalled.append(report_id)
     # The next hand-over of the same report waits another STALLED_QUEUE (a long backlog is
     # not flooded with duplicate messages every sweep).
     CompiledReport.objects.filter(pk__in=stalled).update(updated_at=now)

@@ -110,3 +110,45 @@ def test_a_notification_held_by_a_worker_that_dies_is_sent_once_by_the_next(comm
     assert notification_sweep() == 1
     assert notification_sweep() == 0 and notification_deliver(notification_id=row.pk) is False
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.postgres
+def test_the_requeue_sweep_restarts_a_report_whose_whole_worker_died_and_leaves_a_live_one(
+    city, commune, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.services import report_requeue_stalled
+
+    orphan = queued_report(city, state=CompileState.RUNNING)  # its worker was killed with its message
+    alive = queued_report(commune, state=CompileState.RUNNING)  # its worker is compiling it
+    holding, release = threading.Event(), threading.Event()
+
+    def live_runner():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [RUNNER_LOCK_SPACE, alive.pk])
+                holding.set()
+                release.wait(timeout=60)
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUNNER_LOCK_SPACE, alive.pk])
+        finally:
+            connection.close()
+
+    runner = threading.Thread(target=live_runner)
+    runner.start()
+    try:
+        assert holding.wait(timeout=30)
+        # when the sweep runs two minutes later (tasks run in-process here)
+        with django_capture_on_commit_callbacks(execute=True):
+            assert report_requeue_stalled(now=timezone.now() + timedelta(minutes=2)) == [orphan.pk]
+    finally:
+        release.set()
+        runner.join(timeout=30)
+    # then the orphan is compiled, once; the live one is left to its runner
+    orphan.refresh_from_db()
+    alive.refresh_from_db()
+    assert orphan.state == CompileState.DONE
+    assert orphan.events.filter(kind=CompiledReportEvent.Kind.COMPILED).count() == 1
+    assert alive.state == CompileState.RUNNING and not alive.events.exists()
