@@ -61,8 +61,8 @@ def report_requeue_stalled(*, now: datetime | None = None) -> list[int]:
     """Hand again to Celery the reports still queued STALLED_QUEUE after their last change
     (the broker was down when they were asked for, or lost the message), and those still
     "running" whose worker died (on PostgreSQL: nobody holds the runner lock; elsewhere:
-    after STALE_RUN). Compiling is
-    idempotent, so a second message for a report merely finds nothing to do. Returns ids."""
+    after STALE_RUN). Compiling is idempotent, so a second message for a report merely finds
+    nothing to do. Returns the ids handed over."""
     now = now or timezone.now()
     postgres = connection.vendor == "postgresql"
     # On PostgreSQL a running report's runner is known alive by its lock: a free lock means
