@@ -33,3 +33,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]
+
+# An unreachable database answers 503 with a page saying nothing was recorded (issue 8, R1).
+handler500 = "core.views.server_error"

@@ -1,9 +1,13 @@
+import sys
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.views import defaults
 from django.views.generic import TemplateView
 
 from .navigation import home_items_for
@@ -64,3 +68,13 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers and the benchmark baseline: no database, no template."""
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an unreachable database (connection refused, dropped, timed out) is a
+    503 "temporarily unavailable" page that says nothing was recorded, rendered without the
+    database; anything else is Django's plain 500."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        body = render_to_string("503.html")
+        return HttpResponse(body, status=503, headers={"Retry-After": "120", "Cache-Control": "no-store"})
+    return defaults.server_error(request)
