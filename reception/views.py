@@ -557,8 +557,9 @@ class PublicScheduleView(View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = ScheduleSearchForm(request.GET or None)
-        code = request.GET.get("unit", "")
-        unit = Unit.objects.filter(code=code).first() if code else None
+        # A unit code is a short string of digits; anything else (a NUL byte, a novel) matches nothing.
+        code = request.GET.get("unit", "").strip()
+        unit = Unit.objects.filter(code=code).first() if code.isdigit() and len(code) <= 10 else None
         matches: list[Unit] = []
         if unit is None and form.is_valid() and form.cleaned_data["q"]:
             matches = list(public_unit_search(text=form.cleaned_data["q"]))
