@@ -131,7 +131,7 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             "report": report,
             # only shown when there is no compiled report yet
             "pending": None if report else report_pending(user=self.request.user, unit=self.unit, period=period),
-            "compile_form": CompileForm(initial={"unit": self.unit.code, **query}),
+            "compile_form": None if report else CompileForm(initial={"unit": self.unit.code, **query}),
             "query": urlencode({"unit": self.unit.code, **query}),
             "period_query": urlencode(query),
             "sort": sort,
