@@ -82,7 +82,13 @@ def dossier_list_visible_to(*, user: AnyUser, roles: tuple[str, ...] = ALL_ROLES
     qs = Dossier.objects.all()
     if paths is None:
         return qs
-    return qs.filter(unit_subtree_q(paths, field="unit") | unit_subtree_q(paths, field="handling_unit"))
+    # The subtree's unit ids first (one small indexed query), then `unit_id IN (…) OR
+    # handling_unit_id IN (…)`: PostgreSQL ORs the two foreign-key indexes. Matching
+    # `unit.path LIKE … OR handling_unit.path LIKE …` across two joins instead cannot use
+    # them and read the whole table (10M dossiers: a 10-million-row scan for one commune's
+    # list; docs/performance.md).
+    ids = list(Unit.objects.filter(unit_subtree_q(paths, field="")).values_list("id", flat=True))
+    return qs.filter(Q(unit_id__in=ids) | Q(handling_unit_id__in=ids))
 
 
 @dataclass(frozen=True)

@@ -411,9 +411,10 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         elif not form.is_bound and home is not None:
             chosen = {"unit": home, "start": initial["start"], "end": today}
         if chosen:
+            # handling_unit: the XLSX's "transferred to" column, without one query a row
             register = dossier_register(
                 user=request.user, unit=chosen["unit"], start=chosen["start"], end=chosen["end"]
-            )
+            ).select_related("handling_unit")
             if request.GET.get("format") == "xlsx":
                 return self.xlsx(register, chosen)
             # The page shows the first rows; the XLSX holds every dossier of the period.

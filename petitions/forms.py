@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -537,6 +537,10 @@ class TrackForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    """The queue's filters. Rendered by a plain template (petitions/_queue_filters.html), not
+    crispy-forms: the queue is the officials' most-opened page and crispy's layout machinery
+    cost about half of its CPU (docs/performance.md, P5)."""
+
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *PetitionKind.choices], required=False)
     status = forms.ChoiceField(label=_("Status"), required=False, choices=())
@@ -555,22 +559,14 @@ class QueueFilterForm(forms.Form):
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ChoiceField)
         assignee.choices = [("", _("Anyone")), *handlers]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.layout = Layout(
-            Div(
-                Div("q", css_class="col-md-4"),
-                Div("kind", css_class="col-md-2"),
-                Div("status", css_class="col-md-2"),
-                Div("channel", css_class="col-md-2"),
-                Div("unit", css_class="col-md-2"),
-                css_class="row",
-            ),
-            Div(
-                Div("assignee", css_class="col-md-4"),
-                Div("overdue", css_class="col-md-4 pt-md-4"),
-                Div(HTML(""), css_class="col-md-4"),
-                css_class="row",
-            ),
-            Submit("filter", pgettext_lazy("action", "Filter")),
-        )
+
+    def options(self) -> dict[str, list[tuple[str, str, bool]]]:
+        """(value, label, selected) of every option of every list, for the plain template."""
+        result: dict[str, list[tuple[str, str, bool]]] = {}
+        for name in ("kind", "status", "channel", "assignee"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            raw = self.data.get(name) if self.is_bound else None
+            current = "" if raw is None else str(raw)
+            result[name] = [(str(v), str(label), str(v) == current) for v, label in field.choices]
+        return result

@@ -11,12 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -61,15 +64,32 @@ def _client_ip(request: HttpRequest) -> str | None:
 class ReportsAccessMixin(LoginRequiredMixin):
     """Heads, leaders, inspectors and administrators, within their units."""
 
+    home_units: list[Unit]  # where the user holds a reports role, highest first
+    home_unit: Unit | None
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and report_home_unit(user=request.user) is None:
-            raise PermissionDenied
+        if request.user.is_authenticated:
+            # One read of the memberships serves the check, the dashboard's default unit and
+            # its "your units" links (report_home_unit is the first of report_home_units, or
+            # the top unit for a superuser without memberships).
+            self.home_units = report_home_units(user=request.user)
+            self.home_unit = self.home_units[0] if self.home_units else report_home_unit(user=request.user)
+            if self.home_unit is None:
+                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
 def default_period_data(today: date) -> dict[str, Any]:
     year, quarter = last_closed_quarter(today, Convention(settings.REPORTS_PERIOD_CONVENTION))
     return {"kind": PeriodKind.QUARTER.value, "year": year, "number": quarter}
+
+
+# Seconds a drawn chart (SVG) stays in the cache.
+CHART_CACHE_TTL = 24 * 3600
+
+# Seconds a rendered report section of the dashboard stays in the cache. The key names the
+# report version, its status and compile time, so a new version or publishing shows at once.
+DASHBOARD_FRAGMENT_TTL = 3600
 
 
 def period_query(period: Period, kind: PeriodKind, number: int) -> dict[str, Any]:
@@ -86,10 +106,9 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         code = self.request.GET.get("unit")
         if code:
             return get_object_or_404(report_units_visible_to(user=self.request.user), code=code)
-        unit = report_home_unit(user=self.request.user)
-        if unit is None:
+        if self.home_unit is None:
             raise Http404
-        return unit
+        return self.home_unit
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         data = self.request.GET if "kind" in self.request.GET else default_period_data(timezone.localdate())
@@ -97,7 +116,7 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         context: dict[str, Any] = {
             "unit": self.unit,
             "form": form,
-            "home_units": report_home_units(user=self.request.user),
+            "home_units": self.home_units,
         }
         if not form.is_valid() or "period" not in form.cleaned_data:
             return super().get_context_data(**context, **kwargs)
@@ -110,8 +129,9 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         context |= {
             "period": period,
             "report": report,
-            "pending": report_pending(user=self.request.user, unit=self.unit, period=period),
-            "compile_form": CompileForm(initial={"unit": self.unit.code, **query}),
+            # only shown when there is no compiled report yet
+            "pending": None if report else report_pending(user=self.request.user, unit=self.unit, period=period),
+            "compile_form": None if report else CompileForm(initial={"unit": self.unit.code, **query}),
             "query": urlencode({"unit": self.unit.code, **query}),
             "period_query": urlencode(query),
             "sort": sort,
@@ -145,12 +165,17 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             "name_aria_sort": ("descending" if descending else "ascending") if sort == "name" else None,
         }
         if report is not None:
+            # Computed only when the template's cached fragment of this report (keyed on the
+            # report's version, status, sort and language) is missing: the figures of a
+            # compiled version never change, so most requests render none of it.
             context |= {
-                "comparisons": dashboard_comparisons(report),
-                "kinds": dashboard_kinds(report),
-                "children": dashboard_children(report, sort=sort, descending=descending),
-                "trend_rows": trend_table(report.figures),
+                "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(report)),
+                "kinds": SimpleLazyObject(lambda: dashboard_kinds(report)),
+                "children": SimpleLazyObject(lambda: dashboard_children(report, sort=sort, descending=descending)),
+                "trend_rows": SimpleLazyObject(lambda: trend_table(report.figures)),
                 "charts": [{"name": name, "title": chart_title(name)} for name in CHARTS],
+                "fragment_ttl": DASHBOARD_FRAGMENT_TTL,
+                "compiled_stamp": report.compiled_at.timestamp() if report.compiled_at else "",
             }
         if self.unit.parent_id:
             parent = report_units_visible_to(user=self.request.user).filter(pk=self.unit.parent_id).first()
@@ -258,6 +283,14 @@ class ReportChartView(ReportMixin, View):
         report = self.report
         if name not in CHARTS or not report.figures.get("trend"):
             raise Http404
-        response = HttpResponse(trend_chart(report.figures["trend"], name, "svg"), content_type="image/svg+xml")
+        # matplotlib takes a good part of a second of CPU per chart; a compiled version's
+        # figures never change, so draw each chart once per version and language.
+        stamp = report.compiled_at.timestamp() if report.compiled_at else ""
+        key = f"reports:chart:{report.pk}:{report.version}:{stamp}:{name}:{get_language()}"
+        svg = cache.get(key)
+        if svg is None:
+            svg = trend_chart(report.figures["trend"], name, "svg")
+            cache.set(key, svg, CHART_CACHE_TTL)
+        response = HttpResponse(svg, content_type="image/svg+xml")
         response["Cache-Control"] = "private, max-age=300"
         return response
