@@ -12,11 +12,11 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, partial
+from functools import partial
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -56,7 +56,17 @@ from .models import (
     PetitionStatus,
     Step,
 )
-from .text import derived_secret, fold, id_number_digest, random_code, random_secret
+from .text import (
+    SECRET_DIGEST_PREFIX,
+    derived_secret,
+    fold,
+    id_number_digest,
+    normalise_secret,
+    random_code,
+    random_secret,
+    secret_digest,
+    secret_digest_matches,
+)
 
 logger = logging.getLogger(__name__)
 S = PetitionStatus
@@ -540,7 +550,7 @@ def _create(
         id_number_digest=id_number_digest(identity.id_number),
         source=source[:200],
         tracking_code=_new_code() if tracked else None,
-        tracking_secret_hash=make_password(secret) if tracked else "",
+        tracking_secret_hash=secret_digest(secret) if tracked else "",
         idempotency_key=idempotency_key or None,
         parent=parent,
         transferred_from=transferred_from,
@@ -588,17 +598,24 @@ def _create(
     return petition
 
 
-@cache
-def _dummy_hash() -> str:
-    return make_password("not-a-secret-0000")
-
-
 def petition_check_secret(*, petition: Petition | None, secret: str) -> bool:
-    """Constant work whether or not the code exists: no way to tell which part was wrong."""
-    # A dummy hash when the code is unknown keeps the work (and timing) the same.
-    encoded = petition.tracking_secret_hash if petition and petition.tracking_secret_hash else _dummy_hash()
-    ok = check_password("".join(secret.split()).upper(), encoded)
-    return bool(petition and ok)
+    """True when `secret` is the tracking secret of `petition`; False for no petition.
+
+    Constant work whether or not the code exists (no way to tell which part was wrong): one
+    keyed HMAC-SHA256 and a constant-time comparison, against a dummy digest when the code
+    is unknown. Rows stored before the HMAC (Django password hashes, "pbkdf2_sha256$…") are
+    still checked with check_password, slowly, and re-stored as HMAC on the first match."""
+    stored = petition.tracking_secret_hash if petition else ""
+    if not stored or stored.startswith(SECRET_DIGEST_PREFIX):
+        return secret_digest_matches(secret, stored) and petition is not None
+    assert petition is not None
+    if not check_password(normalise_secret(secret), stored):
+        return False
+    # Not a change of the petition: the same secret, stored the new way (no event, no version).
+    Petition.objects.filter(pk=petition.pk, tracking_secret_hash=stored).update(
+        tracking_secret_hash=secret_digest(secret)
+    )
+    return True
 
 
 # --- classification -----------------------------------------------------------------
