@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -248,16 +248,21 @@ def _intake_deadlines(petition: Petition) -> None:
 
 
 def _next_ref(unit: Unit, year: int) -> str:
-    counter, _created = PetitionCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
-    PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    ref = f"{year}/{counter.last:05d}"
-    # Imported registers may already use numbers of this form: skip past them.
-    while Petition.objects.filter(unit=unit, ref=ref).exists():
-        PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-        counter.refresh_from_db()
-        ref = f"{year}/{counter.last:05d}"
-    return ref
+    # One statement numbers the petition: create the (unit, year) counter at 1 or add 1 to
+    # it, and read the new value back. The row stays locked until the filing commits, so
+    # concurrent filings of a unit get consecutive numbers.
+    table = connection.ops.quote_name(PetitionCounter._meta.db_table)
+    sql = (
+        f'INSERT INTO {table} ("unit_id", "year", "last") VALUES (%s, %s, 1) '  # noqa: S608 - names from the model
+        f'ON CONFLICT ("unit_id", "year") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"'
+    )
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [unit.pk, year])
+            ref = f"{year}/{cursor.fetchone()[0]:05d}"
+        # Imported registers may already use numbers of this form: skip past them.
+        if not Petition.objects.filter(unit=unit, ref=ref).exists():
+            return ref
 
 
 def _new_code() -> str:
@@ -275,21 +280,26 @@ def _track_url() -> str:
 
 
 def _publish(notification_ids: list[int]) -> None:
-    """Hand notifications to Celery. Runs after commit; a broker outage is logged, never
-    raised: the sweeper sends what was not handed over."""
-    from .tasks import notification_send_task
+    """Hand notifications to Celery, in one message. Runs after commit; a broker outage is
+    logged, never raised: the sweeper sends what was not handed over."""
+    from .tasks import notification_send_task, notifications_send_task
 
-    for notification_id in notification_ids:
-        try:
-            notification_send_task.apply_async(args=(notification_id,), retry=False)
-        except Exception:  # broker down: the outbox row waits for the sweeper
-            logger.warning("Could not queue notification %s; the sweeper will send it", notification_id, exc_info=True)
+    try:
+        if len(notification_ids) == 1:
+            notification_send_task.apply_async(args=(notification_ids[0],), retry=False)
+        else:
+            notifications_send_task.apply_async(args=(notification_ids,), retry=False)
+    except Exception:  # broker down: the outbox rows wait for the sweeper
+        logger.warning("Could not queue notifications %s; the sweeper will send them", notification_ids, exc_info=True)
 
 
 def _queue(notifications: list[Notification]) -> None:
     created = []
+    plain = [n for n in notifications if not n.dedupe_key]
+    if plain:  # one INSERT for all of them
+        created += [n.pk for n in Notification.objects.bulk_create(plain)]
     for n in notifications:
-        if n.dedupe_key and Notification.objects.filter(dedupe_key=n.dedupe_key).exists():
+        if not n.dedupe_key or Notification.objects.filter(dedupe_key=n.dedupe_key).exists():
             continue
         n.save()
         created.append(n.pk)
@@ -473,11 +483,8 @@ def petition_create(
         raise DomainError(_("Unknown channel: %(channel)s") % {"channel": channel})
     if len(attachments) > Attachment.MAX_FILES:
         raise DomainError(_("At most %(n)d files may be attached.") % {"n": Attachment.MAX_FILES})
-    if idempotency_key:
-        existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            existing.tracking_secret = derived_secret(idempotency_key)
-            return existing
+    # A repeated `idempotency_key` (a double click) is caught by its unique index when the
+    # petition is inserted: no look-up before every filing.
     mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
     try:
         petition = _create(
@@ -500,7 +507,8 @@ def petition_create(
             source=source,
         )
     except IntegrityError:
-        # A concurrent submit with the same key won the race: return its petition.
+        # The same key was filed before (or concurrently): return that petition; the whole
+        # attempt, its register number included, was rolled back.
         existing = Petition.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is None:
             raise
