@@ -10,7 +10,8 @@ import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -34,12 +35,7 @@ def hit(key: str, *, limit: int, window: int) -> bool:
     service, it must not take it down."""
     bucket = f"ratelimit:{key}:{int(time.time() // window)}"
     try:
-        cache.add(bucket, 0, timeout=window + 1)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=window + 1)
-            count = 1
+        count = _count(bucket, timeout=window + 1)
     except Exception:  # cache backend down
         logger.warning("Rate-limit cache unavailable; letting %s through", key, exc_info=True)
         return True
@@ -49,3 +45,22 @@ def hit(key: str, *, limit: int, window: int) -> bool:
 def is_rate_limited(request: HttpRequest, *, scope: str, limit: int, window: int = 3600) -> bool:
     """True when this client has gone over `limit` hits of `scope` in the current window."""
     return not hit(f"{scope}:{client_ip(request)}", limit=limit, window=window)
+
+
+def _count(bucket: str, *, timeout: int) -> int:
+    """Add one to the bucket's counter (created with `timeout`) and return it."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip: create the counter with its expiry if missing, then INCR, in one
+        # MULTI/EXEC (atomic, so the counter cannot lose its expiry in between).
+        key = backend.make_and_validate_key(bucket)
+        pipe = backend._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return int(pipe.execute()[1])
+    cache.add(bucket, 0, timeout=timeout)
+    try:
+        return int(cache.incr(bucket))
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=timeout)
+        return 1
