@@ -429,11 +429,7 @@ class TrackForm(forms.Form):
     secret = forms.CharField(
         label=_("Secret"), max_length=40, widget=forms.PasswordInput(attrs={"autocomplete": "off"})
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout("code", "secret", Submit("submit", _("Look up"), css_class="w-100"))
+    # Rendered by petitions/_track_form.html (plain HTML, not crispy: see docs/performance.md).
 
 
 class QueueFilterForm(forms.Form):
