@@ -483,11 +483,21 @@ def petition_create(
         raise DomainError(_("Unknown channel: %(channel)s") % {"channel": channel})
     if len(attachments) > Attachment.MAX_FILES:
         raise DomainError(_("At most %(n)d files may be attached.") % {"n": Attachment.MAX_FILES})
-    # A repeated `idempotency_key` (a double click) is caught by its unique index when the
-    # petition is inserted: no look-up before every filing.
+    if idempotency_key:
+        existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            existing.tracking_secret = derived_secret(idempotency_key)
+            return existing
     mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
+    # The register number is taken before the petition's transaction (when the caller has
+    # none open): the counter row of a unit is then locked for one statement, not for the
+    # whole filing, so a surge of filings to one unit is not served one at a time. A filing
+    # that fails after this leaves a gap in the unit's numbers (rare: the double click is
+    # caught above; imported registers already make gaps).
+    ref = _next_ref(unit, received_on.year)
     try:
         petition = _create(
+            ref=ref,
             unit=unit,
             kind=kind,
             received_on=received_on,
@@ -507,8 +517,7 @@ def petition_create(
             source=source,
         )
     except IntegrityError:
-        # The same key was filed before (or concurrently): return that petition; the whole
-        # attempt, its register number included, was rolled back.
+        # A concurrent submit with the same key won the race: return its petition.
         existing = Petition.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
         if existing is None:
             raise
@@ -540,11 +549,12 @@ def _create(
     parent: Petition | None = None,
     transferred_from: Petition | None = None,
     tracked: bool = True,
+    ref: str | None = None,
 ) -> Petition:
     secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
     petition = Petition(
         unit=unit,
-        ref=_next_ref(unit, received_on.year),
+        ref=ref or _next_ref(unit, received_on.year),
         received_on=received_on,
         kind=kind,
         channel=channel,
