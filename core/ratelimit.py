@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -15,6 +16,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
+_clients: dict[int, Any] = {}
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -54,7 +56,7 @@ def _count(bucket: str, *, timeout: int) -> int:
         # One round trip: create the counter with its expiry if missing, then INCR, in one
         # MULTI/EXEC (atomic, so the counter cannot lose its expiry in between).
         key = backend.make_and_validate_key(bucket)
-        pipe = backend._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipe = _redis_client(backend, key).pipeline(transaction=True)
         pipe.set(key, 0, ex=timeout, nx=True)
         pipe.incr(key)
         return int(pipe.execute()[1])
@@ -64,3 +66,13 @@ def _count(bucket: str, *, timeout: int) -> int:
     except ValueError:  # expired between add and incr
         cache.set(bucket, 1, timeout=timeout)
         return 1
+
+
+def _redis_client(backend: RedisCache, key: str) -> Any:
+    """A Redis client over the cache's own connection pool, kept: Django builds a new client
+    object for every cache call, which cost more CPU than the round trip itself."""
+    pool = backend._cache._get_connection_pool(write=True)
+    client = _clients.get(id(pool))
+    if client is None:
+        client = _clients[id(pool)] = backend._cache.get_client(key, write=True)
+    return client

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
-from civicdesk.workdays import on_or_next_working_day
+from civicdesk.workdays import WorkCalendar, on_or_next_working_day
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.selectors import (
@@ -207,8 +207,16 @@ def _event(
     )
 
 
-def _set_deadline(petition: Petition, *, step: str, code: str, start: date, amount: int | None = None) -> None:
-    deadline = deadline_for(code=code, start=start, amount=amount)
+def _set_deadline(
+    petition: Petition,
+    *,
+    step: str,
+    code: str,
+    start: date,
+    amount: int | None = None,
+    calendar: WorkCalendar | None = None,
+) -> None:
+    deadline = deadline_for(code=code, start=start, amount=amount, calendar=calendar)
     petition.step, petition.due_on, petition.due_rule_id = step, deadline.due_on, deadline.rule.rule_id
 
 
@@ -235,14 +243,15 @@ def _resolve_rule_code(petition: Petition) -> str | None:
 def _intake_deadlines(petition: Petition) -> None:
     """Deadlines that start at receipt: classification for all; acceptance for complaints,
     initial processing for denunciations (the running step)."""
-    classify = deadline_for(code="petition.classify", start=petition.received_on)
+    calendar = calendar_around(petition.received_on)  # one calendar for both deadlines
+    classify = deadline_for(code="petition.classify", start=petition.received_on, calendar=calendar)
     petition.classify_due_on, petition.classify_rule_id = classify.due_on, classify.rule.rule_id
     if petition.kind == PetitionKind.COMPLAINT:
         code = "complaint.accept" if petition.complaint_round == 1 else "complaint.second.accept"
-        _set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on)
+        _set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on, calendar=calendar)
     elif petition.kind == PetitionKind.DENUNCIATION:
         code = "denunciation.initial.multi_place" if petition.multi_place else "denunciation.initial"
-        _set_deadline(petition, step=Step.INITIAL, code=code, start=petition.received_on)
+        _set_deadline(petition, step=Step.INITIAL, code=code, start=petition.received_on, calendar=calendar)
     else:
         petition.step, petition.due_on, petition.due_rule_id = Step.CLASSIFY, classify.due_on, classify.rule.rule_id
 
