@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import PetitionKind
@@ -130,9 +131,14 @@ class PetitionFileForm(forms.Form):
         self.fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """The crispy layout, built only when the form is rendered: a valid filing redirects
+        without rendering it (docs/performance.md)."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
             Fieldset(_("What you are filing"), "kind"),
             Fieldset(
                 _("About you"),
@@ -148,6 +154,7 @@ class PetitionFileForm(forms.Form):
             "consent",
             Submit("submit", _("Send the petition"), css_class="btn-lg w-100 mt-2"),
         )
+        return helper
 
     def clean_idempotency_key(self) -> str:
         key = str(self.cleaned_data["idempotency_key"]).strip()
