@@ -97,3 +97,11 @@ def test_only_units_under_the_public_root_are_offered(client, commune, other_com
     settings.PETITIONS_PUBLIC_ROOT = "no-such-root"  # root not loaded: every current unit
     assert f'value="{outside.code}"' in client.get(reverse("petitions:file")).content.decode()
     assert Unit.objects.filter(valid_to__isnull=True).count() >= 4
+
+
+def test_the_unit_chosen_stays_selected_when_the_form_comes_back_with_errors(client, commune, other_commune):
+    html = client.post(reverse("petitions:file"), filing(other_commune, consent="")).content.decode()
+    select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None and 'id="id_unit"' in select.group(0) and "required" in select.group(0)
+    assert f'<option value="{other_commune.code}" selected>{other_commune.name}</option>' in select.group(1)
+    assert f'<option value="{commune.code}">{commune.name}</option>' in select.group(1)
