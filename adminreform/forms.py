@@ -68,7 +68,7 @@ class CounterIntakeForm(ApplicantFields):
         ("refuse", _("Refuse to accept (Mẫu 03)")),
     ]
     channel = forms.ChoiceField(
-        label=_("Channel"),
+        label=pgettext_lazy("dossier", "Channel"),
         choices=[("counter", _("At the counter")), ("post", _("By post"))],
         initial="counter",
     )
@@ -141,7 +141,11 @@ class AssignForm(VersionForm):
 
     def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = users
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = users
+        # Officials know each other by name, not login: "Nguyễn Thị Hoa", the login if no name.
+        field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
 
 
 class TransferForm(VersionForm):
@@ -215,7 +219,7 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All open")), *list(DossierStatus.choices)]
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(label=pgettext_lazy("dossier", "Overdue only"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

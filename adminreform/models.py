@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from civicdesk.crypto import BlindIndexField, EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.models import Unit, UnitLevel
 
@@ -136,12 +137,14 @@ class DossierWorkflow(models.Model):
     (CONTRACTS.md) that `Dossier` keeps as they are: the reports app reads those."""
 
     status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, default=S.RECEIVED)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record", "version"), default=1)
     applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
-    applicant_id_number = models.CharField(_("identity number"), max_length=20, blank=True)
+    # Encrypted at rest; looked up through its blind index (civicdesk.crypto).
+    applicant_id_number = EncryptedCharField(_("identity number"), max_length=20, blank=True)
+    applicant_id_number_index = BlindIndexField(source="applicant_id_number")
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_by = models.ForeignKey(
         "auth.User",
@@ -210,6 +213,12 @@ class Dossier(DossierWorkflow, TimeStampedModel):
             models.Index(fields=["unit", "resolved_on"], name="dossier_unit_resolved_idx"),
             models.Index(fields=["ref"], name="dossier_ref_idx"),
             models.Index(fields=["due_on"], name="dossier_open_due_idx", condition=models.Q(status__in=OPEN_STATUSES)),
+            # Partial: dossiers without a number (every imported row) cost this index nothing.
+            models.Index(
+                fields=["applicant_id_number_index"],
+                name="dossier_id_index_idx",
+                condition=~models.Q(applicant_id_number_index=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -254,7 +263,7 @@ class DossierDocument(models.Model):
     )
     name = models.CharField(_("document"), max_length=400)
     file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
-    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
 
     class Meta:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from civicdesk.crypto import blind_index, looks_like_identity_number
 from core.models import Unit
 from core.selectors import ALL_ROLES, unit_paths_for, unit_subtree_q
 
@@ -106,7 +107,10 @@ def dossier_queue(*, user: AnyUser, filters: QueueFilters, today: date) -> Query
         qs = qs.filter(status__in=OPEN_STATUSES, due_on__lt=today)
     text = filters.text.strip()
     if text:
-        qs = qs.filter(Q(ref__icontains=text) | Q(applicant_name__icontains=text))
+        match = Q(ref__icontains=text) | Q(applicant_name__icontains=text)
+        if looks_like_identity_number(text):  # exact, through the blind index (encrypted column)
+            match |= Q(applicant_id_number_index=blind_index(text))
+        qs = qs.filter(match)
     return (
         qs.select_related("procedure", "unit", "handling_unit", "assignee")
         .annotate(

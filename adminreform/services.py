@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
 from civicdesk.workdays import next_working_day, subtract_working_days
@@ -335,7 +336,7 @@ def intake_notice_issue(
         if not missing and not reasons.strip():
             raise DomainError(_("Nothing is missing: say what must be completed, or accept the dossier."))
     elif not reasons.strip():
-        raise DomainError(_("A refusal must give its reasons."))
+        raise DomainError(pgettext("dossier", "A refusal must give its reasons."))
     notice = IntakeNotice.objects.create(
         unit=unit,
         procedure=procedure,
@@ -651,7 +652,7 @@ def dossier_refuse(
     dossier = _lock(dossier, expected_version)
     _guard(dossier, S.REFUSED)
     if not reason.strip():
-        raise DomainError(_("A refusal must give its reasons."))
+        raise DomainError(pgettext("dossier", "A refusal must give its reasons."))
     return _close(
         dossier,
         target=S.REFUSED,

@@ -8,13 +8,13 @@ wards handle ~100,000 a year).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
-from core.selectors import unit_subtree_q
+from core.selectors import ancestor_paths, month_windows, unit_subtree_q
 
 from .models import Dossier, DossierChannel
 
@@ -30,33 +30,58 @@ class DossierLevelStats:
     early: int
     on_time: int
     in_progress_overdue: int
+    # With `months`: dossiers received and resolved in each month of the period (the trend).
+    received_by_month: tuple[int, ...] = ()
+    resolved_by_month: tuple[int, ...] = ()
+    # With `by_unit`: the resolving unit itself (its id and path) rather than its level alone.
+    unit_id: int | None = None
+    unit_path: str = ""
 
 
-def dossier_period_stats(*, paths: Sequence[str], start: date, end: date) -> list[DossierLevelStats]:
+def dossier_period_stats(
+    *, paths: Sequence[str], start: date, end: date, months: Sequence[date] = (), by_unit: bool = False
+) -> list[DossierLevelStats]:
     """Dossiers of the units under `paths` to resolve from `start` to `end` (both included),
-    one row per level and kind of the resolving unit. One query.
+    one row per level and kind of the resolving unit (per unit with `by_unit`, for rolling
+    many units' reports up from one query). One query: a single pass over the rows.
 
     carried_over: received before `start` and not resolved before it; received: in the period;
     resolved: of those, resolved in the period; on_time: of those, resolved on or before the due
     date (early included); early: resolved before the due date; in_progress_overdue: not resolved
-    by `end` and past due at `end`.
+    by `end` and past due at `end`. With `months` (first days of months), the dossiers received
+    and resolved in each month within the period too, in the same pass.
     """
+    to_resolve = Q(received_on__lte=end) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
     resolved = Q(resolved_on__gte=start, resolved_on__lte=end)
     unresolved_at_end = Q(resolved_on__isnull=True) | Q(resolved_on__gt=end)
+    where = to_resolve
+    counts: dict[str, Count] = {}
+    windows = month_windows(start, end, months)
+    received_guard = resolved_guard = Q()
+    if windows:
+        # The trend counts every dossier received or resolved in the period, so the pass also
+        # reads the (wrongly dated) dossiers resolved before they were received that fall outside
+        # the figures' rows: received in the period but resolved before it, or resolved in the
+        # period but received after it. The figures those rows could enter keep them out with a
+        # guard (carried_over and in_progress_overdue cannot match them).
+        where = to_resolve | Q(received_on__gte=start, received_on__lte=end) | resolved
+        for i, (first, last) in enumerate(windows):
+            counts[f"received_m{i}"] = Count("pk", filter=Q(received_on__gte=first, received_on__lte=last))
+            counts[f"resolved_m{i}"] = Count("pk", filter=Q(resolved_on__gte=first, resolved_on__lte=last))
+        received_guard = to_resolve
+        resolved_guard = Q(received_on__lte=end)
+    counts |= {
+        "carried_over": Count("pk", filter=Q(received_on__lt=start)),
+        "received": Count("pk", filter=received_guard & Q(received_on__gte=start)),
+        "online": Count("pk", filter=received_guard & Q(received_on__gte=start, channel=DossierChannel.ONLINE)),
+        "resolved": Count("pk", filter=resolved_guard & resolved),
+        "on_time": Count("pk", filter=resolved_guard & resolved & Q(resolved_on__lte=F("due_on"))),
+        "early": Count("pk", filter=resolved_guard & resolved & Q(resolved_on__lt=F("due_on"))),
+        "in_progress_overdue": Count("pk", filter=unresolved_at_end & Q(due_on__lt=end)),
+    }
+    group = ("unit_id", "unit__path", "unit__level", "unit__kind") if by_unit else ("unit__level", "unit__kind")
     rows = (
-        Dossier.objects.filter(unit_subtree_q(paths), received_on__lte=end)
-        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
-        .values("unit__level", "unit__kind")
-        .annotate(
-            carried_over=Count("pk", filter=Q(received_on__lt=start)),
-            received=Count("pk", filter=Q(received_on__gte=start)),
-            online=Count("pk", filter=Q(received_on__gte=start, channel=DossierChannel.ONLINE)),
-            resolved=Count("pk", filter=resolved),
-            on_time=Count("pk", filter=resolved & Q(resolved_on__lte=F("due_on"))),
-            early=Count("pk", filter=resolved & Q(resolved_on__lt=F("due_on"))),
-            in_progress_overdue=Count("pk", filter=unresolved_at_end & Q(due_on__lt=end)),
-        )
-        .order_by("unit__level", "unit__kind")
+        Dossier.objects.filter(unit_subtree_q(paths)).filter(where).values(*group).annotate(**counts).order_by(*group)
     )
     return [
         DossierLevelStats(
@@ -69,6 +94,10 @@ def dossier_period_stats(*, paths: Sequence[str], start: date, end: date) -> lis
             early=r["early"],
             on_time=r["on_time"],
             in_progress_overdue=r["in_progress_overdue"],
+            received_by_month=tuple(r[f"received_m{i}"] for i in range(len(windows))),
+            resolved_by_month=tuple(r[f"resolved_m{i}"] for i in range(len(windows))),
+            unit_id=r.get("unit_id"),
+            unit_path=r.get("unit__path", ""),
         )
         for r in rows
     ]
@@ -92,3 +121,33 @@ def dossier_monthly_counts(*, paths: Sequence[str], start: date, end: date) -> d
         .values_list("month", "n")
     )
     return {m: (received.get(m, 0), resolved.get(m, 0)) for m in sorted(set(received) | set(resolved))}
+
+
+def dossier_period_stats_of_units(
+    *, paths: Sequence[str], start: date, end: date, months: Sequence[date] = ()
+) -> dict[str, list[DossierLevelStats]]:
+    """`dossier_period_stats` of each unit under `paths` (its subtree included), keyed by the
+    unit's path: one query grouped by unit, rolled up along the unit tree. Units without
+    dossiers to resolve are left out."""
+    rolled: dict[str, dict[tuple[str, str], DossierLevelStats]] = {}
+    for row in dossier_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True):
+        for path in ancestor_paths(row.unit_path):
+            levels = rolled.setdefault(path, {})
+            key = (row.level, row.kind)
+            levels[key] = _add(levels[key], row) if key in levels else replace(row, unit_id=None, unit_path="")
+    return {path: [levels[key] for key in sorted(levels)] for path, levels in rolled.items()}
+
+
+def _add(a: DossierLevelStats, b: DossierLevelStats) -> DossierLevelStats:
+    return replace(
+        a,
+        carried_over=a.carried_over + b.carried_over,
+        received=a.received + b.received,
+        online=a.online + b.online,
+        resolved=a.resolved + b.resolved,
+        early=a.early + b.early,
+        on_time=a.on_time + b.on_time,
+        in_progress_overdue=a.in_progress_overdue + b.in_progress_overdue,
+        received_by_month=tuple(x + y for x, y in zip(a.received_by_month, b.received_by_month, strict=True)),
+        resolved_by_month=tuple(x + y for x, y in zip(a.resolved_by_month, b.resolved_by_month, strict=True)),
+    )

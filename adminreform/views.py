@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import tempfile
 from datetime import date
 from typing import Any
 
@@ -13,12 +14,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -393,6 +395,7 @@ class NoticePrintView(LoginRequiredMixin, TemplateView):
 
 class RegisterView(LoginRequiredMixin, TemplateView):
     template_name = "adminreform/register.html"
+    PAGE_ROWS = 5000
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         units = units_visible_to(user=request.user).filter(level__in=["province", "district", "commune"])
@@ -401,19 +404,22 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         initial = {"unit": home.pk if home else None, "start": today.replace(day=1), "end": today}
         form = f.RegisterForm(request.GET or None, units=units.order_by("path"), initial=initial)
         rows: list[Dossier] = []
+        total = 0
         chosen: dict[str, Any] = {}
         if form.is_bound and form.is_valid():
             chosen = form.cleaned_data
         elif not form.is_bound and home is not None:
             chosen = {"unit": home, "start": initial["start"], "end": today}
         if chosen:
-            rows = list(
-                dossier_register(user=request.user, unit=chosen["unit"], start=chosen["start"], end=chosen["end"])[
-                    :5000
-                ]
+            register = dossier_register(
+                user=request.user, unit=chosen["unit"], start=chosen["start"], end=chosen["end"]
             )
             if request.GET.get("format") == "xlsx":
-                return self.xlsx(rows, chosen)
+                return self.xlsx(register, chosen)
+            # The page shows the first rows; the XLSX holds every dossier of the period.
+            rows = list(register[: self.PAGE_ROWS + 1])
+            total = len(rows) if len(rows) <= self.PAGE_ROWS else register.count()
+            rows = rows[: self.PAGE_ROWS]
         query = QueryDict(mutable=True)
         if chosen:
             query.update(
@@ -427,24 +433,42 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         return render(
             request,
             self.template_name,
-            {"form": form, "rows": rows, "chosen": chosen, "today": today, "xlsx_query": query.urlencode()},
+            {
+                "form": form,
+                "rows": rows,
+                "total": total,
+                "chosen": chosen,
+                "today": today,
+                "xlsx_query": query.urlencode(),
+            },
         )
 
-    def xlsx(self, rows: list[Dossier], chosen: dict[str, Any]) -> HttpResponse:
+    def xlsx(self, register: QuerySet[Dossier], chosen: dict[str, Any]) -> FileResponse:
+        """The whole register, however long (a year of a city's dossiers): rows are read in
+        chunks and written by a write-only workbook to a temporary file, then streamed."""
         from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
 
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "Mau 07"
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("Mau 07")
+
+        def dates(*values: Any) -> list[Any]:
+            cells = []
+            for value in values:
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, date):
+                    cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            return cells
+
         sheet.append([_("Dossier register (Mẫu 07)"), chosen["unit"].name])
-        sheet.append([_("From"), chosen["start"], _("To"), chosen["end"]])
+        sheet.append([_("From"), *dates(chosen["start"]), _("To"), *dates(chosen["end"])])
         headers = [
             _("No."),
             _("Dossier code"),
             _("Procedure"),
             _("Applicant"),
-            _("Received on"),
+            pgettext("dossier", "Received on"),
             _("Due on"),
             _("Transferred to"),
             _("Resolved on"),
@@ -453,6 +477,10 @@ class RegisterView(LoginRequiredMixin, TemplateView):
         ]
         sheet.append(headers)
         today = timezone.localdate()
+        # Labels looked up once, not translated again on each of tens of thousands of rows.
+        timing_labels = {value: str(label) for value, label in Timing.choices}
+        status_labels = {value: str(label) for value, label in DossierStatus.choices}
+        rows = register.select_related("handling_unit").iterator(chunk_size=2000)
         for i, d in enumerate(rows, start=1):
             sheet.append(
                 [
@@ -460,26 +488,23 @@ class RegisterView(LoginRequiredMixin, TemplateView):
                     d.ref,
                     d.procedure.name if d.procedure else "",
                     d.applicant_name,
-                    d.received_on,
-                    d.due_on,
+                    *dates(d.received_on, d.due_on),
                     d.handling_unit.name if d.handling_unit and d.handling_unit_id != d.unit_id else "",
-                    d.resolved_on,
-                    d.get_status_display(),
-                    str(Timing(d.timing_on(today)).label),
+                    *dates(d.resolved_on),
+                    status_labels.get(d.status, d.status),
+                    timing_labels[d.timing_on(today)],
                 ]
             )
-        for row in sheet.iter_rows(min_row=4, min_col=5, max_col=8):
-            for cell in row:
-                if isinstance(cell.value, date):
-                    cell.number_format = "DD/MM/YYYY"
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
+        book.save(output)
+        output.seek(0)
         name = f"so-theo-doi-ho-so-{chosen['unit'].code}-{chosen['start']:%Y%m%d}-{chosen['end']:%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return FileResponse(
+            output,
+            as_attachment=True,
+            filename=name,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 
 class ProcedureListView(LoginRequiredMixin, TemplateView):

@@ -674,8 +674,20 @@ def p6(fig: Figure, today: date, scale: str) -> None:
         "units": every["stdout"],
         "maxrss_mb": every["maxrss_mb"],
     }
+    # The same figures of every unit at once (three queries grouped by unit, rolled up along
+    # the unit tree), where the reports app has the roll-up: what the quarterly job can use.
+    rollup = None
+    try:
+        rollup = timed_command(["--every-unit-rollup", start.isoformat(), end.isoformat()], timeout=600)
+    except (RuntimeError, subprocess.TimeoutExpired) as exc:
+        fig.notes.append(f"every unit in one roll-up not measured: {str(exc)[:120]}")
+    if rollup is not None:
+        rollup_s = float(rollup["seconds"])
+        fig.notes.append(f"in one roll-up {rollup_s:.1f} s, {rollup['maxrss_mb']:.0f} MB")
+        fig.metrics["every_unit_rollup"] = {"seconds": round(rollup_s, 2), "maxrss_mb": rollup["maxrss_mb"]}
     if limit is None:  # at 10M: every unit's quarterly report within 60 s, 300 MB
-        fig.ok = fig.ok and every_s <= 60 and float(every["maxrss_mb"]) <= 300
+        best = min([every] + ([rollup] if rollup is not None else []), key=lambda t: float(t["seconds"]))
+        fig.ok = fig.ok and float(best["seconds"]) <= 60 and float(best["maxrss_mb"]) <= 300
 
 
 def p7(fig: Figure, rows: int = 100_000) -> None:

@@ -4,13 +4,28 @@ and print `TIMED {"seconds": ..., "maxrss_mb": ...}` — the command's own time
 
 `python -m bench.timed --every-unit-report START END` instead compiles the figures of
 every unit that existed in the period (what the quarterly Celery job does), one after
-the other, through `reports.compiling.compile_figures`."""
+the other, through `reports.compiling.compile_figures`; `--every-unit-rollup START END`
+compiles the same figures at once through `reports.compiling.compile_figures_of_units`
+(three queries grouped by unit, rolled up along the unit tree) when the branch has it.
+
+Peak memory is the process's own high-water mark (VmHWM from /proc/self/status): the
+`getrusage` figure on Linux also carries the parent's resident size at fork (the harness
+that just generated a city is several hundred MB), so it is used only where /proc is not."""
+
+from __future__ import annotations
 
 import io
 import json
 import resource
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from core.models import Unit
+    from reports.periods import Period
 
 
 def main(argv: list[str]) -> int:
@@ -24,33 +39,63 @@ def main(argv: list[str]) -> int:
     if argv[0] == "--every-unit-report":
         units = every_unit_report(argv[1], argv[2])
         out.write(f"{units} units")
+    elif argv[0] == "--every-unit-rollup":
+        units = every_unit_rollup(argv[1], argv[2])
+        out.write(f"{units} units")
     else:
         call_command(*argv, stdout=out, stderr=err)
     seconds = time.perf_counter() - started
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    maxrss_mb = peak_rss_mb()
     summary = {"seconds": seconds, "maxrss_mb": round(maxrss_mb, 1), "stdout": out.getvalue()[-200:]}
     print("TIMED " + json.dumps(summary, ensure_ascii=False))
     sys.stderr.write(err.getvalue()[-2000:])
     return 0
 
 
-def every_unit_report(start: str, end: str) -> int:
-    from datetime import date
+def peak_rss_mb() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+
+def _units_of(period: Period) -> QuerySet[Unit]:
+    """Every unit that existed in the period, as the quarterly job picks them."""
     from django.db.models import Q
 
     from core.models import Unit
-    from reports.compiling import compile_figures  # the reports app's own compiler
-    from reports.periods import Period
 
-    period = Period(date.fromisoformat(start), date.fromisoformat(end))
-    units = (
+    return (
         Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
         .order_by("path")
     )
+
+
+def every_unit_rollup(start: str, end: str) -> int:
+    from datetime import date
+
+    from reports import compiling
+    from reports.periods import Period
+
+    period = Period(date.fromisoformat(start), date.fromisoformat(end))
+    figures = compiling.compile_figures_of_units(units=list(_units_of(period)), period=period)
+    return len(figures)
+
+
+def every_unit_report(start: str, end: str) -> int:
+    from datetime import date
+
+    from reports.compiling import compile_figures  # the reports app's own compiler
+    from reports.periods import Period
+
+    period = Period(date.fromisoformat(start), date.fromisoformat(end))
     count = 0
-    for unit in units.iterator():
+    for unit in _units_of(period).iterator():
         compile_figures(unit=unit, period=period)
         count += 1
     return count

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core.views_personal_data import PersonalDataExportView
 from core.views_security import (
     AuditLogView,
     SecondFactorView,
@@ -20,6 +21,11 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
     path("admin/audit-log/", admin.site.admin_view(AuditLogView.as_view()), name="audit_log"),
+    path(
+        "admin/personal-data/",
+        admin.site.admin_view(PersonalDataExportView.as_view()),
+        name="personal_data_export",
+    ),
     path("admin/", admin.site.urls),
     path("petitions/", include("petitions.urls")),
     path("reception/", include("reception.urls")),
@@ -27,3 +33,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("core.urls")),
 ]
+
+# An unreachable database answers 503 with a page saying nothing was recorded (issue 8, R1).
+handler500 = "core.views.server_error"

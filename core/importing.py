@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import autodiscover_modules
 
 Row = dict[str, Any]
@@ -36,6 +36,13 @@ def parse_text(value: str) -> str:
 
 def parse_date(value: str) -> date:
     value = value.strip()
+    # Fast path for the usual YYYY-MM-DD (about 20 times cheaper than strptime); anything
+    # else, or an impossible date, goes through strptime, which decides and words the error.
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.strptime(value, fmt).date()
@@ -114,8 +121,10 @@ class RowError:
         return f"{where}: {self.reason}"
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    """A good row: its line number in the file and its parsed values by column name.
+    (A named tuple: creating 100,000 of them costs a fraction of a frozen dataclass.)"""
+
     line: int
     values: Row
 
@@ -132,6 +141,8 @@ class ImportSpec:
     columns: Sequence[Column]
     # Writes the good rows; may return more errors (unknown unit code…) for rows it refuses.
     load: Callable[[list[ParsedRow], bool], tuple[LoadResult, list[RowError]]]
+    # The tables `load` fills: ANALYZEd after an import that grew them by a large share.
+    tables: Sequence[str] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -203,28 +214,36 @@ def parse_table(
     if errors:
         return [], errors
     index = {name: i for i, name in enumerate(header)}
+    # One tuple per column, looked up once per file rather than once per cell.
+    plan = [(c.name, index.get(c.name), c.required, c.parse, c.default) for c in spec.columns]
+    width = len(header)
     parsed: list[ParsedRow] = []
+    append = parsed.append
     for line, cells in rows:
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
+        short = len(cells) < width
         values: Row = {}
-        row_errors: list[RowError] = []
-        for column in spec.columns:
-            i = index.get(column.name)
-            raw = cells[i].strip() if i is not None and i < len(cells) else ""
-            if raw == "":
-                if column.required:
-                    row_errors.append(RowError(line, column.name, "required value is empty"))
-                values[column.name] = column.default
+        row_errors: list[RowError] | None = None
+        for name, i, required, parse, default in plan:
+            raw = "" if i is None or (short and i >= len(cells)) else cells[i].strip()
+            if not raw:
+                if required:
+                    if row_errors is None:
+                        row_errors = []
+                    row_errors.append(RowError(line, name, "required value is empty"))
+                values[name] = default
                 continue
             try:
-                values[column.name] = column.parse(raw)
+                values[name] = parse(raw)
             except CellError as exc:
-                row_errors.append(RowError(line, column.name, str(exc)))
+                if row_errors is None:
+                    row_errors = []
+                row_errors.append(RowError(line, name, str(exc)))
         if row_errors:
             errors.extend(row_errors)
         else:
-            parsed.append(ParsedRow(line, values))
+            append(ParsedRow(line, values))
     return parsed, errors
 
 
@@ -245,6 +264,7 @@ def run_import(spec: ImportSpec, path: Path, *, skip_invalid: bool = False, dry_
         report.errors.extend(load_errors)
         report.errors.sort(key=lambda e: (e.line, e.column))
         return report
+    rows_before = _estimated_rows(spec.tables) if len(parsed) >= ANALYZE_MIN_ROWS and not dry_run else {}
     with transaction.atomic():
         result, load_errors = spec.load(parsed, skip_invalid)
         report.errors.extend(load_errors)
@@ -253,7 +273,33 @@ def run_import(spec: ImportSpec, path: Path, *, skip_invalid: bool = False, dry_
             transaction.set_rollback(True)
             return report
     report.created, report.updated, report.committed = result.created, result.updated, True
+    _analyze_if_grown(rows_before, result.created)
     return report
+
+
+# After a bulk load the planner's statistics describe the table before it: ANALYZE when an
+# import added at least this many rows and at least this share of what the table held. A
+# smaller addition is left to autovacuum (its own threshold is 10% of the table), since
+# ANALYZE of a table of a million rows costs one to two seconds.
+ANALYZE_MIN_ROWS = 10_000
+ANALYZE_MIN_SHARE = 0.2
+
+
+def _estimated_rows(tables: Sequence[str]) -> dict[str, float]:
+    if not tables or connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples FROM pg_class WHERE relname = ANY(%s)", [list(tables)])
+        return {name: max(float(rows), 0.0) for name, rows in cursor.fetchall()}
+
+
+def _analyze_if_grown(rows_before: dict[str, float], created: int) -> None:
+    if created < ANALYZE_MIN_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for table, before in rows_before.items():
+            if created >= ANALYZE_MIN_SHARE * before:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 # --- registry ----------------------------------------------------------------------

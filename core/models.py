@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from civicdesk.workdays import DayKind, RuleSpec
@@ -132,12 +133,28 @@ class Membership(TimeStampedModel):
 
 class MembershipEvent(AuditEventBase):
     class Kind(models.TextChoices):
-        GRANTED = "granted", _("Granted")
-        REVOKED = "revoked", _("Revoked")
+        GRANTED = "granted", pgettext_lazy("membership", "Granted")
+        REVOKED = "revoked", pgettext_lazy("membership", "Revoked")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices)
+
+
+class PersonalDataExportEvent(AuditEventBase):
+    """Every export of a person's data on request (core.services.personal_data_export): who,
+    when, why, how many records of each kind. The person appears only as the blind index of
+    their identity number, never the number itself."""
+
+    class Kind(models.TextChoices):
+        EXPORTED = "exported", _("Personal data exported")
+
+    subject_index = models.CharField(_("identity number (blind index)"), max_length=64, db_index=True)
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
+        permissions = [("export_personal_data", _("Can export a person's data on request"))]
 
 
 class CalendarDay(TimeStampedModel):

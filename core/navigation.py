@@ -57,6 +57,17 @@ NAV_ITEMS: tuple[NavItem, ...] = (
 )
 
 
+# Pages the staff home also lists (not in the menu), for the roles that may open them.
+HOME_ITEMS: tuple[NavItem, ...] = (
+    NavItem(
+        "reception:frequency",
+        _("Heads' reception days"),
+        _("Each head's reception days, unit by unit, against the legal minimum."),
+        LEADERS,
+    ),
+)
+
+
 # What a citizen (not logged in) finds in the menu on every page: the four public services.
 PUBLIC_NAV_ITEMS: tuple[tuple[str, str | Promise], ...] = (
     ("petitions:file", _("File a petition")),
@@ -74,10 +85,12 @@ class ResolvedNavItem:
     active: bool = False
 
 
-def nav_items_for(roles: set[str], path: str = "") -> list[ResolvedNavItem]:
+def nav_items_for(
+    roles: set[str], path: str = "", *, entries: tuple[NavItem, ...] = NAV_ITEMS
+) -> list[ResolvedNavItem]:
     """The entries these roles may use; the one whose section holds `path` is marked active."""
     items = []
-    for item in NAV_ITEMS:
+    for item in entries:
         if not roles & item.roles:
             continue
         try:
@@ -87,6 +100,11 @@ def nav_items_for(roles: set[str], path: str = "") -> list[ResolvedNavItem]:
         active = bool(path) and path.startswith(_section(url))
         items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
     return items
+
+
+def home_items_for(roles: set[str]) -> list[ResolvedNavItem]:
+    """The staff home's cards: the menu's sections, then the pages only the home lists."""
+    return nav_items_for(roles) + nav_items_for(roles, entries=HOME_ITEMS)
 
 
 def public_nav_items(path: str = "") -> list[ResolvedNavItem]:

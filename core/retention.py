@@ -15,12 +15,16 @@ batches, and logs how many rows of each kind went. Audit tables are never
 purged by the application (their trigger refuses it); a record that audit
 events point to (on_delete=PROTECT) cannot be deleted either, so a rule for such
 a record should target its personal-data satellite (e.g. the identity row), or
-the app anonymises instead of deleting.
+the app anonymises instead of deleting: give the rule an `action` (called with
+each batch of expired rows instead of deleting them) and a `filter` that the
+anonymised rows no longer match. `date_field` may follow relations
+(`petition__resolved_on`) for satellites that keep no date of their own.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -44,13 +48,28 @@ class RetentionRule:
     keep_days: int
     filter: Q = field(default_factory=Q)
     reason: str = ""
+    # Instead of deleting: called with each batch of expired rows (e.g. to anonymise them).
+    action: Callable[[models.QuerySet[models.Model]], object] | None = None
 
     def model(self) -> type[models.Model]:
         return apps.get_model(self.label)
 
+    def date_model_field(self) -> models.Field[object, object]:
+        """The field `date_field` names, following relations (`petition__resolved_on`)."""
+        model: type[models.Model] = self.model()
+        *path, last = self.date_field.split("__")
+        for name in path:
+            related = model._meta.get_field(name).related_model
+            if related is None or isinstance(related, str):
+                raise RetentionError(f"{self.label}: {name} is not a relation.")
+            model = related
+        model_field = model._meta.get_field(last)
+        assert isinstance(model_field, models.Field)
+        return model_field
+
     def cutoff(self, now: datetime) -> datetime | date:
         """The first moment (or day) that is still kept."""
-        model_field = self.model()._meta.get_field(self.date_field)
+        model_field = self.date_model_field()
         moment = now - timedelta(days=self.keep_days)
         if isinstance(model_field, models.DateTimeField):
             return moment
@@ -74,7 +93,7 @@ def register_rule(rule: RetentionRule) -> None:
         raise RetentionError(f"{rule.label} is an audit table: audit rows are not purged by the application.")
     if rule.keep_days < 1:
         raise RetentionError(f"{rule.label}: keep_days must be at least 1.")
-    model._meta.get_field(rule.date_field)  # FieldDoesNotExist on a typo
+    rule.date_model_field()  # FieldDoesNotExist on a typo
     _RULES[f"{rule.label}:{rule.date_field}:{rule.filter!r}"] = rule
 
 
@@ -102,17 +121,26 @@ def purge_expired(*, commit: bool, batch_size: int = 1000, now: datetime | None 
         expired = queryset.count()
         deleted = 0
         if commit:
+            previous: list[object] = []
             while True:
                 with transaction.atomic():
                     ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
                     if not ids:
                         break
-                    rule.model()._default_manager.filter(pk__in=ids).delete()
+                    if ids == previous:  # an action that leaves its rows matching would loop forever
+                        raise RetentionError(f"{rule.label}: the rule's action leaves the rows expired.")
+                    batch = rule.model()._default_manager.filter(pk__in=ids)
+                    if rule.action is not None:
+                        rule.action(batch)
+                    else:
+                        batch.delete()
                     deleted += len(ids)
+                    previous = ids
             logger.info(
-                "Retention purge: %d rows of %s deleted (%s older than %d days).",
+                "Retention purge: %d rows of %s %s (%s older than %d days).",
                 deleted,
                 rule.label,
+                "deleted" if rule.action is None else "anonymised",
                 rule.date_field,
                 rule.keep_days,
             )

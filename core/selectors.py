@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import cache, reduce
 from operator import or_
 from typing import TypeVar
@@ -37,6 +37,22 @@ def unit_subtree_q(paths: Iterable[str], *, field: str = "unit") -> Q:
     prefix = f"{field}__path__startswith" if field else "path__startswith"
     qs = [Q(**{prefix: p}) for p in paths]
     return reduce(or_, qs) if qs else Q(pk__in=[])
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a unit and of every unit above it: "/01/00175/" → ["/01/", "/01/00175/"].
+    Rolls rows grouped by unit up into the reports of the units above them."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def month_windows(start: date, end: date, months: Iterable[date]) -> list[tuple[date, date]]:
+    """Each month (given by its first day) clipped to the period: (first day, last day)."""
+    windows = []
+    for month in months:
+        following = date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+        windows.append((max(start, month), min(end, following - timedelta(days=1))))
+    return windows
 
 
 def unit_children(unit: Unit) -> QuerySet[Unit]:

@@ -8,10 +8,13 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from civicdesk.crypto import blind_index, looks_like_identity_number, normalise_identity_number
 from civicdesk.exceptions import DomainError
 
-from .models import Membership, MembershipEvent, Unit, UnitEvent, UnitKind, UnitLevel
+from .models import Membership, MembershipEvent, PersonalDataExportEvent, Unit, UnitEvent, UnitKind, UnitLevel
 
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
 
@@ -170,3 +173,68 @@ def membership_revoke(*, membership: Membership, actor: User | None, reason: str
         reason=reason,
     )
     membership.delete()
+
+
+# --- a person's data on request (Law 91/2025) ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonalDataExport:
+    content: bytes
+    content_type: str
+    filename: str
+    document: dict
+    event: PersonalDataExportEvent
+
+
+EXPORT_FORMATS = {
+    "json": ("application/json", "json"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+DEFAULT_EXPORT_REASON = "Yêu cầu của chủ thể dữ liệu (Luật Bảo vệ dữ liệu cá nhân 91/2025/QH15)"
+
+
+@transaction.atomic
+def personal_data_export(
+    *,
+    identity_number: str,
+    fmt: str = "json",
+    reason: str = "",
+    actor: User | None = None,
+    ip_address: str | None = None,
+    channel: str = "command",
+) -> PersonalDataExport:
+    """Everything the apps hold about the person with this identity number, as one file, and
+    a PersonalDataExportEvent (who, when, why, counts; the number only as its blind index).
+
+    Each app's provider (its `personal_data.py`) finds its records through the blind index;
+    a provider that reads protected data (the denouncer vault) audits that read itself."""
+    from . import personal_data
+
+    if fmt not in EXPORT_FORMATS:
+        raise DomainError(_("Unknown format: %(fmt)s.") % {"fmt": fmt})
+    number = normalise_identity_number(identity_number)
+    if not looks_like_identity_number(number):
+        raise DomainError(_("Give a whole identity document number (CCCD, CMND or passport)."))
+    request = personal_data.PersonalDataRequest(
+        identity_number=number,
+        index=blind_index(number),
+        reason=reason.strip() or DEFAULT_EXPORT_REASON,
+        actor=actor,
+        ip_address=ip_address,
+    )
+    now = timezone.now()
+    sections = personal_data.collect(request)
+    document = personal_data.as_dict(request=request, sections=sections, generated_at=now)
+    content = personal_data.render_json(document) if fmt == "json" else personal_data.render_xlsx(document)
+    event = PersonalDataExportEvent.objects.create(
+        kind=PersonalDataExportEvent.Kind.EXPORTED,
+        actor=actor,
+        reason=request.reason,
+        ip_address=ip_address,
+        subject_index=request.index,
+        data={"format": fmt, "channel": channel, "records": {s.source: len(s.records) for s in sections}},
+    )
+    content_type, extension = EXPORT_FORMATS[fmt]
+    filename = f"du-lieu-ca-nhan-{now:%Y%m%d-%H%M%S}.{extension}"
+    return PersonalDataExport(content, content_type, filename, document, event)

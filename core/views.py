@@ -1,12 +1,17 @@
+import sys
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.views import defaults
 from django.views.generic import TemplateView
 
-from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to
+from .navigation import home_items_for
+from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to, user_roles
 from .two_factor import can_use_second_factor
 
 
@@ -38,6 +43,7 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(
             memberships=membership_list_for(user=self.request.user),
+            home_items=home_items_for(user_roles(user=self.request.user)),
             can_use_second_factor=can_use_second_factor(self.request.user),
             **kwargs,
         )
@@ -62,3 +68,13 @@ class UnitDetailView(LoginRequiredMixin, TemplateView):
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers and the benchmark baseline: no database, no template."""
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: an unreachable database (connection refused, dropped, timed out) is a
+    503 "temporarily unavailable" page that says nothing was recorded, rendered without the
+    database; anything else is Django's plain 500."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        body = render_to_string("503.html")
+        return HttpResponse(body, status=503, headers={"Retry-After": "120", "Cache-Control": "no-store"})
+    return defaults.server_error(request)

@@ -13,7 +13,18 @@ from core.choices import PetitionKind
 from core.models import Unit
 from core.selectors import deadline_rule_in_force, work_calendar
 
-from .models import Channel, DenouncerIdentity, Outcome, Petition, PetitionEvent, Result, Step
+from .models import (
+    DUTY_RULES,
+    Channel,
+    DenouncerIdentity,
+    Duty,
+    Outcome,
+    Petition,
+    PetitionDuty,
+    PetitionEvent,
+    Result,
+    Step,
+)
 from .models import PetitionStatus as S
 from .services import Identity, _encrypt
 from .text import fold, id_number_digest, secret_digest
@@ -152,6 +163,9 @@ def seed(context: DemoContext) -> None:
                 p.outcome_reason = "Theo quy định tại Thông tư 05/2021/TT-TTCP."
             if p.status in (S.RESOLVED, *OUTCOME_FOR):
                 p.due_on, p.due_rule_id, p.step = None, None, Step.NONE
+            if kind == PetitionKind.COMPLAINT:
+                p.decision_known_on = received - timedelta(days=rng.randint(5, 80))
+                p.limitation_due_on, p.limitation_rule_id = deadline("complaint.limitation", p.decision_known_on)
             p.search_text = fold(" ".join([p.ref, p.subject, p.content, p.petitioner_name]))
             if unit == context.communes[0] and n == 1 and not Petition.objects.filter(tracking_code=DEMO_CODE).exists():
                 p.tracking_code, p.tracking_secret_hash = DEMO_CODE, secret_digest(DEMO_SECRET)
@@ -167,6 +181,31 @@ def seed(context: DemoContext) -> None:
         ],
         ignore_conflicts=True,
     )
+    duties = []
+    for p in new:
+        if p.kind != PetitionKind.DENUNCIATION or p.accepted_on is None:
+            continue
+        starts = [(Duty.NOTIFY_ACCEPTANCE, p.accepted_on)]
+        if p.status == S.RESOLVED and p.result in (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE) and p.resolved_on:
+            starts += [(Duty.NOTIFY_CONCLUSION, p.resolved_on), (Duty.PUBLISH_CONCLUSION, p.resolved_on)]
+        for duty, start in starts:
+            due_on, rule_id = deadline(DUTY_RULES[duty], start)
+            done = (today - start).days > 12  # the recent ones are still to do
+            duties.append(
+                PetitionDuty(
+                    petition_id=saved[p.ref],
+                    duty=duty,
+                    start=start,
+                    due_on=due_on,
+                    rule_id=rule_id,
+                    done_on=min(due_on, today) if done else None,
+                    note="Văn bản thông báo gửi qua bưu điện" if done else "",
+                    published_text="Kết luận nội dung tố cáo (bản công khai)."
+                    if done and duty == Duty.PUBLISH_CONCLUSION
+                    else "",
+                )
+            )
+    PetitionDuty.objects.bulk_create(duties, ignore_conflicts=True)
     events = []
     for p in new:
         pk = saved[p.ref]

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.models import Unit
@@ -115,6 +116,15 @@ class PetitionFileForm(forms.Form):
             "Denunciation: the person denounced and the violation."
         ),
     )
+    decision_known_on = forms.DateField(
+        label=_("When did you receive or learn of that decision or act?"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Complaint only. A complaint must be made within 90 days of that day (Luật Khiếu nại art. 9); "
+            "time lost to illness, natural disaster or another objective obstacle is not counted."
+        ),
+    )
     content = forms.CharField(
         label=_("Content"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -171,7 +181,16 @@ class PetitionFileForm(forms.Form):
                 "petitioner_phone",
                 "petitioner_email",
             ),
-            Fieldset(_("Your petition"), "unit", "subject", "respondent", "content", "signers", "attachments"),
+            Fieldset(
+                _("Your petition"),
+                "unit",
+                "subject",
+                "respondent",
+                "decision_known_on",
+                "content",
+                "signers",
+                "attachments",
+            ),
             Div(Field("website"), css_class="hp-field", aria_hidden="true"),
             "idempotency_key",
             "consent",
@@ -196,13 +215,22 @@ class PetitionFileForm(forms.Form):
                 self.add_error("respondent", _("Say which decision, act or person this is about."))
         if not data.get("petitioner_phone") and not data.get("petitioner_email"):
             self.add_error("petitioner_phone", _("Give a phone number or an e-mail address."))
+        _check_known_on(self, data, received_on=timezone.localdate())
         return data
+
+
+def _check_known_on(form: forms.Form, data: dict[str, Any], *, received_on: Any) -> None:
+    known_on = data.get("decision_known_on")
+    if known_on and received_on and known_on > received_on:
+        form.add_error("decision_known_on", _("This date cannot be after the petition was received."))
 
 
 class DeskEntryForm(forms.Form):
     """A clerk's entry of a paper petition: the most common values first, keyboard only."""
 
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label=pgettext_lazy("petition", "Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=[c for c in Channel.choices if c[0] != Channel.ONLINE])
     kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
     subject = forms.CharField(label=_("Subject"), max_length=300)
@@ -213,6 +241,13 @@ class DeskEntryForm(forms.Form):
     petitioner_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     petitioner_email = forms.EmailField(label=_("E-mail"), required=False)
     signers = forms.IntegerField(label=_("Signers"), min_value=1, initial=1)
+    respondent = forms.CharField(label=_("Decision, act or person concerned"), max_length=300, required=False)
+    decision_known_on = forms.DateField(
+        label=_("Complaint: decision received or known on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Starts the 90-day limitation period (Luật Khiếu nại art. 9)."),
+    )
     source = forms.CharField(label=_("Forwarded by / source"), max_length=200, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
@@ -248,9 +283,14 @@ class DeskEntryForm(forms.Form):
                 Div("petitioner_email", css_class="col-md-3"),
                 css_class="row",
             ),
+            Div(
+                Div("respondent", css_class="col-md-8"),
+                Div("decision_known_on", css_class="col-md-4"),
+                css_class="row",
+            ),
             "source",
             "idempotency_key",
-            Submit("save_add", _("Save and add another"), accesskey="n"),
+            Submit("save_add", pgettext_lazy("petition", "Save and add another"), accesskey="n"),
             Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
         )
 
@@ -259,6 +299,11 @@ class DeskEntryForm(forms.Form):
         if received_on > timezone.localdate():
             raise ValidationError(_("The date of receipt cannot be in the future."))
         return received_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_known_on(self, data, received_on=data.get("received_on"))
+        return data
 
 
 # --- actions --------------------------------------------------------------------------
@@ -305,6 +350,21 @@ class ClassifyForm(ActionForm):
     anonymous = forms.BooleanField(label=_("Anonymous or false name"), required=False)
     over_level = forms.BooleanField(label=_("Sent over the competent level"), required=False)
     multi_place = forms.BooleanField(label=_("Denunciation: verification at several places"), required=False)
+    decision_known_on = forms.DateField(
+        label=_("Complaint: decision received or known on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Starts the limitation period: 90 days (art. 9); a second-time complaint 30 days, 45 in remote "
+            "areas, from receiving the first decision (art. 33). A complaint out of time is ineligible."
+        ),
+    )
+    force_majeure_reason = forms.CharField(
+        label=_("Complaint: force majeure that kept the complainant from complaining in time"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Recorded, it keeps a late complaint eligible (Luật Khiếu nại art. 9)."),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -322,8 +382,12 @@ class ClassifyForm(ActionForm):
             ("multi_place", p.multi_place),
             ("eligible", "1" if p.eligible is not False else "0"),
             ("competent", "1" if p.competent is not False else "0"),
+            ("decision_known_on", p.decision_known_on),
+            ("force_majeure_reason", p.force_majeure_reason),
         ):
             self.initial.setdefault(name, value)
+        if p.kind != PetitionKind.COMPLAINT:
+            del self.fields["decision_known_on"], self.fields["force_majeure_reason"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -341,6 +405,13 @@ class AcceptForm(ActionForm):
 class RefuseForm(ActionForm):
     submit_label = _("Refuse")
     reason = _reason()
+
+    def setup(self) -> None:
+        from .selectors import proposed_refusal_reason
+
+        proposal = proposed_refusal_reason(petition=self.petition)
+        if proposal:
+            self.initial.setdefault("reason", proposal)
 
 
 class GuideForm(ActionForm):
@@ -445,6 +516,35 @@ class GroupForm(ActionForm):
         field.label_from_instance = lambda p: f"{p.ref} · {p.subject} ({reasons.get(p.pk, '')})"  # type: ignore[method-assign]
 
 
+class DutyNotifyForm(ActionForm):
+    submit_label = _("Record the notification")
+    on = forms.DateField(label=_("Notified on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("How (document number, date, delivery)"), max_length=500)
+
+    def setup(self) -> None:
+        self.initial.setdefault("on", timezone.localdate())
+
+    def clean_on(self) -> Any:
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise ValidationError(_("This date cannot be in the future."))
+        return on
+
+
+class DutyPublishForm(DutyNotifyForm):
+    submit_label = _("Record the publication")
+    published_text = forms.CharField(
+        label=_("The conclusion as published"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Never the denouncer's name, address, identity number, phone or e-mail (Luật Tố cáo art. 40)."),
+    )
+
+    def setup(self) -> None:
+        super().setup()
+        self.fields["on"].label = _("Published on")
+        self.fields["note"].label = _("Where (meeting, notice board, website, press)")
+
+
 class RevealForm(ActionForm):
     submit_label = _("Open the identity")
     reason = _reason(_("Why do you need the denouncer's identity?"))
@@ -498,5 +598,5 @@ class QueueFilterForm(forms.Form):
                 Div(HTML(""), css_class="col-md-4"),
                 css_class="row",
             ),
-            Submit("filter", _("Filter")),
+            Submit("filter", pgettext_lazy("action", "Filter")),
         )

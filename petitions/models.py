@@ -5,6 +5,7 @@ minimum every other part relies on; the petitions app builds its workflow on top
 """
 
 import uuid
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -12,7 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from civicdesk.crypto import EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import DeadlineRule, Unit
@@ -39,7 +42,7 @@ class Outcome(models.TextChoices):
 
 
 class PetitionStatus(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("petition", "Received")
     CLASSIFIED = "classified", _("Classified")
     ACCEPTED = "accepted", _("Accepted, being resolved")
     SUSPENDED = "suspended", _("Suspended")
@@ -153,7 +156,7 @@ class Petition(TimeStampedModel):
 
     # --- workflow (migration 0002) ---
     status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=S.RECEIVED)
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record", "version"), default=1)
     content = models.TextField(_("content"), blank=True)
     respondent = models.CharField(
         _("person, body or decision concerned"),
@@ -163,11 +166,12 @@ class Petition(TimeStampedModel):
     )
     # Identity of the petitioner. Empty for denunciations: theirs lives in the encrypted vault.
     petitioner_name = models.CharField(_("petitioner's name"), max_length=200, blank=True)
-    petitioner_id_number = models.CharField(_("identity document number"), max_length=20, blank=True)
+    petitioner_id_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
     petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
     petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
     petitioner_email = models.EmailField(_("e-mail"), blank=True)
-    # HMAC of the identity number for every kind: finds duplicates without decrypting the vault.
+    # Blind index (civicdesk.crypto.blind_index) of the identity number for every kind, the
+    # denouncer's included: finds duplicates without decrypting anything.
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
     # Folded (no diacritics, lower case) text for search; never holds a denouncer's identity.
@@ -247,6 +251,25 @@ class Petition(TimeStampedModel):
     # Each reminder and escalation goes once per deadline: the deadline it went for.
     reminded_due_on = models.DateField(null=True, blank=True, editable=False)
     escalated_due_on = models.DateField(null=True, blank=True, editable=False)
+    # Complaints: limitation period (Luật Khiếu nại art. 9; 2nd time art. 33), from the day the
+    # complainant received or learned of the decision or act (or of the 1st-time decision).
+    decision_known_on = models.DateField(
+        _("decision received or known on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the complainant received or learned of the decision or act complained of."),
+    )
+    limitation_due_on = models.DateField(_("last day to complain"), null=True, blank=True, editable=False)
+    limitation_rule = models.ForeignKey(
+        DeadlineRule, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    force_majeure_reason = models.TextField(
+        _("force majeure"),
+        blank=True,
+        help_text=_("Illness, natural disaster, travel for work or study far away or another objective obstacle."),
+    )
+    # Retention (lưu đơn kept 1 year): the day the personal data of a filed-away petition was removed.
+    purged_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 
     # Set by the service that created the petition, never stored: shown to the citizen once.
     tracking_secret: str = ""
@@ -274,6 +297,22 @@ class Petition(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def filed_on(self) -> date:
+        """The day the citizen's petition was first received: before a transfer, at the unit
+        that transferred it (a petition is transferred once at most)."""
+        return self.transferred_from.received_on if self.transferred_from_id else self.received_on
+
+    @property
+    def filed_out_of_time(self) -> bool:
+        """A complaint received after its limitation period, with no force majeure recorded."""
+        return (
+            self.kind == PetitionKind.COMPLAINT
+            and self.limitation_due_on is not None
+            and self.filed_on > self.limitation_due_on
+            and not self.force_majeure_reason.strip()
+        )
 
     def can_transition_to(self, target: str) -> bool:
         return target in TRANSITIONS[self.status]
@@ -338,7 +377,7 @@ class Attachment(TimeStampedModel):
 
 class PetitionEvent(AuditEventBase):
     class Kind(models.TextChoices):
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("petition", "Received")
         CLASSIFIED = "classified", _("Classified")
         SPLIT = "split", _("Split into several petitions")
         ACCEPTED = "accepted", _("Accepted")
@@ -361,6 +400,9 @@ class PetitionEvent(AuditEventBase):
         REMINDED = "reminded", _("Deadline reminder sent")
         ESCALATED = "escalated", _("Overdue, escalated to the head")
         IMPORTED = "imported", _("Imported from a register")
+        NOTIFIED = "notified", _("Denouncer notified")
+        PUBLISHED = "published", _("Conclusion published")
+        PURGED = "purged", _("Personal data removed after the retention period")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="events")
 
@@ -374,6 +416,56 @@ class PetitionEvent(AuditEventBase):
     @property
     def kind_label(self) -> str:
         return str(self.Kind(self.kind).label) if self.kind in self.Kind.values else self.kind
+
+
+class Duty(models.TextChoices):
+    """Denunciation duties with a statutory limit that run beside the petition's own step."""
+
+    NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
+    NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
+    PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
+
+
+# Duty -> the deadline rule code that sets its limit.
+DUTY_RULES: dict[str, str] = {
+    Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
+    Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
+    Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
+}
+
+
+class PetitionDuty(models.Model):
+    """A stored deadline for a duty (notify the denouncer, publish the conclusion), with the rule
+    that produced it; done when the official records it (who, when, how)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="duties")
+    duty = models.CharField(_("duty"), max_length=24, choices=Duty.choices)
+    start = models.DateField(_("counted from"))
+    due_on = models.DateField(_("deadline"))
+    rule = models.ForeignKey(DeadlineRule, verbose_name=_("deadline rule"), on_delete=models.PROTECT, related_name="+")
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("how it was done"), blank=True)
+    # What was published: never the denouncer's identity (the service refuses it).
+    published_text = models.TextField(_("published text"), blank=True)
+    reminded_due_on = models.DateField(null=True, blank=True, editable=False)
+    escalated_due_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("petition duty")
+        verbose_name_plural = _("petition duties")
+        ordering = ["due_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["petition", "duty"], name="petition_duty_unique")]
+        indexes = [models.Index(fields=["due_on"], name="duty_pending_idx", condition=Q(done_on__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.duty}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None
 
 
 class PetitionCounter(models.Model):

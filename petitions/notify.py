@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.error
+import urllib.request
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +26,49 @@ class ConsoleSmsBackend:
 
     def send(self, *, to: str, body: str) -> None:
         logger.info("SMS to %s: %s", to, body)
+
+
+class SmsError(RuntimeError):
+    """The gateway did not take the message; the outbox keeps it and tries again later."""
+
+
+class HttpSmsBackend:
+    """An HTTP SMS gateway: POST `{"to", "from", "text"}` as JSON to PETITIONS_SMS_URL with
+    `Authorization: Bearer PETITIONS_SMS_TOKEN`, within PETITIONS_SMS_TIMEOUT seconds. Any
+    answer but 2xx, a timeout or a network error raises SmsError: the outbox row stays unsent,
+    counts the attempt and is sent again by the sweeper (never lost, never sent twice by us)."""
+
+    def __init__(self) -> None:
+        self.url = settings.PETITIONS_SMS_URL
+        self.token = settings.PETITIONS_SMS_TOKEN
+        self.sender = settings.PETITIONS_SMS_SENDER
+        self.timeout = float(settings.PETITIONS_SMS_TIMEOUT)
+        if not self.url.startswith(("https://", "http://")):
+            raise ImproperlyConfigured("PETITIONS_SMS_URL must be the gateway's http(s) address.")
+
+    def send(self, *, to: str, body: str) -> None:
+        payload = json.dumps({"to": to, "from": self.sender, "text": body}, ensure_ascii=False).encode()
+        request = urllib.request.Request(  # noqa: S310 (the scheme is checked above)
+            self.url,
+            data=payload,
+            method="POST",
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Accept": "application/json",
+                "Authorization": f"Bearer {self.token}",
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            # The error text never carries the token or the message (it ends up in last_error).
+            raise SmsError(f"SMS gateway answered {exc.code}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SmsError(f"SMS gateway unreachable: {type(reason).__name__}") from None
+        if not 200 <= status < 300:
+            raise SmsError(f"SMS gateway answered {status}")
 
 
 def sms_backend() -> SmsBackend:

@@ -9,16 +9,27 @@ from datetime import date
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.selectors import STAFF_ROLES, calendar_around, scope_to_user, user_has_role
 
-from .models import CLOCK_STATUSES, OPEN_STATUSES, Petition, PetitionEvent, PetitionStatus, Result, Step
+from .models import (
+    CLOCK_STATUSES,
+    OPEN_STATUSES,
+    Petition,
+    PetitionDuty,
+    PetitionEvent,
+    PetitionStatus,
+    Result,
+    Step,
+)
 from .text import fold, normalise_code
 
 AnyUser = User | AnonymousUser
@@ -45,9 +56,16 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
     """The official's queue: overdue first, then the nearest deadline; searchable with or
     without Vietnamese diacritics."""
     today = today or timezone.localdate()
-    qs = petition_list_visible_to(user=user).select_related("unit", "assignee")
+    pending = PetitionDuty.objects.filter(petition=OuterRef("pk"), done_on__isnull=True)
+    qs = (
+        petition_list_visible_to(user=user)
+        .select_related("unit", "assignee")
+        .annotate(duty_due_on=Subquery(pending.values("petition").annotate(m=Min("due_on")).values("m")[:1]))
+    )
     if filters.status == "open":
-        qs = qs.filter(status__in=OPEN_STATUSES)
+        # A concluded denunciation stays in the queue until the denouncer is notified and the
+        # conclusion published (Luật Tố cáo art. 35, 40).
+        qs = qs.filter(Q(status__in=OPEN_STATUSES) | Q(Exists(pending)))
     elif filters.status and filters.status != "all":
         qs = qs.filter(status=filters.status)
     if filters.kind:
@@ -57,18 +75,26 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
     if filters.overdue:
-        qs = qs.filter(status__in=CLOCK_STATUSES, due_on__lt=today)
+        qs = qs.filter(Q(status__in=CLOCK_STATUSES, due_on__lt=today) | Q(duty_due_on__lt=today))
     if filters.assignee:
         qs = qs.filter(assignee_id=filters.assignee)
-    for word in fold(filters.q).split()[:6]:
-        qs = qs.filter(search_text__contains=word)
+    if looks_like_identity_number(filters.q):
+        # Exact, through the blind index; never a denunciation (a denouncer is not findable).
+        by_id = Q(id_number_digest=blind_index(filters.q)) & ~Q(kind=PetitionKind.DENUNCIATION)
+        qs = qs.filter(by_id | Q(search_text__contains=fold(filters.q)))
+    else:
+        for word in fold(filters.q).split()[:6]:
+            qs = qs.filter(search_text__contains=word)
+    clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
     return qs.annotate(
         overdue_rank=DbCase(
             When(status__in=CLOCK_STATUSES, due_on__lt=today, then=Value(0)),
+            When(duty_due_on__lt=today, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
-        )
-    ).order_by("overdue_rank", F("due_on").asc(nulls_last=True), "-received_on", "-pk")
+        ),
+        next_due_on=Least(Coalesce(clock_due, F("duty_due_on")), Coalesce(F("duty_due_on"), clock_due)),
+    ).order_by("overdue_rank", F("next_due_on").asc(nulls_last=True), "-received_on", "-pk")
 
 
 def deadline_state(petition: Petition, *, today: date, soon_until: date) -> str:
@@ -82,6 +108,40 @@ def deadline_state(petition: Petition, *, today: date, soon_until: date) -> str:
     if petition.due_on <= soon_until:
         return "soon"
     return "ok"
+
+
+def due_state(due_on: date | None, *, today: date, soon_until: date) -> str:
+    """'overdue', 'soon', 'ok' or '' for a stored deadline that is running."""
+    if due_on is None:
+        return ""
+    if due_on < today:
+        return "overdue"
+    return "soon" if due_on <= soon_until else "ok"
+
+
+def petition_duties(*, petition: Petition) -> QuerySet[PetitionDuty]:
+    """The denunciation duties (notify the denouncer, publish the conclusion) with their rules."""
+    return PetitionDuty.objects.filter(petition=petition).select_related("rule", "done_by").order_by("due_on", "pk")
+
+
+def proposed_refusal_reason(*, petition: Petition) -> str:
+    """The reason a refusal proposes for a complaint filed out of time (Luật Khiếu nại art. 9, 11)."""
+    if not petition.filed_out_of_time or petition.limitation_due_on is None or petition.limitation_rule is None:
+        return ""
+    from .services import limitation_start
+
+    rule, start = petition.limitation_rule, limitation_start(petition)
+    return _(
+        "The complaint was received on %(received)s, after its limitation period: %(days)d days from "
+        "%(known)s ended on %(due)s (%(basis)s; "
+        "Luật Khiếu nại art. 11). No force majeure was shown."
+    ) % {
+        "received": f"{petition.filed_on:%d/%m/%Y}",
+        "days": rule.amount or 0,
+        "known": f"{start[1]:%d/%m/%Y}" if start else "—",
+        "due": f"{petition.limitation_due_on:%d/%m/%Y}",
+        "basis": rule.legal_basis,
+    }
 
 
 def soon_cutoff(today: date) -> date:
@@ -244,7 +304,12 @@ def _public_text(event: PetitionEvent) -> str | None:
         Kind.EXTENDED: _("The time to resolve was extended, as the law allows for a complex case."),
         Kind.SUSPENDED: _("Resolution is suspended for now."),
         Kind.RESUMED: _("Resolution has resumed."),
+        Kind.PUBLISHED: _("The conclusion was made public, without your identity."),
     }
+    if event.kind == Kind.NOTIFIED:
+        if data.get("duty") == "notify_acceptance":
+            return _("You were notified in writing that your denunciation was accepted.")
+        return _("You were notified in writing of the conclusion.")
     if event.kind == Kind.REFUSED:
         return _("Your petition was not accepted. Reasons: %(reason)s") % {"reason": event.reason}
     if event.kind == Kind.RESOLVED:

@@ -20,7 +20,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -41,19 +41,23 @@ from core.uploads import validate_upload
 
 from . import notify
 from .models import (
+    DUTY_RULES,
     OUTCOME_STATUS,
     RESULTS_BY_KIND,
     Attachment,
     Case,
     Channel,
     DenouncerIdentity,
+    Duty,
     IdentityRevealGrant,
     Notification,
     Outcome,
     Petition,
     PetitionCounter,
+    PetitionDuty,
     PetitionEvent,
     PetitionStatus,
+    Result,
     Step,
 )
 from .text import (
@@ -256,6 +260,50 @@ def _intake_deadlines(petition: Petition) -> None:
         petition.step, petition.due_on, petition.due_rule_id = Step.CLASSIFY, classify.due_on, classify.rule.rule_id
 
 
+def limitation_start(petition: Petition) -> tuple[str, date] | None:
+    """The rule code and start of a complaint's limitation period, or None when unknown.
+
+    1st time (Luật Khiếu nại art. 9): 90 days from the day the complainant received or learned
+    of the decision or act. 2nd time (art. 33): 30 days (45 in remote areas) from receiving the
+    1st-time decision or, when none came in time, from the end of the 1st-time resolution limit."""
+    if petition.kind != PetitionKind.COMPLAINT:
+        return None
+    if petition.complaint_round == 1:
+        return ("complaint.limitation", petition.decision_known_on) if petition.decision_known_on else None
+    code = "complaint.second.limitation" + (".remote" if petition.unit.is_remote else "")
+    first = petition.first_petition
+    if petition.decision_known_on:
+        return code, petition.decision_known_on
+    if first is not None and first.resolved_on:
+        return code, first.resolved_on
+    if first is not None and first.status == S.ACCEPTED and first.due_on:
+        return code, first.due_on
+    return None
+
+
+def _set_limitation(petition: Petition) -> None:
+    found = limitation_start(petition)
+    if found is None:
+        petition.limitation_due_on, petition.limitation_rule_id = None, None
+        return
+    code, start = found
+    deadline = deadline_for(code=code, start=start)
+    petition.limitation_due_on, petition.limitation_rule_id = deadline.due_on, deadline.rule.rule_id
+
+
+def _open_duty(petition: Petition, duty: str, *, start: date) -> PetitionDuty:
+    """Start the limit of a denunciation duty (notify, publish), stored with its rule."""
+    deadline = deadline_for(code=DUTY_RULES[duty], start=start)
+    rule_id = deadline.rule.rule_id
+    assert rule_id is not None  # read from the table
+    row, _created = PetitionDuty.objects.update_or_create(
+        petition=petition,
+        duty=duty,
+        defaults={"start": start, "due_on": deadline.due_on, "rule_id": rule_id, "done_on": None},
+    )
+    return row
+
+
 def _next_ref(unit: Unit, year: int) -> str:
     # One statement numbers the petition: create the (unit, year) counter at 1 or add 1 to
     # it, and read the new value back. The row stays locked until the filing commits, so
@@ -347,6 +395,8 @@ def _render(notification: Notification) -> tuple[str, str]:
         context["status"] = str(PetitionStatus(context["status"]).label)
     if "step" in context:
         context["step"] = str(Step(context["step"]).label)
+    if "duty" in context:
+        context["step"] = str(Duty(context.pop("duty")).label)
     with translation.override(settings.LANGUAGE_CODE):
         return str(subject) % context, str(body) % context
 
@@ -484,8 +534,11 @@ def petition_create(
     ip_address: str | None = None,
     idempotency_key: str | None = None,
     source: str = "",
+    decision_known_on: date | None = None,
 ) -> Petition:
-    """Create a petition (online filing and desk entry share this). See petition_receive."""
+    """Create a petition (online filing and desk entry share this). See petition_receive.
+    `decision_known_on` (complaints): the day the complainant received or learned of the
+    decision or act; it starts the limitation period (Luật Khiếu nại art. 9)."""
     if kind not in PetitionKind.values:
         raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
     if channel not in Channel.values:
@@ -524,6 +577,7 @@ def petition_create(
             ip_address=ip_address,
             idempotency_key=idempotency_key,
             source=source,
+            decision_known_on=decision_known_on if kind == PetitionKind.COMPLAINT else None,
         )
     except IntegrityError:
         # A concurrent submit with the same key won the race: return its petition.
@@ -558,6 +612,7 @@ def _create(
     parent: Petition | None = None,
     transferred_from: Petition | None = None,
     tracked: bool = True,
+    decision_known_on: date | None = None,
     ref: str | None = None,
 ) -> Petition:
     secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
@@ -582,10 +637,13 @@ def _create(
         parent=parent,
         transferred_from=transferred_from,
         status=S.RECEIVED,
+        decision_known_on=decision_known_on,
     )
     if transferred_from is not None:
         petition.content_key = transferred_from.content_key
         petition.complaint_round = transferred_from.complaint_round
+        petition.first_petition_id = transferred_from.first_petition_id
+        petition.decision_known_on = transferred_from.decision_known_on
     if kind != PetitionKind.DENUNCIATION:
         petition.petitioner_name = identity.name.strip()[:200]
         petition.petitioner_id_number = identity.id_number.strip()[:20]
@@ -593,6 +651,7 @@ def _create(
         petition.petitioner_phone = identity.phone.strip()[:20]
         petition.petitioner_email = identity.email.strip()
     _intake_deadlines(petition)
+    _set_limitation(petition)
     petition.search_text = _search_text(petition)
     petition.save()
     if kind == PetitionKind.DENUNCIATION:
@@ -670,6 +729,8 @@ def petition_classify(
     multi_place: bool = False,
     extra_contents: Sequence[ExtraContent] = (),
     note: str = "",
+    decision_known_on: date | None = None,
+    force_majeure_reason: str | None = None,
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
@@ -677,7 +738,12 @@ def petition_classify(
     """Record the classification axes (TT 05/2021): content (the extra contents of a
     multi-content petition become petitions of their own), eligibility, competence, crowd
     (5+ signers), originals. A denunciation found outside competence gets the 5-working-day
-    transfer deadline from receipt. Raises InvalidTransition once an outcome is decided."""
+    transfer deadline from receipt. Raises InvalidTransition once an outcome is decided.
+
+    A complaint received after its limitation period (Luật Khiếu nại art. 9, 33; computed from
+    `decision_known_on`) is classified ineligible, whatever `eligible` says, unless a
+    `force_majeure_reason` is recorded (time lost to an objective obstacle is not counted).
+    `None` keeps the values already recorded."""
     petition = _lock(petition, version)
     _guard(petition, S.CLASSIFIED)
     if kind not in PetitionKind.values:
@@ -692,6 +758,16 @@ def petition_classify(
     petition.kind, petition.eligible, petition.competent = kind, eligible, competent
     petition.signers, petition.has_originals = max(1, signers), has_originals
     petition.anonymous, petition.over_level, petition.multi_place = anonymous, over_level, multi_place
+    if decision_known_on is not None:
+        if decision_known_on > petition.received_on:
+            raise DomainError(_("The decision cannot have been received after the petition."))
+        petition.decision_known_on = decision_known_on
+    if force_majeure_reason is not None:
+        petition.force_majeure_reason = force_majeure_reason.strip()
+    _set_limitation(petition)
+    out_of_time = petition.filed_out_of_time
+    if out_of_time:
+        petition.eligible = False
     petition.classified_on = on
     petition.status = S.CLASSIFIED
     if kind_changed:
@@ -734,7 +810,21 @@ def petition_classify(
         from_status=from_status,
         to_status=S.CLASSIFIED,
         reason=note,
-        data={"kind": kind, "eligible": eligible, "competent": competent, "crowd": petition.is_crowd},
+        data={
+            "kind": kind,
+            "eligible": petition.eligible,
+            "competent": competent,
+            "crowd": petition.is_crowd,
+            **(
+                {
+                    "limitation_due_on": petition.limitation_due_on.isoformat(),
+                    "out_of_time": out_of_time,
+                    "force_majeure": bool(petition.force_majeure_reason),
+                }
+                if petition.limitation_due_on
+                else {}
+            ),
+        },
         ip_address=ip_address,
     )
     if parts:
@@ -755,8 +845,26 @@ def _decide(
     data: dict[str, object] | None = None,
 ) -> Petition:
     petition = _lock(petition, version)
+    _guard(petition, OUTCOME_STATUS[outcome])
+    return _apply_decision(
+        petition, outcome=outcome, kind=kind, reason=reason, on=on, actor=actor, ip_address=ip_address, data=data
+    )
+
+
+def _apply_decision(
+    petition: Petition,
+    *,
+    outcome: str,
+    kind: str,
+    reason: str,
+    on: date | None,
+    actor: User | None,
+    ip_address: str | None,
+    data: dict[str, object] | None = None,
+) -> Petition:
+    """Record an outcome on a petition the caller has locked and guarded (and may have changed):
+    one save, one event, the citizen notified."""
     target = OUTCOME_STATUS[outcome]
-    _guard(petition, target)
     from_status = petition.status
     petition.status, petition.outcome = target, outcome
     petition.outcome_reason = reason
@@ -802,10 +910,10 @@ def petition_accept(
         _set_deadline(locked, step=Step.RESOLVE, code=code, start=on)
     else:
         _clear_deadline(locked)
-    locked.save()
-    return _decide(
+    if locked.is_denunciation:
+        _open_duty(locked, Duty.NOTIFY_ACCEPTANCE, start=on)
+    return _apply_decision(
         locked,
-        version=None,
         outcome=Outcome.ACCEPTED,
         kind=Kind.ACCEPTED,
         reason="",
@@ -856,11 +964,10 @@ def petition_guide(
     if not body.strip():
         raise DomainError(_("Name the competent body the citizen is guided to."))
     locked = _lock(petition, version)
+    _guard(locked, S.GUIDED)
     locked.outcome_body, locked.competent = body.strip()[:300], False
-    locked.save()
-    return _decide(
+    return _apply_decision(
         locked,
-        version=None,
         outcome=Outcome.GUIDED,
         kind=Kind.GUIDED,
         reason=reason,
@@ -893,10 +1000,8 @@ def petition_transfer(
         raise DomainError(_("This content has already been transferred once; it may not be transferred again."))
     on = on or _today()
     locked.outcome_unit, locked.competent = to_unit, False
-    locked.save()
-    _decide(
+    _apply_decision(
         locked,
-        version=None,
         outcome=Outcome.TRANSFERRED,
         kind=Kind.TRANSFERRED,
         reason=reason,
@@ -953,11 +1058,10 @@ def petition_urge(
     if not body.strip():
         raise DomainError(_("Name the body that is urged."))
     locked = _lock(petition, version)
+    _guard(locked, S.URGED)
     locked.outcome_body = body.strip()[:300]
-    locked.save()
-    return _decide(
+    return _apply_decision(
         locked,
-        version=None,
         outcome=Outcome.URGED,
         kind=Kind.URGED,
         reason=reason,
@@ -1056,8 +1160,10 @@ def petition_link_first(
         raise DomainError(_("Choose the first-time complaint."))
     if locked.status not in (S.RECEIVED, S.CLASSIFIED):
         raise InvalidTransition(_("Link the first-time complaint before the petition is accepted."))
+    first = Petition.objects.get(pk=first.pk)  # its decision date and deadline as stored now
     locked.first_petition, locked.complaint_round = first, 2
     _intake_deadlines(locked)
+    _set_limitation(locked)
     _save(locked)
     _event(
         locked,
@@ -1237,6 +1343,10 @@ def petition_resolve(
     locked.resolved_on = on or _today()
     locked.suspended_on = None
     _clear_deadline(locked)
+    if locked.is_denunciation and result in CONCLUSION_RESULTS:
+        # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
+        _open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
+        _open_duty(locked, Duty.PUBLISH_CONCLUSION, start=locked.resolved_on)
     _save(locked)
     _event(
         locked,
@@ -1249,6 +1359,78 @@ def petition_resolve(
     )
     _notify_status(locked)
     return locked
+
+
+CONCLUSION_RESULTS = (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE)
+
+
+def _identity_tokens(identity: Identity) -> list[str]:
+    """Pieces of a denouncer's identity that must not appear in a published text (folded)."""
+    tokens = [fold(identity.name), fold(identity.email)]
+    for number in (identity.id_number, identity.phone):
+        digits = "".join(ch for ch in number if ch.isdigit())
+        if len(digits) >= 6:
+            tokens.append(digits)
+    return [t for t in tokens if len(t.strip()) >= 3]
+
+
+def text_reveals_identity(*, text: str, identity: Identity) -> bool:
+    """True when `text` carries the name, e-mail, identity number or phone of `identity`."""
+    folded = fold(text)
+    digits = "".join(ch for ch in text if ch.isdigit())
+    for token in _identity_tokens(identity):
+        haystack = digits if token.isdigit() else folded
+        if token in haystack:
+            return True
+    return False
+
+
+@transaction.atomic
+def petition_duty_record(
+    *,
+    petition: Petition,
+    duty: str,
+    note: str,
+    published_text: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> PetitionDuty:
+    """Record that a denunciation duty was done: the denouncer notified of the acceptance
+    (Luật Tố cáo art. 29) or of the conclusion (art. 35), or the conclusion published (art. 40).
+    `note` says how (letter number, meeting, website). A publication must give the published
+    text, which may never carry the denouncer's identity (art. 40, 47): DomainError if it does.
+    Writes one NOTIFIED or PUBLISHED event; a duty is recorded once."""
+    locked = _lock(petition)
+    row = PetitionDuty.objects.select_for_update().filter(petition=locked, duty=duty).first()
+    if row is None:
+        raise InvalidTransition(_("This petition has no such duty."))
+    if row.done_on is not None:
+        raise InvalidTransition(_("This has already been recorded."))
+    if not note.strip():
+        raise DomainError(_("Say how it was done (document number, meeting, website)."))
+    on = on or _today()
+    if on < row.start:
+        raise DomainError(_("The date cannot be before the duty started."))
+    if duty == Duty.PUBLISH_CONCLUSION:
+        if not published_text.strip():
+            raise DomainError(_("Give the text of the conclusion as published."))
+        if text_reveals_identity(text=published_text, identity=_petitioner_contact(locked)):
+            raise DomainError(
+                _("The published text contains the denouncer's identity. Remove it: the law forbids revealing it.")
+            )
+    row.done_on, row.done_by, row.note = on, actor, note.strip()
+    row.published_text = published_text.strip()
+    row.save()
+    _event(
+        locked,
+        Kind.PUBLISHED if duty == Duty.PUBLISH_CONCLUSION else Kind.NOTIFIED,
+        actor=actor,
+        reason=note.strip(),
+        data={"duty": duty, "due_on": row.due_on.isoformat(), "done_on": on.isoformat(), "late": on > row.due_on},
+        ip_address=ip_address,
+    )
+    return row
 
 
 # --- cases --------------------------------------------------------------------------
@@ -1385,4 +1567,114 @@ def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
             )
             _event(petition, Kind.ESCALATED, actor=None, data={"due_on": petition.due_on.isoformat()})
             escalated += 1
+    duties_reminded, duties_escalated = _duty_sweep(today=today, cutoff=cutoff)
+    return reminded + duties_reminded, escalated + duties_escalated
+
+
+def _duty_sweep(*, today: date, cutoff: date) -> tuple[int, int]:
+    """The same reminders and escalations for the pending denunciation duties (notify, publish),
+    whatever the petition's status: each once per duty deadline."""
+    reminded = escalated = 0
+    pending = PetitionDuty.objects.filter(done_on__isnull=True).select_related("petition__unit", "petition__assignee")
+    for row in pending.filter(due_on__gte=today, due_on__lte=cutoff).exclude(reminded_due_on=F("due_on")):
+        with transaction.atomic():
+            won = (
+                PetitionDuty.objects.filter(pk=row.pk, due_on=row.due_on, done_on__isnull=True)
+                .exclude(reminded_due_on=row.due_on)
+                .update(reminded_due_on=row.due_on)
+            )
+            if won != 1:
+                continue
+            petition = row.petition
+            if petition.assignee:
+                recipients = [petition.assignee]
+            else:
+                recipients = [m.user for m in users_with_role_in(unit=petition.unit, roles=(Role.HANDLER,))]
+            context = {
+                "ref": petition.ref,
+                "duty": row.duty,
+                "due_on": f"{row.due_on:%d/%m/%Y}",
+                "url": _staff_url(petition),
+            }
+            _queue(
+                [
+                    Notification(
+                        petition=petition,
+                        user=u,
+                        channel=Notification.Channel.EMAIL,
+                        template="reminder",
+                        context=context,
+                        dedupe_key=f"remind-duty:{row.pk}:{row.due_on}:{u.pk}",
+                    )
+                    for u in recipients
+                ]
+            )
+            _event(petition, Kind.REMINDED, actor=None, data={"duty": row.duty, "due_on": row.due_on.isoformat()})
+            reminded += 1
+    for row in pending.filter(due_on__lt=today).exclude(escalated_due_on=F("due_on")):
+        with transaction.atomic():
+            won = (
+                PetitionDuty.objects.filter(pk=row.pk, due_on=row.due_on, done_on__isnull=True)
+                .exclude(escalated_due_on=row.due_on)
+                .update(escalated_due_on=row.due_on)
+            )
+            if won != 1:
+                continue
+            petition = row.petition
+            context = {
+                "ref": petition.ref,
+                "unit": petition.unit.name,
+                "duty": row.duty,
+                "due_on": f"{row.due_on:%d/%m/%Y}",
+                "url": _staff_url(petition),
+            }
+            _queue(
+                [
+                    Notification(
+                        petition=petition,
+                        user=u,
+                        channel=Notification.Channel.EMAIL,
+                        template="escalation",
+                        context=context,
+                        dedupe_key=f"escalate-duty:{row.pk}:{row.due_on}:{u.pk}",
+                    )
+                    for u in _nearest_heads(petition.unit)
+                ]
+            )
+            _event(petition, Kind.ESCALATED, actor=None, data={"duty": row.duty, "due_on": row.due_on.isoformat()})
+            escalated += 1
     return reminded, escalated
+
+
+# --- retention (lưu đơn: kept 1 year) ---------------------------------------------------
+
+FILED_KEEP_DAYS = 365
+
+
+def petition_purge_filed(queryset: QuerySet[Petition]) -> int:
+    """Retention action for petitions filed away more than a year ago (TT 05/2021; TT 07/2014
+    art. 28): their personal data and content go; the row stays as the skeleton (unit, ref,
+    dates, kind, outcome) that the audit trail and the reports point to. The vault row,
+    documents and outbox rows go by their own rules (see apps.py). One PURGED event each."""
+    today = _today()
+    count = 0
+    for petition in queryset.select_for_update().filter(purged_on__isnull=True):
+        for name in ("petitioner_name", "petitioner_id_number", "petitioner_address", "petitioner_phone"):
+            setattr(petition, name, "")
+        petition.petitioner_email = petition.id_number_digest = ""
+        petition.subject = petition.content = petition.respondent = ""
+        petition.outcome_reason = petition.result_note = petition.internal_note = ""
+        petition.force_majeure_reason = ""
+        petition.tracking_code, petition.tracking_secret_hash, petition.idempotency_key = None, "", None
+        petition.purged_on = today
+        _save(petition)
+        _event(petition, Kind.PURGED, actor=None, data={"kept_days": FILED_KEEP_DAYS})
+        count += 1
+    return count
+
+
+def attachment_file_delete(*, attachment: Attachment) -> None:
+    """Remove a deleted attachment's file, unless a transferred copy still uses it."""
+    name = attachment.file.name
+    if name and not Attachment.objects.filter(file=name).exclude(pk=attachment.pk).exists():
+        attachment.file.storage.delete(name)

@@ -1,5 +1,7 @@
 """Celery tasks: thin wrappers over services, idempotent, ids only."""
 
+import time
+
 from celery import shared_task
 
 
@@ -19,11 +21,25 @@ def notifications_send_task(notification_ids: list[int]) -> None:
         notification_deliver(notification_id=notification_id)
 
 
+SWEEP_BATCH = 200
+SWEEP_BUDGET_S = 240  # below the soft time limit
+
+
 @shared_task(ignore_result=True, time_limit=300, soft_time_limit=280)
 def notification_sweep_task() -> int:
+    """Drain the outbox in batches (each its own transaction) while batches come back full
+    and wholly sent: after a broker outage thousands wait, not 200. A batch with a failure
+    ends the run, so a failing gateway is retried at the next beat, not in a tight loop."""
     from .services import notification_sweep
 
-    return notification_sweep()
+    total = 0
+    until = time.monotonic() + SWEEP_BUDGET_S
+    while time.monotonic() < until:
+        sent = notification_sweep(limit=SWEEP_BATCH)
+        total += sent
+        if sent < SWEEP_BATCH:
+            break
+    return total
 
 
 @shared_task(ignore_result=True, time_limit=900, soft_time_limit=840)

@@ -10,6 +10,8 @@ import unicodedata
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from civicdesk.crypto import blind_index
+
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_PREFIX = "PA"
@@ -84,12 +86,9 @@ def secret_digest_matches(secret: str, stored: str | None) -> bool:
 
 
 def id_number_digest(id_number: str) -> str:
-    """Keyed hash of an identity number: equal numbers match, the number is not readable."""
-    normalised = "".join(id_number.split()).upper()
-    if not normalised:
-        return ""
-    key = settings.FIELD_ENCRYPTION_KEY.encode()
-    return hmac.new(key, f"id:{normalised}".encode(), hashlib.sha256).hexdigest()
+    """Blind index of an identity number (civicdesk.crypto): equal numbers match, the number
+    is not readable. The same value as the blind indexes of visits and dossiers."""
+    return blind_index(id_number)
 
 
 def normalise_code(code: str) -> str:

@@ -34,13 +34,15 @@ from core.selectors import STAFF_ROLES, units_visible_to, user_has_role
 
 from . import forms as f
 from . import services
-from .models import Channel, Petition, PetitionStatus
+from .models import Channel, Duty, Petition, PetitionStatus
 from .selectors import (
     QueueFilters,
     deadline_state,
+    due_state,
     handlers_for,
     petition_by_code,
     petition_duplicate_candidates,
+    petition_duties,
     petition_list_visible_to,
     petition_public_tracking,
     petition_queue,
@@ -95,6 +97,7 @@ class PetitionFileView(FormView):
                     email=data.get("petitioner_email", ""),
                 ),
                 signers=data["signers"],
+                decision_known_on=data.get("decision_known_on"),
                 attachments=data.get("attachments") or [],
                 actor=None,
                 ip_address=client_ip(self.request) or None,
@@ -238,7 +241,14 @@ class PetitionQueueView(StaffMixin, TemplateView):
             self.request.GET.get("page")
         )
         cutoff = soon_cutoff(today)
-        rows = [(p, deadline_state(p, today=today, soon_until=cutoff)) for p in page.object_list]
+        rows = [
+            (
+                p,
+                deadline_state(p, today=today, soon_until=cutoff),
+                due_state(getattr(p, "duty_due_on", None), today=today, soon_until=cutoff),
+            )
+            for p in page.object_list
+        ]
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(form=form, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs)
@@ -250,11 +260,23 @@ class PetitionDetailView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         petition = get_object_or_404(
             petition_list_visible_to(user=self.request.user).select_related(
-                "unit", "assignee", "case", "first_petition", "transferred_from", "outcome_unit", "due_rule"
+                "unit",
+                "assignee",
+                "case",
+                "first_petition",
+                "transferred_from",
+                "outcome_unit",
+                "due_rule",
+                "limitation_rule",
             ),
             pk=self.kwargs["pk"],
         )
         today = timezone.localdate()
+        cutoff = soon_cutoff(today)
+        duties = [
+            (d, "" if d.done_on else due_state(d.due_on, today=today, soon_until=cutoff))
+            for d in petition_duties(petition=petition)
+        ]
         actions = [
             (name, a.label)
             for name, a in ACTIONS.items()
@@ -262,7 +284,8 @@ class PetitionDetailView(StaffMixin, TemplateView):
         ]
         return super().get_context_data(
             petition=petition,
-            state=deadline_state(petition, today=today, soon_until=soon_cutoff(today)),
+            state=deadline_state(petition, today=today, soon_until=cutoff),
+            duties=duties,
             timeline=petition_timeline(petition=petition),
             attachments=petition.attachments.all(),
             duplicates=petition_duplicate_candidates(petition=petition) if petition.is_open else [],
@@ -295,18 +318,22 @@ class DeskEntryView(StaffMixin, FormView):
     def form_valid(self, form: f.DeskEntryForm) -> HttpResponse:
         d = form.cleaned_data
         try:
-            petition = services.petition_receive(
+            petition = services.petition_create(
                 unit=d["unit"],
                 kind=d["kind"],
                 received_on=d["received_on"],
                 channel=d["channel"],
                 subject=d["subject"],
                 content=d.get("content", ""),
-                petitioner_name=d.get("petitioner_name", ""),
-                petitioner_id_number=d.get("petitioner_id_number", ""),
-                petitioner_address=d.get("petitioner_address", ""),
-                petitioner_phone=d.get("petitioner_phone", ""),
-                petitioner_email=d.get("petitioner_email", ""),
+                identity=services.Identity(
+                    name=d.get("petitioner_name", ""),
+                    id_number=d.get("petitioner_id_number", ""),
+                    address=d.get("petitioner_address", ""),
+                    phone=d.get("petitioner_phone", ""),
+                    email=d.get("petitioner_email", ""),
+                ),
+                respondent=d.get("respondent", ""),
+                decision_known_on=d.get("decision_known_on"),
                 signers=d["signers"],
                 actor=self.request.user,  # type: ignore[arg-type]
                 ip_address=client_ip(self.request) or None,
@@ -383,6 +410,22 @@ def _link_first(p: Petition, form: Any, r: HttpRequest) -> Petition:
     return services.petition_link_first(petition=p, first=first, actor=r.user, ip_address=client_ip(r) or None)  # type: ignore[arg-type]
 
 
+def _duty_pending(p: Petition, duty: str) -> bool:
+    return p.duties.filter(duty=duty, done_on__isnull=True).exists()
+
+
+def _record_duty(p: Petition, form: Any, r: HttpRequest, duty: str) -> Any:
+    return services.petition_duty_record(
+        petition=p,
+        duty=duty,
+        on=form.cleaned_data["on"],
+        note=form.cleaned_data["note"],
+        published_text=form.cleaned_data.get("published_text", ""),
+        actor=r.user,  # type: ignore[arg-type]
+        ip_address=client_ip(r) or None,
+    )
+
+
 CLASSIFIABLE = (S.RECEIVED, S.CLASSIFIED)
 DECIDABLE = (S.CLASSIFIED,)
 RESOLVERS = (Role.HANDLER, Role.HEAD, Role.ADMIN)
@@ -403,6 +446,8 @@ ACTIONS: dict[str, Action] = {
             multi_place=fm.cleaned_data["multi_place"],
             extra_contents=_extras(fm.cleaned_data),
             note=fm.cleaned_data.get("note", ""),
+            decision_known_on=fm.cleaned_data.get("decision_known_on"),
+            force_majeure_reason=fm.cleaned_data.get("force_majeure_reason"),
             **_common(fm, r),
         ),
         CLASSIFIABLE,
@@ -511,6 +556,30 @@ ACTIONS: dict[str, Action] = {
         ),
         (S.ACCEPTED, S.SUSPENDED),
         roles=RESOLVERS,
+    ),
+    "notify-acceptance": Action(
+        gettext_lazy("Record: denouncer notified of the acceptance"),
+        f.DutyNotifyForm,
+        lambda p, fm, r: _record_duty(p, fm, r, Duty.NOTIFY_ACCEPTANCE),
+        (S.ACCEPTED, S.SUSPENDED, S.RESOLVED),
+        kinds=(PetitionKind.DENUNCIATION,),
+        when=lambda p: _duty_pending(p, Duty.NOTIFY_ACCEPTANCE),
+    ),
+    "notify-conclusion": Action(
+        gettext_lazy("Record: denouncer notified of the conclusion"),
+        f.DutyNotifyForm,
+        lambda p, fm, r: _record_duty(p, fm, r, Duty.NOTIFY_CONCLUSION),
+        (S.RESOLVED,),
+        kinds=(PetitionKind.DENUNCIATION,),
+        when=lambda p: _duty_pending(p, Duty.NOTIFY_CONCLUSION),
+    ),
+    "publish-conclusion": Action(
+        gettext_lazy("Record: conclusion published"),
+        f.DutyPublishForm,
+        lambda p, fm, r: _record_duty(p, fm, r, Duty.PUBLISH_CONCLUSION),
+        (S.RESOLVED,),
+        kinds=(PetitionKind.DENUNCIATION,),
+        when=lambda p: _duty_pending(p, Duty.PUBLISH_CONCLUSION),
     ),
     "group": Action(
         gettext_lazy("Group into a case"),

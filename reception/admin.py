@@ -21,7 +21,8 @@ class ReceptionSessionAdmin(ReadOnlyAdmin):
 class VisitAdmin(ReadOnlyAdmin):
     list_display = ("ref", "unit", "received_on", "people", "received_by", "kind", "outcome", "answer_due_on", "answer")
     list_filter = ("received_by", "kind", "outcome", "answer", "repeat")
-    search_fields = ("ref", "citizen_name", "identity_number", "unit__code")
+    # The identity number is encrypted: it cannot be searched by fragment (see civicdesk.crypto).
+    search_fields = ("ref", "citizen_name", "unit__code")
     list_select_related = ("unit",)
     date_hierarchy = "received_on"
 

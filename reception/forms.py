@@ -75,6 +75,36 @@ class SessionForm(forms.Form):
         )
 
 
+class SessionTimePlaceForm(forms.Form):
+    """Move a session: another day, time or place, and why (kept in the audit trail)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    day = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start time"), required=False, widget=TIME)
+    end_time = forms.TimeField(label=_("End time"), required=False, widget=TIME)
+    place = forms.CharField(label=_("Place"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Why it changes"),
+        max_length=300,
+        help_text=_("Kept in the session's history, e.g. “the chairman is called to a meeting of the city”."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            Row(
+                Column("day", css_class="col-md-4"),
+                Column("start_time", css_class="col-md-4"),
+                Column("end_time", css_class="col-md-4"),
+            ),
+            "place",
+            "reason",
+            Submit("submit", _("Save the change")),
+        )
+
+
 class SessionConclusionsForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     attendance = forms.IntegerField(label=_("Attendance"), min_value=0, required=False)

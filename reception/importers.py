@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import connection
+import io
+
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -60,6 +62,10 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
         return LoadResult(), errors
     existing = _existing_keys(list(by_key))
     columns, constants = _upsert_columns()
+    updated = len(existing)
+    if connection.vendor == "postgresql":
+        _upsert_with_copy(by_key, columns, constants)
+        return LoadResult(created=len(by_key) - updated, updated=updated), errors
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     params = [
@@ -80,7 +86,6 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
         for start in range(0, len(params), per_statement):
             chunk = params[start : start + per_statement]
             cursor.execute(_upsert_sql(columns, len(chunk)), [value for row in chunk for value in row])
-    updated = len(existing)
     return LoadResult(created=len(params) - updated, updated=updated), errors
 
 
@@ -98,9 +103,10 @@ def _upsert_columns() -> tuple[list[str], list[object]]:
     return columns, constants
 
 
-def _upsert_sql(columns: list[str], rows: int) -> str:
-    """INSERT … ON CONFLICT (unit, ref) DO UPDATE for `rows` rows. Only names from the model
-    and placeholders go into the text; every value is a query parameter."""
+def _upsert_sql(columns: list[str], rows: int, source: str = "") -> str:
+    """INSERT … ON CONFLICT (unit, ref) DO UPDATE for `rows` rows (or from `source`, a SELECT).
+    Only names from the model and placeholders go into the text; every value is a query
+    parameter."""
     qn = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(columns)) + ")"
     table = qn(Visit._meta.db_table)
@@ -108,13 +114,60 @@ def _upsert_sql(columns: list[str], rows: int) -> str:
     # Rows whose values did not change are left alone: re-importing a file writes nothing.
     differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
     return (
-        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-        f"VALUES {', '.join([row] * rows)} "
-        f"ON CONFLICT ({qn('unit_id')}, {qn('ref')}) DO UPDATE SET "
+        f"INSERT INTO {table} ({', '.join(qn(c) for c in columns)}) "
+        + (source or f"VALUES {', '.join([row] * rows)} ")
+        + f"ON CONFLICT ({qn('unit_id')}, {qn('ref')}) DO UPDATE SET "
         + ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in ["updated_at", *contract])
         + " WHERE "
         + " OR ".join(f"{table}.{qn(c)} {differs} excluded.{qn(c)}" for c in contract)
     )
+
+
+# PostgreSQL: the file's rows are COPied into a temporary table and written with one
+# INSERT … SELECT … ON CONFLICT, about twice as fast as many-row VALUES statements.
+STAGE_TABLE = "import_visit_stage"
+ROW_COLUMNS = ("unit", "ref", *CONTRACT_FIELDS)
+
+
+def _copy_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return str(value)  # numbers, dates
+
+
+def _upsert_with_copy(by_key: dict[tuple[int, str], ParsedRow], columns: list[str], constants: list[object]) -> None:
+    qn = connection.ops.quote_name
+    row_columns = [Visit._meta.get_field(name).column for name in ROW_COLUMNS]
+    lines = [
+        "\t".join([str(unit_id), _copy_value(ref), *(_copy_value(row.values[name]) for name in CONTRACT_FIELDS)])
+        for (unit_id, ref), row in by_key.items()
+    ]
+    # created_at, updated_at, then the row's columns, then the workflow's constants (typed).
+    constant_fields = [f for f in Visit._meta.concrete_fields if f.column in columns[2 + len(row_columns) :]]
+    select = (
+        "SELECT now(), now(), "  # noqa: S608 (names from the model; values are parameters)
+        + ", ".join(f"s.{qn(c)}" for c in row_columns)
+        + "".join(f", CAST(%s AS {f.db_type(connection)})" for f in constant_fields)
+        + f" FROM {STAGE_TABLE} AS s "
+    )
+    stage_sql = (
+        f"CREATE TEMPORARY TABLE {STAGE_TABLE} ON COMMIT DROP AS SELECT "  # noqa: S608
+        + ", ".join(qn(c) for c in row_columns)
+        + f" FROM {qn(Visit._meta.db_table)} WITH NO DATA"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:  # the stage table lives until the commit
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
+        cursor.execute(stage_sql)
+        cursor.copy_expert(
+            f"COPY {STAGE_TABLE} ({', '.join(qn(c) for c in row_columns)}) FROM STDIN",
+            io.StringIO("".join(line + "\n" for line in lines)),
+        )
+        cursor.execute(_upsert_sql(columns, 0, select), constants)
+        cursor.execute(f"DROP TABLE {STAGE_TABLE}")
 
 
 def _existing_keys(keys: list[tuple[int, str]]) -> set[tuple[int, str]]:
@@ -148,5 +201,6 @@ register_importer(
             Column("petition_ref", parse=max_length_parser(40), default=""),
         ],
         load=load_receptions,
+        tables=[Visit._meta.db_table],
     )
 )

@@ -11,7 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from civicdesk.crypto import BlindIndexField, EncryptedCharField
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import Unit
@@ -93,7 +95,7 @@ class ReceptionSession(TimeStampedModel):
 
 
 class VisitOutcome(models.TextChoices):
-    GUIDED = "guided", _("Guided to the competent body")
+    GUIDED = "guided", pgettext_lazy("reception", "Guided to the competent body")
     ANSWERED = "answered", _("Answered on the spot")
     PETITION = "petition", _("Petition received")
 
@@ -127,13 +129,15 @@ class Visit(TimeStampedModel):
     # --- reception workflow (not part of the import contract) ---
     session = models.ForeignKey(
         ReceptionSession,
-        verbose_name=_("session"),
+        verbose_name=pgettext_lazy("reception", "session"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    identity_number = models.CharField(_("identity document number"), max_length=20, blank=True)
+    # Encrypted at rest; looked up through its blind index (civicdesk.crypto).
+    identity_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
+    identity_number_index = BlindIndexField(source="identity_number")
     address = models.CharField(_("address"), max_length=300, blank=True)
     earlier_handling = models.CharField(_("body that handled it before"), max_length=300, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=VisitOutcome.choices, blank=True)
@@ -164,7 +168,10 @@ class Visit(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="visit_unique_ref")]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="visit_unit_received_idx"),
-            models.Index(fields=["identity_number"], name="visit_identity_idx"),
+            # Partial: visits without a number (imported rows) cost this index nothing.
+            models.Index(
+                fields=["identity_number_index"], name="visit_id_index_idx", condition=~Q(identity_number_index="")
+            ),
             models.Index(
                 fields=["answer_due_on"],
                 name="visit_answer_open_idx",
@@ -185,7 +192,7 @@ class Visit(TimeStampedModel):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("follow-up", "Open")
     DONE = "done", _("Done")
 
 
@@ -193,7 +200,10 @@ class FollowUpItem(TimeStampedModel):
     """A conclusion of a session that someone must carry out by a date."""
 
     session = models.ForeignKey(
-        ReceptionSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="follow_ups"
+        ReceptionSession,
+        verbose_name=pgettext_lazy("reception", "session"),
+        on_delete=models.PROTECT,
+        related_name="follow_ups",
     )
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     description = models.TextField(_("conclusion to carry out"))

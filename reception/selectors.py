@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from civicdesk.crypto import blind_index
 from core.models import Role, Unit
 from core.selectors import AnyUser, scope_to_user
 
@@ -129,13 +130,14 @@ def visit_repeat_candidates(
         scope = scope.exclude(pk=exclude_pk)
     found: dict[int, RepeatCandidate] = {}
     strong = Q(pk__in=[])
-    if identity_number.strip():
-        strong |= Q(identity_number=identity_number.strip())
+    index = blind_index(identity_number)
+    if index:
+        strong |= Q(identity_number_index=index)
     if citizen_name.strip() and address.strip():
         strong |= Q(citizen_name__iexact=citizen_name.strip(), address__iexact=address.strip())
     if identity_number.strip() or (citizen_name.strip() and address.strip()):
         for visit in scope.filter(strong).order_by("-received_on", "-pk")[:limit]:
-            same_id = bool(identity_number.strip()) and visit.identity_number == identity_number.strip()
+            same_id = bool(index) and visit.identity_number_index == index
             found[visit.pk] = RepeatCandidate(visit, "identity" if same_id else "name_address")
         # Same name and address with accents typed differently.
         if citizen_name.strip() and address.strip() and len(found) < limit:

@@ -195,6 +195,94 @@ def session_update(
     return session
 
 
+@dataclass(frozen=True)
+class RescheduleResult:
+    session: ReceptionSession
+    # The new time or place reached the public schedule now: was that 5 working days ahead?
+    republished: bool
+    # Not published yet, and too late already to publish it on time for the new day.
+    publish_overdue: bool
+
+
+@transaction.atomic
+def session_reschedule(
+    *,
+    session: ReceptionSession,
+    version: int,
+    day: date,
+    start_time: time | None,
+    end_time: time | None,
+    place: str,
+    reason: str,
+    actor: User,
+    ip_address: str | None = None,
+    now: datetime | None = None,
+) -> RescheduleResult:
+    """Move a session to another day, time or place, saying why.
+
+    A head's session gets the publication deadline of its new day (5 working days before,
+    Luật TCD art. 24). When it was already published, the change reaches the public schedule at
+    once: that counts as publishing it again now, flagged `published_late` when less than 5
+    working days ahead. A session that is over keeps its day (its time and place can still be
+    corrected), and one with visits logged keeps its day too.
+    Raises StaleEdit, DomainError (with the field as its code) or InvalidTransition."""
+    session = ReceptionSession.objects.select_for_update().get(pk=session.pk)
+    if session.version != version:
+        raise _stale()
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Say why the session changes."), code="reason")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    moved = day != session.date
+    if moved and session.date < today:
+        raise InvalidTransition(_("A session that is over cannot move to another day."), code="day")
+    if moved and day < today:
+        raise DomainError(_("A session cannot move to a day that is over."), code="day")
+    if moved and session.visits.exists():
+        raise DomainError(_("Visits are logged at this session: it cannot move to another day."), code="day")
+    if start_time and end_time and end_time <= start_time:
+        raise DomainError(_("The session must end after it starts."), code="end_time")
+    _check_session(kind=session.kind, day=day, received_by=session.received_by)
+    changes = {"date": day, "start_time": start_time, "end_time": end_time, "place": place.strip()}
+    before = {k: str(getattr(session, k) or "") for k in changes}
+    after = {k: str(v or "") for k, v in changes.items()}
+    if before == after:
+        return RescheduleResult(session, republished=False, publish_overdue=False)
+    for name, value in changes.items():
+        setattr(session, name, value)
+    republished = False
+    if session.is_head_session and day >= today:
+        session.publish_due_on, session.publish_rule_id = session_publish_due_on(day=day)
+        if session.published_at is not None:
+            session.published_at = now
+            session.published_late = today > session.publish_due_on
+            republished = True
+    session.version += 1
+    session.save()
+    _event(
+        kind=ReceptionEvent.Kind.SESSION_UPDATED,
+        actor=actor,
+        ip_address=ip_address,
+        session=session,
+        reason=reason,
+        data={
+            "before": before,
+            "after": after,
+            "publish_due_on": str(session.publish_due_on or ""),
+            "republished": republished,
+            "published_late": session.published_late if republished else None,
+        },
+    )
+    overdue = (
+        session.is_head_session
+        and session.published_at is None
+        and session.publish_due_on is not None
+        and today > session.publish_due_on
+    )
+    return RescheduleResult(session, republished=republished, publish_overdue=overdue)
+
+
 @transaction.atomic
 def session_publish(
     *, session: ReceptionSession, actor: User, ip_address: str | None = None, now: datetime | None = None

@@ -7,13 +7,13 @@ receiving unit's level and kind, whatever the number of visits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from core.selectors import unit_subtree_q
+from core.selectors import ancestor_paths, month_windows, unit_subtree_q
 
 from .models import DELEGATION_MIN_PEOPLE, ReceivedBy, Visit
 
@@ -32,15 +32,28 @@ class VisitLevelStats:
     delegations: int
     delegation_people: int
     repeat_visits: int
+    # With `months`: visits received in each month of the period (the trend).
+    by_month: tuple[int, ...] = ()
+    # With `by_unit`: the receiving unit's path (the row is that unit's alone).
+    unit_path: str = ""
 
 
-def visit_period_stats(*, paths: Sequence[str], start: date, end: date) -> list[VisitLevelStats]:
+def visit_period_stats(
+    *, paths: Sequence[str], start: date, end: date, months: Sequence[date] = (), by_unit: bool = False
+) -> list[VisitLevelStats]:
     """Visits received from `start` to `end` (both included) by the units under `paths`,
-    one row per level and kind of the receiving unit. One query."""
+    one row per level and kind of the receiving unit (per unit with `by_unit`), with the
+    visits of each month of `months` (first days) within the period. One query."""
     delegation = Q(people__gte=DELEGATION_MIN_PEOPLE)
+    windows = month_windows(start, end, months)
+    monthly = {
+        f"m{i}": Count("pk", filter=Q(received_on__gte=first, received_on__lte=last))
+        for i, (first, last) in enumerate(windows)
+    }
+    group = ("unit__path", "unit__level", "unit__kind") if by_unit else ("unit__level", "unit__kind")
     rows = (
         Visit.objects.filter(unit_subtree_q(paths), received_on__gte=start, received_on__lte=end)
-        .values("unit__level", "unit__kind")
+        .values(*group)
         .annotate(
             visits=Count("pk"),
             people_sum=Coalesce(Sum("people"), 0),
@@ -50,8 +63,9 @@ def visit_period_stats(*, paths: Sequence[str], start: date, end: date) -> list[
             delegations=Count("pk", filter=delegation),
             delegation_people=Coalesce(Sum("people", filter=delegation), 0),
             repeat_visits=Count("pk", filter=Q(repeat=True)),
+            **monthly,
         )
-        .order_by("unit__level", "unit__kind")
+        .order_by(*group)
     )
     return [
         VisitLevelStats(
@@ -65,9 +79,41 @@ def visit_period_stats(*, paths: Sequence[str], start: date, end: date) -> list[
             delegations=r["delegations"],
             delegation_people=r["delegation_people"],
             repeat_visits=r["repeat_visits"],
+            by_month=tuple(r[key] for key in monthly),
+            unit_path=r.get("unit__path", ""),
         )
         for r in rows
     ]
+
+
+def visit_period_stats_of_units(
+    *, paths: Sequence[str], start: date, end: date, months: Sequence[date] = ()
+) -> dict[str, list[VisitLevelStats]]:
+    """`visit_period_stats` of each unit under `paths` (its subtree included), keyed by the
+    unit's path: one query grouped by unit, rolled up along the unit tree. Units without
+    visits are left out."""
+    rolled: dict[str, dict[tuple[str, str], VisitLevelStats]] = {}
+    for row in visit_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True):
+        for path in ancestor_paths(row.unit_path):
+            levels = rolled.setdefault(path, {})
+            key = (row.level, row.kind)
+            levels[key] = _add(levels[key], row) if key in levels else replace(row, unit_path="")
+    return {path: [levels[key] for key in sorted(levels)] for path, levels in rolled.items()}
+
+
+def _add(a: VisitLevelStats, b: VisitLevelStats) -> VisitLevelStats:
+    return replace(
+        a,
+        visits=a.visits + b.visits,
+        people=a.people + b.people,
+        head_visits=a.head_visits + b.head_visits,
+        delegate_visits=a.delegate_visits + b.delegate_visits,
+        staff_visits=a.staff_visits + b.staff_visits,
+        delegations=a.delegations + b.delegations,
+        delegation_people=a.delegation_people + b.delegation_people,
+        repeat_visits=a.repeat_visits + b.repeat_visits,
+        by_month=tuple(x + y for x, y in zip(a.by_month, b.by_month, strict=True)),
+    )
 
 
 def visit_monthly_counts(*, paths: Sequence[str], start: date, end: date) -> dict[date, int]:

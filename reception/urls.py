@@ -9,6 +9,7 @@ urlpatterns = [
     path("sessions/new/", views.SessionCreateView.as_view(), name="session_create"),
     path("sessions/today/", views.SessionOpenTodayView.as_view(), name="session_today"),
     path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session_detail"),
+    path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session_edit"),
     path("sessions/<int:pk>/repeats/", views.VisitRepeatProposalsView.as_view(), name="visit_repeats"),
     path("sessions/<int:pk>/publish/", views.SessionPublishView.as_view(), name="session_publish"),
     path("sessions/<int:pk>/record/", views.SessionConclusionsView.as_view(), name="session_conclusions"),

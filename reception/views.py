@@ -33,6 +33,7 @@ from .forms import (
     ScheduleSearchForm,
     SessionConclusionsForm,
     SessionForm,
+    SessionTimePlaceForm,
     VisitForm,
 )
 from .models import FollowUpStatus, ReceptionSession, Visit
@@ -156,6 +157,67 @@ class SessionPublishView(DeskMixin, View):
                 )
             else:
                 messages.success(request, _("Published on the public schedule."))
+        return redirect("reception:session_detail", pk=session.pk)
+
+
+class SessionEditView(DeskMixin, View):
+    """Change a session's day, time or place; the publication rule is checked again."""
+
+    template_name = "reception/session_edit.html"
+
+    @cached_property
+    def session(self) -> ReceptionSession:
+        return get_object_or_404(session_list_visible_to(user=self.user).select_related("unit"), pk=self.kwargs["pk"])
+
+    def render_form(self, form: SessionTimePlaceForm, status: int = 200) -> HttpResponse:
+        return render(self.request, self.template_name, {"session": self.session, "form": form}, status=status)
+
+    def get(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        s = self.session
+        initial = {"version": s.version, "day": s.date, "start_time": s.start_time, "end_time": s.end_time}
+        return self.render_form(SessionTimePlaceForm(initial={**initial, "place": s.place}))
+
+    def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        form = SessionTimePlaceForm(request.POST)
+        if not form.is_valid():
+            return self.render_form(form, status=400)
+        data = form.cleaned_data
+        try:
+            result = services.session_reschedule(
+                session=self.session,
+                version=data["version"],
+                day=data["day"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+                place=data["place"],
+                reason=data["reason"],
+                actor=self.user,
+                ip_address=client_ip(request),
+            )
+        except ValidationError as exc:
+            add_domain_error(form, exc)
+            return self.render_form(form, status=400)
+        session = result.session
+        due = f"{session.publish_due_on:%d/%m/%Y}" if session.publish_due_on else ""
+        if result.republished and session.published_late:
+            messages.warning(
+                request,
+                _(
+                    "Saved and shown on the public schedule now, but late: the change should have "
+                    "been published by %(date)s (5 working days before)."
+                )
+                % {"date": due},
+            )
+        elif result.republished:
+            messages.success(request, _("Saved; the public schedule shows the new time and place."))
+        elif result.publish_overdue:
+            messages.warning(
+                request,
+                _("Saved. Publish it now: it should have been published by %(date)s (5 working days before).")
+                % {"date": due},
+            )
+        else:
+            messages.success(request, _("Saved."))
         return redirect("reception:session_detail", pk=session.pk)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.models import Unit
@@ -47,7 +48,7 @@ class CompiledReport(TimeStampedModel):
     convention = models.CharField(
         _("cut-off convention"), max_length=10, choices=ReportConvention.choices, default=ReportConvention.CALENDAR
     )
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(pgettext_lazy("record", "version"), default=1)
     status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     state = models.CharField(_("compilation"), max_length=10, choices=CompileState.choices, default=CompileState.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from core.collation import vietnamese_sort_key
 from core.models import Membership, Role, Unit
 from core.selectors import AnyUser, scope_to_user, units_visible_to
 
@@ -96,6 +97,7 @@ class Comparison:
     link: str | None = None
     indent: bool = False
     rate_pct: Decimal | None = None
+    previous_rate_pct: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,11 @@ def _dossier_totals(figures: Mapping[str, Any]) -> dict[str, int]:
     return {k: sum(int(e.get(k) or 0) for e in levels) for k in keys}
 
 
+def _change(current: int | None, previous: int | None) -> Decimal | None:
+    """The change in %, when both figures exist and last year's is not 0."""
+    return change(current, previous) if current is not None and previous is not None else None
+
+
 def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
     """This period against the same period last year, figure by figure, with links to the
     records behind each figure where those pages exist."""
@@ -167,8 +174,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
 
     def row(key: str, label: str, *path: str, link: str | None = None, indent: bool = False) -> Comparison:
         current, previous = get(now, *path), get(before, *path)
-        pct = change(current, previous) if current is not None and previous is not None else None
-        return Comparison(key, label, current, previous, pct, link, indent)
+        return Comparison(key, label, current, previous, _change(current, previous), link, indent)
 
     kinds = kind_labels()
     rows = [
@@ -192,9 +198,10 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
             _("Complaint cases resolved (of those to resolve)"),
             cases_now["resolved"],
             cases_before.get("resolved"),
-            None,
+            _change(cases_now["resolved"], cases_before.get("resolved")),
             petitions_url,
             rate_pct=rate(cases_now["resolved"], cases_now["to_resolve"]),
+            previous_rate_pct=rate(cases_before.get("resolved") or 0, cases_before.get("to_resolve") or 0),
         )
     )
     before_levels = {e["level"]: e for e in (before.get("dossiers") or {}).get("levels", [])}
@@ -207,19 +214,21 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
                 _("Dossiers resolved on time, %(tier)s level") % {"tier": tier},
                 entry["on_time"],
                 previous_entry.get("on_time"),
-                None,
+                _change(entry["on_time"], previous_entry.get("on_time")),
                 dossiers_url,
                 rate_pct=rate(entry["on_time"], entry["resolved"]),
+                previous_rate_pct=rate(previous_entry.get("on_time") or 0, previous_entry.get("resolved") or 0),
             )
         )
     totals, totals_before = _dossier_totals(now), _dossier_totals(before)
+    overdue_before = totals_before["in_progress_overdue"] if before else None
     rows.append(
         Comparison(
             "overdue",
             _("Dossiers in progress past their due date at period end"),
             totals["in_progress_overdue"],
-            totals_before["in_progress_overdue"] if before else None,
-            None,
+            overdue_before,
+            _change(totals["in_progress_overdue"], overdue_before),
             dossiers_url,
         )
     )
@@ -294,9 +303,9 @@ def dashboard_children(report: CompiledReport, *, sort: str = "name", descending
         # Units without a rate (nothing to resolve) go last whatever the direction.
         present = [c for c in rows if c.values[sort] is not None]
         absent = [c for c in rows if c.values[sort] is None]
-        present.sort(key=lambda c: (c.values[sort], c.name), reverse=descending)
-        return present + sorted(absent, key=lambda c: c.name)
-    return sorted(rows, key=lambda c: c.name, reverse=descending)
+        present.sort(key=lambda c: (c.values[sort], vietnamese_sort_key(c.name)), reverse=descending)
+        return present + sorted(absent, key=lambda c: vietnamese_sort_key(c.name))
+    return sorted(rows, key=lambda c: vietnamese_sort_key(c.name), reverse=descending)
 
 
 def trend_table(figures: Mapping[str, Any]) -> list[tuple[str, list[int]]]:

@@ -9,11 +9,14 @@ duplicate compilation impossible, and the job takes its row with a compare-and-s
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import InvalidTransition
 from core.models import Unit
 
-from .compiling import compile_figures
+from .compiling import compile_figures, compile_figures_of_units
 from .models import CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from .periods import Period
 
@@ -29,13 +32,64 @@ logger = logging.getLogger(__name__)
 
 # A job still "running" after this long died with its worker: another may take it over.
 STALE_RUN = timedelta(minutes=30)
+# A report queued this long without starting lost its message (or never got one): send again.
+STALLED_QUEUE = timedelta(minutes=15)
+# A report "running" for this long without news is checked for a live runner.
+ORPHAN_CHECK_AFTER = timedelta(minutes=1)
+# pg_try_advisory_lock(space, report id) is held by the worker compiling that report.
+RUNNER_LOCK_SPACE = 0x5245  # "RE"
 CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
 
 
 def _enqueue_compile(report_id: int) -> None:
+    transaction.on_commit(partial(_publish_compile, report_id))
+
+
+def _publish_compile(report_id: int) -> None:
+    """Hand the compile job to Celery after commit. A broker outage is logged, never raised
+    (the request that asked for the report still succeeds): `report_requeue_stalled` hands
+    it over again later."""
     from .tasks import report_compile_task  # tasks import services: import here to avoid a cycle
 
-    transaction.on_commit(lambda: report_compile_task.delay(report_id=report_id))
+    try:
+        report_compile_task.apply_async(kwargs={"report_id": report_id}, retry=False)
+    except Exception:  # broker down: the report waits, queued, for the requeue sweep
+        logger.warning("Could not queue report %s; the requeue sweep will", report_id, exc_info=True)
+
+
+def report_requeue_stalled(*, now: datetime | None = None) -> list[int]:
+    """Hand again to Celery the reports still queued STALLED_QUEUE after their last change
+    (the broker was down when they were asked for, or lost the message), and those still
+    "running" whose worker died (on PostgreSQL: nobody holds the runner lock; elsewhere:
+    after STALE_RUN). Compiling is idempotent, so a second message for a report merely finds
+    nothing to do. Returns the ids handed over."""
+    now = now or timezone.now()
+    postgres = connection.vendor == "postgresql"
+    # On PostgreSQL a running report's runner is known alive by its lock: a free lock means
+    # its worker died (kill -9, a crash), whatever the age; elsewhere only STALE_RUN tells.
+    running_since = now - (ORPHAN_CHECK_AFTER if postgres else STALE_RUN)
+    candidates = list(
+        CompiledReport.objects.filter(
+            Q(state=CompileState.QUEUED, updated_at__lt=now - STALLED_QUEUE)
+            | Q(state=CompileState.RUNNING, updated_at__lt=running_since)
+        )
+        .exclude(status=ReportStatus.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", "state")[:500]
+    )
+    stalled = []
+    for report_id, state in candidates:
+        if state == CompileState.RUNNING and postgres:
+            with _runner_lock(report_id) as free:
+                if not free:
+                    continue  # its runner is alive
+        stalled.append(report_id)
+    # The next hand-over of the same report waits another STALLED_QUEUE (a long backlog is
+    # not flooded with duplicate messages every sweep).
+    CompiledReport.objects.filter(pk__in=stalled).update(updated_at=now)
+    for report_id in stalled:
+        _publish_compile(report_id)
+    return stalled
 
 
 def _event(
@@ -149,7 +203,36 @@ def report_run(*, report_id: int) -> CompiledReport | None:
     Returns None when the report is not waiting (already compiled, or taken by another
     worker): running it twice compiles once. Side effects: COMPILED or FAILED event.
     """
+    with _runner_lock(report_id) as mine:
+        if not mine:
+            return None  # another worker is compiling it right now
+        return _run_locked(report_id, runner_alive_checked=connection.vendor == "postgresql")
+
+
+@contextmanager
+def _runner_lock(report_id: int) -> Iterator[bool]:
+    """On PostgreSQL, a session advisory lock held while the report compiles: it dies with
+    the worker's connection, so a RUNNING report whose lock is free was left by a worker
+    that was killed (issue 8, R2), and the redelivered task takes it over at once instead
+    of waiting STALE_RUN. Elsewhere (SQLite) always True, and STALE_RUN decides."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [RUNNER_LOCK_SPACE, report_id])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [RUNNER_LOCK_SPACE, report_id])
+
+
+def _run_locked(report_id: int, *, runner_alive_checked: bool) -> CompiledReport | None:
     takeable = Q(state=CompileState.QUEUED) | Q(state=CompileState.RUNNING, updated_at__lt=timezone.now() - STALE_RUN)
+    if runner_alive_checked:
+        takeable |= Q(state=CompileState.RUNNING)
     taken = (
         CompiledReport.objects.filter(takeable, pk=report_id)
         .exclude(status=ReportStatus.PUBLISHED)
@@ -163,14 +246,10 @@ def report_run(*, report_id: int) -> CompiledReport | None:
         figures = compile_figures(unit=report.unit, period=period)
         previous = compile_figures(unit=report.unit, period=period.previous, with_trend=False)
         children = _child_units(report.unit, period)
-        steps = len(children) + 2
-        _set_progress(report_id, 200 // steps)
-        compiled_children = []
-        for done, child in enumerate(children, start=3):
-            child_figures = compile_figures(unit=child, period=period, with_trend=False)
-            compiled_children.append({key: child_figures[key] for key in CHILD_KEYS})
-            if done % 5 == 0:
-                _set_progress(report_id, min(99, done * 100 // steps))
+        _set_progress(report_id, 67 if children else 99)
+        # Every child at once: three queries grouped by unit, not three per child.
+        by_child = compile_figures_of_units(units=children, period=period, with_trend=False)
+        compiled_children = [{key: by_child[child.pk][key] for key in CHILD_KEYS} for child in children]
     except Exception as exc:
         logger.exception("Report %s failed to compile", report_id)
         with transaction.atomic():

@@ -11,7 +11,7 @@ from core.models import Unit
 
 from .models import ReportKind
 from .periods import Convention, PeriodKind, last_closed_quarter, period_of
-from .services import report_ensure, report_run
+from .services import report_ensure, report_requeue_stalled, report_run
 
 
 @shared_task(acks_late=True)
@@ -38,3 +38,10 @@ def reports_compile_last_quarter_task() -> int:
         if report_ensure(unit=unit, period=period, kind=ReportKind.QUARTER, convention=convention):
             queued += 1
     return queued
+
+
+@shared_task(ignore_result=True, time_limit=120, soft_time_limit=100)
+def reports_requeue_stalled_task() -> int:
+    """Every 5 minutes: compile jobs whose message never reached the broker (or was lost
+    with it) are handed over again (issue 8, R1). Returns how many."""
+    return len(report_requeue_stalled())

@@ -214,6 +214,12 @@ LOGGING = {
 CIVICDESK_TRUSTED_PROXIES = env.list("CIVICDESK_TRUSTED_PROXIES", default=[])
 # SMS sender: "console" logs the message; a real gateway plugs in by dotted path.
 PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="petitions.notify.ConsoleSmsBackend")
+# petitions.notify.HttpSmsBackend: an HTTP SMS gateway (POST JSON, bearer token). A failed send
+# raises, and the outbox keeps the message and retries it (docs/petitions.md).
+PETITIONS_SMS_URL = env("PETITIONS_SMS_URL", default="")
+PETITIONS_SMS_TOKEN = env("PETITIONS_SMS_TOKEN", default="")
+PETITIONS_SMS_SENDER = env("PETITIONS_SMS_SENDER", default="UBND")
+PETITIONS_SMS_TIMEOUT = env.float("PETITIONS_SMS_TIMEOUT", default=10.0)
 # Public forms: filings and tracking look-ups allowed per IP per hour.
 PETITIONS_FILE_RATE = env.int("PETITIONS_FILE_RATE", default=10)
 PETITIONS_TRACK_RATE = env.int("PETITIONS_TRACK_RATE", default=30)

@@ -72,3 +72,12 @@ def test_import_procedures_command_loads_the_catalogue_with_documents(tmp_path):
     assert [d.name for d in p.documents.all()] == ["Tờ khai", "Giấy chứng sinh"]
     assert p.search_text == "1.001193 dang ky khai sinh ho tich"
     assert Procedure.objects.count() == 2
+
+
+def test_refs_with_backslashes_and_tabs_arrive_as_written(tmp_path, commune):
+    """The bulk path (COPY on PostgreSQL) must not read these characters as its own syntax."""
+    path = write(
+        tmp_path, '"HS\\\\1\tA",00070,2026-03-02,,counter,2026-03-10,,\n\\N,00070,2026-03-02,,post,2026-03-10,,\n'
+    )
+    call_command("import_records", "dossiers", str(path))
+    assert sorted(Dossier.objects.values_list("ref", "channel")) == [("HS\\\\1\tA", "counter"), ("\\N", "post")]

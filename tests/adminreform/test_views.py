@@ -103,7 +103,7 @@ def test_register_xlsx_opens_with_the_dossiers(client, officer, receive):
     default_page = client.get(url).content.decode()  # this month by default, with its XLSX link
     assert "format=xlsx" in default_page and "unit=" in default_page
     response = client.get(url, {**params, "format": "xlsx"})
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     refs = [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert refs == [dossier.ref]
 

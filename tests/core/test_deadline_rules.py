@@ -27,11 +27,14 @@ EXPECTED = [
     ("complaint.second.resolve.remote", date(2026, 5, 4), None),  # 60 days
     ("complaint.second.resolve.remote_complex", date(2026, 5, 11), None),  # 70 days
     ("complaint.limitation", date(2026, 6, 1), None),  # 90 days: Sunday 31/05 → Monday
+    ("complaint.second.limitation", date(2026, 4, 1), None),  # 30 days (petitions 0005)
+    ("complaint.second.limitation.remote", date(2026, 4, 16), None),  # 45 days (petitions 0005)
     ("denunciation.initial", date(2026, 3, 11), None),  # 7 working days
     ("denunciation.initial.multi_place", date(2026, 3, 16), None),  # 10 working days
     ("denunciation.transfer", date(2026, 3, 9), None),  # 5 working days
     ("denunciation.resolve", date(2026, 4, 1), None),  # 30 days
     ("denunciation.extension", date(2026, 4, 1), None),  # 30 more days
+    ("denunciation.notify_acceptance", date(2026, 3, 9), None),  # 5 working days (petitions 0005)
     ("denunciation.notify_conclusion", date(2026, 3, 9), None),  # 5 working days
     ("denunciation.publish_conclusion", date(2026, 3, 11), None),  # 7 working days
     ("dossier.resolve", date(2026, 3, 23), 15),  # the procedure's 15 working days

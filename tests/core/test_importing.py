@@ -1,11 +1,14 @@
 """The import framework every register import uses: reading, cell rules, all-or-nothing."""
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from openpyxl import Workbook
 
+from core import importing
 from core.importing import (
     CellError,
     Column,
@@ -123,3 +126,22 @@ def test_xlsx_first_sheet_with_real_dates(tmp_path):
     book.save(path)
     report = run_import(_days_spec(), path)
     assert report.committed and CalendarDay.objects.get().note == "Nghỉ bù"
+
+
+@pytest.mark.django_db
+def test_a_large_import_refreshes_the_planner_statistics(tmp_path, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics (ANALYZE, pg_class.reltuples) are PostgreSQL's")
+    monkeypatch.setattr(importing, "ANALYZE_MIN_ROWS", 10)  # a large import, scaled down
+    spec = dataclasses.replace(_days_spec(), tables=[CalendarDay._meta.db_table])
+
+    def estimated_rows() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [CalendarDay._meta.db_table])
+            return cursor.fetchone()[0]
+
+    before = estimated_rows()
+    days = "".join(f"2027-01-{d:02d},day_off\n" for d in range(1, 31) if date(2027, 1, d).weekday() != 6)
+    report = run_import(spec, _csv(tmp_path, "date,kind\n" + days))
+    assert report.committed and report.created == 26
+    assert before <= 0 and estimated_rows() == 26

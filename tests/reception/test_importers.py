@@ -117,3 +117,15 @@ def test_a_changed_row_updates_the_visit_and_keeps_the_reception_workflow(commun
         "Tên mới",
     )
     assert (visit.session, visit.answer, visit.identity_number) == (session, "accepted", "0010")
+
+
+def test_text_with_line_breaks_tabs_and_backslashes_arrives_as_written(commune, tmp_path, capsys):
+    """The bulk path (COPY on PostgreSQL) must not read these characters as its own syntax."""
+    content = "Dòng một\nDòng hai\tcó tab, C:\\đường\\dẫn và \\N"
+    path = _write(tmp_path, f'S-7,00070,2019-03-04,1,staff,complaint,0,"Lê \\\\ Văn","{content}",\n')
+    call_command("import_records", "receptions", str(path))
+    visit = Visit.objects.get(ref="S-7")
+    assert (visit.content, visit.citizen_name) == (content, "Lê \\\\ Văn")
+    call_command("import_records", "receptions", str(path))
+    assert "0 created, 1 updated" in capsys.readouterr().out.splitlines()[-1]
+    assert Visit.objects.get(ref="S-7").updated_at == visit.updated_at

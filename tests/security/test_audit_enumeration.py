@@ -198,6 +198,10 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             return [Drive("publish", {"pk": session.pk})]
         if name == "session_detail":
             return [Drive("log a visit", {"pk": w.session().pk}, _visit_form())]
+        if name == "session_edit":
+            session = w.session()
+            data = {"version": session.version, "day": session.date.isoformat(), "place": "Nhà văn hoá tổ 5"}
+            return [Drive("move", {"pk": session.pk}, {**data, "reason": "Hội trường đang sửa chữa"})]
         if name == "session_conclusions":
             session = w.session()
             return [
@@ -243,6 +247,7 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
             "session_today",
             "session_publish",
             "session_detail",
+            "session_edit",
             "session_conclusions",
             "followup_create",
             "visit_detail",

@@ -110,3 +110,45 @@ def test_the_nightly_task_deletes_what_has_expired():
 
     assert purge_expired_task.apply().get() == 1
     assert AccessLog.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_action_rule_treats_rows_instead_of_deleting_and_must_not_leave_them_expired():
+    from core.retention import purge_expired
+
+    failure_at(NOW - timedelta(days=40), username="khach")
+    treated: list[int] = []
+
+    def anonymise(batch):  # moves the rows out of the rule's filter
+        treated.extend(batch.values_list("pk", flat=True))
+        batch.update(username="")
+
+    good = RetentionRule(
+        label="axes.AccessFailureLog",
+        date_field="attempt_time",
+        keep_days=30,
+        filter=Q(username="khach"),
+        action=anonymise,
+    )
+    register_rule(good)
+    try:
+        purge_expired(commit=True, now=NOW)
+    finally:
+        unregister_rule(good)
+    assert len(treated) == 1 and AccessFailureLog.objects.filter(username="").count() == 1
+
+    failure_at(NOW - timedelta(days=40), username="khach")
+    stuck = RetentionRule(
+        label="axes.AccessFailureLog",
+        date_field="attempt_time",
+        keep_days=30,
+        filter=Q(username="khach"),
+        action=lambda batch: None,
+    )
+    register_rule(stuck)
+    try:
+        with pytest.raises(RetentionError):
+            purge_expired(commit=True, now=NOW)
+    finally:
+        unregister_rule(stuck)
+    assert AccessFailureLog.objects.filter(username="khach").count() == 1

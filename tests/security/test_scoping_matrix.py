@@ -162,6 +162,12 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "petitions:action": _petition_actions,
     "reception:session_detail": lambda w: [Target({"pk": w.session().pk}, data=_reception_visit_form())],
     "reception:visit_repeats": lambda w: [Target({"pk": w.session().pk})],
+    "reception:session_edit": lambda w: [
+        Target(
+            {"pk": (s := w.session()).pk},
+            data={"version": s.version, "day": s.date.isoformat(), "place": "Phòng họp phường B", "reason": "x"},
+        )
+    ],
     "reception:session_publish": lambda w: [
         Target({"pk": w.session(kind="head_periodic", received_by="head").pk}, insider=None)
     ],

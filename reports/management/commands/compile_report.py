@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.models import Unit
 from reports.compiling import compile_figures
-from reports.exports import render_export
 from reports.periods import Period
 
 FORMATS = ("json", "xlsx", "pdf", "csv")
@@ -52,6 +51,9 @@ class Command(BaseCommand):
         if fmt == "json":
             data = (json.dumps(figures, ensure_ascii=False, indent=2) + "\n").encode()
         else:
+            # openpyxl and the PDF renderer take most of a second to import: only when asked.
+            from reports.exports import render_export
+
             data = render_export(figures, fmt)
         if options["output"]:
             with open(options["output"], "wb") as fh:

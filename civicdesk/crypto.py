@@ -1,0 +1,239 @@
+"""Personal identifiers encrypted at rest, with a keyed blind index for exact lookups.
+
+Identity document numbers (CCCD, CMND, passport) are stored as Fernet tokens made with
+`settings.FIELD_ENCRYPTION_KEY` (env `CIVICDESK_FIELD_ENCRYPTION_KEY`, the key of the
+denouncer vault), so the table, a dump or a backup never holds the number in clear.
+Fernet tokens are random: equal numbers give different tokens, so a lookup goes through
+a *blind index* kept next to it: HMAC-SHA256 of the normalised number, with a key derived
+from the same env key (never the key itself), so equal numbers match and the index alone
+does not reveal them.
+
+    identity_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
+    identity_number_index = BlindIndexField(source="identity_number")
+
+    Visit.objects.filter(identity_number_index=blind_index("001 090 001234"))
+
+The model attribute holds the plain number (decrypted when a row is loaded, encrypted
+when it is written: `save()`, `bulk_create()`, `bulk_update()`, `update()`); the index
+is computed from its source on `save()` and `bulk_create()`. An empty number stays empty
+(no token, empty index). Any lookup on the encrypted column other than `isnull` or `= ''`
+is refused: it could never match a random token, and would silently find nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+from typing import Any
+
+from cryptography.fernet import Fernet
+from django.conf import settings
+from django.db import connections, models
+from django.db.models.lookups import Exact
+
+BLIND_INDEX_CONTEXT = b"civicdesk:blind-index:identity-number:v1"
+
+
+@lru_cache(maxsize=4)
+def _fernet_for(key: str) -> Fernet:
+    return Fernet(key.encode())
+
+
+def fernet() -> Fernet:
+    """The project's Fernet (the denouncer vault's key), built once per key."""
+    return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
+
+
+def encrypt_text(value: str) -> str:
+    return fernet().encrypt(value.encode()).decode() if value else ""
+
+
+def decrypt_text(token: str) -> str:
+    return fernet().decrypt(token.encode()).decode() if token else ""
+
+
+@lru_cache(maxsize=4)
+def _index_key_for(key: str) -> bytes:
+    # A key of its own, derived from the env key: the index never uses the encryption key.
+    return hmac.new(key.encode(), BLIND_INDEX_CONTEXT, hashlib.sha256).digest()
+
+
+def normalise_identity_number(value: str) -> str:
+    """'001 090-001.234' -> '001090001234'; letters (passports) upper case."""
+    return "".join(ch for ch in value if ch.isalnum()).upper()
+
+
+def looks_like_identity_number(text: str) -> bool:
+    """Digits (and at most two letters), possibly grouped with spaces, dots or dashes, 8 to 20
+    of them, at least 7 digits: CCCD (12 digits), CMND (9), passport (a letter, 7 digits).
+    Searches use it to decide to try the blind index."""
+    if any(not (ch.isalnum() or ch in " .-") for ch in text):
+        return False
+    normalised = normalise_identity_number(text)
+    digits = sum(ch.isdigit() for ch in normalised)
+    return 8 <= len(normalised) <= 20 and digits >= 7 and len(normalised) - digits <= 2
+
+
+def blind_index(value: str) -> str:
+    """Keyed hash (64 hex characters) of a normalised identity number; '' for no number."""
+    normalised = normalise_identity_number(value or "")
+    if not normalised:
+        return ""
+    key = _index_key_for(settings.FIELD_ENCRYPTION_KEY)
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+class PlaintextLookupError(ValueError):
+    pass
+
+
+class _EmptyOnlyExact(Exact):
+    """`field=''` (no number) works; `field='0010…'` is refused: use the blind index."""
+
+    def get_prep_lookup(self) -> Any:
+        if self.rhs not in ("", None):
+            name = getattr(getattr(self.lhs, "target", None), "name", "This field")
+            raise PlaintextLookupError(
+                f"{name} is encrypted: look it up through its blind index (civicdesk.crypto.blind_index), not by value."
+            )
+        return super().get_prep_lookup()
+
+
+class EncryptedCharField(models.CharField):
+    """A short text (at most `max_length` characters in clear) stored as a Fernet token."""
+
+    description = "Text encrypted at rest (Fernet)"
+
+    def get_internal_type(self) -> str:
+        return "TextField"  # a token is ~100 characters longer than the text
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        if not value:
+            return value
+        return decrypt_text(value)
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        value = super().get_db_prep_value(value, connection, prepared)
+        if not value:
+            return value
+        return encrypt_text(str(value))
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        if lookup_name == "isnull":
+            return super().get_lookup(lookup_name)
+        if lookup_name == "exact":
+            return _EmptyOnlyExact
+        return None  # FieldError: "Unsupported lookup"
+
+
+class BlindIndexField(models.CharField):
+    """The blind index of the encrypted field named `source`, recomputed whenever the row is
+    saved or bulk-created (a `bulk_update` or `update` of the source must also pass the index).
+
+    Not indexed by itself: declare a partial index `condition=~Q(<name>="")` in the model's
+    Meta, so rows without a number (most imported rows) cost the index nothing."""
+
+    description = "Keyed hash of an encrypted identifier"
+
+    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+        self.source = source
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("editable", False)
+        kwargs.setdefault("default", "")
+        kwargs.setdefault("db_default", "")  # raw INSERTs (bulk importers) that omit it stay valid
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        for key, value in (("max_length", 64), ("blank", True), ("editable", False)):
+            if kwargs.get(key) == value:
+                kwargs.pop(key)
+        if kwargs.get("default") == "":
+            kwargs.pop("default")
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        if not self.source:
+            return super().pre_save(model_instance, add)
+        value = blind_index(getattr(model_instance, self.source) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+# --- converting existing rows (used by the apps' data migrations) ---------------------------
+
+
+def constraints_immediate(schema_editor: Any) -> None:
+    """PostgreSQL: check foreign keys at once in a data migration, so that the ALTER TABLE
+    that follows in the same transaction does not meet "pending trigger events"."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def encrypt_existing_rows(
+    model: type[models.Model], field: str, index_field: str = "", *, reverse: bool = False, batch: int = 5000
+) -> int:
+    """Encrypt (or, `reverse`, decrypt) `field` of every row of a *historical* model whose
+    column is still a plain text column, filling `index_field` with the blind index on the way.
+    Batches of `batch` rows by primary key: one SELECT and one UPDATE per batch (on PostgreSQL
+    an `UPDATE … FROM unnest(arrays)`; elsewhere `bulk_update`)."""
+    manager = model._default_manager
+    connection = connections[manager.db]
+    with_index = bool(index_field) and not reverse
+    done, last = 0, None
+    while True:
+        queryset = manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True}).order_by("pk")
+        if last is not None:
+            queryset = queryset.filter(pk__gt=last)
+        rows = list(queryset.values_list("pk", field)[:batch])
+        if not rows:
+            return done
+        pks = [pk for pk, _ in rows]
+        values = [decrypt_text(v) if reverse else encrypt_text(v) for _, v in rows]
+        indexes = [blind_index(v) for _, v in rows] if with_index else []
+        if connection.vendor == "postgresql":
+            _update_postgresql(connection, model, field, index_field if with_index else "", pks, values, indexes)
+        else:
+            objects = []
+            for i, pk in enumerate(pks):
+                obj = model(pk=pk)
+                setattr(obj, field, values[i])
+                if with_index:
+                    setattr(obj, index_field, indexes[i])
+                objects.append(obj)
+            manager.bulk_update(objects, [field, index_field] if with_index else [field])
+        done += len(rows)
+        last = rows[-1][0]
+
+
+def _update_postgresql(
+    connection: Any,
+    model: type[models.Model],
+    field: str,
+    index_field: str,
+    pks: list[Any],
+    values: list[str],
+    indexes: list[str],
+) -> None:
+    qn = connection.ops.quote_name
+    opts = model._meta
+    table, pk_column = qn(opts.db_table), qn(opts.pk.column)
+    column = qn(opts.get_field(field).column)
+    sets = [f"{column} = v.value"]
+    params: list[Any] = [pks, values]
+    arrays = "%s::bigint[], %s::text[]"
+    names = "pk, value"
+    if index_field:
+        sets.append(f"{qn(opts.get_field(index_field).column)} = v.idx")
+        params.append(indexes)
+        arrays += ", %s::text[]"
+        names += ", idx"
+    sql = (
+        f"UPDATE {table} SET {', '.join(sets)} FROM unnest({arrays}) AS v({names}) "  # noqa: S608
+        f"WHERE {table}.{pk_column} = v.pk"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
