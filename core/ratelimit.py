@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
+_clients: dict[int, Any] = {}
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -34,12 +37,7 @@ def hit(key: str, *, limit: int, window: int) -> bool:
     service, it must not take it down."""
     bucket = f"ratelimit:{key}:{int(time.time() // window)}"
     try:
-        cache.add(bucket, 0, timeout=window + 1)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, timeout=window + 1)
-            count = 1
+        count = _count(bucket, timeout=window + 1)
     except Exception:  # cache backend down
         logger.warning("Rate-limit cache unavailable; letting %s through", key, exc_info=True)
         return True
@@ -49,3 +47,32 @@ def hit(key: str, *, limit: int, window: int) -> bool:
 def is_rate_limited(request: HttpRequest, *, scope: str, limit: int, window: int = 3600) -> bool:
     """True when this client has gone over `limit` hits of `scope` in the current window."""
     return not hit(f"{scope}:{client_ip(request)}", limit=limit, window=window)
+
+
+def _count(bucket: str, *, timeout: int) -> int:
+    """Add one to the bucket's counter (created with `timeout`) and return it."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip: create the counter with its expiry if missing, then INCR, in one
+        # MULTI/EXEC (atomic, so the counter cannot lose its expiry in between).
+        key = backend.make_and_validate_key(bucket)
+        pipe = _redis_client(backend, key).pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        return int(pipe.execute()[1])
+    cache.add(bucket, 0, timeout=timeout)
+    try:
+        return int(cache.incr(bucket))
+    except ValueError:  # expired between add and incr
+        cache.set(bucket, 1, timeout=timeout)
+        return 1
+
+
+def _redis_client(backend: RedisCache, key: str) -> Any:
+    """A Redis client over the cache's own connection pool, kept: Django builds a new client
+    object for every cache call, which cost more CPU than the round trip itself."""
+    pool = backend._cache._get_connection_pool(write=True)
+    client = _clients.get(id(pool))
+    if client is None:
+        client = _clients[id(pool)] = backend._cache.get_client(key, write=True)
+    return client

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from typing import TypeVar
 
@@ -149,10 +149,8 @@ def work_calendar(*, start: date, end: date) -> WorkCalendar:
     """The calendar from `start` to `end` (whole years): Việt Nam's public holidays, Tết and
     official make-up days from the `holidays` package, plus the administrators' exceptions,
     which win. One query."""
-    years = range(start.year, end.year + 1)
-    national = holidays.country_holidays("VN", years=years)
-    days_off = set(national.keys())
-    make_up = {d for d in getattr(national, "weekend_workdays", set()) if d.year in years}
+    national_off, national_make_up = _national_calendar(start.year, end.year)
+    days_off, make_up = set(national_off), set(national_make_up)
     for day, kind in CalendarDay.objects.filter(date__year__gte=start.year, date__year__lte=end.year).values_list(
         "date", "kind"
     ):
@@ -163,6 +161,16 @@ def work_calendar(*, start: date, end: date) -> WorkCalendar:
             make_up.add(day)
             days_off.discard(day)
     return WorkCalendar.of(days_off=days_off, make_up_days=make_up)
+
+
+@cache
+def _national_calendar(first_year: int, last_year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """Days off and make-up working days of the `holidays` package for these years: fixed
+    for the life of the process (a deadline computation called this on every filing)."""
+    years = range(first_year, last_year + 1)
+    national = holidays.country_holidays("VN", years=years)
+    make_up = {d for d in getattr(national, "weekend_workdays", set()) if d.year in years}
+    return frozenset(national.keys()), frozenset(make_up)
 
 
 def calendar_around(day: date) -> WorkCalendar:

@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.hashers import make_password
-
 from civicdesk.workdays import compute_deadline
 from core.choices import PetitionKind
 from core.models import Unit
@@ -29,7 +27,7 @@ from .models import (
 )
 from .models import PetitionStatus as S
 from .services import Identity, _encrypt
-from .text import fold, id_number_digest
+from .text import fold, id_number_digest, secret_digest
 
 if TYPE_CHECKING:
     from core.demo import DemoContext
@@ -170,7 +168,7 @@ def seed(context: DemoContext) -> None:
                 p.limitation_due_on, p.limitation_rule_id = deadline("complaint.limitation", p.decision_known_on)
             p.search_text = fold(" ".join([p.ref, p.subject, p.content, p.petitioner_name]))
             if unit == context.communes[0] and n == 1 and not Petition.objects.filter(tracking_code=DEMO_CODE).exists():
-                p.tracking_code, p.tracking_secret_hash = DEMO_CODE, make_password(DEMO_SECRET)
+                p.tracking_code, p.tracking_secret_hash = DEMO_CODE, secret_digest(DEMO_SECRET)
             new.append(p)
     if not new:
         return

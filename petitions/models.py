@@ -244,7 +244,7 @@ class Petition(TimeStampedModel):
     result = models.CharField(_("result"), max_length=16, choices=Result.choices, blank=True)
     result_note = models.TextField(_("decision or conclusion"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)
-    # Public tracking: a random code and a secret stored only as a password hash.
+    # Public tracking: a random code and a secret stored only as a keyed digest (petitions.text).
     tracking_code = models.CharField(_("tracking code"), max_length=12, null=True, blank=True, unique=True)
     tracking_secret_hash = models.CharField(max_length=200, blank=True, editable=False)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)

@@ -12,21 +12,21 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, partial
+from functools import partial
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
-from civicdesk.workdays import on_or_next_working_day
+from civicdesk.workdays import WorkCalendar, on_or_next_working_day
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.selectors import (
@@ -60,7 +60,17 @@ from .models import (
     Result,
     Step,
 )
-from .text import derived_secret, fold, id_number_digest, random_code, random_secret
+from .text import (
+    SECRET_DIGEST_PREFIX,
+    derived_secret,
+    fold,
+    id_number_digest,
+    normalise_secret,
+    random_code,
+    random_secret,
+    secret_digest,
+    secret_digest_matches,
+)
 
 logger = logging.getLogger(__name__)
 S = PetitionStatus
@@ -201,8 +211,16 @@ def _event(
     )
 
 
-def _set_deadline(petition: Petition, *, step: str, code: str, start: date, amount: int | None = None) -> None:
-    deadline = deadline_for(code=code, start=start, amount=amount)
+def _set_deadline(
+    petition: Petition,
+    *,
+    step: str,
+    code: str,
+    start: date,
+    amount: int | None = None,
+    calendar: WorkCalendar | None = None,
+) -> None:
+    deadline = deadline_for(code=code, start=start, amount=amount, calendar=calendar)
     petition.step, petition.due_on, petition.due_rule_id = step, deadline.due_on, deadline.rule.rule_id
 
 
@@ -229,14 +247,15 @@ def _resolve_rule_code(petition: Petition) -> str | None:
 def _intake_deadlines(petition: Petition) -> None:
     """Deadlines that start at receipt: classification for all; acceptance for complaints,
     initial processing for denunciations (the running step)."""
-    classify = deadline_for(code="petition.classify", start=petition.received_on)
+    calendar = calendar_around(petition.received_on)  # one calendar for both deadlines
+    classify = deadline_for(code="petition.classify", start=petition.received_on, calendar=calendar)
     petition.classify_due_on, petition.classify_rule_id = classify.due_on, classify.rule.rule_id
     if petition.kind == PetitionKind.COMPLAINT:
         code = "complaint.accept" if petition.complaint_round == 1 else "complaint.second.accept"
-        _set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on)
+        _set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on, calendar=calendar)
     elif petition.kind == PetitionKind.DENUNCIATION:
         code = "denunciation.initial.multi_place" if petition.multi_place else "denunciation.initial"
-        _set_deadline(petition, step=Step.INITIAL, code=code, start=petition.received_on)
+        _set_deadline(petition, step=Step.INITIAL, code=code, start=petition.received_on, calendar=calendar)
     else:
         petition.step, petition.due_on, petition.due_rule_id = Step.CLASSIFY, classify.due_on, classify.rule.rule_id
 
@@ -286,16 +305,21 @@ def _open_duty(petition: Petition, duty: str, *, start: date) -> PetitionDuty:
 
 
 def _next_ref(unit: Unit, year: int) -> str:
-    counter, _created = PetitionCounter.objects.select_for_update().get_or_create(unit=unit, year=year)
-    PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db()
-    ref = f"{year}/{counter.last:05d}"
-    # Imported registers may already use numbers of this form: skip past them.
-    while Petition.objects.filter(unit=unit, ref=ref).exists():
-        PetitionCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-        counter.refresh_from_db()
-        ref = f"{year}/{counter.last:05d}"
-    return ref
+    # One statement numbers the petition: create the (unit, year) counter at 1 or add 1 to
+    # it, and read the new value back. The row stays locked until the filing commits, so
+    # concurrent filings of a unit get consecutive numbers.
+    table = connection.ops.quote_name(PetitionCounter._meta.db_table)
+    sql = (
+        f'INSERT INTO {table} ("unit_id", "year", "last") VALUES (%s, %s, 1) '  # noqa: S608 - names from the model
+        f'ON CONFLICT ("unit_id", "year") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"'
+    )
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [unit.pk, year])
+            ref = f"{year}/{cursor.fetchone()[0]:05d}"
+        # Imported registers may already use numbers of this form: skip past them.
+        if not Petition.objects.filter(unit=unit, ref=ref).exists():
+            return ref
 
 
 def _new_code() -> str:
@@ -313,21 +337,26 @@ def _track_url() -> str:
 
 
 def _publish(notification_ids: list[int]) -> None:
-    """Hand notifications to Celery. Runs after commit; a broker outage is logged, never
-    raised: the sweeper sends what was not handed over."""
-    from .tasks import notification_send_task
+    """Hand notifications to Celery, in one message. Runs after commit; a broker outage is
+    logged, never raised: the sweeper sends what was not handed over."""
+    from .tasks import notification_send_task, notifications_send_task
 
-    for notification_id in notification_ids:
-        try:
-            notification_send_task.apply_async(args=(notification_id,), retry=False)
-        except Exception:  # broker down: the outbox row waits for the sweeper
-            logger.warning("Could not queue notification %s; the sweeper will send it", notification_id, exc_info=True)
+    try:
+        if len(notification_ids) == 1:
+            notification_send_task.apply_async(args=(notification_ids[0],), retry=False)
+        else:
+            notifications_send_task.apply_async(args=(notification_ids,), retry=False)
+    except Exception:  # broker down: the outbox rows wait for the sweeper
+        logger.warning("Could not queue notifications %s; the sweeper will send them", notification_ids, exc_info=True)
 
 
 def _queue(notifications: list[Notification]) -> None:
     created = []
+    plain = [n for n in notifications if not n.dedupe_key]
+    if plain:  # one INSERT for all of them
+        created += [n.pk for n in Notification.objects.bulk_create(plain)]
     for n in notifications:
-        if n.dedupe_key and Notification.objects.filter(dedupe_key=n.dedupe_key).exists():
+        if not n.dedupe_key or Notification.objects.filter(dedupe_key=n.dedupe_key).exists():
             continue
         n.save()
         created.append(n.pk)
@@ -522,8 +551,15 @@ def petition_create(
             existing.tracking_secret = derived_secret(idempotency_key)
             return existing
     mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
+    # The register number is taken before the petition's transaction (when the caller has
+    # none open): the counter row of a unit is then locked for one statement, not for the
+    # whole filing, so a surge of filings to one unit is not served one at a time. A filing
+    # that fails after this leaves a gap in the unit's numbers (rare: the double click is
+    # caught above; imported registers already make gaps).
+    ref = _next_ref(unit, received_on.year)
     try:
         petition = _create(
+            ref=ref,
             unit=unit,
             kind=kind,
             received_on=received_on,
@@ -577,11 +613,12 @@ def _create(
     transferred_from: Petition | None = None,
     tracked: bool = True,
     decision_known_on: date | None = None,
+    ref: str | None = None,
 ) -> Petition:
     secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
     petition = Petition(
         unit=unit,
-        ref=_next_ref(unit, received_on.year),
+        ref=ref or _next_ref(unit, received_on.year),
         received_on=received_on,
         kind=kind,
         channel=channel,
@@ -595,7 +632,7 @@ def _create(
         id_number_digest=id_number_digest(identity.id_number),
         source=source[:200],
         tracking_code=_new_code() if tracked else None,
-        tracking_secret_hash=make_password(secret) if tracked else "",
+        tracking_secret_hash=secret_digest(secret) if tracked else "",
         idempotency_key=idempotency_key or None,
         parent=parent,
         transferred_from=transferred_from,
@@ -647,17 +684,24 @@ def _create(
     return petition
 
 
-@cache
-def _dummy_hash() -> str:
-    return make_password("not-a-secret-0000")
-
-
 def petition_check_secret(*, petition: Petition | None, secret: str) -> bool:
-    """Constant work whether or not the code exists: no way to tell which part was wrong."""
-    # A dummy hash when the code is unknown keeps the work (and timing) the same.
-    encoded = petition.tracking_secret_hash if petition and petition.tracking_secret_hash else _dummy_hash()
-    ok = check_password("".join(secret.split()).upper(), encoded)
-    return bool(petition and ok)
+    """True when `secret` is the tracking secret of `petition`; False for no petition.
+
+    Constant work whether or not the code exists (no way to tell which part was wrong): one
+    keyed HMAC-SHA256 and a constant-time comparison, against a dummy digest when the code
+    is unknown. Rows stored before the HMAC (Django password hashes, "pbkdf2_sha256$…") are
+    still checked with check_password, slowly, and re-stored as HMAC on the first match."""
+    stored = petition.tracking_secret_hash if petition else ""
+    if not stored or stored.startswith(SECRET_DIGEST_PREFIX):
+        return secret_digest_matches(secret, stored) and petition is not None
+    assert petition is not None
+    if not check_password(normalise_secret(secret), stored):
+        return False
+    # Not a change of the petition: the same secret, stored the new way (no event, no version).
+    Petition.objects.filter(pk=petition.pk, tracking_secret_hash=stored).update(
+        tracking_secret_hash=secret_digest(secret)
+    )
+    return True
 
 
 # --- classification -----------------------------------------------------------------

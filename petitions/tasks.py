@@ -12,6 +12,15 @@ def notification_send_task(notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
+@shared_task(ignore_result=True, time_limit=120, soft_time_limit=100)
+def notifications_send_task(notification_ids: list[int]) -> None:
+    """The notifications of one change (e-mail and SMS of a filing): one broker message."""
+    from .services import notification_deliver
+
+    for notification_id in notification_ids:
+        notification_deliver(notification_id=notification_id)
+
+
 SWEEP_BATCH = 200
 SWEEP_BUDGET_S = 240  # below the soft time limit
 

@@ -223,6 +223,12 @@ PETITIONS_SMS_TIMEOUT = env.float("PETITIONS_SMS_TIMEOUT", default=10.0)
 # Public forms: filings and tracking look-ups allowed per IP per hour.
 PETITIONS_FILE_RATE = env.int("PETITIONS_FILE_RATE", default=10)
 PETITIONS_TRACK_RATE = env.int("PETITIONS_TRACK_RATE", default=30)
+# Key of the HMAC-SHA256 that stores tracking secrets (petitions.text.secret_digest).
+# Unset: derived from DJANGO_SECRET_KEY (with SECRET_KEY_FALLBACKS still accepted). A
+# dedicated key lets DJANGO_SECRET_KEY rotate on its own; when this one rotates, list the
+# old value in PETITIONS_TRACKING_KEY_FALLBACKS or stored secrets stop matching.
+PETITIONS_TRACKING_KEY = env("PETITIONS_TRACKING_KEY", default="")
+PETITIONS_TRACKING_KEY_FALLBACKS = env.list("PETITIONS_TRACKING_KEY_FALLBACKS", default=[])
 # The unit whose subtree citizens can send online petitions to (Hà Nội).
 PETITIONS_PUBLIC_ROOT = env("PETITIONS_PUBLIC_ROOT", default="01")
 

@@ -50,3 +50,19 @@ def test_each_ip_and_scope_has_its_own_counter(settings):
     assert is_rate_limited(a, scope="file", limit=1)
     assert not is_rate_limited(b, scope="file", limit=1)
     assert not is_rate_limited(a, scope="track", limit=1)
+
+
+def test_a_counter_in_redis_always_expires_with_its_window(settings):
+    """The one-round-trip Redis path must still give every counter its expiry: a counter
+    without one would stay in Redis for ever."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        pytest.skip("needs the Redis cache (set REDIS_URL)")
+    settings.CIVICDESK_TRUSTED_PROXIES = []
+    assert [hit("ttl", limit=2, window=60) for _ in range(3)] == [True, True, False]
+    keys = backend._cache.get_client(write=False).keys(backend.make_key("ratelimit:ttl:*"))
+    assert len(keys) == 1
+    assert 0 < backend._cache.get_client(write=False).ttl(keys[0]) <= 61

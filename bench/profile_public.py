@@ -1,0 +1,135 @@
+"""`python -m bench.profile_public`: the CPU and SQL of one filing and one lookup, in-process.
+
+P1 and P2 through wrk say how many requests a second the server answers; on a shared
+machine that moves with the neighbours' load. This measures what one request costs instead:
+it drives the filing form (`petitions:file`) and the status lookup (`petitions:track`) with
+Django's test client (CSRF checks on, the benchmark settings, PostgreSQL and Redis), prints
+each request's SQL, and its CPU time (`time.process_time`) averaged over `--requests`
+requests, beside `/healthz/` (the wrk baseline). `--profile file|track` adds a cProfile of
+that request, sorted by cumulative CPU time.
+
+Uses the benchmark database (`--database`, default `civicdesk_bench`; run `python -m
+bench.run` once to create it) and the Redis database of REDIS_URL (default 6, the
+benchmark's). Every filing adds a petition: run it on a benchmark database only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m bench.profile_public", description=__doc__.split("\n")[0])
+    p.add_argument("--database", default="civicdesk_bench")
+    p.add_argument("--requests", type=int, default=200, help="requests averaged per figure")
+    p.add_argument("--profile", choices=("file", "track"), help="cProfile this request")
+    p.add_argument("--lines", type=int, default=40, help="lines of the profile")
+    args = p.parse_args(argv)
+    if "bench" not in args.database and not args.database.startswith("test_"):
+        p.error("it files petitions: use a database whose name contains 'bench'")
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings.bench")
+    import django
+
+    django.setup()
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/petitions/file/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    unit = re.search(r'<select name="unit".*?<option value="([^"]+)"', page, re.S)
+    if token is None or unit is None:
+        print("the filing page has no form or no unit to choose", file=sys.stderr)
+        return 1
+    fields = {
+        "csrfmiddlewaretoken": token.group(1),
+        "kind": "feedback",
+        "unit": unit.group(1),
+        "petitioner_name": "Trần Thị Bình",
+        "petitioner_address": "5 Lý Thái Tổ, Hoàn Kiếm",
+        "petitioner_phone": "0987654321",
+        "petitioner_email": "binh@example.vn",
+        "subject": "Đèn đường hỏng",
+        "content": "Đèn đường trước số 5 hỏng đã một tuần.",
+        "signers": "1",
+        "consent": "on",
+        "website": "",
+    }
+    cookie = browser.cookies["csrftoken"].value
+
+    def file_once() -> Any:
+        citizen = Client(enforce_csrf_checks=True)  # a new citizen: only the CSRF cookie
+        citizen.cookies["csrftoken"] = cookie
+        return citizen.post("/petitions/file/", {**fields, "idempotency_key": uuid.uuid4().hex})
+
+    first = browser.post("/petitions/file/", {**fields, "idempotency_key": uuid.uuid4().hex})
+    if first.status_code != 302:
+        print(f"the trial filing answered {first.status_code}", file=sys.stderr)
+        return 1
+    shown = browser.get(first["Location"]).content.decode()
+    code = re.search(r'id="tracking-code">(\w+)<', shown)
+    secret = re.search(r'id="tracking-secret">(\w+)<', shown)
+    assert code and secret
+
+    def look() -> Any:
+        return browser.post(
+            "/petitions/track/",
+            {"csrfmiddlewaretoken": token.group(1), "code": code.group(1), "secret": secret.group(1)},
+        )
+
+    figures: list[tuple[str, Callable[[], Any]]] = [
+        ("GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
+        ("POST filing", file_once),
+        ("POST lookup, found", look),
+        (
+            "POST lookup, unknown code",
+            lambda: browser.post(
+                "/petitions/track/",
+                {"csrfmiddlewaretoken": token.group(1), "code": "PAAAAAAAAA", "secret": secret.group(1)},
+            ),
+        ),
+        ("GET filing page", lambda: browser.get("/petitions/file/")),
+    ]
+    for name, request in figures:
+        reset_queries()  # each request resets the log: start the capture from an empty one
+        with CaptureQueriesContext(connection) as queries:
+            request()
+        captured = list(queries.captured_queries)  # the next request empties the log
+        for _ in range(10):  # warm up
+            request()
+        started = time.process_time()
+        for _ in range(args.requests):
+            request()
+        cpu_ms = (time.process_time() - started) / args.requests * 1000
+        print(f"{name}: {cpu_ms:.2f} ms CPU, {len(captured)} queries")
+        for query in captured:
+            print(f"    {query['sql'][:120]}")
+    if args.profile:
+        request = file_once if args.profile == "file" else look
+        profile = cProfile.Profile(time.process_time)
+        profile.enable()
+        for _ in range(args.requests):
+            request()
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.lines)
+        print(out.getvalue())
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

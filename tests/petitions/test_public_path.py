@@ -1,0 +1,107 @@
+"""Guards on the public path's cost (issue 7, P1-P3), without timing anything: the SQL a
+filing and a lookup may issue, no session row per citizen, the confirmation shown once."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import Unit
+from petitions.models import Notification, Petition, PetitionCounter
+from petitions.text import derived_secret
+from tests.factories import UnitFactory
+from tests.petitions.test_public import filing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_filing_issues_at_most_thirteen_queries(client, commune, django_assert_max_num_queries):
+    """Unit, idempotency look-up, register number and its check, tracking-code check,
+    calendar, two deadline rules, the petition, its event, one INSERT for both notifications,
+    and the savepoint pair of the test's transaction. It was 20, with a session row written
+    for every citizen."""
+    with django_assert_max_num_queries(13):
+        response = client.post(reverse("petitions:file"), filing(commune))
+    assert response.status_code == 302
+    petition = Petition.objects.get()
+    assert Notification.objects.filter(petition=petition).count() == 2  # e-mail and SMS, in the outbox
+
+
+def test_a_lookup_issues_two_queries_and_an_unknown_code_one(client, commune, django_assert_max_num_queries):
+    client.post(reverse("petitions:file"), filing(commune))
+    petition = Petition.objects.get()
+    with django_assert_max_num_queries(2):
+        found = client.post(
+            reverse("petitions:track"),
+            {"code": petition.tracking_code, "secret": derived_secret(petition.idempotency_key)},
+        )
+    assert 'id="tracking-status"' in found.content.decode()
+    with django_assert_max_num_queries(1):
+        client.post(reverse("petitions:track"), {"code": "PAAAAAAAAA", "secret": "AAAAAAAAAA"})
+
+
+def test_the_public_forms_render_with_at_most_one_query(client, commune, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):  # the units offered
+        assert client.get(reverse("petitions:file")).status_code == 200
+    with django_assert_max_num_queries(0):
+        assert client.get(reverse("petitions:track")).status_code == 200
+
+
+def test_filing_writes_no_session_and_shows_the_secret_once(client, commune):
+    response = client.post(reverse("petitions:file"), filing(commune))
+    confirmation = client.get(response["Location"])
+    html = confirmation.content.decode()
+    petition = Petition.objects.get()
+    assert re.search(r'id="tracking-code">(\w+)<', html).group(1) == petition.tracking_code
+    assert re.search(r'id="tracking-secret">(\w+)<', html).group(1) == derived_secret(petition.idempotency_key)
+    assert confirmation["Cache-Control"] == "no-store"
+    assert Session.objects.count() == 0
+    again = client.get(reverse("petitions:filed"))
+    assert again.status_code == 302 and again["Location"] == reverse("petitions:track")
+
+
+def test_a_forged_or_foreign_confirmation_cookie_shows_nothing(client, commune):
+    client.cookies["petitions_filed"] = "not-a-token"
+    response = client.get(reverse("petitions:filed"))
+    assert response.status_code == 302 and response["Location"] == reverse("petitions:track")
+
+
+def test_a_double_click_takes_one_register_number(client, commune):
+    first = client.post(reverse("petitions:file"), filing(commune))
+    second = client.post(reverse("petitions:file"), filing(commune))
+    assert first.status_code == second.status_code == 302
+    assert Petition.objects.count() == 1
+    assert PetitionCounter.objects.get(unit=commune).last == 1
+    third = client.post(reverse("petitions:file"), filing(commune, idempotency_key="0" * 31 + "3"))
+    assert third.status_code == 302
+    year = timezone.localdate().year
+    assert sorted(Petition.objects.values_list("ref", flat=True)) == [f"{year}/00001", f"{year}/00002"]
+
+
+def test_only_units_under_the_public_root_are_offered(client, commune, other_commune, settings):
+    outside = UnitFactory(code="79", name="Thành phố Hồ Chí Minh")
+    form_html = client.get(reverse("petitions:file")).content.decode()
+    assert f'value="{commune.code}"' in form_html and f'value="{outside.code}"' not in form_html
+    refused = client.post(reverse("petitions:file"), filing(commune, unit=outside.code))
+    assert refused.status_code == 200 and not Petition.objects.exists()
+    settings.PETITIONS_PUBLIC_ROOT = "no-such-root"  # root not loaded: every current unit
+    assert f'value="{outside.code}"' in client.get(reverse("petitions:file")).content.decode()
+    assert Unit.objects.filter(valid_to__isnull=True).count() >= 4
+
+
+def test_the_unit_chosen_stays_selected_when_the_form_comes_back_with_errors(client, commune, other_commune):
+    html = client.post(reverse("petitions:file"), filing(other_commune, consent="")).content.decode()
+    select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S)
+    assert select is not None and 'id="id_unit"' in select.group(0) and "required" in select.group(0)
+    assert f'<option value="{other_commune.code}" selected>{other_commune.name}</option>' in select.group(1)
+    assert f'<option value="{commune.code}">{commune.name}</option>' in select.group(1)
