@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from core.uploads import validate_upload
+from tests.files import doc_bytes, jpeg_bytes, pdf_bytes, png_bytes
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+PDF = pdf_bytes()
+JPEG = jpeg_bytes()
+PNG = png_bytes()
+DOC = doc_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,13 @@ def vietnamese():
 
 @pytest.mark.parametrize(
     ("name", "content", "mime"),
-    [("a.pdf", PDF, "application/pdf"), ("b.jpg", JPEG, "image/jpeg"), ("c.png", PNG, "image/png")],
+    [
+        ("a.pdf", PDF, "application/pdf"),
+        ("b.jpg", JPEG, "image/jpeg"),
+        ("c.png", PNG, "image/png"),
+        ("d.doc", DOC, "application/msword"),
+        ("Đơn khiếu nại v.2.pdf", PDF, "application/pdf"),
+    ],
 )
 def test_accepted_types_are_detected_from_content(name, content, mime):
     assert validate_upload(SimpleUploadedFile(name, content)) == mime
