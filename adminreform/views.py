@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import qrcode
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
@@ -534,7 +535,9 @@ class RateView(View):
         lookup = f.LookupForm(request.POST)
         rating = f.RatingForm(request.POST, prefix="rate")
         if _rate_limited(request):
-            return render(request, LookupView.template_name, {"form": lookup, "limited": True}, status=429)
+            # What the citizen typed stays on the page, to send again later.
+            context = {"form": lookup, "limited": True, "rating_form": rating}
+            return render(request, LookupView.template_name, context, status=429)
         dossier = (
             dossier_for_lookup(code=lookup.cleaned_data["code"], pin=lookup.cleaned_data["pin"])
             if lookup.is_valid()
@@ -609,6 +612,9 @@ class OnlineSubmitView(View):
         form = f.OnlineSubmitForm(request.POST, request.FILES, procedure=self.procedure, units=self.units())
         if not form.is_valid():
             return self.render_form(form, status=400)
+        if ratelimit.is_rate_limited(request, scope="adminreform:submit", limit=settings.ADMINREFORM_SUBMIT_RATE):
+            form.add_error(None, ratelimit.refusal_message())
+            return self.render_form(form, status=429)
         data = form.cleaned_data
         attachments = [(doc, data[name]) for name, doc in form.document_fields if data.get(name)]
         for name, _doc in form.document_fields:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from . import ratelimit
 from .audit import audit_models
 from .forms import OTPTokenForm, StaffAuthenticationForm
 from .two_factor import (
@@ -42,7 +43,8 @@ PENDING_SECONDS = 5 * 60
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    """The client's address, behind the trusted proxies (the address axes counts failures for)."""
+    return ratelimit.client_ip(request) or None
 
 
 class StaffLoginView(LoginView):

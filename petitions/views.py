@@ -69,7 +69,9 @@ class PetitionFileView(FormView):
             return redirect("petitions:file")
         if is_rate_limited(self.request, scope="petition-file", limit=settings.PETITIONS_FILE_RATE):
             form.add_error(None, _("Too many petitions were sent from your connection. Please try again later."))
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         unit = data["unit"]
         try:
             petition = services.petition_create(
@@ -147,7 +149,9 @@ class PetitionTrackView(FormView):
     def form_valid(self, form: f.TrackForm) -> HttpResponse:
         if is_rate_limited(self.request, scope="petition-track", limit=settings.PETITIONS_TRACK_RATE):
             form.add_error(None, _("Too many look-ups from your connection. Please try again later."))
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         petition = petition_by_code(code=form.cleaned_data["code"])
         if not services.petition_check_secret(petition=petition, secret=form.cleaned_data["secret"]):
             form.add_error(None, _("No petition matches this code and secret. Check both and try again."))
