@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from django.views.generic import TemplateView
 from core import ratelimit
 from core.models import Membership, Unit
 from core.selectors import STAFF_ROLES, units_visible_to, user_home_unit
+from core.uploads import attachment_response
 
 from . import forms as f
 from . import services
@@ -187,6 +189,19 @@ class StaffDossierMixin(LoginRequiredMixin):
             "procedure", "unit", "handling_unit", "assignee", "received_by"
         )
         return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+
+class DossierDocumentFileView(StaffDossierMixin, View):
+    """A file received with a dossier, for the officials who may see the dossier: always a
+    download (`core.uploads.attachment_response`), never shown as a page of the portal."""
+
+    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+        document = get_object_or_404(self.dossier.documents.exclude(file=""), pk=document_pk)
+        return attachment_response(
+            document.file.open("rb"),
+            filename=os.path.basename(document.file.name),
+            mime=document.content_type,
+        )
 
 
 def _handlers_for(unit: Unit | None) -> QuerySet[User]:

@@ -13,7 +13,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.ratelimit import client_ip, is_rate_limited
 from core.selectors import STAFF_ROLES, units_visible_to, user_has_role
+from core.uploads import attachment_response
 
 from . import forms as f
 from . import services
@@ -246,7 +247,7 @@ class AttachmentDownloadView(StaffMixin, View):
         if petition.is_denunciation and not services.user_may_reveal(user=request.user, unit=petition.unit):  # type: ignore[arg-type]
             raise Http404
         attachment = get_object_or_404(petition.attachments, pk=attachment_pk)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        return attachment_response(attachment.file.open("rb"), filename=attachment.original_name, mime=attachment.mime)
 
 
 class DeskEntryView(StaffMixin, FormView):
