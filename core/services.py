@@ -11,7 +11,7 @@ from django.db import transaction
 
 from civicdesk.exceptions import DomainError
 
-from .models import Membership, MembershipEvent, Unit, UnitEvent, UnitKind, UnitLevel
+from .models import AccountEvent, Membership, MembershipEvent, Unit, UnitEvent, UnitKind, UnitLevel
 
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
 
@@ -170,3 +170,14 @@ def membership_revoke(*, membership: Membership, actor: User | None, reason: str
         reason=reason,
     )
     membership.delete()
+
+
+def account_password_changed(*, user: User, ip_address: str | None = None) -> AccountEvent:
+    """Record that `user` changed their own password (who, when, from where; never the password)."""
+    return AccountEvent.objects.create(
+        user=user,
+        actor=user,
+        kind=AccountEvent.Kind.PASSWORD_CHANGED,
+        data={"changed": "password"},
+        ip_address=ip_address,
+    )
