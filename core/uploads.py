@@ -280,7 +280,7 @@ def _check_docx(name: str, data: bytes) -> None:
                 base = lowered.rsplit("/", 1)[-1]
                 if base == "vbaproject.bin" or base.startswith(("oleobject", "activex")):
                     raise _refuse_active(name)
-                if lowered.endswith((".exe", ".dll", ".js", ".vbs", ".html", ".htm", ".svg", ".docm", ".xlsm")):
+                if lowered.endswith((".exe", ".dll", ".js", ".vbs", ".html", ".htm", ".hta", ".docm", ".xlsm")):
                     raise _refuse_active(name)
             if unpacked > MAX_ZIP_UNPACKED:
                 raise _refuse_damaged(name)

@@ -79,3 +79,38 @@ def test_the_file_is_rewound_for_whoever_saves_it():
     upload = SimpleUploadedFile("a.pdf", PDF)
     validate_upload(upload)
     assert upload.read(4) == b"%PDF"
+
+
+def test_ordinary_word_and_pdf_features_are_not_mistaken_for_active_content():
+    """A DOCX with pictures (Word stores icons as SVG with a PNG fallback) and printer settings,
+    and a PDF that opens at its first page, are what offices send every day."""
+    from tests.files import docx_bytes
+
+    docx = docx_bytes(
+        extra={
+            "word/media/image1.png": PNG,
+            "word/media/image2.svg": '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>',
+            "word/printerSettings/printerSettings1.bin": b"\x00" * 64,
+        }
+    )
+    assert validate_upload(SimpleUploadedFile("Đơn.docx", docx)).endswith("document")
+    opens_at_page_one = PDF.replace(b"/Pages 2 0 R >>", b"/Pages 2 0 R /OpenAction [3 0 R /Fit] >>")
+    assert b"/OpenAction" in opens_at_page_one
+    assert validate_upload(SimpleUploadedFile("don.pdf", opens_at_page_one)) == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("hoso.exe.pdf", "bad_name"),
+        ("..%2Fhoso.pdf", "bad_name"),
+        ("hoso.pdf::$DATA", "bad_name"),
+        ("hoso", "bad_name"),
+        ("hoso.docx", "wrong_extension"),
+        ("hoso.html", "bad_type"),
+    ],
+)
+def test_unsafe_names_are_refused_before_the_content_is_read(name, code):
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile(name, PDF))
+    assert exc.value.code == code
