@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import ratelimit
 from core.models import Role, Unit
 from core.selectors import scope_to_user, user_home_unit
 
@@ -52,7 +53,8 @@ from .selectors import (
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, behind the trusted proxies (core.ratelimit)."""
+    return ratelimit.client_ip(request) or None
 
 
 def add_domain_error(form: Form, exc: ValidationError) -> None:

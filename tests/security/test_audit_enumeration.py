@@ -320,3 +320,28 @@ def test_every_state_changing_staff_view_writes_a_complete_audit_event(world):
                 if not before_after and (label, event.kind) not in CREATION_EVENTS:
                     problems.append(f"{where}: {label} {event.kind} records no before/after")
     assert problems == [], "\n".join(problems)
+
+
+def test_behind_the_trusted_proxy_the_audit_address_is_the_clients_not_the_proxys(world, settings):
+    """One state-changing page of each app, posted through the city's proxy: the events carry
+    the address the proxy forwarded (core.ratelimit.client_ip), as the lockout and the rate
+    limits count it."""
+    settings.CIVICDESK_TRUSTED_PROXIES = ["10.0.0.1"]
+    done: dict[str, str] = {}
+    problems: list[str] = []
+    for route in _post_routes():
+        app = route.name.split(":")[0] if ":" in route.name else "core"
+        if app in done:
+            continue
+        drive = DRIVES[route.name](world)[0]
+        user = world.users[drive.user]
+        client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.1, {CLIENT_IP}")
+        client.force_login(user)
+        marks = audit_high_water()
+        client.post(reverse(route.name, kwargs=drive.kwargs), drive.data)
+        addresses = {e.ip_address for e in audit_rows_since(marks) if e.actor_id == user.pk}
+        if addresses != {CLIENT_IP}:
+            problems.append(f"{route.name} [{drive.label}]: {addresses or 'no event'}")
+        done[app] = route.name
+    assert {"adminreform", "petitions", "reception", "reports", "core"} <= set(done), done
+    assert problems == [], "\n".join(problems)
