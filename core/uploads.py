@@ -74,6 +74,7 @@ PDF_ACTIVE_NAMES = frozenset(
 PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
 PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 PDF_STREAM = re.compile(rb"stream\r?\n")
+ENCODED_SEPARATOR = re.compile(r"%(?:2f|5c|00)", re.IGNORECASE)
 
 
 def _utf16(text: str) -> bytes:
@@ -121,17 +122,32 @@ def _refuse_damaged(name: str) -> ValidationError:
     )
 
 
+# Second extensions that betray a trick ("hoso.exe.pdf"): programs, scripts, pages, macro
+# documents, archives. Ordinary dots in a name ("Đơn v.1.pdf") are fine.
+HIDDEN_EXTENSIONS = frozenset(
+    {
+        "exe", "com", "bat", "cmd", "scr", "pif", "msi", "msp", "dll", "cpl", "jar", "js", "jse", "vbs", "vbe",
+        "wsf", "wsh", "ps1", "psm1", "sh", "bash", "zsh", "csh", "py", "pl", "rb", "php", "phtml", "asp",
+        "aspx", "jsp", "cgi", "htm", "html", "xhtml", "shtml", "svg", "svgz", "xsl", "hta", "lnk",
+        "reg", "inf", "iso", "vhd", "apk", "dmg", "deb", "rpm", "elf", "swf", "docm", "dotm", "xlsm",
+        "xltm", "pptm", "potm", "ppsm", "sldm", "zip", "rar", "7z", "gz", "tar",
+    }
+)  # fmt: skip
+
+
 def check_name(name: str) -> str:
     """The extension of a safe upload name (lower case); raises ValidationError otherwise.
 
     Django has already cut any directory off the name a browser sends and dropped control
-    characters; what is left must still be a plain name: no `..`, no drive or stream (`:`),
-    no leading dot, and no second extension of another kind before the last one."""
+    characters; what is left must still be a plain name: no encoded separator or NUL (`%2F`,
+    `%5C`, `%00`, for whatever decodes it later), no drive or stream (`:`), no leading dot, and
+    no second extension of another kind before the last one. ("Đơn...pdf" is fine: without a
+    separator, dots are only dots.)"""
     if (
         not name
         or not name.isprintable()
         or any(ch in name for ch in "/\\:\x00<>")
-        or ".." in name
+        or ENCODED_SEPARATOR.search(name)
         or name.startswith(".")
         or name != name.strip()
         or name.endswith(".")
@@ -148,17 +164,6 @@ def check_name(name: str) -> str:
     if any(part in HIDDEN_EXTENSIONS for part in parts[1:-1]):
         raise _refuse_name(name)
     return extension
-
-
-HIDDEN_EXTENSIONS = frozenset(
-    {
-        "exe", "com", "bat", "cmd", "scr", "pif", "msi", "msp", "dll", "cpl", "jar", "js", "jse", "vbs", "vbe",
-        "wsf", "wsh", "ps1", "psm1", "sh", "bash", "zsh", "csh", "py", "pl", "rb", "php", "phtml", "asp",
-        "aspx", "jsp", "cgi", "htm", "html", "xhtml", "shtml", "svg", "svgz", "xsl", "hta", "lnk",
-        "reg", "inf", "iso", "vhd", "apk", "dmg", "deb", "rpm", "elf", "swf", "docm", "dotm", "xlsm",
-        "xltm", "pptm", "potm", "ppsm", "sldm", "zip", "rar", "7z", "gz", "tar",
-    }
-)  # fmt: skip
 
 
 def validate_upload(f: IO[bytes] | Any, *, max_bytes: int = 10 * 1024 * 1024) -> str:

@@ -30,6 +30,7 @@ def vietnamese():
         ("c.png", PNG, "image/png"),
         ("d.doc", DOC, "application/msword"),
         ("Đơn khiếu nại v.2.pdf", PDF, "application/pdf"),
+        ("Đơn gửi UBND....pdf", PDF, "application/pdf"),
     ],
 )
 def test_accepted_types_are_detected_from_content(name, content, mime):
@@ -104,6 +105,7 @@ def test_ordinary_word_and_pdf_features_are_not_mistaken_for_active_content():
     [
         ("hoso.exe.pdf", "bad_name"),
         ("..%2Fhoso.pdf", "bad_name"),
+        ("a%2f..%2f..%2fhoso.pdf", "bad_name"),
         ("hoso.pdf::$DATA", "bad_name"),
         ("hoso", "bad_name"),
         ("hoso.docx", "wrong_extension"),
