@@ -193,15 +193,10 @@ def test_a_hundred_citizens_behind_the_trusted_proxy_are_not_refused(client, pub
     ]
     assert 429 not in statuses, f"{name}: {statuses.count(429)} of {POSTS} refused"
     assert len(set(statuses)) == 1, f"{name}: answers differ: {sorted(set(statuses))}"
-
-
-def test_the_citizens_behind_the_proxy_got_what_they_asked_for(client, public_forms):
-    """The positive control of the test above: their petitions and dossiers exist."""
-    for name, model in (("petitions:file", Petition), ("adminreform:online_submit", Dossier)):
-        form = public_forms[name]
-        for i in range(POSTS):
-            send(client, form, i, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"100.64.1.{i + 1}")
-        assert model.objects.count() == POSTS
+    # and they got what they asked for: their petitions and dossiers exist
+    created = {"petitions:file": Petition, "adminreform:online_submit": Dossier}.get(name)
+    if created is not None:
+        assert created.objects.count() == POSTS
 
 
 @pytest.mark.parametrize("name", FORM_NAMES)
