@@ -361,6 +361,18 @@ def test_more_than_five_files_on_a_petition_are_refused_next_to_the_field(client
 
 
 @pytest.mark.parametrize("entry_name", ENTRY_POINTS)
+def test_a_body_larger_than_every_file_together_is_refused_before_it_is_read(client, entry_points, entry_name):
+    """Files stream to disk before any check: a body declared larger than all a form can take
+    (CIVICDESK_MAX_REQUEST_BYTES, 100 MB) is answered 413 at once, in Vietnamese."""
+    entry = entry_points[entry_name]
+    body, content_type = multipart(entry.fields, [(entry.file_field, "lon.pdf", pdf_bytes(), "application/pdf")])
+    response = client.generic("POST", entry.url, body, content_type=content_type, CONTENT_LENGTH=str(101 * MB))
+    assert response.status_code == 413
+    assert "quá lớn" in response.content.decode()
+    assert not entry.model.objects.exists()
+
+
+@pytest.mark.parametrize("entry_name", ENTRY_POINTS)
 def test_ordinary_documents_and_pictures_are_accepted(client, entry_points, entry_name):
     """The positive control: the checks refuse the corpus, not the files citizens really send."""
     entry = entry_points[entry_name]
