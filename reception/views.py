@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
@@ -492,13 +493,18 @@ class FrequencyView(DeskMixin, View):
 # --- public schedule ------------------------------------------------------------------------
 
 
+UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+
+
 class PublicScheduleView(View):
     template_name = "reception/schedule.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = ScheduleSearchForm(request.GET or None)
         code = request.GET.get("unit", "")
-        unit = Unit.objects.filter(code=code).first() if code else None
+        # A unit code is letters, digits, "-" or "_" (CONTRACTS.md); anything else (a NUL byte
+        # made PostgreSQL fail: a 500 found by tests/security/test_fuzz.py) looks nothing up.
+        unit = Unit.objects.filter(code=code).first() if UNIT_CODE.fullmatch(code) else None
         matches: list[Unit] = []
         if unit is None and form.is_valid() and form.cleaned_data["q"]:
             matches = list(public_unit_search(text=form.cleaned_data["q"]))
