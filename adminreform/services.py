@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-import filetype
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -28,6 +28,7 @@ from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
 from civicdesk.workdays import next_working_day, subtract_working_days
 from core.models import Unit
 from core.selectors import calendar_around, deadline_for, deadline_rule_in_force, work_calendar
+from core.uploads import validate_upload
 
 from .models import (
     OPEN_STATUSES,
@@ -223,16 +224,14 @@ def missing_documents(*, procedure: Procedure, received: Sequence[ProcedureDocum
 
 def attachment_validate(upload: UploadedFile) -> str:
     """The file's real MIME type, judged by its content (not its name): PDF, JPEG, PNG,
-    DOC or DOCX of at most 10 MB. Raises DomainError otherwise."""
-    if upload.size is not None and upload.size > MAX_ATTACHMENT_BYTES:
-        raise DomainError(_("“%(name)s” is larger than 10 MB.") % {"name": upload.name})
-    upload.seek(0)
-    head = upload.read(8192)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_MIME_TYPES:
-        raise DomainError(_("“%(name)s” is not a PDF, JPEG, PNG, DOC or DOCX file.") % {"name": upload.name})
-    return str(kind.mime)
+    DOC or DOCX of at most 10 MB, with no script, macro or embedded program (the checks
+    of `core.uploads`, shared by every upload). Raises DomainError otherwise."""
+    try:
+        return validate_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+    except DomainError:
+        raise
+    except ValidationError as exc:
+        raise DomainError(exc.messages, code=exc.code) from exc
 
 
 @transaction.atomic

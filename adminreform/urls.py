@@ -11,6 +11,7 @@ urlpatterns = [
     path("intake/<int:pk>/", views.IntakeView.as_view(), name="intake"),
     path("procedures.json", views.ProcedureSearchJsonView.as_view(), name="procedure_search_json"),
     path("<int:pk>/", views.DossierDetailView.as_view(), name="dossier_detail"),
+    path("<int:pk>/documents/<int:document_pk>/", views.DossierDocumentFileView.as_view(), name="document_file"),
     path("<int:pk>/do/<slug:action>/", views.DossierActionView.as_view(), name="dossier_action"),
     path("<int:pk>/print/receipt/", views.DossierPrintView.as_view(), {"form": "receipt"}, name="dossier_receipt"),
     path("<int:pk>/print/<slug:form>/", views.DossierPrintView.as_view(), name="dossier_print"),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import tempfile
 from datetime import date
 from typing import Any
 
 import qrcode
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import User
@@ -27,6 +29,7 @@ from django.views.generic import TemplateView
 from core import ratelimit
 from core.models import Membership, Unit
 from core.selectors import STAFF_ROLES, units_visible_to, user_home_unit
+from core.uploads import attachment_response
 
 from . import forms as f
 from . import services
@@ -188,6 +191,19 @@ class StaffDossierMixin(LoginRequiredMixin):
             "procedure", "unit", "handling_unit", "assignee", "received_by"
         )
         return get_object_or_404(qs, pk=self.kwargs["pk"])
+
+
+class DossierDocumentFileView(StaffDossierMixin, View):
+    """A file received with a dossier, for the officials who may see the dossier: always a
+    download (`core.uploads.attachment_response`), never shown as a page of the portal."""
+
+    def get(self, request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+        document = get_object_or_404(self.dossier.documents.exclude(file=""), pk=document_pk)
+        return attachment_response(
+            document.file.open("rb"),
+            filename=os.path.basename(document.file.name),
+            mime=document.content_type,
+        )
 
 
 def _handlers_for(unit: Unit | None) -> QuerySet[User]:
@@ -560,7 +576,9 @@ class RateView(View):
         lookup = f.LookupForm(request.POST)
         rating = f.RatingForm(request.POST, prefix="rate")
         if _rate_limited(request):
-            return render(request, LookupView.template_name, {"form": lookup, "limited": True}, status=429)
+            # What the citizen typed stays on the page, to send again later.
+            context = {"form": lookup, "limited": True, "rating_form": rating}
+            return render(request, LookupView.template_name, context, status=429)
         dossier = (
             dossier_for_lookup(code=lookup.cleaned_data["code"], pin=lookup.cleaned_data["pin"])
             if lookup.is_valid()
@@ -635,6 +653,9 @@ class OnlineSubmitView(View):
         form = f.OnlineSubmitForm(request.POST, request.FILES, procedure=self.procedure, units=self.units())
         if not form.is_valid():
             return self.render_form(form, status=400)
+        if ratelimit.is_rate_limited(request, scope="adminreform:submit", limit=settings.ADMINREFORM_SUBMIT_RATE):
+            form.add_error(None, ratelimit.refusal_message())
+            return self.render_form(form, status=429)
         data = form.cleaned_data
         attachments = [(doc, data[name]) for name, doc in form.document_fields if data.get(name)]
         for name, _doc in form.document_fields:

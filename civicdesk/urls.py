@@ -7,6 +7,7 @@ from core.views_security import (
     AuditLogView,
     SecondFactorView,
     StaffLoginView,
+    StaffPasswordChangeView,
     TwoFactorSettingsView,
     admin_login_redirect,
 )
@@ -17,7 +18,7 @@ urlpatterns = [
     path("accounts/login/code/", SecondFactorView.as_view(), name="login_second_factor"),
     path("accounts/two-step/", TwoFactorSettingsView.as_view(), name="two_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", StaffPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/login/", admin_login_redirect, name="admin_login_redirect"),
     path("admin/audit-log/", admin.site.admin_view(AuditLogView.as_view()), name="audit_log"),

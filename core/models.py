@@ -157,6 +157,23 @@ class PersonalDataExportEvent(AuditEventBase):
         permissions = [("export_personal_data", _("Can export a person's data on request"))]
 
 
+class AccountEvent(AuditEventBase):
+    """A change a staff member makes to their own login (S6): two-step login turned on or off,
+    password changed. `user` is whose account; `actor` who did it (the same person, from the
+    account pages). No secret is ever recorded."""
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_ON = "second_factor_on", _("Two-step login turned on")
+        SECOND_FACTOR_OFF = "second_factor_off", _("Two-step login turned off")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+
+
 class CalendarDay(TimeStampedModel):
     """An exception to the national calendar entered by an administrator:
     an extra day off, or a make-up working day (usually a Saturday)."""

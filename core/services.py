@@ -14,7 +14,16 @@ from django.utils.translation import gettext as _
 from civicdesk.crypto import blind_index, looks_like_identity_number, normalise_identity_number
 from civicdesk.exceptions import DomainError
 
-from .models import Membership, MembershipEvent, PersonalDataExportEvent, Unit, UnitEvent, UnitKind, UnitLevel
+from .models import (
+    AccountEvent,
+    Membership,
+    MembershipEvent,
+    PersonalDataExportEvent,
+    Unit,
+    UnitEvent,
+    UnitKind,
+    UnitLevel,
+)
 
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
 
@@ -238,3 +247,14 @@ def personal_data_export(
     content_type, extension = EXPORT_FORMATS[fmt]
     filename = f"du-lieu-ca-nhan-{now:%Y%m%d-%H%M%S}.{extension}"
     return PersonalDataExport(content, content_type, filename, document, event)
+
+
+def account_password_changed(*, user: User, ip_address: str | None = None) -> AccountEvent:
+    """Record that `user` changed their own password (who, when, from where; never the password)."""
+    return AccountEvent.objects.create(
+        user=user,
+        actor=user,
+        kind=AccountEvent.Kind.PASSWORD_CHANGED,
+        data={"changed": "password"},
+        ip_address=ip_address,
+    )

@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civicdesk.exceptions import DomainError
 
-from .models import Membership, Role
+from .models import AccountEvent, Membership, Role
 
 logger = logging.getLogger("civicdesk.security")
 
@@ -60,6 +60,18 @@ def _ip(ip_address: str | None) -> str:
     return ip_address or "-"
 
 
+def _account_event(user: AbstractBaseUser, kind: str, before: str, after: str, ip_address: str | None) -> None:
+    AccountEvent.objects.create(
+        user_id=user.pk,
+        actor_id=user.pk,
+        kind=kind,
+        from_status=before,
+        to_status=after,
+        data={"device": DEVICE_NAME},
+        ip_address=ip_address,
+    )
+
+
 def totp_device_confirm(*, user: AbstractBaseUser, token: str, ip_address: str | None = None) -> TOTPDevice:
     """Turn two-step login on once the user proves their app shows the right code."""
     with transaction.atomic():
@@ -72,6 +84,7 @@ def totp_device_confirm(*, user: AbstractBaseUser, token: str, ip_address: str |
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
+            _account_event(user, AccountEvent.Kind.SECOND_FACTOR_ON, "off", "on", ip_address)
     if not verified:
         logger.warning("Second factor: wrong confirmation code for %s from %s", user.get_username(), _ip(ip_address))
         raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code shown now.")})
@@ -88,6 +101,7 @@ def totp_device_remove(*, user: AbstractBaseUser, token: str, ip_address: str | 
         verified = device.verify_token(token)
         if verified:
             TOTPDevice.objects.filter(user_id=user.pk).delete()
+            _account_event(user, AccountEvent.Kind.SECOND_FACTOR_OFF, "on", "off", ip_address)
     if not verified:
         logger.warning("Second factor: wrong code to turn off for %s from %s", user.get_username(), _ip(ip_address))
         raise ValidationError({"otp_token": _("The code is wrong or has expired. Enter the code shown now.")})

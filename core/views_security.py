@@ -11,11 +11,12 @@ from axes.helpers import get_lockout_response
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_login_failed
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +25,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from . import ratelimit
 from .audit import audit_models
 from .forms import OTPTokenForm, StaffAuthenticationForm
+from .services import account_password_changed
 from .two_factor import (
     can_use_second_factor,
     confirmed_device_for,
@@ -42,7 +45,8 @@ PENDING_SECONDS = 5 * 60
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    """The client's address, behind the trusted proxies (the address axes counts failures for)."""
+    return ratelimit.client_ip(request) or None
 
 
 class StaffLoginView(LoginView):
@@ -150,6 +154,17 @@ class TwoFactorSettingsView(LoginRequiredMixin, View):
             else:
                 return redirect("two_factor")
         return self._render(request, form)
+
+
+class StaffPasswordChangeView(PasswordChangeView):
+    """Django's password change, with an audit event (who, when, from where) in the same
+    transaction as the new password."""
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            account_password_changed(user=form.user, ip_address=client_ip(self.request))
+        return response
 
 
 def admin_login_redirect(request: HttpRequest) -> HttpResponse:

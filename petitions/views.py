@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, Q, QuerySet, Subquery
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.ratelimit import client_ip, is_rate_limited
 from core.selectors import STAFF_ROLES, unit_paths_for, units_visible_to, user_has_role
+from core.uploads import attachment_response
 
 from . import forms as f
 from . import services
@@ -80,7 +81,9 @@ class PetitionFileView(FormView):
             return redirect("petitions:file")
         if is_rate_limited(self.request, scope="petition-file", limit=settings.PETITIONS_FILE_RATE):
             form.add_error(None, _("Too many petitions were sent from your connection. Please try again later."))
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         unit = data["unit"]
         try:
             petition = services.petition_create(
@@ -191,7 +194,9 @@ class PetitionTrackView(FormView):
     def form_valid(self, form: f.TrackForm) -> HttpResponse:
         if is_rate_limited(self.request, scope="petition-track", limit=settings.PETITIONS_TRACK_RATE):
             form.add_error(None, _("Too many look-ups from your connection. Please try again later."))
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         petition = petition_by_code(code=form.cleaned_data["code"])
         if not services.petition_check_secret(petition=petition, secret=form.cleaned_data["secret"]):
             form.add_error(None, _("No petition matches this code and secret. Check both and try again."))
@@ -421,7 +426,7 @@ class AttachmentDownloadView(StaffMixin, View):
         if petition.is_denunciation and not services.user_may_reveal(user=request.user, unit=petition.unit):  # type: ignore[arg-type]
             raise Http404
         attachment = get_object_or_404(petition.attachments, pk=attachment_pk)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        return attachment_response(attachment.file.open("rb"), filename=attachment.original_name, mime=attachment.mime)
 
 
 class DeskEntryView(StaffMixin, FormView):

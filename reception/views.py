@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from functools import cached_property
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from core import ratelimit
 from core.models import Role, Unit
 from core.selectors import scope_to_user, user_home_unit
 
@@ -53,7 +55,8 @@ from .selectors import (
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, behind the trusted proxies (core.ratelimit)."""
+    return ratelimit.client_ip(request) or None
 
 
 def add_domain_error(form: Form, exc: ValidationError) -> None:
@@ -552,14 +555,18 @@ class FrequencyView(DeskMixin, View):
 # --- public schedule ------------------------------------------------------------------------
 
 
+UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,20}")
+
+
 class PublicScheduleView(View):
     template_name = "reception/schedule.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form = ScheduleSearchForm(request.GET or None)
-        # A unit code is a short string of digits; anything else (a NUL byte, a novel) matches nothing.
-        code = request.GET.get("unit", "").strip()
-        unit = Unit.objects.filter(code=code).first() if code.isdigit() and len(code) <= 10 else None
+        code = request.GET.get("unit", "")
+        # A unit code is letters, digits, "-" or "_" (CONTRACTS.md); anything else (a NUL byte
+        # made PostgreSQL fail: a 500 found by tests/security/test_fuzz.py) looks nothing up.
+        unit = Unit.objects.filter(code=code).first() if UNIT_CODE.fullmatch(code) else None
         matches: list[Unit] = []
         if unit is None and form.is_valid() and form.cleaned_data["q"]:
             matches = list(public_unit_search(text=form.cleaned_data["q"]))

@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from civicdesk.exceptions import DomainError
+from core import ratelimit
 from core.models import Unit
 
 from .charts import CHARTS, chart_title, trend_chart
@@ -58,7 +59,8 @@ EXPORT_TYPES = {
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The client's address, behind the trusted proxies (core.ratelimit)."""
+    return ratelimit.client_ip(request) or None
 
 
 class ReportsAccessMixin(LoginRequiredMixin):

@@ -95,3 +95,12 @@ if os.environ.get("CI"):
 
     hypothesis_settings.register_profile("ci", derandomize=True, database=None)
     hypothesis_settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Public forms allow a few posts a minute per address (core.ratelimit), counted in the
+    cache (Redis in CI): every test starts with no count, whatever ran before it."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -45,6 +45,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,6 +126,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A request body larger than this is refused (413) before it is read: every file a form takes
+# at its 10 MB limit, and the fields (core.middleware).
+CIVICDESK_MAX_REQUEST_BYTES = env.int("CIVICDESK_MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -212,6 +216,13 @@ LOGGING = {
 # --- petitions ---
 # Proxies whose X-Forwarded-For is believed when computing a client's IP (core.ratelimit).
 CIVICDESK_TRUSTED_PROXIES = env.list("CIVICDESK_TRUSTED_PROXIES", default=[])
+# Every public form: at most this many posts of the same form per address in this many
+# seconds, on top of the form's own hourly limit (core.ratelimit, S4).
+CIVICDESK_RATELIMIT_BURST = env.int("CIVICDESK_RATELIMIT_BURST", default=5)
+CIVICDESK_RATELIMIT_BURST_WINDOW = env.int("CIVICDESK_RATELIMIT_BURST_WINDOW", default=60)
+# The staff lockout counts failures per client address as core.ratelimit sees it (behind the
+# trusted proxies), not per proxy.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
 # SMS sender: "console" logs the message; a real gateway plugs in by dotted path.
 PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="petitions.notify.ConsoleSmsBackend")
 # petitions.notify.HttpSmsBackend: an HTTP SMS gateway (POST JSON, bearer token). A failed send
@@ -235,6 +246,8 @@ PETITIONS_PUBLIC_ROOT = env("PETITIONS_PUBLIC_ROOT", default="01")
 # --- reception ---
 
 # --- adminreform ---
+# Online dossier submissions allowed per IP per hour (plus the burst limit above).
+ADMINREFORM_SUBMIT_RATE = env.int("ADMINREFORM_SUBMIT_RATE", default=10)
 
 # --- reports ---
 # Report periods: "calendar" months, or the "official" cut-off of Decree 09/2019/NĐ-CP

@@ -13,10 +13,11 @@ from openpyxl import load_workbook
 from adminreform.models import Dossier, DossierStatus
 from adminreform.services import dossier_assign, dossier_mark_result_ready, dossier_return
 from tests.adminreform.factories import DossierFactory
+from tests.files import png_bytes
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 @pytest.fixture(autouse=True)

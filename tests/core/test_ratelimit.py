@@ -65,4 +65,29 @@ def test_a_counter_in_redis_always_expires_with_its_window(settings):
     assert [hit("ttl", limit=2, window=60) for _ in range(3)] == [True, True, False]
     keys = backend._cache.get_client(write=False).keys(backend.make_key("ratelimit:ttl:*"))
     assert len(keys) == 1
-    assert 0 < backend._cache.get_client(write=False).ttl(keys[0]) <= 61
+    assert 0 < backend._cache.get_client(write=False).ttl(keys[0]) <= 121
+
+
+def test_the_window_slides_so_a_burst_across_its_edge_gets_no_second_allowance():
+    import time_machine
+
+    with time_machine.travel(1_800_000_059.0, tick=False) as traveller:  # 1 s before a minute ends
+        first = [hit("edge", limit=5, window=60) for _ in range(5)]
+        traveller.shift(2)  # a new fixed window, but the last 60 s still hold 5 hits
+        assert first == [True] * 5 and not hit("edge", limit=5, window=60)
+        traveller.shift(60)  # a full window later, the old hits no longer count
+        assert hit("edge", limit=5, window=60)
+
+
+def test_the_burst_limit_applies_whatever_the_forms_own_limit(settings):
+    settings.CIVICDESK_TRUSTED_PROXIES = []
+    settings.CIVICDESK_RATELIMIT_BURST = 5
+    answers = [is_rate_limited(request(remote="192.0.2.9"), scope="track", limit=1000) for _ in range(7)]
+    assert answers == [False] * 5 + [True] * 2
+
+
+def test_switched_off_the_limits_still_count_but_refuse_nobody(settings):
+    settings.CIVICDESK_RATELIMIT_ENABLED = False
+    assert not any(is_rate_limited(request(), scope="file", limit=1) for _ in range(10))
+    settings.CIVICDESK_RATELIMIT_ENABLED = True
+    assert is_rate_limited(request(), scope="file", limit=1)

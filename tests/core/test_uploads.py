@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from core.uploads import validate_upload
+from tests.files import doc_bytes, jpeg_bytes, pdf_bytes, png_bytes
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-DOC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+PDF = pdf_bytes()
+JPEG = jpeg_bytes()
+PNG = png_bytes()
+DOC = doc_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +24,14 @@ def vietnamese():
 
 @pytest.mark.parametrize(
     ("name", "content", "mime"),
-    [("a.pdf", PDF, "application/pdf"), ("b.jpg", JPEG, "image/jpeg"), ("c.png", PNG, "image/png")],
+    [
+        ("a.pdf", PDF, "application/pdf"),
+        ("b.jpg", JPEG, "image/jpeg"),
+        ("c.png", PNG, "image/png"),
+        ("d.doc", DOC, "application/msword"),
+        ("Đơn khiếu nại v.2.pdf", PDF, "application/pdf"),
+        ("Đơn gửi UBND....pdf", PDF, "application/pdf"),
+    ],
 )
 def test_accepted_types_are_detected_from_content(name, content, mime):
     assert validate_upload(SimpleUploadedFile(name, content)) == mime
@@ -72,3 +80,39 @@ def test_the_file_is_rewound_for_whoever_saves_it():
     upload = SimpleUploadedFile("a.pdf", PDF)
     validate_upload(upload)
     assert upload.read(4) == b"%PDF"
+
+
+def test_ordinary_word_and_pdf_features_are_not_mistaken_for_active_content():
+    """A DOCX with pictures (Word stores icons as SVG with a PNG fallback) and printer settings,
+    and a PDF that opens at its first page, are what offices send every day."""
+    from tests.files import docx_bytes
+
+    docx = docx_bytes(
+        extra={
+            "word/media/image1.png": PNG,
+            "word/media/image2.svg": '<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>',
+            "word/printerSettings/printerSettings1.bin": b"\x00" * 64,
+        }
+    )
+    assert validate_upload(SimpleUploadedFile("Đơn.docx", docx)).endswith("document")
+    opens_at_page_one = PDF.replace(b"/Pages 2 0 R >>", b"/Pages 2 0 R /OpenAction [3 0 R /Fit] >>")
+    assert b"/OpenAction" in opens_at_page_one
+    assert validate_upload(SimpleUploadedFile("don.pdf", opens_at_page_one)) == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("hoso.exe.pdf", "bad_name"),
+        ("..%2Fhoso.pdf", "bad_name"),
+        ("a%2f..%2f..%2fhoso.pdf", "bad_name"),
+        ("hoso.pdf::$DATA", "bad_name"),
+        ("hoso", "bad_name"),
+        ("hoso.docx", "wrong_extension"),
+        ("hoso.html", "bad_type"),
+    ],
+)
+def test_unsafe_names_are_refused_before_the_content_is_read(name, code):
+    with pytest.raises(ValidationError) as exc:
+        validate_upload(SimpleUploadedFile(name, PDF))
+    assert exc.value.code == code

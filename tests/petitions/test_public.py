@@ -10,12 +10,13 @@ from django.urls import reverse
 
 from petitions.models import Petition, PetitionStatus
 from petitions.services import petition_accept, petition_refuse
+from tests.files import png_bytes
 from tests.petitions.factories import classify, receive
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png_bytes()
 
 
 @pytest.fixture(autouse=True)

@@ -45,11 +45,9 @@ class Drive:
     user: str = "officer"  # who in commune A posts it
 
 
-# Staff POST endpoints that change no record of a unit, and why they are not in DRIVES.
-NOT_RECORDS: dict[str, str] = {
-    "two_factor": "the user's own second factor: logged on the civicdesk.security logger (core/two_factor.py)",
-    "password_change": "the user's own password (Django's view): no record of a unit",
-}
+# Staff POST endpoints that change nothing, and why they are not in DRIVES (none today: the
+# account pages, two-step login and password, write core.AccountEvent like any other change).
+NOT_RECORDS: dict[str, str] = {}
 
 # Events that create their record: there is no "before", the new row is the "after".
 CREATION_EVENTS: dict[tuple[str, str], str] = {
@@ -229,6 +227,29 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
     return build
 
 
+def _two_factor_drives(w: World) -> list[Drive]:
+    """Turning two-step login on (the head, with the code of the device being enrolled) and off
+    (commune B's head, who has it on, with a current code), each as their authenticator app
+    computes the code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from core.two_factor import totp_device_start
+    from tests.security.totp import secret_of, totp
+
+    enrolling = totp_device_start(user=w.users["head"])
+    enrolled = TOTPDevice.objects.create(user=w.users["other_head"], name="CivicDesk", confirmed=True)
+    return [
+        Drive("turn on", {}, {"otp_token": totp(secret_of(enrolling))}, user="head"),
+        Drive("turn off", {}, {"otp_token": totp(secret_of(enrolled))}, user="other_head"),
+    ]
+
+
+PASSWORD_CHANGE = {
+    "old_password": "Secret-pass-2026",
+    "new_password1": "Mật-khẩu-mới-2026!",
+    "new_password2": "Mật-khẩu-mới-2026!",
+}
+
 Q3_2024 = {"kind": "quarter", "year": 2024, "number": 3}
 
 # URL name → function(world) → the posts to make, each with valid data.
@@ -240,6 +261,8 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
     "petitions:desk": _desk_drives,
     "petitions:action": _petition_action_drives,
     "petitions:reveal": _petition_reveal_drives,
+    "two_factor": _two_factor_drives,
+    "password_change": lambda w: [Drive("change", {}, PASSWORD_CHANGE, user="other_officer")],
     **{
         f"reception:{name}": _reception_drives(name)
         for name in (
@@ -301,4 +324,29 @@ def test_every_state_changing_staff_view_writes_a_complete_audit_event(world):
                 before_after = event.from_status or event.to_status or event.data or event.reason
                 if not before_after and (label, event.kind) not in CREATION_EVENTS:
                     problems.append(f"{where}: {label} {event.kind} records no before/after")
+    assert problems == [], "\n".join(problems)
+
+
+def test_behind_the_trusted_proxy_the_audit_address_is_the_clients_not_the_proxys(world, settings):
+    """One state-changing page of each app, posted through the city's proxy: the events carry
+    the address the proxy forwarded (core.ratelimit.client_ip), as the lockout and the rate
+    limits count it."""
+    settings.CIVICDESK_TRUSTED_PROXIES = ["10.0.0.1"]
+    done: dict[str, str] = {}
+    problems: list[str] = []
+    for route in _post_routes():
+        app = route.name.split(":")[0] if ":" in route.name else "core"
+        if app in done:
+            continue
+        drive = DRIVES[route.name](world)[0]
+        user = world.users[drive.user]
+        client = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.1, {CLIENT_IP}")
+        client.force_login(user)
+        marks = audit_high_water()
+        client.post(reverse(route.name, kwargs=drive.kwargs), drive.data)
+        addresses = {e.ip_address for e in audit_rows_since(marks) if e.actor_id == user.pk}
+        if addresses != {CLIENT_IP}:
+            problems.append(f"{route.name} [{drive.label}]: {addresses or 'no event'}")
+        done[app] = route.name
+    assert {"adminreform", "petitions", "reception", "reports", "core"} <= set(done), done
     assert problems == [], "\n".join(problems)

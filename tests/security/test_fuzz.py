@@ -253,7 +253,7 @@ def test_the_public_reception_schedule_never_fails(world):
 
     @FUZZ
     @given(form_data(["q", "unit", "page"]))
-    @example({"unit": "\x00"})  # found by this test on PostgreSQL: a NUL byte in the unit code, a 500
+    @example({"unit": "\x00"})  # found by this test on PostgreSQL: a NUL in the unit code, a 500
     def check(query: dict[str, str]) -> None:
         assert _get(url, query) in ALLOWED_STATUSES
 

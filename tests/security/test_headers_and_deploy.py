@@ -70,15 +70,66 @@ def test_plain_http_is_redirected_to_https(client, production_like):
     assert response["Location"].startswith("https://")
 
 
-@pytest.mark.parametrize("url_name", ["core:home", "login"])
-def test_pages_carry_the_security_headers(client, production_like, url_name):
-    response = client.get(reverse(url_name), secure=True)
-    assert response.status_code == 200
+PUBLIC_PAGES = [
+    "core:home",
+    "login",
+    "petitions:file",
+    "petitions:track",
+    "adminreform:lookup",
+    "adminreform:online_list",
+    "reception:schedule",
+]
+STAFF_PAGES = [
+    "core:staff_home",
+    "petitions:queue",
+    "petitions:desk",
+    "adminreform:dossier_list",
+    "adminreform:register",
+    "reception:session_list",
+    "reports:dashboard",
+    "two_factor",
+    "password_change",
+    "audit_log",
+]
+
+
+def assert_security_headers(response) -> None:
     assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    policy = csp_directives(response)
+    assert policy["frame-ancestors"] == ["'none'"] and policy["script-src"] == ["'self'"]
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url_name", PUBLIC_PAGES)
+def test_pages_carry_the_security_headers(client, production_like, url_name):
+    response = client.get(reverse(url_name), secure=True)
+    assert response.status_code == 200
+    assert_security_headers(response)
+
+
+@pytest.mark.parametrize("url_name", STAFF_PAGES)
+def test_staff_pages_carry_the_security_headers(client, production_like, officer, head, admin_user, url_name):
+    """The same headers on the officials' pages (as an administrator with a role, so that
+    every page opens), and on an error page."""
+    from core.models import Role, Unit
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=admin_user, unit=Unit.objects.get(code="00070"), role=Role.HEAD)
+    client.force_login(admin_user)
+    response = client.get(reverse(url_name), secure=True)
+    assert response.status_code == 200, response.status_code
+    assert_security_headers(response)
+
+
+def test_error_pages_carry_the_security_headers(client, production_like, officer):
+    client.force_login(officer)
+    response = client.get("/dossiers/999999/", secure=True)
+    assert response.status_code == 404
+    assert_security_headers(response)
 
 
 def csp_directives(response) -> dict[str, list[str]]:

@@ -145,6 +145,7 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "adminreform:dossier_receipt": lambda w: [Target({"pk": w.dossier().pk})],
     "adminreform:dossier_print": lambda w: [Target({"pk": w.dossier().pk, "form": f}) for f in PRINT_FORMS],
     "adminreform:notice_print": lambda w: [Target({"pk": w.notice().pk})],
+    "adminreform:document_file": lambda w: [Target({"pk": (d := w.document()).dossier_id, "document_pk": d.pk})],
     "reports:report_detail": lambda w: [Target({"pk": w.report().pk}, insider="head")],
     "reports:report_status": lambda w: [Target({"pk": w.report().pk}, insider="head")],
     "reports:report_publish": lambda w: [Target({"pk": w.report().pk}, insider=None)],

@@ -145,6 +145,19 @@ class World:
             received_on=on,
         )
 
+    def document(self) -> Any:
+        """A file received with a dossier of commune A (as an online submission brings)."""
+        from adminreform.models import DossierDocument
+
+        dossier = self.dossier()
+        return DossierDocument.objects.create(
+            dossier=dossier,
+            name="Tờ khai",
+            file=SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4\n%" + SECRET_A.encode()),
+            content_type="application/pdf",
+            received_on=dossier.received_on,
+        )
+
     def notice(self) -> IntakeNotice:
         return intake_notice_issue(
             unit=self.commune,
