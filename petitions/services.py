@@ -1481,6 +1481,38 @@ def _staff_url(petition: Petition) -> str:
     return reverse("petitions:detail", kwargs={"pk": petition.pk})
 
 
+def _alert(petition: Petition, *, template: str, key: str, due_on: date, about: dict[str, str], escalate: bool) -> None:
+    """One reminder (to the assignee, else the unit's handlers) or escalation (to the nearest
+    heads) by e-mail, deduplicated per recipient on `key`, and its audit event."""
+    if escalate:
+        recipients = _nearest_heads(petition.unit)
+    elif petition.assignee:
+        recipients = [petition.assignee]
+    else:
+        recipients = [m.user for m in users_with_role_in(unit=petition.unit, roles=(Role.HANDLER,))]
+    context = {"ref": petition.ref, **about, "due_on": f"{due_on:%d/%m/%Y}", "url": _staff_url(petition)}
+    if escalate:
+        context["unit"] = petition.unit.name
+    _queue(
+        [
+            Notification(
+                petition=petition,
+                user=u,
+                channel=Notification.Channel.EMAIL,
+                template=template,
+                context=context,
+                dedupe_key=f"{key}:{u.pk}",
+            )
+            for u in recipients
+        ]
+    )
+    event_data: dict[str, object] = {
+        **({"duty": about["duty"]} if "duty" in about else {}),
+        "due_on": due_on.isoformat(),
+    }
+    _event(petition, Kind.ESCALATED if escalate else Kind.REMINDED, actor=None, data=event_data)
+
+
 def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
     """Remind handlers of deadlines within 3 working days and escalate overdue petitions to
     the unit's head, each once per deadline (compare-and-set on reminded/escalated_due_on).
@@ -1506,30 +1538,14 @@ def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
             )
             if won != 1 or petition.due_on is None:
                 continue
-            if petition.assignee:
-                recipients = [petition.assignee]
-            else:
-                recipients = [m.user for m in users_with_role_in(unit=petition.unit, roles=(Role.HANDLER,))]
-            context = {
-                "ref": petition.ref,
-                "step": petition.step,
-                "due_on": f"{petition.due_on:%d/%m/%Y}",
-                "url": _staff_url(petition),
-            }
-            _queue(
-                [
-                    Notification(
-                        petition=petition,
-                        user=u,
-                        channel=Notification.Channel.EMAIL,
-                        template="reminder",
-                        context=context,
-                        dedupe_key=f"remind:{petition.pk}:{petition.due_on}:{u.pk}",
-                    )
-                    for u in recipients
-                ]
+            _alert(
+                petition,
+                template="reminder",
+                key=f"remind:{petition.pk}:{petition.due_on}",
+                due_on=petition.due_on,
+                about={"step": petition.step},
+                escalate=False,
             )
-            _event(petition, Kind.REMINDED, actor=None, data={"due_on": petition.due_on.isoformat()})
             reminded += 1
     overdue = (
         Petition.objects.filter(status__in=CLOCK_STATUSES, due_on__lt=today)
@@ -1545,27 +1561,14 @@ def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
             )
             if won != 1 or petition.due_on is None:
                 continue
-            context = {
-                "ref": petition.ref,
-                "unit": petition.unit.name,
-                "step": petition.step,
-                "due_on": f"{petition.due_on:%d/%m/%Y}",
-                "url": _staff_url(petition),
-            }
-            _queue(
-                [
-                    Notification(
-                        petition=petition,
-                        user=u,
-                        channel=Notification.Channel.EMAIL,
-                        template="escalation",
-                        context=context,
-                        dedupe_key=f"escalate:{petition.pk}:{petition.due_on}:{u.pk}",
-                    )
-                    for u in _nearest_heads(petition.unit)
-                ]
+            _alert(
+                petition,
+                template="escalation",
+                key=f"escalate:{petition.pk}:{petition.due_on}",
+                due_on=petition.due_on,
+                about={"step": petition.step},
+                escalate=True,
             )
-            _event(petition, Kind.ESCALATED, actor=None, data={"due_on": petition.due_on.isoformat()})
             escalated += 1
     duties_reminded, duties_escalated = _duty_sweep(today=today, cutoff=cutoff)
     return reminded + duties_reminded, escalated + duties_escalated
@@ -1585,31 +1588,14 @@ def _duty_sweep(*, today: date, cutoff: date) -> tuple[int, int]:
             )
             if won != 1:
                 continue
-            petition = row.petition
-            if petition.assignee:
-                recipients = [petition.assignee]
-            else:
-                recipients = [m.user for m in users_with_role_in(unit=petition.unit, roles=(Role.HANDLER,))]
-            context = {
-                "ref": petition.ref,
-                "duty": row.duty,
-                "due_on": f"{row.due_on:%d/%m/%Y}",
-                "url": _staff_url(petition),
-            }
-            _queue(
-                [
-                    Notification(
-                        petition=petition,
-                        user=u,
-                        channel=Notification.Channel.EMAIL,
-                        template="reminder",
-                        context=context,
-                        dedupe_key=f"remind-duty:{row.pk}:{row.due_on}:{u.pk}",
-                    )
-                    for u in recipients
-                ]
+            _alert(
+                row.petition,
+                template="reminder",
+                key=f"remind-duty:{row.pk}:{row.due_on}",
+                due_on=row.due_on,
+                about={"duty": row.duty},
+                escalate=False,
             )
-            _event(petition, Kind.REMINDED, actor=None, data={"duty": row.duty, "due_on": row.due_on.isoformat()})
             reminded += 1
     for row in pending.filter(due_on__lt=today).exclude(escalated_due_on=F("due_on")):
         with transaction.atomic():
@@ -1620,28 +1606,14 @@ def _duty_sweep(*, today: date, cutoff: date) -> tuple[int, int]:
             )
             if won != 1:
                 continue
-            petition = row.petition
-            context = {
-                "ref": petition.ref,
-                "unit": petition.unit.name,
-                "duty": row.duty,
-                "due_on": f"{row.due_on:%d/%m/%Y}",
-                "url": _staff_url(petition),
-            }
-            _queue(
-                [
-                    Notification(
-                        petition=petition,
-                        user=u,
-                        channel=Notification.Channel.EMAIL,
-                        template="escalation",
-                        context=context,
-                        dedupe_key=f"escalate-duty:{row.pk}:{row.due_on}:{u.pk}",
-                    )
-                    for u in _nearest_heads(petition.unit)
-                ]
+            _alert(
+                row.petition,
+                template="escalation",
+                key=f"escalate-duty:{row.pk}:{row.due_on}",
+                due_on=row.due_on,
+                about={"duty": row.duty},
+                escalate=True,
             )
-            _event(petition, Kind.ESCALATED, actor=None, data={"duty": row.duty, "due_on": row.due_on.isoformat()})
             escalated += 1
     return reminded, escalated
 
