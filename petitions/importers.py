@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.models import UUIDField
@@ -350,8 +350,8 @@ IMPORTED_DATA = {"source": "import"}
 STAGE_TABLE = "import_petition_stage"
 # Columns compared to decide that a stored row changed (its deadlines follow from its state).
 COMPARED = [f for f in UPDATE_FIELDS if f not in DEADLINE_AT]
-# Written by the statement itself rather than from the file or a constant.
-COMPUTED = {"created_at": "now()", "updated_at": "now()"}
+# The time of the import (one value, as Django's auto_now would give at save time).
+TIMESTAMPS = {"created_at", "updated_at"}
 
 
 def _copy_text(value: str) -> str:
@@ -385,7 +385,7 @@ def _copy_buffer(records: list[Record]) -> io.StringIO:
     return io.StringIO("".join(lines))
 
 
-def _defaults() -> tuple[list[str], list[str], list[object]]:
+def _defaults(now: datetime) -> tuple[list[str], list[str], list[object]]:
     """The columns a new row gets without the file, the SQL for each, and its parameters:
     built from the model once per import, so a field added later cannot be forgotten."""
     qn = connection.ops.quote_name
@@ -397,8 +397,9 @@ def _defaults() -> tuple[list[str], list[str], list[object]]:
         if field.primary_key or field.attname in written:
             continue
         columns.append(qn(field.column))
-        if field.column in COMPUTED:
-            sql.append(COMPUTED[field.column])
+        if field.column in TIMESTAMPS:
+            sql.append("CAST(%s AS timestamptz)")
+            params.append(now)
         elif isinstance(field, UUIDField) and callable(field.default):
             sql.append("gen_random_uuid()")  # one per row, as uuid4 would give
         elif field.name == "source":
@@ -435,7 +436,8 @@ def _upsert_sql(default_columns: list[str], default_sql: list[str]) -> str:
         f"RETURNING {table}.{qn('id')} AS id, (xmax = 0) AS inserted), "
         f"imported AS (INSERT INTO {events} ({qn('occurred_at')}, {qn('kind')}, {qn('from_status')}, "
         f"{qn('to_status')}, {qn('reason')}, {qn('data')}, {qn('petition_id')}) "
-        f"SELECT now(), %s, '', '', '', CAST(%s AS jsonb), w.id FROM written AS w WHERE w.inserted ORDER BY w.id) "
+        "SELECT CAST(%s AS timestamptz), %s, '', '', '', CAST(%s AS jsonb), w.id "
+        "FROM written AS w WHERE w.inserted ORDER BY w.id) "
         "SELECT count(*) FILTER (WHERE inserted) FROM written"
     )
 
@@ -444,7 +446,8 @@ def _upsert_postgresql(records: list[Record]) -> int:
     if not records:
         return 0
     qn = connection.ops.quote_name
-    default_columns, default_sql, params = _defaults()
+    now = timezone.now()
+    default_columns, default_sql, params = _defaults(now)
     stage_columns = ", ".join(qn(c) for c in ("unit_id", "ref", *ATTNAMES))
     with transaction.atomic(), connection.cursor() as cursor:  # the stage table lives until the commit
         cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
@@ -455,7 +458,7 @@ def _upsert_postgresql(records: list[Record]) -> int:
         cursor.copy_expert(f"COPY {STAGE_TABLE} ({stage_columns}) FROM STDIN", _copy_buffer(records))
         cursor.execute(
             _upsert_sql(default_columns, default_sql),
-            [*params, str(PetitionEvent.Kind.IMPORTED), json.dumps(IMPORTED_DATA)],
+            [*params, now, str(PetitionEvent.Kind.IMPORTED), json.dumps(IMPORTED_DATA)],
         )
         (created,) = cursor.fetchone()
         cursor.execute(f"DROP TABLE {STAGE_TABLE}")
