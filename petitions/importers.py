@@ -1,9 +1,11 @@
 """`import_records petitions FILE`: petition registers, exactly as CONTRACTS.md defines them.
 
-Bulk and idempotent on (unit, ref): new rows are inserted in batches, rows whose
-values changed are updated in batches, unchanged rows are not written at all; cases
-come from `case_ref` (one case per unit and case_ref); only newly created petitions
-get an IMPORTED event, so importing a file twice changes nothing.
+Bulk and idempotent on (unit, ref): new rows are inserted, rows whose values changed are
+updated, unchanged rows are not written at all; cases come from `case_ref` (one case per
+unit and case_ref); only newly created petitions get an IMPORTED event, so importing a file
+twice changes nothing. On PostgreSQL the rows go as plain tuples into COPY text, into a
+stage table, and out with one `INSERT … SELECT … ON CONFLICT` that also writes the IMPORTED
+events (see `_upsert_postgresql`); elsewhere through `bulk_create`/`bulk_update`.
 
 Each row gets its stored deadlines from the rule table, as its state implies (see
 `RowDeadlines`): computed in memory from one read of the rules and one calendar, never
@@ -465,4 +467,4 @@ def _upsert_postgresql(records: list[Record]) -> int:
     return int(created)
 
 
-register_importer(ImportSpec(kind="petitions", columns=COLUMNS, load=load))
+register_importer(ImportSpec(kind="petitions", columns=COLUMNS, load=load, tables=[Petition._meta.db_table]))

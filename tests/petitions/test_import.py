@@ -164,3 +164,11 @@ def test_fold_fast_path_gives_what_the_definition_gives():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
     assert [fold(t) for t in texts] == [_slow_fold(t) for t in texts]
     assert fold("Đơn THƯ  khiếu nại") == "don thu khieu nai"
+
+
+def test_dry_run_checks_and_writes_nothing_then_the_real_import_writes_everything(tmp_path, commune, other_commune):
+    path = write(tmp_path, GOOD)
+    call_command("import_records", "petitions", str(path), "--dry-run")
+    assert (Petition.objects.count(), Case.objects.count(), PetitionEvent.objects.count()) == (0, 0, 0)
+    call_command("import_records", "petitions", str(path))
+    assert (Petition.objects.count(), Case.objects.count(), PetitionEvent.objects.count()) == (4, 1, 4)
