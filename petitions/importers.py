@@ -1,9 +1,11 @@
 """`import_records petitions FILE`: petition registers, exactly as CONTRACTS.md defines them.
 
-Bulk and idempotent on (unit, ref): new rows are inserted in batches, rows whose
-values changed are updated in batches, unchanged rows are not written at all; cases
-come from `case_ref` (one case per unit and case_ref); only newly created petitions
-get an IMPORTED event, so importing a file twice changes nothing.
+Bulk and idempotent on (unit, ref): new rows are inserted, rows whose values changed are
+updated, unchanged rows are not written at all; cases come from `case_ref` (one case per
+unit and case_ref); only newly created petitions get an IMPORTED event, so importing a file
+twice changes nothing. On PostgreSQL the rows go as plain tuples into COPY text, into a
+stage table, and out with one `INSERT … SELECT … ON CONFLICT` that also writes the IMPORTED
+events (see `_upsert_postgresql`); elsewhere through `bulk_create`/`bulk_update`.
 
 Each row gets its stored deadlines from the rule table, as its state implies (see
 `RowDeadlines`): computed in memory from one read of the rules and one calendar, never
@@ -15,8 +17,8 @@ import io
 import json
 from datetime import date, datetime
 
-from django.db import connection
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import UUIDField
 from django.utils import timezone
 
 from civicdesk.workdays import WorkCalendar, compute_deadline
@@ -109,6 +111,8 @@ def _cases(rows: list[ParsedRow], units: dict[str, int]) -> dict[tuple[int, str]
             wanted.setdefault((units[row.values["unit_code"]], row.values["case_ref"]), row)
     if not wanted:
         return {}
+    if connection.vendor == "postgresql":
+        return _cases_postgresql(wanted)
     Case.objects.bulk_create(
         [
             Case(unit_id=unit_id, ref=ref, kind=row.values["kind"], subject=row.values["subject"])
@@ -128,12 +132,44 @@ def _cases(rows: list[ParsedRow], units: dict[str, int]) -> dict[tuple[int, str]
     return found
 
 
+def _cases_postgresql(wanted: dict[tuple[int, str], ParsedRow]) -> dict[tuple[int, str], int]:
+    """The same on PostgreSQL in two statements: the new cases inserted from arrays (an existing
+    case is left as it is), then every wanted case's id read back by (unit, ref)."""
+    qn = connection.ops.quote_name
+    table = qn(Case._meta.db_table)
+    unit_ids = [unit_id for unit_id, _ in wanted]
+    refs = [ref for _, ref in wanted]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (created_at, updated_at, unit_id, ref, kind, subject) "  # noqa: S608
+            "SELECT now(), now(), w.unit_id, w.ref, w.kind, w.subject "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[]) AS w(unit_id, ref, kind, subject) "
+            "ON CONFLICT (unit_id, ref) DO NOTHING",
+            [
+                unit_ids,
+                refs,
+                [row.values["kind"] for row in wanted.values()],
+                [row.values["subject"] for row in wanted.values()],
+            ],
+        )
+        cursor.execute(
+            f"SELECT c.unit_id, c.ref, c.id FROM {table} AS c "  # noqa: S608
+            "JOIN unnest(%s::bigint[], %s::text[]) AS w(unit_id, ref) ON c.unit_id = w.unit_id AND c.ref = w.ref",
+            [unit_ids, refs],
+        )
+        return {(unit_id, ref): pk for unit_id, ref, pk in cursor.fetchall()}
+
+
 def _attname(field: str) -> str:
     return f"{field}_id" if field in FK_FIELDS else field
 
 
 def _values(p: Petition) -> tuple[object, ...]:
     return tuple(getattr(p, _attname(f)) for f in UPDATE_FIELDS)
+
+
+# (step, due_on, due_rule_id, classify_due_on, classify_rule_id): UPDATE_FIELDS' order
+Deadlines = tuple[str, date | None, int | None, date | None, int | None]
 
 
 class RowDeadlines:
@@ -158,6 +194,7 @@ class RowDeadlines:
         )
         self.remote = set(Unit.objects.filter(pk__in=set(units.values()), is_remote=True).values_list("pk", flat=True))
         self.memo: dict[tuple[str, date], tuple[date, int] | None] = {}
+        self.rows: dict[tuple[str, str, bool, bool, date], Deadlines] = {}
 
     def _due(self, code: str, start: date) -> tuple[date, int] | None:
         key = (code, start)
@@ -177,31 +214,75 @@ class RowDeadlines:
             )
         return self.memo[key]
 
-    def apply(self, petition: Petition) -> None:
-        received = petition.received_on
-        classify = self._due("petition.classify", received)
-        petition.classify_due_on, petition.classify_rule_id = classify or (None, None)
+    def of(self, *, kind: str, status: str, competent: bool | None, unit_id: int, received: date) -> Deadlines:
+        """The deadlines of a row in this state, memoised: rows sharing kind, state, competence,
+        remoteness and receipt day share them."""
+        key = (kind, status, competent is False, unit_id in self.remote, received)
+        found = self.rows.get(key)
+        if found is None:
+            found = self.rows[key] = self._compute(*key)
+        return found
+
+    def _compute(self, kind: str, status: str, incompetent: bool, remote: bool, received: date) -> Deadlines:
+        classify_due, classify_rule = self._due("petition.classify", received) or (None, None)
         step, code = Step.NONE, ""
-        if petition.status == PetitionStatus.RECEIVED:
-            if petition.kind == PetitionKind.COMPLAINT:
+        if status == PetitionStatus.RECEIVED:
+            if kind == PetitionKind.COMPLAINT:
                 step, code = Step.ACCEPT, "complaint.accept"
-            elif petition.kind == PetitionKind.DENUNCIATION and petition.competent is False:
+            elif kind == PetitionKind.DENUNCIATION and incompetent:
                 step, code = Step.TRANSFER, "denunciation.transfer"
-            elif petition.kind == PetitionKind.DENUNCIATION:
+            elif kind == PetitionKind.DENUNCIATION:
                 step, code = Step.INITIAL, "denunciation.initial"
             else:
                 step, code = Step.CLASSIFY, "petition.classify"
-        elif petition.status == PetitionStatus.ACCEPTED:
-            if petition.kind == PetitionKind.COMPLAINT:
-                remote = petition.unit_id in self.remote
+        elif status == PetitionStatus.ACCEPTED:
+            if kind == PetitionKind.COMPLAINT:
                 step, code = Step.RESOLVE, "complaint.first.resolve" + (".remote" if remote else "")
-            elif petition.kind == PetitionKind.DENUNCIATION:
+            elif kind == PetitionKind.DENUNCIATION:
                 step, code = Step.RESOLVE, "denunciation.resolve"
         due = self._due(code, received) if code else None
         if due is None:
-            petition.step, petition.due_on, petition.due_rule_id = Step.NONE, None, None
-        else:
-            petition.step, (petition.due_on, petition.due_rule_id) = step, due
+            return str(Step.NONE), None, None, classify_due, classify_rule
+        return str(step), due[0], due[1], classify_due, classify_rule
+
+
+# One row as written: unit_id, ref, then UPDATE_FIELDS in order (FKs as ids).
+Record = tuple[object, ...]
+
+
+def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int, str], int]) -> list[Record]:
+    """The rows as they will be written: plain tuples, no model instances."""
+    deadlines = RowDeadlines(good, units)
+    of = deadlines.of
+    records: list[Record] = []
+    append = records.append
+    for row in good:
+        v = row.values
+        unit_id = units[v["unit_code"]]
+        ref, subject, kind, outcome, resolved_on = v["ref"], v["subject"], v["kind"], v["outcome"], v["resolved_on"]
+        status = str(status_for(outcome, resolved_on))
+        received = v["received_on"]
+        append(
+            (
+                unit_id,
+                ref,
+                received,
+                kind,
+                v["channel"],
+                v["signers"],
+                v["anonymous"],
+                v["over_level"],
+                outcome,
+                v["competent"],
+                cases.get((unit_id, v["case_ref"])) if v["case_ref"] else None,
+                resolved_on,
+                subject,
+                status,
+                fold(f"{ref} {subject}"),
+                *of(kind=kind, status=status, competent=v["competent"], unit_id=unit_id, received=received),
+            )
+        )
+    return records
 
 
 def load(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
@@ -211,113 +292,179 @@ def load(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[Ro
     if errors and not skip_invalid:
         return LoadResult(), errors
     cases = _cases(good, units)
+    records = _records(good, units, cases)
+    created = _upsert_postgresql(records) if connection.vendor == "postgresql" else _upsert_orm(records)
+    return LoadResult(created=created, updated=len(records) - created), errors
+
+
+def _upsert_orm(records: list[Record]) -> int:
+    """The portable path (SQLite in tests): look the rows up, then bulk_create and bulk_update."""
     refs_by_unit: dict[int, list[str]] = {}
-    for row in good:
-        refs_by_unit.setdefault(units[row.values["unit_code"]], []).append(row.values["ref"])
+    for record in records:
+        refs_by_unit.setdefault(record[0], []).append(record[1])  # type: ignore[arg-type]
     columns = ["pk", "unit_id", "ref", *(_attname(f) for f in UPDATE_FIELDS)]
-    deadlines = RowDeadlines(good, units)
     existing: dict[tuple[int, str], tuple[int, tuple[object, ...]]] = {}
     for unit_id, refs in refs_by_unit.items():
-        for chunk in _chunks(refs):
+        for chunk in _chunks(refs, 900):
             for values in Petition.objects.filter(unit_id=unit_id, ref__in=chunk).values_list(*columns):
                 existing[(values[1], values[2])] = (values[0], tuple(values[3:]))
     new: list[Petition] = []
     changed: list[Petition] = []
-    for row in good:
-        v = row.values
-        unit_id = units[v["unit_code"]]
+    now = timezone.now()
+    for record in records:
         petition = Petition(
-            unit_id=unit_id,
-            ref=v["ref"],
-            received_on=v["received_on"],
-            kind=v["kind"],
-            channel=v["channel"],
-            signers=v["signers"],
-            anonymous=v["anonymous"],
-            over_level=v["over_level"],
-            outcome=v["outcome"],
-            competent=v["competent"],
-            case_id=cases.get((unit_id, v["case_ref"])) if v["case_ref"] else None,
-            resolved_on=v["resolved_on"],
-            subject=v["subject"],
-            status=status_for(v["outcome"], v["resolved_on"]),
-            search_text=fold(f"{v['ref']} {v['subject']}"),
-            source="import",
+            unit_id=record[0], ref=record[1], source="import", **dict(zip(ATTNAMES, record[2:], strict=True))
         )
-        found = existing.get((unit_id, v["ref"]))
+        found = existing.get((record[0], record[1]))  # type: ignore[arg-type]
         if found is not None and found[1][STATUS_AT] == petition.status:
             # Same state as stored: keep its deadlines (an extension or a suspension may have moved them).
             for name, index in DEADLINE_AT.items():
                 setattr(petition, _attname(name), found[1][index])
-        else:
-            deadlines.apply(petition)
         if found is None:
             new.append(petition)
         elif found[1] != _values(petition):
             petition.pk = found[0]
+            petition.updated_at = now
             changed.append(petition)
     if changed:
-        Petition.objects.bulk_update(changed, UPDATE_FIELDS, batch_size=500)
-    if connection.vendor == "postgresql":
-        _insert_with_copy(new)
-    else:
-        Petition.objects.bulk_create(new, batch_size=BATCH)
-        PetitionEvent.objects.bulk_create(
-            [PetitionEvent(petition_id=p.pk, kind=PetitionEvent.Kind.IMPORTED, data={"source": "import"}) for p in new],
-            batch_size=BATCH,
-        )
-    return LoadResult(created=len(new), updated=len(good) - len(new)), errors
+        Petition.objects.bulk_update(changed, [*UPDATE_FIELDS, "updated_at"], batch_size=500)
+    Petition.objects.bulk_create(new, batch_size=BATCH)
+    PetitionEvent.objects.bulk_create(
+        [PetitionEvent(petition_id=p.pk, kind=PetitionEvent.Kind.IMPORTED, data=IMPORTED_DATA) for p in new],
+        batch_size=BATCH,
+    )
+    return len(new)
 
 
-# --- PostgreSQL COPY: 100,000 new rows well under a minute ------------------------------
+ATTNAMES = [_attname(f) for f in UPDATE_FIELDS]
+IMPORTED_DATA = {"source": "import"}
+
+# --- PostgreSQL: COPY into a stage table, one INSERT … SELECT … ON CONFLICT -------------
+#
+# The file's rows are COPied, as text lines written straight from the parsed values, into a
+# temporary table shaped like the petitions table, then written with one statement: new rows
+# are inserted (every other column gets its default, computed once per import and passed as
+# a typed parameter; `content_key` a fresh UUID each), existing rows whose values changed are
+# updated (keeping their stored deadlines when their state did not change: an extension or a
+# suspension may have moved them), unchanged rows are not touched, and each newly inserted
+# row gets its IMPORTED event in the same statement (`INSERT … SELECT` from the RETURNING).
+
+STAGE_TABLE = "import_petition_stage"
+# Columns compared to decide that a stored row changed (its deadlines follow from its state).
+COMPARED = [f for f in UPDATE_FIELDS if f not in DEADLINE_AT]
+# The time of the import (one value, as Django's auto_now would give at save time).
+TIMESTAMPS = {"created_at", "updated_at"}
 
 
-def _copy_text(value: object) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, date | datetime):
-        value = value.isoformat()
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+def _copy_text(value: str) -> str:
+    """A text value in COPY's text format: backslash, tab, newline and carriage return escaped
+    (so a literal `\\N` stays text, never NULL)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return value
 
 
-def _copy(model: type[Model], objects: list[Model]) -> None:
-    """COPY `objects` into `model`'s table: every concrete column but the primary key, with the
-    values the instances hold (field defaults included, as Django would insert them)."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    buffer = io.StringIO()
-    for obj in objects:
-        values = []
-        for f in fields:
-            value = getattr(obj, f.attname)
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = now
-            values.append(_copy_text(value))
-        buffer.write("\t".join(values) + "\n")
-    buffer.seek(0)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {model._meta.db_table} ({columns}) FROM STDIN", buffer)
+def _copy_buffer(records: list[Record]) -> io.StringIO:
+    """One COPY text line per record, in `Record`'s order; only the three free-text columns
+    (ref, subject, search_text) are escaped, the rest are numbers, dates and choice codes."""
+
+    def n(value: object) -> object:
+        return "\\N" if value is None else value
+
+    def b(value: object) -> str:
+        return "\\N" if value is None else "t" if value else "f"
+
+    esc = _copy_text
+    lines = [
+        f"{unit_id}\t{esc(ref)}\t{received}\t{kind}\t{channel}\t{signers}\t{b(anonymous)}\t{b(over_level)}\t"
+        f"{outcome}\t{b(competent)}\t{n(case_id)}\t{n(resolved_on)}\t{esc(subject)}\t{status}\t{esc(search)}\t"
+        f"{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
+        for (
+            unit_id, ref, received, kind, channel, signers, anonymous, over_level, outcome, competent, case_id,
+            resolved_on, subject, status, search, step, due_on, due_rule, classify_due, classify_rule,
+        ) in records  # type: ignore[misc]
+    ]  # fmt: skip
+    return io.StringIO("".join(lines))
 
 
-def _insert_with_copy(new: list[Petition]) -> None:
-    _copy(Petition, list(new))
-    ids: list[int] = []
-    refs_by_unit: dict[int, list[str]] = {}
-    for p in new:
-        refs_by_unit.setdefault(p.unit_id, []).append(p.ref)
-    for unit_id, refs in refs_by_unit.items():
-        for chunk in _chunks(refs):
-            ids.extend(Petition.objects.filter(unit_id=unit_id, ref__in=chunk).values_list("pk", flat=True))
-    _copy(
-        PetitionEvent,
-        [PetitionEvent(petition_id=pk, kind=PetitionEvent.Kind.IMPORTED, data={"source": "import"}) for pk in ids],
+def _defaults(now: datetime) -> tuple[list[str], list[str], list[object]]:
+    """The columns a new row gets without the file, the SQL for each, and its parameters:
+    built from the model once per import, so a field added later cannot be forgotten."""
+    qn = connection.ops.quote_name
+    written = {"unit_id", "ref", *ATTNAMES}
+    columns: list[str] = []
+    sql: list[str] = []
+    params: list[object] = []
+    for field in Petition._meta.concrete_fields:
+        if field.primary_key or field.attname in written:
+            continue
+        columns.append(qn(field.column))
+        if field.column in TIMESTAMPS:
+            sql.append("CAST(%s AS timestamptz)")
+            params.append(now)
+        elif isinstance(field, UUIDField) and callable(field.default):
+            sql.append("gen_random_uuid()")  # one per row, as uuid4 would give
+        elif field.name == "source":
+            sql.append("%s")
+            params.append("import")
+        elif not field.has_default() and field.null:
+            sql.append("NULL")
+        else:
+            sql.append(f"CAST(%s AS {field.db_type(connection)})")
+            params.append(field.get_db_prep_save(field.get_default(), connection))
+    return columns, sql, params
+
+
+def _upsert_sql(default_columns: list[str], default_sql: list[str]) -> str:
+    qn = connection.ops.quote_name
+    table = qn(Petition._meta.db_table)
+    events = qn(PetitionEvent._meta.db_table)
+    stage = [qn(c) for c in ("unit_id", "ref", *ATTNAMES)]
+    deadline_columns = [qn(_attname(f)) for f in DEADLINE_AT]
+    compared = [qn(_attname(f)) for f in COMPARED]
+    keep = ", ".join(
+        f"{c} = CASE WHEN {table}.{qn('status')} = EXCLUDED.{qn('status')} THEN {table}.{c} ELSE EXCLUDED.{c} END"
+        for c in deadline_columns
+    )
+    # Only names from the model go into the text; every value is a parameter.
+    return (
+        f"WITH written AS (INSERT INTO {table} ({', '.join(stage + default_columns)}) "  # noqa: S608
+        f"SELECT {', '.join('s.' + c for c in stage)}, {', '.join(default_sql)} FROM {STAGE_TABLE} AS s "
+        f"ON CONFLICT ({qn('unit_id')}, {qn('ref')}) DO UPDATE SET "
+        + ", ".join(f"{c} = EXCLUDED.{c}" for c in compared)
+        + f", {keep}, {qn('updated_at')} = EXCLUDED.{qn('updated_at')} "  # noqa: S608
+        f"WHERE ({', '.join(f'{table}.{c}' for c in compared)}) "
+        f"IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)}) "
+        f"RETURNING {table}.{qn('id')} AS id, (xmax = 0) AS inserted), "
+        f"imported AS (INSERT INTO {events} ({qn('occurred_at')}, {qn('kind')}, {qn('from_status')}, "
+        f"{qn('to_status')}, {qn('reason')}, {qn('data')}, {qn('petition_id')}) "
+        "SELECT CAST(%s AS timestamptz), %s, '', '', '', CAST(%s AS jsonb), w.id "
+        "FROM written AS w WHERE w.inserted ORDER BY w.id) "
+        "SELECT count(*) FILTER (WHERE inserted) FROM written"
     )
 
 
-register_importer(ImportSpec(kind="petitions", columns=COLUMNS, load=load))
+def _upsert_postgresql(records: list[Record]) -> int:
+    if not records:
+        return 0
+    qn = connection.ops.quote_name
+    now = timezone.now()
+    default_columns, default_sql, params = _defaults(now)
+    stage_columns = ", ".join(qn(c) for c in ("unit_id", "ref", *ATTNAMES))
+    with transaction.atomic(), connection.cursor() as cursor:  # the stage table lives until the commit
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {STAGE_TABLE} ON COMMIT DROP AS SELECT {stage_columns} "  # noqa: S608
+            f"FROM {qn(Petition._meta.db_table)} WITH NO DATA"
+        )
+        cursor.copy_expert(f"COPY {STAGE_TABLE} ({stage_columns}) FROM STDIN", _copy_buffer(records))
+        cursor.execute(
+            _upsert_sql(default_columns, default_sql),
+            [*params, now, str(PetitionEvent.Kind.IMPORTED), json.dumps(IMPORTED_DATA)],
+        )
+        (created,) = cursor.fetchone()
+        cursor.execute(f"DROP TABLE {STAGE_TABLE}")
+    return int(created)
+
+
+register_importer(ImportSpec(kind="petitions", columns=COLUMNS, load=load, tables=[Petition._meta.db_table]))

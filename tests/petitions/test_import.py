@@ -103,3 +103,72 @@ def test_reimporting_a_corrected_row_updates_it(tmp_path, commune, other_commune
     call_command("import_records", "petitions", str(write(tmp_path, corrected)))
     assert Petition.objects.get(ref="D-001").subject == "Thu hồi đất (đã sửa)"
     assert Petition.objects.count() == 4
+
+
+def test_tabs_newlines_backslashes_and_a_literal_backslash_n_arrive_exactly(tmp_path, commune):
+    import csv
+
+    subjects = {
+        "T-1": "cột\tthứ hai",
+        "T-2": "dòng một\ndòng hai\n\nba",  # (the CSV reader makes \r\n a \n)
+        "T-3": "C:\\đơn\\thư \\t không phải tab",
+        "T-4": "\\N",
+        "T-5": "",
+    }
+    path = tmp_path / "petitions.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER.split(","))
+        for ref, subject in subjects.items():
+            writer.writerow([f"{ref}\\x", "00070", "2024-01-05", "feedback", "", "", "", "", "", "", "", "", subject])
+    call_command("import_records", "petitions", str(path))
+    stored = dict(Petition.objects.values_list("ref", "subject"))
+    assert stored == {f"{ref}\\x": subject for ref, subject in subjects.items()}
+    assert Petition.objects.get(ref="T-4\\x").search_text == "t-4\\x \\n"
+
+
+def test_each_new_petition_gets_one_imported_event_and_its_own_content_key(tmp_path, commune, other_commune):
+    call_command("import_records", "petitions", str(write(tmp_path, GOOD)))
+    petitions = list(Petition.objects.order_by("ref"))
+    events = PetitionEvent.objects.filter(kind=PetitionEvent.Kind.IMPORTED)
+    assert sorted(events.values_list("petition_id", flat=True)) == sorted(p.pk for p in petitions)
+    assert {tuple(e.data.items()) for e in events} == {(("source", "import"),)}
+    assert len({p.content_key for p in petitions}) == 4
+    assert {p.source for p in petitions} == {"import"}
+    assert {(p.petitioner_id_number, p.id_number_digest) for p in petitions} == {("", "")}
+
+
+def test_a_changed_row_is_updated_and_the_unchanged_ones_are_not_touched(tmp_path, commune, other_commune):
+    call_command("import_records", "petitions", str(write(tmp_path, GOOD)))
+    before = dict(Petition.objects.values_list("ref", "updated_at"))
+    corrected = [*GOOD[:3], GOOD[3].replace("Đèn đường", "Đèn đường hỏng")]
+    call_command("import_records", "petitions", str(write(tmp_path, corrected)))
+    after = Petition.objects.get(ref="D-004")
+    assert (after.subject, after.search_text) == ("Đèn đường hỏng", "d-004 den duong hong")
+    assert after.updated_at > before["D-004"]
+    assert {ref: at for ref, at in Petition.objects.values_list("ref", "updated_at") if ref != "D-004"} == {
+        ref: at for ref, at in before.items() if ref != "D-004"
+    }
+    assert PetitionEvent.objects.count() == 4
+
+
+def test_fold_fast_path_gives_what_the_definition_gives():
+    import random
+
+    from petitions.text import _slow_fold, fold
+
+    rng = random.Random(7)
+    alphabet = [chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00)]]
+    alphabet += ["\u2003", "\u3000", "\u0130", "\u1ab0", "\u20d0", "日"]
+    texts = ["Đường Láng", "ỆỄỂ ƯỚC Ươ ơ", "e\u0301 Ä ß ǅ", "  A  b\u00a0c\u2003d ", "İstanbul ﬁ"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    assert [fold(t) for t in texts] == [_slow_fold(t) for t in texts]
+    assert fold("Đơn THƯ  khiếu nại") == "don thu khieu nai"
+
+
+def test_dry_run_checks_and_writes_nothing_then_the_real_import_writes_everything(tmp_path, commune, other_commune):
+    path = write(tmp_path, GOOD)
+    call_command("import_records", "petitions", str(path), "--dry-run")
+    assert (Petition.objects.count(), Case.objects.count(), PetitionEvent.objects.count()) == (0, 0, 0)
+    call_command("import_records", "petitions", str(path))
+    assert (Petition.objects.count(), Case.objects.count(), PetitionEvent.objects.count()) == (4, 1, 4)
