@@ -184,3 +184,21 @@ def test_a_commune_queue_reads_each_part_of_a_page_through_its_partial_index(cit
     # (at this size PostgreSQL may sort the 75 rows a bitmap scan of the index finds; at 10M it
     # reads the index in order and stops at the LIMIT — the EXPLAIN ANALYZE in docs/performance.md)
     assert set(used) == set(QUEUE_INDEXES), used
+
+
+def test_a_commune_dossier_list_reads_its_open_dossiers_through_the_partial_index(city_of_communes):
+    """The counter's unfiltered list of one commune reads its own open dossiers through
+    (unit_id, due_on, ref, id) WHERE open — not all of them through `unit_id` to sort them
+    (3.7 s at 10M before; docs/performance.md)."""
+    # a busy counter: 3,000 more open dossiers due over a month (at 150 a sort of them all is
+    # rightly cheaper than any index)
+    busy, today = city_of_communes[7], timezone.localdate()
+    save(*(dossiers(busy, 100, on=today, due=today + timedelta(days=d)) for d in range(30)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE adminreform_dossier")
+    official = UserFactory(username="canbo.hoso")
+    MembershipFactory(user=official, unit=busy, role=Role.OFFICER)
+    with CaptureQueriesContext(connection) as ctx:
+        assert _client(official).get(reverse("adminreform:dossier_list")).status_code == 200
+    plans = [seq_scans(sql)[1] for sql in big_queries(ctx.captured_queries) if "LIMIT" in sql]
+    assert any("dossier_open_unit_due_idx" in plan for plan in plans), "\n\n".join(plans)
