@@ -213,6 +213,18 @@ class Dossier(DossierWorkflow, TimeStampedModel):
             models.Index(fields=["unit", "resolved_on"], name="dossier_unit_resolved_idx"),
             models.Index(fields=["ref"], name="dossier_ref_idx"),
             models.Index(fields=["due_on"], name="dossier_open_due_idx", condition=models.Q(status__in=OPEN_STATUSES)),
+            # The open list of one unit, in its order, read in two parts (adminreform.selectors.
+            # dossier_open_list_of_unit): the unit's own dossiers and those it handles.
+            models.Index(
+                fields=["unit", "due_on", "ref", "id"],
+                name="dossier_open_unit_due_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["handling_unit", "due_on", "ref", "id"],
+                name="dossier_open_handling_due_idx",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
             # Partial: dossiers without a number (every imported row) cost this index nothing.
             models.Index(
                 fields=["applicant_id_number_index"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -126,8 +127,41 @@ def dossier_queue(*, user: AnyUser, filters: QueueFilters, today: date) -> Query
                 output_field=IntegerField(),
             )
         )
-        .order_by("overdue", "due_on", "ref")
+        .order_by("overdue", "due_on", "ref", "pk")
     )
+
+
+def dossier_scope_unit(*, user: AnyUser) -> int | None:
+    """The one unit whose dossiers `user` sees, when their scope is a single unit with no units
+    below it (a commune official); None otherwise."""
+    paths = unit_paths_for(user=user, roles=ALL_ROLES)
+    if not paths:
+        return None
+    ids = list(Unit.objects.filter(unit_subtree_q(paths, field="")).values_list("id", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def dossier_open_list_of_unit(*, unit_id: int, today: date, limit: int) -> Sequence[Dossier]:
+    """The first `limit` rows of `dossier_queue` with the default filters (open dossiers) for a
+    scope of one unit, in the same order, read in two indexed parts with a LIMIT each: the
+    unit's own dossiers, and those of other units it handles. Among open dossiers "overdue
+    first" is "nearest due date first", so each part is a range of its partial index
+    (docs/performance.md, "The dossier list's scope")."""
+    base = (
+        Dossier.objects.filter(status__in=OPEN_STATUSES)
+        .select_related("procedure", "unit", "handling_unit", "assignee")
+        .annotate(
+            overdue=Case(
+                When(due_on__lt=today, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    )
+    order = ("due_on", "ref", "pk")
+    own = list(base.filter(unit_id=unit_id).order_by(*order)[:limit])
+    handled = list(base.filter(handling_unit_id=unit_id).exclude(unit_id=unit_id).order_by(*order)[:limit])
+    return sorted(own + handled, key=lambda d: (d.due_on, d.ref, d.pk))[:limit]
 
 
 def dossier_handovers(*, dossier: Dossier) -> QuerySet[Handover]:

@@ -41,9 +41,11 @@ from .selectors import (
     dossier_for_lookup,
     dossier_handovers,
     dossier_list_visible_to,
+    dossier_open_list_of_unit,
     dossier_public_status,
     dossier_queue,
     dossier_register,
+    dossier_scope_unit,
     procedure_list,
     procedure_search,
     procedures_in_force,
@@ -78,7 +80,14 @@ class DossierListView(LoginRequiredMixin, TemplateView):
         filters = QueueFilters(
             text=data.get("q", ""), status=data.get("status", ""), overdue_only=bool(data.get("overdue"))
         )
-        dossiers = list(dossier_queue(user=self.request.user, filters=filters, today=today)[: self.page_size])
+        # The unfiltered list of a single unit is read in two indexed parts; filters, search and
+        # wider scopes use the general query (same order).
+        unit_id = dossier_scope_unit(user=self.request.user) if filters == QueueFilters() else None
+        dossiers = (
+            dossier_open_list_of_unit(unit_id=unit_id, today=today, limit=self.page_size)
+            if unit_id is not None
+            else list(dossier_queue(user=self.request.user, filters=filters, today=today)[: self.page_size])
+        )
         rows = [(d, d.timing_on(today), (d.due_on - today).days, (today - d.due_on).days) for d in dossiers]
         return super().get_context_data(form=form, rows=rows, today=today, Timing=Timing, **kwargs)
 

@@ -75,6 +75,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = (S.RECEIVED, S.CLASSIFIED, S.ACCEPTED, S.SUSPENDED)
 # Statuses whose deadline is running (a suspension stops the clock).
 CLOCK_STATUSES = (S.RECEIVED, S.CLASSIFIED, S.ACCEPTED)
+# The two parts of the official's queue (both indexed, partial): rows whose clock runs with a
+# deadline, and open rows without a running deadline.
+QUEUE_DATED = Q(status__in=CLOCK_STATUSES, due_on__isnull=False)
+QUEUE_UNDATED = Q(status=S.SUSPENDED) | Q(status__in=CLOCK_STATUSES, due_on__isnull=True)
 # Classification outcome -> the status it leads to (CONTRACTS.md outcome codes).
 OUTCOME_STATUS: dict[str, str] = {
     Outcome.ACCEPTED: S.ACCEPTED,
@@ -281,6 +285,19 @@ class Petition(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "received_on"], name="petition_unit_received_idx"),
             models.Index(fields=["status", "due_on"], name="petition_status_due_idx"),
+            # The official's queue read in ordered parts (petitions.selectors.queue_page_of_unit):
+            # the rows whose clock runs, by deadline, and the rest (suspended, or no deadline
+            # yet), newest first. Each part of a page is one range scan with a LIMIT.
+            models.Index(
+                fields=["unit", "due_on", "-received_on", "-id"],
+                name="petition_queue_dated_idx",
+                condition=QUEUE_DATED,
+            ),
+            models.Index(
+                fields=["unit", "-received_on", "-id"],
+                name="petition_queue_undated_idx",
+                condition=QUEUE_UNDATED,
+            ),
         ]
 
     def __str__(self) -> str:

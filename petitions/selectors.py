@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import DateField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +19,13 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
-from core.selectors import STAFF_ROLES, calendar_around, scope_to_user, user_has_role
+from core.selectors import STAFF_ROLES, calendar_around, scope_to_user, unit_paths_for, unit_subtree_q, user_has_role
 
 from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
+    QUEUE_DATED,
+    QUEUE_UNDATED,
     Petition,
     PetitionDuty,
     PetitionEvent,
@@ -95,6 +98,84 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         ),
         next_due_on=Least(Coalesce(clock_due, F("duty_due_on")), Coalesce(F("duty_due_on"), clock_due)),
     ).order_by("overdue_rank", F("next_due_on").asc(nulls_last=True), "-received_on", "-pk")
+
+
+def queue_unit_of(*, user: AnyUser) -> int | None:
+    """The one unit whose queue `user` sees, when their staff scope is a single unit with no
+    units below it (a commune official); None otherwise (the general plan then serves)."""
+    paths = unit_paths_for(user=user, roles=STAFF_ROLES)
+    if not paths:
+        return None
+    ids = list(Unit.objects.filter(unit_subtree_q(paths, field="")).values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+@dataclass
+class UnitQueue:
+    """The unfiltered open queue of one unit, in exactly `petition_queue`'s order, read in
+    ordered parts so that each is an index range scan with a LIMIT (docs/performance.md, P5):
+
+    1. rows with a pending denunciation duty (few), by their nearest deadline;
+    2. the other rows whose clock runs with a deadline, by `due_on` (petition_queue_dated_idx);
+    3. the rest — suspended, or no deadline yet — newest first (petition_queue_undated_idx).
+
+    "Overdue first" needs no part of its own: a row is overdue exactly when its nearest running
+    deadline is before today, so ordering by that deadline puts the overdue rows first."""
+
+    unit_id: int
+    columns: tuple[str, ...] = ()
+
+    def _base(self) -> QuerySet[Petition]:
+        qs = Petition.objects.filter(unit_id=self.unit_id).select_related("unit", "assignee")
+        return qs.only(*self.columns) if self.columns else qs
+
+    def bounded_count(self, bound: int) -> int:
+        pending = PetitionDuty.objects.filter(petition=OuterRef("pk"), done_on__isnull=True)
+        open_rows = Petition.objects.filter(unit_id=self.unit_id).filter(
+            Q(status__in=OPEN_STATUSES) | Q(Exists(pending))
+        )
+        return open_rows.values("pk")[: bound + 1].count()
+
+    def __getitem__(self, window: slice) -> Sequence[Petition]:
+        offset, stop = window.start or 0, window.stop
+        need = stop
+        pending = PetitionDuty.objects.filter(petition=OuterRef("pk"), done_on__isnull=True)
+        duty_due = Subquery(pending.values("petition").annotate(m=Min("due_on")).values("m")[:1])
+        clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
+        with_duty = list(
+            self._base()
+            .filter(Exists(pending))
+            .annotate(duty_due_on=duty_due)
+            .annotate(next_due_on=Least(Coalesce(clock_due, F("duty_due_on")), F("duty_due_on")))
+            .order_by("next_due_on", "-received_on", "-pk")[:need]
+        )
+        no_duty = ~Exists(pending)
+        dated = list(
+            self._base()
+            .filter(QUEUE_DATED)
+            .filter(no_duty)
+            .annotate(duty_due_on=Value(None, output_field=DateField()))
+            .order_by("due_on", "-received_on", "-pk")[:need]
+        )
+        for p in dated:
+            p.next_due_on = p.due_on  # type: ignore[attr-defined]
+        merged = sorted(
+            with_duty + dated,
+            key=lambda p: (p.next_due_on, -p.received_on.toordinal(), -p.pk),  # type: ignore[attr-defined]
+        )[:need]
+        if len(merged) >= need:
+            return merged[offset:need]
+        # Every row with a running deadline is in `merged`: the page goes on into part 3.
+        skip = max(0, offset - len(merged))
+        take = need - max(offset, len(merged))
+        undated = list(
+            self._base()
+            .filter(QUEUE_UNDATED)
+            .filter(no_duty)
+            .annotate(duty_due_on=Value(None, output_field=DateField()))
+            .order_by("-received_on", "-pk")[skip : skip + take]
+        )
+        return merged[offset:] + undated
 
 
 def deadline_state(petition: Petition, *, today: date, soon_until: date) -> str:

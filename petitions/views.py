@@ -40,6 +40,7 @@ from . import services
 from .models import Channel, Duty, Petition, PetitionStatus
 from .selectors import (
     QueueFilters,
+    UnitQueue,
     deadline_state,
     due_state,
     handlers_for,
@@ -50,6 +51,7 @@ from .selectors import (
     petition_public_tracking,
     petition_queue,
     petition_timeline,
+    queue_unit_of,
     soon_cutoff,
 )
 
@@ -251,8 +253,10 @@ class QueuePage:
         return self.number + 1
 
     @classmethod
-    def of(cls, qs: QuerySet[Any], *, page: str | None, size: int, bound: int) -> QueuePage:
-        count = qs.order_by().values("pk")[: bound + 1].count()
+    def of(cls, qs: QuerySet[Any] | UnitQueue, *, page: str | None, size: int, bound: int) -> QueuePage:
+        count = (
+            qs.bounded_count(bound) if isinstance(qs, UnitQueue) else qs.order_by().values("pk")[: bound + 1].count()
+        )
         capped = count > bound
         try:
             number = max(1, int(page or 1))
@@ -363,8 +367,16 @@ class PetitionQueueView(StaffMixin, TemplateView):
                 q=d["q"] or "",
             )
         today = timezone.localdate()
+        # The unfiltered queue of a single unit is read in ordered, indexed parts; filters and
+        # search, and wider scopes, use the general query (same order).
+        unit_id = queue_unit_of(user=user) if filters == QueueFilters() else None
+        source: QuerySet[Petition] | UnitQueue = (
+            UnitQueue(unit_id=unit_id, columns=QUEUE_COLUMNS)
+            if unit_id is not None
+            else petition_queue(user=user, filters=filters, today=today).only(*QUEUE_COLUMNS)
+        )
         page = QueuePage.of(
-            petition_queue(user=user, filters=filters, today=today).only(*QUEUE_COLUMNS),
+            source,
             page=self.request.GET.get("page"),
             size=self.paginate_by,
             bound=self.count_bound,

@@ -154,3 +154,51 @@ def test_the_city_dashboard_reads_the_compiled_report_not_the_records(city, city
         page = client.get(reverse("reports:dashboard"), query)
     assert page.status_code == 200 and "Phường Thử 7" in page.text  # the communes' figures are there
     assert big_queries(ctx.captured_queries) == []
+
+
+QUEUE_INDEXES = ("petition_queue_dated_idx", "petition_queue_undated_idx")
+
+
+def test_a_commune_queue_reads_each_part_of_a_page_through_its_partial_index(city_of_communes):
+    """P5 at 10M: the official's unfiltered queue is read in ordered parts (running deadlines by
+    date, then the rest newest first), each through its partial index on (unit, …) — not a
+    read of all the commune's open petitions to sort them."""
+    # half of the petitions have a running deadline, the others none yet
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE petitions_petition SET due_on = received_on + 30 WHERE id % 2 = 0")
+        cursor.execute("ANALYZE petitions_petition")
+    official = UserFactory(username="canbo.hangdoi")
+    MembershipFactory(user=official, unit=city_of_communes[7], role=Role.OFFICER)
+    client = _client(official)
+    used: dict[str, str] = {}
+    for page in (1, 3):  # 150 petitions, 50 a page: page 1 is all dated, page 3 all undated
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("petitions:queue"), {"page": page}).status_code == 200
+        for sql in big_queries(ctx.captured_queries):
+            if "ORDER BY" not in sql or "LIMIT" not in sql:
+                continue
+            _found, plan = seq_scans(sql)
+            for index in QUEUE_INDEXES:
+                if f"using {index}" in plan or f"on {index}" in plan:
+                    used[index] = plan
+    # (at this size PostgreSQL may sort the 75 rows a bitmap scan of the index finds; at 10M it
+    # reads the index in order and stops at the LIMIT — the EXPLAIN ANALYZE in docs/performance.md)
+    assert set(used) == set(QUEUE_INDEXES), used
+
+
+def test_a_commune_dossier_list_reads_its_open_dossiers_through_the_partial_index(city_of_communes):
+    """The counter's unfiltered list of one commune reads its own open dossiers through
+    (unit_id, due_on, ref, id) WHERE open — not all of them through `unit_id` to sort them
+    (3.7 s at 10M before; docs/performance.md)."""
+    # a busy counter: 3,000 more open dossiers due over a month (at 150 a sort of them all is
+    # rightly cheaper than any index)
+    busy, today = city_of_communes[7], timezone.localdate()
+    save(*(dossiers(busy, 100, on=today, due=today + timedelta(days=d)) for d in range(30)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE adminreform_dossier")
+    official = UserFactory(username="canbo.hoso")
+    MembershipFactory(user=official, unit=busy, role=Role.OFFICER)
+    with CaptureQueriesContext(connection) as ctx:
+        assert _client(official).get(reverse("adminreform:dossier_list")).status_code == 200
+    plans = [seq_scans(sql)[1] for sql in big_queries(ctx.captured_queries) if "LIMIT" in sql]
+    assert any("dossier_open_unit_due_idx" in plan for plan in plans), "\n\n".join(plans)
