@@ -54,14 +54,31 @@ def report_list_visible_to(*, user: AnyUser) -> QuerySet[CompiledReport]:
     return scope_to_user(CompiledReport.objects.select_related("unit"), user=user, roles=DASHBOARD_ROLES)
 
 
-def report_latest(*, user: AnyUser, unit: Unit, period: Period) -> CompiledReport | None:
-    """The newest compiled version of `unit` over `period`, if any."""
+# The compiled document: tens of kilobytes of JSON, decoded on every read of the row.
+FIGURE_FIELDS = ("figures", "previous_figures", "children")
+
+
+def report_latest(*, user: AnyUser, unit: Unit, period: Period, with_figures: bool = True) -> CompiledReport | None:
+    """The newest compiled version of `unit` over `period`, if any. `with_figures=False`
+    leaves the compiled document out (for a page that serves it from its cache: see
+    `report_with_figures`)."""
+    reports = report_list_visible_to(user=user)
+    if not with_figures:
+        reports = reports.defer(*FIGURE_FIELDS)
     return (
-        report_list_visible_to(user=user)
-        .filter(unit=unit, period_from=period.start, period_to=period.end, state=CompileState.DONE)
+        reports.filter(unit=unit, period_from=period.start, period_to=period.end, state=CompileState.DONE)
         .order_by("-version")
         .first()
     )
+
+
+def report_with_figures(report: CompiledReport) -> CompiledReport:
+    """`report` with its compiled document, in one query (not one a deferred field)."""
+    deferred = report.get_deferred_fields()
+    if not deferred:
+        return report
+    report.refresh_from_db(fields=sorted(deferred))
+    return report
 
 
 def report_pending(*, user: AnyUser, unit: Unit, period: Period) -> CompiledReport | None:

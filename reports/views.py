@@ -45,6 +45,7 @@ from .selectors import (
     report_pending,
     report_units_visible_to,
     report_versions,
+    report_with_figures,
     trend_table,
 )
 from .services import report_publish, report_request
@@ -125,7 +126,9 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         period: Period = form.cleaned_data["period"]
         kind = PeriodKind(form.cleaned_data["kind"])
         query = period_query(period, kind, form.cleaned_data.get("number") or 1)
-        report = report_latest(user=self.request.user, unit=self.unit, period=period)
+        # Without its compiled document: most requests are served from the template's cached
+        # fragment of this version, and decoding the document cost more than the rest of the page.
+        report = report_latest(user=self.request.user, unit=self.unit, period=period, with_figures=False)
         sort = self.request.GET.get("sort", "name")
         descending = self.request.GET.get("dir") == "desc"
         context |= {
@@ -170,11 +173,13 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             # Computed only when the template's cached fragment of this report (keyed on the
             # report's version, status, sort and language) is missing: the figures of a
             # compiled version never change, so most requests render none of it.
+            full = SimpleLazyObject(lambda: report_with_figures(report))
             context |= {
-                "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(report)),
-                "kinds": SimpleLazyObject(lambda: dashboard_kinds(report)),
-                "children": SimpleLazyObject(lambda: dashboard_children(report, sort=sort, descending=descending)),
-                "trend_rows": SimpleLazyObject(lambda: trend_table(report.figures)),
+                "figures": SimpleLazyObject(lambda: full.figures),
+                "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(full)),
+                "kinds": SimpleLazyObject(lambda: dashboard_kinds(full)),
+                "children": SimpleLazyObject(lambda: dashboard_children(full, sort=sort, descending=descending)),
+                "trend_rows": SimpleLazyObject(lambda: trend_table(full.figures)),
                 "charts": [{"name": name, "title": chart_title(name)} for name in CHARTS],
                 "fragment_ttl": DASHBOARD_FRAGMENT_TTL,
                 "compiled_stamp": report.compiled_at.timestamp() if report.compiled_at else "",
