@@ -32,8 +32,8 @@ INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
 # Every wrk connection comes from 127.0.0.1: a per-IP limit would turn the
 # benchmark into a measurement of the limiter's refusals. The limits are raised
 # out of reach rather than switched off, so each request still pays for the
-# check (one Redis INCR); CIVICDESK_RATELIMIT_ENABLED = False is the switch for
-# any limiter that offers one.
+# check (one Redis round trip per counter); CIVICDESK_RATELIMIT_ENABLED = False
+# makes the limiters count but refuse nobody.
 CIVICDESK_RATELIMIT_ENABLED = False
 PETITIONS_FILE_RATE = 1_000_000_000
 PETITIONS_TRACK_RATE = 1_000_000_000

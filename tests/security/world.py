@@ -97,7 +97,7 @@ PUBLIC_URLS: dict[str, str] = {
     "adminreform:online_list": "the public list of procedures offered online",
     "adminreform:online_submit": "citizens submit a dossier online",
     "petitions:file": "citizens file a petition",
-    "petitions:filed": "the confirmation page after filing (code and secret once, from the session)",
+    "petitions:filed": "the confirmation page after filing (code and secret once, from a short-lived encrypted cookie)",
     "petitions:track": "citizens follow a petition with its code and secret",
     "reception:schedule": "the public reception schedule of the leaders",
 }
