@@ -1577,45 +1577,31 @@ def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
 def _duty_sweep(*, today: date, cutoff: date) -> tuple[int, int]:
     """The same reminders and escalations for the pending denunciation duties (notify, publish),
     whatever the petition's status: each once per duty deadline."""
-    reminded = escalated = 0
+    counts = {False: 0, True: 0}
     pending = PetitionDuty.objects.filter(done_on__isnull=True).select_related("petition__unit", "petition__assignee")
-    for row in pending.filter(due_on__gte=today, due_on__lte=cutoff).exclude(reminded_due_on=F("due_on")):
-        with transaction.atomic():
-            won = (
-                PetitionDuty.objects.filter(pk=row.pk, due_on=row.due_on, done_on__isnull=True)
-                .exclude(reminded_due_on=row.due_on)
-                .update(reminded_due_on=row.due_on)
-            )
-            if won != 1:
-                continue
-            _alert(
-                row.petition,
-                template="reminder",
-                key=f"remind-duty:{row.pk}:{row.due_on}",
-                due_on=row.due_on,
-                about={"duty": row.duty},
-                escalate=False,
-            )
-            reminded += 1
-    for row in pending.filter(due_on__lt=today).exclude(escalated_due_on=F("due_on")):
-        with transaction.atomic():
-            won = (
-                PetitionDuty.objects.filter(pk=row.pk, due_on=row.due_on, done_on__isnull=True)
-                .exclude(escalated_due_on=row.due_on)
-                .update(escalated_due_on=row.due_on)
-            )
-            if won != 1:
-                continue
-            _alert(
-                row.petition,
-                template="escalation",
-                key=f"escalate-duty:{row.pk}:{row.due_on}",
-                due_on=row.due_on,
-                about={"duty": row.duty},
-                escalate=True,
-            )
-            escalated += 1
-    return reminded, escalated
+    for escalate, marker, rows in (
+        (False, "reminded_due_on", pending.filter(due_on__gte=today, due_on__lte=cutoff)),
+        (True, "escalated_due_on", pending.filter(due_on__lt=today)),
+    ):
+        for row in rows.exclude(**{marker: F("due_on")}):
+            with transaction.atomic():
+                won = (
+                    PetitionDuty.objects.filter(pk=row.pk, due_on=row.due_on, done_on__isnull=True)
+                    .exclude(**{marker: row.due_on})
+                    .update(**{marker: row.due_on})
+                )
+                if won != 1:
+                    continue
+                _alert(
+                    row.petition,
+                    template="escalation" if escalate else "reminder",
+                    key=f"{'escalate' if escalate else 'remind'}-duty:{row.pk}:{row.due_on}",
+                    due_on=row.due_on,
+                    about={"duty": row.duty},
+                    escalate=escalate,
+                )
+                counts[escalate] += 1
+    return counts[False], counts[True]
 
 
 # --- retention (lưu đơn: kept 1 year) ---------------------------------------------------
