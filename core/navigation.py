@@ -3,9 +3,11 @@ an entry whose URL does not exist yet is simply left out."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -93,9 +95,8 @@ def nav_items_for(
     for item in entries:
         if not roles & item.roles:
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
+        url = _url(item.url_name)
+        if url is None:
             continue
         active = bool(path) and path.startswith(_section(url))
         items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
@@ -110,16 +111,29 @@ def home_items_for(roles: set[str]) -> list[ResolvedNavItem]:
 def public_nav_items(path: str = "") -> list[ResolvedNavItem]:
     """The public services, the one being used marked active (its exact page or below it).
     None on the home page itself: its four cards are already this menu."""
-    if path == reverse("core:home"):
+    if path == _url("core:home"):
         return []
     items = []
     for url_name, label in PUBLIC_NAV_ITEMS:
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
+        url = _url(url_name)
+        if url is None:
             continue
         items.append(ResolvedNavItem(url=url, label=label, description="", active=bool(path) and path.startswith(url)))
     return items
+
+
+def _url(url_name: str) -> str | None:
+    """The menu entry's address, None when the page does not exist. The menu is built on every
+    page, so each address is reversed once per URLconf and script prefix (the mount point)."""
+    return _reverse(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _reverse(url_name: str, urlconf: str, prefix: str) -> str | None:
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
 
 
 def _section(url: str) -> str:

@@ -1,0 +1,58 @@
+"""`{% site_header %}`: the header of every page, rendered once per what it shows.
+
+The header is the same for every request that shows the same menu, language, address and
+account name; only the CSRF token of its forms (the language switch, the log-out button)
+differs from one visitor to the next. Rendering it took about a third of a small public
+page's template work (docs/performance.md), so each worker process keeps its renderings,
+with a placeholder where the token goes, and puts the visitor's own token in per request.
+Everything the header shows is in the key, so a change of role or of name shows at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.middleware.csrf import get_token
+from django.template import Engine
+from django.template.context import RequestContext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+HEADER = "includes/header.html"
+# Stands for the CSRF token while the header is rendered for the cache. NUL never occurs in
+# a token, a URL or a translation, so nothing else in the header can be mistaken for it.
+TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 (not a secret: a placeholder)
+CACHE_SIZE = 512  # renderings per worker (languages × pages × menus); a bound, not a tuning knob
+_rendered: dict[tuple[Any, ...], str] = {}
+
+
+def _engine(context: RequestContext) -> Engine:
+    assert context.template is not None  # set while a template renders
+    return context.template.engine
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context: RequestContext) -> SafeString:
+    request = context["request"]
+    user = context.get("user")
+    account = user.get_full_name() or user.get_username() if user is not None and user.is_authenticated else None
+    key = (
+        get_language(),
+        request.get_full_path(),
+        account,
+        *((str(item.label), item.url, item.active) for item in context.get("staff_nav") or ()),
+        *((str(item.label), item.url, item.active) for item in context.get("public_nav") or ()),
+    )
+    html = _rendered.get(key)
+    if html is None:
+        with context.push(csrf_token=TOKEN_PLACEHOLDER):
+            html = _engine(context).get_template(HEADER).render(context)
+        if len(_rendered) >= CACHE_SIZE:  # addresses with query strings are unbounded
+            _rendered.clear()
+        _rendered[key] = html
+    # The page's own token (the csrf context processor's, computed once for the whole page):
+    # each get_token() call masks the secret anew, which costs as much as a small template.
+    token = context.get("csrf_token") or get_token(request)
+    return mark_safe(html.replace(TOKEN_PLACEHOLDER, str(token)))  # noqa: S308 (our own rendering)
