@@ -14,6 +14,7 @@ from django.db.models import Case as DbCase
 from django.db.models import DateField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -368,15 +369,15 @@ def petition_by_code(*, code: str) -> Petition | None:
 
 @functools.cache
 def _by_code_sql() -> str:
-    meta = Petition._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(name).column) for name in PUBLIC_TRACKING_FIELDS)
-    table = connection.ops.quote_name(meta.db_table)
+    # Plain fields: each column is named as its field.
+    columns = ", ".join(connection.ops.quote_name(name) for name in PUBLIC_TRACKING_FIELDS)
+    table = connection.ops.quote_name(Petition._meta.db_table)
     return f"SELECT {columns} FROM {table} WHERE tracking_code = %s LIMIT 1"  # noqa: S608 (names from the model)
 
 
 # What the citizen reads for each event kind (translated when shown); kinds not listed, and
 # those handled in _public_text, are internal (assignment, identity access, reminders...).
-PUBLIC_TEXTS: dict[str, str] = {
+PUBLIC_TEXTS: dict[str, Promise] = {
     Kind.RECEIVED: gettext_lazy("Your petition was received and registered."),
     Kind.TRANSFER_RECEIVED: gettext_lazy("The competent body received your petition."),
     Kind.CLASSIFIED: gettext_lazy("Your petition was examined and classified."),
