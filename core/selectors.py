@@ -26,6 +26,54 @@ ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 STAFF_ROLES: tuple[str, ...] = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.INSPECTOR, Role.ADMIN)
 
 
+# --- reference data kept per process -------------------------------------------------
+
+
+# The calendar exceptions, the deadline rules and the public root unit change a few times a
+# year, and every filing reads them: each process keeps what it read for REFERENCE_TTL
+# seconds. Saving or deleting a CalendarDay, a DeadlineRule or a Unit empties this process's
+# copy at once (core.apps connects the signals); the other processes see the change within
+# REFERENCE_TTL (docs/performance.md).
+REFERENCE_TTL = 60.0
+
+
+class ReferenceCache:
+    """Values read from rarely changed tables, kept per process for `ttl` seconds."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._values: dict[Any, tuple[float, Any]] = {}
+        self._generation = 0  # bumped by clear(): a load that overlapped a clear is not kept
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        found = self._values.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+        generation = self._generation
+        value = load()
+        with self._lock:
+            if generation == self._generation:
+                self._values[key] = (now + self.ttl, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._values.clear()
+
+
+reference_cache = ReferenceCache(REFERENCE_TTL)
+
+
+def reference_changed(**_signal_kwargs: Any) -> None:
+    """A calendar exception, a deadline rule or a unit was saved or deleted: forget what this
+    process read, now and again after the commit (a filing in between may have read the old rows)."""
+    reference_cache.clear()
+    transaction.on_commit(reference_cache.clear)
+
+
 # --- units -------------------------------------------------------------------------
 
 
@@ -75,6 +123,15 @@ def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
 
 def unit_search(text: str, *, limit: int = 20) -> QuerySet[Unit]:
     return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+
+
+def public_root_path(*, code: str) -> str | None:
+    """The path of the unit `code` (the top of what citizens may petition online), None when
+    it is not loaded. Kept in `reference_cache`: read on every filing, changed about never."""
+    path: str | None = reference_cache.get(
+        ("unit_path", code), lambda: Unit.objects.filter(code=code).values_list("path", flat=True).first()
+    )
+    return path
 
 
 # --- people and scoping ----------------------------------------------------------------
@@ -146,50 +203,6 @@ def users_with_role_in(*, unit: Unit, roles: Sequence[str]) -> QuerySet[Membersh
 
 
 # --- calendar and deadlines ----------------------------------------------------------
-
-
-# The calendar exceptions and the deadline rules change a few times a year, and every filing
-# reads both: each process keeps what it read for REFERENCE_TTL seconds. Saving or deleting a
-# CalendarDay or a DeadlineRule empties this process's copy at once (core.apps connects the
-# signals); the other processes see the change within REFERENCE_TTL (docs/performance.md).
-REFERENCE_TTL = 60.0
-
-
-class ReferenceCache:
-    """Values read from rarely changed tables, kept per process for `ttl` seconds."""
-
-    def __init__(self, ttl: float) -> None:
-        self.ttl = ttl
-        self._values: dict[Any, tuple[float, Any]] = {}
-        self._generation = 0  # bumped by clear(): a load that overlapped a clear is not kept
-        self._lock = threading.Lock()
-
-    def get(self, key: Any, load: Callable[[], Any]) -> Any:
-        now = time.monotonic()
-        found = self._values.get(key)
-        if found is not None and found[0] > now:
-            return found[1]
-        generation = self._generation
-        value = load()
-        with self._lock:
-            if generation == self._generation:
-                self._values[key] = (now + self.ttl, value)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._generation += 1
-            self._values.clear()
-
-
-reference_cache = ReferenceCache(REFERENCE_TTL)
-
-
-def reference_changed(**_signal_kwargs: Any) -> None:
-    """A calendar exception or a deadline rule was saved or deleted: forget what this process
-    read, now and again after the commit (a filing in between may have read the old rows)."""
-    reference_cache.clear()
-    transaction.on_commit(reference_cache.clear)
 
 
 def work_calendar(*, start: date, end: date) -> WorkCalendar:
