@@ -324,7 +324,8 @@ def _take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) -
     already used, and says whether the new number (imported registers may already use numbers
     of this form) or the drawn code is taken. A taken number is skipped; a taken code (about
     one draw in a million) is drawn again. The unique constraints on ref, tracking code and
-    key stay the last word against a concurrent filing."""
+    key stay the last word against a concurrent filing. Inside a caller's transaction the
+    counter row stays locked until it commits, so that unit's numbers stay consecutive."""
     counter = connection.ops.quote_name(PetitionCounter._meta.db_table)
     petition = connection.ops.quote_name(Petition._meta.db_table)
     number = f'lpad({counter}."last"::text, greatest(5, length({counter}."last"::text)), \'0\')'  # f"{n:05d}"
