@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,12 +11,18 @@ class CoreConfig(AppConfig):
         from axes.signals import user_locked_out
 
         from . import audit, retention, security_log
+        from .models import CalendarDay, DeadlineRule, Unit
+        from .selectors import reference_changed
 
         # post_migrate is sent for every app at the end of `migrate`, when every table
         # exists: one receiver, for core, covers the audit tables of all the apps.
         post_migrate.connect(audit.install_triggers_after_migrate, sender=self, dispatch_uid="core-audit-triggers")
         user_locked_out.connect(security_log.log_lockout, dispatch_uid="core-log-lockout")
         retention.register_core_rules()
+        # Deadlines and the public units are read from a per-process copy (core.selectors).
+        for model in (CalendarDay, DeadlineRule, Unit):
+            for signal in (post_save, post_delete):
+                signal.connect(reference_changed, sender=model, dispatch_uid=f"core-reference-{model.__name__}")
         audit_admin_autoregister()
 
 

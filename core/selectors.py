@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import cache, reduce
 from operator import or_
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import holidays
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
@@ -21,6 +24,54 @@ AnyUser = User | AnonymousUser
 
 ALL_ROLES: tuple[str, ...] = tuple(Role.values)
 STAFF_ROLES: tuple[str, ...] = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.INSPECTOR, Role.ADMIN)
+
+
+# --- reference data kept per process -------------------------------------------------
+
+
+# The calendar exceptions, the deadline rules and the public root unit change a few times a
+# year, and every filing reads them: each process keeps what it read for REFERENCE_TTL
+# seconds. Saving or deleting a CalendarDay, a DeadlineRule or a Unit empties this process's
+# copy at once (core.apps connects the signals); the other processes see the change within
+# REFERENCE_TTL (docs/performance.md).
+REFERENCE_TTL = 60.0
+
+
+class ReferenceCache:
+    """Values read from rarely changed tables, kept per process for `ttl` seconds."""
+
+    def __init__(self, ttl: float) -> None:
+        self.ttl = ttl
+        self._values: dict[Any, tuple[float, Any]] = {}
+        self._generation = 0  # bumped by clear(): a load that overlapped a clear is not kept
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        now = time.monotonic()
+        found = self._values.get(key)
+        if found is not None and found[0] > now:
+            return found[1]
+        generation = self._generation
+        value = load()
+        with self._lock:
+            if generation == self._generation:
+                self._values[key] = (now + self.ttl, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._generation += 1
+            self._values.clear()
+
+
+reference_cache = ReferenceCache(REFERENCE_TTL)
+
+
+def reference_changed(**_signal_kwargs: Any) -> None:
+    """A calendar exception, a deadline rule or a unit was saved or deleted: forget what this
+    process read, now and again after the commit (a filing in between may have read the old rows)."""
+    reference_cache.clear()
+    transaction.on_commit(reference_cache.clear)
 
 
 # --- units -------------------------------------------------------------------------
@@ -72,6 +123,15 @@ def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
 
 def unit_search(text: str, *, limit: int = 20) -> QuerySet[Unit]:
     return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+
+
+def public_root_path(*, code: str) -> str | None:
+    """The path of the unit `code` (the top of what citizens may petition online), None when
+    it is not loaded. Kept in `reference_cache`: read on every filing, changed about never."""
+    path: str | None = reference_cache.get(
+        ("unit_path", code), lambda: Unit.objects.filter(code=code).values_list("path", flat=True).first()
+    )
+    return path
 
 
 # --- people and scoping ----------------------------------------------------------------
@@ -148,10 +208,16 @@ def users_with_role_in(*, unit: Unit, roles: Sequence[str]) -> QuerySet[Membersh
 def work_calendar(*, start: date, end: date) -> WorkCalendar:
     """The calendar from `start` to `end` (whole years): Việt Nam's public holidays, Tết and
     official make-up days from the `holidays` package, plus the administrators' exceptions,
-    which win. One query."""
-    national_off, national_make_up = _national_calendar(start.year, end.year)
+    which win. At most one query (the result is kept in `reference_cache`)."""
+    first, last = start.year, end.year
+    calendar: WorkCalendar = reference_cache.get(("calendar", first, last), lambda: _load_calendar(first, last))
+    return calendar
+
+
+def _load_calendar(first_year: int, last_year: int) -> WorkCalendar:
+    national_off, national_make_up = _national_calendar(first_year, last_year)
     days_off, make_up = set(national_off), set(national_make_up)
-    for day, kind in CalendarDay.objects.filter(date__year__gte=start.year, date__year__lte=end.year).values_list(
+    for day, kind in CalendarDay.objects.filter(date__year__gte=first_year, date__year__lte=last_year).values_list(
         "date", "kind"
     ):
         if kind == CalendarDay.Kind.DAY_OFF:
@@ -183,15 +249,25 @@ class RuleNotFound(LookupError):
 
 
 def deadline_rule_in_force(*, code: str, on: date) -> DeadlineRule:
-    rule = (
-        DeadlineRule.objects.filter(code=code, valid_from__lte=on)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-        .order_by("-valid_from")
-        .first()
-    )
-    if rule is None:
-        raise RuleNotFound(f"No deadline rule {code!r} in force on {on:%d/%m/%Y}.")
-    return rule
+    """The rule of step `code` in force on `on`: the latest to start on or before that day.
+    Read from every rule, loaded once into `reference_cache` (a few dozen rows)."""
+    for rule in _rules_by_code().get(code, ()):
+        if rule.valid_from <= on and (rule.valid_to is None or rule.valid_to >= on):
+            return rule
+    raise RuleNotFound(f"No deadline rule {code!r} in force on {on:%d/%m/%Y}.")
+
+
+def _rules_by_code() -> dict[str, list[DeadlineRule]]:
+    """Every deadline rule by code, latest start first: one query, then kept."""
+
+    def load() -> dict[str, list[DeadlineRule]]:
+        by_code: dict[str, list[DeadlineRule]] = {}
+        for rule in DeadlineRule.objects.order_by("code", "-valid_from"):
+            by_code.setdefault(rule.code, []).append(rule)
+        return by_code
+
+    rules: dict[str, list[DeadlineRule]] = reference_cache.get("rules", load)
+    return rules
 
 
 def deadline_for(

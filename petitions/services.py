@@ -304,22 +304,49 @@ def _open_duty(petition: Petition, duty: str, *, start: date) -> PetitionDuty:
     return row
 
 
+@dataclass(frozen=True)
+class _Number:
+    ref: str
+    tracking_code: str
+
+
 def _next_ref(unit: Unit, year: int) -> str:
-    # One statement numbers the petition: create the (unit, year) counter at 1 or add 1 to
-    # it, and read the new value back. The row stays locked until the filing commits, so
-    # concurrent filings of a unit get consecutive numbers.
-    table = connection.ops.quote_name(PetitionCounter._meta.db_table)
+    number = _take_number(unit, year)
+    assert number is not None  # no idempotency key: never a duplicate
+    return number.ref
+
+
+def _take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) -> _Number | None:
+    """The next register number of `unit` in `year` and a new tracking code, in one round trip;
+    None (and no number taken) when a petition with `idempotency_key` exists (a double click).
+
+    One statement creates the (unit, year) counter at 1 or adds 1 to it, unless the key is
+    already used, and says whether the new number (imported registers may already use numbers
+    of this form) or the drawn code is taken. A taken number is skipped; a taken code (about
+    one draw in a million) is drawn again. The unique constraints on ref, tracking code and
+    key stay the last word against a concurrent filing. Inside a caller's transaction the
+    counter row stays locked until it commits, so that unit's numbers stay consecutive."""
+    counter = connection.ops.quote_name(PetitionCounter._meta.db_table)
+    petition = connection.ops.quote_name(Petition._meta.db_table)
+    number = f'lpad({counter}."last"::text, greatest(5, length({counter}."last"::text)), \'0\')'  # f"{n:05d}"
     sql = (
-        f'INSERT INTO {table} ("unit_id", "year", "last") VALUES (%s, %s, 1) '  # noqa: S608 - names from the model
-        f'ON CONFLICT ("unit_id", "year") DO UPDATE SET "last" = {table}."last" + 1 RETURNING "last"'
+        f'INSERT INTO {counter} ("unit_id", "year", "last") SELECT %s, %s, 1 '  # noqa: S608 - names from the models
+        f'WHERE NOT EXISTS (SELECT 1 FROM {petition} p WHERE p."idempotency_key" = %s) '
+        f'ON CONFLICT ("unit_id", "year") DO UPDATE SET "last" = {counter}."last" + 1 '
+        f'RETURNING {counter}."last", '
+        f'EXISTS (SELECT 1 FROM {petition} p WHERE p."unit_id" = %s AND p."ref" = %s || {number}), '
+        f'EXISTS (SELECT 1 FROM {petition} p WHERE p."tracking_code" = %s)'
     )
+    code = random_code()
     while True:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [unit.pk, year])
-            ref = f"{year}/{cursor.fetchone()[0]:05d}"
-        # Imported registers may already use numbers of this form: skip past them.
-        if not Petition.objects.filter(unit=unit, ref=ref).exists():
-            return ref
+            cursor.execute(sql, [unit.pk, year, idempotency_key, unit.pk, f"{year}/", code])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        last, ref_taken, code_taken = row
+        if not ref_taken:
+            return _Number(ref=f"{year}/{last:05d}", tracking_code=_new_code() if code_taken else code)
 
 
 def _new_code() -> str:
@@ -545,21 +572,19 @@ def petition_create(
         raise DomainError(_("Unknown channel: %(channel)s") % {"channel": channel})
     if len(attachments) > Attachment.MAX_FILES:
         raise DomainError(_("At most %(n)d files may be attached.") % {"n": Attachment.MAX_FILES})
-    if idempotency_key:
-        existing = Petition.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            existing.tracking_secret = derived_secret(idempotency_key)
-            return existing
     mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
     # The register number is taken before the petition's transaction (when the caller has
     # none open): the counter row of a unit is then locked for one statement, not for the
-    # whole filing, so a surge of filings to one unit is not served one at a time. A filing
-    # that fails after this leaves a gap in the unit's numbers (rare: the double click is
-    # caught above; imported registers already make gaps).
-    ref = _next_ref(unit, received_on.year)
+    # whole filing, so a surge of filings to one unit is not served one at a time. The same
+    # statement catches a double click before it takes a number; a filing that fails after
+    # it leaves a gap in the unit's numbers (rare; imported registers already make gaps).
+    number = _take_number(unit, received_on.year, idempotency_key=idempotency_key or None)
+    if number is None:
+        return _filed_before(str(idempotency_key))
     try:
         petition = _create(
-            ref=ref,
+            ref=number.ref,
+            tracking_code=number.tracking_code,
             unit=unit,
             kind=kind,
             received_on=received_on,
@@ -581,12 +606,17 @@ def petition_create(
         )
     except IntegrityError:
         # A concurrent submit with the same key won the race: return its petition.
-        existing = Petition.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
-        if existing is None:
+        if not idempotency_key or not Petition.objects.filter(idempotency_key=idempotency_key).exists():
             raise
-        existing.tracking_secret = derived_secret(str(idempotency_key))
-        return existing
+        return _filed_before(idempotency_key)
     return petition
+
+
+def _filed_before(idempotency_key: str) -> Petition:
+    """The petition a repeated submit (double click) already filed, with its secret to show."""
+    existing = Petition.objects.get(idempotency_key=idempotency_key)
+    existing.tracking_secret = derived_secret(idempotency_key)
+    return existing
 
 
 @transaction.atomic
@@ -614,6 +644,7 @@ def _create(
     tracked: bool = True,
     decision_known_on: date | None = None,
     ref: str | None = None,
+    tracking_code: str | None = None,
 ) -> Petition:
     secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
     petition = Petition(
@@ -631,7 +662,7 @@ def _create(
         has_originals=has_originals,
         id_number_digest=id_number_digest(identity.id_number),
         source=source[:200],
-        tracking_code=_new_code() if tracked else None,
+        tracking_code=(tracking_code or _new_code()) if tracked else None,
         tracking_secret_hash=secret_digest(secret) if tracked else "",
         idempotency_key=idempotency_key or None,
         parent=parent,

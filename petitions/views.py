@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Q, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,7 +32,7 @@ from django.views.generic import FormView, TemplateView
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.ratelimit import client_ip, is_rate_limited
-from core.selectors import STAFF_ROLES, unit_paths_for, units_visible_to, user_has_role
+from core.selectors import STAFF_ROLES, public_root_path, unit_paths_for, units_visible_to, user_has_role
 from core.uploads import attachment_response
 
 from . import forms as f
@@ -144,11 +144,12 @@ class PetitionFileView(FormView):
 
 def public_units() -> QuerySet[Unit]:
     """Units a citizen can send a petition to: the city and its communes (setting
-    PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded. Lazy, one query:
-    the root's path is a subquery, so validating the chosen unit costs one SELECT."""
-    root = Unit.objects.filter(code=settings.PETITIONS_PUBLIC_ROOT)
-    under_root = Q(path__startswith=Subquery(root.values("path")[:1])) | ~Exists(root)
-    return Unit.objects.filter(under_root, valid_to__isnull=True).order_by("level", "name")
+    PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded. Lazy: validating
+    the chosen unit costs one small SELECT (the root's path is kept per process, see
+    core.selectors.reference_cache)."""
+    root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", "name")
+    return units if root is None else units.filter(path__startswith=root)
 
 
 def _filed_fernet() -> Fernet:

@@ -104,3 +104,12 @@ def _fresh_rate_limits():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_cache():
+    """Calendar exceptions and deadline rules are kept per process (core.selectors): every
+    test reads its own rows, not those of a test whose transaction was rolled back."""
+    from core.selectors import reference_cache
+
+    reference_cache.clear()

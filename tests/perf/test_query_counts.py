@@ -66,13 +66,14 @@ PAGES: dict[str, Page] = {
     "core:staff_home": Page(6),
     # The unfiltered queue of one commune is read in ordered parts (docs/performance.md, P5):
     # its unit id (+1), then pending duties, running deadlines and, when the page reaches them,
-    # the undated rows (+2 over the one page query) — each small and indexed, 14 in all.
-    # Filters and search keep the general query: 11.
-    "petitions:queue": Page(14),
+    # the undated rows (+2 over the one page query) — each small and indexed, 13 in all (the
+    # calendar behind "due soon" is kept per process, core.selectors.reference_cache).
+    # Filters and search keep the general query: 10.
+    "petitions:queue": Page(13),
     "petitions:queue/filtered": Page(
-        11, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
+        10, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
     ),
-    "petitions:queue/page-2": Page(14, query=lambda w: {"page": 2}, name="petitions:queue"),
+    "petitions:queue/page-2": Page(13, query=lambda w: {"page": 2}, name="petitions:queue"),
     "petitions:desk": Page(7),
     "reception:session_list": Page(8),
     "reception:visit_queue": Page(5),

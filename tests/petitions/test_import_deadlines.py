@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.selectors import reference_cache
 from petitions.models import Petition, Step
 from tests.factories import UnitFactory
 
@@ -74,6 +75,7 @@ def test_no_query_per_row(tmp_path, commune, other_commune):
 
     with CaptureQueriesContext(connection) as small:
         load(tmp_path, rows("A", 10), "a.csv")
+    reference_cache.clear()  # the calendar is read again, as it was for the small file
     with CaptureQueriesContext(connection) as big:
         load(tmp_path, rows("B", 200), "b.csv")
 
