@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -22,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,7 +33,7 @@ from django.views.generic import FormView, TemplateView
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.ratelimit import client_ip, is_rate_limited
-from core.selectors import STAFF_ROLES, unit_paths_for, units_visible_to, user_has_role
+from core.selectors import STAFF_ROLES, remember_memberships, unit_paths_for, units_visible_to, user_has_role
 from core.uploads import attachment_response
 
 from . import forms as f
@@ -40,6 +41,7 @@ from . import services
 from .models import Channel, Duty, Petition, PetitionStatus
 from .selectors import (
     QueueFilters,
+    QueueRow,
     UnitQueue,
     deadline_state,
     due_state,
@@ -51,7 +53,7 @@ from .selectors import (
     petition_public_tracking,
     petition_queue,
     petition_timeline,
-    queue_unit_of,
+    queue_scope_of,
     soon_cutoff,
 )
 
@@ -216,9 +218,12 @@ class StaffMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # A membership's own unit is always in its subtree: no paths means no unit (one query
-        # fewer than asking the unit table whether any exists).
-        if request.user.is_authenticated and unit_paths_for(user=request.user, roles=STAFF_ROLES) == []:
-            raise Http404
+        # fewer than asking the unit table whether any exists). The memberships are read once
+        # for this request's every role and scope check (the view's, the navigation's).
+        if request.user.is_authenticated:
+            remember_memberships(user=request.user)
+            if unit_paths_for(user=request.user, roles=STAFF_ROLES) == []:
+                raise Http404
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
@@ -229,7 +234,7 @@ class QueuePage:
     know that there are "more than 1.000". Below the bound the count and the page count are
     exact, as with Django's Paginator."""
 
-    rows: list[Any]
+    rows: list[QueueRow]
     number: int
     count: int  # exact when not `capped`, otherwise the bound
     capped: bool
@@ -253,20 +258,27 @@ class QueuePage:
         return self.number + 1
 
     @classmethod
-    def of(cls, qs: QuerySet[Any] | UnitQueue, *, page: str | None, size: int, bound: int) -> QueuePage:
-        count = (
-            qs.bounded_count(bound) if isinstance(qs, UnitQueue) else qs.order_by().values("pk")[: bound + 1].count()
-        )
-        capped = count > bound
+    def of(cls, source: QuerySet[Petition] | UnitQueue, *, page: str | None, size: int, bound: int) -> QueuePage:
         try:
             number = max(1, int(page or 1))
         except ValueError:
             number = 1
+        rows: list[QueueRow] | None = None
+        if isinstance(source, UnitQueue):
+            # One statement for the rows and the count; the count alone only when no row came
+            # back to carry it (an empty queue, or a page past the end).
+            rows, found = source.window((number - 1) * size, size + 1, bound=bound)
+            count = found if found is not None else (source.bounded_count(bound) if number > 1 else 0)
+        else:
+            count = source.order_by().values("pk")[: bound + 1].count()
+        capped = count > bound
         num_pages = None if capped else max(1, -(-count // size))
-        if num_pages is not None:
-            number = min(number, num_pages)
-        offset = (number - 1) * size
-        rows = list(qs[offset : offset + size + 1])
+        if num_pages is not None and number > num_pages:
+            number, rows = num_pages, None
+        if rows is None:
+            offset = (number - 1) * size
+            window = source[offset : offset + size + 1]
+            rows = [r if isinstance(r, QueueRow) else QueueRow.of(r) for r in window]
         return cls(
             rows=rows[:size],
             number=number,
@@ -277,44 +289,54 @@ class QueuePage:
         )
 
 
-def queue_rows_html(rows: list[Petition], *, today: Any, cutoff: Any) -> SafeString:
+def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeString:
     """The queue table's rows, written in Python rather than by the template: the queue is the
     officials' most-opened page, and the template engine spent about a third of its CPU on
-    50 rows × 10 cells (docs/performance.md, P5). Every value is escaped; the markup is the
-    one the template had (row colour class and a badge in words, not colour alone)."""
-    kinds, statuses = dict(PetitionKind.choices), dict(PetitionStatus.choices)
+    50 rows × 10 cells (docs/performance.md, P5). Every value is escaped (the standard
+    library's `html.escape`, which Django's `escape` wraps, without its lazy-string checks);
+    the markup is the one the template had (row colour class and a badge in words, not colour
+    alone)."""
+    # Each label translated and escaped once, not once a row.
+    kinds = {k: html.escape(str(label)) for k, label in PetitionKind.choices}
+    statuses = {k: html.escape(str(label)) for k, label in PetitionStatus.choices}
     badges = {
-        "overdue": ("badge-overdue", _("Overdue")),
-        "soon": ("badge-soon", _("Due soon")),
-        "ok": ("badge-ok", _("On time")),
-        "stopped": ("badge-stopped", _("Clock stopped")),
+        state: f' <span class="badge badge-{state}">{html.escape(str(label))}</span>'
+        for state, label in (
+            ("overdue", _("Overdue")),
+            ("soon", _("Due soon")),
+            ("ok", _("On time")),
+            ("stopped", _("Clock stopped")),
+        )
     }
+    badges[""] = " "
     detail = reverse("petitions:detail", args=[0])[:-2]  # "/petitions/": one reverse, not one a row
     out: list[str] = []
-    notify_by = escape(_("Notify / publish by"))
+    notify_by = html.escape(_("Notify / publish by"))
+    short_dates: dict[date, str] = {}
 
-    def badge(state: str) -> str:
-        return f' <span class="badge {badges[state][0]}">{escape(badges[state][1])}</span>' if state else " "
+    def short(day: date) -> str:
+        if day not in short_dates:
+            short_dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return short_dates[day]
 
     for p in rows:
         state = deadline_state(p, today=today, soon_until=cutoff)
-        duty_due_on = getattr(p, "duty_due_on", None)
+        duty_due_on = p.duty_due_on
         duty_state = due_state(duty_due_on, today=today, soon_until=cutoff)
         cell = ""
         if p.due_on or not duty_due_on:
-            cell = (date_format(p.due_on, "SHORT_DATE_FORMAT") if p.due_on else "—") + badge(state)
+            cell = (short(p.due_on) if p.due_on else "—") + badges[state]
         if duty_due_on:
             # A concluded denunciation: the limits to notify the denouncer and publish the conclusion.
-            by = date_format(duty_due_on, "SHORT_DATE_FORMAT")
-            cell += f'<div class="small">{notify_by} {by}{badge(duty_state)}</div>'
+            cell += f'<div class="small">{notify_by} {short(duty_due_on)}{badges[duty_state]}</div>'
         row_class = "overdue" if duty_state == "overdue" else (state or "none")
         subject = p.subject if len(p.subject) <= 80 else p.subject[:79] + "…"
-        handler = (p.assignee.get_full_name() or p.assignee.username) if p.assignee else "—"
         out.append(
             f'<tr class="row-{row_class}"><td>{cell}</td>'
-            f'<td><a href="{detail}{p.pk}/">{escape(p.ref)}</a></td><td>{escape(subject)}</td>'
-            f"<td>{escape(kinds.get(p.kind, p.kind))}</td><td>{escape(statuses.get(p.status, p.status))}</td>"
-            f"<td>{escape(p.unit.name)}</td><td>{escape(handler)}</td></tr>"
+            f'<td><a href="{detail}{p.pk}/">{html.escape(p.ref)}</a></td><td>{html.escape(subject)}</td>'
+            f"<td>{kinds.get(p.kind) or html.escape(p.kind)}</td>"
+            f"<td>{statuses.get(p.status) or html.escape(p.status)}</td>"
+            f"<td>{html.escape(p.unit_name)}</td><td>{html.escape(p.handler or '—')}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
@@ -342,16 +364,12 @@ class PetitionQueueView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        home_units = list(
-            units_visible_to(user=user, roles=STAFF_ROLES)
-            .filter(level__in=["commune", "district", "province"])
-            .only("id", "path")[:1]
-        )
+        scope = queue_scope_of(user=user)
         handlers: list[tuple[int, str]] = []
-        if home_units:
+        if scope.home is not None:
             handlers = [
                 (u.pk, u.get_full_name() or u.username)
-                for u in handlers_for(unit=home_units[0]).only("id", "first_name", "last_name", "username")
+                for u in handlers_for(unit=scope.home).only("id", "first_name", "last_name", "username")
             ]
         form = f.QueueFilterForm(self.request.GET or None, handlers=handlers)
         filters = QueueFilters()
@@ -369,10 +387,9 @@ class PetitionQueueView(StaffMixin, TemplateView):
         today = timezone.localdate()
         # The unfiltered queue of a single unit is read in ordered, indexed parts; filters and
         # search, and wider scopes, use the general query (same order).
-        unit_id = queue_unit_of(user=user) if filters == QueueFilters() else None
         source: QuerySet[Petition] | UnitQueue = (
-            UnitQueue(unit_id=unit_id, columns=QUEUE_COLUMNS)
-            if unit_id is not None
+            UnitQueue(unit_id=scope.unit_id)
+            if scope.unit_id is not None and filters == QueueFilters()
             else petition_queue(user=user, filters=filters, today=today).only(*QUEUE_COLUMNS)
         )
         page = QueuePage.of(
@@ -381,7 +398,10 @@ class PetitionQueueView(StaffMixin, TemplateView):
             size=self.paginate_by,
             bound=self.count_bound,
         )
-        cutoff = soon_cutoff(today)
+        # "Due soon" needs the working-day calendar (one query) only when a shown deadline is
+        # today or later; an overdue or undated page does without it.
+        upcoming = any(d >= today for r in page.rows for d in (r.due_on, r.duty_due_on) if d is not None)
+        cutoff = soon_cutoff(today) if upcoming else today
         rows = queue_rows_html(page.rows, today=today, cutoff=cutoff)
         query = self.request.GET.copy()
         query.pop("page", None)

@@ -64,16 +64,19 @@ def _report(w: World) -> dict[str, Any]:
 # URL name (or name/variant) → the page and its pinned query count.
 PAGES: dict[str, Page] = {
     "core:staff_home": Page(6),
-    # The unfiltered queue of one commune is read in ordered parts (docs/performance.md, P5):
-    # its unit id (+1), then pending duties, running deadlines and, when the page reaches them,
-    # the undated rows (+2 over the one page query) — each small and indexed, 14 in all.
-    # Filters and search keep the general query: 11.
-    "petitions:queue": Page(14),
+    # Every petitions staff page reads the official's memberships once per request (the view's
+    # guard, its scoped reads and the navigation share them). The unfiltered queue of one
+    # commune (docs/performance.md, P5): memberships, the scope's first units, the handlers,
+    # then one statement for the page's ordered parts and the bounded count, and the calendar
+    # when a deadline is shown: 7. A page past the end (the "page-2" here, the queue being
+    # short) also counts alone and reads the last page: 9. Filters and search keep the general
+    # query (count, then the page): 8.
+    "petitions:queue": Page(7),
     "petitions:queue/filtered": Page(
-        11, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
+        8, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
     ),
-    "petitions:queue/page-2": Page(14, query=lambda w: {"page": 2}, name="petitions:queue"),
-    "petitions:desk": Page(7),
+    "petitions:queue/page-2": Page(9, query=lambda w: {"page": 2}, name="petitions:queue"),
+    "petitions:desk": Page(5),
     "reception:session_list": Page(8),
     "reception:visit_queue": Page(5),
     "reception:followup_list": Page(6),
