@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import holidays
 from django.contrib.auth.models import AnonymousUser, User
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
@@ -96,8 +97,14 @@ def remember_memberships(*, user: AnyUser) -> None:
     or revoked meanwhile is seen from the next request on. Elsewhere (services, tasks) the
     checks keep reading the table each time."""
     if user.is_authenticated and not user.is_superuser and not hasattr(user, _MEMBERSHIPS):
-        pairs = Membership.objects.filter(user=user).values_list("role", "unit__path")
-        setattr(user, _MEMBERSHIPS, tuple(pairs))
+        # Plain SQL: compiling the ORM query cost more CPU than PostgreSQL took to answer it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT m.role, u.path FROM core_membership m JOIN core_unit u ON u.id = m.unit_id"
+                " WHERE m.user_id = %s",
+                [user.pk],
+            )
+            setattr(user, _MEMBERSHIPS, tuple(cursor.fetchall()))
 
 
 def unit_paths_for(*, user: AnyUser, roles: Sequence[str] = ALL_ROLES) -> list[str] | None:

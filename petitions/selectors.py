@@ -19,7 +19,15 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
-from core.selectors import STAFF_ROLES, calendar_around, scope_to_user, unit_paths_for, unit_subtree_q, user_has_role
+from core.selectors import (
+    STAFF_ROLES,
+    ancestor_paths,
+    calendar_around,
+    scope_to_user,
+    unit_paths_for,
+    unit_subtree_q,
+    user_has_role,
+)
 
 from .models import (
     CLOCK_STATUSES,
@@ -103,23 +111,30 @@ HOME_LEVELS = ("commune", "district", "province")
 
 @dataclass(frozen=True)
 class QueueScope:
-    """Where `user`'s queue looks: `home` is the first unit of their staff scope (by path, so the
-    highest) whose handlers the filter offers; `unit_id` is set when that scope is a single unit
-    with no units below it (a commune official), whose unfiltered queue `UnitQueue` reads."""
+    """Where `user`'s queue looks: `home_path` is the first unit of their staff scope (by path, so
+    the highest) whose handlers the filter offers; `unit_id` is set when that scope is a single
+    unit with no units below it (a commune official), whose unfiltered queue `UnitQueue` reads."""
 
-    home: Unit | None
+    home_path: str | None
     unit_id: int | None
 
 
 def queue_scope_of(*, user: AnyUser) -> QueueScope:
-    """One read of the first two units of the scope answers both questions (two queries before)."""
+    """One read of the first two units of the scope answers both questions (two queries before),
+    in plain SQL: the queue asks it on every request."""
     paths = unit_paths_for(user=user, roles=STAFF_ROLES)
-    units = Unit.objects.all() if paths is None else Unit.objects.filter(unit_subtree_q(paths, field=""))
-    first_two = list(units.order_by("path").only("id", "path", "level")[:2])
-    home = next((u for u in first_two if u.level in HOME_LEVELS), None)
-    if home is None and len(first_two) == 2:
-        home = units.filter(level__in=HOME_LEVELS).order_by("path").only("id", "path", "level").first()
-    return QueueScope(home=home, unit_id=first_two[0].pk if paths and len(first_two) == 1 else None)
+    if paths == []:
+        return QueueScope(home_path=None, unit_id=None)
+    prefixes = [connection.ops.prep_for_like_query(p) + "%" for p in paths or []]
+    where = ("WHERE " + " OR ".join(["path LIKE %s ESCAPE '\\'"] * len(prefixes))) if prefixes else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, path, level FROM core_unit {where} ORDER BY path LIMIT 2", prefixes)  # noqa: S608
+        first_two = cursor.fetchall()
+    home = next((path for _pk, path, level in first_two if level in HOME_LEVELS), None)
+    if home is None and len(first_two) == 2:  # a scope whose first units are of no level listed
+        units = Unit.objects.all() if paths is None else Unit.objects.filter(unit_subtree_q(paths, field=""))
+        home = units.filter(level__in=HOME_LEVELS).order_by("path").values_list("path", flat=True).first()
+    return QueueScope(home_path=home, unit_id=first_two[0][0] if paths and len(first_two) == 1 else None)
 
 
 @dataclass(frozen=True)
@@ -341,18 +356,33 @@ def petition_timeline(*, petition: Petition) -> QuerySet[PetitionEvent]:
     return PetitionEvent.objects.filter(scope).select_related("actor", "petition").order_by("occurred_at", "pk")
 
 
+HANDLER_ROLES = (Role.OFFICER, Role.HANDLER, Role.HEAD)
+
+
 def handlers_for(*, unit: Unit) -> QuerySet[User]:
     """Officials who can be made responsible for a petition of `unit`."""
-    paths = ["/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))]
     return (
         User.objects.filter(
             is_active=True,
-            memberships__unit__path__in=paths,
-            memberships__role__in=(Role.OFFICER, Role.HANDLER, Role.HEAD),
+            memberships__unit__path__in=ancestor_paths(unit.path),
+            memberships__role__in=HANDLER_ROLES,
         )
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def handler_choices_for(*, unit_path: str) -> list[tuple[int, str]]:
+    """`handlers_for` the unit at `unit_path` as (id, full name or username) choices, read by one
+    plain statement: the queue's filter offers them on every request."""
+    paths = ancestor_paths(unit_path)
+    sql = f"""SELECT DISTINCT a.id, a.first_name, a.last_name, a.username FROM auth_user a
+        JOIN core_membership m ON m.user_id = a.id JOIN core_unit u ON u.id = m.unit_id
+        WHERE a.is_active AND m.role IN {_sql_list(HANDLER_ROLES)} AND u.path IN ({", ".join(["%s"] * len(paths))})
+        ORDER BY a.last_name, a.first_name"""  # noqa: S608 - constants and placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, paths)
+        return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in cursor.fetchall()]
 
 
 def user_can_handle(*, user: AnyUser, petition: Petition) -> bool:

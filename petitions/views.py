@@ -20,13 +20,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -45,7 +46,7 @@ from .selectors import (
     UnitQueue,
     deadline_state,
     due_state,
-    handlers_for,
+    handler_choices_for,
     petition_by_code,
     petition_duplicate_candidates,
     petition_duties,
@@ -341,6 +342,27 @@ def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeS
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
+# The filter form's markup by (language, handler list, query without the page): it depends on
+# nothing else, and drawing its five fields cost more CPU than the rows of the table.
+_QUEUE_FILTERS_HTML: dict[tuple[Any, ...], SafeString] = {}
+QUEUE_FILTERS_HTML_MAX = 256
+
+
+def queue_filters_html(form: f.QueueFilterForm, *, handlers: list[tuple[int, str]]) -> SafeString:
+    """The queue's filter form (petitions/_queue_filters.html), drawn once per process for each
+    language, handler list and query (the values typed, the errors shown): the same markup, from
+    a small in-process table that is emptied when it fills up. A renamed or new handler changes
+    the list, so the key: nothing shown can be stale."""
+    query = tuple((k, tuple(v)) for k, v in sorted(form.data.lists()) if k != "page") if form.is_bound else None
+    key = (get_language(), tuple(handlers), query)
+    drawn = _QUEUE_FILTERS_HTML.get(key)
+    if drawn is None:
+        if len(_QUEUE_FILTERS_HTML) >= QUEUE_FILTERS_HTML_MAX:
+            _QUEUE_FILTERS_HTML.clear()
+        drawn = _QUEUE_FILTERS_HTML[key] = render_to_string("petitions/_queue_filters.html", {"form": form})
+    return drawn
+
+
 # Only what the queue's table shows (the search text and the content can be long).
 QUEUE_COLUMNS = (
     "id",
@@ -365,12 +387,7 @@ class PetitionQueueView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
         scope = queue_scope_of(user=user)
-        handlers: list[tuple[int, str]] = []
-        if scope.home is not None:
-            handlers = [
-                (u.pk, u.get_full_name() or u.username)
-                for u in handlers_for(unit=scope.home).only("id", "first_name", "last_name", "username")
-            ]
+        handlers = handler_choices_for(unit_path=scope.home_path) if scope.home_path else []
         form = f.QueueFilterForm(self.request.GET or None, handlers=handlers)
         filters = QueueFilters()
         if form.is_valid():
@@ -405,7 +422,10 @@ class PetitionQueueView(StaffMixin, TemplateView):
         rows = queue_rows_html(page.rows, today=today, cutoff=cutoff)
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(form=form, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs)
+        filters_html = queue_filters_html(form, handlers=handlers)
+        return super().get_context_data(
+            filters=filters_html, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs
+        )
 
 
 class PetitionDetailView(StaffMixin, TemplateView):

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from core.choices import PetitionKind
 from petitions.models import PetitionDuty, PetitionStatus
-from petitions.selectors import QueueFilters, UnitQueue, petition_queue, queue_scope_of
+from petitions.selectors import QueueFilters, QueueScope, UnitQueue, petition_queue, queue_scope_of
 from petitions.views import QUEUE_COLUMNS, PetitionQueueView
 from tests.petitions.factories import receive
 
@@ -94,6 +94,6 @@ def test_the_view_shows_the_same_pages_through_either_read(varied, client, offic
 
 
 def test_only_a_single_unit_scope_takes_the_parted_read(commune, officer, city_leader):
-    assert queue_scope_of(user=officer).unit_id == commune.pk
+    assert queue_scope_of(user=officer) == QueueScope(home_path=commune.path, unit_id=commune.pk)
     # a city official sees several units: the general query (same order) serves them
     assert queue_scope_of(user=city_leader).unit_id is None
