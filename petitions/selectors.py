@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
@@ -137,10 +138,10 @@ def queue_scope_of(*, user: AnyUser) -> QueueScope:
     return QueueScope(home_path=home, unit_id=first_two[0][0] if paths and len(first_two) == 1 else None)
 
 
-@dataclass(frozen=True)
-class QueueRow:
+class QueueRow(NamedTuple):
     """One row of the queue's table: only what it shows (and the order's keys), whichever read
-    produced it. Never the petitioner or denouncer: the queue has no identity column."""
+    produced it. Never the petitioner or denouncer: the queue has no identity column. A named
+    tuple: made fifty times a request, it costs a third of a frozen dataclass."""
 
     pk: int
     ref: str

@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -290,14 +291,10 @@ class QueuePage:
         )
 
 
-def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeString:
-    """The queue table's rows, written in Python rather than by the template: the queue is the
-    officials' most-opened page, and the template engine spent about a third of its CPU on
-    50 rows × 10 cells (docs/performance.md, P5). Every value is escaped (the standard
-    library's `html.escape`, which Django's `escape` wraps, without its lazy-string checks);
-    the markup is the one the template had (row colour class and a badge in words, not colour
-    alone)."""
-    # Each label translated and escaped once, not once a row.
+@lru_cache(maxsize=8)
+def _queue_labels(language: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str], str]:
+    """The rows' labels in `language` (the active one), translated and escaped once per process:
+    kinds, statuses, deadline badges by state, and the duty line's words."""
     kinds = {k: html.escape(str(label)) for k, label in PetitionKind.choices}
     statuses = {k: html.escape(str(label)) for k, label in PetitionStatus.choices}
     badges = {
@@ -310,9 +307,19 @@ def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeS
         )
     }
     badges[""] = " "
+    return kinds, statuses, badges, html.escape(_("Notify / publish by"))
+
+
+def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeString:
+    """The queue table's rows, written in Python rather than by the template: the queue is the
+    officials' most-opened page, and the template engine spent about a third of its CPU on
+    50 rows × 10 cells (docs/performance.md, P5). Every value is escaped (the standard
+    library's `html.escape`, which Django's `escape` wraps, without its lazy-string checks);
+    the markup is the one the template had (row colour class and a badge in words, not colour
+    alone)."""
+    kinds, statuses, badges, notify_by = _queue_labels(get_language())
     detail = reverse("petitions:detail", args=[0])[:-2]  # "/petitions/": one reverse, not one a row
     out: list[str] = []
-    notify_by = html.escape(_("Notify / publish by"))
     short_dates: dict[date, str] = {}
 
     def short(day: date) -> str:
@@ -348,17 +355,19 @@ _QUEUE_FILTERS_HTML: dict[tuple[Any, ...], SafeString] = {}
 QUEUE_FILTERS_HTML_MAX = 256
 
 
-def queue_filters_html(form: f.QueueFilterForm, *, handlers: list[tuple[int, str]]) -> SafeString:
-    """The queue's filter form (petitions/_queue_filters.html), drawn once per process for each
-    language, handler list and query (the values typed, the errors shown): the same markup, from
-    a small in-process table that is emptied when it fills up. A renamed or new handler changes
-    the list, so the key: nothing shown can be stale."""
-    query = tuple((k, tuple(v)) for k, v in sorted(form.data.lists()) if k != "page") if form.is_bound else None
+def queue_filters_html(form: f.QueueFilterForm | None, *, handlers: list[tuple[int, str]]) -> SafeString:
+    """The queue's filter form (petitions/_queue_filters.html; `form` None for the page opened
+    without a query), drawn once per process for each language, handler list and query (the
+    values typed, the errors shown): the same markup, from a small in-process table that is
+    emptied when it fills up. A renamed or new handler changes the list, so the key: nothing
+    shown can be stale."""
+    query = tuple((k, tuple(v)) for k, v in sorted(form.data.lists()) if k != "page") if form else None
     key = (get_language(), tuple(handlers), query)
     drawn = _QUEUE_FILTERS_HTML.get(key)
     if drawn is None:
         if len(_QUEUE_FILTERS_HTML) >= QUEUE_FILTERS_HTML_MAX:
             _QUEUE_FILTERS_HTML.clear()
+        form = form or f.QueueFilterForm(None, handlers=handlers)
         drawn = _QUEUE_FILTERS_HTML[key] = render_to_string("petitions/_queue_filters.html", {"form": form})
     return drawn
 
@@ -388,9 +397,11 @@ class PetitionQueueView(StaffMixin, TemplateView):
         user = self.request.user
         scope = queue_scope_of(user=user)
         handlers = handler_choices_for(unit_path=scope.home_path) if scope.home_path else []
-        form = f.QueueFilterForm(self.request.GET or None, handlers=handlers)
+        # Without a query there is nothing to validate: the form is built only to draw it, and
+        # only when its markup is not kept yet (queue_filters_html).
+        form = f.QueueFilterForm(self.request.GET, handlers=handlers) if self.request.GET else None
         filters = QueueFilters()
-        if form.is_valid():
+        if form is not None and form.is_valid():
             d = form.cleaned_data
             filters = QueueFilters(
                 kind=d["kind"] or "",
