@@ -261,26 +261,21 @@ class QueuePage:
 
     @classmethod
     def of(cls, source: QuerySet[Petition] | UnitQueue, *, page: str | None, size: int, bound: int) -> QueuePage:
+        count = (
+            source.bounded_count(bound)
+            if isinstance(source, UnitQueue)
+            else source.order_by().values("pk")[: bound + 1].count()
+        )
+        capped = count > bound
         try:
             number = max(1, int(page or 1))
         except ValueError:
             number = 1
-        rows: list[QueueRow] | None = None
-        if isinstance(source, UnitQueue):
-            # One statement for the rows and the count; the count alone only when no row came
-            # back to carry it (an empty queue, or a page past the end).
-            rows, found = source.window((number - 1) * size, size + 1, bound=bound)
-            count = found if found is not None else (source.bounded_count(bound) if number > 1 else 0)
-        else:
-            count = source.order_by().values("pk")[: bound + 1].count()
-        capped = count > bound
         num_pages = None if capped else max(1, -(-count // size))
-        if num_pages is not None and number > num_pages:
-            number, rows = num_pages, None
-        if rows is None:
-            offset = (number - 1) * size
-            window = source[offset : offset + size + 1]
-            rows = [r if isinstance(r, QueueRow) else QueueRow.of(r) for r in window]
+        if num_pages is not None:
+            number = min(number, num_pages)
+        offset = (number - 1) * size
+        rows = [r if isinstance(r, QueueRow) else QueueRow.of(r) for r in source[offset : offset + size + 1]]
         return cls(
             rows=rows[:size],
             number=number,

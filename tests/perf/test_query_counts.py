@@ -66,16 +66,14 @@ PAGES: dict[str, Page] = {
     "core:staff_home": Page(6),
     # Every petitions staff page reads the official's memberships once per request (the view's
     # guard, its scoped reads and the navigation share them). The unfiltered queue of one
-    # commune (docs/performance.md, P5): memberships, the scope's first units, the handlers,
-    # then one statement for the page's ordered parts and the bounded count, and the calendar
-    # when a deadline is shown: 7. A page past the end (the "page-2" here, the queue being
-    # short) also counts alone and reads the last page: 9. Filters and search keep the general
-    # query (count, then the page): 8.
-    "petitions:queue": Page(7),
+    # commune (docs/performance.md, P5): memberships, the scope's first units, the handlers, the
+    # bounded count, one statement for the page's three ordered parts, and the calendar when a
+    # deadline is shown: 8, on any page. Filters and search keep the general query: 8.
+    "petitions:queue": Page(8),
     "petitions:queue/filtered": Page(
         8, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
     ),
-    "petitions:queue/page-2": Page(9, query=lambda w: {"page": 2}, name="petitions:queue"),
+    "petitions:queue/page-2": Page(8, query=lambda w: {"page": 2}, name="petitions:queue"),
     "petitions:desk": Page(5),
     "reception:session_list": Page(8),
     "reception:visit_queue": Page(5),
