@@ -183,7 +183,9 @@ _CLOCK, _OPEN = _sql_list(CLOCK_STATUSES), _sql_list(OPEN_STATUSES)
 _PENDING = "SELECT 1 FROM petitions_petitionduty d WHERE d.petition_id = p.id AND d.done_on IS NULL"
 _ROW = "p.id, p.ref, p.subject, p.kind, p.status, p.due_on, p.received_on, p.unit_id, p.assignee_id"
 # One statement for a page: the three ordered parts (see UnitQueue), each an index range scan
-# cut at offset + size + 1 rows, merged by the outer ORDER BY. Plain SQL, written once: building
+# cut at offset + size + 1 rows, merged by the ORDER BY around them; the unit's name and the
+# handler's are joined to the page's rows only (a deep page sorts up to 3 × (offset + 51)
+# rows). Plain SQL, written once: building
 # the three querysets and compiling them cost more CPU than the rest of the page
 # (docs/performance.md, P5). `x IS NULL, x` is NULLS LAST on both PostgreSQL and SQLite. The
 # bounded count stays a statement of its own: as a scalar subquery of the page it cost
@@ -192,7 +194,7 @@ _UNIT_QUEUE_COUNT = f"""SELECT COUNT(*) FROM (SELECT 1 FROM petitions_petition p
     WHERE p.unit_id = %s AND (p.status IN {_OPEN} OR EXISTS ({_PENDING})) LIMIT %s) counted"""  # noqa: S608
 _UNIT_QUEUE_PAGE = f"""SELECT q.id, q.ref, q.subject, q.kind, q.status, q.due_on, q.received_on, q.duty_due_on,
     u.name, a.first_name, a.last_name, a.username
-FROM (
+FROM (SELECT * FROM (
     SELECT * FROM (
         SELECT {_ROW}, w.duty_due_on,
             CASE WHEN p.status IN {_CLOCK} AND p.due_on < w.duty_due_on THEN p.due_on ELSE w.duty_due_on END
@@ -219,11 +221,12 @@ FROM (
             OR (p.status IN {_CLOCK} AND p.due_on IS NULL)) AND NOT EXISTS ({_PENDING})
         ORDER BY p.received_on DESC, p.id DESC LIMIT %s
     ) undated
-) q
+) parts
+ORDER BY next_due_on IS NULL, next_due_on, received_on DESC, id DESC
+LIMIT %s OFFSET %s) q
 JOIN core_unit u ON u.id = q.unit_id
 LEFT JOIN auth_user a ON a.id = q.assignee_id
-ORDER BY q.next_due_on IS NULL, q.next_due_on, q.received_on DESC, q.id DESC
-LIMIT %s OFFSET %s"""  # noqa: S608 - only this module's constants are formatted in
+ORDER BY q.next_due_on IS NULL, q.next_due_on, q.received_on DESC, q.id DESC"""  # noqa: S608 - only this module's constants are formatted in
 
 
 def _day(value: date | str | None) -> date | None:
