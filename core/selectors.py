@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import holidays
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
@@ -143,12 +143,38 @@ def membership_list_for(*, user: AnyUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
 
 
+# The attribute of a user object that holds its memberships once `remember_memberships` has read them.
+_MEMBERSHIPS = "_civicdesk_memberships"
+
+
+def remember_memberships(*, user: AnyUser) -> None:
+    """Read `user`'s (role, unit path) pairs once, for every role and scope check that follows
+    on this user object: a staff page asked the membership table the same question three or
+    four times per request (the view's guard, its scoped reads, the navigation's roles).
+
+    Call it on `request.user` only: that object lives for one request, so a membership granted
+    or revoked meanwhile is seen from the next request on. Elsewhere (services, tasks) the
+    checks keep reading the table each time."""
+    if user.is_authenticated and not user.is_superuser and not hasattr(user, _MEMBERSHIPS):
+        # Plain SQL: compiling the ORM query cost more CPU than PostgreSQL took to answer it.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT m.role, u.path FROM core_membership m JOIN core_unit u ON u.id = m.unit_id"
+                " WHERE m.user_id = %s",
+                [user.pk],
+            )
+            setattr(user, _MEMBERSHIPS, tuple(cursor.fetchall()))
+
+
 def unit_paths_for(*, user: AnyUser, roles: Sequence[str] = ALL_ROLES) -> list[str] | None:
     """Paths of the subtrees where `user` holds one of `roles`; None means everywhere (superuser)."""
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return None
+    remembered: tuple[tuple[str, str], ...] | None = getattr(user, _MEMBERSHIPS, None)
+    if remembered is not None:
+        return list(dict.fromkeys(path for role, path in remembered if role in roles))
     return list(Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True).distinct())
 
 
@@ -183,6 +209,9 @@ def user_roles(*, user: AnyUser) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ALL_ROLES)
+    remembered: tuple[tuple[str, str], ...] | None = getattr(user, _MEMBERSHIPS, None)
+    if remembered is not None:
+        return {role for role, _path in remembered}
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))
 
 

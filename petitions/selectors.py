@@ -7,11 +7,12 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Case as DbCase
-from django.db.models import DateField, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,13 +23,19 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
-from core.selectors import STAFF_ROLES, calendar_around, scope_to_user, unit_paths_for, unit_subtree_q, user_has_role
+from core.selectors import (
+    STAFF_ROLES,
+    ancestor_paths,
+    calendar_around,
+    scope_to_user,
+    unit_paths_for,
+    unit_subtree_q,
+    user_has_role,
+)
 
 from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
-    QUEUE_DATED,
-    QUEUE_UNDATED,
     Petition,
     PetitionDuty,
     PetitionEvent,
@@ -103,17 +110,134 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
     ).order_by("overdue_rank", F("next_due_on").asc(nulls_last=True), "-received_on", "-pk")
 
 
-def queue_unit_of(*, user: AnyUser) -> int | None:
-    """The one unit whose queue `user` sees, when their staff scope is a single unit with no
-    units below it (a commune official); None otherwise (the general plan then serves)."""
+HOME_LEVELS = ("commune", "district", "province")
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """Where `user`'s queue looks: `home_path` is the first unit of their staff scope (by path, so
+    the highest) whose handlers the filter offers; `unit_id` is set when that scope is a single
+    unit with no units below it (a commune official), whose unfiltered queue `UnitQueue` reads."""
+
+    home_path: str | None
+    unit_id: int | None
+
+
+def queue_scope_of(*, user: AnyUser) -> QueueScope:
+    """One read of the first two units of the scope answers both questions (two queries before),
+    in plain SQL: the queue asks it on every request."""
     paths = unit_paths_for(user=user, roles=STAFF_ROLES)
-    if not paths:
-        return None
-    ids = list(Unit.objects.filter(unit_subtree_q(paths, field="")).values_list("pk", flat=True)[:2])
-    return ids[0] if len(ids) == 1 else None
+    if paths == []:
+        return QueueScope(home_path=None, unit_id=None)
+    prefixes = [connection.ops.prep_for_like_query(p) + "%" for p in paths or []]
+    where = ("WHERE " + " OR ".join(["path LIKE %s ESCAPE '\\'"] * len(prefixes))) if prefixes else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, path, level FROM core_unit {where} ORDER BY path LIMIT 2", prefixes)  # noqa: S608
+        first_two = cursor.fetchall()
+    home = next((path for _pk, path, level in first_two if level in HOME_LEVELS), None)
+    if home is None and len(first_two) == 2:  # a scope whose first units are of no level listed
+        units = Unit.objects.all() if paths is None else Unit.objects.filter(unit_subtree_q(paths, field=""))
+        home = units.filter(level__in=HOME_LEVELS).order_by("path").values_list("path", flat=True).first()
+    return QueueScope(home_path=home, unit_id=first_two[0][0] if paths and len(first_two) == 1 else None)
 
 
-@dataclass
+class QueueRow(NamedTuple):
+    """One row of the queue's table: only what it shows (and the order's keys), whichever read
+    produced it. Never the petitioner or denouncer: the queue has no identity column. A named
+    tuple: made fifty times a request, it costs a third of a frozen dataclass."""
+
+    pk: int
+    ref: str
+    subject: str
+    kind: str
+    status: str
+    due_on: date | None
+    received_on: date
+    duty_due_on: date | None  # the nearest pending denunciation duty
+    unit_name: str
+    handler: str  # "" when nobody is assigned
+
+    @classmethod
+    def of(cls, p: Petition) -> QueueRow:
+        """From a petition of the general query (`petition_queue` with `select_related`)."""
+        a = p.assignee
+        return cls(
+            pk=p.pk,
+            ref=p.ref,
+            subject=p.subject,
+            kind=p.kind,
+            status=p.status,
+            due_on=p.due_on,
+            received_on=p.received_on,
+            duty_due_on=getattr(p, "duty_due_on", None),
+            unit_name=p.unit.name,
+            handler=(a.get_full_name() or a.username) if a else "",
+        )
+
+
+def _sql_list(values: Sequence[str]) -> str:
+    """A SQL list of constant strings of this module (statuses): literals, not parameters, so that
+    PostgreSQL can match the partial indexes' predicates whatever the driver's binding."""
+    assert all(v.isidentifier() for v in values)
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+_CLOCK, _OPEN = _sql_list(CLOCK_STATUSES), _sql_list(OPEN_STATUSES)
+_PENDING = "SELECT 1 FROM petitions_petitionduty d WHERE d.petition_id = p.id AND d.done_on IS NULL"
+_ROW = "p.id, p.ref, p.subject, p.kind, p.status, p.due_on, p.received_on, p.unit_id, p.assignee_id"
+# One statement for a page: the three ordered parts (see UnitQueue), each an index range scan
+# cut at offset + size + 1 rows, merged by the ORDER BY around them; the unit's name and the
+# handler's are joined to the page's rows only (a deep page sorts up to 3 × (offset + 51)
+# rows). Plain SQL, written once: building
+# the three querysets and compiling them cost more CPU than the rest of the page
+# (docs/performance.md, P5). `x IS NULL, x` is NULLS LAST on both PostgreSQL and SQLite. The
+# bounded count stays a statement of its own: as a scalar subquery of the page it cost
+# PostgreSQL more than the two apart (median 4.0 against 1.4 + 1.1 ms).
+_UNIT_QUEUE_COUNT = f"""SELECT COUNT(*) FROM (SELECT 1 FROM petitions_petition p
+    WHERE p.unit_id = %s AND (p.status IN {_OPEN} OR EXISTS ({_PENDING})) LIMIT %s) counted"""  # noqa: S608
+_UNIT_QUEUE_PAGE = f"""SELECT q.id, q.ref, q.subject, q.kind, q.status, q.due_on, q.received_on, q.duty_due_on,
+    u.name, a.first_name, a.last_name, a.username
+FROM (SELECT * FROM (
+    SELECT * FROM (
+        SELECT {_ROW}, w.duty_due_on,
+            CASE WHEN p.status IN {_CLOCK} AND p.due_on < w.duty_due_on THEN p.due_on ELSE w.duty_due_on END
+                AS next_due_on
+        FROM petitions_petition p JOIN (
+            SELECT d.petition_id, MIN(d.due_on) AS duty_due_on FROM petitions_petitionduty d
+            WHERE d.done_on IS NULL GROUP BY d.petition_id
+        ) w ON w.petition_id = p.id
+        WHERE p.unit_id = %s
+        ORDER BY next_due_on, p.received_on DESC, p.id DESC LIMIT %s
+    ) with_duty
+    UNION ALL
+    SELECT * FROM (
+        SELECT {_ROW}, CAST(NULL AS date) AS duty_due_on, p.due_on AS next_due_on
+        FROM petitions_petition p
+        WHERE p.unit_id = %s AND p.status IN {_CLOCK} AND p.due_on IS NOT NULL AND NOT EXISTS ({_PENDING})
+        ORDER BY p.due_on, p.received_on DESC, p.id DESC LIMIT %s
+    ) dated
+    UNION ALL
+    SELECT * FROM (
+        SELECT {_ROW}, CAST(NULL AS date) AS duty_due_on, CAST(NULL AS date) AS next_due_on
+        FROM petitions_petition p
+        WHERE p.unit_id = %s AND (p.status = '{PetitionStatus.SUSPENDED.value}'
+            OR (p.status IN {_CLOCK} AND p.due_on IS NULL)) AND NOT EXISTS ({_PENDING})
+        ORDER BY p.received_on DESC, p.id DESC LIMIT %s
+    ) undated
+) parts
+ORDER BY next_due_on IS NULL, next_due_on, received_on DESC, id DESC
+LIMIT %s OFFSET %s) q
+JOIN core_unit u ON u.id = q.unit_id
+LEFT JOIN auth_user a ON a.id = q.assignee_id
+ORDER BY q.next_due_on IS NULL, q.next_due_on, q.received_on DESC, q.id DESC"""  # noqa: S608 - only this module's constants are formatted in
+
+
+def _day(value: date | str | None) -> date | None:
+    """SQLite hands back a computed date column as text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@dataclass(frozen=True)
 class UnitQueue:
     """The unfiltered open queue of one unit, in exactly `petition_queue`'s order, read in
     ordered parts so that each is an index range scan with a LIMIT (docs/performance.md, P5):
@@ -123,65 +247,60 @@ class UnitQueue:
     3. the rest — suspended, or no deadline yet — newest first (petition_queue_undated_idx).
 
     "Overdue first" needs no part of its own: a row is overdue exactly when its nearest running
-    deadline is before today, so ordering by that deadline puts the overdue rows first."""
+    deadline is before today, so ordering by that deadline puts the overdue rows first. The
+    parts are read by one statement (`window`)."""
 
     unit_id: int
-    columns: tuple[str, ...] = ()
-
-    def _base(self) -> QuerySet[Petition]:
-        qs = Petition.objects.filter(unit_id=self.unit_id).select_related("unit", "assignee")
-        return qs.only(*self.columns) if self.columns else qs
 
     def bounded_count(self, bound: int) -> int:
-        pending = PetitionDuty.objects.filter(petition=OuterRef("pk"), done_on__isnull=True)
-        open_rows = Petition.objects.filter(unit_id=self.unit_id).filter(
-            Q(status__in=OPEN_STATUSES) | Q(Exists(pending))
-        )
-        return open_rows.values("pk")[: bound + 1].count()
+        """How many rows the queue has, counting no further than bound + 1."""
+        with connection.cursor() as cursor:
+            cursor.execute(_UNIT_QUEUE_COUNT, [self.unit_id, bound + 1])
+            return int(cursor.fetchone()[0])
 
-    def __getitem__(self, window: slice) -> Sequence[Petition]:
-        offset, stop = window.start or 0, window.stop
-        need = stop
-        pending = PetitionDuty.objects.filter(petition=OuterRef("pk"), done_on__isnull=True)
-        duty_due = Subquery(pending.values("petition").annotate(m=Min("due_on")).values("m")[:1])
-        clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
-        with_duty = list(
-            self._base()
-            .filter(Exists(pending))
-            .annotate(duty_due_on=duty_due)
-            .annotate(next_due_on=Least(Coalesce(clock_due, F("duty_due_on")), F("duty_due_on")))
-            .order_by("next_due_on", "-received_on", "-pk")[:need]
-        )
-        no_duty = ~Exists(pending)
-        dated = list(
-            self._base()
-            .filter(QUEUE_DATED)
-            .filter(no_duty)
-            .annotate(duty_due_on=Value(None, output_field=DateField()))
-            .order_by("due_on", "-received_on", "-pk")[:need]
-        )
-        for p in dated:
-            p.next_due_on = p.due_on  # type: ignore[attr-defined]
-        merged = sorted(
-            with_duty + dated,
-            key=lambda p: (p.next_due_on, -p.received_on.toordinal(), -p.pk),  # type: ignore[attr-defined]
-        )[:need]
-        if len(merged) >= need:
-            return merged[offset:need]
-        # Every row with a running deadline is in `merged`: the page goes on into part 3.
-        skip = max(0, offset - len(merged))
-        take = need - max(offset, len(merged))
-        undated = list(
-            self._base()
-            .filter(QUEUE_UNDATED)
-            .filter(no_duty)
-            .annotate(duty_due_on=Value(None, output_field=DateField()))
-            .order_by("-received_on", "-pk")[skip : skip + take]
-        )
-        return merged[offset:] + undated
+    def window(self, offset: int, limit: int) -> list[QueueRow]:
+        """Rows offset .. offset + limit - 1 of the queue."""
+        need = offset + limit
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _UNIT_QUEUE_PAGE, [self.unit_id, need, self.unit_id, need, self.unit_id, need, limit, offset]
+            )
+            found = cursor.fetchall()
+        return [
+            QueueRow(
+                pk=pk,
+                ref=ref,
+                subject=subject,
+                kind=kind,
+                status=status,
+                due_on=_day(due_on),
+                received_on=_day(received_on),  # type: ignore[arg-type]  # never NULL
+                duty_due_on=_day(duty_due_on),
+                unit_name=unit_name,
+                handler=(f"{first} {last}".strip() or username) if username is not None else "",
+            )
+            for (
+                pk,
+                ref,
+                subject,
+                kind,
+                status,
+                due_on,
+                received_on,
+                duty_due_on,
+                unit_name,
+                first,
+                last,
+                username,
+            ) in found
+        ]
+
+    def __getitem__(self, window: slice) -> list[QueueRow]:
+        offset = window.start or 0
+        return self.window(offset, window.stop - offset)
 
 
-def deadline_state(petition: Petition, *, today: date, soon_until: date) -> str:
+def deadline_state(petition: Petition | QueueRow, *, today: date, soon_until: date) -> str:
     """'overdue', 'soon' (within 3 working days), 'ok', 'stopped' (suspended) or '' (none)."""
     if petition.status == PetitionStatus.SUSPENDED:
         return "stopped"
@@ -243,18 +362,33 @@ def petition_timeline(*, petition: Petition) -> QuerySet[PetitionEvent]:
     return PetitionEvent.objects.filter(scope).select_related("actor", "petition").order_by("occurred_at", "pk")
 
 
+HANDLER_ROLES = (Role.OFFICER, Role.HANDLER, Role.HEAD)
+
+
 def handlers_for(*, unit: Unit) -> QuerySet[User]:
     """Officials who can be made responsible for a petition of `unit`."""
-    paths = ["/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))]
     return (
         User.objects.filter(
             is_active=True,
-            memberships__unit__path__in=paths,
-            memberships__role__in=(Role.OFFICER, Role.HANDLER, Role.HEAD),
+            memberships__unit__path__in=ancestor_paths(unit.path),
+            memberships__role__in=HANDLER_ROLES,
         )
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def handler_choices_for(*, unit_path: str) -> list[tuple[int, str]]:
+    """`handlers_for` the unit at `unit_path` as (id, full name or username) choices, read by one
+    plain statement: the queue's filter offers them on every request."""
+    paths = ancestor_paths(unit_path)
+    sql = f"""SELECT DISTINCT a.id, a.first_name, a.last_name, a.username FROM auth_user a
+        JOIN core_membership m ON m.user_id = a.id JOIN core_unit u ON u.id = m.unit_id
+        WHERE a.is_active AND m.role IN {_sql_list(HANDLER_ROLES)} AND u.path IN ({", ".join(["%s"] * len(paths))})
+        ORDER BY a.last_name, a.first_name"""  # noqa: S608 - constants and placeholders only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, paths)
+        return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in cursor.fetchall()]
 
 
 def user_can_handle(*, user: AnyUser, petition: Petition) -> bool:

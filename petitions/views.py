@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -18,21 +21,28 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.ratelimit import client_ip, is_rate_limited
-from core.selectors import STAFF_ROLES, public_root_path, unit_paths_for, units_visible_to, user_has_role
+from core.selectors import (
+    STAFF_ROLES,
+    public_root_path,
+    remember_memberships,
+    unit_paths_for,
+    units_visible_to,
+    user_has_role,
+)
 from core.uploads import attachment_response
 
 from . import forms as f
@@ -40,10 +50,11 @@ from . import services
 from .models import Channel, Duty, Petition, PetitionStatus
 from .selectors import (
     QueueFilters,
+    QueueRow,
     UnitQueue,
     deadline_state,
     due_state,
-    handlers_for,
+    handler_choices_for,
     petition_by_code,
     petition_duplicate_candidates,
     petition_duties,
@@ -51,7 +62,7 @@ from .selectors import (
     petition_public_tracking,
     petition_queue,
     petition_timeline,
-    queue_unit_of,
+    queue_scope_of,
     soon_cutoff,
 )
 
@@ -217,9 +228,12 @@ class StaffMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # A membership's own unit is always in its subtree: no paths means no unit (one query
-        # fewer than asking the unit table whether any exists).
-        if request.user.is_authenticated and unit_paths_for(user=request.user, roles=STAFF_ROLES) == []:
-            raise Http404
+        # fewer than asking the unit table whether any exists). The memberships are read once
+        # for this request's every role and scope check (the view's, the navigation's).
+        if request.user.is_authenticated:
+            remember_memberships(user=request.user)
+            if unit_paths_for(user=request.user, roles=STAFF_ROLES) == []:
+                raise Http404
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
@@ -230,7 +244,7 @@ class QueuePage:
     know that there are "more than 1.000". Below the bound the count and the page count are
     exact, as with Django's Paginator."""
 
-    rows: list[Any]
+    rows: list[QueueRow]
     number: int
     count: int  # exact when not `capped`, otherwise the bound
     capped: bool
@@ -254,9 +268,11 @@ class QueuePage:
         return self.number + 1
 
     @classmethod
-    def of(cls, qs: QuerySet[Any] | UnitQueue, *, page: str | None, size: int, bound: int) -> QueuePage:
+    def of(cls, source: QuerySet[Petition] | UnitQueue, *, page: str | None, size: int, bound: int) -> QueuePage:
         count = (
-            qs.bounded_count(bound) if isinstance(qs, UnitQueue) else qs.order_by().values("pk")[: bound + 1].count()
+            source.bounded_count(bound)
+            if isinstance(source, UnitQueue)
+            else source.order_by().values("pk")[: bound + 1].count()
         )
         capped = count > bound
         try:
@@ -267,7 +283,7 @@ class QueuePage:
         if num_pages is not None:
             number = min(number, num_pages)
         offset = (number - 1) * size
-        rows = list(qs[offset : offset + size + 1])
+        rows = [r if isinstance(r, QueueRow) else QueueRow.of(r) for r in source[offset : offset + size + 1]]
         return cls(
             rows=rows[:size],
             number=number,
@@ -278,46 +294,85 @@ class QueuePage:
         )
 
 
-def queue_rows_html(rows: list[Petition], *, today: Any, cutoff: Any) -> SafeString:
+@lru_cache(maxsize=8)
+def _queue_labels(language: str | None) -> tuple[dict[str, str], dict[str, str], dict[str, str], str]:
+    """The rows' labels in `language` (the active one), translated and escaped once per process:
+    kinds, statuses, deadline badges by state, and the duty line's words."""
+    kinds = {k: html.escape(str(label)) for k, label in PetitionKind.choices}
+    statuses = {k: html.escape(str(label)) for k, label in PetitionStatus.choices}
+    badges = {
+        state: f' <span class="badge badge-{state}">{html.escape(str(label))}</span>'
+        for state, label in (
+            ("overdue", _("Overdue")),
+            ("soon", _("Due soon")),
+            ("ok", _("On time")),
+            ("stopped", _("Clock stopped")),
+        )
+    }
+    badges[""] = " "
+    return kinds, statuses, badges, html.escape(_("Notify / publish by"))
+
+
+def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeString:
     """The queue table's rows, written in Python rather than by the template: the queue is the
     officials' most-opened page, and the template engine spent about a third of its CPU on
-    50 rows × 10 cells (docs/performance.md, P5). Every value is escaped; the markup is the
-    one the template had (row colour class and a badge in words, not colour alone)."""
-    kinds, statuses = dict(PetitionKind.choices), dict(PetitionStatus.choices)
-    badges = {
-        "overdue": ("badge-overdue", _("Overdue")),
-        "soon": ("badge-soon", _("Due soon")),
-        "ok": ("badge-ok", _("On time")),
-        "stopped": ("badge-stopped", _("Clock stopped")),
-    }
+    50 rows × 10 cells (docs/performance.md, P5). Every value is escaped (the standard
+    library's `html.escape`, which Django's `escape` wraps, without its lazy-string checks);
+    the markup is the one the template had (row colour class and a badge in words, not colour
+    alone)."""
+    kinds, statuses, badges, notify_by = _queue_labels(get_language())
     detail = reverse("petitions:detail", args=[0])[:-2]  # "/petitions/": one reverse, not one a row
     out: list[str] = []
-    notify_by = escape(_("Notify / publish by"))
+    short_dates: dict[date, str] = {}
 
-    def badge(state: str) -> str:
-        return f' <span class="badge {badges[state][0]}">{escape(badges[state][1])}</span>' if state else " "
+    def short(day: date) -> str:
+        if day not in short_dates:
+            short_dates[day] = date_format(day, "SHORT_DATE_FORMAT")
+        return short_dates[day]
 
     for p in rows:
         state = deadline_state(p, today=today, soon_until=cutoff)
-        duty_due_on = getattr(p, "duty_due_on", None)
+        duty_due_on = p.duty_due_on
         duty_state = due_state(duty_due_on, today=today, soon_until=cutoff)
         cell = ""
         if p.due_on or not duty_due_on:
-            cell = (date_format(p.due_on, "SHORT_DATE_FORMAT") if p.due_on else "—") + badge(state)
+            cell = (short(p.due_on) if p.due_on else "—") + badges[state]
         if duty_due_on:
             # A concluded denunciation: the limits to notify the denouncer and publish the conclusion.
-            by = date_format(duty_due_on, "SHORT_DATE_FORMAT")
-            cell += f'<div class="small">{notify_by} {by}{badge(duty_state)}</div>'
+            cell += f'<div class="small">{notify_by} {short(duty_due_on)}{badges[duty_state]}</div>'
         row_class = "overdue" if duty_state == "overdue" else (state or "none")
         subject = p.subject if len(p.subject) <= 80 else p.subject[:79] + "…"
-        handler = (p.assignee.get_full_name() or p.assignee.username) if p.assignee else "—"
         out.append(
             f'<tr class="row-{row_class}"><td>{cell}</td>'
-            f'<td><a href="{detail}{p.pk}/">{escape(p.ref)}</a></td><td>{escape(subject)}</td>'
-            f"<td>{escape(kinds.get(p.kind, p.kind))}</td><td>{escape(statuses.get(p.status, p.status))}</td>"
-            f"<td>{escape(p.unit.name)}</td><td>{escape(handler)}</td></tr>"
+            f'<td><a href="{detail}{p.pk}/">{html.escape(p.ref)}</a></td><td>{html.escape(subject)}</td>'
+            f"<td>{kinds.get(p.kind) or html.escape(p.kind)}</td>"
+            f"<td>{statuses.get(p.status) or html.escape(p.status)}</td>"
+            f"<td>{html.escape(p.unit_name)}</td><td>{html.escape(p.handler or '—')}</td></tr>"
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
+
+# The filter form's markup by (language, handler list, query without the page): it depends on
+# nothing else, and drawing its five fields cost more CPU than the rows of the table.
+_QUEUE_FILTERS_HTML: dict[tuple[Any, ...], SafeString] = {}
+QUEUE_FILTERS_HTML_MAX = 256
+
+
+def queue_filters_html(form: f.QueueFilterForm | None, *, handlers: list[tuple[int, str]]) -> SafeString:
+    """The queue's filter form (petitions/_queue_filters.html; `form` None for the page opened
+    without a query), drawn once per process for each language, handler list and query (the
+    values typed, the errors shown): the same markup, from a small in-process table that is
+    emptied when it fills up. A renamed or new handler changes the list, so the key: nothing
+    shown can be stale."""
+    query = tuple((k, tuple(v)) for k, v in sorted(form.data.lists()) if k != "page") if form else None
+    key = (get_language(), tuple(handlers), query)
+    drawn = _QUEUE_FILTERS_HTML.get(key)
+    if drawn is None:
+        if len(_QUEUE_FILTERS_HTML) >= QUEUE_FILTERS_HTML_MAX:
+            _QUEUE_FILTERS_HTML.clear()
+        form = form or f.QueueFilterForm(None, handlers=handlers)
+        drawn = _QUEUE_FILTERS_HTML[key] = render_to_string("petitions/_queue_filters.html", {"form": form})
+    return drawn
 
 
 # Only what the queue's table shows (the search text and the content can be long).
@@ -343,20 +398,13 @@ class PetitionQueueView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         user = self.request.user
-        home_units = list(
-            units_visible_to(user=user, roles=STAFF_ROLES)
-            .filter(level__in=["commune", "district", "province"])
-            .only("id", "path")[:1]
-        )
-        handlers: list[tuple[int, str]] = []
-        if home_units:
-            handlers = [
-                (u.pk, u.get_full_name() or u.username)
-                for u in handlers_for(unit=home_units[0]).only("id", "first_name", "last_name", "username")
-            ]
-        form = f.QueueFilterForm(self.request.GET or None, handlers=handlers)
+        scope = queue_scope_of(user=user)
+        handlers = handler_choices_for(unit_path=scope.home_path) if scope.home_path else []
+        # Without a query there is nothing to validate: the form is built only to draw it, and
+        # only when its markup is not kept yet (queue_filters_html).
+        form = f.QueueFilterForm(self.request.GET, handlers=handlers) if self.request.GET else None
         filters = QueueFilters()
-        if form.is_valid():
+        if form is not None and form.is_valid():
             d = form.cleaned_data
             filters = QueueFilters(
                 kind=d["kind"] or "",
@@ -370,10 +418,9 @@ class PetitionQueueView(StaffMixin, TemplateView):
         today = timezone.localdate()
         # The unfiltered queue of a single unit is read in ordered, indexed parts; filters and
         # search, and wider scopes, use the general query (same order).
-        unit_id = queue_unit_of(user=user) if filters == QueueFilters() else None
         source: QuerySet[Petition] | UnitQueue = (
-            UnitQueue(unit_id=unit_id, columns=QUEUE_COLUMNS)
-            if unit_id is not None
+            UnitQueue(unit_id=scope.unit_id)
+            if scope.unit_id is not None and filters == QueueFilters()
             else petition_queue(user=user, filters=filters, today=today).only(*QUEUE_COLUMNS)
         )
         page = QueuePage.of(
@@ -382,11 +429,17 @@ class PetitionQueueView(StaffMixin, TemplateView):
             size=self.paginate_by,
             bound=self.count_bound,
         )
-        cutoff = soon_cutoff(today)
+        # "Due soon" needs the working-day calendar (one query) only when a shown deadline is
+        # today or later; an overdue or undated page does without it.
+        upcoming = any(d >= today for r in page.rows for d in (r.due_on, r.duty_due_on) if d is not None)
+        cutoff = soon_cutoff(today) if upcoming else today
         rows = queue_rows_html(page.rows, today=today, cutoff=cutoff)
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(form=form, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs)
+        filters_html = queue_filters_html(form, handlers=handlers)
+        return super().get_context_data(
+            filters=filters_html, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs
+        )
 
 
 class PetitionDetailView(StaffMixin, TemplateView):

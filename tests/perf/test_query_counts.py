@@ -64,17 +64,18 @@ def _report(w: World) -> dict[str, Any]:
 # URL name (or name/variant) → the page and its pinned query count.
 PAGES: dict[str, Page] = {
     "core:staff_home": Page(6),
-    # The unfiltered queue of one commune is read in ordered parts (docs/performance.md, P5):
-    # its unit id (+1), then pending duties, running deadlines and, when the page reaches them,
-    # the undated rows (+2 over the one page query) — each small and indexed, 13 in all (the
-    # calendar behind "due soon" is kept per process, core.selectors.reference_cache).
-    # Filters and search keep the general query: 10.
-    "petitions:queue": Page(13),
+    # Every petitions staff page reads the official's memberships once per request (the view's
+    # guard, its scoped reads and the navigation share them). The unfiltered queue of one
+    # commune (docs/performance.md, P5): memberships, the scope's first units, the handlers, the
+    # bounded count, one statement for the page's three ordered parts: 7, on any page (the
+    # calendar behind "due soon" is kept per process, core.selectors.reference_cache, and was
+    # read by an earlier page). Filters and search keep the general query: 7.
+    "petitions:queue": Page(7),
     "petitions:queue/filtered": Page(
-        10, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
+        7, query=lambda w: {"q": "lan chiem", "status": "all", "unit": w.commune.code}, name="petitions:queue"
     ),
-    "petitions:queue/page-2": Page(13, query=lambda w: {"page": 2}, name="petitions:queue"),
-    "petitions:desk": Page(7),
+    "petitions:queue/page-2": Page(7, query=lambda w: {"page": 2}, name="petitions:queue"),
+    "petitions:desk": Page(5),
     "reception:session_list": Page(8),
     "reception:visit_queue": Page(5),
     "reception:followup_list": Page(6),

@@ -7,7 +7,10 @@ import pytest
 from django.urls import reverse
 
 from core.choices import PetitionKind
+from core.models import Membership, Role
+from petitions.selectors import handler_choices_for, handlers_for
 from petitions.views import PetitionQueueView
+from tests.factories import MembershipFactory, UserFactory
 from tests.petitions.factories import receive
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +71,32 @@ def test_the_filter_form_keeps_the_officials_choices_and_shows_errors(client, co
     # an unknown status is refused with a message tied to its field, and the queue falls back to open petitions
     html = client.get(reverse("petitions:queue"), {"status": "zz"}).content.decode()
     assert 'aria-describedby="id_status_error"' in html and 'id="id_status_error"' in html
+
+
+def test_the_handler_filter_offers_the_officials_handlers_for_names(city, commune, other_commune, officer):
+    # given handlers in the commune and above it, and people who are not handlers of it
+    MembershipFactory(user=UserFactory(username="xuly", first_name="", last_name=""), unit=commune, role=Role.HANDLER)
+    MembershipFactory(user=UserFactory(username="chutich.tp"), unit=city, role=Role.HEAD)
+    MembershipFactory(user=UserFactory(username="nghi", is_active=False), unit=commune, role=Role.HANDLER)
+    MembershipFactory(user=UserFactory(username="xem"), unit=commune, role=Role.LEADER_VIEWER)
+    MembershipFactory(user=UserFactory(username="ben.canh"), unit=other_commune, role=Role.OFFICER)
+    # then the queue's plain read offers exactly them, named as before
+    expected = [(u.pk, u.get_full_name() or u.username) for u in handlers_for(unit=commune)]
+    assert handler_choices_for(unit_path=commune.path) == expected
+    assert {name for _pk, name in expected} >= {"xuly"} and len(expected) == 3
+
+
+def test_the_filter_offers_a_new_handler_on_the_next_request(client, commune, officer):
+    client.force_login(officer)
+    assert "Trần Thị Mới" not in client.get(reverse("petitions:queue")).content.decode()
+    # the filter's markup is kept per handler list: a new handler changes it at once
+    MembershipFactory(user=UserFactory(first_name="Trần Thị", last_name="Mới"), unit=commune, role=Role.HANDLER)
+    assert '">Trần Thị Mới</option>' in client.get(reverse("petitions:queue")).content.decode()
+
+
+def test_a_revoked_membership_closes_the_queue_on_the_next_request(client, commune, officer):
+    # the memberships are read once per request, never kept from one request to the next
+    client.force_login(officer)
+    assert client.get(reverse("petitions:queue")).status_code == 200
+    Membership.objects.filter(user=officer).delete()
+    assert client.get(reverse("petitions:queue")).status_code == 404

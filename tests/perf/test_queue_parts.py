@@ -8,6 +8,7 @@ and another commune's petitions."""
 
 import itertools
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from django.urls import reverse
 
 from core.choices import PetitionKind
 from petitions.models import PetitionDuty, PetitionStatus
-from petitions.selectors import QueueFilters, UnitQueue, petition_queue, queue_unit_of
+from petitions.selectors import QueueFilters, QueueScope, UnitQueue, petition_queue, queue_scope_of
 from petitions.views import QUEUE_COLUMNS, PetitionQueueView
 from tests.petitions.factories import receive
 
@@ -72,7 +73,7 @@ def test_every_page_shows_the_same_rows_in_the_same_order_as_the_general_query(v
     general = list(petition_queue(user=officer, filters=QueueFilters(), today=today).only(*QUEUE_COLUMNS))
     assert len(general) > 20  # the data set really is varied: open, suspended, duties
     assert {p.status for p in general} >= {S.RECEIVED, S.SUSPENDED, S.RESOLVED}
-    parts = UnitQueue(unit_id=commune.pk, columns=QUEUE_COLUMNS)
+    parts = UnitQueue(unit_id=commune.pk)
     assert parts.bounded_count(1000) == len(general)
     assert parts.bounded_count(5) == 6
     for offset in range(0, len(general) + size, size):
@@ -86,13 +87,13 @@ def test_the_view_shows_the_same_pages_through_either_read(varied, client, offic
     monkeypatch.setattr(PetitionQueueView, "paginate_by", 4)
     client.force_login(officer)
     fast = [_shown(client.get(reverse("petitions:queue"), {"page": n})) for n in range(1, 12)]
-    monkeypatch.setattr("petitions.views.queue_unit_of", lambda user: None)
+    monkeypatch.setattr("petitions.views.queue_scope_of", lambda user: replace(queue_scope_of(user=user), unit_id=None))
     general = [_shown(client.get(reverse("petitions:queue"), {"page": n})) for n in range(1, 12)]
     assert fast == general
     assert fast[0][0] and fast[0][1]  # rows and a count were shown
 
 
 def test_only_a_single_unit_scope_takes_the_parted_read(commune, officer, city_leader):
-    assert queue_unit_of(user=officer) == commune.pk
+    assert queue_scope_of(user=officer) == QueueScope(home_path=commune.path, unit_id=commune.pk)
     # a city official sees several units: the general query (same order) serves them
-    assert queue_unit_of(user=city_leader) is None
+    assert queue_scope_of(user=city_leader).unit_id is None
