@@ -1,11 +1,16 @@
-"""`{% site_header %}`: the header of every page, rendered once per what it shows.
+"""Parts of a page rendered once per what they show, then reused by the worker process.
 
-The header is the same for every request that shows the same menu, language, address and
-account name; only the CSRF token of its forms (the language switch, the log-out button)
-differs from one visitor to the next. Rendering it took about a third of a small public
-page's template work (docs/performance.md), so each worker process keeps its renderings,
-with a placeholder where the token goes, and puts the visitor's own token in per request.
-Everything the header shows is in the key, so a change of role or of name shows at once."""
+`{% site_header %}`: the header is the same for every request that shows the same menu,
+language, address and account name; only the CSRF token of its forms (the language switch,
+the log-out button) differs from one visitor to the next. Rendering it took about a third of
+a small public page's template work (docs/performance.md). Everything the header shows is in
+the key, so a change of role or of name shows at once.
+
+`{% blank_form "template" %}`: a public form with nothing typed in it and no error (the
+lookup form under a found petition) is the same for every visitor of a language.
+
+Each rendering is kept with a placeholder where the CSRF token goes; the visitor's own token
+is put in per request."""
 
 from __future__ import annotations
 
@@ -45,14 +50,28 @@ def site_header(context: RequestContext) -> SafeString:
         *((str(item.label), item.url, item.active) for item in context.get("staff_nav") or ()),
         *((str(item.label), item.url, item.active) for item in context.get("public_nav") or ()),
     )
+    return _kept(context, HEADER, key)
+
+
+@register.simple_tag(takes_context=True)
+def blank_form(context: RequestContext, template_name: str) -> SafeString:
+    """`template_name` showing the context's `form`: kept per language while the form is
+    unbound and has no initial values; rendered anew once it carries what a visitor typed."""
+    form = context.get("form")
+    if form is None or form.is_bound or form.initial:
+        return mark_safe(_engine(context).get_template(template_name).render(context))  # noqa: S308 (a template)
+    return _kept(context, template_name, (template_name, get_language()))
+
+
+def _kept(context: RequestContext, template_name: str, key: tuple[Any, ...]) -> SafeString:
     html = _rendered.get(key)
     if html is None:
         with context.push(csrf_token=TOKEN_PLACEHOLDER):
-            html = _engine(context).get_template(HEADER).render(context)
+            html = _engine(context).get_template(template_name).render(context)
         if len(_rendered) >= CACHE_SIZE:  # addresses with query strings are unbounded
             _rendered.clear()
         _rendered[key] = html
     # The page's own token (the csrf context processor's, computed once for the whole page):
     # each get_token() call masks the secret anew, which costs as much as a small template.
-    token = context.get("csrf_token") or get_token(request)
+    token = context.get("csrf_token") or get_token(context["request"])
     return mark_safe(html.replace(TOKEN_PLACEHOLDER, str(token)))  # noqa: S308 (our own rendering)

@@ -62,3 +62,17 @@ def test_a_logged_in_official_logs_out_with_their_own_token(officer):
     assert token is not None
     assert browser.post(reverse("logout"), {"csrfmiddlewaretoken": token.group(1)}).status_code == 302
     assert browser.get(reverse("core:staff_home")).status_code == 302
+
+
+def test_the_lookup_form_keeps_what_was_typed_and_the_blank_one_stays_blank():
+    """The blank lookup form is kept per language; a form with values and errors never is."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    form_token = re.compile(r'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)"')
+    tokens = [form_token.search(c.get(reverse("petitions:track")).content.decode()).group(1) for c in (first, second)]
+    assert tokens[0] != tokens[1]
+    refused = second.post(
+        reverse("petitions:track"), {"csrfmiddlewaretoken": tokens[1], "code": "PZZZZZZZZZ", "secret": "wrong"}
+    ).content.decode()
+    assert 'value="PZZZZZZZZZ"' in refused and "alert-danger" in refused
+    blank = first.get(reverse("petitions:track")).content.decode()
+    assert "PZZZZZZZZZ" not in blank and "alert-danger" not in blank
