@@ -328,7 +328,9 @@ def _take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) -
     counter row stays locked until it commits, so that unit's numbers stay consecutive."""
     counter = connection.ops.quote_name(PetitionCounter._meta.db_table)
     petition = connection.ops.quote_name(Petition._meta.db_table)
-    number = f'lpad({counter}."last"::text, greatest(5, length({counter}."last"::text)), \'0\')'  # f"{n:05d}"
+    # f"{n:05d}" in SQL that PostgreSQL and SQLite both speak (no lpad or :: cast in SQLite).
+    last = f'CAST({counter}."last" AS TEXT)'
+    number = f"CASE WHEN length({last}) >= 5 THEN {last} ELSE substr('0000' || {last}, length({last})) END"
     sql = (
         f'INSERT INTO {counter} ("unit_id", "year", "last") SELECT %s, %s, 1 '  # noqa: S608 - names from the models
         f'WHERE NOT EXISTS (SELECT 1 FROM {petition} p WHERE p."idempotency_key" = %s) '

@@ -172,3 +172,16 @@ def test_dry_run_checks_and_writes_nothing_then_the_real_import_writes_everythin
     assert (Petition.objects.count(), Case.objects.count(), PetitionEvent.objects.count()) == (0, 0, 0)
     call_command("import_records", "petitions", str(path))
     assert (Petition.objects.count(), Case.objects.count(), PetitionEvent.objects.count()) == (4, 1, 4)
+
+
+def test_register_numbers_keep_five_digits_and_grow_past_them(commune):
+    """The number is padded to five digits in SQL (PostgreSQL and SQLite alike), and a unit's
+    100,000th petition of a year gets six, not a truncated five."""
+    from datetime import date
+
+    from petitions.models import PetitionCounter
+    from tests.petitions.factories import receive
+
+    assert receive(commune, received_on=date(2026, 3, 2)).ref == "2026/00001"
+    PetitionCounter.objects.filter(unit=commune, year=2026).update(last=99_999)
+    assert receive(commune, received_on=date(2026, 3, 2)).ref == "2026/100000"
