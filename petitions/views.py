@@ -144,7 +144,8 @@ class PetitionFileView(FormView):
         return response
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "units": public_units()}
+        root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+        return {**super().get_form_kwargs(), "units": public_units(root), "units_kept_as": ("public-units", root)}
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
@@ -153,12 +154,10 @@ class PetitionFileView(FormView):
         return initial
 
 
-def public_units() -> QuerySet[Unit]:
-    """Units a citizen can send a petition to: the city and its communes (setting
-    PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded. Lazy: validating
-    the chosen unit costs one small SELECT (the root's path is kept per process, see
-    core.selectors.reference_cache)."""
-    root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+def public_units(root: str | None) -> QuerySet[Unit]:
+    """Units a citizen can send a petition to: the city and its communes (`root`: the path
+    of the unit of setting PETITIONS_PUBLIC_ROOT, kept per process in
+    core.selectors.reference_cache), or every unit when that root is not loaded."""
     units = Unit.objects.filter(valid_to__isnull=True).order_by("level", "name")
     return units if root is None else units.filter(path__startswith=root)
 

@@ -2,6 +2,7 @@
 filing and a lookup may issue, no session row per citizen, the confirmation shown once."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -25,18 +26,19 @@ def _clear_rate_limits():
     cache.clear()
 
 
-def test_a_filing_issues_at_most_seven_queries(client, commune, django_assert_max_num_queries):
-    """The unit; one statement for the register number, the double-click check and the ref
-    and tracking-code checks; the petition, its event, one INSERT for both notifications; and
-    the savepoint pair of the test's transaction (BEGIN and COMMIT in production). The root
-    unit's path, the calendar and the deadline rules are read by a process's first filing
-    only (core.selectors.reference_cache): three more. It was 20, with a session row written
-    for every citizen, then 13."""
+def test_a_filing_issues_at_most_six_queries(client, commune, django_assert_max_num_queries):
+    """One statement for the register number, the double-click check and the ref and
+    tracking-code checks; the petition, its event, one INSERT for both notifications; and the
+    savepoint pair of the test's transaction (BEGIN and COMMIT in production). The public
+    units, the root unit's path, the calendar and the deadline rules are read by a process's
+    first filing only (core.selectors.reference_cache): four more. It was 20, with a session
+    row written for every citizen, then 13, then 7."""
     with django_assert_max_num_queries(10):  # a fresh process: the reference data is read
         first = client.post(reverse("petitions:file"), filing(commune, idempotency_key="0" * 31 + "1"))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         response = client.post(reverse("petitions:file"), filing(commune, idempotency_key="0" * 31 + "2"))
     assert first.status_code == response.status_code == 302
+    assert sorted(Petition.objects.values_list("unit__code", flat=True)) == [commune.code, commune.code]
     for petition in Petition.objects.all():
         assert Notification.objects.filter(petition=petition).count() == 2  # e-mail and SMS, in the outbox
 
@@ -110,3 +112,14 @@ def test_the_unit_chosen_stays_selected_when_the_form_comes_back_with_errors(cli
     assert select is not None and 'id="id_unit"' in select.group(0) and "required" in select.group(0)
     assert f'<option value="{other_commune.code}" selected>{other_commune.name}</option>' in select.group(1)
     assert f'<option value="{commune.code}">{commune.name}</option>' in select.group(1)
+
+
+def test_a_unit_closed_since_the_last_filing_is_refused_at_once(client, commune, other_commune):
+    """The public units are kept per process, but saving a unit forgets them: a commune
+    merged away (valid_to set) is no longer offered nor accepted, with the error on the field."""
+    assert client.post(reverse("petitions:file"), filing(other_commune)).status_code == 302
+    other_commune.valid_to = date(2025, 6, 30)
+    other_commune.save()
+    refused = client.post(reverse("petitions:file"), filing(other_commune, idempotency_key="f" * 32))
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["unit"]
