@@ -193,8 +193,23 @@ _ROW = "p.id, p.ref, p.subject, p.kind, p.status, p.due_on, p.received_on, p.uni
 # (docs/performance.md, P5). `x IS NULL, x` is NULLS LAST on both PostgreSQL and SQLite. The
 # bounded count stays a statement of its own: as a scalar subquery of the page it cost
 # PostgreSQL more than the two apart (median 4.0 against 1.4 + 1.1 ms).
-_UNIT_QUEUE_COUNT = f"""SELECT COUNT(*) FROM (SELECT 1 FROM petitions_petition p
-    WHERE p.unit_id = %s AND (p.status IN {_OPEN} OR EXISTS ({_PENDING})) LIMIT %s) counted"""  # noqa: S608
+# The bounded count in the queue's own parts: the open rows are exactly those of the two partial
+# indexes (dated and undated, disjoint), counted by index-only scans; then the closed rows that
+# still owe a denunciation duty, found from the few pending duties. One scan of the unit's rows
+# with a test per row read up to 1,001 heap rows (7–8 ms of PostgreSQL at 10M petitions, against
+# 0.4 ms), and in a real unit, whose petitions are mostly closed, every one of them.
+_UNIT_QUEUE_COUNT = f"""SELECT COUNT(*) FROM (
+    SELECT 1 FROM petitions_petition p
+    WHERE p.unit_id = %s AND p.status IN {_CLOCK} AND p.due_on IS NOT NULL
+    UNION ALL
+    SELECT 1 FROM petitions_petition p
+    WHERE p.unit_id = %s
+        AND (p.status = '{PetitionStatus.SUSPENDED.value}' OR (p.status IN {_CLOCK} AND p.due_on IS NULL))
+    UNION ALL
+    SELECT 1 FROM petitions_petition p
+    WHERE p.unit_id = %s AND p.status NOT IN {_OPEN}
+        AND p.id IN (SELECT d.petition_id FROM petitions_petitionduty d WHERE d.done_on IS NULL)
+    LIMIT %s) counted"""  # noqa: S608
 _UNIT_QUEUE_PAGE = f"""SELECT q.id, q.ref, q.subject, q.kind, q.status, q.due_on, q.received_on, q.duty_due_on,
     u.name, a.first_name, a.last_name, a.username
 FROM (SELECT * FROM (
@@ -255,7 +270,7 @@ class UnitQueue:
     def bounded_count(self, bound: int) -> int:
         """How many rows the queue has, counting no further than bound + 1."""
         with connection.cursor() as cursor:
-            cursor.execute(_UNIT_QUEUE_COUNT, [self.unit_id, bound + 1])
+            cursor.execute(_UNIT_QUEUE_COUNT, [self.unit_id, self.unit_id, self.unit_id, bound + 1])
             return int(cursor.fetchone()[0])
 
     def window(self, offset: int, limit: int) -> list[QueueRow]:
