@@ -1,7 +1,11 @@
-"""Best-of-batches CPU time of a call: steadier than a mean on a shared machine."""
+"""What the in-process profilers (`bench.profile_public`, `bench.profile_queue`) share:
+Django on a benchmark database, and the best-of-batches CPU time of a call (steadier than a
+mean on a shared machine)."""
 
 from __future__ import annotations
 
+import argparse
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -19,3 +23,30 @@ def cpu_ms(call: Callable[[], Any], *, requests: int, batches: int = 10) -> floa
             call()
         best = min(best, (time.process_time() - started) / size)
     return best * 1000
+
+
+def setup_django_on(database: str, parser: argparse.ArgumentParser, *, why: str) -> None:
+    """Django with the benchmark settings on `database`, refused (through `parser`, with `why`)
+    unless its name says it is a benchmark's or a test's: the profilers write to it."""
+    if "bench" not in database and not database.startswith("test_"):
+        parser.error(f"{why}: use a database whose name contains 'bench'")
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings.bench")
+    import django
+
+    django.setup()
+
+
+def sql_of(call: Callable[[], Any], *, warm_up: int = 10) -> list[dict[str, str]]:
+    """The SQL one `call` runs (Django's captured queries), then `warm_up` more calls so the
+    measurement that follows starts from warm caches."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()  # each request resets the log: start the capture from an empty one
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    captured = list(queries.captured_queries)  # the next request empties the log
+    for _ in range(warm_up):
+        call()
+    return captured

@@ -44,18 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"), help="order of the profile")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
     args = p.parse_args(argv)
-    if "bench" not in args.database and not args.database.startswith("test_"):
-        p.error("it files petitions: use a database whose name contains 'bench'")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings.bench")
-    import django
+    from bench.cpu import cpu_ms, setup_django_on, sql_of
 
-    django.setup()
-    from django.db import connection, reset_queries
+    setup_django_on(args.database, p, why="it files petitions")
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from bench.cpu import cpu_ms
 
     browser = Client(enforce_csrf_checks=True)
     page = browser.get("/petitions/file/").content.decode()
@@ -116,12 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         ("GET filing page", lambda: browser.get("/petitions/file/")),
     ]
     for name, request in figures:
-        reset_queries()  # each request resets the log: start the capture from an empty one
-        with CaptureQueriesContext(connection) as queries:
-            request()
-        captured = list(queries.captured_queries)  # the next request empties the log
-        for _ in range(10):  # warm up
-            request()
+        captured = sql_of(request)
         print(f"{name}: {cpu_ms(request, requests=args.requests):.2f} ms CPU, {len(captured)} queries")
         for query in captured:
             print(f"    {query['sql'][:120]}")

@@ -47,16 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true", help="cProfile the queue request")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
     args = p.parse_args(argv)
-    if "bench" not in args.database and not args.database.startswith("test_"):
-        p.error("it writes the benchmark's official: use a database whose name contains 'bench'")
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings.bench")
-    import django
+    from bench.cpu import setup_django_on, sql_of
 
-    django.setup()
-    from django.db import connection, reset_queries
+    setup_django_on(args.database, p, why="it writes the benchmark's official")
+    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from bench.run import ensure_users
@@ -77,12 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         ("GET petitions:queue", lambda: browser.get(url, query)),
     ]
     for name, request in figures:
-        reset_queries()  # each request resets the log: start the capture from an empty one
-        with CaptureQueriesContext(connection) as queries:
-            request()
-        captured = list(queries.captured_queries)  # the next request empties the log
-        for _ in range(10):  # warm up
-            request()
+        captured = sql_of(request)
         # Five batches: on a machine shared with other builds one batch can be slowed by the
         # neighbours (caches, frequency); the lowest and the median batch say more than the mean.
         batches = []
