@@ -83,6 +83,14 @@ def setup_django(database: str) -> None:
     django.setup()
 
 
+def city_drifted(*, filed: int, petitions: int) -> bool:
+    """True when earlier runs' filings (P1, P3) are over a tenth of the city's petitions. They
+    stay (petition events are append-only: no row can be deleted), and past that share they
+    change what the figures measure (the queue's commune, the quarter's petitions), so the city
+    is generated anew (TRUNCATE, then about 70 s at 1M)."""
+    return filed > petitions // 10
+
+
 def ensure_city(dossiers: int, petitions: int, visits: int, today: date) -> dict[str, Any]:
     from adminreform.models import Dossier
     from bench.generator import CityPlan, generate_city, generated_count, reset_city
@@ -95,11 +103,15 @@ def ensure_city(dossiers: int, petitions: int, visits: int, today: date) -> dict
         "visits": generated_count(Visit),
     }
     wanted = {"dossiers": dossiers, "petitions": petitions, "visits": visits}
-    if counts == wanted:
-        log(f"reusing the generated city {counts}")
-        return {"reused": True, **counts, "seconds": 0.0}
+    filed = Petition.objects.count() - counts["petitions"]
+    if counts == wanted and not city_drifted(filed=filed, petitions=petitions):
+        log(f"reusing the generated city {counts} ({filed:,} petitions filed by earlier runs)")
+        return {"reused": True, **counts, "filed_before": filed, "seconds": 0.0}
     started = time.perf_counter()
-    if any(counts[k] > wanted[k] for k in counts):
+    if counts == wanted:
+        log(f"wiping the previous city: earlier runs filed {filed:,} petitions, over a tenth of it")
+        reset_city()
+    elif any(counts[k] > wanted[k] for k in counts):
         log("wiping the previous city (different size)")
         reset_city()
     log(f"generating {wanted}")

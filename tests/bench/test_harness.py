@@ -121,3 +121,12 @@ def test_p6_uses_the_last_complete_quarter(today, start, end):
     from datetime import date
 
     assert last_quarter(date.fromisoformat(today)) == (date.fromisoformat(start), date.fromisoformat(end))
+
+
+def test_a_city_grown_by_earlier_filings_is_generated_anew():
+    from bench.run import city_drifted
+
+    assert not city_drifted(filed=0, petitions=100_000)
+    assert not city_drifted(filed=10_000, petitions=100_000)
+    assert city_drifted(filed=10_001, petitions=100_000)  # a run's P1 files about 15,000
+    assert not city_drifted(filed=90_000, petitions=1_000_000)  # at 10M, several runs fit
