@@ -33,6 +33,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.choices import PetitionKind
+from core.kept import KeptMarkup
 from core.models import Role, Unit
 from core.ratelimit import client_ip, is_rate_limited
 from core.selectors import (
@@ -353,25 +354,22 @@ def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeS
 
 # The filter form's markup by (language, handler list, query without the page): it depends on
 # nothing else, and drawing its five fields cost more CPU than the rows of the table.
-_QUEUE_FILTERS_HTML: dict[tuple[Any, ...], SafeString] = {}
-QUEUE_FILTERS_HTML_MAX = 256
+_queue_filters = KeptMarkup(size=256)
 
 
 def queue_filters_html(form: f.QueueFilterForm | None, *, handlers: list[tuple[int, str]]) -> SafeString:
     """The queue's filter form (petitions/_queue_filters.html; `form` None for the page opened
     without a query), drawn once per process for each language, handler list and query (the
-    values typed, the errors shown): the same markup, from a small in-process table that is
-    emptied when it fills up. A renamed or new handler changes the list, so the key: nothing
-    shown can be stale."""
+    values typed, the errors shown). A renamed or new handler changes the list, so the key:
+    nothing shown can be stale."""
     query = tuple((k, tuple(v)) for k, v in sorted(form.data.lists()) if k != "page") if form else None
-    key = (get_language(), tuple(handlers), query)
-    drawn = _QUEUE_FILTERS_HTML.get(key)
-    if drawn is None:
-        if len(_QUEUE_FILTERS_HTML) >= QUEUE_FILTERS_HTML_MAX:
-            _QUEUE_FILTERS_HTML.clear()
-        form = form or f.QueueFilterForm(None, handlers=handlers)
-        drawn = _QUEUE_FILTERS_HTML[key] = render_to_string("petitions/_queue_filters.html", {"form": form})
-    return drawn
+
+    def render() -> str:
+        return render_to_string(
+            "petitions/_queue_filters.html", {"form": form or f.QueueFilterForm(None, handlers=handlers)}
+        )
+
+    return mark_safe(_queue_filters.get((get_language(), tuple(handlers), query), render))  # noqa: S308 (a template)
 
 
 # Only what the queue's table shows (the search text and the content can be long).

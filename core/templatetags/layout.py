@@ -23,14 +23,16 @@ from django.template.context import RequestContext
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.kept import KeptMarkup
+
 register = template.Library()
 
 HEADER = "includes/header.html"
 # Stands for the CSRF token while the header is rendered for the cache. NUL never occurs in
 # a token, a URL or a translation, so nothing else in the header can be mistaken for it.
 TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 (not a secret: a placeholder)
-CACHE_SIZE = 512  # renderings per worker (languages × pages × menus); a bound, not a tuning knob
-_rendered: dict[tuple[Any, ...], str] = {}
+# Renderings per worker (languages × pages × menus): a bound, not a tuning knob.
+_rendered = KeptMarkup(size=512)
 
 
 def _engine(context: RequestContext) -> Engine:
@@ -64,13 +66,11 @@ def blank_form(context: RequestContext, template_name: str) -> SafeString:
 
 
 def _kept(context: RequestContext, template_name: str, key: tuple[Any, ...]) -> SafeString:
-    html = _rendered.get(key)
-    if html is None:
+    def render() -> str:
         with context.push(csrf_token=TOKEN_PLACEHOLDER):
-            html = _engine(context).get_template(template_name).render(context)
-        if len(_rendered) >= CACHE_SIZE:  # addresses with query strings are unbounded
-            _rendered.clear()
-        _rendered[key] = html
+            return _engine(context).get_template(template_name).render(context)
+
+    html = _rendered.get(key, render)
     # The page's own token (the csrf context processor's, computed once for the whole page):
     # each get_token() call masks the secret anew, which costs as much as a small template.
     token = context.get("csrf_token") or get_token(context["request"])
