@@ -29,9 +29,9 @@ from django.urls import reverse
 
 from bench.faults import OwnRedis, Worker, free_port
 from bench.recorders import duplicates, read_effects
-from civicdesk.celery import app
 from petitions.models import Notification, Petition
 from petitions.services import notification_sweep
+from tests.broker import celery_publishing_to
 from tests.petitions.test_public import filing
 
 FILINGS = int(os.environ.get("CIVICDESK_R1_FILINGS", "100"))
@@ -65,12 +65,8 @@ def celery_on(own_redis, settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=own_redis.url, task_always_eager=False)
-    app._pool = app._producer_pool = None
-    yield own_redis
-    app.conf.update(**saved)
-    app._pool = app._producer_pool = None
+    with celery_publishing_to(own_redis.url):
+        yield own_redis
 
 
 @needs_redis_server
@@ -218,18 +214,9 @@ def test_a_report_asked_for_while_the_broker_is_down_is_accepted_then_compiled_o
     from reports.services import report_requeue_stalled
 
     client.force_login(city_leader)
-    saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
-    app.conf.update(broker_url=CLOSED_PORT_BROKER, task_always_eager=False)
-    app._pool = app._producer_pool = None
-    try:
-        # when a leader asks for a report while the broker is unreachable
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(
-                reverse("reports:compile"), {"unit": "01", "kind": "quarter", "year": 2025, "number": 1}
-            )
-    finally:
-        app.conf.update(**saved)
-        app._pool = app._producer_pool = None
+    # when a leader asks for a report while the broker is unreachable
+    with celery_publishing_to(CLOSED_PORT_BROKER), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:compile"), {"unit": "01", "kind": "quarter", "year": 2025, "number": 1})
     # then the request succeeds and the report waits, queued
     assert response.status_code == 302
     report = CompiledReport.objects.get()
