@@ -142,7 +142,10 @@ class Case(TimeStampedModel):
 
 
 class Petition(TimeStampedModel):
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="petitions")
+    # No index of its own: petition_unique_ref (unit, ref) leads with it.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="petitions", db_index=False
+    )
     ref = models.CharField(_("reference"), max_length=40)
     received_on = models.DateField(_("received on"))
     kind = models.CharField(_("kind"), max_length=16, choices=PetitionKind.choices)
@@ -176,7 +179,7 @@ class Petition(TimeStampedModel):
     petitioner_email = models.EmailField(_("e-mail"), blank=True)
     # Blind index (civicdesk.crypto.blind_index) of the identity number for every kind, the
     # denouncer's included: finds duplicates without decrypting anything.
-    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=200, blank=True)
     # Folded (no diacritics, lower case) text for search; never holds a denouncer's identity.
     search_text = models.TextField(blank=True, editable=False)
@@ -249,9 +252,9 @@ class Petition(TimeStampedModel):
     result_note = models.TextField(_("decision or conclusion"), blank=True)
     internal_note = models.TextField(_("internal note"), blank=True)
     # Public tracking: a random code and a secret stored only as a keyed digest (petitions.text).
-    tracking_code = models.CharField(_("tracking code"), max_length=12, null=True, blank=True, unique=True)
+    tracking_code = models.CharField(_("tracking code"), max_length=12, null=True, blank=True)
     tracking_secret_hash = models.CharField(max_length=200, blank=True, editable=False)
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     # Each reminder and escalation goes once per deadline: the deadline it went for.
     reminded_due_on = models.DateField(null=True, blank=True, editable=False)
     escalated_due_on = models.DateField(null=True, blank=True, editable=False)
@@ -281,9 +284,16 @@ class Petition(TimeStampedModel):
     class Meta:
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
-        constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="petition_unique_ref")]
+        # The codes and keys are only ever compared whole: unique constraints, not unique=True,
+        # which on PostgreSQL adds a second (LIKE) index that every insert would also write.
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "ref"], name="petition_unique_ref"),
+            models.UniqueConstraint(fields=["tracking_code"], name="petition_unique_tracking_code"),
+            models.UniqueConstraint(fields=["idempotency_key"], name="petition_unique_idempotency_key"),
+        ]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="petition_unit_received_idx"),
+            models.Index(fields=["id_number_digest"], name="petition_id_digest_idx"),
             models.Index(fields=["status", "due_on"], name="petition_status_due_idx"),
             # The official's queue read in ordered parts (petitions.selectors.queue_page_of_unit):
             # the rows whose clock runs, by deadline, and the rest (suspended, or no deadline
@@ -514,13 +524,14 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     template = models.CharField(max_length=40)
     context = models.JSONField(default=dict, blank=True)
-    dedupe_key = models.CharField(max_length=120, null=True, blank=True, unique=True)
+    dedupe_key = models.CharField(max_length=120, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="notification_unique_dedupe_key")]
         indexes = [
             models.Index(fields=["created_at"], name="notification_unsent_idx", condition=Q(sent_at__isnull=True))
         ]

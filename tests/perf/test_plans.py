@@ -202,3 +202,30 @@ def test_a_commune_dossier_list_reads_its_open_dossiers_through_the_partial_inde
         assert _client(official).get(reverse("adminreform:dossier_list")).status_code == 200
     plans = [seq_scans(sql)[1] for sql in big_queries(ctx.captured_queries) if "LIMIT" in sql]
     assert any("dossier_open_unit_due_idx" in plan for plan in plans), "\n\n".join(plans)
+
+
+def test_a_filing_writes_no_index_that_only_copies_another():
+    """Every index of the tables a filing inserts into is written by every filing. None may
+    be a LIKE copy (varchar_pattern_ops: no query searches a code or key by prefix), nor a
+    single-column index whose column already leads a composite one."""
+    tables = ("petitions_petition", "petitions_petitionevent", "petitions_notification")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY 1, 2",
+            [list(tables)],
+        )
+        indexes = cursor.fetchall()
+    like_copies = [name for _, name, definition in indexes if "pattern_ops" in definition]
+    assert like_copies == []
+    columns = {
+        (table, name): definition.split(" USING btree (", 1)[1].split(")", 1)[0].split(", ")
+        for table, name, definition in indexes
+        if " WHERE " not in definition
+    }
+    shadowed = [
+        name
+        for (table, name), cols in columns.items()
+        if len(cols) == 1
+        and any(t == table and o != name and len(c) > 1 and c[0] == cols[0] for (t, o), c in columns.items())
+    ]
+    assert shadowed == []
