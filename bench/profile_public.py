@@ -72,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     cookie = browser.cookies["csrftoken"].value
 
+    citizen = Client(enforce_csrf_checks=True)  # one handler, as in a server's worker
+
     def file_once() -> Any:
-        citizen = Client(enforce_csrf_checks=True)  # a new citizen: only the CSRF cookie
+        citizen.cookies.clear()  # a new citizen each time: only the CSRF cookie
         citizen.cookies["csrftoken"] = cookie
         return post_form(citizen, "/petitions/file/", {**fields, "idempotency_key": uuid.uuid4().hex})
 

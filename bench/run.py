@@ -33,6 +33,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench.cpu_cost import cost, snapshot
 from bench.figures import Figure, format_line, ms, num
 from bench.web import IDEM_PLACEHOLDER, Client, fill_form, form_errors, main_form, tracking_pair
 from bench.wrk import Request, WrkResult, WrkUnavailable, ensure_wrk, run_wrk
@@ -368,12 +369,16 @@ class Bench:
     def wrk(self, requests: list[Request], connections: int, seconds: int, cookie: str = "") -> WrkResult:
         self.settle()
         headers = {"Cookie": cookie} if cookie else {}
+        group = self.server.proc.pid if self.server.proc else -1
+        before = snapshot(group)
         result = run_wrk(
             self.server.base_url, requests, connections=connections, seconds=self.seconds(seconds), headers=headers
         )
+        result.cpu = cost(before, snapshot(group), sum(result.by_status.values()))
         log(
             f"  {requests[0].method} {requests[0].path} c={connections}: {result.rps:.0f} req/s, "
             f"p95 {ms(result.p95_us)}, statuses {result.by_status}, socket errors {result.socket_errors}"
+            + (f", {result.cpu.line()}" if result.cpu else "")
         )
         return result
 
@@ -385,6 +390,8 @@ class Bench:
         return self.baselines[connections]
 
     def ratio_note(self, result: WrkResult, connections: int, fig: Figure) -> None:
+        if result.cpu:
+            fig.notes.append(result.cpu.line())
         base = self.baseline(connections)
         fig.metrics["baseline"] = {"connections": connections, **base.as_dict()}
         if base.rps:

@@ -10,6 +10,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cpu_cost import CpuCost
+
 SCRIPT = Path(__file__).with_name("lua") / "requests.lua"
 
 
@@ -53,6 +55,7 @@ class WrkResult:
     max_us: int
     socket_errors: int
     by_status: dict[str, int]
+    cpu: CpuCost | None = None  # what the server's processes spent, per request (set by the harness)
 
     @property
     def rps(self) -> float:
@@ -72,6 +75,7 @@ class WrkResult:
             "max_ms": self.max_us / 1000,
             "socket_errors": self.socket_errors,
             "by_status": self.by_status,
+            **({"cpu_per_request": self.cpu.as_dict()} if self.cpu else {}),
         }
 
 

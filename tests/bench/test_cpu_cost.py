@@ -1,0 +1,42 @@
+"""The harness charges each request the CPU the server's processes spent on it."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.cpu_cost import cost, snapshot
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
+
+# A "server" that starts, idles, then spends 0.4 s of CPU in a worker of its process group.
+SERVER = """
+import subprocess, sys, time
+time.sleep(0.8)
+burn = "import time\\nuntil = time.process_time() + 0.4\\nwhile time.process_time() < until: pass\\ntime.sleep(30)"
+subprocess.Popen([sys.executable, "-c", burn])
+time.sleep(30)
+"""
+
+
+def test_cpu_burnt_by_the_server_group_is_shared_among_its_requests():
+    server = subprocess.Popen([sys.executable, "-c", SERVER], start_new_session=True)
+    try:
+        time.sleep(0.5)  # the interpreter has started: what follows is the "run"
+        before = snapshot(server.pid)
+        time.sleep(2.0)
+        spent = cost(before, snapshot(server.pid), requests=4)
+    finally:
+        subprocess.run(["pkill", "-KILL", "-g", str(server.pid)], check=False)
+        server.wait()
+    # then four requests are charged about 100 ms each (plus the worker's start), and nothing
+    # of this test's own CPU
+    assert spent is not None
+    assert 95 <= spent.server_ms <= 200
+    assert "ms CPU/request" in spent.line()
+
+
+def test_no_requests_no_cost():
+    assert cost(snapshot(1), snapshot(1), requests=0) is None
