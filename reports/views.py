@@ -101,6 +101,31 @@ def period_query(period: Period, kind: PeriodKind, number: int) -> dict[str, Any
     return {"kind": kind.value, "year": period.end.year, "number": number}
 
 
+def sort_links(unit_code: str, query: dict[str, Any], *, sort: str, descending: bool) -> dict[str, Any]:
+    """The links and aria-sort of the children table's headings (inside the cached fragment:
+    built only when it is rendered)."""
+
+    def url(key: str, direction: str) -> str:
+        return "?" + urlencode({"unit": unit_code, **query, "sort": key, "dir": direction})
+
+    def aria(key: str) -> str | None:
+        return ("descending" if descending else "ascending") if sort == key else None
+
+    return {
+        "columns": [
+            {
+                "key": key,
+                "label": label,
+                "url": url(key, "asc" if sort == key and descending else "desc"),
+                "aria_sort": aria(key),
+            }
+            for key, label in child_column_labels()
+        ],
+        "name_url": url("name", "desc" if sort == "name" and not descending else "asc"),
+        "name_aria_sort": aria("name"),
+    }
+
+
 class DashboardView(ReportsAccessMixin, TemplateView):
     template_name = "reports/report_dashboard.html"
 
@@ -141,33 +166,6 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             "period_query": urlencode(query),
             "sort": sort,
             "descending": descending,
-            "columns": [
-                {
-                    "key": key,
-                    "label": label,
-                    "url": "?"
-                    + urlencode(
-                        {
-                            "unit": self.unit.code,
-                            **query,
-                            "sort": key,
-                            "dir": "asc" if sort == key and descending else "desc",
-                        }
-                    ),
-                    "aria_sort": ("descending" if descending else "ascending") if sort == key else None,
-                }
-                for key, label in child_column_labels()
-            ],
-            "name_sort_url": "?"
-            + urlencode(
-                {
-                    "unit": self.unit.code,
-                    **query,
-                    "sort": "name",
-                    "dir": "desc" if sort == "name" and not descending else "asc",
-                }
-            ),
-            "name_aria_sort": ("descending" if descending else "ascending") if sort == "name" else None,
         }
         if report is not None:
             # Computed only when the template's cached fragment of this report (keyed on the
@@ -179,6 +177,9 @@ class DashboardView(ReportsAccessMixin, TemplateView):
                 "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(full)),
                 "kinds": SimpleLazyObject(lambda: dashboard_kinds(full)),
                 "children": SimpleLazyObject(lambda: dashboard_children(full, sort=sort, descending=descending)),
+                "sorting": SimpleLazyObject(
+                    lambda: sort_links(self.unit.code, query, sort=sort, descending=descending)
+                ),
                 "trend_rows": SimpleLazyObject(lambda: trend_table(full.figures)),
                 "charts": [{"name": name, "title": chart_title(name)} for name in CHARTS],
                 "fragment_ttl": DASHBOARD_FRAGMENT_TTL,
