@@ -9,6 +9,7 @@ and after the run. Linux only; elsewhere the cost is unknown (None).
 from __future__ import annotations
 
 import os
+import resource
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def _stat(pid: str) -> tuple[str, int, float] | None:
 class CpuSnapshot:
     server: dict[int, float]
     database: dict[int, float]
+    children: float  # this process's waited-for children (the load generator, wrk)
+
+
+def _children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def snapshot(server_group: int) -> CpuSnapshot | None:
@@ -49,7 +56,7 @@ def snapshot(server_group: int) -> CpuSnapshot | None:
             server[int(entry.name)] = seconds
         elif name == "postgres":
             database[int(entry.name)] = seconds
-    return CpuSnapshot(server, database)
+    return CpuSnapshot(server, database, _children())
 
 
 def _spent(before: dict[int, float], after: dict[int, float]) -> float:
@@ -60,16 +67,24 @@ def _spent(before: dict[int, float], after: dict[int, float]) -> float:
 class CpuCost:
     server_ms: float  # gunicorn master and workers, per request
     database_ms: float  # every PostgreSQL process, per request
+    client_ms: float = 0.0  # the load generator (wrk), per request: the same two vCPUs
 
     @property
     def total_ms(self) -> float:
         return self.server_ms + self.database_ms
 
     def line(self) -> str:
-        return f"{self.total_ms:.1f} ms CPU/request (server {self.server_ms:.1f} + PostgreSQL {self.database_ms:.1f})"
+        return (
+            f"{self.total_ms:.1f} ms CPU/request (server {self.server_ms:.1f} + PostgreSQL {self.database_ms:.1f}; "
+            f"wrk {self.client_ms:.1f})"
+        )
 
     def as_dict(self) -> dict[str, float]:
-        return {"server_ms": round(self.server_ms, 2), "database_ms": round(self.database_ms, 2)}
+        return {
+            "server_ms": round(self.server_ms, 2),
+            "database_ms": round(self.database_ms, 2),
+            "client_ms": round(self.client_ms, 2),
+        }
 
 
 def cost(before: CpuSnapshot | None, after: CpuSnapshot | None, requests: int) -> CpuCost | None:
@@ -78,4 +93,5 @@ def cost(before: CpuSnapshot | None, after: CpuSnapshot | None, requests: int) -
     return CpuCost(
         server_ms=_spent(before.server, after.server) * 1000 / requests,
         database_ms=_spent(before.database, after.database) * 1000 / requests,
+        client_ms=(after.children - before.children) * 1000 / requests,
     )

@@ -40,3 +40,20 @@ def test_cpu_burnt_by_the_server_group_is_shared_among_its_requests():
 
 def test_no_requests_no_cost():
     assert cost(snapshot(1), snapshot(1), requests=0) is None
+
+
+def test_the_load_generators_own_cpu_is_counted_apart():
+    before = snapshot(-1)
+    # a load generator run to its end by the harness (as wrk is) burns 0.4 s
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import time\nuntil = time.process_time() + 0.4\nwhile time.process_time() < until: pass",
+        ],
+        check=True,
+    )
+    spent = cost(before, snapshot(-1), requests=2)
+    assert spent is not None
+    assert 190 <= spent.client_ms <= 300
+    assert spent.server_ms == 0
