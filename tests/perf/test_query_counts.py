@@ -91,10 +91,10 @@ PAGES: dict[str, Page] = {
     "adminreform:intake_search": Page(4, query=lambda w: {"q": "khai sinh"}),
     "adminreform:procedure_list": Page(5),
     "adminreform:procedure_search_json": Page(3, query=lambda w: {"q": "khai sinh"}),
-    "reports:dashboard": Page(10, user="head", query=_dashboard),
-    "reports:dashboard/default": Page(10, user="head", name="reports:dashboard"),
-    "reports:dashboard/city": Page(8, user="leader", query=_city_dashboard, name="reports:dashboard"),
-    "reports:report_detail": Page(7, user="head", kwargs=_report),
+    "reports:dashboard": Page(7, user="head", query=_dashboard),
+    "reports:dashboard/default": Page(7, user="head", name="reports:dashboard"),
+    "reports:dashboard/city": Page(6, user="leader", query=_city_dashboard, name="reports:dashboard"),
+    "reports:report_detail": Page(6, user="head", kwargs=_report),
     "reports:report_status": Page(5, user="head", kwargs=_report),
     **{
         f"reports:report_export/{fmt}": Page(
