@@ -183,3 +183,21 @@ def test_a_leader_of_two_communes_switches_between_them(client, commune, other_c
     assert [u.code for u in page.context["home_units"]] == ["00004", "00070"]
     assert "?unit=00070&amp;" in page.text
     assert client.get(reverse("reports:dashboard"), {**Q1, "unit": "00070"}).status_code == 200
+
+
+def test_the_latest_report_of_a_unit_is_read_only_by_those_who_may_read_that_unit(
+    client, head, officer, commune, city, city_leader, records
+):
+    from reports.periods import Period
+    from reports.selectors import report_latest
+
+    client.force_login(city_leader)
+    city_report = compile_q1(client, "01")
+    commune_report = compile_q1(client, commune.code)
+    q1 = Period(date(2024, 1, 1), date(2024, 3, 31))
+    # the city's leader reads both; the commune's head only the commune's; an officer neither
+    assert report_latest(user=city_leader, unit=city, period=q1) == city_report
+    assert report_latest(user=city_leader, unit=commune, period=q1) == commune_report
+    assert report_latest(user=head, unit=commune, period=q1) == commune_report
+    assert report_latest(user=head, unit=city, period=q1) is None
+    assert report_latest(user=officer, unit=commune, period=q1) is None
