@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import copy
 import uuid
-from collections.abc import Hashable
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -23,7 +22,6 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.models import Unit
-from core.selectors import reference_cache
 from core.uploads import validate_upload
 
 from .models import RESULTS_BY_KIND, Attachment, Channel, Petition, Result
@@ -91,27 +89,22 @@ class FastSelect(forms.Select):
         return format_html('<select name="{}"{}> {} </select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
-class KeptUnitChoiceField(forms.ModelChoiceField):
-    """A unit chosen by code among `queryset`, checked against the units kept per process
-    under `kept_as` (core.selectors.reference_cache: emptied when a unit is saved, at most a
-    minute old) instead of a SELECT on every filing: the public form's list changes about
-    never. `kept_as` must name exactly what `queryset` selects."""
+class UnitByCodeField(forms.ModelChoiceField):
+    """A unit chosen by code among `queryset` (the choices drawn), validated by `by_code`
+    (a selector that answers from a copy kept per process) instead of a SELECT on every
+    submission."""
 
-    def __init__(self, *args: Any, kept_as: Hashable, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, by_code: Callable[[str], Unit | None], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kept_as = kept_as
+        self.by_code = by_code
 
     def to_python(self, value: Any) -> Unit | None:
         if value in self.empty_values:
             return None
-        queryset = self.queryset
-        units: dict[str, Unit] = reference_cache.get(self.kept_as, lambda: {str(u.code): u for u in queryset})
-        try:
-            return copy.copy(units[str(value)])  # a copy: the kept one is shared by requests
-        except KeyError:
-            raise ValidationError(
-                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
-            ) from None
+        unit = self.by_code(str(value))
+        if unit is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return unit
 
 
 class PetitionFileForm(forms.Form):
@@ -175,14 +168,16 @@ class PetitionFileForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], units_kept_as: Hashable, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], unit_by_code: Callable[[str], Unit | None], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        self.fields["unit"] = KeptUnitChoiceField(
+        self.fields["unit"] = UnitByCodeField(
             label=_("Send it to"),
             queryset=units,
-            kept_as=units_kept_as,
+            by_code=unit_by_code,
             to_field_name="code",
             help_text=_("The commune or ward People's Committee, or the city."),
             widget=FastSelect,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 import functools
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
 from django.db.models import Case as DbCase
@@ -27,6 +29,8 @@ from core.selectors import (
     STAFF_ROLES,
     ancestor_paths,
     calendar_around,
+    public_root_path,
+    reference_cache,
     scope_to_user,
     unit_paths_for,
     unit_subtree_q,
@@ -505,6 +509,26 @@ PUBLIC_TRACKING_FIELDS = (
     "received_on",
     "due_on",
 )
+
+
+def public_units() -> QuerySet[Unit]:
+    """Units a citizen can send a petition to: the city and its communes (setting
+    PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded."""
+    root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", "name")
+    return units if root is None else units.filter(path__startswith=root)
+
+
+def public_unit_by_code(code: str) -> Unit | None:
+    """One of `public_units` by its code, None if it is not one of them. Answered from a copy
+    kept per process (core.selectors.reference_cache: emptied when a unit is saved, at most a
+    minute old elsewhere): every online filing asks, and the list changes about never."""
+    root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+    units: dict[str, Unit] = reference_cache.get(
+        ("public-units", root), lambda: {str(u.code): u for u in public_units()}
+    )
+    found = units.get(code)
+    return copy.copy(found) if found is not None else None  # a copy: the kept one is shared
 
 
 def petition_by_code(*, code: str) -> Petition | None:

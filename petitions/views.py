@@ -34,11 +34,10 @@ from django.views.generic import FormView, TemplateView
 
 from core.choices import PetitionKind
 from core.kept import KeptMarkup
-from core.models import Role, Unit
+from core.models import Role
 from core.ratelimit import client_ip, is_rate_limited
 from core.selectors import (
     STAFF_ROLES,
-    public_root_path,
     remember_memberships,
     unit_paths_for,
     units_visible_to,
@@ -63,6 +62,8 @@ from .selectors import (
     petition_public_tracking,
     petition_queue,
     petition_timeline,
+    public_unit_by_code,
+    public_units,
     queue_scope_of,
     soon_cutoff,
 )
@@ -145,22 +146,13 @@ class PetitionFileView(FormView):
         return response
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
-        return {**super().get_form_kwargs(), "units": public_units(root), "units_kept_as": ("public-units", root)}
+        return {**super().get_form_kwargs(), "units": public_units(), "unit_by_code": public_unit_by_code}
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
         if self.request.GET.get("unit"):
             initial["unit"] = self.request.GET["unit"]
         return initial
-
-
-def public_units(root: str | None) -> QuerySet[Unit]:
-    """Units a citizen can send a petition to: the city and its communes (`root`: the path
-    of the unit of setting PETITIONS_PUBLIC_ROOT, kept per process in
-    core.selectors.reference_cache), or every unit when that root is not loaded."""
-    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", "name")
-    return units if root is None else units.filter(path__startswith=root)
 
 
 def _filed_fernet() -> Fernet:
