@@ -1,4 +1,5 @@
-"""Refusing a request body larger than any form can need, before a byte of it is read."""
+"""Request-wide steps: refusing a body larger than any form can need before a byte of it is
+read; reading the signed-in official's memberships once for the whole request."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+
+from core.selectors import remember_memberships
 
 
 class RequestSizeLimitMiddleware:
@@ -38,4 +41,18 @@ class RequestSizeLimitMiddleware:
                 f"<body><p>{escape(message)}</p></body></html>"
             )
             return HttpResponse(body, status=413)
+        return self.get_response(request)
+
+
+class RememberMembershipsMiddleware:
+    """The signed-in official's (role, unit path) pairs, read once per request for every role
+    and scope check that follows on `request.user` (the view's guard, its scoped reads, the
+    navigation): `core.selectors.remember_memberships`. After the authentication and
+    second-factor middleware, which set `request.user`."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        remember_memberships(user=request.user)
         return self.get_response(request)

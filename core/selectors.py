@@ -143,19 +143,29 @@ def membership_list_for(*, user: AnyUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role")
 
 
-# The attribute of a user object that holds its memberships once `remember_memberships` has read them.
+# Attributes of a request's user object: that it may keep its memberships for the request, and
+# the memberships once read.
+_REQUEST_USER = "_civicdesk_request_user"
 _MEMBERSHIPS = "_civicdesk_memberships"
 
 
 def remember_memberships(*, user: AnyUser) -> None:
-    """Read `user`'s (role, unit path) pairs once, for every role and scope check that follows
-    on this user object: a staff page asked the membership table the same question three or
-    four times per request (the view's guard, its scoped reads, the navigation's roles).
+    """Let `user` keep its (role, unit path) pairs, read at its first role or scope check, for
+    every check that follows on this user object: a staff page asked the membership table the
+    same question three or four times per request (the view's guard, its scoped reads, the
+    navigation's roles). A request that checks nothing reads nothing.
 
-    Call it on `request.user` only: that object lives for one request, so a membership granted
-    or revoked meanwhile is seen from the next request on. Elsewhere (services, tasks) the
-    checks keep reading the table each time."""
-    if user.is_authenticated and not user.is_superuser and not hasattr(user, _MEMBERSHIPS):
+    `core.middleware.RememberMembershipsMiddleware` calls it on `request.user`, and only there:
+    that object lives for one request, so a membership granted or revoked meanwhile is seen
+    from the next request on. Elsewhere (services, tasks) the checks read the table each time."""
+    if user.is_authenticated and not user.is_superuser:
+        setattr(user, _REQUEST_USER, True)
+
+
+def _remembered(user: AnyUser) -> tuple[tuple[str, str], ...] | None:
+    """The request user's (role, path) pairs, read on first use; None for any other user."""
+    pairs: tuple[tuple[str, str], ...] | None = getattr(user, _MEMBERSHIPS, None)
+    if pairs is None and getattr(user, _REQUEST_USER, False):
         # Plain SQL: compiling the ORM query cost more CPU than PostgreSQL took to answer it.
         with connection.cursor() as cursor:
             cursor.execute(
@@ -163,7 +173,9 @@ def remember_memberships(*, user: AnyUser) -> None:
                 " WHERE m.user_id = %s",
                 [user.pk],
             )
-            setattr(user, _MEMBERSHIPS, tuple(cursor.fetchall()))
+            pairs = tuple(cursor.fetchall())
+        setattr(user, _MEMBERSHIPS, pairs)
+    return pairs
 
 
 def unit_paths_for(*, user: AnyUser, roles: Sequence[str] = ALL_ROLES) -> list[str] | None:
@@ -172,7 +184,7 @@ def unit_paths_for(*, user: AnyUser, roles: Sequence[str] = ALL_ROLES) -> list[s
         return []
     if user.is_superuser:
         return None
-    remembered: tuple[tuple[str, str], ...] | None = getattr(user, _MEMBERSHIPS, None)
+    remembered = _remembered(user)
     if remembered is not None:
         return list(dict.fromkeys(path for role, path in remembered if role in roles))
     return list(Membership.objects.filter(user=user, role__in=roles).values_list("unit__path", flat=True).distinct())
@@ -209,7 +221,7 @@ def user_roles(*, user: AnyUser) -> set[str]:
         return set()
     if user.is_superuser:
         return set(ALL_ROLES)
-    remembered: tuple[tuple[str, str], ...] | None = getattr(user, _MEMBERSHIPS, None)
+    remembered = _remembered(user)
     if remembered is not None:
         return {role for role, _path in remembered}
     return set(Membership.objects.filter(user=user).values_list("role", flat=True))

@@ -38,7 +38,6 @@ from core.models import Role
 from core.ratelimit import client_ip, is_rate_limited
 from core.selectors import (
     STAFF_ROLES,
-    remember_memberships,
     unit_paths_for,
     units_visible_to,
     user_has_role,
@@ -220,12 +219,10 @@ class StaffMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # A membership's own unit is always in its subtree: no paths means no unit (one query
-        # fewer than asking the unit table whether any exists). The memberships are read once
-        # for this request's every role and scope check (the view's, the navigation's).
-        if request.user.is_authenticated:
-            remember_memberships(user=request.user)
-            if unit_paths_for(user=request.user, roles=STAFF_ROLES) == []:
-                raise Http404
+        # fewer than asking the unit table whether any exists). The memberships were read once
+        # for the request (core.middleware.RememberMembershipsMiddleware).
+        if request.user.is_authenticated and unit_paths_for(user=request.user, roles=STAFF_ROLES) == []:
+            raise Http404
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 

@@ -27,7 +27,6 @@ from django.views.generic import TemplateView
 from civicdesk.exceptions import DomainError
 from core import ratelimit
 from core.models import Unit
-from core.selectors import remember_memberships
 
 from .charts import CHARTS, chart_title, trend_chart
 from .exports import render_export
@@ -73,9 +72,6 @@ class ReportsAccessMixin(LoginRequiredMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.user.is_authenticated:
-            # The (role, path) pairs are read once for every scope and role check of this
-            # request (the scoped report reads, the navigation's roles).
-            remember_memberships(user=request.user)
             # One read of the memberships serves the check, the dashboard's default unit and
             # its "your units" links (report_home_unit is the first of report_home_units, or
             # the top unit for a superuser without memberships).

@@ -264,6 +264,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
+# After the user is known (and its second factor checked): roles and scopes read once a request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "core.middleware.RememberMembershipsMiddleware"
+)
 OTP_TOTP_ISSUER = env("CIVICDESK_OTP_ISSUER", default="CivicDesk")
 # Keep a record of every failed staff login (who, from where, when), beyond the lock;
 # purged after CIVICDESK_LOGIN_RECORD_DAYS by `manage.py purge_expired --commit`.

@@ -63,7 +63,7 @@ def _report(w: World) -> dict[str, Any]:
 
 # URL name (or name/variant) → the page and its pinned query count.
 PAGES: dict[str, Page] = {
-    "core:staff_home": Page(6),
+    "core:staff_home": Page(5),
     # Every petitions staff page reads the official's memberships once per request (the view's
     # guard, its scoped reads and the navigation share them). The unfiltered queue of one
     # commune (docs/performance.md, P5): memberships, the scope's first units, the handlers, the
@@ -76,18 +76,18 @@ PAGES: dict[str, Page] = {
     ),
     "petitions:queue/page-2": Page(7, query=lambda w: {"page": 2}, name="petitions:queue"),
     "petitions:desk": Page(5),
-    "reception:session_list": Page(8),
-    "reception:visit_queue": Page(5),
-    "reception:followup_list": Page(6),
-    "reception:book": Page(7, query=_period),
+    "reception:session_list": Page(6),
+    "reception:visit_queue": Page(4),
+    "reception:followup_list": Page(5),
+    "reception:book": Page(6, query=_period),
     "reception:book/xlsx": Page(5, query=lambda w: {**_period(w), "format": "xlsx"}, name="reception:book"),
-    "reception:frequency": Page(10, user="head", query=_period),
+    "reception:frequency": Page(9, user="head", query=_period),
     # A commune's unfiltered list: its open dossiers and those it handles, two indexed parts
-    # (+1 over the one general query; docs/performance.md). Search keeps the general query: 6.
-    "adminreform:dossier_list": Page(7),
-    "adminreform:dossier_list/search": Page(6, query=lambda w: {"q": "Tran Thi"}, name="adminreform:dossier_list"),
-    "adminreform:register": Page(10, query=_period),
-    "adminreform:register/xlsx": Page(8, query=lambda w: {**_period(w), "format": "xlsx"}, name="adminreform:register"),
+    # (+1 over the one general query; docs/performance.md). Search keeps the general query: 5.
+    "adminreform:dossier_list": Page(6),
+    "adminreform:dossier_list/search": Page(5, query=lambda w: {"q": "Tran Thi"}, name="adminreform:dossier_list"),
+    "adminreform:register": Page(8, query=_period),
+    "adminreform:register/xlsx": Page(7, query=lambda w: {**_period(w), "format": "xlsx"}, name="adminreform:register"),
     "adminreform:intake_search": Page(4, query=lambda w: {"q": "khai sinh"}),
     "adminreform:procedure_list": Page(5),
     "adminreform:procedure_search_json": Page(3, query=lambda w: {"q": "khai sinh"}),
