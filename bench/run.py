@@ -224,8 +224,9 @@ class Server:
     """gunicorn on 127.0.0.1:<free port>, in its own process group: stop() ends exactly
     that master and its workers."""
 
-    def __init__(self, *, workers: int, threads: int, log_path: Path) -> None:
+    def __init__(self, *, workers: int, threads: int, log_path: Path, keep_alive: int = 5) -> None:
         self.workers, self.threads, self.log_path = workers, threads, log_path
+        self.keep_alive = keep_alive
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -239,15 +240,20 @@ class Server:
             "worker_class": "gthread" if self.threads > 1 else "sync",
             "workers": self.workers,
             "threads": self.threads,
+            "keep_alive": self.keep_alive,
+            "config": "gunicorn.conf.py",
             "pid": self.proc.pid if self.proc else None,
         }
 
     def start(self) -> None:
+        # The server model is gunicorn.conf.py's, the production one; the harness sets only the
+        # port, the process and thread counts it was asked for, and the keep-alive.
         cmd = [
             PY,
             "-m",
             "gunicorn",
-            "civicdesk.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -256,14 +262,8 @@ class Server:
             str(self.threads),
             "--worker-class",
             "gthread" if self.threads > 1 else "sync",
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "5",
             "--keep-alive",
-            "5",
-            "--backlog",
-            "2048",
+            str(self.keep_alive),
             "--log-level",
             "warning",
         ]
@@ -848,6 +848,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--page-seconds", type=int, default=20)
     p.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", "3")))
     p.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", "4")))
+    p.add_argument(
+        "--keep-alive",
+        type=int,
+        default=int(os.environ.get("BENCH_KEEPALIVE", "5")),
+        help="gunicorn's --keep-alive in seconds (0: close every connection after its response)",
+    )
     p.add_argument("--harvest", type=int, default=50, help="petitions filed to collect codes for P2")
     p.add_argument("--budget", type=int, help="seconds for the whole run (default 600, 3600 with --full)")
     p.add_argument("--only", help="comma-separated figure ids to run, e.g. P1,P2")
@@ -913,7 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(exist_ok=True)
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
     gunicorn_log = Path(tempfile.gettempdir()) / f"civicdesk-bench-{stamp}-gunicorn.log"
-    server = Server(workers=args.workers, threads=args.threads, log_path=gunicorn_log)
+    server = Server(workers=args.workers, threads=args.threads, log_path=gunicorn_log, keep_alive=args.keep_alive)
     bench = Bench(args, server, deadline)
     explains: dict[str, Any] = {}
     server_rss: dict[str, float] = {}
