@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 
 from bench.floor import report_floor, same_figures
-from core.models import UnitKind, UnitLevel
 from reports.compiling import compile_figures
 from reports.periods import Period
-from tests.reports.factories import dossiers, save, unit
+from tests.reports.factories import city_tree, dossiers, save
 
 pytestmark = pytest.mark.django_db
 D = date
@@ -19,10 +18,7 @@ D = date
 
 @pytest.fixture
 def city(db):
-    city = unit("T01", "Thành phố Thử", level=UnitLevel.PROVINCE, kind=UnitKind.CENTRAL_CITY)
-    district = unit("T011", "Quận Một", level=UnitLevel.DISTRICT, kind=UnitKind.URBAN_DISTRICT, parent=city)
-    ward = unit("T0111", "Phường Một", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=district)
-    other = unit("T012", "Huyện Hai", level=UnitLevel.DISTRICT, kind=UnitKind.RURAL_DISTRICT, parent=city)
+    city, district, ward, other = city_tree()
     save(
         dossiers([district, ward, other], 30, on=D(2024, 2, 7), due=D(2024, 2, 20), resolved_on=D(2024, 2, 21))
         + dossiers(ward, 4, on=D(2024, 1, 3), due=D(2024, 1, 20), resolved_on=D(2024, 1, 10))

@@ -22,6 +22,15 @@ def unit(code: str, name: str, *, level: str, kind: str = "", parent: Unit | Non
     return UnitFactory(code=code, name=name, level=level, kind=kind, parent=parent)
 
 
+def city_tree() -> tuple[Unit, Unit, Unit, Unit]:
+    """A city, an urban district with one ward, and a rural district: (city, district, ward, other)."""
+    city = unit("T01", "Thành phố Thử", level=UnitLevel.PROVINCE, kind=UnitKind.CENTRAL_CITY)
+    district = unit("T011", "Quận Một", level=UnitLevel.DISTRICT, kind=UnitKind.URBAN_DISTRICT, parent=city)
+    ward = unit("T0111", "Phường Một", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=district)
+    other = unit("T012", "Huyện Hai", level=UnitLevel.DISTRICT, kind=UnitKind.RURAL_DISTRICT, parent=city)
+    return city, district, ward, other
+
+
 def spread(total: int, units: list[Unit]) -> list[tuple[Unit, int]]:
     """`total` split as evenly as possible over `units` (the first ones get one more)."""
     share, rest = divmod(total, len(units))

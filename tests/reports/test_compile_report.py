@@ -9,11 +9,10 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.models import UnitKind, UnitLevel
 from petitions.models import Case, Outcome
 from reports.compiling import compile_figures, compile_figures_of_units
 from reports.periods import Period
-from tests.reports.factories import dossiers, petitions, save, unit, visits
+from tests.reports.factories import city_tree, dossiers, petitions, save, visits
 
 pytestmark = pytest.mark.django_db
 D = date
@@ -21,11 +20,7 @@ D = date
 
 @pytest.fixture
 def tree(db):
-    city = unit("T01", "Thành phố Thử", level=UnitLevel.PROVINCE, kind=UnitKind.CENTRAL_CITY)
-    district = unit("T011", "Quận Một", level=UnitLevel.DISTRICT, kind=UnitKind.URBAN_DISTRICT, parent=city)
-    ward = unit("T0111", "Phường Một", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=district)
-    other = unit("T012", "Huyện Hai", level=UnitLevel.DISTRICT, kind=UnitKind.RURAL_DISTRICT, parent=city)
-    return city, district, ward, other
+    return city_tree()
 
 
 def run(code: str, start: str, end: str, *extra: str) -> tuple[str, str]:
