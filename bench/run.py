@@ -610,16 +610,19 @@ def explain_page(url_name: str, user: Any) -> dict[str, Any]:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse(url_name))
+    from core.prepared import as_run
+
     checked: list[dict[str, Any]] = []
     for query in ctx.captured_queries:
-        sql = query["sql"]
-        if not sql.lstrip().upper().startswith("SELECT") or not any(t in sql for t in BIG_TABLES):
+        # a prepared statement's execution is explained as EXECUTE name(…) (core.prepared)
+        sql, explain = as_run(query["sql"])
+        if not sql.lstrip().upper().startswith(("SELECT", "PREPARE")) or not any(t in sql for t in BIG_TABLES):
             continue
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN " + sql)
+            cursor.execute("EXPLAIN " + explain)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         seq = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & set(BIG_TABLES))
-        checked.append({"sql": sql[:1000], "seq_scans": seq, "plan": plan})
+        checked.append({"sql": sql[:1000], "executed": explain[:200], "seq_scans": seq, "plan": plan})
     return {"queries": len(ctx.captured_queries), "checked": checked}
 
 

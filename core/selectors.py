@@ -12,12 +12,13 @@ from typing import Any, TypeVar
 
 import holidays
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
 
 from .models import CalendarDay, DeadlineRule, Membership, Role, Unit
+from .prepared import fetch_prepared
 
 M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
@@ -166,14 +167,17 @@ def _remembered(user: AnyUser) -> tuple[tuple[str, str], ...] | None:
     """The request user's (role, path) pairs, read on first use; None for any other user."""
     pairs: tuple[tuple[str, str], ...] | None = getattr(user, _MEMBERSHIPS, None)
     if pairs is None and getattr(user, _REQUEST_USER, False):
-        # Plain SQL: compiling the ORM query cost more CPU than PostgreSQL took to answer it.
-        with connection.cursor() as cursor:
-            cursor.execute(
+        # Plain SQL, prepared once per connection: compiling the ORM query cost more CPU than
+        # PostgreSQL took to answer it, and planning it more than running it (core.prepared).
+        pairs = tuple(
+            (role, path)
+            for role, path in fetch_prepared(
+                "staff_memberships",
                 "SELECT m.role, u.path FROM core_membership m JOIN core_unit u ON u.id = m.unit_id"
                 " WHERE m.user_id = %s",
                 [user.pk],
             )
-            pairs = tuple(cursor.fetchall())
+        )
         setattr(user, _MEMBERSHIPS, pairs)
     return pairs
 

@@ -25,6 +25,7 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
+from core.prepared import fetch_prepared
 from core.selectors import (
     STAFF_ROLES,
     ancestor_paths,
@@ -256,6 +257,21 @@ def _day(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+@functools.lru_cache(maxsize=64)
+def _with_numbers_cached(sql: str, numbers: tuple[tuple[int, int], ...]) -> str:
+    parts = sql.split("%s")
+    written = dict(numbers)
+    return "".join(
+        part + (str(int(written[i])) if i in written else "%s") if i < len(parts) - 1 else part
+        for i, part in enumerate(parts)
+    )
+
+
+def _with_numbers(sql: str, numbers: dict[int, int]) -> str:
+    """`sql` with its placeholders at the given positions (0-based) replaced by the integers."""
+    return _with_numbers_cached(sql, tuple(sorted(numbers.items())))
+
+
 @dataclass(frozen=True)
 class UnitQueue:
     """The unfiltered open queue of one unit, in exactly `petition_queue`'s order, read in
@@ -273,18 +289,17 @@ class UnitQueue:
 
     def bounded_count(self, bound: int) -> int:
         """How many rows the queue has, counting no further than bound + 1."""
-        with connection.cursor() as cursor:
-            cursor.execute(_UNIT_QUEUE_COUNT, [self.unit_id, self.unit_id, self.unit_id, bound + 1])
-            return int(cursor.fetchone()[0])
+        sql = _with_numbers(_UNIT_QUEUE_COUNT, {3: bound + 1})
+        rows = fetch_prepared(f"unit_queue_count_{bound + 1}", sql, [self.unit_id] * 3)
+        return int(rows[0][0])
 
     def window(self, offset: int, limit: int) -> list[QueueRow]:
         """Rows offset .. offset + limit - 1 of the queue."""
         need = offset + limit
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _UNIT_QUEUE_PAGE, [self.unit_id, need, self.unit_id, need, self.unit_id, need, limit, offset]
-            )
-            found = cursor.fetchall()
+        # The unit is the statement's only parameter: with the sizes written in, PostgreSQL keeps
+        # one generic plan of the prepared statement for every unit (core.prepared).
+        sql = _with_numbers(_UNIT_QUEUE_PAGE, {1: need, 3: need, 5: need, 6: limit, 7: offset})
+        found = fetch_prepared(f"unit_queue_page_{limit}_{offset}", sql, [self.unit_id] * 3)
         return [
             QueueRow(
                 pk=pk,
