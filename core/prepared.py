@@ -10,7 +10,9 @@ A statement is prepared by the same round trip that first executes it on a conne
 (`PREPARE …; EXECUTE …`), so a page issues the same number of statements whether its
 connection is new or not. Prepared statements live as long as the PostgreSQL session and are
 not undone by a rollback; the names prepared are remembered per driver connection, so a
-connection that Django closes and opens anew prepares them again. They need session-level
+connection that Django closes and opens anew prepares them again. After a statement fails
+(whose PREPARE may have been kept), the next call asks pg_prepared_statements before
+preparing it again. They need session-level
 connections to PostgreSQL (as Django's own persistent connections are), not a
 transaction-pooling proxy. On other databases the statement runs as written.
 """
@@ -24,7 +26,9 @@ from typing import Any
 
 from django.db import connection
 
-_PREPARED: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+# Per driver connection, each statement's state: True prepared, False unknown (a statement that
+# failed: PostgreSQL keeps a PREPARE even when what followed it failed and was rolled back).
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -45,12 +49,19 @@ def fetch_prepared(name: str, sql: str, params: Sequence[Any]) -> list[tuple[Any
             return list(cursor.fetchall())
         placeholders = ", ".join(["%s"] * len(params))
         execute = f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}"
-        prepared = _PREPARED.setdefault(connection.connection, set())
-        if name in prepared:
-            cursor.execute(execute, params)
-        else:
-            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {execute}", params)
-            prepared.add(name)
+        states = _PREPARED.setdefault(connection.connection, {})
+        if states.get(name) is False:
+            cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name])
+            states[name] = cursor.fetchone() is not None
+        try:
+            if states.get(name):
+                cursor.execute(execute, params)
+            else:
+                cursor.execute(f"PREPARE {name} AS {_numbered(sql)}; {execute}", params)
+                states[name] = True
+        except Exception:
+            states[name] = False  # asked again from pg_prepared_statements on the next call
+            raise
         return list(cursor.fetchall())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from core.prepared import as_run, fetch_prepared
@@ -41,3 +41,15 @@ def test_only_plain_names_and_placeholders_are_prepared():
         fetch_prepared("bad name", SQL, ["P01"])
     with pytest.raises(ValueError):
         fetch_prepared("units_like", "SELECT code FROM core_unit WHERE code LIKE 'P%'", [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite divides by zero to NULL")
+def test_a_statement_that_failed_once_runs_on_the_next_call():
+    """PostgreSQL keeps a PREPARE whose EXECUTE failed (a rollback does not undo it): the next
+    call must neither prepare it twice nor assume it missing."""
+    sql = "SELECT 10 / %s"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        fetch_prepared("test_tenth", sql, [0])
+
+    assert fetch_prepared("test_tenth", sql, [5]) == [(2,)]
+    assert fetch_prepared("test_tenth", sql, [2]) == [(5,)]
