@@ -214,7 +214,7 @@ _UNIT_QUEUE_COUNT = f"""SELECT COUNT(*) FROM (
     SELECT 1 FROM petitions_petition p
     WHERE p.unit_id = %s AND p.status NOT IN {_OPEN}
         AND p.id IN (SELECT d.petition_id FROM petitions_petitionduty d WHERE d.done_on IS NULL)
-    LIMIT %s) counted"""  # noqa: S608
+    LIMIT {{counted}}) counted"""  # noqa: S608
 _UNIT_QUEUE_PAGE = f"""SELECT q.id, q.ref, q.subject, q.kind, q.status, q.due_on, q.received_on, q.duty_due_on,
     u.name, a.first_name, a.last_name, a.username
 FROM (SELECT * FROM (
@@ -227,14 +227,14 @@ FROM (SELECT * FROM (
             WHERE d.done_on IS NULL GROUP BY d.petition_id
         ) w ON w.petition_id = p.id
         WHERE p.unit_id = %s
-        ORDER BY next_due_on, p.received_on DESC, p.id DESC LIMIT %s
+        ORDER BY next_due_on, p.received_on DESC, p.id DESC LIMIT {{need}}
     ) with_duty
     UNION ALL
     SELECT * FROM (
         SELECT {_ROW}, CAST(NULL AS date) AS duty_due_on, p.due_on AS next_due_on
         FROM petitions_petition p
         WHERE p.unit_id = %s AND p.status IN {_CLOCK} AND p.due_on IS NOT NULL AND NOT EXISTS ({_PENDING})
-        ORDER BY p.due_on, p.received_on DESC, p.id DESC LIMIT %s
+        ORDER BY p.due_on, p.received_on DESC, p.id DESC LIMIT {{need}}
     ) dated
     UNION ALL
     SELECT * FROM (
@@ -242,11 +242,11 @@ FROM (SELECT * FROM (
         FROM petitions_petition p
         WHERE p.unit_id = %s AND (p.status = '{PetitionStatus.SUSPENDED.value}'
             OR (p.status IN {_CLOCK} AND p.due_on IS NULL)) AND NOT EXISTS ({_PENDING})
-        ORDER BY p.received_on DESC, p.id DESC LIMIT %s
+        ORDER BY p.received_on DESC, p.id DESC LIMIT {{need}}
     ) undated
 ) parts
 ORDER BY next_due_on IS NULL, next_due_on, received_on DESC, id DESC
-LIMIT %s OFFSET %s) q
+LIMIT {{limit}} OFFSET {{offset}}) q
 JOIN core_unit u ON u.id = q.unit_id
 LEFT JOIN auth_user a ON a.id = q.assignee_id
 ORDER BY q.next_due_on IS NULL, q.next_due_on, q.received_on DESC, q.id DESC"""  # noqa: S608 - only this module's constants are formatted in
@@ -257,19 +257,10 @@ def _day(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-@functools.lru_cache(maxsize=64)
-def _with_numbers_cached(sql: str, numbers: tuple[tuple[int, int], ...]) -> str:
-    parts = sql.split("%s")
-    written = dict(numbers)
-    return "".join(
-        part + (str(int(written[i])) if i in written else "%s") if i < len(parts) - 1 else part
-        for i, part in enumerate(parts)
-    )
-
-
-def _with_numbers(sql: str, numbers: dict[int, int]) -> str:
-    """`sql` with its placeholders at the given positions (0-based) replaced by the integers."""
-    return _with_numbers_cached(sql, tuple(sorted(numbers.items())))
+def _sized(statement: str, **sizes: int) -> str:
+    """A queue statement with its sizes written in, so that its only parameter is the unit and
+    PostgreSQL keeps one generic plan of it for every unit (core.prepared)."""
+    return statement.format(**{name: int(value) for name, value in sizes.items()})
 
 
 @dataclass(frozen=True)
@@ -289,16 +280,14 @@ class UnitQueue:
 
     def bounded_count(self, bound: int) -> int:
         """How many rows the queue has, counting no further than bound + 1."""
-        sql = _with_numbers(_UNIT_QUEUE_COUNT, {3: bound + 1})
+        sql = _sized(_UNIT_QUEUE_COUNT, counted=bound + 1)
         rows = fetch_prepared(f"unit_queue_count_{bound + 1}", sql, [self.unit_id] * 3)
         return int(rows[0][0])
 
     def window(self, offset: int, limit: int) -> list[QueueRow]:
         """Rows offset .. offset + limit - 1 of the queue."""
         need = offset + limit
-        # The unit is the statement's only parameter: with the sizes written in, PostgreSQL keeps
-        # one generic plan of the prepared statement for every unit (core.prepared).
-        sql = _with_numbers(_UNIT_QUEUE_PAGE, {1: need, 3: need, 5: need, 6: limit, 7: offset})
+        sql = _sized(_UNIT_QUEUE_PAGE, need=need, limit=limit, offset=offset)
         found = fetch_prepared(f"unit_queue_page_{limit}_{offset}", sql, [self.unit_id] * 3)
         return [
             QueueRow(
