@@ -29,6 +29,7 @@ from civicdesk.exceptions import DomainError, InvalidTransition, StaleEdit
 from civicdesk.workdays import WorkCalendar, on_or_next_working_day
 from core.choices import PetitionKind
 from core.models import Role, Unit
+from core.prepared import fetch_prepared
 from core.selectors import (
     RuleNotFound,
     calendar_around,
@@ -332,7 +333,7 @@ def _take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) -
     last = f'CAST({counter}."last" AS TEXT)'
     number = f"CASE WHEN length({last}) >= 5 THEN {last} ELSE substr('0000' || {last}, length({last})) END"
     sql = (
-        f'INSERT INTO {counter} ("unit_id", "year", "last") SELECT %s, %s, 1 '  # noqa: S608 - names from the models
+        f'INSERT INTO {counter} ("unit_id", "year", "last") SELECT CAST(%s AS BIGINT), CAST(%s AS INTEGER), 1 '  # noqa: S608 - names from the models
         f'WHERE NOT EXISTS (SELECT 1 FROM {petition} p WHERE p."idempotency_key" = %s) '
         f'ON CONFLICT ("unit_id", "year") DO UPDATE SET "last" = {counter}."last" + 1 '
         f'RETURNING {counter}."last", '
@@ -341,12 +342,10 @@ def _take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) -
     )
     code = random_code()
     while True:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [unit.pk, year, idempotency_key, unit.pk, f"{year}/", code])
-            row = cursor.fetchone()
-        if row is None:
+        rows = fetch_prepared("petition_number", sql, [unit.pk, year, idempotency_key, unit.pk, f"{year}/", code])
+        if not rows:
             return None
-        last, ref_taken, code_taken = row
+        last, ref_taken, code_taken = rows[0]
         if not ref_taken:
             return _Number(ref=f"{year}/{last:05d}", tracking_code=_new_code() if code_taken else code)
 

@@ -32,6 +32,7 @@ from petitions.selectors import petition_by_code
 from reports.periods import Period
 from reports.services import report_compile_now
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.petitions.factories import receive
 from tests.reports.factories import dossiers, petitions, save, visits
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -144,6 +145,25 @@ def test_public_lookups_by_code_use_an_index(city_of_communes):
     assert len(checked) == 2
     problems = [f"seq scan on {found}\n{sql}\n{plan}" for sql in checked for found, plan in [seq_scans(sql)] if found]
     assert not problems, "\n\n".join(problems)
+
+
+def test_a_filing_is_numbered_through_the_unique_indexes_by_a_prepared_statement(city_of_communes):
+    """P1: one statement numbers a filing (the unit's next register number, unless the
+    double-click key is used, and whether the number or the drawn tracking code is taken). It
+    is prepared once per connection, and its plan looks each one up through its unique index."""
+    unit = city_of_communes[3]
+    online = {"channel": "online", "respondent": ""}  # filed online, with a double-click key
+    receive(unit, idempotency_key="a" * 32, **online)  # the connection's first filing prepares it
+    with CaptureQueriesContext(connection) as ctx:
+        receive(unit, idempotency_key="b" * 32, **online)
+    numbering = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("EXECUTE petition_number(")]
+    assert len(numbering) == 1, [q["sql"][:80] for q in ctx.captured_queries]
+    run, explain = as_run(numbering[0])
+    assert "petitions_petitioncounter" in run
+    found, plan = seq_scans(explain)
+    assert found == [], plan
+    for index in ("petition_unique_ref", "petition_unique_idempotency_key", "petition_unique_tracking_code"):
+        assert index in plan, plan
 
 
 def test_the_city_dashboard_reads_the_compiled_report_not_the_records(city, city_of_communes):
