@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models.functions import Now
 from django.test.utils import CaptureQueriesContext
 
-from core.prepared import as_run, fetch_prepared
-from tests.factories import UnitFactory
+from core.prepared import as_run, fetch_prepared, insert_prepared
+from petitions.models import Notification, Petition, PetitionEvent
+from tests.factories import UnitFactory, UserFactory
+from tests.petitions.factories import receive
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,80 @@ def test_a_statement_that_failed_once_runs_on_the_next_call():
 
     assert fetch_prepared("test_tenth", sql, [5]) == [(2,)]
     assert fetch_prepared("test_tenth", sql, [2]) == [(5,)]
+
+
+def _row(model, pk):
+    row = model.objects.filter(pk=pk).values().get()
+    row.pop("id")
+    return row
+
+
+def test_insert_prepared_writes_the_row_that_save_writes():
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    official = UserFactory(username="canbo.chen")
+    at = datetime(2026, 12, 2, 3, 4, 5, tzinfo=UTC)
+    fields = {
+        "petition": petition,
+        "kind": "classified",
+        "actor": official,
+        "from_status": "received",
+        "to_status": "classified",
+        "reason": "Đủ điều kiện thụ lý",
+        "data": {"kind": "complaint", "số": [1, 2]},
+        "ip_address": "203.0.113.7",
+        "occurred_at": at,
+    }
+    saved, inserted = PetitionEvent(**fields), PetitionEvent(**fields)
+    saved.save()
+    insert_prepared(inserted)
+
+    assert inserted.pk is not None and inserted.pk != saved.pk and not inserted._state.adding
+    assert _row(PetitionEvent, inserted.pk) == _row(PetitionEvent, saved.pk)
+    # the same statement again, with other values (on PostgreSQL: the prepared one)
+    with CaptureQueriesContext(connection) as ctx:
+        insert_prepared(again := PetitionEvent(**{**fields, "actor": None, "ip_address": None, "data": {}}))
+    assert _row(PetitionEvent, again.pk) == {
+        **_row(PetitionEvent, saved.pk),
+        "actor_id": None,
+        "ip_address": None,
+        "data": {},
+    }
+    if connection.vendor == "postgresql":
+        assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == ["EXECUTE insert_petitions_petitionevent"]
+
+
+def test_insert_prepared_runs_pre_save_as_save_does():
+    """auto_now and auto_now_add are set by the fields' pre_save, as by save()."""
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    stored = Petition.objects.get(pk=petition.pk)
+    assert stored.created_at == petition.created_at and stored.updated_at == petition.updated_at
+    assert stored.created_at is not None and stored.search_text == petition.search_text != ""
+
+
+def test_insert_prepared_gives_several_rows_their_keys_in_order():
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    rows = [
+        Notification(petition=petition, channel=channel, template="received", context={"n": n})
+        for n, channel in enumerate(("email", "sms", "email"))
+    ]
+    insert_prepared(*rows)
+
+    assert len({n.pk for n in rows}) == 3
+    for n, row in enumerate(rows):
+        assert Notification.objects.get(pk=row.pk).context == {"n": n}
+
+
+def test_insert_prepared_leaves_a_row_with_an_expression_to_save():
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    event = PetitionEvent(petition=petition, kind="noted", occurred_at=Now())
+    insert_prepared(event)
+    assert PetitionEvent.objects.get(pk=event.pk).occurred_at is not None
+
+
+def test_insert_prepared_refuses_a_saved_row_or_rows_of_two_models():
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    event = PetitionEvent.objects.filter(petition=petition).first()
+    with pytest.raises(ValueError, match="new rows of one model"):
+        insert_prepared(event)
+    with pytest.raises(ValueError, match="new rows of one model"):
+        insert_prepared(PetitionEvent(petition=petition, kind="noted"), Notification(petition=petition))
