@@ -540,16 +540,22 @@ def petition_by_code(*, code: str) -> Petition | None:
     if not code:
         return None
     # The public lookup needs these columns only (the secret check and the tracking page), in
-    # SQL written once: building the same ORM query on every lookup cost more CPU than running it.
-    return next(iter(Petition.objects.raw(_by_code_sql(), [code])), None)
+    # SQL written once and prepared once per connection: building the same ORM query on every
+    # lookup cost more CPU than running it, and so did a raw queryset's mapping of its columns.
+    names, sql = _by_code_sql()
+    rows = fetch_prepared("petition_by_code", sql, [code])
+    return Petition.from_db(connection.alias, names, rows[0]) if rows else None
 
 
 @functools.cache
-def _by_code_sql() -> str:
-    # Plain fields: each column is named as its field.
-    columns = ", ".join(connection.ops.quote_name(name) for name in PUBLIC_TRACKING_FIELDS)
+def _by_code_sql() -> tuple[list[str], str]:
+    """The columns read (plain fields, in the model's order, as `from_db` takes them) and the SQL."""
+    names = [f.attname for f in Petition._meta.concrete_fields if f.attname in PUBLIC_TRACKING_FIELDS]
+    if len(names) != len(PUBLIC_TRACKING_FIELDS):
+        raise ValueError(f"not plain petition fields: {set(PUBLIC_TRACKING_FIELDS) - set(names)}")
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
     table = connection.ops.quote_name(Petition._meta.db_table)
-    return f"SELECT {columns} FROM {table} WHERE tracking_code = %s LIMIT 1"  # noqa: S608 (names from the model)
+    return names, f"SELECT {columns} FROM {table} WHERE tracking_code = %s LIMIT 1"  # noqa: S608 (names from the model)
 
 
 # What the citizen reads for each event kind (translated when shown); kinds not listed, and
