@@ -337,7 +337,7 @@ def _take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) -
     last = f'CAST({counter}."last" AS TEXT)'
     number = f"CASE WHEN length({last}) >= 5 THEN {last} ELSE substr('0000' || {last}, length({last})) END"
     sql = (
-        f'INSERT INTO {counter} ("unit_id", "year", "last") SELECT CAST(%s AS BIGINT), CAST(%s AS INTEGER), 1 '  # noqa: S608 - names from the models
+        f'INSERT INTO {counter} ("unit_id", "year", "last") SELECT %s, %s, 1 '  # noqa: S608 - names from the models
         f'WHERE NOT EXISTS (SELECT 1 FROM {petition} p WHERE p."idempotency_key" = %s) '
         f'ON CONFLICT ("unit_id", "year") DO UPDATE SET "last" = {counter}."last" + 1 '
         f'RETURNING {counter}."last", '
