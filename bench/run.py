@@ -628,14 +628,11 @@ def explain_page(url_name: str, user: Any) -> dict[str, Any]:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse(url_name))
-    from core.prepared import as_run
+    from core.prepared import reads_of
 
     checked: list[dict[str, Any]] = []
-    for query in ctx.captured_queries:
-        # a prepared statement's execution is explained as EXECUTE name(…) (core.prepared)
-        sql, explain = as_run(query["sql"])
-        if not sql.lstrip().upper().startswith(("SELECT", "PREPARE")) or not any(t in sql for t in BIG_TABLES):
-            continue
+    # a prepared statement's execution is explained as EXECUTE name(…) (core.prepared)
+    for sql, explain in reads_of(ctx.captured_queries, BIG_TABLES):
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN " + explain)
             plan = "\n".join(row[0] for row in cursor.fetchall())

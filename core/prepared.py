@@ -130,3 +130,14 @@ def as_run(sql: str) -> tuple[str, str]:
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [match["name"]])
         row = cursor.fetchone()
     return (str(row[0]) if row else sql), match.group(0)
+
+
+def reads_of(captured: Sequence[dict[str, Any]], tables: Sequence[str]) -> list[tuple[str, str]]:
+    """The statements among `captured` (Django's CaptureQueriesContext) that read any of
+    `tables`, each as `as_run` gives it: (the query it runs, what to write after EXPLAIN)."""
+    found = []
+    for query in captured:
+        run, explain = as_run(query["sql"])
+        if run.lstrip().upper().startswith(("SELECT", "PREPARE")) and any(t in run for t in tables):
+            found.append((run, explain))
+    return found

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from adminreform.selectors import dossier_for_lookup
 from core.models import Role, Unit, UnitLevel
-from core.prepared import as_run
+from core.prepared import as_run, reads_of
 from petitions.selectors import petition_by_code
 from reports.periods import Period
 from reports.services import report_compile_now
@@ -69,12 +69,7 @@ def seq_scans(sql: str, params: Any = None) -> tuple[list[str], str]:
 def big_queries(captured: list[dict[str, Any]]) -> list[str]:
     """The reads of big tables among the captured statements, as they can be EXPLAINed (a
     prepared statement's execution as `EXECUTE name(…)`, core.prepared)."""
-    found = []
-    for q in captured:
-        run, explain = as_run(q["sql"])
-        if run.lstrip().upper().startswith(("SELECT", "PREPARE")) and any(t in run for t in BIG_TABLES):
-            found.append(explain)
-    return found
+    return [explain for _run, explain in reads_of(captured, BIG_TABLES)]
 
 
 @pytest.fixture
