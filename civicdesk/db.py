@@ -56,3 +56,19 @@ class AuditEventBase(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{type(self).__name__} rows cannot be deleted.")
+
+
+class OutboxBase(models.Model):
+    """A message waiting to leave the machine (core.outbox): written in the transaction of the
+    change it announces, sent once after commit. What it carries is the app's (its template,
+    its context); where it goes is read at send time, so no contact data is copied here."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True, unique=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        abstract = True

@@ -14,3 +14,7 @@ class InvalidTransition(DomainError):
 
 class StaleEdit(DomainError):
     """Someone else saved the record since it was opened: the edit is refused, not merged."""
+
+
+class NotAllowed(DomainError):
+    """The actor's roles in the record's unit do not allow this action (the app's policies.py)."""

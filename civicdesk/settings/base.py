@@ -20,6 +20,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# The portal's public address, for every link that leaves it (e-mail, SMS, exports, the API):
+# "https://tiepdan.hanoi.gov.vn". Required: dev.py and test.py give the local one.
+SITE_URL = env("CIVICDESK_SITE_URL").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -9,6 +9,7 @@ the secret keys below are public and the per-IP rate limit is off.
 import os
 import tempfile
 
+os.environ.setdefault("CIVICDESK_SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("CIVICDESK_FIELD_ENCRYPTION_KEY", "YmVuY2gtb25seS1maWVsZC1rZXktMDEyMzQ1Njc4OWE=")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/civicdesk_bench")

@@ -4,6 +4,7 @@ import os
 
 # Development-only values, set before base reads them. Never used in production,
 # which runs base.py with its own environment.
+os.environ.setdefault("CIVICDESK_SITE_URL", "http://127.0.0.1:8000")
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production-0123456789")
 os.environ.setdefault("CIVICDESK_FIELD_ENCRYPTION_KEY", "ZGV2LW9ubHktZmllbGQta2V5LTAxMjM0NTY3ODlhYmM=")
 os.environ.setdefault("DJANGO_DEBUG", "true")

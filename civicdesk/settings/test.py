@@ -3,6 +3,7 @@
 import os
 import tempfile
 
+os.environ.setdefault("CIVICDESK_SITE_URL", "http://testserver")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz")
 os.environ.setdefault("CIVICDESK_FIELD_ENCRYPTION_KEY", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
 os.environ.setdefault("DJANGO_DEBUG", "false")

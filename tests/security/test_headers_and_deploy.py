@@ -26,6 +26,7 @@ def production_env(**extra: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="civicdesk.settings.base",
         DJANGO_SECRET_KEY="prod-like-5Qk9vX2mB7rT4wZ8nL1pH6jF3dS0aG9cV2bN5mK8qW1eR4tY7uI0oP",
         DJANGO_ALLOWED_HOSTS="civicdesk.example.gov.vn",
+        CIVICDESK_SITE_URL="https://civicdesk.example.gov.vn",
         CIVICDESK_FIELD_ENCRYPTION_KEY=FERNET_KEY,
     )
     env.update(extra)
