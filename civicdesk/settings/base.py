@@ -52,6 +52,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (django-otp, below), then roles and scopes read once a request.
+    "django_otp.middleware.OTPMiddleware",
+    "core.middleware.RememberMembershipsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -262,15 +265,7 @@ if REPORTS_PERIOD_CONVENTION not in ("calendar", "official"):
 # --- security ---
 # Second factor for staff (django-otp, TOTP): optional, offered to heads and
 # administrators; a user with a confirmed device must give its 6-digit code at login.
-INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
-# After the user is known (and its second factor checked): roles and scopes read once a request.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "core.middleware.RememberMembershipsMiddleware"
-)
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]  # its middleware is in MIDDLEWARE
 OTP_TOTP_ISSUER = env("CIVICDESK_OTP_ISSUER", default="CivicDesk")
 # Keep a record of every failed staff login (who, from where, when), beyond the lock;
 # purged after CIVICDESK_LOGIN_RECORD_DAYS by `manage.py purge_expired --commit`.
