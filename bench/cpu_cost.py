@@ -2,8 +2,11 @@
 
 Requests per second move with whatever else the machine is doing; the CPU a request costs the
 gunicorn workers and the PostgreSQL backends hardly does. Read from `/proc/<pid>/stat` (utime +
-stime) of every process in the server's process group and of every `postgres` process, before
-and after the run. Linux only; elsewhere the cost is unknown (None).
+stime) of every process in the server's process group and of the `postgres` processes, before
+and after the run: with a database name, only the backends connected to that database (their
+process title names it), so other sessions' queries on a shared PostgreSQL server are not
+charged to the figure; without one, every `postgres` process. Linux only; elsewhere the cost is
+unknown (None).
 """
 
 from __future__ import annotations
@@ -40,11 +43,21 @@ def _children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def snapshot(server_group: int) -> CpuSnapshot | None:
+def _serves(pid: str, database: str) -> bool:
+    """Whether the PostgreSQL process `pid` is a backend connected to `database` (its title,
+    `postgres: <cluster>: <user> <database> <client> <state>`, names the database)."""
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return False
+    return database in title.split()
+
+
+def snapshot(server_group: int, database: str = "") -> CpuSnapshot | None:
     if not Path("/proc/self/stat").exists():
         return None
     server: dict[int, float] = {}
-    database: dict[int, float] = {}
+    backends: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -54,9 +67,9 @@ def snapshot(server_group: int) -> CpuSnapshot | None:
         name, group, seconds = found
         if group == server_group:
             server[int(entry.name)] = seconds
-        elif name == "postgres":
-            database[int(entry.name)] = seconds
-    return CpuSnapshot(server, database, _children())
+        elif name == "postgres" and (not database or _serves(entry.name, database)):
+            backends[int(entry.name)] = seconds
+    return CpuSnapshot(server, backends, _children())
 
 
 def _spent(before: dict[int, float], after: dict[int, float]) -> float:

@@ -1,6 +1,7 @@
 """`python -m bench.timed COMMAND ARGS...`: run one management command in this process
-and print `TIMED {"seconds": ..., "maxrss_mb": ...}` — the command's own time
-(without interpreter and Django start-up) and the process's peak memory.
+and print `TIMED {"seconds": ..., "cpu_seconds": ..., "database_cpu_seconds": ..., "maxrss_mb": ...}`
+— the command's own time and CPU time (without interpreter and Django start-up), its
+PostgreSQL backend's CPU time over the command, and the process's peak memory.
 
 `python -m bench.timed --every-unit-report START END` instead compiles the figures of
 every unit that existed in the period (what the quarterly Celery job does), one after
@@ -16,9 +17,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import resource
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -35,7 +38,8 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
 
     out, err = io.StringIO(), io.StringIO()
-    started = time.perf_counter()
+    backend_before = backend_cpu()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if argv[0] == "--every-unit-report":
         units = every_unit_report(argv[1], argv[2])
         out.write(f"{units} units")
@@ -44,12 +48,40 @@ def main(argv: list[str]) -> int:
         out.write(f"{units} units")
     else:
         call_command(*argv, stdout=out, stderr=err)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    backend_after = backend_cpu()
+    database_cpu = None
+    if backend_before is not None and backend_after is not None:
+        same = backend_before[0] == backend_after[0]  # else a new connection: all of its CPU is the command's
+        database_cpu = backend_after[1] - (backend_before[1] if same else 0.0)
     maxrss_mb = peak_rss_mb()
-    summary = {"seconds": seconds, "maxrss_mb": round(maxrss_mb, 1), "stdout": out.getvalue()[-200:]}
+    summary = {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "database_cpu_seconds": database_cpu,
+        "maxrss_mb": round(maxrss_mb, 1),
+        "stdout": out.getvalue()[-200:],
+    }
     print("TIMED " + json.dumps(summary, ensure_ascii=False))
     sys.stderr.write(err.getvalue()[-2000:])
     return 0
+
+
+def backend_cpu() -> tuple[int, float] | None:
+    """(pid, CPU seconds) of this process's PostgreSQL backend, read from /proc (the server is
+    on this machine): the database's share of the command, which ends with the connection."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = int(cursor.fetchone()[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb() -> float:

@@ -57,3 +57,18 @@ def test_the_load_generators_own_cpu_is_counted_apart():
     assert spent is not None
     assert 190 <= spent.client_ms <= 300
     assert spent.server_ms == 0
+
+
+def test_only_the_backends_of_the_figures_database_are_charged():
+    from bench.cpu_cost import _serves
+
+    # a process titled like a PostgreSQL backend of civicdesk_bench_peer
+    title = "import time; time.sleep(30)"
+    backend = subprocess.Popen([sys.executable, "-c", title, "postgres:", "civicdesk_bench_peer", "idle"])
+    try:
+        time.sleep(0.3)  # its command line is readable once it has started
+        assert _serves(str(backend.pid), "civicdesk_bench_peer")
+        assert not _serves(str(backend.pid), "civicdesk_bench")  # a whole name, not a prefix
+    finally:
+        backend.kill()
+        backend.wait()
