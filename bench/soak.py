@@ -23,23 +23,15 @@ import os
 import signal
 import sys
 import tempfile
-import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.city import ensure_city, ensure_database, flush_redis, setup_django
 from bench.figures import ms
-from bench.run import (
-    RESULTS,
-    Bench,
-    Server,
-    ensure_city,
-    ensure_database,
-    flush_redis,
-    git_commit,
-    machine,
-    setup_django,
-)
+from bench.public_figures import PublicForms
+from bench.results import RESULTS, git_commit, machine
+from bench.server import Server
 from bench.wrk import Request, WrkResult, run_wrk
 
 PEAK_CONNECTIONS = 64  # bench.run's P3
@@ -49,15 +41,9 @@ def log(message: str) -> None:
     print(f"[soak {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def p3_mix(bench: Bench) -> list[Request]:
+def p3_mix(forms: PublicForms) -> list[Request]:
     """bench.run's P3 mix: a filing before every fourth lookup."""
-    assert bench.filing is not None
-    mix: list[Request] = []
-    for i, lookup in enumerate(bench.lookups[:400]):
-        if i % 4 == 0:
-            mix.append(bench.filing)
-        mix.append(lookup)
-    return mix
+    return forms.mix(every=4)
 
 
 def errors_of(r: WrkResult) -> int:
@@ -125,15 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
     gunicorn_log = Path(tempfile.gettempdir()) / f"civicdesk-soak-{stamp}-gunicorn.log"
     server = Server(workers=args.workers, threads=args.threads, log_path=gunicorn_log)
-    # Bench only needs these for the forms: no per-run cap, `harvest` trial filings.
-    bench_args = argparse.Namespace(seconds=0, harvest=args.harvest)
-    bench = Bench(bench_args, server, deadline=time.monotonic() + args.minutes * 60 + 600)
+    forms = PublicForms(server, harvest=args.harvest)
     samples: list[dict[str, Any]] = []
     try:
         server.start()
-        bench.prepare_filing()
-        bench.prepare_lookups()
-        mix, cookie = p3_mix(bench), {"Cookie": bench.filing_cookie}
+        forms.prepare_filing()
+        forms.prepare_lookups()
+        mix, cookie = p3_mix(forms), {"Cookie": forms.filing_cookie}
         log(f"warm-up 15 s at {args.connections} connections ({len(mix)} requests in the mix)")
         run_wrk(server.base_url, mix, connections=args.connections, seconds=15, headers=cookie, timeout_s=args.timeout)
         for minute in range(1, args.minutes + 1):

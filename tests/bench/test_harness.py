@@ -3,20 +3,25 @@
 import pytest
 from django.test import override_settings
 
+from bench.city import page_unavailable
+from bench.command_figures import last_quarter
 from bench.figures import Figure, format_line
-from bench.run import last_quarter, page_unavailable
 from bench.web import IDEM_PLACEHOLDER, fill_form, form_errors, main_form, tracking_pair
 from bench.wrk import parse_output
 
 
 def test_a_met_target_prints_the_id_first_and_ok_last():
-    figure = Figure("P1", "submission", "≥ 250", value="312 req/s", ok=True, notes=["0.31 of baseline"])
+    figure = Figure("P1", "submission", "CPU ≤ 1/3 of the peer's", value="312 req/s", ok=True, notes=["note"])
+    figure.ratios = ["CPU 0.30 × the peer's submission [target ≤ 1/3: ok]"]
 
-    assert format_line(figure) == "P1 submission: 312 req/s (target ≥ 250; 0.31 of baseline) ok"
+    assert format_line(figure) == (
+        "P1 submission: 312 req/s (CPU 0.30 × the peer's submission [target ≤ 1/3: ok]; "
+        "target CPU ≤ 1/3 of the peer's; note) ok"
+    )
 
 
 def test_a_missed_target_ends_with_miss():
-    figure = Figure("P2", "status lookup", "≥ 600 req/s", value="410 req/s", ok=False)
+    figure = Figure("P2", "status lookup", "CPU ≤ 1/5 of the peer's", value="410 req/s", ok=False)
 
     line = format_line(figure)
     assert line.startswith("P2 status lookup: 410 req/s")
@@ -124,7 +129,7 @@ def test_p6_uses_the_last_complete_quarter(today, start, end):
 
 
 def test_a_city_grown_by_earlier_filings_is_generated_anew():
-    from bench.run import city_drifted
+    from bench.city import city_drifted
 
     assert not city_drifted(filed=0, petitions=100_000)
     assert not city_drifted(filed=10_000, petitions=100_000)

@@ -1,0 +1,95 @@
+"""What every web figure of a run shares: the server, the time budget, the baselines, the
+numbers measured so far that other figures' ratios read (the peer's, the baselines'), and how
+a wrk result becomes a figure's value and numbers."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from bench.figures import Figure, ms, num
+from bench.server import Server, measure
+from bench.wrk import Request, WrkResult, run_wrk
+
+WARM_UP = 2  # seconds of uncounted requests before each measured wrk run
+
+
+class BudgetSpent(Exception):
+    """No time left in the run's budget for this measurement."""
+
+
+class NotAvailable(Exception):
+    """The page exists but cannot be driven (say why)."""
+
+
+class Run:
+    def __init__(self, args: argparse.Namespace, server: Server, deadline: float) -> None:
+        self.args, self.server, self.deadline = args, server, deadline
+        self.baselines: dict[int, WrkResult] = {}
+        self.refs: dict[str, float | None] = {}  # numbers other figures' ratios read
+        self.state: dict[str, Any] = {}  # what one figure leaves for another (P1's filing for P3)
+        self.users: dict[str, Any] = {}
+
+    def seconds(self, wanted: int) -> int:
+        s = min(wanted, self.args.seconds) if self.args.seconds else wanted
+        left = int(self.deadline - time.monotonic()) - 60
+        if left < 3:
+            raise BudgetSpent("the run's time budget is spent")
+        return max(min(s, left), 1)
+
+    def wrk(
+        self, requests: list[Request], connections: int, seconds: int, cookie: str = "", server: Server | None = None
+    ) -> WrkResult:
+        """A measured wrk run, after WARM_UP seconds of the same requests that are not counted:
+        every worker thread has then loaded its templates and opened its database connection,
+        on CivicDesk's server as on the peer's."""
+        seconds = self.seconds(seconds)
+        target = server or self.server
+        if WARM_UP:
+            run_wrk(
+                target.base_url,
+                requests,
+                connections=connections,
+                seconds=WARM_UP,
+                headers={"Cookie": cookie} if cookie else {},
+            )
+        return measure(target, requests, connections=connections, seconds=seconds, cookie=cookie)
+
+    def baseline(self, connections: int) -> WrkResult:
+        """/healthz/ (JSON, no database, no template) on CivicDesk's server at `connections`."""
+        if connections not in self.baselines:
+            self.baselines[connections] = self.wrk(
+                [Request("GET", "/healthz/")], connections, self.args.baseline_seconds
+            )
+            cpu = self.baselines[connections].cpu
+            self.refs[f"baseline_cpu_ms@{connections}"] = cpu.total_ms if cpu else None
+        return self.baselines[connections]
+
+
+def record(run: Run, fig: Figure, r: WrkResult, *, connections: int, errors: int, extra: dict[str, Any]) -> None:
+    """A web figure's value, numbers (for its ratios) and raw metrics from its wrk run."""
+    base = run.baseline(connections)
+    fig.value = f"{num(r.rps)} req/s, p95 {ms(r.p95_us)}, {errors} errors"
+    if r.cpu:
+        fig.value += f", {r.cpu.line()}"
+    fig.numbers.update(
+        {
+            "cpu_ms": r.cpu.total_ms if r.cpu else None,
+            "rps": r.rps,
+            "baseline_cpu_ms": base.cpu.total_ms if base.cpu else None,
+        }
+    )
+    fig.metrics.update(
+        {
+            "connections": connections,
+            "errors": errors,
+            **extra,
+            **r.as_dict(),
+            "baseline": {"connections": connections, **base.as_dict()},
+        }
+    )
+    if errors:
+        fig.fail(f"{errors} errors")
+    if base.rps:
+        fig.notes.append(f"baseline {num(base.rps)} req/s")

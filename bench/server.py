@@ -1,0 +1,220 @@
+"""A gunicorn server the harness starts, measures and stops: CivicDesk's, or the peer's.
+
+Each server runs in its own process group (its own session), so that `stop()` ends exactly
+that master and its workers (also on error: callers stop it in a `finally`), and so that the
+CPU its processes spend during a wrk run is charged to it (`bench/cpu_cost.py`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.cpu_cost import cost, snapshot
+from bench.figures import ms
+from bench.web import Client
+from bench.wrk import Request, WrkResult, run_wrk
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def log(message: str) -> None:
+    print(f"[bench {datetime.now(UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """gunicorn on 127.0.0.1:<free port>, in its own process group: stop() ends exactly
+    that master and its workers. `app` is the command line after `python -m gunicorn` (the
+    application and its own options); the harness adds the port, the process and thread
+    counts, the worker class (sync for one thread, gthread otherwise) and the keep-alive."""
+
+    def __init__(
+        self,
+        *,
+        workers: int,
+        threads: int,
+        log_path: Path,
+        keep_alive: int = 5,
+        name: str = "CivicDesk",
+        python: str = PY,
+        app: Sequence[str] = ("--config", str(ROOT / "gunicorn.conf.py")),
+        env: dict[str, str] | None = None,
+        ready_path: str = "/healthz/",
+        database: str = "",
+    ) -> None:
+        self.workers, self.threads, self.log_path = workers, threads, log_path
+        self.keep_alive, self.name, self.python, self.app = keep_alive, name, python, list(app)
+        self.env = env if env is not None else os.environ.copy()
+        self.ready_path, self.database = ready_path, database
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def worker_class(self) -> str:
+        return "gthread" if self.threads > 1 else "sync"
+
+    @property
+    def group(self) -> int:
+        return self.proc.pid if self.proc else -1
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "server": "gunicorn",
+            "worker_class": self.worker_class,
+            "workers": self.workers,
+            "threads": self.threads,
+            "keep_alive": self.keep_alive,
+            "app": " ".join(self.app),
+            "database": self.database,
+            "pid": self.proc.pid if self.proc else None,
+        }
+
+    def command(self) -> list[str]:
+        return [
+            self.python,
+            "-m",
+            "gunicorn",
+            *self.app,
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--threads",
+            str(self.threads),
+            "--worker-class",
+            self.worker_class,
+            "--keep-alive",
+            str(self.keep_alive),
+            "--log-level",
+            "warning",
+        ]
+
+    def start(self) -> None:
+        handle = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            self.command(), cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        handle.close()
+        log(
+            f"{self.name} gunicorn pid {self.proc.pid} on {self.base_url} ({self.worker_class}, "
+            f"{self.workers} workers x {self.threads} threads)"
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} gunicorn exited ({self.proc.returncode}); see {self.log_path}")
+            try:
+                with urllib.request.urlopen(self.base_url + self.ready_path, timeout=2) as resp:  # noqa: S310
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"{self.name} gunicorn did not answer {self.ready_path} within 60 s; see {self.log_path}")
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of the master and of each worker (Linux /proc), in MB."""
+        if self.proc is None or self.proc.poll() is not None:
+            return {}
+        out: dict[str, float] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            ppid = re.search(r"^PPid:\s+(\d+)", status, re.M)
+            rss = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+            if rss and (int(entry.name) == self.proc.pid or (ppid and int(ppid.group(1)) == self.proc.pid)):
+                role = "master" if int(entry.name) == self.proc.pid else f"worker {entry.name}"
+                out[role] = round(int(rss.group(1)) / 1024, 1)
+        return out
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        pid = self.proc.pid
+        if self.proc.poll() is None:
+            os.kill(pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                log(f"{self.name} gunicorn {pid} ignored SIGTERM; killing its process group")
+        with contextlib.suppress(ProcessLookupError):  # any worker left in the server's own process group
+            os.killpg(pid, signal.SIGKILL)
+        if self.proc.poll() is None:
+            self.proc.wait(timeout=5)
+        log(f"{self.name} gunicorn {pid} stopped")
+
+
+def settle(server: Server) -> None:
+    """Wait (up to 30 s) until the server answers its ready page promptly again: requests
+    still running from the previous measurement must not slow the next one."""
+    client = Client(server.base_url, timeout=60)
+    until = time.monotonic() + 30
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        try:
+            client.get(server.ready_path)
+        except OSError:  # still swamped: wait on
+            continue
+        if time.perf_counter() - started < 0.1:
+            return
+        time.sleep(0.5)
+
+
+def measure(server: Server, requests: list[Request], *, connections: int, seconds: int, cookie: str = "") -> WrkResult:
+    """One wrk run against `server`, with the CPU its process group and its database's
+    PostgreSQL backends spent on each request answered."""
+    settle(server)
+    headers = {"Cookie": cookie} if cookie else {}
+    before = snapshot(server.group, database=server.database)
+    result = run_wrk(server.base_url, requests, connections=connections, seconds=seconds, headers=headers)
+    result.cpu = cost(before, snapshot(server.group, database=server.database), sum(result.by_status.values()))
+    log(
+        f"  {server.name} {server.worker_class} {requests[0].method} {requests[0].path[:60]} c={connections}: "
+        f"{result.rps:.0f} req/s, p95 {ms(result.p95_us)}, statuses {result.by_status}, "
+        f"socket errors {result.socket_errors}" + (f", {result.cpu.line()}" if result.cpu else "")
+    )
+    return result
+
+
+@contextlib.contextmanager
+def serving(*servers: Server) -> Iterator[None]:
+    """Start every server; on the way out (also when a start or the body fails) stop every
+    one that was started, and only those."""
+    started: list[Server] = []
+    try:
+        for server in servers:
+            started.append(server)
+            server.start()
+        yield
+    finally:
+        for server in reversed(started):
+            try:
+                server.stop()
+            except Exception as exc:  # stop the others all the same
+                log(f"stopping {server.name} failed: {exc!r}")
