@@ -44,5 +44,8 @@ check: install
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
+# make bench [FULL=1] [NO_PEER=1]: the figures of docs/performance.md on PostgreSQL and gunicorn,
+# beside the peer (django-helpdesk, installed by bench.run into its own virtualenv under
+# $${XDG_CACHE_HOME:-~/.cache}/civicdesk-bench/, outside the repository).
 bench: install
-	$(PY) -m bench.run $(if $(FULL),--full,)
+	$(PY) -m bench.run $(if $(FULL),--full,) $(if $(NO_PEER),--no-peer,)
