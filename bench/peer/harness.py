@@ -242,7 +242,7 @@ class Peer:
             rps = max((r.rps for r in clean.values()), default=None)
             self.run.refs[f"peer_{kind}_cpu_ms"], self.run.refs[f"peer_{kind}_rps"] = cpu, rps
             parts = [
-                f"{k} {num(r.rps)} req/s, p95 {r.p95_us / 1000:.0f} ms, {self.errors[kind][k]} errors"
+                f"{k}: {num(r.rps)} req/s, p95 {r.p95_us / 1000:.0f} ms, {self.errors[kind][k]} errors"
                 + (f", {r.cpu.line()}" if r.cpu else "")
                 for k, r in self.results[kind].items()
             ]
