@@ -26,7 +26,7 @@ class NotAvailable(Exception):
 class Run:
     def __init__(self, args: argparse.Namespace, server: Server, deadline: float) -> None:
         self.args, self.server, self.deadline = args, server, deadline
-        self.baselines: dict[int, WrkResult] = {}
+        self.baselines: list[tuple[int, WrkResult]] = []  # in the order measured
         self.refs: dict[str, float | None] = {}  # numbers other figures' ratios read
         self.state: dict[str, Any] = {}  # what one figure leaves for another (P1's filing for P3)
         self.users: dict[str, Any] = {}
@@ -39,14 +39,20 @@ class Run:
         return max(min(s, left), 1)
 
     def wrk(
-        self, requests: list[Request], connections: int, seconds: int, cookie: str = "", server: Server | None = None
+        self,
+        requests: list[Request],
+        connections: int,
+        seconds: int,
+        cookie: str = "",
+        server: Server | None = None,
+        warm: bool = True,
     ) -> WrkResult:
         """A measured wrk run, after WARM_UP seconds of the same requests that are not counted:
         every worker thread has then loaded its templates and opened its database connection,
         on CivicDesk's server as on the peer's."""
         seconds = self.seconds(seconds)
         target = server or self.server
-        if WARM_UP:
+        if warm and WARM_UP:
             run_wrk(
                 target.base_url,
                 requests,
@@ -57,39 +63,31 @@ class Run:
         return measure(target, requests, connections=connections, seconds=seconds, cookie=cookie)
 
     def baseline(self, connections: int) -> WrkResult:
-        """/healthz/ (JSON, no database, no template) on CivicDesk's server at `connections`."""
-        if connections not in self.baselines:
-            self.baselines[connections] = self.wrk(
-                [Request("GET", "/healthz/")], connections, self.args.baseline_seconds
-            )
-            cpu = self.baselines[connections].cpu
-            self.refs[f"baseline_cpu_ms@{connections}"] = cpu.total_ms if cpu else None
-        return self.baselines[connections]
+        """/healthz/ (JSON, no database, no template) on CivicDesk's server at `connections`,
+        measured anew at each call: the harness brackets every measurement with two."""
+        r = self.wrk([Request("GET", "/healthz/")], connections, self.args.baseline_seconds, warm=not self.baselines)
+        self.baselines.append((connections, r))
+        return r
+
+    def last_baseline(self) -> WrkResult | None:
+        return self.baselines[-1][1] if self.baselines else None
+
+
+def bracket(before: WrkResult | None, after: WrkResult | None) -> float | None:
+    """The baseline's CPU per request around a measurement: the mean of the baselines measured
+    right before and right after it (the machine's load drifts during a run; a baseline from
+    minutes earlier would not share the figure's conditions)."""
+    values = [r.cpu.total_ms for r in (before, after) if r is not None and r.cpu is not None]
+    return sum(values) / len(values) if values else None
 
 
 def record(run: Run, fig: Figure, r: WrkResult, *, connections: int, errors: int, extra: dict[str, Any]) -> None:
-    """A web figure's value, numbers (for its ratios) and raw metrics from its wrk run."""
-    base = run.baseline(connections)
+    """A web figure's value, numbers (for its ratios) and raw metrics from its wrk run; the
+    harness adds its baseline (`bracket`) once the baseline after it is measured."""
     fig.value = f"{num(r.rps)} req/s, p95 {ms(r.p95_us)}, {errors} errors"
     if r.cpu:
         fig.value += f", {r.cpu.line()}"
-    fig.numbers.update(
-        {
-            "cpu_ms": r.cpu.total_ms if r.cpu else None,
-            "rps": r.rps,
-            "baseline_cpu_ms": base.cpu.total_ms if base.cpu else None,
-        }
-    )
-    fig.metrics.update(
-        {
-            "connections": connections,
-            "errors": errors,
-            **extra,
-            **r.as_dict(),
-            "baseline": {"connections": connections, **base.as_dict()},
-        }
-    )
+    fig.numbers.update({"cpu_ms": r.cpu.total_ms if r.cpu else None, "rps": r.rps})
+    fig.metrics.update({"connections": connections, "errors": errors, **extra, **r.as_dict()})
     if errors:
         fig.fail(f"{errors} errors")
-    if base.rps:
-        fig.notes.append(f"baseline {num(base.rps)} req/s")

@@ -4,9 +4,9 @@ docs/performance.md, each judged on ratios measured in the same run.
 Creates or reuses the PostgreSQL database `civicdesk_bench` on 127.0.0.1:5432, migrates it,
 generates the city (1M dossiers, 10M with --full; reused when the row counts already match),
 installs and seeds the peer (django-helpdesk, its own virtualenv and database), starts gunicorn
-on a free loopback port, measures the /healthz/ baseline, the peer's public submission and view
-right before P1 and P2, and every figure with wrk; stops exactly the servers it started (even
-on error), prints the peer's lines then one line per figure, and writes
+on a free loopback port, measures the peer's public submission and view right before P1 and P2,
+and every figure (with wrk, or a command), each between two /healthz/ baselines; stops exactly
+the servers it started (even on error), prints the peer's lines then one line per figure, and writes
 bench/results/<time>-<scale>.json. Figures whose page or command does not exist yet print
 `MISS (not available: …)`.
 """
@@ -31,13 +31,13 @@ from bench.city import (
     flush_redis,
     setup_django,
 )
-from bench.context import BudgetSpent, NotAvailable, Run
+from bench.context import BudgetSpent, NotAvailable, Run, bracket
 from bench.figures import Figure, format_line, judge
 from bench.peer.harness import Peer
 from bench.results import git_commit, machine, write
 from bench.server import ROOT, Server, log, serving
 from bench.table import FIGURES, Spec, figures_of
-from bench.wrk import WrkUnavailable, ensure_wrk
+from bench.wrk import WrkResult, WrkUnavailable, ensure_wrk
 
 SCALES = {"1M": (1_000_000, 100_000, 50_000), "10M": (10_000_000, 1_000_000, 500_000)}
 
@@ -64,7 +64,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--petitions", type=int)
     p.add_argument("--visits", type=int)
     p.add_argument("--seconds", type=int, default=0, help="cap every wrk run at this many seconds")
-    p.add_argument("--baseline-seconds", type=int, default=10)
+    p.add_argument(
+        "--baseline-seconds", type=int, default=5, help="each baseline (one before and after every measurement)"
+    )
     p.add_argument("--p1-seconds", type=int, default=60, help="also the peer's submission, per server model")
     p.add_argument("--p2-seconds", type=int, default=30, help="also the peer's public view, per server model")
     p.add_argument("--p3-seconds", type=int, default=30)
@@ -88,24 +90,50 @@ def _terminate(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds through the finally that stops the servers
 
 
-def measure_web(run: Run, specs: list[Spec], figures: dict[str, Figure], peer: Peer | None) -> None:
-    """The baselines first, on a quiet server, at each connection count a figure uses (and at
-    16, which P7 compares with); then
-    the peer's submission right before P1 and its public view right before P2; then the rest."""
-    for connections in sorted({16} | {s.connections for s in specs}, key=lambda c: (c != 16, c)):
-        run.baseline(connections)
-    run.refs["baseline_cpu_ms"] = run.refs.get("baseline_cpu_ms@16")  # what command figures compare with
-    before: dict[str, Callable[[], None]] = {}
-    if peer is not None:
-        before = {"P1": peer.measure_submission, "P2": peer.measure_view}
+def measure_all(run: Run, specs: list[Spec], figures: dict[str, Figure], peer: Peer | None) -> None:
+    """Every measurement bracketed by two baselines (the one after a measurement is the one
+    before the next; at 16 connections around a command) and judged against their mean: the
+    peer's submission right before P1, its public view right before P2, then the figures in
+    the table's order."""
+    steps: list[tuple[str, int, Callable[[], None]]] = []
+    for spec in specs:
+        if peer is not None and spec.id in ("P1", "P2"):
+            kind = "submission" if spec.id == "P1" else "view"
+            step = peer.measure_submission if kind == "submission" else peer.measure_view
+            steps.append((f"peer_{kind}", spec.connections, lambda step=step, id=spec.id: peer_step(step, id)))
+        fig = figures[spec.id]
+        connections = spec.connections or 16
+        steps.append((spec.id, connections, lambda spec=spec, fig=fig: guarded(fig, lambda: measure(spec, fig))))
+
+    def measure(spec: Spec, fig: Figure) -> None:
+        spec.drives.measure(run, fig, spec)
+
+    before = run.baseline(steps[0][1] if steps else 16)  # always: the baseline alone checks the harness
     with peer.serving() if peer is not None else contextlib.nullcontext():
-        for spec in specs:
-            if spec.id in before:
-                try:
-                    before[spec.id]()
-                except Exception as exc:  # the peer's failure leaves P1/P2 without a yardstick, not failed
-                    log(f"the peer before {spec.id} failed: {exc!r}")
-            guarded(figures[spec.id], lambda spec=spec: spec.drives.measure(run, figures[spec.id], spec))
+        for i, (name, connections, step) in enumerate(steps):
+            step()
+            try:
+                after: WrkResult | None = run.baseline(steps[i + 1][1] if i + 1 < len(steps) else connections)
+            except BudgetSpent:  # the figures after this one are not run either
+                after = None
+            reference = bracket(before, after)
+            run.refs[f"{name}_baseline_cpu_ms"] = reference
+            if name in figures:
+                figures[name].numbers["baseline_cpu_ms"] = reference
+                figures[name].metrics["baselines"] = [r.as_dict() for r in (before, after) if r is not None]
+                settled = getattr(next(s for s in specs if s.id == name).drives, "with_baseline", None)
+                if settled is not None:
+                    settled(run, figures[name])
+            before = after or before
+    cpus = sorted(r.cpu.total_ms for _, r in run.baselines if r.cpu)
+    run.refs["baseline_cpu_ms"] = cpus[len(cpus) // 2] if cpus else None  # the run's median, for the JSON
+
+
+def peer_step(step: Callable[[], None], figure_id: str) -> None:
+    try:
+        step()
+    except Exception as exc:  # the peer's failure leaves P1/P2 without a yardstick, not failed
+        log(f"the peer before {figure_id} failed: {exc!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,7 +169,6 @@ def main(argv: list[str] | None = None) -> int:
             if spec.web and not figures[spec.id].unavailable:
                 figures[spec.id].skip(str(exc))
     chosen = [s for s in FIGURES if not figures[s.id].unavailable]
-    web = [s for s in chosen if s.web]
 
     stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
     log_dir = Path(tempfile.gettempdir())
@@ -157,19 +184,16 @@ def main(argv: list[str] | None = None) -> int:
     run.users = ensure_users()
     run.state.update(today=today, scale=scale)
     peer = None
-    if not args.no_peer and any(s.id in ("P1", "P2") for s in web):
+    if not args.no_peer and any(s.id in ("P1", "P2") for s in chosen):
         peer = Peer(run, database=f"{args.database}_peer", log_dir=log_dir, stamp_=stamp)
         peer.prepare()
     server_rss: dict[str, float] = {}
     try:
-        with serving(server):  # always: the baseline alone checks the harness end to end
-            measure_web(run, web, figures, peer)
+        with serving(server):
+            measure_all(run, chosen, figures, peer)
             server_rss = server.rss_mb()
     finally:
         flush_redis()
-    for spec in chosen:
-        if not spec.web:
-            guarded(figures[spec.id], lambda spec=spec: spec.drives.measure(run, figures[spec.id], spec))
 
     peer_figures = peer.figures() if peer is not None else no_peer(args)
     for spec in FIGURES:
@@ -187,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {**machine(), "loadavg_at_start": load_at_start, "loadavg_at_end": os.getloadavg()},
         "server": {**server.describe(), "log": str(gunicorn_log), "rss_mb_at_end": server_rss},
         "settings": "civicdesk.settings.bench (DEBUG off, CONN_MAX_AGE 600, CIVICDESK_RATELIMIT_ENABLED False)",
-        "baselines": {str(c): r.as_dict() for c, r in run.baselines.items()},
+        "baselines": [{"connections": c, **r.as_dict()} for c, r in run.baselines],
         "references": run.refs,
         "peer": peer.describe() if peer is not None else None,
         "peer_figures": [f.as_dict() for f in peer_figures],

@@ -77,6 +77,9 @@ class StaffPage:
                 fig.fail(f"seq scan on {', '.join(seq)}")
             else:
                 fig.notes.append("index scans only")
+
+    def with_baseline(self, run: Run, fig: Figure) -> None:
+        """At 10M, once the figure's baseline is known: its multiple against the 1M run's."""
         if self.scale and run.args.full:
             self.against_1m(fig)
 

@@ -249,7 +249,11 @@ class Peer:
             fig.value = "; ".join(parts)
             if not clean:
                 fig.fail("no server model measured without errors")
-            fig.numbers = {"cpu_ms": cpu, "rps": rps, "baseline_cpu_ms": self.run.refs.get("baseline_cpu_ms@16")}
+            fig.numbers = {
+                "cpu_ms": cpu,
+                "rps": rps,
+                "baseline_cpu_ms": self.run.refs.get(f"peer_{kind}_baseline_cpu_ms"),
+            }
             fig.notes += [
                 f"django-helpdesk {self.versions.get('django-helpdesk', '?')} {path}, 16 connections",
                 f"yardstick {num(rps or 0)} req/s, {cpu or 0:.1f} ms CPU/request" if clean else "no yardstick",

@@ -153,7 +153,7 @@ def result(rps: float, cpu_ms: float, *, errors: int = 0) -> WrkResult:
 
 def test_the_yardstick_is_the_cheapest_clean_cpu_and_the_best_clean_rate(tmp_path):
     run = run_with({})
-    run.refs["baseline_cpu_ms@16"] = 0.5
+    run.refs["peer_submission_baseline_cpu_ms"] = 0.5
     peer = Peer(run, database="unused", log_dir=tmp_path, stamp_="t")
     peer.versions = {"django-helpdesk": "2.6.1"}
     peer.results = {

@@ -150,3 +150,16 @@ def test_run_options_keep_their_defaults():
     args = argparse.Namespace(**vars(__import__("bench.run", fromlist=["parse_args"]).parse_args([])))
 
     assert (args.p1_seconds, args.p2_seconds, args.no_peer) == (60, 30, False)
+
+
+def test_a_figures_baseline_is_the_mean_of_the_two_around_it():
+    from bench.context import bracket
+    from bench.cpu_cost import CpuCost
+    from bench.wrk import WrkResult
+
+    def healthz(cpu_ms):
+        return WrkResult(1000, 5.0, 1, 1, 1, 1, 0, {"2xx": 1000}, cpu=CpuCost(server_ms=cpu_ms, database_ms=0.0))
+
+    assert bracket(healthz(0.6), healthz(1.0)) == pytest.approx(0.8)
+    assert bracket(healthz(0.6), None) == pytest.approx(0.6)  # the run stopped before the next baseline
+    assert bracket(None, None) is None
