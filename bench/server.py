@@ -76,6 +76,12 @@ class Server:
         return "gthread" if self.threads > 1 else "sync"
 
     @property
+    def app_name(self) -> str:
+        """The application_name its database connections carry (libpq reads PGAPPNAME), so
+        that pg_stat_activity tells them from other sessions' on the same database."""
+        return f"bench-{self.name}-{self.port}"
+
+    @property
     def group(self) -> int:
         return self.proc.pid if self.proc else -1
 
@@ -114,8 +120,9 @@ class Server:
 
     def start(self) -> None:
         handle = self.log_path.open("ab")
+        env = {**self.env, "PGAPPNAME": self.app_name}
         self.proc = subprocess.Popen(
-            self.command(), cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+            self.command(), cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
         )
         handle.close()
         log(
