@@ -116,7 +116,7 @@ FIGURES: tuple[Spec, ...] = (
         StaffPage("reports:dashboard", "bench.leader", report=True, scale=1.5),
         connections=8,
         seconds="page_seconds",
-        rules=(cpu_vs_baseline(16),),
+        rules=(cpu_vs_baseline(20),),
         checks="0 errors; at 10M its baseline multiple ≤ 1.5 × the 1M run's",
     ),
     Spec(
