@@ -2,17 +2,18 @@
 
 Requests per second move with whatever else the machine is doing; the CPU a request costs the
 gunicorn workers and the PostgreSQL backends hardly does. Read from `/proc/<pid>/stat` (utime +
-stime) of every process in the server's process group and of the `postgres` processes, before
-and after the run: with a database name, only the backends connected to that database (their
-process title names it), so other sessions' queries on a shared PostgreSQL server are not
-charged to the figure; without one, every `postgres` process. Linux only; elsewhere the cost is
-unknown (None).
+stime) of every process in the server's process group and of PostgreSQL processes, before and
+after the run: given the server's backends (their pids, from pg_stat_activity by the
+application_name its connections carry), only those, so that other sessions on the same
+server or database, autovacuum and the checkpointer are not charged to the figure; without
+them, every `postgres` process. Linux only; elsewhere the cost is unknown (None).
 """
 
 from __future__ import annotations
 
 import os
 import resource
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,23 +44,21 @@ def _children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _serves(pid: str, database: str) -> bool:
-    """Whether the PostgreSQL process `pid` is a backend connected to `database` (its title,
-    `postgres: <cluster>: <user> <database> <client> <state>`, names the database)."""
-    try:
-        title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return False
-    return database in title.split()
-
-
-def snapshot(server_group: int, database: str = "") -> CpuSnapshot | None:
+def snapshot(server_group: int, backends: Collection[int] | None = None) -> CpuSnapshot | None:
+    """CPU seconds so far of the server's processes and of `backends` (every `postgres`
+    process when None) and of this process's waited-for children."""
     if not Path("/proc/self/stat").exists():
         return None
     server: dict[int, float] = {}
-    backends: dict[int, float] = {}
+    database: dict[int, float] = {}
+    wanted = set(backends) if backends is not None else None
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
+            continue
+        if wanted is not None and int(entry.name) in wanted:
+            found = _stat(entry.name)
+            if found is not None:
+                database[int(entry.name)] = found[2]
             continue
         found = _stat(entry.name)
         if found is None:
@@ -67,9 +66,9 @@ def snapshot(server_group: int, database: str = "") -> CpuSnapshot | None:
         name, group, seconds = found
         if group == server_group:
             server[int(entry.name)] = seconds
-        elif name == "postgres" and (not database or _serves(entry.name, database)):
-            backends[int(entry.name)] = seconds
-    return CpuSnapshot(server, backends, _children())
+        elif name == "postgres" and wanted is None:
+            database[int(entry.name)] = seconds
+    return CpuSnapshot(server, database, _children())
 
 
 def _spent(before: dict[int, float], after: dict[int, float]) -> float:

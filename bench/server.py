@@ -193,14 +193,29 @@ def settle(server: Server) -> None:
         time.sleep(0.5)
 
 
+def backends_of(server: Server) -> list[int]:
+    """The pids of the PostgreSQL backends serving `server` (its connections' application_name)."""
+    import psycopg2
+
+    conn = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres", connect_timeout=5)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [server.app_name])
+            return [int(row[0]) for row in cur.fetchall()]
+    finally:
+        conn.close()
+
+
 def measure(server: Server, requests: list[Request], *, connections: int, seconds: int, cookie: str = "") -> WrkResult:
-    """One wrk run against `server`, with the CPU its process group and its database's
-    PostgreSQL backends spent on each request answered."""
+    """One wrk run against `server`, with the CPU its process group and its PostgreSQL backends
+    spent on each request answered. A backend opened during the run is charged from its start;
+    one closed during it is lost (the servers keep persistent connections)."""
     settle(server)
     headers = {"Cookie": cookie} if cookie else {}
-    before = snapshot(server.group, database=server.database)
+    before = snapshot(server.group, backends_of(server))
     result = run_wrk(server.base_url, requests, connections=connections, seconds=seconds, headers=headers)
-    result.cpu = cost(before, snapshot(server.group, database=server.database), sum(result.by_status.values()))
+    after = snapshot(server.group, backends_of(server))
+    result.cpu = cost(before, after, sum(result.by_status.values()))
     log(
         f"  {server.name} {server.worker_class} {requests[0].method} {requests[0].path[:60]} c={connections}: "
         f"{result.rps:.0f} req/s, p95 {ms(result.p95_us)}, statuses {result.by_status}, "

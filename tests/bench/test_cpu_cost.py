@@ -59,16 +59,18 @@ def test_the_load_generators_own_cpu_is_counted_apart():
     assert spent.server_ms == 0
 
 
-def test_only_the_backends_of_the_figures_database_are_charged():
-    from bench.cpu_cost import _serves
-
-    # a process titled like a PostgreSQL backend of civicdesk_bench_peer
-    title = "import time; time.sleep(30)"
-    backend = subprocess.Popen([sys.executable, "-c", title, "postgres:", "civicdesk_bench_peer", "idle"])
+def test_only_the_servers_own_backends_are_charged():
+    # two "backends" burn CPU; only the one named as the server's is charged
+    burn = "import time\nuntil = time.process_time() + 0.3\nwhile time.process_time() < until: pass\ntime.sleep(30)"
+    ours = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)\n" + burn])
+    theirs = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)\n" + burn])
     try:
-        time.sleep(0.3)  # its command line is readable once it has started
-        assert _serves(str(backend.pid), "civicdesk_bench_peer")
-        assert not _serves(str(backend.pid), "civicdesk_bench")  # a whole name, not a prefix
+        before = snapshot(-1, backends=[ours.pid])
+        time.sleep(1.5)
+        spent = cost(before, snapshot(-1, backends=[ours.pid]), requests=1)
     finally:
-        backend.kill()
-        backend.wait()
+        for proc in (ours, theirs):
+            proc.kill()
+            proc.wait()
+    assert spent is not None
+    assert 250 <= spent.database_ms <= 450  # 0.3 s of one backend, none of the other's
