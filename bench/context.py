@@ -91,3 +91,5 @@ def record(run: Run, fig: Figure, r: WrkResult, *, connections: int, errors: int
     fig.metrics.update({"connections": connections, "errors": errors, **extra, **r.as_dict()})
     if errors:
         fig.fail(f"{errors} errors")
+    if r.timeouts:  # latency, like p95: information
+        fig.notes.append(f"{r.timeouts} requests over wrk's 5-s timeout")

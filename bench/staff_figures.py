@@ -64,7 +64,7 @@ class StaffPage:
         if status != 200:
             raise NotAvailable(f"{self.username} gets {status} from {path}")
         r = run.wrk([Request("GET", path)], spec.connections, getattr(run.args, spec.seconds), cookie)
-        errors = r.socket_errors + sum(r.by_status.values()) - r.count("2xx")
+        errors = r.dropped + sum(r.by_status.values()) - r.count("2xx")
         record(run, fig, r, connections=spec.connections, errors=errors, extra={})
         explained = explain_page(self.url_name, run.users[self.username])
         run.state.setdefault("explain", {})[fig.id] = explained

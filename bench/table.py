@@ -108,7 +108,7 @@ FIGURES: tuple[Spec, ...] = (
         connections=64,
         seconds="p3_seconds",
         rules=(cpu_vs_baseline(10),),
-        checks="no 5xx, none unanswered, the server's DB connections ≤ workers × threads",
+        checks="no 5xx, no connection dropped, the server's DB connections ≤ workers × threads",
     ),
     Spec(
         "P4",

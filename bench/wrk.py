@@ -56,6 +56,12 @@ class WrkResult:
     socket_errors: int
     by_status: dict[str, int]
     cpu: CpuCost | None = None  # what the server's processes spent, per request (set by the harness)
+    timeouts: int = 0  # of socket_errors: requests wrk gave up waiting for (its --timeout)
+
+    @property
+    def dropped(self) -> int:
+        """Connections refused, reset or failed to write: the server's failures, not its latency."""
+        return self.socket_errors - self.timeouts
 
     @property
     def rps(self) -> float:
@@ -74,6 +80,7 @@ class WrkResult:
             "p99_ms": self.p99_us / 1000,
             "max_ms": self.max_us / 1000,
             "socket_errors": self.socket_errors,
+            "timeouts": self.timeouts,
             "by_status": self.by_status,
             **({"cpu_per_request": self.cpu.as_dict()} if self.cpu else {}),
         }
@@ -92,6 +99,7 @@ def parse_output(stdout: str) -> WrkResult:
                 max_us=data["max_us"],
                 socket_errors=data["connect_errors"] + data["read_errors"] + data["write_errors"] + data["timeouts"],
                 by_status={f"{k[1]}xx": data[k] for k in ("s1", "s2", "s3", "s4", "s5")},
+                timeouts=data["timeouts"],
             )
     raise RuntimeError(f"wrk printed no result line:\n{stdout[-2000:]}")
 

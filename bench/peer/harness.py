@@ -210,7 +210,7 @@ class Peer:
                 log(f"peer submission on {key} failed: {exc!r}")
                 continue
             self.results["submission"][key] = r
-            self.errors["submission"][key] = r.socket_errors + sum(r.by_status.values()) - r.count("3xx")
+            self.errors["submission"][key] = r.dropped + sum(r.by_status.values()) - r.count("3xx")
 
     def measure_view(self) -> None:
         if not self.views:
@@ -225,7 +225,7 @@ class Peer:
                 log(f"peer view on {key} failed: {exc!r}")
                 continue
             self.results["view"][key] = r
-            self.errors["view"][key] = r.socket_errors + r.count("4xx", "5xx") + (0 if r.requests else 1)
+            self.errors["view"][key] = r.dropped + r.count("4xx", "5xx") + (0 if r.requests else 1)
 
     def figures(self) -> list[Figure]:
         """The peer's two lines; its numbers also go to the run's references (P1's and P2's

@@ -59,18 +59,46 @@ def test_the_load_generators_own_cpu_is_counted_apart():
     assert spent.server_ms == 0
 
 
-def test_only_the_servers_own_backends_are_charged():
-    # two "backends" burn CPU; only the one named as the server's is charged
-    burn = "import time\nuntil = time.process_time() + 0.3\nwhile time.process_time() < until: pass\ntime.sleep(30)"
-    ours = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)\n" + burn])
-    theirs = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.5)\n" + burn])
+# A "backend": says it is ready, waits for the go, burns 0.3 s of CPU, says it is done.
+BACKEND = """
+import os, sys, time
+ready, go, done = sys.argv[1:4]
+open(ready, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.01)
+until = time.process_time() + 0.3
+while time.process_time() < until:
+    pass
+open(done, "w").close()
+time.sleep(60)
+"""
+
+
+def _wait_for(path, seconds=60):
+    until = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < until:
+        time.sleep(0.01)
+    assert path.exists()
+
+
+def test_only_the_servers_own_backends_are_charged(tmp_path):
+    go = tmp_path / "go"
+    procs = []
+    for name in ("ours", "theirs"):
+        argv = [str(tmp_path / f"{name}.ready"), str(go), str(tmp_path / f"{name}.done")]
+        procs.append(subprocess.Popen([sys.executable, "-c", BACKEND, *argv]))
+    ours = procs[0]
     try:
+        for name in ("ours", "theirs"):
+            _wait_for(tmp_path / f"{name}.ready")
         before = snapshot(-1, backends=[ours.pid])
-        time.sleep(1.5)
+        go.touch()
+        for name in ("ours", "theirs"):
+            _wait_for(tmp_path / f"{name}.done")
         spent = cost(before, snapshot(-1, backends=[ours.pid]), requests=1)
     finally:
-        for proc in (ours, theirs):
+        for proc in procs:
             proc.kill()
             proc.wait()
     assert spent is not None
-    assert 250 <= spent.database_ms <= 450  # 0.3 s of one backend, none of the other's
+    assert 280 <= spent.database_ms <= 450  # 0.3 s of one backend, none of the other's

@@ -135,3 +135,15 @@ def test_a_city_grown_by_earlier_filings_is_generated_anew():
     assert not city_drifted(filed=10_000, petitions=100_000)
     assert city_drifted(filed=10_001, petitions=100_000)  # a run's P1 files about 15,000
     assert not city_drifted(filed=90_000, petitions=1_000_000)  # at 10M, several runs fit
+
+
+def test_wrk_timeouts_are_told_apart_from_dropped_connections():
+    out = (
+        'WRKJSON {"requests": 100, "duration_us": 1000000, "connect_errors": 1, "read_errors": 2, '
+        '"write_errors": 0, "timeouts": 7, "status_errors": 0, "p50_us": 1, "p95_us": 1, "p99_us": 1, '
+        '"max_us": 1, "mean_us": 1.0, "s1": 0, "s2": 100, "s3": 0, "s4": 0, "s5": 0}\n'
+    )
+
+    result = parse_output(out)
+
+    assert (result.socket_errors, result.timeouts, result.dropped) == (10, 7, 3)
