@@ -11,22 +11,37 @@ from bench.cpu_cost import cost, snapshot
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads Linux /proc")
 
-# A "server" that starts, idles, then spends 0.4 s of CPU in a worker of its process group.
+
+def _wait_for(path, seconds=60):
+    until = time.monotonic() + seconds
+    while not path.exists() and time.monotonic() < until:
+        time.sleep(0.01)
+    assert path.exists()
+
+
+# A "server" that starts, says it is ready, waits for the go, then spends 0.4 s of CPU in a
+# worker of its process group, which says when it is done (no sleeps to guess the machine's speed).
 SERVER = """
-import subprocess, sys, time
-time.sleep(0.8)
-burn = "import time\\nuntil = time.process_time() + 0.4\\nwhile time.process_time() < until: pass\\ntime.sleep(30)"
-subprocess.Popen([sys.executable, "-c", burn])
-time.sleep(30)
+import os, subprocess, sys, time
+ready, go, done = sys.argv[1:4]
+open(ready, "w").close()
+while not os.path.exists(go):
+    time.sleep(0.01)
+burn = "import sys, time\\nuntil = time.process_time() + 0.4\\nwhile time.process_time() < until: pass\\n"
+burn += "open(sys.argv[1], 'w').close()\\ntime.sleep(60)"
+subprocess.Popen([sys.executable, "-c", burn, done])
+time.sleep(60)
 """
 
 
-def test_cpu_burnt_by_the_server_group_is_shared_among_its_requests():
-    server = subprocess.Popen([sys.executable, "-c", SERVER], start_new_session=True)
+def test_cpu_burnt_by_the_server_group_is_shared_among_its_requests(tmp_path):
+    ready, go, done = tmp_path / "ready", tmp_path / "go", tmp_path / "done"
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(ready), str(go), str(done)], start_new_session=True)
     try:
-        time.sleep(0.5)  # the interpreter has started: what follows is the "run"
+        _wait_for(ready)  # the interpreter has started: what follows is the "run"
         before = snapshot(server.pid)
-        time.sleep(2.0)
+        go.touch()
+        _wait_for(done)
         spent = cost(before, snapshot(server.pid), requests=4)
     finally:
         subprocess.run(["pkill", "-KILL", "-g", str(server.pid)], check=False)
@@ -72,13 +87,6 @@ while time.process_time() < until:
 open(done, "w").close()
 time.sleep(60)
 """
-
-
-def _wait_for(path, seconds=60):
-    until = time.monotonic() + seconds
-    while not path.exists() and time.monotonic() < until:
-        time.sleep(0.01)
-    assert path.exists()
 
 
 def test_only_the_servers_own_backends_are_charged(tmp_path):
