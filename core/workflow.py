@@ -65,7 +65,9 @@ class Workflow(Generic[M]):
         Raises StaleEdit when `expected_version` is given and the row moved on since."""
         _require_transaction()
         pk = record if isinstance(record, int) else record.pk
-        queryset = self.model._default_manager.select_for_update()
+        # Only the record's own row is locked: `related` rows (its unit, its assignee) are read
+        # with it but stay free, and a nullable relation cannot be locked by an outer join.
+        queryset = self.model._default_manager.select_for_update(of=("self",))
         if self.related:
             queryset = queryset.select_related(*self.related)
         locked = queryset.get(pk=pk)
