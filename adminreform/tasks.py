@@ -12,13 +12,12 @@ from core.models import Role
 from core.selectors import users_with_role_in
 
 from .models import Dossier
+from .services import dossier_warn_due_soon
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
 def dossier_due_sweep_task() -> int:
     """Daily: warn units of dossiers due on the next working day without an apology."""
-    from .services import dossier_warn_due_soon
-
     return len(dossier_warn_due_soon(today=timezone.localdate()))
 
 
