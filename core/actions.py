@@ -13,7 +13,7 @@ the services check the same policy again, whoever calls them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -77,7 +77,13 @@ class StaffAction(Generic[M]):
 class ActionTable(Generic[M]):
     """The actions of one record type, checked against one policy."""
 
-    def __init__(self, *, policy: Policy, unit_of: Callable[[M], Unit], actions: Mapping[str, StaffAction[M]]) -> None:
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        unit_of: Callable[[M], Unit | Sequence[Unit]],
+        actions: Mapping[str, StaffAction[M]],
+    ) -> None:
         self.policy = policy
         self.unit_of = unit_of
         self.actions = dict(actions)

@@ -15,7 +15,7 @@ The inspector reads and audits: no rule of any app names the inspector role, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -54,8 +54,10 @@ class Policy:
         except KeyError:
             raise KeyError(f"{self.name} has no rule for {action!r}") from None
 
-    def allows(self, *, user: User | AnonymousUser | None, action: str, unit: Unit | None) -> bool:
-        """True when `user` may take `action` on a record of `unit` (None: the system may)."""
+    def allows(self, *, user: User | AnonymousUser | None, action: str, unit: Unit | Sequence[Unit] | None) -> bool:
+        """True when `user` may take `action` on a record of `unit` (None: the system may).
+        A record in the hands of several units (a one-stop dossier and the unit it was
+        transferred to) gives them all: a role in one of them is enough."""
         roles = self.roles_for(action)
         if PUBLIC in roles or user is None:
             return True
@@ -63,11 +65,10 @@ class Policy:
             return False
         if user.is_superuser:
             return True
-        if unit is None:
-            return False
-        return user_has_role(user=user, unit=unit, roles=tuple(roles))
+        units = (unit,) if isinstance(unit, Unit) else tuple(unit or ())
+        return any(user_has_role(user=user, unit=u, roles=tuple(roles)) for u in units)
 
-    def authorize(self, *, actor: User | AnonymousUser | None, action: str, unit: Unit | None) -> None:
+    def authorize(self, *, actor: User | AnonymousUser | None, action: str, unit: Unit | Sequence[Unit] | None) -> None:
         """Raise NotAllowed unless `actor` may take `action` on a record of `unit`."""
         if not self.allows(user=actor, action=action, unit=unit):
             raise NotAllowed(_("You are not allowed to do this in this unit."), code="not_allowed")
