@@ -119,6 +119,17 @@ def unit_ancestors(unit: Unit) -> list[Unit]:
     return [by_path[p] for p in paths if p in by_path]
 
 
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+def units_in_force(*, start: date, end: date) -> QuerySet[Unit]:
+    """The units that existed on some day from `start` to `end` (both included)."""
+    return Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
+
+
 def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "id"))
 
