@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.models import Role
 from core.services import membership_grant
+from core.templatetags.layout import _rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -79,8 +80,6 @@ def test_the_lookup_form_keeps_what_was_typed_and_the_blank_one_stays_blank():
 
 
 def _kept_renderings() -> int:
-    from core.templatetags.layout import _rendered
-
     return len(_rendered._kept)
 
 
