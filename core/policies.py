@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import NotAllowed
 
 from .models import Role, Unit
-from .selectors import user_has_role
+from .selectors import unit_paths_for, user_has_role
 
 # Anyone, signed in or not: the public pages' actions.
 PUBLIC = "public"
@@ -67,6 +67,14 @@ class Policy:
             return True
         units = (unit,) if isinstance(unit, Unit) else tuple(unit or ())
         return any(user_has_role(user=user, unit=u, roles=tuple(roles)) for u in units)
+
+    def allows_somewhere(self, *, user: User | AnonymousUser, action: str) -> bool:
+        """True when `user` may take `action` in some unit: whether to offer a page that
+        starts with choosing the unit (scheduling a session, say)."""
+        roles = self.roles_for(action)
+        if PUBLIC in roles:
+            return True
+        return unit_paths_for(user=user, roles=tuple(roles)) != []
 
     def authorize(self, *, actor: User | AnonymousUser | None, action: str, unit: Unit | Sequence[Unit] | None) -> None:
         """Raise NotAllowed unless `actor` may take `action` on a record of `unit`."""
