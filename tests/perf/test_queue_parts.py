@@ -15,10 +15,10 @@ import pytest
 from django.urls import reverse
 
 from core.choices import PetitionKind
-from petitions.models import PetitionDuty, PetitionStatus
 from petitions.fastpath import UnitQueue
+from petitions.models import PetitionDuty, PetitionStatus
 from petitions.selectors import QueueFilters, QueueScope, petition_queue, queue_scope_of
-from petitions.views import QUEUE_COLUMNS, PetitionQueueView
+from petitions.views.queue import QUEUE_COLUMNS, PetitionQueueView
 from tests.petitions.factories import receive
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,9 @@ def test_the_view_shows_the_same_pages_through_either_read(varied, client, offic
     monkeypatch.setattr(PetitionQueueView, "paginate_by", 4)
     client.force_login(officer)
     fast = [_shown(client.get(reverse("petitions:queue"), {"page": n})) for n in range(1, 12)]
-    monkeypatch.setattr("petitions.views.queue_scope_of", lambda user: replace(queue_scope_of(user=user), unit_id=None))
+    monkeypatch.setattr(
+        "petitions.views.queue.queue_scope_of", lambda user: replace(queue_scope_of(user=user), unit_id=None)
+    )
     general = [_shown(client.get(reverse("petitions:queue"), {"page": n})) for n in range(1, 12)]
     assert fast == general
     assert fast[0][0] and fast[0][1]  # rows and a count were shown
