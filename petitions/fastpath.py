@@ -37,7 +37,8 @@ from .models import CLOCK_STATUSES, OPEN_STATUSES, Petition, PetitionDuty, Petit
 
 
 class _Columns:
-    """`model`'s quoted table (`.table`) and columns (`.<field name>`), from its `_meta`."""
+    """`model`'s quoted table (`.table`) and columns (`.<field name>`), from its `_meta`. Each
+    statement is built once (functools.cache), not on every call."""
 
     def __init__(self, model: type[models.Model]) -> None:
         self._model_meta = model._meta
@@ -254,18 +255,22 @@ class UnitQueue:
 # --- the queue's scope and handlers ------------------------------------------------------------
 
 
+@functools.cache
+def _first_units_sql(prefixes: int) -> str:
+    u = _Columns(Unit)
+    where = " OR ".join([f"{u.path} LIKE %s ESCAPE '\\'"] * prefixes)
+    sql = f"SELECT {u.id}, {u.path}, {u.level} FROM {u.table} "  # noqa: S608 - names from the model
+    return sql + (f"WHERE {where} " if prefixes else "") + f"ORDER BY {u.path} LIMIT 2"
+
+
 def first_units(paths: Sequence[str] | None) -> list[tuple[int, str, str]]:
     """(id, path, level) of the first two units, by path, of the subtrees at `paths` (None:
     every unit; none: no unit). One plain statement: the queue asks it on every request."""
     if paths is not None and not paths:
         return []
-    u = _Columns(Unit)
     prefixes = [connection.ops.prep_for_like_query(p) + "%" for p in paths or []]
-    where = " OR ".join([f"{u.path} LIKE %s ESCAPE '\\'"] * len(prefixes))
-    sql = f"SELECT {u.id}, {u.path}, {u.level} FROM {u.table} "  # noqa: S608 - names from the model
-    sql += (f"WHERE {where} " if prefixes else "") + f"ORDER BY {u.path} LIMIT 2"
     with connection.cursor() as cursor:
-        cursor.execute(sql, prefixes)
+        cursor.execute(_first_units_sql(len(prefixes)), prefixes)
         return [(pk, path, level) for pk, path, level in cursor.fetchall()]
 
 
@@ -275,17 +280,21 @@ def first_units_orm(paths: Sequence[str] | None) -> list[tuple[int, str, str]]:
     return list(units.order_by("path").values_list("id", "path", "level")[:2])
 
 
+@functools.cache
+def _handler_choices_sql(paths: int, roles: tuple[str, ...]) -> str:
+    a, m, u = _Columns(User), _Columns(Membership), _Columns(Unit)
+    return f"""SELECT DISTINCT a.{a.id}, a.{a.first_name}, a.{a.last_name}, a.{a.username} FROM {a.table} a
+        JOIN {m.table} m ON m.{m.user} = a.{a.id} JOIN {u.table} u ON u.{u.id} = m.{m.unit}
+        WHERE a.{a.is_active} AND m.{m.role} IN {_sql_list(roles)} AND u.{u.path} IN ({", ".join(["%s"] * paths)})
+        ORDER BY a.{a.last_name}, a.{a.first_name}"""  # noqa: S608 - names from the models, constants, placeholders
+
+
 def handler_choices(*, paths: Sequence[str], roles: Sequence[str]) -> list[tuple[int, str]]:
     """(id, full name or username) of the active users holding one of `roles` in a unit at one
     of `paths`, by last and first name: `selectors.handlers_for` as choices, in one plain
     statement (the queue's filter offers them on every request)."""
-    a, m, u = _Columns(User), _Columns(Membership), _Columns(Unit)
-    sql = f"""SELECT DISTINCT a.{a.id}, a.{a.first_name}, a.{a.last_name}, a.{a.username} FROM {a.table} a
-        JOIN {m.table} m ON m.{m.user} = a.{a.id} JOIN {u.table} u ON u.{u.id} = m.{m.unit}
-        WHERE a.{a.is_active} AND m.{m.role} IN {_sql_list(roles)} AND u.{u.path} IN ({", ".join(["%s"] * len(paths))})
-        ORDER BY a.{a.last_name}, a.{a.first_name}"""  # noqa: S608 - names from the models, constants, placeholders
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(paths))
+        cursor.execute(_handler_choices_sql(len(paths), tuple(roles)), list(paths))
         return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in cursor.fetchall()]
 
 
