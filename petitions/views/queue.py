@@ -1,13 +1,15 @@
 """The officials' petition queue (P5, docs/performance.md): overdue first, then the nearest
 deadline, with a bounded count, its own pager and a filter form drawn once per process.
 
-The table's rows are written in Python (`queue_rows_html`), not by a template: the queue is
-the officials' most-opened page, and drawing its rows through the template engine cost more
-than the rest of the page's Python together (measured with `bench.profile_queue`; the figures
-are in docs/performance.md, P5). Every value is escaped (`html.escape`, which Django's
-`escape` wraps, without its lazy-string checks), and the markup is what a template would
-write: the row's colour class and a badge in words, not colour alone. The link to each
-petition comes from its URL pattern, reversed once (`_detail_link`).
+The table's rows are written in Python (`queue_rows_html`), not by a template fragment: the
+queue is the officials' most-opened page, and a fragment (`{% for %}` over the rows with the
+deadline badge included and `{% url %}` per row) cost about as much CPU as all the rest of the
+page, against a small fraction for these rows (measured in-process with `bench.profile_queue`
+and the rows alone, interleaved; the figures are in docs/performance.md, P5). Every value is
+escaped (`html.escape`, which Django's `escape` wraps, without its lazy-string checks), and the
+markup is what the fragment would write: the row's colour class and a badge in words, not
+colour alone. The link to each petition comes from its URL pattern, reversed once a page with
+a marker key (`_detail_link`), whatever the pattern looks like.
 """
 
 from __future__ import annotations
