@@ -43,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).with_name("results")
 PY = sys.executable
 SCALES = {"1M": (1_000_000, 100_000, 50_000), "10M": (10_000_000, 1_000_000, 500_000)}
-BIG_TABLES = ("adminreform_dossier", "petitions_petition", "petitions_case", "reception_visit")
 IMPORT_PREFIX = "IMPBENCH-"
 PASSWORD = "Bench-pass-2026!"  # noqa: S105 - a throw-away user in the benchmark database only
 
@@ -628,7 +627,7 @@ def explain_page(url_name: str, user: Any) -> dict[str, Any]:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse(url_name))
-    from core.prepared import reads_of
+    from bench.plans import BIG_TABLES, reads_of
 
     checked: list[dict[str, Any]] = []
     # a prepared statement's execution is explained as EXECUTE name(…) (core.prepared)

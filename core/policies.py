@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import NotAllowed
@@ -76,10 +77,18 @@ class Policy:
             return True
         return unit_paths_for(user=user, roles=tuple(roles)) != []
 
-    def authorize(self, *, actor: User | AnonymousUser | None, action: str, unit: Unit | Sequence[Unit] | None) -> None:
-        """Raise NotAllowed unless `actor` may take `action` on a record of `unit`."""
+    def authorize(
+        self,
+        *,
+        actor: User | AnonymousUser | None,
+        action: str,
+        unit: Unit | Sequence[Unit] | None,
+        refusal: str | Promise | None = None,
+    ) -> None:
+        """Raise NotAllowed unless `actor` may take `action` on a record of `unit`; `refusal`
+        is the app's own wording of the refusal, where the law names who decides."""
         if not self.allows(user=actor, action=action, unit=unit):
-            raise NotAllowed(_("You are not allowed to do this in this unit."), code="not_allowed")
+            raise NotAllowed(refusal or _("You are not allowed to do this in this unit."), code="not_allowed")
 
     def allowed_actions(
         self, *, user: User | AnonymousUser, unit: Unit, actions: Iterable[str] | None = None
