@@ -98,7 +98,7 @@ def dossier_warn_due_soon(*, today: date | None = None) -> list[int]:
     warned: list[int] = []
     now = timezone.now()
     for pk in candidates:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             won = Dossier.objects.filter(pk=pk, due_warning_sent_at__isnull=True).update(due_warning_sent_at=now)
             if won != 1:
                 continue

@@ -64,7 +64,7 @@ def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
         .select_related("unit", "assignee")
     )
     for petition in soon:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             won = (
                 Petition.objects.filter(pk=petition.pk, due_on=petition.due_on)
                 .exclude(reminded_due_on=petition.due_on)
@@ -87,7 +87,7 @@ def deadline_sweep(*, today: date | None = None) -> tuple[int, int]:
         .select_related("unit")
     )
     for petition in overdue:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             won = (
                 Petition.objects.filter(pk=petition.pk, due_on=petition.due_on)
                 .exclude(escalated_due_on=petition.due_on)
@@ -118,7 +118,7 @@ def _duty_sweep(*, today: date, cutoff: date) -> tuple[int, int]:
         (True, "escalated_due_on", pending.filter(due_on__lt=today)),
     ):
         for row in rows.exclude(**{marker: F("due_on")}):
-            with transaction.atomic():
+            with transaction.atomic(durable=True):
                 won = (
                     PetitionDuty.objects.filter(pk=row.pk, due_on=row.due_on, done_on__isnull=True)
                     .exclude(**{marker: row.due_on})
