@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from civicdesk.crypto import blind_index, looks_like_identity_number
 from core.models import Membership, Unit
-from core.selectors import ALL_ROLES, unit_paths_for, unit_subtree_q, units_visible_to
+from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
 
 from .models import (
     OPEN_STATUSES,
@@ -186,7 +186,7 @@ def dossier_handlers(*, unit: Unit, roles: Collection[str]) -> QuerySet[User]:
 def dossier_transfer_targets(*, dossier: Dossier) -> QuerySet[Unit]:
     """Units of the dossier's province (liên thông between units and levels), current ones
     only, but the one handling it now."""
-    province_path = "/".join(dossier.unit.path.split("/")[:2]) + "/"
+    province_path = ancestor_paths(dossier.unit.path)[0]
     return (
         Unit.objects.filter(path__startswith=province_path, valid_to__isnull=True)
         .exclude(pk=dossier.handling_unit_id or dossier.unit_id)

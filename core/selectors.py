@@ -229,7 +229,12 @@ def user_has_role(*, user: AnyUser, unit: Unit, roles: Sequence[str]) -> bool:
     paths = unit_paths_for(user=user, roles=roles)
     if paths is None:
         return True
-    return any(unit.path.startswith(p) for p in paths)
+    return unit_under(unit, paths)
+
+
+def unit_under(unit: Unit, paths: Iterable[str]) -> bool:
+    """True when `unit` is one of the units at `paths` or below one of them."""
+    return bool(set(ancestor_paths(unit.path)).intersection(paths))
 
 
 def user_roles(*, user: AnyUser) -> set[str]:

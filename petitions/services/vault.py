@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from civicdesk.crypto import fernet
 from civicdesk.exceptions import DomainError
 from core.models import Unit
+from core.selectors import unit_under
 
 from ..models import DenouncerIdentity, IdentityRevealGrant, Petition
 from ..policies import POLICY
@@ -58,7 +59,7 @@ def user_may_reveal(*, user: User, unit: Unit) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     paths = IdentityRevealGrant.objects.filter(user=user).values_list("unit__path", flat=True)
-    return any(unit.path.startswith(p) for p in paths)
+    return unit_under(unit, paths)
 
 
 @transaction.atomic
