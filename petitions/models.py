@@ -523,9 +523,6 @@ class Notification(OutboxBase):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     template = models.CharField(max_length=40)
     context = models.JSONField(default=dict, blank=True)
-    # Unique through the constraint below, not unique=True: on PostgreSQL that would add a
-    # second (LIKE) index, which every filing's rows would write and no query reads.
-    dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="notification_unique_dedupe_key")]
