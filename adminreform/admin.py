@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import Dossier, DossierEvent, Procedure, ProcedureDocument
+from .text import fold
 
 
 class ProcedureDocumentInline(admin.TabularInline):
@@ -22,8 +23,6 @@ class ProcedureAdmin(admin.ModelAdmin):
     inlines = [ProcedureDocumentInline]
 
     def save_model(self, request: HttpRequest, obj: Procedure, form: Any, change: bool) -> None:
-        from .text import fold
-
         obj.search_text = fold(f"{obj.code} {obj.name} {obj.field}")
         super().save_model(request, obj, form, change)
 

@@ -14,7 +14,9 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import Unit
 
-from .models import DossierStatus, IntakeNotice, Procedure, ProcedureDocument, SatisfactionScore
+from .models import Dossier, DossierStatus, IntakeNotice, Procedure, ProcedureDocument, SatisfactionScore
+from .policies import POLICY
+from .selectors import dossier_handlers, dossier_transfer_targets
 
 PHONE_RE = r"^[0-9+ .]{8,20}$"
 
@@ -132,18 +134,30 @@ class OnlineSubmitForm(ApplicantFields):
         self.helper.form_tag = False
 
 
+# --- the actions of the dossier page: each form is drawn for one dossier -----------------
+
+
 class VersionForm(forms.Form):
+    """The dossier's version when the page was drawn: the service refuses the action if the
+    dossier changed since (`expected_version`)."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
+        self.fields["version"].initial = dossier.version
 
 
 class AssignForm(VersionForm):
     assignee = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
 
-    def __init__(self, *args: Any, users: QuerySet[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, dossier=dossier, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = users
+        # whoever may bring the dossier to a result in the unit handling it
+        field.queryset = dossier_handlers(unit=dossier.handling_unit or dossier.unit, roles=POLICY.roles_for("result"))
         # Officials know each other by name, not login: "Nguyễn Thị Hoa", the login if no name.
         field.label_from_instance = lambda u: u.get_full_name() or u.get_username()  # type: ignore[method-assign]
 
@@ -152,9 +166,9 @@ class TransferForm(VersionForm):
     to_unit = forms.ModelChoiceField(label=_("Send to unit"), queryset=Unit.objects.none())
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = units
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, dossier=dossier, **kwargs)
+        self.fields["to_unit"].queryset = dossier_transfer_targets(dossier=dossier)
 
 
 class SupplementForm(VersionForm):
@@ -191,6 +205,14 @@ class RatingForm(forms.Form):
         label=_("How many times did you have to come to the counter?"), min_value=1, max_value=20, initial=1
     )
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DeskRatingForm(RatingForm):
+    """The applicant's rating, recorded by an official on the dossier page."""
+
+    def __init__(self, *args: Any, dossier: Dossier, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.dossier = dossier
 
 
 class LookupForm(forms.Form):

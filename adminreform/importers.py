@@ -1,16 +1,14 @@
 """`manage.py import_records dossiers FILE`, exactly as CONTRACTS.md defines it.
 
 Fast by construction: two lookups (units, procedures), one working-day calendar
-built once for every year in the file, then bulk upserts on (unit, ref) in
-batches. No save() per row: 100,000 rows in seconds (bench/import_dossiers.py).
+built once for every year in the file, then one bulk upsert on (unit, ref)
+(`fastpath.dossier_upsert`: COPY on PostgreSQL). No save() per row; its speed is
+measured by bench/import_dossiers.py (docs/performance.md).
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date
-
-from django.db import connection, transaction
 
 from civicdesk.workdays import add_days
 from core.importing import (
@@ -27,15 +25,14 @@ from core.importing import (
 from core.models import DeadlineRule, Unit
 from core.selectors import work_calendar
 
+from .fastpath import Record, dossier_upsert
 from .models import Dossier, DossierChannel, DossierOutcome, DossierStatus, Procedure
 
-BATCH = 5000
 STATUS_BY_OUTCOME = {
     DossierOutcome.GRANTED: DossierStatus.RETURNED,
     DossierOutcome.REFUSED: DossierStatus.REFUSED,
     DossierOutcome.WITHDRAWN: DossierStatus.WITHDRAWN,
 }
-CONTRACT_FIELDS = ["received_on", "procedure", "channel", "due_on", "resolved_on", "outcome"]
 
 
 def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
@@ -127,120 +124,8 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
         )
     if errors and not skip_invalid:
         return LoadResult(), errors
-    created = _upsert_postgresql(records) if connection.vendor == "postgresql" else _upsert_orm(records)
+    created = dossier_upsert(records)
     return LoadResult(created=created, updated=len(records) - created), errors
-
-
-Record = tuple[int, str, date, int | None, str, date, int | None, date | None, str, str]
-
-# New rows and changed rows in one statement: the file's rows are first COPied into a
-# temporary table (the fastest way into PostgreSQL: about twice as fast as arrays through
-# unnest), then inserted from it; conflicts on (unit, ref) update the contract fields, and
-# rows whose values did not change are not touched at all (so re-importing a file changes
-# nothing, not even updated_at).
-STAGE_TABLE = "import_dossier_stage"
-STAGE_SQL = f"""
-CREATE TEMPORARY TABLE {STAGE_TABLE} (unit_id bigint, ref text, received_on date, procedure_id bigint,
-    channel text, due_on date, rule_id integer, resolved_on date, outcome text, status text) ON COMMIT DROP
-"""
-UPSERT_SQL = """
-INSERT INTO {table} (created_at, updated_at, unit_id, ref, received_on, procedure_id, channel, due_on,
-    due_rule_id, clock_started_on, resolved_on, outcome, status, handling_unit_id, version,
-    applicant_name, applicant_phone, applicant_email, applicant_address, applicant_id_number,
-    supplement_missing, supplement_count, apology_reason, status_reason, result_note, lookup_pin,
-    rating_comment)
-SELECT now(), now(), t.unit_id, t.ref, t.received_on, t.procedure_id, t.channel, t.due_on,
-    t.rule_id, t.received_on, t.resolved_on, t.outcome, t.status, t.unit_id, 1,
-    '', '', '', '', '', '[]'::jsonb, 0, '', '', '', '', ''
-FROM {stage} AS t
-ON CONFLICT (unit_id, ref) DO UPDATE SET
-    received_on = EXCLUDED.received_on, procedure_id = EXCLUDED.procedure_id, channel = EXCLUDED.channel,
-    due_on = EXCLUDED.due_on, due_rule_id = EXCLUDED.due_rule_id, resolved_on = EXCLUDED.resolved_on,
-    outcome = EXCLUDED.outcome, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at
-WHERE ({table}.received_on, {table}.procedure_id, {table}.channel, {table}.due_on, {table}.resolved_on,
-       {table}.outcome)
-    IS DISTINCT FROM (EXCLUDED.received_on, EXCLUDED.procedure_id, EXCLUDED.channel, EXCLUDED.due_on,
-       EXCLUDED.resolved_on, EXCLUDED.outcome)
-RETURNING (xmax = 0)
-"""
-NULL = "\\N"
-
-
-def _copy_text(value: str) -> str:
-    """A text value in COPY's text format (refs may hold anything)."""
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return value
-
-
-def _copy_buffer(records: list[Record]) -> io.StringIO:
-    lines = [
-        f"{unit_id}\t{_copy_text(ref)}\t{received_on}\t{NULL if procedure_id is None else procedure_id}\t"
-        f"{channel}\t{due_on}\t{NULL if rule_id is None else rule_id}\t"
-        f"{NULL if resolved_on is None else resolved_on}\t{outcome}\t{status}\n"
-        for unit_id, ref, received_on, procedure_id, channel, due_on, rule_id, resolved_on, outcome, status in records
-    ]
-    return io.StringIO("".join(lines))
-
-
-def _upsert_postgresql(records: list[Record]) -> int:
-    if not records:
-        return 0
-    sql = UPSERT_SQL.format(table=connection.ops.quote_name(Dossier._meta.db_table), stage=STAGE_TABLE)
-    with transaction.atomic(), connection.cursor() as cursor:  # the stage table lives until the commit
-        cursor.execute(f"DROP TABLE IF EXISTS {STAGE_TABLE}")
-        cursor.execute(STAGE_SQL)
-        cursor.copy_expert(f"COPY {STAGE_TABLE} FROM STDIN", _copy_buffer(records))
-        cursor.execute(sql)
-        created = sum(1 for (inserted,) in cursor.fetchall() if inserted)
-        cursor.execute(f"DROP TABLE {STAGE_TABLE}")
-    return created
-
-
-def _upsert_orm(records: list[Record]) -> int:
-    """The portable path (SQLite in tests): bulk upserts through the ORM."""
-    existing = 0
-    refs_by_unit: dict[int, list[str]] = {}
-    for record in records:
-        refs_by_unit.setdefault(record[0], []).append(record[1])
-    for unit_id, refs in refs_by_unit.items():
-        for i in range(0, len(refs), BATCH):
-            existing += Dossier.objects.filter(unit_id=unit_id, ref__in=refs[i : i + BATCH]).count()
-    Dossier.objects.bulk_create(
-        [
-            Dossier(
-                unit_id=unit_id,
-                ref=ref,
-                received_on=received_on,
-                procedure_id=procedure_id,
-                channel=channel,
-                due_on=due_on,
-                due_rule_id=rule_id,
-                clock_started_on=received_on,
-                resolved_on=resolved_on,
-                outcome=outcome,
-                status=status,
-                handling_unit_id=unit_id,
-            )
-            for (
-                unit_id,
-                ref,
-                received_on,
-                procedure_id,
-                channel,
-                due_on,
-                rule_id,
-                resolved_on,
-                outcome,
-                status,
-            ) in records
-        ],
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["unit", "ref"],
-        update_fields=[*CONTRACT_FIELDS, "due_rule_id", "status", "updated_at"],
-    )
-    return len(records) - existing
 
 
 register_importer(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,10 +11,19 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from civicdesk.crypto import blind_index, looks_like_identity_number
-from core.models import Unit
-from core.selectors import ALL_ROLES, unit_paths_for, unit_subtree_q
+from core.models import Membership, Unit
+from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
 
-from .models import OPEN_STATUSES, Dossier, DossierEvent, DossierStatus, Handover, OnlineService, Procedure
+from .models import (
+    OPEN_STATUSES,
+    Dossier,
+    DossierEvent,
+    DossierStatus,
+    Handover,
+    IntakeNotice,
+    OnlineService,
+    Procedure,
+)
 from .text import fold
 
 AnyUser = User | AnonymousUser
@@ -162,6 +171,45 @@ def dossier_open_list_of_unit(*, unit_id: int, today: date, limit: int) -> Seque
     own = list(base.filter(unit_id=unit_id).order_by(*order)[:limit])
     handled = list(base.filter(handling_unit_id=unit_id).exclude(unit_id=unit_id).order_by(*order)[:limit])
     return sorted(own + handled, key=lambda d: (d.due_on, d.ref, d.pk))[:limit]
+
+
+def dossier_handlers(*, unit: Unit, roles: Collection[str]) -> QuerySet[User]:
+    """The active officials holding one of `roles` in `unit` itself, by name: whom a dossier
+    of the unit can be assigned to."""
+    return (
+        User.objects.filter(memberships__unit=unit, memberships__role__in=roles, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def dossier_transfer_targets(*, dossier: Dossier) -> QuerySet[Unit]:
+    """Units of the dossier's province (liên thông between units and levels), current ones
+    only, but the one handling it now."""
+    province_path = ancestor_paths(dossier.unit.path)[0]
+    return (
+        Unit.objects.filter(path__startswith=province_path, valid_to__isnull=True)
+        .exclude(pk=dossier.handling_unit_id or dossier.unit_id)
+        .order_by("level", "name")
+    )
+
+
+def intake_unit_of(*, user: AnyUser, roles: Collection[str]) -> Unit | None:
+    """The unit whose counter `user` staffs: the lowest unit where they hold one of `roles`
+    (None when there is none)."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        Membership.objects.filter(user=user, role__in=roles).select_related("unit").order_by("-unit__path").first()
+    )
+    return membership.unit if membership else None
+
+
+def intake_notices_visible_to(*, user: AnyUser) -> QuerySet[IntakeNotice]:
+    """The counter slips (Mẫu 02, Mẫu 03) of the units the user may see."""
+    return IntakeNotice.objects.filter(unit__in=units_visible_to(user=user)).select_related(
+        "procedure", "unit", "issued_by"
+    )
 
 
 def dossier_handovers(*, dossier: Dossier) -> QuerySet[Handover]:

@@ -1,8 +1,8 @@
 """Aggregate figures of one-stop dossiers for period reports (CONTRACTS.md, "Report JSON").
 
 Read by the reports app; nothing here imports it. One GROUP BY query over the
-resolving unit's level and kind, whatever the number of dossiers (a district's
-wards handle ~100,000 a year).
+resolving unit's level and kind, whatever the number of dossiers; the figures of many
+units are summed up the unit tree by `core.stats.roll_up`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
-from core.selectors import ancestor_paths, month_windows, unit_subtree_q
+from core.selectors import month_windows, unit_subtree_q
+from core.stats import roll_up
 
 from .models import Dossier, DossierChannel
 
@@ -129,25 +130,9 @@ def dossier_period_stats_of_units(
     """`dossier_period_stats` of each unit under `paths` (its subtree included), keyed by the
     unit's path: one query grouped by unit, rolled up along the unit tree. Units without
     dossiers to resolve are left out."""
-    rolled: dict[str, dict[tuple[str, str], DossierLevelStats]] = {}
-    for row in dossier_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True):
-        for path in ancestor_paths(row.unit_path):
-            levels = rolled.setdefault(path, {})
-            key = (row.level, row.kind)
-            levels[key] = _add(levels[key], row) if key in levels else replace(row, unit_id=None, unit_path="")
-    return {path: [levels[key] for key in sorted(levels)] for path, levels in rolled.items()}
-
-
-def _add(a: DossierLevelStats, b: DossierLevelStats) -> DossierLevelStats:
-    return replace(
-        a,
-        carried_over=a.carried_over + b.carried_over,
-        received=a.received + b.received,
-        online=a.online + b.online,
-        resolved=a.resolved + b.resolved,
-        early=a.early + b.early,
-        on_time=a.on_time + b.on_time,
-        in_progress_overdue=a.in_progress_overdue + b.in_progress_overdue,
-        received_by_month=tuple(x + y for x, y in zip(a.received_by_month, b.received_by_month, strict=True)),
-        resolved_by_month=tuple(x + y for x, y in zip(a.resolved_by_month, b.resolved_by_month, strict=True)),
+    return roll_up(
+        dossier_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True),
+        path_of=lambda row: row.unit_path,
+        key=lambda row: (row.level, row.kind),
+        start=lambda row: replace(row, unit_id=None, unit_path=""),
     )

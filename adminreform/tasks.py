@@ -1,4 +1,5 @@
-"""Celery tasks of the one-stop shop: thin wrappers around services."""
+"""Celery tasks of the one-stop shop: thin wrappers around services (which start them by name,
+through `core.outbox.run_task_after_commit`, and never import this module)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,17 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from core.models import Role
 from core.selectors import users_with_role_in
 
 from .models import Dossier
+from .services import dossier_warn_due_soon
 
 
 @shared_task(time_limit=300, soft_time_limit=240)
 def dossier_due_sweep_task() -> int:
     """Daily: warn units of dossiers due on the next working day without an apology."""
-    from .services import dossier_warn_due_soon
-
     return len(dossier_warn_due_soon(today=timezone.localdate()))
 
 
@@ -40,6 +41,7 @@ def dossier_due_warning_mail_task(dossier_ids: list[int]) -> None:
         if not recipients:
             continue
         lines = [f"{d.ref} · {d.due_on:%d/%m/%Y}" for d in dossiers]
+        lines += ["", _("Your unit's dossiers: %(url)s") % {"url": absolute_url("adminreform:dossier_list")}]
         send_mail(
             subject=_("%(unit)s: %(n)d dossiers due tomorrow without an apology")
             % {"unit": unit.name, "n": len(dossiers)},

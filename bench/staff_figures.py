@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from bench.figures import Figure
     from bench.table import Spec
 
-BIG_TABLES = ("adminreform_dossier", "petitions_petition", "petitions_case", "reception_visit")
 RESULTS = Path(__file__).with_name("results")
 
 
@@ -121,7 +120,7 @@ def explain_page(url_name: str, user: Any) -> dict[str, Any]:
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse(url_name))
-    from core.prepared import reads_of
+    from bench.plans import BIG_TABLES, reads_of
 
     checked: list[dict[str, Any]] = []
     # a prepared statement's execution is explained as EXPLAIN EXECUTE name(…) (core.prepared)

@@ -22,6 +22,7 @@ is refused: it could never match a random token, and would silently find nothing
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from functools import lru_cache
@@ -43,6 +44,19 @@ def _fernet_for(key: str) -> Fernet:
 def fernet() -> Fernet:
     """The project's Fernet (the denouncer vault's key), built once per key."""
     return _fernet_for(settings.FIELD_ENCRYPTION_KEY)
+
+
+@lru_cache(maxsize=16)
+def _derived_fernet_for(secret_key: str, purpose: str) -> Fernet:
+    key = hmac.new(secret_key.encode(), f"civicdesk:derived-fernet:{purpose}".encode(), hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def derived_fernet(purpose: str) -> Fernet:
+    """A Fernet for one `purpose` (a short-lived cookie, say), keyed by HMAC-SHA256 of the
+    purpose under SECRET_KEY: a token made for one purpose does not open with another's key,
+    and none of them is the vault's key. Built once per key and purpose."""
+    return _derived_fernet_for(settings.SECRET_KEY, purpose)
 
 
 def encrypt_text(value: str) -> str:

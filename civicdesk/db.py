@@ -64,7 +64,10 @@ class OutboxBase(models.Model):
     its context); where it goes is read at send time, so no contact data is copied here."""
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
-    dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True, unique=True)
+    # Each outbox declares `UniqueConstraint(fields=["dedupe_key"], …)` in its Meta rather than
+    # unique=True here: on PostgreSQL unique=True on a CharField adds a second (LIKE) index that
+    # every row written would update and no query reads.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=120, null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)

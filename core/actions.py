@@ -13,7 +13,7 @@ the services check the same policy again, whoever calls them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -63,7 +63,8 @@ class StaffAction(Generic[M]):
     `run(record, cleaned_data, actor)` calls one service and returns what it returns.
     `rule` is the policy's action name (by default the action's own name in the table).
     `destructive` actions (refuse, stop, withdraw…) sit behind a confirmation that names
-    their consequence, in `confirm`."""
+    their consequence, in `confirm`. `message(result)` is what the official is told once the
+    service succeeded, as (messages level, text); by default "Saved."."""
 
     label: str | Promise
     form: type[forms.Form]
@@ -72,12 +73,19 @@ class StaffAction(Generic[M]):
     rule: str = ""
     destructive: bool = False
     confirm: str | Promise = ""
+    message: Callable[[Any], tuple[int, str | Promise]] | None = None
 
 
 class ActionTable(Generic[M]):
     """The actions of one record type, checked against one policy."""
 
-    def __init__(self, *, policy: Policy, unit_of: Callable[[M], Unit], actions: Mapping[str, StaffAction[M]]) -> None:
+    def __init__(
+        self,
+        *,
+        policy: Policy,
+        unit_of: Callable[[M], Unit | Sequence[Unit]],
+        actions: Mapping[str, StaffAction[M]],
+    ) -> None:
         self.policy = policy
         self.unit_of = unit_of
         self.actions = dict(actions)
@@ -147,11 +155,28 @@ class StaffActionView(LoginRequiredMixin, FormView, Generic[M]):  # type: ignore
         except ValidationError as exc:
             add_service_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, _("Saved."))
+        level, text = self.action.message(result) if self.action.message else (messages.SUCCESS, _("Saved."))
+        messages.add_message(self.request, level, text)
         return self.redirect_after(result)
 
     def redirect_after(self, result: object) -> HttpResponse:
         return redirect(self.record)
+
+
+class InlineActionView(StaffActionView[M]):
+    """An action whose form sits on the record's page (a button, a short form): POST only.
+    A refusal, or a form left incomplete, is told as a message on the page the official is
+    sent back to (`redirect_after(None)`)."""
+
+    http_method_names = ["post", "options"]
+
+    def form_invalid(self, form: forms.Form) -> HttpResponse:
+        for error in form.non_field_errors():
+            messages.error(self.request, error)
+        for field in form:
+            for error in field.errors:
+                messages.error(self.request, f"{field.label}: {error}")
+        return self.redirect_after(None)
 
 
 def add_service_error(form: forms.Form, exc: ValidationError) -> None:

@@ -16,6 +16,9 @@ broker message per outbox (a surge of filings costs a few messages, not one each
 it hands them over at once, in the caller. A broker that refuses a handover is logged, never
 raised: the rows wait in the table for the sweeper.
 
+Delivery runs in transactions of its own (`durable=True`): it must never run inside the
+transaction of a change, or a message would leave before that change is committed.
+
 Each app registers its outbox table (a subclass of `civicdesk.db.OutboxBase`) and the
 function that sends one row, from its `AppConfig.ready()`.
 """
@@ -155,7 +158,7 @@ def deliver(label: str, ids: Sequence[int]) -> int:
     outbox = outbox_of(label)
     sent = 0
     for pk in ids:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             row = (
                 outbox.model._default_manager.select_for_update(skip_locked=True, of=("self",))
                 .select_related(*outbox.related)
@@ -182,7 +185,7 @@ def sweep(*, limit: int = 200) -> int:
     sweeper holds are skipped. Returns how many were sent."""
     sent = 0
     for outbox in registered():
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             batch = list(
                 due(outbox)
                 .select_for_update(skip_locked=True, of=("self",))

@@ -15,16 +15,17 @@ The inspector reads and audits: no rule of any app names the inspector role, and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import NotAllowed
 
 from .models import Role, Unit
-from .selectors import user_has_role
+from .selectors import unit_paths_for, user_has_role
 
 # Anyone, signed in or not: the public pages' actions.
 PUBLIC = "public"
@@ -54,8 +55,10 @@ class Policy:
         except KeyError:
             raise KeyError(f"{self.name} has no rule for {action!r}") from None
 
-    def allows(self, *, user: User | AnonymousUser | None, action: str, unit: Unit | None) -> bool:
-        """True when `user` may take `action` on a record of `unit` (None: the system may)."""
+    def allows(self, *, user: User | AnonymousUser | None, action: str, unit: Unit | Sequence[Unit] | None) -> bool:
+        """True when `user` may take `action` on a record of `unit` (None: the system may).
+        A record in the hands of several units (a one-stop dossier and the unit it was
+        transferred to) gives them all: a role in one of them is enough."""
         roles = self.roles_for(action)
         if PUBLIC in roles or user is None:
             return True
@@ -63,14 +66,29 @@ class Policy:
             return False
         if user.is_superuser:
             return True
-        if unit is None:
-            return False
-        return user_has_role(user=user, unit=unit, roles=tuple(roles))
+        units = (unit,) if isinstance(unit, Unit) else tuple(unit or ())
+        return any(user_has_role(user=user, unit=u, roles=tuple(roles)) for u in units)
 
-    def authorize(self, *, actor: User | AnonymousUser | None, action: str, unit: Unit | None) -> None:
-        """Raise NotAllowed unless `actor` may take `action` on a record of `unit`."""
+    def allows_somewhere(self, *, user: User | AnonymousUser, action: str) -> bool:
+        """True when `user` may take `action` in some unit: whether to offer a page that
+        starts with choosing the unit (scheduling a session, say)."""
+        roles = self.roles_for(action)
+        if PUBLIC in roles:
+            return True
+        return unit_paths_for(user=user, roles=tuple(roles)) != []
+
+    def authorize(
+        self,
+        *,
+        actor: User | AnonymousUser | None,
+        action: str,
+        unit: Unit | Sequence[Unit] | None,
+        refusal: str | Promise | None = None,
+    ) -> None:
+        """Raise NotAllowed unless `actor` may take `action` on a record of `unit`; `refusal`
+        is the app's own wording of the refusal, where the law names who decides."""
         if not self.allows(user=actor, action=action, unit=unit):
-            raise NotAllowed(_("You are not allowed to do this in this unit."), code="not_allowed")
+            raise NotAllowed(refusal or _("You are not allowed to do this in this unit."), code="not_allowed")
 
     def allowed_actions(
         self, *, user: User | AnonymousUser, unit: Unit, actions: Iterable[str] | None = None

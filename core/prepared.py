@@ -1,13 +1,11 @@
 """Hand-written statements that PostgreSQL plans once per connection.
 
-The commune queue's two statements (petitions.selectors.UnitQueue) took PostgreSQL longer to
-plan than to run: at 10M dossiers, 0.37 + 0.83 ms of planning against 0.27 + 0.35 ms of
-execution (docs/performance.md, P5). Prepared on each connection (`PREPARE name AS …`, then
-`EXECUTE name(…)`), they are planned once, and PostgreSQL then keeps one generic plan for
-every unit: both statements together cost about 0.4 ms instead of 2.2. A filing's numbering
-statement (petitions.services._take_number: an upsert with three unique-index look-ups) cost
-PostgreSQL 0.25–0.35 ms a filing to plan; prepared, a filing's PostgreSQL CPU fell from 1.25 to
-0.97 ms.
+Some statements cost PostgreSQL more to plan than to run: the commune queue's count and page
+(petitions.fastpath.UnitQueue), the public lookup by tracking code, a filing's numbering
+upsert (petitions.services.numbering) and the INSERTs every filing writes. Prepared on each
+connection (`PREPARE name AS …`, then `EXECUTE name(…)`), they are planned once, and
+PostgreSQL then keeps one generic plan for every parameter value. What each saves:
+docs/performance.md.
 
 A statement is prepared by the same round trip that first executes it on a connection
 (`PREPARE …; EXECUTE …`), so a page issues the same number of statements whether its
@@ -15,9 +13,12 @@ connection is new or not. Prepared statements live as long as the PostgreSQL ses
 not undone by a rollback; the names prepared are remembered per driver connection, so a
 connection that Django closes and opens anew prepares them again. After a statement fails
 (whose PREPARE may have been kept), the next call asks pg_prepared_statements before
-preparing it again. They need session-level
+preparing it again. Callers keep the set of names small and fixed (a name per statement,
+never per parameter value): each lives in the session until it ends. They need session-level
 connections to PostgreSQL (as Django's own persistent connections are), not a
 transaction-pooling proxy. On other databases the statement runs as written.
+
+The benchmark's and the plan tests' EXPLAIN helpers for these statements are in bench/plans.py.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import signals
 
 # Per driver connection, each statement's state: True prepared, False unknown (a statement that
 # failed: PostgreSQL keeps a PREPARE even when what followed it failed and was rolled back).
@@ -75,12 +77,15 @@ def insert_prepared(*objs: models.Model) -> None:
     `INSERT … RETURNING` their keys, prepared once per PostgreSQL connection for that many rows.
 
     For the rows every filing writes: Django compiles the INSERT of a 60-column petition anew
-    for every row, a fifth of a filing's Python time. No model signal is sent and no `save()`
-    override runs, so use it only for models that have neither. Rows holding an expression (a
-    database default, `F()`, `Now()`) are left to `save()`."""
+    for every row (docs/performance.md, P1). No model signal is sent and no `save()` override
+    runs, so a model that has either is refused (ValueError): its rows go through `save()`.
+    Rows holding an expression (a database default, `F()`, `Now()`) are left to `save()`."""
     model = type(objs[0])
     if any(type(obj) is not model or not obj._state.adding for obj in objs):
         raise ValueError("insert_prepared saves new rows of one model")
+    refused = _bypassed(model)
+    if refused:
+        raise ValueError(f"insert_prepared would bypass {refused} of {model._meta.label}: save() its rows")
     fields, row_sql, returning = _insert_statement(model)
     values: list[Any] = []
     for obj in objs:
@@ -99,6 +104,27 @@ def insert_prepared(*objs: models.Model) -> None:
         obj._state.db = connection.alias
 
 
+@functools.cache
+def _overrides_save(model: type[models.Model]) -> str:
+    """The class below models.Model, if any, whose own `save()` (or `save_base()`) the model runs."""
+    for cls in model.__mro__:
+        if cls is models.Model:
+            break
+        if "save" in vars(cls) or "save_base" in vars(cls):
+            return f"{cls.__name__}.save()"
+    return ""
+
+
+def _bypassed(model: type[models.Model]) -> str:
+    """What `save()` would do for a row of `model` that a plain INSERT would not: a `save()`
+    override or receivers of its pre_save or post_save signals (connected at any time, so
+    asked on every call)."""
+    receivers = [s for s in (signals.pre_save, signals.post_save) if s.has_listeners(model)]
+    if receivers:
+        return " and ".join(f"the {'pre_save' if s is signals.pre_save else 'post_save'} receivers" for s in receivers)
+    return _overrides_save(model)
+
+
 def _placeholders(count: int) -> str:
     return "(" + ", ".join(["%s"] * count) + ")"
 
@@ -113,31 +139,3 @@ def _insert_statement(model: type[models.Model]) -> tuple[list[Any], str, str]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     return fields, f"INSERT INTO {quote(opts.db_table)} ({columns})", f"RETURNING {quote(opts.pk.column)}"
-
-
-_EXECUTE = re.compile(r"EXECUTE (?P<name>[a-z_][a-z0-9_]*)(\([^;]*\))?\s*$")
-
-
-def as_run(sql: str) -> tuple[str, str]:
-    """A statement as captured (Django's CaptureQueriesContext) → (the query it runs, what to
-    write after EXPLAIN). The execution of a prepared statement runs the query prepared under
-    its name on this connection (read from pg_prepared_statements) and is explained as
-    `EXECUTE name(…)`; any other statement is itself twice."""
-    match = _EXECUTE.search(sql)
-    if match is None or connection.vendor != "postgresql":
-        return sql, sql
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE name = %s", [match["name"]])
-        row = cursor.fetchone()
-    return (str(row[0]) if row else sql), match.group(0)
-
-
-def reads_of(captured: Sequence[dict[str, Any]], tables: Sequence[str]) -> list[tuple[str, str]]:
-    """The statements among `captured` (Django's CaptureQueriesContext) that read any of
-    `tables`, each as `as_run` gives it: (the query it runs, what to write after EXPLAIN)."""
-    found = []
-    for query in captured:
-        run, explain = as_run(query["sql"])
-        if run.lstrip().upper().startswith(("SELECT", "PREPARE")) and any(t in run for t in tables):
-            found.append((run, explain))
-    return found

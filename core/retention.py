@@ -123,7 +123,7 @@ def purge_expired(*, commit: bool, batch_size: int = 1000, now: datetime | None 
         if commit:
             previous: list[object] = []
             while True:
-                with transaction.atomic():
+                with transaction.atomic(durable=True):
                     ids = list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size])
                     if not ids:
                         break

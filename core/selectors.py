@@ -92,8 +92,9 @@ def unit_subtree_q(paths: Iterable[str], *, field: str = "unit") -> Q:
 
 
 def ancestor_paths(path: str) -> list[str]:
-    """The paths of a unit and of every unit above it: "/01/00175/" → ["/01/", "/01/00175/"].
-    Rolls rows grouped by unit up into the reports of the units above them."""
+    """The paths of a unit and of every unit above it, from the top: "/01/00175/" →
+    ["/01/", "/01/00175/"]. The one place a unit's path is taken apart: who holds a role
+    above a unit, the units a page shows above it, the reports rows roll up into."""
     parts = path.strip("/").split("/")
     return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
@@ -113,9 +114,20 @@ def unit_children(unit: Unit) -> QuerySet[Unit]:
 
 def unit_ancestors(unit: Unit) -> list[Unit]:
     """From the top down to the unit's parent, in one query."""
-    codes = [c for c in unit.path.strip("/").split("/")[:-1] if c]
-    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-    return [by_code[c] for c in codes if c in by_code]
+    paths = ancestor_paths(unit.path)[:-1]
+    by_path = {u.path: u for u in Unit.objects.filter(path__in=paths)}
+    return [by_path[p] for p in paths if p in by_path]
+
+
+def unit_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+def units_in_force(*, start: date, end: date) -> QuerySet[Unit]:
+    """The units that existed on some day from `start` to `end` (both included)."""
+    return Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
 
 
 def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
@@ -217,7 +229,12 @@ def user_has_role(*, user: AnyUser, unit: Unit, roles: Sequence[str]) -> bool:
     paths = unit_paths_for(user=user, roles=roles)
     if paths is None:
         return True
-    return any(unit.path.startswith(p) for p in paths)
+    return unit_under(unit, paths)
+
+
+def unit_under(unit: Unit, paths: Iterable[str]) -> bool:
+    """True when `unit` is one of the units at `paths` or below one of them."""
+    return bool(set(ancestor_paths(unit.path)).intersection(paths))
 
 
 def user_roles(*, user: AnyUser) -> set[str]:
@@ -239,9 +256,8 @@ def user_home_unit(*, user: AnyUser) -> Unit | None:
 
 def users_with_role_in(*, unit: Unit, roles: Sequence[str]) -> QuerySet[Membership]:
     """Memberships giving `roles` in `unit` itself or any unit above it."""
-    ancestor_paths = ["/".join(unit.path.split("/")[: i + 1]) + "/" for i in range(1, unit.path.count("/"))]
     return (
-        Membership.objects.filter(role__in=roles, unit__path__in=ancestor_paths, user__is_active=True)
+        Membership.objects.filter(role__in=roles, unit__path__in=ancestor_paths(unit.path), user__is_active=True)
         .select_related("user", "unit")
         .order_by("-unit__path")
     )

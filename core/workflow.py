@@ -44,16 +44,21 @@ def _default_stale() -> str:
 class Workflow(Generic[M]):
     """The state machine of one model: how its rows are locked, checked, saved and audited.
 
-    `subject` is the name of the event model's foreign key to the record. `before_save` runs
-    on every save (a search text kept in step with the fields, say). `stale` and `invalid`
-    give the app's own wording of the two refusals."""
+    `subject` is the name of the event model's foreign key to the record; `event_fields`
+    gives the event's other columns from the record (a visit's events also name its
+    session). `version_field` is the optimistic-check counter (None: the model has none,
+    and its `version` means something else). `before_save` runs on every save (a search text
+    kept in step with the fields, say). `stale` and `invalid` give the app's own wording of
+    the two refusals."""
 
     model: type[M]
     event_model: type[AuditEventBase]
     subject: str
     transitions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     status_field: str = "status"
+    version_field: str | None = "version"
     related: Sequence[str] = ()
+    event_fields: Callable[[M], Mapping[str, Any]] | None = None
     before_save: Callable[[M], None] | None = None
     stale: Callable[[], str | Promise] = _default_stale
     invalid: Callable[[M, str], str | Promise] | None = None
@@ -65,11 +70,15 @@ class Workflow(Generic[M]):
         Raises StaleEdit when `expected_version` is given and the row moved on since."""
         _require_transaction()
         pk = record if isinstance(record, int) else record.pk
-        queryset = self.model._default_manager.select_for_update()
+        # Only the record's own row is locked: `related` rows (its unit, its assignee) are read
+        # with it but stay free, and a nullable relation cannot be locked by an outer join.
+        queryset = self.model._default_manager.select_for_update(of=("self",))
         if self.related:
             queryset = queryset.select_related(*self.related)
         locked = queryset.get(pk=pk)
-        if expected_version is not None and locked.version != expected_version:  # type: ignore[attr-defined]
+        if expected_version is not None and self.version_field is None:
+            raise TypeError(f"{self.model.__name__} has no version to check")
+        if expected_version is not None and getattr(locked, str(self.version_field)) != expected_version:
             raise StaleEdit(self.stale(), code="stale")
         return locked
 
@@ -86,14 +95,15 @@ class Workflow(Generic[M]):
 
     def save(self, record: M, *, update_fields: Sequence[str] | None = None) -> None:
         """Save a locked record with its version one higher (and `before_save` applied)."""
-        record.version += 1  # type: ignore[attr-defined]
+        if self.version_field is not None:
+            setattr(record, self.version_field, getattr(record, self.version_field) + 1)
         if self.before_save is not None:
             self.before_save(record)
         if update_fields is None:
             record.save()
         else:
             names = {f.name for f in record._meta.concrete_fields}
-            extra = [n for n in ("version", "updated_at") if n in names]
+            extra = [n for n in (self.version_field, "updated_at") if n in names]
             record.save(update_fields=[*dict.fromkeys([*update_fields, *extra])])
 
     def record(
@@ -111,6 +121,7 @@ class Workflow(Generic[M]):
         """Write one audit event about `record` (who, what, before and after, why)."""
         event = self.event_model(
             **{self.subject: record},
+            **(self.event_fields(record) if self.event_fields is not None else {}),
             kind=kind,
             actor=actor,
             from_status=from_status,

@@ -11,9 +11,13 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self) -> None:
-        register_retention_rules()
-        from .models import Attachment
+        from core import outbox
 
+        from .models import Attachment
+        from .services.notifications import OUTBOX
+
+        register_retention_rules()
+        outbox.register(OUTBOX)
         post_delete.connect(_attachment_deleted, sender=Attachment, dispatch_uid="petitions_attachment_file")
 
 

@@ -26,7 +26,7 @@ from .models import (
     Step,
 )
 from .models import PetitionStatus as S
-from .services import Identity, _encrypt
+from .services.vault import Identity, encrypt_identity
 from .text import fold, id_number_digest, secret_digest
 
 if TYPE_CHECKING:
@@ -176,7 +176,7 @@ def seed(context: DemoContext) -> None:
     saved = {ref: pk for pk, ref in Petition.objects.filter(ref__in=[p.ref for p in new]).values_list("pk", "ref")}
     DenouncerIdentity.objects.bulk_create(
         [
-            DenouncerIdentity(petition_id=saved[ref], ciphertext=_encrypt(identity))
+            DenouncerIdentity(petition_id=saved[ref], ciphertext=encrypt_identity(identity))
             for ref, identity in identities.items()
         ],
         ignore_conflicts=True,

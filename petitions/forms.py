@@ -24,7 +24,8 @@ from core.choices import PetitionKind
 from core.models import Unit
 from core.uploads import validate_upload
 
-from .models import RESULTS_BY_KIND, Attachment, Channel, Petition, Result
+from .models import RESULTS_BY_KIND, Attachment, Channel, Petition, PetitionStatus, Result
+from .selectors import handlers_for, petition_duplicate_candidates, proposed_refusal_reason
 
 KIND_EXPLANATIONS = {
     PetitionKind.COMPLAINT: _(
@@ -72,7 +73,7 @@ class MultipleFileField(forms.FileField):
 
 class FastSelect(forms.Select):
     """A <select> whose options are written in Python. Django renders every <option> through
-    a template: for the 127 units of Hà Nội that was a third of the filing page's CPU
+    a template, which for Hà Nội's units was a large share of the filing page's CPU
     (docs/performance.md). Same HTML; no option groups or per-option attributes."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
@@ -429,8 +430,6 @@ class RefuseForm(ActionForm):
     reason = _reason()
 
     def setup(self) -> None:
-        from .selectors import proposed_refusal_reason
-
         proposal = proposed_refusal_reason(petition=self.petition)
         if proposal:
             self.initial.setdefault("reason", proposal)
@@ -481,8 +480,6 @@ class AssignForm(ActionForm):
     assignee = forms.ModelChoiceField(label=_("Handler"), queryset=User.objects.none())
 
     def setup(self) -> None:
-        from .selectors import handlers_for
-
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = handlers_for(unit=self.petition.unit)
@@ -528,8 +525,6 @@ class GroupForm(ActionForm):
     )
 
     def setup(self) -> None:
-        from .selectors import petition_duplicate_candidates
-
         candidates = petition_duplicate_candidates(petition=self.petition)
         field = self.fields["others"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -587,7 +582,7 @@ class TrackForm(forms.Form):
 class QueueFilterForm(forms.Form):
     """The queue's filters. Rendered by a plain template (petitions/_queue_filters.html), not
     crispy-forms: the queue is the officials' most-opened page and crispy's layout machinery
-    cost about half of its CPU (docs/performance.md, P5)."""
+    cost much of its CPU (docs/performance.md, P5)."""
 
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *PetitionKind.choices], required=False)
@@ -598,8 +593,6 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args: Any, handlers: list[tuple[int, str]], **kwargs: Any) -> None:
-        from .models import PetitionStatus
-
         super().__init__(*args, **kwargs)
         status = self.fields["status"]
         assert isinstance(status, forms.ChoiceField)

@@ -11,12 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civicdesk.crypto import EncryptedCharField
-from civicdesk.db import AuditEventBase, TimeStampedModel
+from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import DeadlineRule, Unit
 
@@ -509,9 +508,9 @@ class PetitionCounter(models.Model):
         return f"{self.unit_id}/{self.year}: {self.last}"
 
 
-class Notification(models.Model):
-    """Outbox: written in the same transaction as the change it announces; sent after commit
-    by a task, or by the sweeper if the broker was unreachable. Sent once (sent_at)."""
+class Notification(OutboxBase):
+    """The petitions outbox (core.outbox): an e-mail or SMS written in the same transaction as
+    the change it announces, sent once after commit (services.notifications)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -524,11 +523,6 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
     template = models.CharField(max_length=40)
     context = models.JSONField(default=dict, blank=True)
-    dedupe_key = models.CharField(max_length=120, null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="notification_unique_dedupe_key")]

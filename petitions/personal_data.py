@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from core.personal_data import PersonalDataRequest, PersonalDataSection, register_provider
 
 from .models import DenouncerIdentity, Petition, PetitionEvent
-from .services import _decrypt, _event
+from .services.vault import decrypt_identity
+from .services.workflow import PETITION
 
 
 def _day(value: date | None) -> str:
@@ -55,9 +56,9 @@ def petitions_of(request: PersonalDataRequest) -> list[PersonalDataSection]:
         if p.is_denunciation:
             if p.pk not in vault:
                 continue
-            identity = _decrypt(vault[p.pk])
+            identity = decrypt_identity(vault[p.pk])
             # Opening the vault is audited like any reveal: who, when, why.
-            _event(
+            PETITION.record(
                 p,
                 PetitionEvent.Kind.IDENTITY_REVEALED,
                 actor=request.actor,

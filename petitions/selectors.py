@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -25,7 +22,6 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
-from core.prepared import fetch_prepared
 from core.selectors import (
     STAFF_ROLES,
     ancestor_paths,
@@ -35,9 +31,10 @@ from core.selectors import (
     scope_to_user,
     unit_paths_for,
     unit_subtree_q,
-    user_has_role,
 )
 
+from . import fastpath
+from .fastpath import QueueRow, UnitQueue
 from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
@@ -48,6 +45,7 @@ from .models import (
     Result,
     Step,
 )
+from .rules import limitation_start
 from .text import fold, normalise_code
 
 AnyUser = User | AnonymousUser
@@ -129,16 +127,12 @@ class QueueScope:
 
 
 def queue_scope_of(*, user: AnyUser) -> QueueScope:
-    """One read of the first two units of the scope answers both questions (two queries before),
-    in plain SQL: the queue asks it on every request."""
+    """One read of the first two units of the scope answers both questions (fastpath.first_units):
+    the queue asks it on every request."""
     paths = unit_paths_for(user=user, roles=STAFF_ROLES)
     if paths == []:
         return QueueScope(home_path=None, unit_id=None)
-    prefixes = [connection.ops.prep_for_like_query(p) + "%" for p in paths or []]
-    where = ("WHERE " + " OR ".join(["path LIKE %s ESCAPE '\\'"] * len(prefixes))) if prefixes else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, path, level FROM core_unit {where} ORDER BY path LIMIT 2", prefixes)  # noqa: S608
-        first_two = cursor.fetchall()
+    first_two = fastpath.first_units(paths)
     home = next((path for _pk, path, level in first_two if level in HOME_LEVELS), None)
     if home is None and len(first_two) == 2:  # a scope whose first units are of no level listed
         units = Unit.objects.all() if paths is None else Unit.objects.filter(unit_subtree_q(paths, field=""))
@@ -146,181 +140,10 @@ def queue_scope_of(*, user: AnyUser) -> QueueScope:
     return QueueScope(home_path=home, unit_id=first_two[0][0] if paths and len(first_two) == 1 else None)
 
 
-class QueueRow(NamedTuple):
-    """One row of the queue's table: only what it shows (and the order's keys), whichever read
-    produced it. Never the petitioner or denouncer: the queue has no identity column. A named
-    tuple: made fifty times a request, it costs a third of a frozen dataclass."""
-
-    pk: int
-    ref: str
-    subject: str
-    kind: str
-    status: str
-    due_on: date | None
-    received_on: date
-    duty_due_on: date | None  # the nearest pending denunciation duty
-    unit_name: str
-    handler: str  # "" when nobody is assigned
-
-    @classmethod
-    def of(cls, p: Petition) -> QueueRow:
-        """From a petition of the general query (`petition_queue` with `select_related`)."""
-        a = p.assignee
-        return cls(
-            pk=p.pk,
-            ref=p.ref,
-            subject=p.subject,
-            kind=p.kind,
-            status=p.status,
-            due_on=p.due_on,
-            received_on=p.received_on,
-            duty_due_on=getattr(p, "duty_due_on", None),
-            unit_name=p.unit.name,
-            handler=(a.get_full_name() or a.username) if a else "",
-        )
-
-
-def _sql_list(values: Sequence[str]) -> str:
-    """A SQL list of constant strings of this module (statuses): literals, not parameters, so that
-    PostgreSQL can match the partial indexes' predicates whatever the driver's binding."""
-    assert all(v.isidentifier() for v in values)
-    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
-
-
-_CLOCK, _OPEN = _sql_list(CLOCK_STATUSES), _sql_list(OPEN_STATUSES)
-_PENDING = "SELECT 1 FROM petitions_petitionduty d WHERE d.petition_id = p.id AND d.done_on IS NULL"
-_ROW = "p.id, p.ref, p.subject, p.kind, p.status, p.due_on, p.received_on, p.unit_id, p.assignee_id"
-# One statement for a page: the three ordered parts (see UnitQueue), each an index range scan
-# cut at offset + size + 1 rows, merged by the ORDER BY around them; the unit's name and the
-# handler's are joined to the page's rows only (a deep page sorts up to 3 × (offset + 51)
-# rows). Plain SQL, written once: building
-# the three querysets and compiling them cost more CPU than the rest of the page
-# (docs/performance.md, P5). `x IS NULL, x` is NULLS LAST on both PostgreSQL and SQLite. The
-# bounded count stays a statement of its own: as a scalar subquery of the page it cost
-# PostgreSQL more than the two apart (median 4.0 against 1.4 + 1.1 ms).
-# The bounded count in the queue's own parts: the open rows are exactly those of the two partial
-# indexes (dated and undated, disjoint), counted by index-only scans; then the closed rows that
-# still owe a denunciation duty, found from the few pending duties. One scan of the unit's rows
-# with a test per row read up to 1,001 heap rows (7–8 ms of PostgreSQL at 10M petitions, against
-# 0.4 ms), and in a real unit, whose petitions are mostly closed, every one of them.
-_UNIT_QUEUE_COUNT = f"""SELECT COUNT(*) FROM (
-    SELECT 1 FROM petitions_petition p
-    WHERE p.unit_id = %s AND p.status IN {_CLOCK} AND p.due_on IS NOT NULL
-    UNION ALL
-    SELECT 1 FROM petitions_petition p
-    WHERE p.unit_id = %s
-        AND (p.status = '{PetitionStatus.SUSPENDED.value}' OR (p.status IN {_CLOCK} AND p.due_on IS NULL))
-    UNION ALL
-    SELECT 1 FROM petitions_petition p
-    WHERE p.unit_id = %s AND p.status NOT IN {_OPEN}
-        AND p.id IN (SELECT d.petition_id FROM petitions_petitionduty d WHERE d.done_on IS NULL)
-    LIMIT {{counted}}) counted"""  # noqa: S608
-_UNIT_QUEUE_PAGE = f"""SELECT q.id, q.ref, q.subject, q.kind, q.status, q.due_on, q.received_on, q.duty_due_on,
-    u.name, a.first_name, a.last_name, a.username
-FROM (SELECT * FROM (
-    SELECT * FROM (
-        SELECT {_ROW}, w.duty_due_on,
-            CASE WHEN p.status IN {_CLOCK} AND p.due_on < w.duty_due_on THEN p.due_on ELSE w.duty_due_on END
-                AS next_due_on
-        FROM petitions_petition p JOIN (
-            SELECT d.petition_id, MIN(d.due_on) AS duty_due_on FROM petitions_petitionduty d
-            WHERE d.done_on IS NULL GROUP BY d.petition_id
-        ) w ON w.petition_id = p.id
-        WHERE p.unit_id = %s
-        ORDER BY next_due_on, p.received_on DESC, p.id DESC LIMIT {{need}}
-    ) with_duty
-    UNION ALL
-    SELECT * FROM (
-        SELECT {_ROW}, CAST(NULL AS date) AS duty_due_on, p.due_on AS next_due_on
-        FROM petitions_petition p
-        WHERE p.unit_id = %s AND p.status IN {_CLOCK} AND p.due_on IS NOT NULL AND NOT EXISTS ({_PENDING})
-        ORDER BY p.due_on, p.received_on DESC, p.id DESC LIMIT {{need}}
-    ) dated
-    UNION ALL
-    SELECT * FROM (
-        SELECT {_ROW}, CAST(NULL AS date) AS duty_due_on, CAST(NULL AS date) AS next_due_on
-        FROM petitions_petition p
-        WHERE p.unit_id = %s AND (p.status = '{PetitionStatus.SUSPENDED.value}'
-            OR (p.status IN {_CLOCK} AND p.due_on IS NULL)) AND NOT EXISTS ({_PENDING})
-        ORDER BY p.received_on DESC, p.id DESC LIMIT {{need}}
-    ) undated
-) parts
-ORDER BY next_due_on IS NULL, next_due_on, received_on DESC, id DESC
-LIMIT {{limit}} OFFSET {{offset}}) q
-JOIN core_unit u ON u.id = q.unit_id
-LEFT JOIN auth_user a ON a.id = q.assignee_id
-ORDER BY q.next_due_on IS NULL, q.next_due_on, q.received_on DESC, q.id DESC"""  # noqa: S608 - only this module's constants are formatted in
-
-
-def _day(value: date | str | None) -> date | None:
-    """SQLite hands back a computed date column as text."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _sized(statement: str, **sizes: int) -> str:
-    """A queue statement with its sizes written in, so that its only parameter is the unit and
-    PostgreSQL keeps one generic plan of it for every unit (core.prepared)."""
-    return statement.format(**{name: int(value) for name, value in sizes.items()})
-
-
-@dataclass(frozen=True)
-class UnitQueue:
-    """The unfiltered open queue of one unit, in exactly `petition_queue`'s order, read in
-    ordered parts so that each is an index range scan with a LIMIT (docs/performance.md, P5):
-
-    1. rows with a pending denunciation duty (few), by their nearest deadline;
-    2. the other rows whose clock runs with a deadline, by `due_on` (petition_queue_dated_idx);
-    3. the rest — suspended, or no deadline yet — newest first (petition_queue_undated_idx).
-
-    "Overdue first" needs no part of its own: a row is overdue exactly when its nearest running
-    deadline is before today, so ordering by that deadline puts the overdue rows first. The
-    parts are read by one statement (`window`)."""
-
-    unit_id: int
-
-    def bounded_count(self, bound: int) -> int:
-        """How many rows the queue has, counting no further than bound + 1."""
-        sql = _sized(_UNIT_QUEUE_COUNT, counted=bound + 1)
-        rows = fetch_prepared(f"unit_queue_count_{bound + 1}", sql, [self.unit_id] * 3)
-        return int(rows[0][0])
-
-    def window(self, offset: int, limit: int) -> list[QueueRow]:
-        """Rows offset .. offset + limit - 1 of the queue."""
-        need = offset + limit
-        sql = _sized(_UNIT_QUEUE_PAGE, need=need, limit=limit, offset=offset)
-        found = fetch_prepared(f"unit_queue_page_{limit}_{offset}", sql, [self.unit_id] * 3)
-        return [
-            QueueRow(
-                pk=pk,
-                ref=ref,
-                subject=subject,
-                kind=kind,
-                status=status,
-                due_on=_day(due_on),
-                received_on=_day(received_on),  # type: ignore[arg-type]  # never NULL
-                duty_due_on=_day(duty_due_on),
-                unit_name=unit_name,
-                handler=(f"{first} {last}".strip() or username) if username is not None else "",
-            )
-            for (
-                pk,
-                ref,
-                subject,
-                kind,
-                status,
-                due_on,
-                received_on,
-                duty_due_on,
-                unit_name,
-                first,
-                last,
-                username,
-            ) in found
-        ]
-
-    def __getitem__(self, window: slice) -> list[QueueRow]:
-        offset = window.start or 0
-        return self.window(offset, window.stop - offset)
+def unit_queue(*, unit_id: int) -> UnitQueue:
+    """The unfiltered open queue of one unit (a `QueueScope.unit_id`), in `petition_queue`'s
+    order, read in ordered, indexed parts (fastpath.UnitQueue)."""
+    return UnitQueue(unit_id=unit_id)
 
 
 def deadline_state(petition: Petition | QueueRow, *, today: date, soon_until: date) -> str:
@@ -354,8 +177,6 @@ def proposed_refusal_reason(*, petition: Petition) -> str:
     """The reason a refusal proposes for a complaint filed out of time (Luật Khiếu nại art. 9, 11)."""
     if not petition.filed_out_of_time or petition.limitation_due_on is None or petition.limitation_rule is None:
         return ""
-    from .services import limitation_start
-
     rule, start = petition.limitation_rule, limitation_start(petition)
     return _(
         "The complaint was received on %(received)s, after its limitation period: %(days)d days from "
@@ -403,23 +224,8 @@ def handlers_for(*, unit: Unit) -> QuerySet[User]:
 
 def handler_choices_for(*, unit_path: str) -> list[tuple[int, str]]:
     """`handlers_for` the unit at `unit_path` as (id, full name or username) choices, read by one
-    plain statement: the queue's filter offers them on every request."""
-    paths = ancestor_paths(unit_path)
-    sql = f"""SELECT DISTINCT a.id, a.first_name, a.last_name, a.username FROM auth_user a
-        JOIN core_membership m ON m.user_id = a.id JOIN core_unit u ON u.id = m.unit_id
-        WHERE a.is_active AND m.role IN {_sql_list(HANDLER_ROLES)} AND u.path IN ({", ".join(["%s"] * len(paths))})
-        ORDER BY a.last_name, a.first_name"""  # noqa: S608 - constants and placeholders only
-    with connection.cursor() as cursor:
-        cursor.execute(sql, paths)
-        return [(pk, f"{first} {last}".strip() or username) for pk, first, last, username in cursor.fetchall()]
-
-
-def user_can_handle(*, user: AnyUser, petition: Petition) -> bool:
-    return user_has_role(user=user, unit=petition.unit, roles=(Role.OFFICER, Role.HANDLER, Role.HEAD, Role.ADMIN))
-
-
-def user_is_head(*, user: AnyUser, petition: Petition) -> bool:
-    return user_has_role(user=user, unit=petition.unit, roles=(Role.HEAD,))
+    plain statement (fastpath.handler_choices): the queue's filter offers them on every request."""
+    return fastpath.handler_choices(paths=ancestor_paths(unit_path), roles=HANDLER_ROLES)
 
 
 # --- duplicates ------------------------------------------------------------------------
@@ -503,18 +309,6 @@ class PublicTracking:
     timeline: list[PublicStep] = field(default_factory=list)
 
 
-PUBLIC_TRACKING_FIELDS = (
-    "id",
-    "tracking_code",
-    "tracking_secret_hash",
-    "kind",
-    "status",
-    "step",
-    "received_on",
-    "due_on",
-)
-
-
 def public_units() -> QuerySet[Unit]:
     """Units a citizen can send a petition to: the city and its communes (setting
     PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded."""
@@ -536,26 +330,10 @@ def public_unit_by_code(code: str) -> Unit | None:
 
 
 def petition_by_code(*, code: str) -> Petition | None:
+    """The petition a citizen's tracking code names, with the lookup's columns only (the secret
+    check and the tracking page), read by one prepared statement (fastpath.petition_by_code)."""
     code = normalise_code(code)
-    if not code:
-        return None
-    # The public lookup needs these columns only (the secret check and the tracking page), in
-    # SQL written once and prepared once per connection: building the same ORM query on every
-    # lookup cost more CPU than running it, and so did a raw queryset's mapping of its columns.
-    names, sql = _by_code_sql()
-    rows = fetch_prepared("petition_by_code", sql, [code])
-    return Petition.from_db(connection.alias, names, rows[0]) if rows else None
-
-
-@functools.cache
-def _by_code_sql() -> tuple[list[str], str]:
-    """The columns read (plain fields, in the model's order, as `from_db` takes them) and the SQL."""
-    names = [f.attname for f in Petition._meta.concrete_fields if f.attname in PUBLIC_TRACKING_FIELDS]
-    if len(names) != len(PUBLIC_TRACKING_FIELDS):
-        raise ValueError(f"not plain petition fields: {set(PUBLIC_TRACKING_FIELDS) - set(names)}")
-    columns = ", ".join(connection.ops.quote_name(name) for name in names)
-    table = connection.ops.quote_name(Petition._meta.db_table)
-    return names, f"SELECT {columns} FROM {table} WHERE tracking_code = %s LIMIT 1"  # noqa: S608 (names from the model)
+    return fastpath.petition_by_code(code) if code else None
 
 
 # What the citizen reads for each event kind (translated when shown); kinds not listed, and
@@ -599,17 +377,6 @@ def _public_text(kind: str, data: dict[str, object], reason: str) -> str | None:
     return str(text) if text is not None else None
 
 
-@functools.cache
-def _events_sql(petitions: int) -> str:
-    """The public timeline's events of `petitions` petitions (a transfer chain), oldest first."""
-    table = connection.ops.quote_name(PetitionEvent._meta.db_table)
-    placeholders = ", ".join(["%s"] * petitions)
-    return (
-        f"SELECT id, occurred_at, kind, data, reason FROM {table} "  # noqa: S608 (names from the model)
-        f"WHERE petition_id IN ({placeholders}) ORDER BY occurred_at, id"
-    )
-
-
 def petition_public_tracking(*, petition: Petition) -> PublicTracking:
     """What the citizen may see: status, the running step's deadline and a plain timeline.
     Never the identity, internal notes or who handles it. Follows a transfer to the unit
@@ -623,7 +390,7 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
         chain.append(nxt)
         current = nxt
     timeline = []
-    for event in PetitionEvent.objects.raw(_events_sql(len(chain)), [p.pk for p in chain]):
+    for event in fastpath.public_events([p.pk for p in chain]):
         text = _public_text(event.kind, event.data or {}, event.reason)
         if text:
             timeline.append(PublicStep(on=timezone.localtime(event.occurred_at).date(), text=text))

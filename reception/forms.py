@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import PetitionKind
 from core.models import Unit
 
-from .models import ReceivedBy, SessionKind, VisitAnswer, VisitOutcome
+from .models import ReceivedBy, SessionKind, Visit, VisitAnswer, VisitOutcome
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -215,9 +215,27 @@ class FollowUpForm(forms.Form):
         )
 
 
+class ConfirmForm(forms.Form):
+    """A button's form: nothing to fill in (publish a session, open today's desk)."""
+
+
+class MarkRepeatForm(forms.Form):
+    """The earlier visit this one repeats, among those the official may read."""
+
+    repeat_of = forms.ModelChoiceField(queryset=Visit.objects.none(), label=_("Earlier visit"))
+
+    def __init__(self, *args: Any, visits: QuerySet[Visit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["repeat_of"].queryset = visits
+
+
 class FollowUpDoneForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.CharField(
+        label=_("Result"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write the result before marking the item done.")},
+    )
 
 
 class PeriodForm(forms.Form):

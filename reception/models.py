@@ -110,6 +110,13 @@ class VisitAnswer(models.TextChoices):
 
 
 FINAL_ANSWERS = (VisitAnswer.ACCEPTED, VisitAnswer.REFUSED, VisitAnswer.FORWARDED)
+# The answer a visit owes (Luật TCD art. 28(1)): any of the four until a final one is given;
+# "review extended" may be followed by the final answer.
+ANSWER_TRANSITIONS: dict[str, frozenset[str]] = {
+    "": frozenset(VisitAnswer.values),
+    VisitAnswer.EXTENDED: frozenset(VisitAnswer.values),
+    **{answer: frozenset() for answer in FINAL_ANSWERS},
+}
 
 
 class Visit(TimeStampedModel):
@@ -194,6 +201,12 @@ class Visit(TimeStampedModel):
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("follow-up", "Open")
     DONE = "done", _("Done")
+
+
+FOLLOW_UP_TRANSITIONS: dict[str, frozenset[str]] = {
+    FollowUpStatus.OPEN: frozenset({FollowUpStatus.DONE}),
+    FollowUpStatus.DONE: frozenset(),
+}
 
 
 class FollowUpItem(TimeStampedModel):

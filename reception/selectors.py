@@ -6,15 +6,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from civicdesk.crypto import blind_index
 from core.models import Role, Unit
-from core.selectors import AnyUser, scope_to_user
+from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user
 
 from .models import (
     FINAL_ANSWERS,
@@ -27,8 +29,13 @@ from .models import (
 )
 from .rules import FrequencyPeriod, required_reception_periods
 
-DESK_ROLES: tuple[str, ...] = (Role.OFFICER, Role.HANDLER, Role.HEAD, Role.INSPECTOR, Role.ADMIN)
+# Who reads the desk's records (sessions, visits, follow-ups) in their units: the desk and the
+# inspectors. Who may change them is reception.policies' business.
+DESK_READERS: tuple[str, ...] = STAFF_ROLES
+# Who reads the heads' reception days against the legal minimum.
 LEADER_ROLES: tuple[str, ...] = (Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTOR, Role.ADMIN)
+# Who may be named as the official receiving at a session.
+RECEIVER_ROLES: tuple[str, ...] = (Role.HEAD, Role.OFFICER, Role.HANDLER)
 
 # How far back, and over how many earlier visits, content similarity is looked for.
 REPEAT_LOOKBACK_DAYS = 3 * 365
@@ -40,21 +47,44 @@ REPEAT_CONTENT_THRESHOLD = 0.5
 
 
 def session_list_visible_to(*, user: AnyUser) -> QuerySet[ReceptionSession]:
-    return scope_to_user(ReceptionSession.objects.all(), user=user, roles=DESK_ROLES).select_related("unit", "receiver")
+    return scope_to_user(ReceptionSession.objects.all(), user=user, roles=DESK_READERS).select_related(
+        "unit", "receiver"
+    )
 
 
 def visit_list_visible_to(*, user: AnyUser) -> QuerySet[Visit]:
-    return scope_to_user(Visit.objects.all(), user=user, roles=DESK_ROLES).select_related("unit", "session")
+    return scope_to_user(Visit.objects.all(), user=user, roles=DESK_READERS).select_related("unit", "session")
 
 
 def follow_up_list_visible_to(*, user: AnyUser) -> QuerySet[FollowUpItem]:
-    return scope_to_user(FollowUpItem.objects.all(), user=user, roles=DESK_ROLES).select_related(
+    return scope_to_user(FollowUpItem.objects.all(), user=user, roles=DESK_READERS).select_related(
         "unit", "owner", "session"
     )
 
 
-def units_for_desk(*, user: AnyUser) -> QuerySet[Unit]:
-    return scope_to_user(Unit.objects.all(), user=user, field="", roles=DESK_ROLES).order_by("path")
+def units_for_desk(*, user: AnyUser, roles: Iterable[str] = DESK_READERS) -> QuerySet[Unit]:
+    """The units whose desk `user` reads (or, with `roles`, those where they hold one of them:
+    a policy rule's roles, for the units a form may act in)."""
+    return scope_to_user(Unit.objects.all(), user=user, field="", roles=tuple(roles)).order_by("path")
+
+
+def frequency_units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:
+    """The units whose heads' reception days `user` may check."""
+    return scope_to_user(Unit.objects.all(), user=user, field="", roles=LEADER_ROLES).order_by("path")
+
+
+def session_receiver_choices(*, units: QuerySet[Unit]) -> QuerySet[User]:
+    """The active officials who may receive at a session of `units`."""
+    return (
+        User.objects.filter(is_active=True, memberships__unit__in=units, memberships__role__in=RECEIVER_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def follow_up_owner_choices(*, unit: Unit) -> QuerySet[User]:
+    """The officials of `unit` and of the units above it, who may own a follow-up item."""
+    return User.objects.filter(memberships__unit__path__in=ancestor_paths(unit.path)).distinct().order_by("last_name")
 
 
 def visit_answer_queue(*, user: AnyUser) -> QuerySet[Visit]:

@@ -13,7 +13,8 @@ from datetime import date
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from core.selectors import ancestor_paths, month_windows, unit_subtree_q
+from core.selectors import month_windows, unit_subtree_q
+from core.stats import roll_up
 
 from .models import DELEGATION_MIN_PEOPLE, ReceivedBy, Visit
 
@@ -92,27 +93,11 @@ def visit_period_stats_of_units(
     """`visit_period_stats` of each unit under `paths` (its subtree included), keyed by the
     unit's path: one query grouped by unit, rolled up along the unit tree. Units without
     visits are left out."""
-    rolled: dict[str, dict[tuple[str, str], VisitLevelStats]] = {}
-    for row in visit_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True):
-        for path in ancestor_paths(row.unit_path):
-            levels = rolled.setdefault(path, {})
-            key = (row.level, row.kind)
-            levels[key] = _add(levels[key], row) if key in levels else replace(row, unit_path="")
-    return {path: [levels[key] for key in sorted(levels)] for path, levels in rolled.items()}
-
-
-def _add(a: VisitLevelStats, b: VisitLevelStats) -> VisitLevelStats:
-    return replace(
-        a,
-        visits=a.visits + b.visits,
-        people=a.people + b.people,
-        head_visits=a.head_visits + b.head_visits,
-        delegate_visits=a.delegate_visits + b.delegate_visits,
-        staff_visits=a.staff_visits + b.staff_visits,
-        delegations=a.delegations + b.delegations,
-        delegation_people=a.delegation_people + b.delegation_people,
-        repeat_visits=a.repeat_visits + b.repeat_visits,
-        by_month=tuple(x + y for x, y in zip(a.by_month, b.by_month, strict=True)),
+    return roll_up(
+        visit_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True),
+        path_of=lambda row: row.unit_path,
+        key=lambda row: (row.level, row.kind),
+        start=lambda row: replace(row, unit_path=""),
     )
 
 

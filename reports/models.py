@@ -33,6 +33,13 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+# A compiled draft is published once, and a published report never changes again.
+REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReportStatus.DRAFT: frozenset({ReportStatus.PUBLISHED}),
+    ReportStatus.PUBLISHED: frozenset(),
+}
+
+
 class CompileState(models.TextChoices):
     QUEUED = "queued", _("Waiting to be compiled")
     RUNNING = "running", _("Compiling")

@@ -1,9 +1,12 @@
 """Writes of the reports app: requesting, compiling and publishing stored reports.
 
 Each compilation is a new version (`CompiledReport.version`); a published report is
-never changed again. Concurrency: the unique (unit, period, version) constraint makes a
-duplicate compilation impossible, and the job takes its row with a compare-and-set on
-`state`, so a task delivered twice (or two workers) compiles it once.
+never changed again. Who may ask for one or publish it is `reports.policies.POLICY`,
+checked here (no actor: the system, a schedule or a command). Concurrency: the unique
+(unit, period, version) constraint makes a duplicate compilation impossible, and the job
+takes its row with a compare-and-set on `state`, so a task delivered twice (or two
+workers) compiles it once. The job is handed to Celery by name after commit
+(`core.outbox.run_task_after_commit`): the tasks module imports this one, not the reverse.
 """
 
 from __future__ import annotations
@@ -12,21 +15,24 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from functools import partial
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import InvalidTransition
 from core.models import Unit
+from core.outbox import run_task_after_commit
+from core.selectors import units_in_force
+from core.workflow import Workflow
 
 from .compiling import compile_figures, compile_figures_of_units
-from .models import CompiledReport, CompiledReportEvent, CompileState, ReportStatus
+from .models import REPORT_TRANSITIONS, CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from .periods import Period
+from .policies import POLICY
 
 logger = logging.getLogger(__name__)
 
@@ -39,22 +45,30 @@ ORPHAN_CHECK_AFTER = timedelta(minutes=1)
 # pg_try_advisory_lock(space, report id) is held by the worker compiling that report.
 RUNNER_LOCK_SPACE = 0x5245  # "RE"
 CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
+COMPILE_TASK = "reports.tasks.report_compile_task"
+
+
+def _published_already(_report: CompiledReport, _target: str) -> str | Promise:
+    return _("This report is already published; it cannot change.")
+
+
+# A report's `version` numbers its compilations, not its edits: no optimistic check.
+REPORT: Workflow[CompiledReport] = Workflow(
+    model=CompiledReport,
+    event_model=CompiledReportEvent,
+    subject="report",
+    transitions=REPORT_TRANSITIONS,
+    version_field=None,
+    related=("unit",),
+    invalid=_published_already,
+)
 
 
 def _enqueue_compile(report_id: int) -> None:
-    transaction.on_commit(partial(_publish_compile, report_id))
-
-
-def _publish_compile(report_id: int) -> None:
     """Hand the compile job to Celery after commit. A broker outage is logged, never raised
     (the request that asked for the report still succeeds): `report_requeue_stalled` hands
     it over again later."""
-    from .tasks import report_compile_task  # tasks import services: import here to avoid a cycle
-
-    try:
-        report_compile_task.apply_async(kwargs={"report_id": report_id}, retry=False)
-    except Exception:  # broker down: the report waits, queued, for the requeue sweep
-        logger.warning("Could not queue report %s; the requeue sweep will", report_id, exc_info=True)
+    run_task_after_commit(COMPILE_TASK, report_id=report_id)
 
 
 def report_requeue_stalled(*, now: datetime | None = None) -> list[int]:
@@ -88,31 +102,8 @@ def report_requeue_stalled(*, now: datetime | None = None) -> list[int]:
     # not flooded with duplicate messages every sweep).
     CompiledReport.objects.filter(pk__in=stalled).update(updated_at=now)
     for report_id in stalled:
-        _publish_compile(report_id)
+        _enqueue_compile(report_id)
     return stalled
-
-
-def _event(
-    report: CompiledReport,
-    kind: str,
-    *,
-    actor: User | None,
-    from_status: str = "",
-    to_status: str = "",
-    data: dict[str, Any] | None = None,
-    ip_address: str | None = None,
-    reason: str = "",
-) -> None:
-    CompiledReportEvent.objects.create(
-        report=report,
-        kind=kind,
-        actor=actor,
-        from_status=from_status,
-        to_status=to_status,
-        data=data or {},
-        ip_address=ip_address,
-        reason=reason,
-    )
 
 
 def report_request(
@@ -128,8 +119,9 @@ def report_request(
 
     When a compilation of that unit and period is already waiting or running, returns it
     instead of queueing a second one. Side effects: a REQUESTED event; the compile task is
-    enqueued after commit.
+    enqueued after commit. Raises NotAllowed.
     """
+    POLICY.authorize(actor=actor, action="compile", unit=unit)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -148,7 +140,7 @@ def report_request(
                     version=latest + 1,
                     requested_by=actor,
                 )
-                _event(report, CompiledReportEvent.Kind.REQUESTED, actor=actor, ip_address=ip_address)
+                REPORT.record(report, CompiledReportEvent.Kind.REQUESTED, actor=actor, ip_address=ip_address)
                 _enqueue_compile(report.pk)
                 return report
         except IntegrityError:
@@ -176,18 +168,13 @@ def report_ensure(*, unit: Unit, period: Period, kind: str, convention: str) -> 
         )
         if not created:
             return None
-        _event(report, CompiledReportEvent.Kind.REQUESTED, actor=None, reason="scheduled")
+        REPORT.record(report, CompiledReportEvent.Kind.REQUESTED, actor=None, reason="scheduled")
         _enqueue_compile(report.pk)
     return report
 
 
 def _child_units(unit: Unit, period: Period) -> list[Unit]:
-    return list(
-        Unit.objects.filter(parent=unit)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
-        .order_by("name")
-    )
+    return list(units_in_force(start=period.start, end=period.end).filter(parent=unit).order_by("name"))
 
 
 def _set_progress(report_id: int, progress: int) -> None:
@@ -254,7 +241,7 @@ def _run_locked(report_id: int, *, runner_alive_checked: bool) -> CompiledReport
         logger.exception("Report %s failed to compile", report_id)
         with transaction.atomic():
             CompiledReport.objects.filter(pk=report_id).update(state=CompileState.FAILED, error=str(exc)[:2000])
-            _event(report, CompiledReportEvent.Kind.FAILED, actor=None, reason=str(exc)[:500])
+            REPORT.record(report, CompiledReportEvent.Kind.FAILED, actor=None, reason=str(exc)[:500])
         raise
     with transaction.atomic():
         report = CompiledReport.objects.select_for_update().get(pk=report_id)
@@ -266,7 +253,7 @@ def _run_locked(report_id: int, *, runner_alive_checked: bool) -> CompiledReport
         report.compiled_at = timezone.now()
         report.error = ""
         report.save()
-        _event(
+        REPORT.record(
             report,
             CompiledReportEvent.Kind.COMPILED,
             actor=None,
@@ -286,25 +273,23 @@ def report_compile_now(*, unit: Unit, period: Period, kind: str, convention: str
 
 
 @transaction.atomic
-def report_publish(*, report: CompiledReport, actor: User, ip_address: str | None = None) -> CompiledReport:
+def report_publish(*, report: CompiledReport, actor: User | None, ip_address: str | None = None) -> CompiledReport:
     """Publish a compiled draft: from now on it is frozen (recompiling makes a new version).
 
-    Raises InvalidTransition unless the report is a compiled draft. Side effect: PUBLISHED event.
+    Raises NotAllowed, or InvalidTransition unless the report is a compiled draft.
+    Side effect: PUBLISHED event.
     """
-    locked = CompiledReport.objects.select_for_update().get(pk=report.pk)
-    if locked.status != ReportStatus.DRAFT:
-        raise InvalidTransition(_("This report is already published; it cannot change."))
+    locked = REPORT.lock(report)
+    POLICY.authorize(actor=actor, action="publish", unit=locked.unit)
+    REPORT.guard(locked, ReportStatus.PUBLISHED)
     if locked.state != CompileState.DONE:
         raise InvalidTransition(_("Only a compiled report can be published."))
-    locked.status = ReportStatus.PUBLISHED
     locked.published_at = timezone.now()
-    locked.save(update_fields=["status", "published_at", "updated_at"])
-    _event(
+    return REPORT.move(
         locked,
-        CompiledReportEvent.Kind.PUBLISHED,
+        to=ReportStatus.PUBLISHED,
+        kind=CompiledReportEvent.Kind.PUBLISHED,
         actor=actor,
-        from_status=ReportStatus.DRAFT,
-        to_status=ReportStatus.PUBLISHED,
         ip_address=ip_address,
+        update_fields=["published_at"],
     )
-    return locked

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
-from core.models import Unit
+from core.selectors import units_in_force
 
 from .models import ReportKind
 from .periods import Convention, PeriodKind, last_closed_quarter, period_of
@@ -28,11 +27,7 @@ def reports_compile_last_quarter_task() -> int:
     convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
     year, quarter = last_closed_quarter(timezone.localdate(), convention)
     period = period_of(PeriodKind.QUARTER, year, quarter, convention)
-    units = (
-        Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=period.end))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=period.start))
-        .order_by("path")
-    )
+    units = units_in_force(start=period.start, end=period.end).order_by("path")
     queued = 0
     for unit in units.iterator():
         if report_ensure(unit=unit, period=period, kind=ReportKind.QUARTER, convention=convention):

@@ -9,7 +9,7 @@ urlpatterns = [
     path("compile/", views.CompileView.as_view(), name="compile"),
     path("<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
     path("<int:pk>/status/", views.ReportStatusView.as_view(), name="report_status"),
-    path("<int:pk>/publish/", views.ReportPublishView.as_view(), name="report_publish"),
+    path("<int:pk>/publish/", views.ReportPublishView.as_view(), {"action": "publish"}, name="report_publish"),
     path("<int:pk>/export.<str:fmt>", views.ReportExportView.as_view(), name="report_export"),
     path("<int:pk>/chart/<str:name>.svg", views.ReportChartView.as_view(), name="report_chart"),
 ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -19,20 +20,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from civicdesk.exceptions import DomainError
-from core import ratelimit
+from core.actions import ActionTable, Actor, InlineActionView, StaffAction
 from core.models import Unit
 
 from .charts import CHARTS, chart_title, trend_chart
 from .exports import render_export
 from .forms import CompileForm, PeriodForm
-from .models import CompiledReport, ReportStatus
+from .models import CompiledReport, CompileState, ReportStatus
 from .periods import Convention, Period, PeriodKind, guess_kind, last_closed_quarter
+from .policies import POLICY
 from .selectors import (
     child_column_labels,
     dashboard_children,
@@ -57,11 +58,6 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
 }
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    """The client's address, behind the trusted proxies (core.ratelimit)."""
-    return ratelimit.client_ip(request) or None
 
 
 class ReportsAccessMixin(LoginRequiredMixin):
@@ -161,7 +157,11 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             "report": report,
             # only shown when there is no compiled report yet
             "pending": None if report else report_pending(user=self.request.user, unit=self.unit, period=period),
-            "compile_form": None if report else CompileForm(initial={"unit": self.unit.code, **query}),
+            "compile_form": (
+                CompileForm(initial={"unit": self.unit.code, **query})
+                if report is None and POLICY.allows(user=self.request.user, action="compile", unit=self.unit)
+                else None
+            ),
             "query": urlencode({"unit": self.unit.code, **query}),
             "period_query": urlencode(query),
             "sort": sort,
@@ -171,7 +171,7 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             # Computed only when the template's cached fragment of this report (keyed on the
             # report's version, status, sort and language) is missing: the figures of a
             # compiled version never change, so most requests render none of it.
-            full = SimpleLazyObject(lambda: report_with_figures(report))
+            full = cast(CompiledReport, SimpleLazyObject(lambda: report_with_figures(report)))
             context |= {
                 "figures": SimpleLazyObject(lambda: full.figures),
                 "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(full)),
@@ -198,6 +198,8 @@ class CompileView(ReportsAccessMixin, View):
             messages.error(request, _("The period is not valid: check the dates."))
             return redirect("reports:dashboard")
         unit = get_object_or_404(report_units_visible_to(user=request.user), code=form.cleaned_data["unit"])
+        if not POLICY.allows(user=request.user, action="compile", unit=unit):
+            raise Http404
         period: Period = form.cleaned_data["period"]
         convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
         kind, _index = guess_kind(period, convention)
@@ -206,8 +208,7 @@ class CompileView(ReportsAccessMixin, View):
             period=period,
             kind=kind.value,
             convention=convention.value,
-            actor=request.user,  # type: ignore[arg-type]
-            ip_address=_client_ip(request),
+            **Actor.of(request).kwargs(),
         )
         return redirect("reports:report_detail", pk=report.pk)
 
@@ -235,6 +236,8 @@ class ReportDetailView(ReportMixin, TemplateView):
         )
         return super().get_context_data(
             report=report,
+            actions={name for name, _action in REPORT_ACTIONS.offered(user=self.request.user, record=report)},
+            may_compile=POLICY.allows(user=self.request.user, action="compile", unit=report.unit),
             versions=versions,
             compared_with=older[0] if older else None,
             differences=differences,
@@ -258,15 +261,35 @@ class ReportStatusView(ReportMixin, View):
         )
 
 
-class ReportPublishView(ReportMixin, View):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        try:
-            report_publish(report=self.report, actor=request.user, ip_address=_client_ip(request))  # type: ignore[arg-type]
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The report is published. It can no longer change."))
-        return redirect("reports:report_detail", pk=pk)
+def _publish(report: CompiledReport, _data: dict[str, Any], actor: Actor) -> CompiledReport:
+    return report_publish(report=report, **actor.kwargs())
+
+
+# What leaders do to a compiled report (core.actions); who may is reports.policies.
+REPORT_ACTIONS: ActionTable[CompiledReport] = ActionTable(
+    policy=POLICY,
+    unit_of=lambda report: report.unit,
+    actions={
+        # Offered once compiled: publishing it twice is refused by the service, with a message.
+        "publish": StaffAction(
+            gettext_lazy("Publish (the figures are then frozen)"),
+            forms.Form,
+            _publish,
+            available=lambda report: report.state == CompileState.DONE,
+            message=lambda _report: (messages.SUCCESS, _("The report is published. It can no longer change.")),
+        ),
+    },
+)
+
+
+class ReportPublishView(ReportMixin, InlineActionView[CompiledReport]):
+    table = REPORT_ACTIONS
+
+    def get_record(self) -> CompiledReport:
+        return self.report
+
+    def redirect_after(self, result: object) -> HttpResponse:
+        return redirect("reports:report_detail", pk=self.report.pk)
 
 
 class ReportExportView(ReportMixin, View):

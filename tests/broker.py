@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from civicdesk.celery import app
-from petitions.handover import handover
+from core.outbox import handover
 
 
 def _fresh_connections() -> None:

@@ -113,3 +113,13 @@ def _fresh_reference_cache():
     from core.selectors import reference_cache
 
     reference_cache.clear()
+
+
+@pytest.fixture
+def city_inspector(city):
+    return _member(city, Role.INSPECTOR, "thanhtra.tp")
+
+
+@pytest.fixture
+def city_head(city):
+    return _member(city, Role.HEAD, "chutich.tp")

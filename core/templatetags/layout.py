@@ -2,9 +2,11 @@
 
 `{% site_header %}`: the header is the same for every request that shows the same menu,
 language, address and account name; only the CSRF token of its forms (the language switch,
-the log-out button) differs from one visitor to the next. Rendering it took about a third of
-a small public page's template work (docs/performance.md). Everything the header shows is in
-the key, so a change of role or of name shows at once.
+the log-out button) differs from one visitor to the next. Rendering it was a large share of
+a small public page's template work (the figures: docs/performance.md). Everything the header
+shows is in the key (the account's name and the menu its roles give), so a change of role or
+of name shows at once, and no visitor is shown another's header
+(tests/core/test_layout.py).
 
 `{% blank_form "template" %}`: a public form with nothing typed in it and no error (the
 lookup form under a found petition) is the same for every visitor of a language.

@@ -223,6 +223,7 @@ def test_daily_sweep_warns_each_dossier_due_tomorrow_once(
     assert warned == [due_tomorrow.pk]
     assert dossier_warn_due_soon(today=date(2026, 3, 4)) == []
     assert len(mailoutbox) == 1 and due_tomorrow.ref in mailoutbox[0].body
+    assert "http://testserver/dossiers/" in mailoutbox[0].body  # an absolute link (SITE_URL)
 
 
 @pytest.mark.postgres

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from core.models import Role
 from core.services import membership_grant
+from core.templatetags.layout import _rendered
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,74 @@ def test_the_lookup_form_keeps_what_was_typed_and_the_blank_one_stays_blank():
     assert 'value="PZZZZZZZZZ"' in refused and "alert-danger" in refused
     blank = first.get(reverse("petitions:track")).content.decode()
     assert "PZZZZZZZZZ" not in blank and "alert-danger" not in blank
+
+
+def _kept_renderings() -> int:
+    return len(_rendered._kept)
+
+
+def _menu(page_header: str) -> list[str]:
+    return re.findall(r'<a class="nav-link[^"]*" href="([^"]+)"', page_header)
+
+
+def test_officials_never_see_each_others_header_even_when_it_comes_from_the_kept_copy(officer, handler, city_leader):
+    """Two officials of one commune (the same menu, other names), a leader (another menu) and
+    a citizen open the same page in turn, then again: each sees their own name and menu,
+    whether their header was rendered for them or came from the kept copy."""
+    browsers = {name: Client() for name in ("officer", "handler", "leader", "citizen")}
+    for name, user in (("officer", officer), ("handler", handler), ("leader", city_leader)):
+        browsers[name].force_login(user)
+    users = {"officer": officer, "handler": handler, "leader": city_leader}
+    page = reverse("petitions:track")  # a page citizens and officials both open
+
+    def headers() -> dict[str, str]:
+        return {name: header(b.get(page).content.decode()) for name, b in browsers.items()}
+
+    first = headers()
+    kept = _kept_renderings()
+    again = headers()
+    assert _kept_renderings() == kept  # the second round came from the kept copies
+    for seen in (first, again):
+        for name, user in users.items():
+            own = user.get_full_name()
+            assert own in seen[name] and "/accounts/logout/" in seen[name]
+            others = [u.get_full_name() for n, u in users.items() if n != name]
+            assert not any(other in seen[name] for other in others), name
+            assert not any(other in seen["citizen"] for other in (own, "/accounts/logout/"))
+        # the same menu for the two desk officials, another for the leader, the public one for the citizen
+        assert _menu(seen["officer"]) == _menu(seen["handler"])
+        assert reverse("reports:dashboard") in _menu(seen["leader"])
+        assert reverse("petitions:queue") not in _menu(seen["leader"])
+        assert reverse("petitions:queue") in _menu(seen["officer"])
+        assert reverse("petitions:file") in _menu(seen["citizen"])
+        assert not {reverse("petitions:queue"), reverse("reports:dashboard")} & set(_menu(seen["citizen"]))
+
+
+def test_a_citizen_after_an_official_on_the_staff_login_page_gets_the_public_header(officer):
+    """The login page is where an official's session ends and a citizen's begins on a shared
+    computer: the same address, the header of whoever is there now."""
+    shared = Client()
+    shared.force_login(officer)
+    page = reverse("petitions:file")
+    assert officer.get_full_name() in header(shared.get(page).content.decode())
+    shared.logout()
+    after = header(shared.get(page).content.decode())
+    assert officer.get_full_name() not in after and "/accounts/logout/" not in after
+    assert reverse("login") in after
+
+
+def test_two_officials_with_the_same_name_each_see_their_own_menu(officer, city_leader):
+    """Nguyễn Văn An is a common name: the kept header is told apart by the menu too."""
+    city_leader.first_name, city_leader.last_name = officer.first_name, officer.last_name
+    city_leader.save()
+    page = reverse("core:staff_home")
+    menus = {}
+    for _round in range(2):
+        for user in (officer, city_leader):
+            browser = Client()
+            browser.force_login(user)
+            menus[user.username] = _menu(header(browser.get(page).content.decode()))
+    assert reverse("reports:dashboard") in menus[city_leader.username]
+    assert reverse("reports:dashboard") not in menus[officer.username]
+    assert reverse("petitions:queue") in menus[officer.username]
+    assert reverse("petitions:queue") not in menus[city_leader.username]

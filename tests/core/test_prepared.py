@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models.functions import Now
+from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
-from core.prepared import as_run, fetch_prepared, insert_prepared
+from bench.plans import as_run
+from core.prepared import fetch_prepared, insert_prepared
 from petitions.models import Notification, Petition, PetitionEvent
 from tests.factories import UnitFactory, UserFactory
 from tests.petitions.factories import receive
@@ -72,32 +74,32 @@ def test_insert_prepared_writes_the_row_that_save_writes():
     at = datetime(2026, 12, 2, 3, 4, 5, tzinfo=UTC)
     fields = {
         "petition": petition,
-        "kind": "classified",
-        "actor": official,
-        "from_status": "received",
-        "to_status": "classified",
-        "reason": "Đủ điều kiện thụ lý",
-        "data": {"kind": "complaint", "số": [1, 2]},
-        "ip_address": "203.0.113.7",
-        "occurred_at": at,
+        "user": official,
+        "channel": "email",
+        "template": "reminder",
+        "context": {"ref": petition.ref, "số": [1, 2]},
+        "created_at": at,
+        "attempts": 2,
+        "next_attempt_at": at,
+        "last_error": "Máy chủ thư không trả lời",
     }
-    saved, inserted = PetitionEvent(**fields), PetitionEvent(**fields)
+    saved, inserted = Notification(**fields), Notification(**fields)
     saved.save()
     insert_prepared(inserted)
 
     assert inserted.pk is not None and inserted.pk != saved.pk and not inserted._state.adding
-    assert _row(PetitionEvent, inserted.pk) == _row(PetitionEvent, saved.pk)
+    assert _row(Notification, inserted.pk) == _row(Notification, saved.pk)
     # the same statement again, with other values (on PostgreSQL: the prepared one)
     with CaptureQueriesContext(connection) as ctx:
-        insert_prepared(again := PetitionEvent(**{**fields, "actor": None, "ip_address": None, "data": {}}))
-    assert _row(PetitionEvent, again.pk) == {
-        **_row(PetitionEvent, saved.pk),
-        "actor_id": None,
-        "ip_address": None,
-        "data": {},
+        insert_prepared(again := Notification(**{**fields, "user": None, "next_attempt_at": None, "context": {}}))
+    assert _row(Notification, again.pk) == {
+        **_row(Notification, saved.pk),
+        "user_id": None,
+        "next_attempt_at": None,
+        "context": {},
     }
     if connection.vendor == "postgresql":
-        assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == ["EXECUTE insert_petitions_petitionevent"]
+        assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == ["EXECUTE insert_petitions_notification"]
 
 
 def test_insert_prepared_runs_pre_save_as_save_does():
@@ -123,15 +125,44 @@ def test_insert_prepared_gives_several_rows_their_keys_in_order():
 
 def test_insert_prepared_leaves_a_row_with_an_expression_to_save():
     petition = receive(UnitFactory(code="P01", name="Phường Một"))
-    event = PetitionEvent(petition=petition, kind="noted", occurred_at=Now())
-    insert_prepared(event)
-    assert PetitionEvent.objects.get(pk=event.pk).occurred_at is not None
+    row = Notification(petition=petition, channel="email", template="status", created_at=Now())
+    insert_prepared(row)
+    assert Notification.objects.get(pk=row.pk).created_at is not None
 
 
 def test_insert_prepared_refuses_a_saved_row_or_rows_of_two_models():
     petition = receive(UnitFactory(code="P01", name="Phường Một"))
-    event = PetitionEvent.objects.filter(petition=petition).first()
+    row = Notification.objects.filter(petition=petition).first()
     with pytest.raises(ValueError, match="new rows of one model"):
-        insert_prepared(event)
+        insert_prepared(row)
     with pytest.raises(ValueError, match="new rows of one model"):
-        insert_prepared(PetitionEvent(petition=petition, kind="noted"), Notification(petition=petition))
+        insert_prepared(Notification(petition=petition, channel="sms"), Petition(unit=petition.unit))
+
+
+def test_insert_prepared_refuses_a_model_that_overrides_save():
+    """An audit event's save() refuses to change a written row (AuditEventBase): a plain INSERT
+    would skip it, so its rows go through save()."""
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    events = PetitionEvent.objects.count()
+    with pytest.raises(ValueError, match=r"AuditEventBase\.save\(\)"):
+        insert_prepared(PetitionEvent(petition=petition, kind="noted"))
+    assert PetitionEvent.objects.count() == events
+
+
+@pytest.mark.parametrize("signal", [pre_save, post_save], ids=["pre_save", "post_save"])
+def test_insert_prepared_refuses_a_model_with_signal_receivers(signal):
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append(instance)
+
+    signal.connect(receiver, sender=Notification, dispatch_uid="test-prepared-receiver")
+    try:
+        with pytest.raises(ValueError, match="receivers"):
+            insert_prepared(Notification(petition=petition, channel="email", template="status"))
+    finally:
+        signal.disconnect(sender=Notification, dispatch_uid="test-prepared-receiver")
+    # without the receiver the same row goes in, and no receiver ever missed a row
+    insert_prepared(row := Notification(petition=petition, channel="email", template="status"))
+    assert row.pk is not None and heard == []

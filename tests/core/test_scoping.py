@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from core.models import Unit
 from core.selectors import scope_to_user, units_visible_to, user_has_role
-from tests.factories import UnitFactory
+from tests.factories import UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +32,6 @@ def test_role_is_inherited_by_units_below(head, commune):
 
 
 def test_a_user_without_membership_sees_nothing(db, commune):
-    from tests.factories import UserFactory
-
     assert not units_visible_to(user=UserFactory()).exists()
 
 

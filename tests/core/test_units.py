@@ -5,8 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from core.models import Unit, UnitEvent, UnitLevel
-from core.selectors import unit_ancestors, unit_subtree
+from core.models import Role, Unit, UnitEvent, UnitLevel
+from core.selectors import ancestor_paths, unit_ancestors, unit_subtree, users_with_role_in
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +90,24 @@ def test_moving_a_unit_moves_its_subtree(tmp_path):
     moved = HISTORY.replace("HBT,Quận Hai Bà Trưng,district,HN-OLD", "HBT,Quận Hai Bà Trưng,district,")
     call_command("import_units", write(tmp_path, moved))
     assert Unit.objects.get(code="HBT-BACHMAI").path == "/HBT/HBT-BACHMAI/"
+
+
+def test_a_units_ancestors_are_read_from_its_path_from_the_top_down():
+    assert ancestor_paths("/01/") == ["/01/"]
+    assert ancestor_paths("/01/00070/T5/") == ["/01/", "/01/00070/", "/01/00070/T5/"]
+
+
+def test_the_roles_held_above_a_unit_count_in_it_and_those_beside_or_below_do_not():
+    city = UnitFactory(code="01", level=UnitLevel.PROVINCE)
+    commune = UnitFactory(code="00070", parent=city)
+    beside = UnitFactory(code="00004", parent=city)
+    below = UnitFactory(code="T5", parent=commune)
+    holders = {}
+    for unit in (city, commune, beside, below):
+        holders[unit.code] = UserFactory(username=f"head.{unit.code}")
+        MembershipFactory(user=holders[unit.code], unit=unit, role=Role.HEAD)
+    MembershipFactory(user=UserFactory(username="officer.00070"), unit=commune, role=Role.OFFICER)
+    found = [m.user.username for m in users_with_role_in(unit=commune, roles=[Role.HEAD])]
+    # nearest first: the commune's own head, then the city's
+    assert found == ["head.00070", "head.01"]
+    assert [u.code for u in unit_ancestors(below)] == ["01", "00070"]

@@ -42,12 +42,12 @@ def _compile(client, **period) -> CompiledReport:
     return report
 
 
-def test_publishing_and_a_new_version_show_at_once_on_a_cached_dashboard(client, city_leader, commune, records):
-    client.force_login(city_leader)
+def test_publishing_and_a_new_version_show_at_once_on_a_cached_dashboard(client, city_head, commune, records):
+    client.force_login(city_head)
     first = _compile(client)
     page = client.get(reverse("reports:dashboard"), Q1).text
     assert "Dự thảo" in page and "Đã công bố" not in page
-    # when the leader publishes it, the (cached) dashboard says so
+    # when the head publishes it, the (cached) dashboard says so
     client.post(reverse("reports:report_publish", args=[first.pk]))
     page = client.get(reverse("reports:dashboard"), Q1).text
     assert "Đã công bố" in page

@@ -51,7 +51,7 @@ def test_the_two_part_read_shows_the_general_querys_rows_in_its_order(varied, co
 def test_the_list_page_shows_the_same_dossiers_through_either_read(varied, client, officer, monkeypatch):
     client.force_login(officer)
     fast = client.get(reverse("adminreform:dossier_list")).context["rows"]
-    monkeypatch.setattr("adminreform.views.dossier_scope_unit", lambda user: None)
+    monkeypatch.setattr("adminreform.views.staff.dossier_scope_unit", lambda user: None)
     general = client.get(reverse("adminreform:dossier_list")).context["rows"]
     assert [r[0].pk for r in fast] == [r[0].pk for r in general] and fast
 

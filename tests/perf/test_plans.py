@@ -26,8 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from adminreform.selectors import dossier_for_lookup
+from bench.plans import BIG_TABLES, as_run, reads_of
 from core.models import Role, Unit, UnitLevel
-from core.prepared import as_run, reads_of
 from petitions.selectors import petition_by_code
 from reports.periods import Period
 from reports.services import report_compile_now
@@ -37,7 +37,6 @@ from tests.reports.factories import dossiers, petitions, save, visits
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
-BIG_TABLES = ("adminreform_dossier", "petitions_petition", "petitions_case", "reception_visit")
 COMMUNES = 40
 PER_COMMUNE = 150  # of each kind: 6,000 petitions, 6,000 dossiers, 6,000 visits
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from core.choices import PetitionKind
 from core.models import Membership, Role
 from petitions.selectors import handler_choices_for, handlers_for
-from petitions.views import PetitionQueueView
+from petitions.views.queue import PetitionQueueView
 from tests.factories import MembershipFactory, UserFactory
 from tests.petitions.factories import receive
 

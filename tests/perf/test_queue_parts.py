@@ -1,4 +1,4 @@
-"""The commune official's queue read in ordered, indexed parts (`petitions.selectors.UnitQueue`,
+"""The commune official's queue read in ordered, indexed parts (`petitions.fastpath.UnitQueue`,
 docs/performance.md P5) shows exactly the rows, in exactly the order and paging, of the general
 queue query it replaces — on a data set with every case that decides the order: overdue and
 later deadlines, ties on the deadline and on the day received, suspended petitions (whose
@@ -15,9 +15,10 @@ import pytest
 from django.urls import reverse
 
 from core.choices import PetitionKind
+from petitions.fastpath import UnitQueue
 from petitions.models import PetitionDuty, PetitionStatus
-from petitions.selectors import QueueFilters, QueueScope, UnitQueue, petition_queue, queue_scope_of
-from petitions.views import QUEUE_COLUMNS, PetitionQueueView
+from petitions.selectors import QueueFilters, QueueScope, petition_queue, queue_scope_of
+from petitions.views.queue import QUEUE_COLUMNS, PetitionQueueView
 from tests.petitions.factories import receive
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,9 @@ def test_the_view_shows_the_same_pages_through_either_read(varied, client, offic
     monkeypatch.setattr(PetitionQueueView, "paginate_by", 4)
     client.force_login(officer)
     fast = [_shown(client.get(reverse("petitions:queue"), {"page": n})) for n in range(1, 12)]
-    monkeypatch.setattr("petitions.views.queue_scope_of", lambda user: replace(queue_scope_of(user=user), unit_id=None))
+    monkeypatch.setattr(
+        "petitions.views.queue.queue_scope_of", lambda user: replace(queue_scope_of(user=user), unit_id=None)
+    )
     general = [_shown(client.get(reverse("petitions:queue"), {"page": n})) for n in range(1, 12)]
     assert fast == general
     assert fast[0][0] and fast[0][1]  # rows and a count were shown
@@ -97,3 +100,19 @@ def test_only_a_single_unit_scope_takes_the_parted_read(commune, officer, city_l
     assert queue_scope_of(user=officer) == QueueScope(home_path=commune.path, unit_id=commune.pk)
     # a city official sees several units: the general query (same order) serves them
     assert queue_scope_of(user=city_leader).unit_id is None
+
+
+def test_paging_through_the_queue_prepares_a_few_statements_not_one_a_page(varied, commune, is_postgres):
+    """A statement prepared per page offset would stay in every connection's session until it
+    ends: the page's statement is prepared per size class of offset + size instead."""
+    parts = UnitQueue(unit_id=commune.pk)
+    assert len({UnitQueue.statement_name(offset, 50) for offset in range(0, 1_000_000, 50)}) <= 15
+    pages = [parts[offset : offset + 1] for offset in range(300)]
+    assert sum(len(page) for page in pages) == parts.bounded_count(1000)  # every row once, then empty pages
+    if is_postgres:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'unit_queue_page%%'")
+            prepared = sorted(name for (name,) in cursor.fetchall())
+        assert prepared == ["unit_queue_page_128", "unit_queue_page_256", "unit_queue_page_512", "unit_queue_page_64"]

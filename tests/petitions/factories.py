@@ -43,10 +43,10 @@ def classify(petition, *, actor=None, eligible=True, competent=True, on=None, **
     }
     values.update(kwargs)
     return petition_classify(
-        petition=petition, version=None, eligible=eligible, competent=competent, on=on, actor=actor, **values
+        petition=petition, expected_version=None, eligible=eligible, competent=competent, on=on, actor=actor, **values
     )
 
 
 def accepted(unit, *, on=date(2026, 3, 5), complex=False, actor=None, **kwargs) -> Petition:
     petition = classify(receive(unit, **kwargs), actor=actor)
-    return petition_accept(petition=petition, version=None, complex=complex, on=on, actor=actor)
+    return petition_accept(petition=petition, expected_version=None, complex=complex, on=on, actor=actor)

@@ -75,7 +75,9 @@ def test_second_complaint_links_the_first_and_resolves_in_45_60_remote_60_70(cit
     second = petition_link_first(petition=second, first=first, actor=None)
     assert (second.complaint_round, second.first_petition) == (2, first)
     assert (second.due_on, second.due_rule.code) == (date(2026, 2, 23), "complaint.second.accept")
-    second = petition_accept(petition=classify(second), version=None, complex=complex_, on=date(2026, 3, 5), actor=None)
+    second = petition_accept(
+        petition=classify(second), expected_version=None, complex=complex_, on=date(2026, 3, 5), actor=None
+    )
     assert (second.due_on, second.due_rule.code) == (due, rule)
     assert second.events.filter(kind=PetitionEvent.Kind.LINKED_FIRST).count() == 1
 
@@ -104,27 +106,27 @@ def test_denunciation_resolves_in_30_days_with_two_30_day_extensions_by_the_head
     petition = accepted(commune, kind=D, on=date(2026, 3, 5))
     assert (petition.due_on, petition.due_rule.code) == (date(2026, 4, 6), "denunciation.resolve")
     with pytest.raises(Exception, match="thủ trưởng"):
-        petition_extend(petition=petition, version=None, reason="Phức tạp", actor=handler)
-    petition = petition_extend(petition=petition, version=None, reason="Phức tạp", actor=head)
+        petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=handler)
+    petition = petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=head)
     assert (petition.due_on, petition.due_rule.code, petition.extensions) == (
         date(2026, 5, 6),
         "denunciation.extension",
         1,
     )
-    petition = petition_extend(petition=petition, version=None, reason="Đặc biệt phức tạp", actor=head)
+    petition = petition_extend(petition=petition, expected_version=None, reason="Đặc biệt phức tạp", actor=head)
     assert (petition.due_on, petition.extensions) == (date(2026, 6, 5), 2)
     with pytest.raises(Exception, match="tối đa hai lần"):
-        petition_extend(petition=petition, version=None, reason="Lần ba", actor=head)
+        petition_extend(petition=petition, expected_version=None, reason="Lần ba", actor=head)
     assert petition.events.filter(kind=PetitionEvent.Kind.EXTENDED).count() == 2
 
 
 def test_suspension_before_1_july_2026_does_not_move_the_complaint_deadline(commune):
     petition = accepted(commune, on=date(2026, 3, 5))
     petition = petition_suspend(
-        petition=petition, version=None, reason="Chờ kết quả giám định", on=date(2026, 3, 10), actor=None
+        petition=petition, expected_version=None, reason="Chờ kết quả giám định", on=date(2026, 3, 10), actor=None
     )
     assert petition.status == PetitionStatus.SUSPENDED
-    petition = petition_resume(petition=petition, version=None, on=date(2026, 3, 20), actor=None)
+    petition = petition_resume(petition=petition, expected_version=None, on=date(2026, 3, 20), actor=None)
     assert (petition.status, petition.due_on) == (PetitionStatus.ACCEPTED, date(2026, 4, 6))
 
 
@@ -132,9 +134,9 @@ def test_suspended_days_from_1_july_2026_are_not_counted(commune):
     petition = accepted(commune, on=date(2026, 7, 6))
     assert petition.due_on == date(2026, 8, 5)
     petition = petition_suspend(
-        petition=petition, version=None, reason="Bất khả kháng", on=date(2026, 7, 10), actor=None
+        petition=petition, expected_version=None, reason="Bất khả kháng", on=date(2026, 7, 10), actor=None
     )
-    petition = petition_resume(petition=petition, version=None, on=date(2026, 7, 24), actor=None)
+    petition = petition_resume(petition=petition, expected_version=None, on=date(2026, 7, 24), actor=None)
     # 14 days suspended: 05/08 + 14 = Wednesday 19/08.
     assert petition.due_on == date(2026, 8, 19)
     event = petition.events.get(kind=PetitionEvent.Kind.RESUMED)
@@ -144,8 +146,10 @@ def test_suspended_days_from_1_july_2026_are_not_counted(commune):
 def test_a_suspension_spanning_1_july_2026_only_excludes_the_days_from_that_date(commune):
     petition = accepted(commune, on=date(2026, 6, 1))
     assert petition.due_on == date(2026, 7, 1)
-    petition = petition_suspend(petition=petition, version=None, reason="Chờ", on=date(2026, 6, 20), actor=None)
-    petition = petition_resume(petition=petition, version=None, on=date(2026, 7, 11), actor=None)
+    petition = petition_suspend(
+        petition=petition, expected_version=None, reason="Chờ", on=date(2026, 6, 20), actor=None
+    )
+    petition = petition_resume(petition=petition, expected_version=None, on=date(2026, 7, 11), actor=None)
     # 10 days counted from 01/07: 11/07 is a Saturday, so Monday 13/07.
     assert petition.due_on == date(2026, 7, 13)
 
@@ -153,5 +157,5 @@ def test_a_suspension_spanning_1_july_2026_only_excludes_the_days_from_that_date
 def test_accepting_moves_the_running_step_from_acceptance_to_resolution(commune):
     petition = receive(commune, kind=C, received_on=date(2026, 3, 2))
     assert petition.step == Step.ACCEPT
-    petition = petition_accept(petition=classify(petition), version=None, on=date(2026, 3, 5), actor=None)
+    petition = petition_accept(petition=classify(petition), expected_version=None, on=date(2026, 3, 5), actor=None)
     assert (petition.step, petition.accepted_on, petition.outcome) == (Step.RESOLVE, date(2026, 3, 5), "accepted")

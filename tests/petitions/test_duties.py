@@ -37,7 +37,7 @@ def denunciation(unit, *, on=date(2026, 2, 13)):
 
 def concluded(unit, *, on=date(2026, 4, 24), result="true"):
     return petition_resolve(
-        petition=denunciation(unit), version=None, result=result, note="KL 15/KL-UBND", on=on, actor=None
+        petition=denunciation(unit), expected_version=None, result=result, note="KL 15/KL-UBND", on=on, actor=None
     )
 
 

@@ -51,7 +51,7 @@ def test_classifying_a_late_complaint_makes_it_ineligible_and_refusal_proposes_t
     event = petition.events.get(kind=PetitionEvent.Kind.CLASSIFIED)
     assert event.data["out_of_time"] is True and event.data["limitation_due_on"] == "2026-03-02"
     with pytest.raises(DomainError):
-        petition_accept(petition=petition, version=None, on=date(2026, 3, 5), actor=None)
+        petition_accept(petition=petition, expected_version=None, on=date(2026, 3, 5), actor=None)
     client.force_login(officer)
     html = client.get(reverse("petitions:action", args=[petition.pk, "refuse"])).content.decode()
     assert "03/03/2026" in html and "02/03/2026" in html and "Luật Khiếu nại art. 9" in html
@@ -79,7 +79,9 @@ def test_force_majeure_recorded_at_classification_keeps_it_eligible(client, comm
     assert petition.eligible is True and not petition.filed_out_of_time
     assert petition.force_majeure_reason.startswith("Nằm viện")
     assert petition.events.get(kind=PetitionEvent.Kind.CLASSIFIED).data["force_majeure"] is True
-    assert petition_accept(petition=petition, version=None, on=date(2026, 3, 23), actor=None).status == "accepted"
+    assert (
+        petition_accept(petition=petition, expected_version=None, on=date(2026, 3, 23), actor=None).status == "accepted"
+    )
 
 
 def test_the_date_entered_at_classification_starts_the_period(commune):
@@ -98,7 +100,7 @@ def test_other_kinds_have_no_limitation_period(commune):
 def test_second_complaint_within_30_days_of_the_first_decision_45_remote(city, remote, due):
     unit = UnitFactory(code="99101", parent=city, is_remote=remote)
     first = accepted(unit, on=date(2026, 2, 5))
-    petition_resolve(petition=first, version=None, result="wrong", on=date(2026, 3, 10), actor=None)
+    petition_resolve(petition=first, expected_version=None, result="wrong", on=date(2026, 3, 10), actor=None)
     second = receive(unit, kind=C, received_on=date(2026, 4, 10))
     second = petition_link_first(petition=second, first=first, actor=None)
     assert second.limitation_due_on == due
@@ -109,7 +111,7 @@ def test_second_complaint_within_30_days_of_the_first_decision_45_remote(city, r
 
 def test_second_complaint_counts_from_the_day_the_decision_was_received(commune):
     first = accepted(commune, on=date(2026, 2, 5))
-    petition_resolve(petition=first, version=None, result="wrong", on=date(2026, 3, 10), actor=None)
+    petition_resolve(petition=first, expected_version=None, result="wrong", on=date(2026, 3, 10), actor=None)
     second = receive(commune, kind=C, received_on=date(2026, 4, 13))
     second = petition_link_first(petition=second, first=first, actor=None)
     second = classify(second, decision_known_on=date(2026, 3, 13))  # received 3 days after issue
@@ -167,7 +169,7 @@ def test_the_citizen_gives_the_date_online_and_it_starts_the_period(client, comm
     import time_machine
 
     from petitions.models import Petition
-    from tests.petitions.test_public import filing
+    from tests.petitions.fixtures import filing
 
     with time_machine.travel(date(2026, 3, 2), tick=False):
         response = client.post(reverse("petitions:file"), filing(commune, decision_known_on="2026-01-05"))
@@ -187,7 +189,7 @@ def test_a_transferred_complaint_is_judged_on_the_day_it_was_first_received(comm
 
     original = complaint(commune, received_on=date(2026, 3, 2), known_on=date(2025, 12, 1))  # last day 02/03
     copy = petition_transfer(
-        petition=classify(original), version=None, to_unit=other_commune, on=date(2026, 3, 9), actor=None
+        petition=classify(original), expected_version=None, to_unit=other_commune, on=date(2026, 3, 9), actor=None
     )
     assert (copy.decision_known_on, copy.limitation_due_on) == (date(2025, 12, 1), date(2026, 3, 2))
     assert classify(copy).eligible is True

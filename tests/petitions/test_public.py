@@ -12,6 +12,7 @@ from petitions.models import Petition, PetitionStatus
 from petitions.services import petition_accept, petition_refuse
 from tests.files import png_bytes
 from tests.petitions.factories import classify, receive
+from tests.petitions.fixtures import filing
 
 pytestmark = pytest.mark.django_db
 
@@ -24,27 +25,6 @@ def _clear_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-def filing(commune, **overrides):
-    data = {
-        "kind": "complaint",
-        "unit": commune.code,
-        "petitioner_name": "Trần Thị Bình",
-        "petitioner_id_number": "001190000111",
-        "petitioner_address": "5 Lý Thái Tổ, Hoàn Kiếm",
-        "petitioner_phone": "0987654321",
-        "petitioner_email": "binh@example.vn",
-        "subject": "Khiếu nại quyết định xử phạt",
-        "respondent": "Quyết định 45/QĐ-XPHC ngày 02/03/2026",
-        "content": "Tôi đề nghị xem xét lại quyết định xử phạt.",
-        "signers": "1",
-        "consent": "on",
-        "website": "",
-        "idempotency_key": "5f0b8c1e2d3a4b5c6d7e8f9012345678",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_filing_page_explains_each_kind_in_plain_vietnamese(client, commune):
@@ -144,7 +124,7 @@ def test_tracking_shows_status_deadline_and_timeline_but_no_identity_or_notes(cl
     petition = receive(commune, petitioner_name="Lê Văn Cường")
     code, secret = petition.tracking_code, petition.tracking_secret
     petition = classify(petition, note="Ghi chú nội bộ: người này hay khiếu nại")
-    petition_accept(petition=petition, version=None, actor=handler)
+    petition_accept(petition=petition, expected_version=None, actor=handler)
     response = client.post(reverse("petitions:track"), {"code": code.lower(), "secret": secret})
     html = response.content.decode()
     assert "Đã thụ lý" in html or "thụ lý" in html
@@ -168,7 +148,7 @@ def test_tracking_gives_the_same_answer_for_a_wrong_code_and_a_wrong_secret(clie
 def test_tracking_shows_refusal_reasons_to_the_citizen(client, commune):
     petition = receive(commune)
     code, secret = petition.tracking_code, petition.tracking_secret
-    petition_refuse(petition=classify(petition), version=None, reason="Đã hết thời hiệu", actor=None)
+    petition_refuse(petition=classify(petition), expected_version=None, reason="Đã hết thời hiệu", actor=None)
     html = client.post(reverse("petitions:track"), {"code": code, "secret": secret}).content.decode()
     assert "Đã hết thời hiệu" in html
 

@@ -14,7 +14,7 @@ from core.models import Unit
 from petitions.models import Notification, Petition, PetitionCounter
 from petitions.text import derived_secret
 from tests.factories import UnitFactory
-from tests.petitions.test_public import filing
+from tests.petitions.fixtures import filing
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,22 @@ def test_a_forged_or_foreign_confirmation_cookie_shows_nothing(client, commune):
     client.cookies["petitions_filed"] = "not-a-token"
     response = client.get(reverse("petitions:filed"))
     assert response.status_code == 302 and response["Location"] == reverse("petitions:track")
+
+
+def test_a_confirmation_cookie_sealed_with_another_key_shows_nothing(client, commune):
+    """The cookie's key is derived for this use only: a token the vault's key (or another use's
+    key) made, with a real code and secret inside, is not read."""
+    import json
+
+    from civicdesk.crypto import derived_fernet, fernet
+
+    filed = json.dumps({"code": "PAABCDEFGH", "secret": "SECRET1234", "email": True, "phone": False}).encode()
+    for other in (fernet(), derived_fernet("another-use")):
+        client.cookies["petitions_filed"] = other.encrypt(filed).decode()
+        response = client.get(reverse("petitions:filed"))
+        assert response.status_code == 302 and response["Location"] == reverse("petitions:track")
+    client.cookies["petitions_filed"] = derived_fernet("petitions.filed-cookie").encrypt(filed).decode()
+    assert "SECRET1234" in client.get(reverse("petitions:filed")).content.decode()
 
 
 def test_a_double_click_takes_one_register_number(client, commune):

@@ -34,7 +34,7 @@ def filed(unit, *, on=date(2026, 3, 10), kind=PetitionKind.COMPLAINT, **kwargs):
         **kwargs,
     )
     return petition_file_away(
-        petition=classify(petition, eligible=False), version=None, reason="Đơn không ký tên", on=on, actor=None
+        petition=classify(petition, eligible=False), expected_version=None, reason="Đơn không ký tên", on=on, actor=None
     )
 
 
@@ -74,7 +74,7 @@ def test_a_filed_denunciations_vault_row_goes_too(commune):
 def test_other_outcomes_are_not_purged_by_this_rule(commune):
     kept = receive(commune, received_on=date(2026, 3, 2))
     kept = petition_refuse(
-        petition=classify(kept), version=None, reason="Hết thời hiệu", on=date(2026, 3, 10), actor=None
+        petition=classify(kept), expected_version=None, reason="Hết thời hiệu", on=date(2026, 3, 10), actor=None
     )
     purge_expired(commit=True, now=at(date(2028, 1, 1)))
     kept.refresh_from_db()
@@ -95,10 +95,10 @@ def test_a_transferred_copy_keeps_the_shared_file(commune, other_commune):
         commune, received_on=date(2026, 3, 2), respondent="QĐ 1", attachments=[SimpleUploadedFile("a.pdf", PDF)]
     )
     copy = petition_transfer(
-        petition=classify(original), version=None, to_unit=other_commune, on=date(2026, 3, 5), actor=None
+        petition=classify(original), expected_version=None, to_unit=other_commune, on=date(2026, 3, 5), actor=None
     )
     copy = petition_file_away(
-        petition=classify(copy, eligible=False), version=None, reason="Trùng", on=date(2026, 3, 9), actor=None
+        petition=classify(copy, eligible=False), expected_version=None, reason="Trùng", on=date(2026, 3, 9), actor=None
     )
     path = copy.attachments.get().file.path
     purge_expired(commit=True, now=at(date(2027, 4, 1)))

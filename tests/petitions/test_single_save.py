@@ -21,10 +21,16 @@ def petition_updates(queries) -> int:
 @pytest.mark.parametrize(
     ("decide", "kind"),
     [
-        (lambda p, u: petition_guide(petition=p, version=p.version, body="Sở Tài nguyên", actor=None), "guided"),
-        (lambda p, u: petition_urge(petition=p, version=p.version, body="UBND phường Y", actor=None), "urged"),
-        (lambda p, u: petition_transfer(petition=p, version=p.version, to_unit=u, actor=None), "transferred"),
-        (lambda p, u: petition_accept(petition=p, version=p.version, on=date(2026, 3, 5), actor=None), "accepted"),
+        (
+            lambda p, u: petition_guide(petition=p, expected_version=p.version, body="Sở Tài nguyên", actor=None),
+            "guided",
+        ),
+        (lambda p, u: petition_urge(petition=p, expected_version=p.version, body="UBND phường Y", actor=None), "urged"),
+        (lambda p, u: petition_transfer(petition=p, expected_version=p.version, to_unit=u, actor=None), "transferred"),
+        (
+            lambda p, u: petition_accept(petition=p, expected_version=p.version, on=date(2026, 3, 5), actor=None),
+            "accepted",
+        ),
     ],
 )
 def test_one_save_and_one_event_per_decision(commune, other_commune, decide, kind):
@@ -41,7 +47,7 @@ def test_one_save_and_one_event_per_decision(commune, other_commune, decide, kin
 def test_a_refused_guide_changes_nothing(commune):
     petition = receive(commune, received_on=date(2026, 3, 2))  # not yet classified
     with pytest.raises(InvalidTransition), CaptureQueriesContext(connection) as ctx:
-        petition_guide(petition=petition, version=None, body="Sở Tài nguyên", actor=None)
+        petition_guide(petition=petition, expected_version=None, body="Sở Tài nguyên", actor=None)
     assert petition_updates(ctx.captured_queries) == 0
     petition.refresh_from_db()
     assert petition.outcome_body == "" and not petition.events.filter(kind=PetitionEvent.Kind.GUIDED).exists()

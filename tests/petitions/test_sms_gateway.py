@@ -5,20 +5,22 @@ outbox to be sent later, once."""
 import json
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.core.exceptions import ImproperlyConfigured
 
+from core import outbox
 from core.choices import PetitionKind
 from petitions.models import Notification
 from petitions.notify import HttpSmsBackend
-from petitions.services import notification_deliver, notification_sweep
 from tests.petitions.factories import receive
 
 pytestmark = pytest.mark.django_db
 TOKEN = "tok-3f9a-secret"
+LABEL = Notification._meta.label_lower
 
 
 class Gateway:
@@ -74,7 +76,7 @@ def sms_waiting(unit) -> Notification:
 
 def test_sends_the_message_to_the_gateway_with_token_and_sender(commune, gateway):
     row = sms_waiting(commune)
-    assert notification_deliver(notification_id=row.pk) is True
+    assert outbox.deliver(LABEL, [row.pk]) == 1
     [request] = gateway.received
     assert request["path"] == "/api/sms" and request["auth"] == f"Bearer {TOKEN}"
     assert request["json"]["to"] == "0912345678" and request["json"]["from"] == "UBND-HK"
@@ -86,13 +88,14 @@ def test_sends_the_message_to_the_gateway_with_token_and_sender(commune, gateway
 def test_an_error_answer_keeps_the_message_and_the_sweeper_sends_it_once_later(commune, gateway):
     row = sms_waiting(commune)
     gateway.status = 503
-    assert notification_deliver(notification_id=row.pk) is False
+    assert outbox.deliver(LABEL, [row.pk]) == 0
     row.refresh_from_db()
     assert (row.sent_at, row.attempts) == (None, 1)
     assert "503" in row.last_error and TOKEN not in row.last_error
     gateway.status = 200
-    assert notification_sweep() == 1
-    assert notification_sweep() == 0
+    with time_machine.travel(row.next_attempt_at + timedelta(seconds=1)):  # after the row's wait
+        assert outbox.sweep() == 1
+        assert outbox.sweep() == 0
     assert len(gateway.received) == 2  # the refused try, then the one that went
 
 
@@ -100,7 +103,7 @@ def test_a_gateway_that_does_not_answer_in_time_leaves_the_message_unsent(commun
     settings.PETITIONS_SMS_TIMEOUT = 0.2
     gateway.delay = 1.0
     row = sms_waiting(commune)
-    assert notification_deliver(notification_id=row.pk) is False
+    assert outbox.deliver(LABEL, [row.pk]) == 0
     row.refresh_from_db()
     assert row.sent_at is None and row.attempts == 1
 
@@ -108,7 +111,7 @@ def test_a_gateway_that_does_not_answer_in_time_leaves_the_message_unsent(commun
 def test_an_unreachable_gateway_leaves_the_message_unsent(commune, gateway, settings):
     settings.PETITIONS_SMS_URL = "http://127.0.0.1:9/api/sms"  # discard port: nothing answers
     row = sms_waiting(commune)
-    assert notification_deliver(notification_id=row.pk) is False
+    assert outbox.deliver(LABEL, [row.pk]) == 0
     row.refresh_from_db()
     assert row.sent_at is None and "unreachable" in row.last_error
 

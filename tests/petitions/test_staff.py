@@ -180,7 +180,7 @@ def test_a_transferred_petition_appears_in_the_receiving_units_queue(client, com
     petition = classify(
         receive(commune, kind=PetitionKind.FEEDBACK, subject="Rác thải ở phố Nguyễn Du"), competent=False
     )
-    received = petition_transfer(petition=petition, version=None, to_unit=other_commune, actor=None)
+    received = petition_transfer(petition=petition, expected_version=None, to_unit=other_commune, actor=None)
     login(client, other_officer)
     html = client.get(reverse("petitions:queue")).content.decode()
     assert received.ref in html and "Rác thải ở phố Nguyễn Du" in html

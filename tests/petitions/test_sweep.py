@@ -28,7 +28,7 @@ def test_reminds_the_assignee_within_3_working_days_once(commune, people, django
     petition = receive(
         commune, kind=PetitionKind.FEEDBACK, received_on=date(2026, 3, 2), petitioner_email="", petitioner_phone=""
     )
-    petition_assign(petition=petition, version=None, assignee=handler, actor=None)
+    petition_assign(petition=petition, expected_version=None, assignee=handler, actor=None)
     with django_capture_on_commit_callbacks(execute=True):
         assert deadline_sweep(today=date(2026, 3, 10)) == (0, 0)  # 4 working days left
         assert deadline_sweep(today=date(2026, 3, 11)) == (1, 0)  # Wed: 3 working days left
@@ -53,5 +53,5 @@ def test_escalates_an_overdue_petition_to_the_head_once(commune, people, django_
 
 def test_a_suspended_petition_is_neither_reminded_nor_escalated(commune, people):
     petition = accepted(commune, on=date(2026, 3, 5))
-    petition_suspend(petition=petition, version=None, reason="Chờ giám định", on=date(2026, 3, 10), actor=None)
+    petition_suspend(petition=petition, expected_version=None, reason="Chờ giám định", on=date(2026, 3, 10), actor=None)
     assert deadline_sweep(today=date(2026, 4, 20)) == (0, 0)

@@ -10,7 +10,7 @@ from petitions.models import Petition
 from petitions.services import petition_check_secret
 from petitions.text import derived_secret
 from tests.petitions.factories import receive
-from tests.petitions.test_public import filing
+from tests.petitions.fixtures import filing
 
 pytestmark = pytest.mark.django_db
 

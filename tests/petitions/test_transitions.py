@@ -42,7 +42,7 @@ def test_resolving_a_petition_never_accepted_is_refused(commune):
     petition = classify(receive(commune))
     before = _events(petition)
     with pytest.raises(InvalidTransition):
-        petition_resolve(petition=petition, version=None, result="correct", actor=None)
+        petition_resolve(petition=petition, expected_version=None, result="correct", actor=None)
     petition.refresh_from_db()
     assert (petition.status, petition.resolved_on, _events(petition)) == (S.CLASSIFIED, None, before)
 
@@ -50,20 +50,20 @@ def test_resolving_a_petition_never_accepted_is_refused(commune):
 def test_accepting_before_classification_is_refused(commune):
     petition = receive(commune)
     with pytest.raises(InvalidTransition):
-        petition_accept(petition=petition, version=None, actor=None)
+        petition_accept(petition=petition, expected_version=None, actor=None)
 
 
 def test_an_ineligible_or_not_competent_petition_cannot_be_accepted(commune):
     petition = classify(receive(commune), eligible=False)
     with pytest.raises(DomainError, match="đủ điều kiện"):
-        petition_accept(petition=petition, version=None, actor=None)
+        petition_accept(petition=petition, expected_version=None, actor=None)
     assert Petition.objects.get(pk=petition.pk).status == S.CLASSIFIED
 
 
 def test_a_second_transfer_of_the_same_content_is_refused(commune, other_commune, city, officer):
     # given a denunciation transferred from Hoàn Kiếm to Ba Đình
     original = classify(receive(commune, kind=PetitionKind.DENUNCIATION), competent=False)
-    received = petition_transfer(petition=original, version=None, to_unit=other_commune, actor=officer)
+    received = petition_transfer(petition=original, expected_version=None, to_unit=other_commune, actor=officer)
     original.refresh_from_db()
     assert (original.status, original.outcome, original.resolved_on is not None) == (S.TRANSFERRED, "transferred", True)
     # then it is in Ba Đình's register as a new, forwarded petition of the same content
@@ -73,19 +73,19 @@ def test_a_second_transfer_of_the_same_content_is_refused(commune, other_commune
     received = classify(received, competent=False)
     third = UnitFactory(code="00008", parent=city)
     with pytest.raises(DomainError, match="không được chuyển tiếp"):
-        petition_transfer(petition=received, version=None, to_unit=third, actor=None)
+        petition_transfer(petition=received, expected_version=None, to_unit=third, actor=None)
     assert Petition.objects.filter(unit=third).count() == 0
     # and the original itself can never be transferred twice
     with pytest.raises(InvalidTransition):
-        petition_transfer(petition=original, version=None, to_unit=third, actor=None)
+        petition_transfer(petition=original, expected_version=None, to_unit=third, actor=None)
 
 
 def test_a_refusal_needs_reasons_and_then_the_petition_is_closed(commune):
     petition = classify(receive(commune))
     with pytest.raises(DomainError):
-        petition_refuse(petition=petition, version=None, reason="  ", actor=None)
+        petition_refuse(petition=petition, expected_version=None, reason="  ", actor=None)
     petition = petition_refuse(
-        petition=petition, version=None, reason="Hết thời hiệu khiếu nại", actor=None, on=date(2026, 3, 10)
+        petition=petition, expected_version=None, reason="Hết thời hiệu khiếu nại", actor=None, on=date(2026, 3, 10)
     )
     assert (petition.status, petition.outcome, petition.resolved_on, petition.due_on) == (
         S.REFUSED,
@@ -96,15 +96,15 @@ def test_a_refusal_needs_reasons_and_then_the_petition_is_closed(commune):
     with pytest.raises(InvalidTransition):
         classify(petition)
     with pytest.raises(InvalidTransition):
-        petition_file_away(petition=petition, version=None, reason="x", actor=None)
+        petition_file_away(petition=petition, expected_version=None, reason="x", actor=None)
 
 
 def test_a_result_must_suit_the_kind(commune):
     petition = accepted(commune, kind=PetitionKind.COMPLAINT)
     with pytest.raises(DomainError):
-        petition_resolve(petition=petition, version=None, result="true", actor=None)
+        petition_resolve(petition=petition, expected_version=None, result="true", actor=None)
     petition = petition_resolve(
-        petition=petition, version=None, result="partly_correct", on=date(2026, 4, 1), actor=None
+        petition=petition, expected_version=None, result="partly_correct", on=date(2026, 4, 1), actor=None
     )
     assert (petition.status, petition.resolved_on, petition.due_on) == (S.RESOLVED, date(2026, 4, 1), None)
 
@@ -112,10 +112,10 @@ def test_a_result_must_suit_the_kind(commune):
 def test_only_an_accepted_denunciation_can_be_extended_or_suspended(commune, head):
     complaint = accepted(commune, kind=PetitionKind.COMPLAINT)
     with pytest.raises(InvalidTransition):
-        petition_extend(petition=complaint, version=None, reason="x", actor=head)
+        petition_extend(petition=complaint, expected_version=None, reason="x", actor=head)
     received = receive(commune)
     with pytest.raises(InvalidTransition):
-        petition_suspend(petition=received, version=None, reason="x", actor=None)
+        petition_suspend(petition=received, expected_version=None, reason="x", actor=None)
 
 
 def test_a_stale_version_is_refused_not_overwritten(commune):
@@ -125,7 +125,7 @@ def test_a_stale_version_is_refused_not_overwritten(commune):
     with pytest.raises(StaleEdit):
         petition_classify(
             petition=petition,
-            version=opened_version,
+            expected_version=opened_version,
             kind="complaint",
             eligible=False,
             competent=False,
@@ -157,8 +157,8 @@ def test_a_multi_content_petition_is_split_one_per_content(commune):
 def test_assigning_needs_an_official_of_the_unit(commune, handler, other_officer):
     petition = receive(commune)
     with pytest.raises(DomainError):
-        petition_assign(petition=petition, version=None, assignee=other_officer, actor=None)
-    petition = petition_assign(petition=petition, version=None, assignee=handler, actor=None)
+        petition_assign(petition=petition, expected_version=None, assignee=other_officer, actor=None)
+    petition = petition_assign(petition=petition, expected_version=None, assignee=handler, actor=None)
     assert petition.assignee == handler
 
 

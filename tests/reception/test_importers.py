@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reception.models import Visit
+from tests.reception.factories import SessionFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +103,6 @@ def test_xlsx_files_import_too(commune, tmp_path):
 
 
 def test_a_changed_row_updates_the_visit_and_keeps_the_reception_workflow(commune, tmp_path):
-    from tests.reception.factories import SessionFactory, VisitFactory
-
     session = SessionFactory(unit=commune)
     VisitFactory(unit=commune, ref="S-1", session=session, people=1, answer="accepted", identity_number="0010")
     path = _write(tmp_path, "S-1,00070,2019-03-04,9,head,denunciation,1,Tên mới,Nội dung mới,P-1\n")

@@ -135,14 +135,14 @@ def test_a_petition_visit_is_refused_clearly_while_the_petitions_register_is_mis
 def test_answering_records_one_of_the_four_answers(commune, officer):
     visit = VisitFactory(unit=commune, answer_due_on=date(2026, 3, 26), outcome=VisitOutcome.PETITION)
     services.visit_answer(
-        visit=visit, answer=VisitAnswer.EXTENDED, version=1, answered_on=date(2026, 3, 20), actor=officer
+        visit=visit, answer=VisitAnswer.EXTENDED, expected_version=1, answered_on=date(2026, 3, 20), actor=officer
     )
     visit = services.visit_answer(
-        visit=visit, answer=VisitAnswer.ACCEPTED, version=2, answered_on=date(2026, 3, 25), actor=officer
+        visit=visit, answer=VisitAnswer.ACCEPTED, expected_version=2, answered_on=date(2026, 3, 25), actor=officer
     )
     assert (visit.answer, visit.answered_on, visit.awaits_answer) == ("accepted", date(2026, 3, 25), False)
     with pytest.raises(InvalidTransition):
-        services.visit_answer(visit=visit, answer=VisitAnswer.REFUSED, version=3, actor=officer)
+        services.visit_answer(visit=visit, answer=VisitAnswer.REFUSED, expected_version=3, actor=officer)
     kinds = list(ReceptionEvent.objects.filter(visit=visit).values_list("to_status", flat=True))
     assert kinds == ["extended", "accepted"]
 
@@ -150,16 +150,16 @@ def test_answering_records_one_of_the_four_answers(commune, officer):
 def test_a_stale_answer_is_refused(commune, officer):
     visit = VisitFactory(unit=commune, answer_due_on=date(2026, 3, 26))
     services.visit_answer(
-        visit=visit, answer=VisitAnswer.EXTENDED, version=1, answered_on=date(2026, 3, 20), actor=officer
+        visit=visit, answer=VisitAnswer.EXTENDED, expected_version=1, answered_on=date(2026, 3, 20), actor=officer
     )
     with pytest.raises(StaleEdit):
-        services.visit_answer(visit=visit, answer=VisitAnswer.REFUSED, version=1, actor=officer)
+        services.visit_answer(visit=visit, answer=VisitAnswer.REFUSED, expected_version=1, actor=officer)
 
 
 def test_no_answer_is_owed_for_a_visit_answered_on_the_spot(commune, officer):
     visit = VisitFactory(unit=commune)
     with pytest.raises(InvalidTransition):
-        services.visit_answer(visit=visit, answer=VisitAnswer.ACCEPTED, version=1, actor=officer)
+        services.visit_answer(visit=visit, answer=VisitAnswer.ACCEPTED, expected_version=1, actor=officer)
 
 
 # --- publishing the head's schedule (Luật TCD art. 24) -----------------------------------------------
@@ -219,11 +219,11 @@ def test_a_dialogue_conference_keeps_attendance_and_issues(commune, head):
         actor=head,
     )
     session = services.session_update(
-        session=session, version=1, changes={"conclusions": "Công khai phương án"}, actor=head
+        session=session, expected_version=1, changes={"conclusions": "Công khai phương án"}, actor=head
     )
     assert (session.attendance, session.conclusions, session.version) == (85, "Công khai phương án", 2)
     with pytest.raises(StaleEdit):
-        services.session_update(session=session, version=1, changes={"attendance": 90}, actor=head)
+        services.session_update(session=session, expected_version=1, changes={"attendance": 90}, actor=head)
 
 
 @time_machine.travel(datetime(2026, 3, 12, 8, 0, tzinfo=timezone.get_fixed_timezone(420)), tick=False)
@@ -242,17 +242,17 @@ def test_a_conclusion_becomes_a_follow_up_item_tracked_to_done(commune, head, ha
         session=session, description="Kiểm tra lấn chiếm vỉa hè", owner=handler, due_on=date(2026, 3, 31), actor=head
     )
     item = services.follow_up_complete(
-        item=item, result="Đã xử lý", version=1, done_on=date(2026, 3, 20), actor=handler
+        item=item, result="Đã xử lý", expected_version=1, done_on=date(2026, 3, 20), actor=handler
     )
     assert (item.status, item.done_on, item.result) == ("done", date(2026, 3, 20), "Đã xử lý")
     with pytest.raises(InvalidTransition):
-        services.follow_up_complete(item=item, result="Lần nữa", version=2, actor=handler)
+        services.follow_up_complete(item=item, result="Lần nữa", expected_version=2, actor=handler)
 
 
 def test_a_stale_follow_up_completion_is_refused(commune, handler):
     item = FollowUpFactory(session__unit=commune, owner=handler, version=2)
     with pytest.raises(StaleEdit):
-        services.follow_up_complete(item=item, result="Xong", version=1, actor=handler)
+        services.follow_up_complete(item=item, result="Xong", expected_version=1, actor=handler)
 
 
 def test_only_a_head_of_the_unit_receives_as_the_head(commune, head, officer):
@@ -276,3 +276,19 @@ def test_only_a_head_of_the_unit_receives_as_the_head(commune, head, officer):
         actor=officer,
     )
     assert session.receiver == head
+
+
+def test_a_sessions_history_holds_the_events_of_its_visits_and_follow_ups(commune, officer, handler):
+    session = SessionFactory(unit=commune, head_day=True)
+    visit = _log(session, officer).visit
+    services.visit_mark_repeat(
+        visit=visit, repeat_of=VisitFactory(unit=commune, received_on=date(2026, 1, 5)), actor=officer
+    )
+    item = services.follow_up_create(
+        session=session, description="Kiểm tra", owner=handler, due_on=date(2026, 3, 31), actor=officer
+    )
+    services.follow_up_complete(item=item, result="Xong", expected_version=1, actor=handler)
+    kinds = list(ReceptionEvent.objects.filter(session=session).order_by("pk").values_list("kind", flat=True))
+    assert kinds == ["visit_logged", "visit_marked_repeat", "follow_up_created", "follow_up_done"]
+    visit.refresh_from_db()
+    assert visit.version == 2  # marking the repeat is a change officials see on their forms

@@ -38,7 +38,7 @@ def published(commune, head):
 def _move(session, actor, *, now, day=None, place=None, reason="Chủ tịch họp đột xuất", **kwargs):
     return services.session_reschedule(
         session=session,
-        version=session.version,
+        expected_version=session.version,
         day=day or session.date,
         start_time=kwargs.pop("start_time", session.start_time),
         end_time=kwargs.pop("end_time", session.end_time),
@@ -101,7 +101,7 @@ def test_refused_changes_say_why_and_change_nothing(published, head, commune):
     with pytest.raises(StaleEdit):
         services.session_reschedule(
             session=published,
-            version=published.version - 1,
+            expected_version=published.version - 1,
             day=date(2026, 3, 19),
             start_time=None,
             end_time=None,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from reception.models import ReceptionEvent, Visit
+from tests.factories import UnitFactory
 from tests.reception.factories import FollowUpFactory, SessionFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -295,8 +296,6 @@ def test_publishing_late_is_allowed_and_says_so(officer_client, commune):
 
 def test_ids_in_forms_are_not_written_with_thousand_separators(officer_client, commune, handler):
     # Hà Nội's 126 communes give units ids above 999: "3.525" would not be an id.
-    from tests.factories import UnitFactory
-
     UnitFactory(id=3525, code="X3525", name="Tổ dân phố thử", parent=commune)
     page = officer_client.get(reverse("reception:session_list")).content.decode()
     assert 'value="3525"' in page

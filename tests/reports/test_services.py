@@ -10,13 +10,14 @@ import time_machine
 from django.db import IntegrityError
 
 from civicdesk.celery import app as celery_app
-from civicdesk.exceptions import InvalidTransition
-from core.models import UnitKind, UnitLevel
+from civicdesk.exceptions import InvalidTransition, NotAllowed
+from core.models import Role, UnitKind, UnitLevel
 from reports.models import CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from reports.periods import Period
 from reports.services import report_ensure, report_publish, report_request, report_run
 from reports.tasks import reports_compile_last_quarter_task
 from reports.versions import report_differences
+from tests.factories import MembershipFactory, UserFactory
 from tests.reports.factories import dossiers, petitions, save, unit, visits
 
 pytestmark = pytest.mark.django_db
@@ -31,18 +32,28 @@ def district(db):
     return d
 
 
+@pytest.fixture
+def district_leader(district):
+    return MembershipFactory(user=UserFactory(username="lanhdao.quan"), unit=district, role=Role.LEADER_VIEWER).user
+
+
+@pytest.fixture
+def district_head(district):
+    return MembershipFactory(user=UserFactory(username="chutich.quan"), unit=district, role=Role.HEAD).user
+
+
 def request(district, actor=None):
     return report_request(unit=district, period=Q1, kind="quarter", convention="calendar", actor=actor)
 
 
 def test_a_requested_report_is_queued_then_compiled_with_its_units_below(
-    district, city_leader, django_capture_on_commit_callbacks
+    district, district_leader, django_capture_on_commit_callbacks
 ):
     save(visits(district, 5, on=date(2024, 2, 1)))
     save(petitions(list(district.children.all()), 4, on=date(2024, 2, 2)))
     # when
     with django_capture_on_commit_callbacks() as callbacks:
-        report = request(district, city_leader)
+        report = request(district, district_leader)
     # then: queued, the compile task waits for the commit
     assert (report.version, report.state, report.status) == (1, CompileState.QUEUED, ReportStatus.DRAFT)
     assert len(callbacks) == 1
@@ -84,18 +95,18 @@ def test_recompiling_makes_a_new_version_and_shows_the_differences(district):
     assert changes["dossiers.levels.district.late"] == (None, 3)
 
 
-def test_a_published_report_is_frozen(district, city_leader):
+def test_a_published_report_is_frozen(district, district_head):
     report = request(district)
     with pytest.raises(InvalidTransition):
-        report_publish(report=report, actor=city_leader)  # not compiled yet
+        report_publish(report=report, actor=district_head)  # not compiled yet
     report_run(report_id=report.pk)
     report.refresh_from_db()
-    published = report_publish(report=report, actor=city_leader, ip_address="127.0.0.1")
+    published = report_publish(report=report, actor=district_head, ip_address="127.0.0.1")
     assert published.status == ReportStatus.PUBLISHED
     with pytest.raises(InvalidTransition, match="đã được công bố"):
-        report_publish(report=published, actor=city_leader)
+        report_publish(report=published, actor=district_head)
     event = published.events.get(kind="published")
-    assert (event.actor, event.ip_address) == (city_leader, "127.0.0.1")
+    assert (event.actor, event.ip_address) == (district_head, "127.0.0.1")
     # a stray compile job cannot touch it
     CompiledReport.objects.filter(pk=report.pk).update(state=CompileState.QUEUED)
     assert report_run(report_id=report.pk) is None
@@ -174,3 +185,19 @@ def test_the_official_convention_moves_the_dashboard_periods(client, city_leader
         "quarter",
         "official",
     )
+
+
+def test_the_inspector_may_neither_ask_for_nor_publish_a_report_and_the_leader_may_not_publish(
+    district, district_leader
+):
+    inspector = MembershipFactory(user=UserFactory(username="thanhtra.quan"), unit=district, role=Role.INSPECTOR).user
+    with pytest.raises(NotAllowed):
+        request(district, inspector)
+    report = request(district)  # the schedule (no actor)
+    report_run(report_id=report.pk)
+    for reader in (inspector, district_leader):
+        with pytest.raises(NotAllowed):
+            report_publish(report=report, actor=reader)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
+    assert list(report.events.values_list("kind", flat=True)) == ["requested", "compiled"]

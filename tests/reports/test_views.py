@@ -117,8 +117,8 @@ def test_downloads_match_the_json(client, city_leader, records):
     assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
 
 
-def test_publishing_freezes_and_recompiling_shows_differences(client, city_leader, commune, records):
-    client.force_login(city_leader)
+def test_publishing_freezes_and_recompiling_shows_differences(client, city_head, commune, records):
+    client.force_login(city_head)
     first = compile_q1(client, "01")
     client.post(reverse("reports:report_publish", args=[first.pk]))
     first.refresh_from_db()
@@ -201,3 +201,31 @@ def test_the_latest_report_of_a_unit_is_read_only_by_those_who_may_read_that_uni
     assert report_latest(user=head, unit=commune, period=q1) == commune_report
     assert report_latest(user=head, unit=city, period=q1) is None
     assert report_latest(user=officer, unit=commune, period=q1) is None
+
+
+def test_a_leader_compiles_but_only_the_head_publishes_and_the_inspector_does_neither(
+    client, city_leader, city_head, city_inspector, records
+):
+    # the leader asks for the figures: compiling is allowed, publishing is the head's
+    client.force_login(city_leader)
+    report = compile_q1(client, "01")
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).text
+    publish = reverse("reports:report_publish", args=[report.pk])
+    assert publish not in detail and reverse("reports:compile") in detail
+    assert client.post(publish).status_code == 404
+    # the inspector reads the report and its dashboard, and changes nothing
+    client.force_login(city_inspector)
+    detail = client.get(reverse("reports:report_detail", args=[report.pk])).text
+    assert publish not in detail and reverse("reports:compile") not in detail
+    assert client.post(publish).status_code == 404
+    other_period = {"unit": "01", "kind": "quarter", "year": 2024, "number": 2}
+    assert reverse("reports:compile") not in client.get(reverse("reports:dashboard"), other_period).text
+    assert client.post(reverse("reports:compile"), other_period).status_code == 404
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT and CompiledReport.objects.count() == 1
+    # the head publishes
+    client.force_login(city_head)
+    assert publish in client.get(reverse("reports:report_detail", args=[report.pk])).text
+    client.post(publish)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.PUBLISHED

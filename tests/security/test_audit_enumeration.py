@@ -122,7 +122,7 @@ def _petition_action_drives(w: World) -> list[Drive]:
         return classify(w.petition(**kwargs), actor=head)
 
     def accepted(kind: str = "complaint") -> Any:
-        return ps.petition_accept(petition=classified(kind=kind), version=None, complex=False, actor=head)
+        return ps.petition_accept(petition=classified(kind=kind), expected_version=None, complex=False, actor=head)
 
     first = w.petition()
     twin = w.petition()
@@ -140,7 +140,7 @@ def _petition_action_drives(w: World) -> list[Drive]:
         drive("link-first", w.petition(), first_ref=first.ref),
         drive("extend", accepted("denunciation"), reason="Vụ việc phức tạp"),
         drive("suspend", accepted(), reason="Chờ kết quả giám định"),
-        drive("resume", ps.petition_suspend(petition=accepted(), version=None, reason="Chờ", actor=head)),
+        drive("resume", ps.petition_suspend(petition=accepted(), expected_version=None, reason="Chờ", actor=head)),
         drive("resolve", accepted(), result="correct", note="Quyết định số 5/QĐ"),
         drive("group", w.petition(), others=[twin.pk]),
     ]

@@ -158,10 +158,10 @@ def test_two_officials_deciding_one_petition_one_wins_the_other_is_told_in_every
         outcomes = race(
             {
                 "officer": lambda p=petition, v=seen: ps.petition_accept(
-                    petition=p, version=v, complex=False, actor=officer, ip_address=CLIENT_IP
+                    petition=p, expected_version=v, complex=False, actor=officer, ip_address=CLIENT_IP
                 ),
                 "head": lambda p=petition, v=seen, n=i: ps.petition_refuse(
-                    petition=p, version=v, reason=f"Lý do {n}", actor=head, ip_address=CLIENT_IP
+                    petition=p, expected_version=v, reason=f"Lý do {n}", actor=head, ip_address=CLIENT_IP
                 ),
             }
         )
@@ -203,7 +203,7 @@ def test_the_official_who_decided_a_petition_second_is_told_and_keeps_what_they_
     client.force_login(officer)
     seen = petition.version
     # given the head accepted the petition while the officer was writing a refusal
-    ps.petition_accept(petition=petition, version=seen, complex=False, actor=head)
+    ps.petition_accept(petition=petition, expected_version=seen, complex=False, actor=head)
     # when the officer saves the refusal with the version they saw
     reason = "Nội dung đã được giải quyết bằng quyết định có hiệu lực"
     response = client.post(

@@ -17,9 +17,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.choices import PetitionKind
+from core.tasks import outbox_sweep_task
 from petitions.models import Notification, PetitionEvent
 from petitions.services import petition_assign
-from petitions.tasks import deadline_sweep_task, notification_sweep_task
+from petitions.tasks import deadline_sweep_task
 from reports.models import CompiledReport, CompiledReportEvent, CompileState
 from reports.tasks import report_compile_task, reports_compile_last_quarter_task
 from tests.petitions.factories import receive
@@ -82,7 +83,7 @@ def test_the_deadline_sweep_run_four_times_at_once_reminds_and_escalates_once(co
     quiet = {"petitioner_email": "", "petitioner_phone": ""}
     # classification due Mon 16/03/2026: 3 working days left on Wed 11/03
     soon = receive(commune, kind=PetitionKind.FEEDBACK, received_on=date(2026, 3, 2), **quiet)
-    petition_assign(petition=soon, version=None, assignee=handler, actor=None)
+    petition_assign(petition=soon, expected_version=None, assignee=handler, actor=None)
     # due in February: overdue on 11/03
     late = receive(commune, kind=PetitionKind.FEEDBACK, received_on=date(2026, 2, 2), **quiet)
     mail.outbox.clear()
@@ -109,7 +110,7 @@ def test_four_outbox_sweepers_at_once_send_each_message_once(commune, handler):
         for i in range(450)
     )
     # when four sweep tasks (each draining in batches of 200) run at once
-    sent = race(4, lambda: notification_sweep_task.apply().result)
+    sent = race(4, lambda: outbox_sweep_task.apply().result)
     # then each row went out exactly once
     assert sum(sent) == 450 and len(mail.outbox) == 450
     subjects = Counter(m.subject for m in mail.outbox)

@@ -29,10 +29,10 @@ from django.urls import reverse
 
 from bench.faults import OwnRedis, Worker, free_port
 from bench.recorders import duplicates, read_effects
+from core import outbox
 from petitions.models import Notification, Petition
-from petitions.services import notification_sweep
 from tests.broker import celery_publishing_to
-from tests.petitions.test_public import filing
+from tests.petitions.fixtures import filing
 
 FILINGS = int(os.environ.get("CIVICDESK_R1_FILINGS", "100"))
 RELAY_BUDGET_S = 60
@@ -125,7 +125,7 @@ def test_filings_while_redis_is_down_are_all_kept_and_each_notification_goes_out
     assert sorted(e["channel"] for e in sent) == ["email"] * FILINGS + ["sms"] * FILINGS
     assert {code for code in codes if not any(code in e["body"] for e in sent if e["channel"] == "email")} == set()
     # and a further sweep finds nothing left to send
-    assert notification_sweep() == 0
+    assert outbox.sweep() == 0
 
 
 def test_with_postgresql_unreachable_the_portal_answers_503_and_never_a_success(tmp_path):

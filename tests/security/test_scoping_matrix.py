@@ -104,7 +104,7 @@ def _dossier_actions(w: World) -> list[Target]:
 
 
 def _petition_actions(w: World) -> list[Target]:
-    from petitions.views import ACTIONS
+    from petitions.views.actions import PETITION_ACTIONS
 
     p = w.petition()
     data = {  # one body for every action form: each takes the fields it knows
@@ -123,7 +123,7 @@ def _petition_actions(w: World) -> list[Target]:
         "first_ref": p.ref,
         "others": [p.pk],
     }
-    return [Target({"pk": p.pk, "action": a}, data=data, insider=None) for a in ACTIONS]
+    return [Target({"pk": p.pk, "action": a}, data=data, insider=None) for a in PETITION_ACTIONS.actions]
 
 
 def _reception_visit_form() -> dict[str, Any]:

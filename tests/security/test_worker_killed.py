@@ -75,8 +75,8 @@ def test_a_second_delivery_beside_a_live_runner_does_nothing(city):
 def test_a_notification_held_by_a_worker_that_dies_is_sent_once_by_the_next(commune):
     from django.core import mail
 
+    from core import outbox
     from petitions.models import Notification
-    from petitions.services import notification_deliver, notification_sweep
     from tests.petitions.factories import receive
 
     receive(commune, petitioner_phone="")  # eager: sent at once
@@ -102,13 +102,13 @@ def test_a_notification_held_by_a_worker_that_dies_is_sent_once_by_the_next(comm
     worker.start()
     assert holding.wait(timeout=30)
     # while it holds the row, a redelivered task and the sweeper skip it
-    assert notification_deliver(notification_id=row.pk) is False
-    assert notification_sweep() == 0
+    assert outbox.deliver(Notification._meta.label_lower, [row.pk]) == 0
+    assert outbox.sweep() == 0
     die.set()
     worker.join(timeout=30)
     # once it is gone, the next sweep sends the row, once
-    assert notification_sweep() == 1
-    assert notification_sweep() == 0 and notification_deliver(notification_id=row.pk) is False
+    assert outbox.sweep() == 1
+    assert outbox.sweep() == 0 and outbox.deliver(Notification._meta.label_lower, [row.pk]) == 0
     assert len(mail.outbox) == 1
 
 

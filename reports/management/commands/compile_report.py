@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.models import Unit
+from core.selectors import unit_by_code
 from reports.compiling import compile_figures
 from reports.periods import Period
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         start, end = parse_day(options["start"]), parse_day(options["end"])
         if end < start:
             raise CommandError("--to is before --from.")
-        unit = Unit.objects.filter(code=options["unit"]).first()
+        unit = unit_by_code(options["unit"])
         if unit is None:
             raise CommandError(f"No unit with code '{options['unit']}'.")
         figures = compile_figures(unit=unit, period=Period(start, end))

@@ -1,0 +1,210 @@
+"""At the counter or online: a complete file becomes a dossier (code, PIN, due date in working
+days, first line of the process-control slip); an incomplete or refused one gets its slip
+(Mẫu 02, Mẫu 03)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from civicdesk.exceptions import DomainError
+from core.models import Unit
+from core.selectors import deadline_for
+from core.uploads import validate_upload
+
+from ..models import (
+    Dossier,
+    DossierChannel,
+    DossierDocument,
+    DossierEvent,
+    Handover,
+    IntakeNotice,
+    IntakeNoticeEvent,
+    OnlineService,
+    Procedure,
+    ProcedureDocument,
+)
+from ..policies import POLICY
+from .workflow import DOSSIER, local_today
+
+K = DossierEvent.Kind
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    id_number: str = ""
+
+
+def missing_documents(*, procedure: Procedure, received: Sequence[ProcedureDocument]) -> list[ProcedureDocument]:
+    """The mandatory documents of `procedure` not among `received`, in catalogue order."""
+    got = {d.pk for d in received}
+    return [d for d in procedure.documents.all() if d.mandatory and d.pk not in got]
+
+
+def attachment_validate(upload: UploadedFile) -> str:
+    """The file's real MIME type, judged by its content (not its name): PDF, JPEG, PNG,
+    DOC or DOCX of at most 10 MB, with no script, macro or embedded program (the checks
+    of `core.uploads`, shared by every upload). Raises DomainError otherwise."""
+    try:
+        return validate_upload(upload, max_bytes=MAX_ATTACHMENT_BYTES)
+    except DomainError:
+        raise
+    except ValidationError as exc:
+        raise DomainError(exc.messages, code=exc.code) from exc
+
+
+def _next_ref(unit: Unit, on: date) -> str:
+    """`<unit code>-<yymmdd>-<nnnn>`: unique, readable on the phone, not guessable alone
+    (the lookup also needs the PIN). The unit row is locked so two counters never clash."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+    prefix = f"{unit.code}-{on:%y%m%d}-"
+    taken = Dossier.objects.filter(unit=unit, ref__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+def _new_pin() -> str:
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: Applicant,
+    documents: Sequence[ProcedureDocument],
+    actor: User | None,
+    channel: str = DossierChannel.COUNTER,
+    received_on: date | None = None,
+    attachments: Sequence[tuple[ProcedureDocument | None, UploadedFile]] = (),
+    ip_address: str | None = None,
+) -> Dossier:
+    """Accept a complete dossier: a unique code, a lookup PIN and the due date in working
+    days (`dossier.resolve` with the procedure's processing time, across Tết and make-up
+    Saturdays). Writes the dossier, its documents, a RECEIVED event and the first line of
+    the process-control slip. Raises DomainError when a mandatory document is missing
+    (issue the supplement request instead) or an attachment is not acceptable; NotAllowed
+    when `actor` may not receive dossiers in `unit` (an online dossier has no actor)."""
+    online = channel == DossierChannel.ONLINE
+    POLICY.authorize(actor=actor, action="submit_online" if online else "receive", unit=unit)
+    if not applicant.name.strip():
+        raise DomainError(_("Enter the applicant's name."))
+    missing = missing_documents(procedure=procedure, received=documents)
+    if missing:
+        raise DomainError(
+            _("The file is incomplete: %(missing)s. Issue a supplement request instead.")
+            % {"missing": "; ".join(d.name for d in missing)}
+        )
+    if online and procedure.online_service == OnlineService.NONE:
+        raise DomainError(_("This procedure is not offered online."))
+    checked = [(req, upload, attachment_validate(upload)) for req, upload in attachments]
+    on = local_today(received_on)
+    deadline = deadline_for(code="dossier.resolve", start=on, amount=procedure.processing_days)
+    dossier = Dossier.objects.create(
+        unit=unit,
+        ref=_next_ref(unit, on),
+        received_on=on,
+        received_at=timezone.now(),
+        received_by=actor,
+        procedure=procedure,
+        channel=channel,
+        due_on=deadline.due_on,
+        due_rule_id=deadline.rule.rule_id,
+        clock_started_on=on,
+        handling_unit=unit,
+        applicant_name=applicant.name.strip(),
+        applicant_phone=applicant.phone.strip(),
+        applicant_email=applicant.email.strip(),
+        applicant_address=applicant.address.strip(),
+        applicant_id_number=applicant.id_number.strip(),
+        lookup_pin=_new_pin(),
+    )
+    DossierDocument.objects.bulk_create(
+        [
+            DossierDocument(dossier=dossier, required=d, name=d.name, received_on=on)
+            for d in documents
+            if d.pk not in {req.pk for req, _upload, _mime in checked if req is not None}
+        ]
+    )
+    for req, upload, mime in checked:
+        DossierDocument.objects.create(
+            dossier=dossier,
+            required=req,
+            name=req.name if req else (upload.name or ""),
+            file=upload,
+            content_type=mime,
+            received_on=on,
+        )
+    Handover.objects.create(dossier=dossier, step=K.RECEIVED, to_unit=unit, from_user=None, to_user=actor)
+    DOSSIER.record(
+        dossier,
+        K.RECEIVED,
+        actor=actor,
+        to_status=dossier.status,
+        data={"channel": channel, "due_on": deadline.due_on.isoformat(), "rule_id": deadline.rule.rule_id},
+        ip_address=ip_address,
+    )
+    return dossier
+
+
+@transaction.atomic
+def intake_notice_issue(
+    *,
+    unit: Unit,
+    procedure: Procedure,
+    applicant: Applicant,
+    kind: str,
+    documents: Sequence[ProcedureDocument] = (),
+    reasons: str = "",
+    actor: User,
+    ip_address: str | None = None,
+) -> IntakeNotice:
+    """The counter's answer when the file is not accepted: the supplement request (Mẫu 02)
+    lists every missing document at once; the refusal (Mẫu 03) states its reasons.
+    Writes an ISSUED `IntakeNoticeEvent` (who, when, what, from which address)."""
+    POLICY.authorize(actor=actor, action="intake_notice", unit=unit)
+    if not applicant.name.strip():
+        raise DomainError(_("Enter the applicant's name."))
+    missing: list[str] = []
+    if kind == IntakeNotice.Kind.SUPPLEMENT:
+        missing = [d.name for d in missing_documents(procedure=procedure, received=documents)]
+        if not missing and not reasons.strip():
+            raise DomainError(_("Nothing is missing: say what must be completed, or accept the dossier."))
+    elif not reasons.strip():
+        raise DomainError(pgettext("dossier", "A refusal must give its reasons."))
+    notice = IntakeNotice.objects.create(
+        unit=unit,
+        procedure=procedure,
+        kind=kind,
+        issued_by=actor,
+        applicant_name=applicant.name.strip(),
+        applicant_phone=applicant.phone.strip(),
+        missing=missing,
+        reasons=reasons.strip(),
+    )
+    IntakeNoticeEvent.objects.create(
+        notice=notice,
+        actor=actor,
+        kind=IntakeNoticeEvent.Kind.ISSUED,
+        to_status=kind,
+        reason=notice.reasons,
+        data={"procedure": procedure.code, "missing": missing},
+        ip_address=ip_address,
+    )
+    return notice

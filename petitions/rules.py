@@ -1,0 +1,55 @@
+"""Which deadline rule applies to a petition, and from which day: pure functions of the
+petition's fields, read by the services (which store the deadline) and by the selectors (which
+explain it). The amounts themselves are data (core's deadline rule table)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.choices import PetitionKind
+
+from .models import Petition, PetitionStatus, Result
+
+# A denunciation concluded on its merits: the denouncer is notified and the conclusion
+# published (Luật Tố cáo art. 35, 40).
+CONCLUSION_RESULTS = (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE)
+
+
+def resolve_rule_code(petition: Petition) -> str | None:
+    """The rule of the resolution limit once accepted (complaint 30/45, remote 45/60; 2nd time
+    45/60, remote 60/70; denunciation 30); None for recommendations and feedback, which have
+    no statutory resolution limit."""
+    if petition.kind == PetitionKind.COMPLAINT:
+        base = "complaint.first.resolve" if petition.complaint_round == 1 else "complaint.second.resolve"
+        remote = petition.unit.is_remote
+        if remote and petition.complex:
+            return base + ".remote_complex"
+        if remote:
+            return base + ".remote"
+        if petition.complex:
+            return base + ".complex"
+        return base
+    if petition.kind == PetitionKind.DENUNCIATION:
+        return "denunciation.resolve"
+    return None
+
+
+def limitation_start(petition: Petition) -> tuple[str, date] | None:
+    """The rule code and start of a complaint's limitation period, or None when unknown.
+
+    1st time (Luật Khiếu nại art. 9): 90 days from the day the complainant received or learned
+    of the decision or act. 2nd time (art. 33): 30 days (45 in remote areas) from receiving the
+    1st-time decision or, when none came in time, from the end of the 1st-time resolution limit."""
+    if petition.kind != PetitionKind.COMPLAINT:
+        return None
+    if petition.complaint_round == 1:
+        return ("complaint.limitation", petition.decision_known_on) if petition.decision_known_on else None
+    code = "complaint.second.limitation" + (".remote" if petition.unit.is_remote else "")
+    first = petition.first_petition
+    if petition.decision_known_on:
+        return code, petition.decision_known_on
+    if first is not None and first.resolved_on:
+        return code, first.resolved_on
+    if first is not None and first.status == PetitionStatus.ACCEPTED and first.due_on:
+        return code, first.due_on
+    return None

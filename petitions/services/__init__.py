@@ -1,0 +1,79 @@
+"""Every write of the petitions app, one module per concern:
+
+- `intake`: receive a petition (online, desk, reception visit), check a tracking secret
+- `numbering`: the register number and tracking code (one prepared statement)
+- `classification`: classify, split contents, link a second-time complaint to the first
+- `decisions`: accept, refuse, guide, transfer, urge, file away, no action, return originals
+- `handling`: assign, extend, suspend, resume, resolve
+- `duties`: a denunciation's duties to notify and publish, without the denouncer's identity
+- `cases`: group petitions into a case
+- `vault`: the denouncer's identity, encrypted; reveal grants and the audited reveal
+- `notifications`: what the outbox sends for petitions (core.outbox)
+- `sweeps`: the daily deadline reminders and escalations
+- `retention`: what goes when a filed-away petition's year is over
+- `deadlines`, `workflow`: the stored deadlines, and the lock → check → save → event steps
+
+Each state-changing service is atomic, locks the petition (core.workflow, `expected_version`
+is the version the official's form carried), asks `policies.POLICY` whether the actor may act
+in the petition's unit, checks the transition (TRANSITIONS in models.py), changes it, writes
+one PetitionEvent and queues its notifications in the outbox, handed to Celery after commit.
+Callers import from here: `from petitions import services`.
+"""
+
+from ..rules import CONCLUSION_RESULTS, limitation_start
+from .cases import case_group
+from .classification import ExtraContent, petition_classify, petition_link_first
+from .deadlines import suspension_shift
+from .decisions import (
+    petition_accept,
+    petition_file_away,
+    petition_guide,
+    petition_no_action,
+    petition_refuse,
+    petition_return_originals,
+    petition_transfer,
+    petition_urge,
+)
+from .duties import petition_duty_record, text_reveals_identity
+from .handling import petition_assign, petition_extend, petition_resolve, petition_resume, petition_suspend
+from .intake import NewPetition, petition_check_secret, petition_create, petition_receive
+from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
+from .sweeps import deadline_sweep
+from .vault import Identity, denouncer_reveal, identity_reveal_grant, user_may_reveal
+
+__all__ = [
+    "CONCLUSION_RESULTS",
+    "FILED_KEEP_DAYS",
+    "ExtraContent",
+    "Identity",
+    "NewPetition",
+    "attachment_file_delete",
+    "case_group",
+    "deadline_sweep",
+    "denouncer_reveal",
+    "identity_reveal_grant",
+    "limitation_start",
+    "petition_accept",
+    "petition_assign",
+    "petition_check_secret",
+    "petition_classify",
+    "petition_create",
+    "petition_duty_record",
+    "petition_extend",
+    "petition_file_away",
+    "petition_guide",
+    "petition_link_first",
+    "petition_no_action",
+    "petition_purge_filed",
+    "petition_receive",
+    "petition_refuse",
+    "petition_resolve",
+    "petition_resume",
+    "petition_return_originals",
+    "petition_suspend",
+    "petition_transfer",
+    "petition_urge",
+    "suspension_shift",
+    "text_reveals_identity",
+    "user_may_reveal",
+]

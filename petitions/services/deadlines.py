@@ -1,0 +1,92 @@
+"""The deadlines a petition carries, stored with the rule that produced them: the running
+step's (`due_on`), classification's, the complaint's limitation period, the denunciation duties',
+and how a suspension moves them. Which rule applies is `petitions.rules`; the amounts are data
+(core's deadline rule table)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from civicdesk.workdays import WorkCalendar, on_or_next_working_day
+from core.choices import PetitionKind
+from core.selectors import RuleNotFound, calendar_around, deadline_for, deadline_rule_in_force
+
+from ..models import DUTY_RULES, Petition, PetitionDuty, Step
+from ..rules import limitation_start
+
+
+def set_deadline(
+    petition: Petition,
+    *,
+    step: str,
+    code: str,
+    start: date,
+    amount: int | None = None,
+    calendar: WorkCalendar | None = None,
+) -> None:
+    deadline = deadline_for(code=code, start=start, amount=amount, calendar=calendar)
+    petition.step, petition.due_on, petition.due_rule_id = step, deadline.due_on, deadline.rule.rule_id
+
+
+def clear_deadline(petition: Petition) -> None:
+    petition.step, petition.due_on, petition.due_rule = Step.NONE, None, None
+
+
+def intake_deadlines(petition: Petition) -> None:
+    """Deadlines that start at receipt: classification for all; acceptance for complaints,
+    initial processing for denunciations (the running step)."""
+    calendar = calendar_around(petition.received_on)  # one calendar for both deadlines
+    classify = deadline_for(code="petition.classify", start=petition.received_on, calendar=calendar)
+    petition.classify_due_on, petition.classify_rule_id = classify.due_on, classify.rule.rule_id
+    if petition.kind == PetitionKind.COMPLAINT:
+        code = "complaint.accept" if petition.complaint_round == 1 else "complaint.second.accept"
+        set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on, calendar=calendar)
+    elif petition.kind == PetitionKind.DENUNCIATION:
+        code = "denunciation.initial.multi_place" if petition.multi_place else "denunciation.initial"
+        set_deadline(petition, step=Step.INITIAL, code=code, start=petition.received_on, calendar=calendar)
+    else:
+        petition.step, petition.due_on, petition.due_rule_id = Step.CLASSIFY, classify.due_on, classify.rule.rule_id
+
+
+def set_limitation(petition: Petition) -> None:
+    """The last day to complain (`limitation_due_on`) with its rule, or none when unknown."""
+    found = limitation_start(petition)
+    if found is None:
+        petition.limitation_due_on, petition.limitation_rule_id = None, None
+        return
+    code, start = found
+    deadline = deadline_for(code=code, start=start)
+    petition.limitation_due_on, petition.limitation_rule_id = deadline.due_on, deadline.rule.rule_id
+
+
+def open_duty(petition: Petition, duty: str, *, start: date) -> PetitionDuty:
+    """Start the limit of a denunciation duty (notify, publish), stored with its rule."""
+    deadline = deadline_for(code=DUTY_RULES[duty], start=start)
+    rule_id = deadline.rule.rule_id
+    assert rule_id is not None  # read from the table
+    row, _created = PetitionDuty.objects.update_or_create(
+        petition=petition,
+        duty=duty,
+        defaults={"start": start, "due_on": deadline.due_on, "rule_id": rule_id, "done_on": None},
+    )
+    return row
+
+
+def suspension_shift(*, kind: str, due_on: date, suspended_on: date, resumed_on: date) -> tuple[date, int | None]:
+    """The deadline after a suspension, and the rule that moved it.
+
+    For complaints the suspended days are not counted from 1/7/2026 (rule
+    `complaint.suspension_excluded`, Law 136/2025): the deadline moves by the days
+    suspended on or after the day the rule took effect. Before it, nothing moves."""
+    if kind != PetitionKind.COMPLAINT:
+        return due_on, None
+    try:
+        rule = deadline_rule_in_force(code="complaint.suspension_excluded", on=resumed_on)
+    except RuleNotFound:
+        return due_on, None
+    start = max(suspended_on, rule.valid_from)
+    days = max(0, (resumed_on - start).days)
+    if days == 0:
+        return due_on, rule.pk
+    moved = on_or_next_working_day(due_on + timedelta(days=days), calendar=calendar_around(due_on))
+    return moved, rule.pk

@@ -1,0 +1,176 @@
+"""Handling an accepted petition to its result: who is responsible, a denunciation's
+extensions, suspension and resumption (the clock stops), and the decision or conclusion."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.exceptions import DomainError, InvalidTransition
+from core.choices import PetitionKind
+
+from ..models import RESULTS_BY_KIND, Duty, Petition, Step
+from ..policies import POLICY
+from ..rules import CONCLUSION_RESULTS
+from .deadlines import clear_deadline, open_duty, set_deadline, suspension_shift
+from .notifications import notify_status
+from .workflow import PETITION, Kind, S, today
+
+
+@transaction.atomic
+def petition_assign(
+    *,
+    petition: Petition,
+    expected_version: int | None,
+    assignee: User,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Make `assignee` (an official of the unit) responsible for the petition."""
+    locked = PETITION.lock(petition, expected_version=expected_version)
+    POLICY.authorize(actor=actor, action="assign", unit=locked.unit)
+    if not locked.is_open:
+        raise InvalidTransition(_("A closed petition cannot be assigned."))
+    if not POLICY.allows(user=assignee, action="handle", unit=locked.unit):
+        raise DomainError(_("The handler must be an official of this unit."))
+    locked.assignee = assignee
+    return PETITION.change(
+        locked, kind=Kind.ASSIGNED, actor=actor, data={"assignee_id": assignee.pk}, ip_address=ip_address
+    )
+
+
+@transaction.atomic
+def petition_extend(
+    *, petition: Petition, expected_version: int | None, reason: str, actor: User, ip_address: str | None = None
+) -> Petition:
+    """Extend a denunciation's resolution by 30 days (Luật Tố cáo art. 30): once if complex,
+    twice at most if particularly complex, decided by the head of the unit."""
+    locked = PETITION.lock(petition, expected_version=expected_version)
+    POLICY.authorize(
+        actor=actor, action="extend", unit=locked.unit, refusal=_("Only the head of the unit decides an extension.")
+    )
+    if locked.kind != PetitionKind.DENUNCIATION or locked.status != S.ACCEPTED or locked.due_on is None:
+        raise InvalidTransition(_("Only an accepted denunciation being resolved can be extended."))
+    if locked.extensions >= 2:
+        raise DomainError(_("A denunciation can be extended at most twice."))
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the extension."))
+    old = locked.due_on
+    set_deadline(locked, step=Step.RESOLVE, code="denunciation.extension", start=old)
+    locked.extensions += 1
+    PETITION.change(
+        locked,
+        kind=Kind.EXTENDED,
+        actor=actor,
+        reason=reason.strip(),
+        data={
+            "from": old.isoformat(),
+            "to": locked.due_on.isoformat() if locked.due_on else "",
+            "extension": locked.extensions,
+        },
+        ip_address=ip_address,
+    )
+    notify_status(locked)
+    return locked
+
+
+@transaction.atomic
+def petition_suspend(
+    *,
+    petition: Petition,
+    expected_version: int | None,
+    reason: str,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Suspend resolution temporarily: the clock stops until resumed."""
+    locked = PETITION.lock(petition, expected_version=expected_version)
+    POLICY.authorize(actor=actor, action="suspend", unit=locked.unit)
+    PETITION.guard(locked, S.SUSPENDED)
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the suspension."))
+    locked.suspended_on = on or today()
+    PETITION.move(
+        locked, to=S.SUSPENDED, kind=Kind.SUSPENDED, actor=actor, reason=reason.strip(), ip_address=ip_address
+    )
+    notify_status(locked)
+    return locked
+
+
+@transaction.atomic
+def petition_resume(
+    *,
+    petition: Petition,
+    expected_version: int | None,
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Resume a suspended petition; see suspension_shift for the deadline."""
+    locked = PETITION.lock(petition, expected_version=expected_version)
+    POLICY.authorize(actor=actor, action="resume", unit=locked.unit)
+    PETITION.guard(locked, S.ACCEPTED)
+    on = on or today()
+    if locked.suspended_on is None or on < locked.suspended_on:
+        raise DomainError(_("The resumption date cannot be before the suspension."))
+    old = locked.due_on
+    rule_id: int | None = None
+    if old is not None:
+        locked.due_on, rule_id = suspension_shift(
+            kind=locked.kind, due_on=old, suspended_on=locked.suspended_on, resumed_on=on
+        )
+    suspended_on = locked.suspended_on
+    locked.suspended_on = None
+    PETITION.move(
+        locked,
+        to=S.ACCEPTED,
+        kind=Kind.RESUMED,
+        actor=actor,
+        data={
+            "suspended_on": suspended_on.isoformat(),
+            "from": old.isoformat() if old else "",
+            "to": locked.due_on.isoformat() if locked.due_on else "",
+            "rule_id": rule_id,
+        },
+        ip_address=ip_address,
+    )
+    notify_status(locked)
+    return locked
+
+
+@transaction.atomic
+def petition_resolve(
+    *,
+    petition: Petition,
+    expected_version: int | None,
+    result: str,
+    note: str = "",
+    on: date | None = None,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Record the decision (complaint) or conclusion (denunciation). Only an accepted
+    petition can be resolved; the result must suit its kind. Notifies the citizen; a
+    denunciation concluded on its merits starts the duties to notify and to publish."""
+    locked = PETITION.lock(petition, expected_version=expected_version)
+    POLICY.authorize(actor=actor, action="resolve", unit=locked.unit)
+    PETITION.guard(locked, S.RESOLVED)
+    if result not in RESULTS_BY_KIND[locked.kind]:
+        raise DomainError(_("This result does not apply to this kind of petition."))
+    locked.result, locked.result_note = result, note.strip()
+    locked.resolved_on = on or today()
+    locked.suspended_on = None
+    clear_deadline(locked)
+    if locked.is_denunciation and result in CONCLUSION_RESULTS:
+        # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
+        open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
+        open_duty(locked, Duty.PUBLISH_CONCLUSION, start=locked.resolved_on)
+    PETITION.move(
+        locked, to=S.RESOLVED, kind=Kind.RESOLVED, actor=actor, data={"result": result}, ip_address=ip_address
+    )
+    notify_status(locked)
+    return locked

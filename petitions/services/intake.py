@@ -1,0 +1,294 @@
+"""Receiving a petition: online filing, desk entry, a reception visit's petition; and the same
+registration for the parts of a split petition and a transferred one. Also the public check of
+a tracking secret.
+
+Online filing is the portal's busiest write (P1, docs/performance.md): it takes its number in
+one prepared statement (numbering.py), inserts the petition with one prepared INSERT
+(core.prepared) and does no other work than what is written here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from civicdesk.crypto import fernet
+from civicdesk.exceptions import DomainError
+from core.choices import PetitionKind
+from core.models import Unit
+from core.prepared import insert_prepared
+from core.uploads import validate_upload
+
+from ..models import Attachment, Channel, DenouncerIdentity, Petition
+from ..policies import POLICY
+from ..text import (
+    SECRET_DIGEST_PREFIX,
+    derived_secret,
+    id_number_digest,
+    normalise_secret,
+    random_secret,
+    secret_digest,
+    secret_digest_matches,
+)
+from .deadlines import intake_deadlines, set_limitation
+from .notifications import notify_petitioner
+from .numbering import Number, new_code, next_ref, take_number
+from .vault import Identity, encrypt_identity
+from .workflow import PETITION, Kind, S, search_text
+
+
+@dataclass(frozen=True)
+class NewPetition:
+    """A petition to register, however it came: online, at the desk, from a reception visit,
+    split from another petition's contents, or transferred from another unit."""
+
+    unit: Unit
+    kind: str
+    received_on: date
+    channel: str
+    subject: str
+    content: str
+    identity: Identity
+    respondent: str = ""
+    signers: int = 1
+    anonymous: bool = False
+    over_level: bool = False
+    has_originals: bool = False
+    source: str = ""
+    decision_known_on: date | None = None  # complaints: starts the limitation period
+    parent: Petition | None = None  # the petition it was split from
+    transferred_from: Petition | None = None
+
+
+def petition_receive(
+    *,
+    unit: Unit,
+    kind: str,
+    received_on: date,
+    channel: str,
+    subject: str,
+    content: str,
+    petitioner_name: str,
+    petitioner_id_number: str = "",
+    petitioner_address: str = "",
+    petitioner_phone: str = "",
+    petitioner_email: str = "",
+    signers: int = 1,
+    actor: User | None,
+    ip_address: str | None = None,
+    idempotency_key: str | None = None,
+    source: str = "",
+) -> Petition:
+    """Register a petition received at the desk, by post, forwarded, or brought to a reception
+    visit. Returns the saved petition with `.ref`, `.tracking_code` and, once, `.tracking_secret`.
+
+    The same `idempotency_key` twice returns the first petition. Queues the acknowledgement
+    to the petitioner after commit. Raises DomainError for an unknown kind or channel, and
+    NotAllowed for an actor who may not enter petitions in `unit`."""
+    return petition_create(
+        unit=unit,
+        kind=kind,
+        received_on=received_on,
+        channel=channel,
+        subject=subject,
+        content=content,
+        identity=Identity(
+            name=petitioner_name,
+            id_number=petitioner_id_number,
+            address=petitioner_address,
+            phone=petitioner_phone,
+            email=petitioner_email,
+        ),
+        signers=signers,
+        actor=actor,
+        ip_address=ip_address,
+        idempotency_key=idempotency_key,
+        source=source,
+    )
+
+
+def petition_create(
+    *,
+    unit: Unit,
+    kind: str,
+    received_on: date,
+    channel: str,
+    subject: str,
+    content: str,
+    identity: Identity,
+    respondent: str = "",
+    signers: int = 1,
+    anonymous: bool = False,
+    over_level: bool = False,
+    has_originals: bool = False,
+    attachments: Sequence[UploadedFile] = (),
+    actor: User | None,
+    ip_address: str | None = None,
+    idempotency_key: str | None = None,
+    source: str = "",
+    decision_known_on: date | None = None,
+) -> Petition:
+    """Create a petition (online filing and desk entry share this). See petition_receive.
+    `decision_known_on` (complaints): the day the complainant received or learned of the
+    decision or act; it starts the limitation period (Luật Khiếu nại art. 9)."""
+    if kind not in PetitionKind.values:
+        raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
+    if channel not in Channel.values:
+        raise DomainError(_("Unknown channel: %(channel)s") % {"channel": channel})
+    POLICY.authorize(actor=actor, action="file" if channel == Channel.ONLINE else "desk-entry", unit=unit)
+    if len(attachments) > Attachment.MAX_FILES:
+        raise DomainError(_("At most %(n)d files may be attached.") % {"n": Attachment.MAX_FILES})
+    mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
+    # The number is taken before the petition's transaction (numbering.py says why); the same
+    # statement catches a double click before it takes a number.
+    number = take_number(unit, received_on.year, idempotency_key=idempotency_key or None)
+    if number is None:
+        return _filed_before(str(idempotency_key))
+    new = NewPetition(
+        unit=unit,
+        kind=kind,
+        received_on=received_on,
+        channel=channel,
+        subject=subject,
+        content=content,
+        identity=identity,
+        respondent=respondent,
+        signers=max(1, signers),
+        anonymous=anonymous or not identity.name.strip(),
+        over_level=over_level,
+        has_originals=has_originals,
+        source=source,
+        decision_known_on=decision_known_on if kind == PetitionKind.COMPLAINT else None,
+    )
+    try:
+        return register(
+            new,
+            number=number,
+            attachments=list(zip(attachments, mimes, strict=True)),
+            actor=actor,
+            ip_address=ip_address,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        # A concurrent submit with the same key won the race: return its petition.
+        if not idempotency_key or not Petition.objects.filter(idempotency_key=idempotency_key).exists():
+            raise
+        return _filed_before(idempotency_key)
+
+
+def _filed_before(idempotency_key: str) -> Petition:
+    """The petition a repeated submit (double click) already filed, with its secret to show."""
+    existing = Petition.objects.get(idempotency_key=idempotency_key)
+    existing.tracking_secret = derived_secret(idempotency_key)
+    return existing
+
+
+@transaction.atomic
+def register(
+    new: NewPetition,
+    *,
+    actor: User | None,
+    ip_address: str | None,
+    idempotency_key: str | None = None,
+    attachments: Sequence[tuple[UploadedFile, str]] = (),
+    tracked: bool = True,
+    number: Number | None = None,
+) -> Petition:
+    """Write a new petition with its deadlines, its vault row (a denunciation), its documents,
+    its RECEIVED (or TRANSFER_RECEIVED) event and, when `tracked`, the acknowledgement to the
+    petitioner with the tracking code and secret. The caller has checked who may do it."""
+    secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
+    origin = new.transferred_from
+    petition = Petition(
+        unit=new.unit,
+        ref=number.ref if number else next_ref(new.unit, new.received_on.year),
+        received_on=new.received_on,
+        kind=new.kind,
+        channel=new.channel,
+        subject=new.subject.strip()[:300],
+        content=new.content.strip(),
+        respondent=new.respondent.strip()[:300],
+        signers=new.signers,
+        anonymous=new.anonymous,
+        over_level=new.over_level,
+        has_originals=new.has_originals,
+        id_number_digest=id_number_digest(new.identity.id_number),
+        source=new.source[:200],
+        tracking_code=(number.tracking_code if number else new_code()) if tracked else None,
+        tracking_secret_hash=secret_digest(secret) if tracked else "",
+        idempotency_key=idempotency_key or None,
+        parent=new.parent,
+        transferred_from=origin,
+        status=S.RECEIVED,
+        decision_known_on=new.decision_known_on,
+    )
+    if origin is not None:
+        petition.content_key = origin.content_key
+        petition.complaint_round = origin.complaint_round
+        petition.first_petition_id = origin.first_petition_id
+        petition.decision_known_on = origin.decision_known_on
+    identity = new.identity
+    if new.kind != PetitionKind.DENUNCIATION:
+        petition.petitioner_name = identity.name.strip()[:200]
+        petition.petitioner_id_number = identity.id_number.strip()[:20]
+        petition.petitioner_address = identity.address.strip()[:300]
+        petition.petitioner_phone = identity.phone.strip()[:20]
+        petition.petitioner_email = identity.email.strip()
+    intake_deadlines(petition)
+    set_limitation(petition)
+    petition.search_text = search_text(petition)
+    insert_prepared(petition)
+    if new.kind == PetitionKind.DENUNCIATION:
+        DenouncerIdentity.objects.create(petition=petition, ciphertext=encrypt_identity(identity))
+    for upload, mime in attachments:
+        Attachment.objects.create(
+            petition=petition, file=upload, original_name=(upload.name or "")[:200], mime=mime, size=upload.size or 0
+        )
+    PETITION.record(
+        petition,
+        Kind.TRANSFER_RECEIVED if origin else Kind.RECEIVED,
+        actor=actor,
+        to_status=S.RECEIVED,
+        data={"from": origin.ref} if origin else {"channel": new.channel, "source": new.source},
+        ip_address=ip_address,
+    )
+    if tracked:
+        notify_petitioner(
+            petition,
+            "received",
+            {
+                "ref": petition.ref,
+                "code": petition.tracking_code or "",
+                "secret_enc": fernet().encrypt(secret.encode()).decode(),
+                "received_on": f"{new.received_on:%d/%m/%Y}",
+            },
+        )
+    petition.tracking_secret = secret if tracked else ""
+    return petition
+
+
+def petition_check_secret(*, petition: Petition | None, secret: str) -> bool:
+    """True when `secret` is the tracking secret of `petition`; False for no petition.
+
+    Constant work whether or not the code exists (no way to tell which part was wrong): one
+    keyed HMAC-SHA256 and a constant-time comparison, against a dummy digest when the code
+    is unknown. Rows stored before the HMAC (Django password hashes, "pbkdf2_sha256$…") are
+    still checked with check_password, slowly, and re-stored as HMAC on the first match."""
+    stored = petition.tracking_secret_hash if petition else ""
+    if not stored or stored.startswith(SECRET_DIGEST_PREFIX):
+        return secret_digest_matches(secret, stored) and petition is not None
+    assert petition is not None
+    if not check_password(normalise_secret(secret), stored):
+        return False
+    # Not a change of the petition: the same secret, stored the new way (no event, no version).
+    Petition.objects.filter(pk=petition.pk, tracking_secret_hash=stored).update(
+        tracking_secret_hash=secret_digest(secret)
+    )
+    return True

@@ -1,0 +1,110 @@
+"""What the petitions outbox sends (core.outbox): the rows a change writes in its own
+transaction (`notify_petitioner`, `notify_status`, `notify_officials`), and how one row becomes
+an e-mail or SMS once that transaction has committed (`send`, registered from apps.py).
+
+No contact data is copied into a row: the petitioner's address is read at send time (a
+denouncer's from the vault), so it never leaves the vault early. Every link is absolute
+(core.links): the tracking page for citizens, the petition's page for officials.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import translation
+
+from civicdesk.crypto import fernet
+from civicdesk.db import OutboxBase
+from core import outbox
+from core.links import absolute_url
+
+from .. import notify
+from ..models import Duty, Notification, Petition, PetitionStatus, Step
+from .vault import petitioner_contact
+
+# The templates written to the petitioner (a tracking link) and to officials (the petition's page).
+CITIZEN_TEMPLATES = ("received", "status")
+STAFF_TEMPLATES = ("reminder", "escalation")
+
+
+def notify_petitioner(petition: Petition, template: str, context: Mapping[str, str]) -> None:
+    """An e-mail and an SMS to the petitioner, for each address they gave."""
+    contact = petitioner_contact(petition)
+    channels = [Notification.Channel.EMAIL] if contact.email else []
+    channels += [Notification.Channel.SMS] if contact.phone else []
+    outbox.enqueue(
+        [Notification(petition=petition, channel=c, template=template, context=dict(context)) for c in channels]
+    )
+
+
+def notify_status(petition: Petition) -> None:
+    """Tell a tracked petition's petitioner its new status."""
+    if petition.tracking_code:
+        notify_petitioner(petition, "status", {"code": petition.tracking_code, "status": petition.status})
+
+
+def notify_officials(
+    petition: Petition, users: Iterable[User], *, template: str, context: Mapping[str, str], key: str
+) -> None:
+    """An e-mail to each official, once per `key` and official (the outbox's dedupe key)."""
+    outbox.enqueue(
+        [
+            Notification(
+                petition=petition,
+                user=user,
+                channel=Notification.Channel.EMAIL,
+                template=template,
+                context=dict(context),
+                dedupe_key=f"{key}:{user.pk}",
+            )
+            for user in users
+        ]
+    )
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """The subject and body of a row, in the site's language, with absolute links."""
+    subject, body = notify.MESSAGES[notification.template]
+    context = dict(notification.context)
+    if "secret_enc" in context:
+        context["secret"] = fernet().decrypt(str(context.pop("secret_enc")).encode()).decode()
+    if "status" in context:
+        context["status"] = str(PetitionStatus(context["status"]).label)
+    if "step" in context:
+        context["step"] = str(Step(context["step"]).label)
+    if "duty" in context:
+        context["step"] = str(Duty(context.pop("duty")).label)
+    if notification.template in CITIZEN_TEMPLATES:
+        context["track_url"] = absolute_url("petitions:track")
+    elif notification.template in STAFF_TEMPLATES and notification.petition_id:
+        context["url"] = absolute_url("petitions:detail", notification.petition_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(subject) % context, str(body) % context
+
+
+def send(row: OutboxBase) -> None:
+    """Send one row (core.outbox calls it once the row is locked and marked sent; raising
+    rolls that back and the row is tried again later). The tracking secret an acknowledgement
+    carries is removed from the row as it goes."""
+    assert isinstance(row, Notification)
+    subject, body = render(row)
+    if "secret_enc" in row.context:
+        scrubbed = {k: v for k, v in row.context.items() if k != "secret_enc"}
+        Notification.objects.filter(pk=row.pk).update(context=scrubbed)
+    if row.user_id:
+        user = row.user
+        if user is not None and user.email:
+            notify.send_email(to=user.email, subject=subject, body=body)
+        return
+    if row.petition is None:
+        return
+    contact = petitioner_contact(row.petition)
+    if row.channel == Notification.Channel.EMAIL and contact.email:
+        notify.send_email(to=contact.email, subject=subject, body=body)
+    elif row.channel == Notification.Channel.SMS and contact.phone:
+        notify.send_sms(to=contact.phone, body=f"{subject}. {body}")
+
+
+OUTBOX = outbox.Outbox(model=Notification, send=send, related=("petition", "user"))

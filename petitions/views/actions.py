@@ -1,0 +1,273 @@
+"""The staff actions on a petition, in one table (core.actions): for each, its label, its form,
+when the petition offers it, and the one service it calls. Who may take it is not here: the
+table names the rule of `petitions.policies`, and the services check it again whoever calls."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.actions import ActionTable, Actor, StaffAction, StaffActionView
+from core.choices import PetitionKind
+
+from .. import forms as f
+from .. import services
+from ..models import Duty, Petition, PetitionStatus
+from ..policies import POLICY
+from ..selectors import petition_list_visible_to
+from .mixins import StaffMixin
+
+S = PetitionStatus
+Data = dict[str, Any]
+CLASSIFIABLE = (S.RECEIVED, S.CLASSIFIED)
+DECIDABLE = (S.CLASSIFIED,)
+OPEN = (S.RECEIVED, S.CLASSIFIED, S.ACCEPTED, S.SUSPENDED)
+
+
+def _when(
+    statuses: tuple[str, ...], *, kinds: tuple[str, ...] = (), also: Callable[[Petition], bool] | None = None
+) -> Callable[[Petition], bool]:
+    """Offered in `statuses`, for `kinds` (all when empty), when `also` says so."""
+
+    def available(p: Petition) -> bool:
+        return p.status in statuses and (not kinds or p.kind in kinds) and (also is None or also(p))
+
+    return available
+
+
+def _checked(d: Data, actor: Actor) -> dict[str, Any]:
+    """The keywords every versioned service takes: the version the form was opened at, who, from where."""
+    return {"expected_version": d.get("version"), **actor.kwargs()}
+
+
+def _extras(d: Data) -> list[services.ExtraContent]:
+    return [
+        services.ExtraContent(kind=d[f"extra_kind_{i}"], subject=d[f"extra_subject_{i}"], content="")
+        for i in (1, 2)
+        if d.get(f"extra_kind_{i}")
+    ]
+
+
+def _classify(p: Petition, d: Data, a: Actor) -> Petition:
+    return services.petition_classify(
+        petition=p,
+        kind=d["kind"],
+        eligible=d["eligible"],
+        competent=d["competent"],
+        signers=d["signers"],
+        has_originals=d["has_originals"],
+        anonymous=d["anonymous"],
+        over_level=d["over_level"],
+        multi_place=d["multi_place"],
+        extra_contents=_extras(d),
+        note=d.get("note", ""),
+        decision_known_on=d.get("decision_known_on"),
+        force_majeure_reason=d.get("force_majeure_reason"),
+        **_checked(d, a),
+    )
+
+
+def _link_first(p: Petition, d: Data, a: Actor) -> Petition:
+    ref = d["first_ref"].strip()
+    visible = petition_list_visible_to(user=a.user)
+    first = visible.filter(ref=ref).first() or visible.filter(tracking_code=ref.upper()).first()
+    if first is None:
+        raise ValidationError(_("No petition you can see has this reference."))
+    return services.petition_link_first(petition=p, first=first, **a.kwargs())
+
+
+def _duty_pending(duty: str) -> Callable[[Petition], bool]:
+    return lambda p: p.duties.filter(duty=duty, done_on__isnull=True).exists()
+
+
+def _record_duty(duty: str) -> Callable[[Petition, Data, Actor], object]:
+    def run(p: Petition, d: Data, a: Actor) -> object:
+        return services.petition_duty_record(
+            petition=p,
+            duty=duty,
+            on=d["on"],
+            note=d["note"],
+            published_text=d.get("published_text", ""),
+            **a.kwargs(),
+        )
+
+    return run
+
+
+PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
+    policy=POLICY,
+    unit_of=lambda p: p.unit,
+    actions={
+        "classify": StaffAction(gettext_lazy("Classify"), f.ClassifyForm, _classify, _when(CLASSIFIABLE)),
+        "accept": StaffAction(
+            gettext_lazy("Accept"),
+            f.AcceptForm,
+            lambda p, d, a: services.petition_accept(petition=p, complex=d["complex"], **_checked(d, a)),
+            _when(DECIDABLE),
+        ),
+        "refuse": StaffAction(
+            gettext_lazy("Refuse"),
+            f.RefuseForm,
+            lambda p, d, a: services.petition_refuse(petition=p, reason=d["reason"], **_checked(d, a)),
+            _when(DECIDABLE),
+        ),
+        "guide": StaffAction(
+            gettext_lazy("Guide"),
+            f.GuideForm,
+            lambda p, d, a: services.petition_guide(
+                petition=p, body=d["body"], reason=d.get("reason", ""), **_checked(d, a)
+            ),
+            _when(DECIDABLE),
+        ),
+        "transfer": StaffAction(
+            gettext_lazy("Transfer"),
+            f.TransferForm,
+            lambda p, d, a: services.petition_transfer(
+                petition=p, to_unit=d["unit_code"], reason=d.get("reason", ""), **_checked(d, a)
+            ),
+            _when(DECIDABLE),
+        ),
+        "urge": StaffAction(
+            gettext_lazy("Urge"),
+            f.UrgeForm,
+            lambda p, d, a: services.petition_urge(
+                petition=p, body=d["body"], reason=d.get("reason", ""), **_checked(d, a)
+            ),
+            _when(DECIDABLE),
+        ),
+        "file-away": StaffAction(
+            gettext_lazy("File away"),
+            f.FileAwayForm,
+            lambda p, d, a: services.petition_file_away(petition=p, reason=d["reason"], **_checked(d, a)),
+            _when(DECIDABLE),
+        ),
+        "no-action": StaffAction(
+            gettext_lazy("No action"),
+            f.NoActionForm,
+            lambda p, d, a: services.petition_no_action(
+                petition=p, reason=d["reason"], pass_to_inspection=d["pass_to_inspection"], **_checked(d, a)
+            ),
+            _when(DECIDABLE),
+        ),
+        "return-originals": StaffAction(
+            gettext_lazy("Return originals"),
+            f.ReturnOriginalsForm,
+            lambda p, d, a: services.petition_return_originals(petition=p, **a.kwargs()),
+            _when(tuple(S.values), also=lambda p: p.has_originals and not p.originals_returned_on),
+        ),
+        "assign": StaffAction(
+            gettext_lazy("Assign"),
+            f.AssignForm,
+            lambda p, d, a: services.petition_assign(petition=p, assignee=d["assignee"], **_checked(d, a)),
+            _when(OPEN),
+        ),
+        "link-first": StaffAction(
+            gettext_lazy("Second-time complaint: link the first"),
+            f.LinkFirstForm,
+            _link_first,
+            _when(CLASSIFIABLE, kinds=(PetitionKind.COMPLAINT,)),
+        ),
+        "extend": StaffAction(
+            gettext_lazy("Extend"),
+            f.ExtendForm,
+            lambda p, d, a: services.petition_extend(petition=p, reason=d["reason"], **_checked(d, a)),
+            _when((S.ACCEPTED,), kinds=(PetitionKind.DENUNCIATION,)),
+        ),
+        "suspend": StaffAction(
+            gettext_lazy("Suspend"),
+            f.SuspendForm,
+            lambda p, d, a: services.petition_suspend(petition=p, reason=d["reason"], **_checked(d, a)),
+            _when((S.ACCEPTED,)),
+        ),
+        "resume": StaffAction(
+            gettext_lazy("Resume"),
+            f.ResumeForm,
+            lambda p, d, a: services.petition_resume(petition=p, **_checked(d, a)),
+            _when((S.SUSPENDED,)),
+        ),
+        "resolve": StaffAction(
+            gettext_lazy("Record the result"),
+            f.ResolveForm,
+            lambda p, d, a: services.petition_resolve(
+                petition=p, result=d["result"], note=d.get("note", ""), **_checked(d, a)
+            ),
+            _when((S.ACCEPTED, S.SUSPENDED)),
+        ),
+        "notify-acceptance": StaffAction(
+            gettext_lazy("Record: denouncer notified of the acceptance"),
+            f.DutyNotifyForm,
+            _record_duty(Duty.NOTIFY_ACCEPTANCE),
+            _when(
+                (S.ACCEPTED, S.SUSPENDED, S.RESOLVED),
+                kinds=(PetitionKind.DENUNCIATION,),
+                also=_duty_pending(Duty.NOTIFY_ACCEPTANCE),
+            ),
+            rule="duty",
+        ),
+        "notify-conclusion": StaffAction(
+            gettext_lazy("Record: denouncer notified of the conclusion"),
+            f.DutyNotifyForm,
+            _record_duty(Duty.NOTIFY_CONCLUSION),
+            _when((S.RESOLVED,), kinds=(PetitionKind.DENUNCIATION,), also=_duty_pending(Duty.NOTIFY_CONCLUSION)),
+            rule="duty",
+        ),
+        "publish-conclusion": StaffAction(
+            gettext_lazy("Record: conclusion published"),
+            f.DutyPublishForm,
+            _record_duty(Duty.PUBLISH_CONCLUSION),
+            _when((S.RESOLVED,), kinds=(PetitionKind.DENUNCIATION,), also=_duty_pending(Duty.PUBLISH_CONCLUSION)),
+            rule="duty",
+        ),
+        "group": StaffAction(
+            gettext_lazy("Group into a case"),
+            f.GroupForm,
+            lambda p, d, a: services.case_group(petitions=[p, *d["others"]], case=p.case, **a.kwargs()),
+            _when(tuple(S.values)),
+        ),
+    },
+)
+
+
+class PetitionActionView(StaffMixin, StaffActionView[Petition]):
+    """`<pk>/<action>/`: the action's form, and its service on POST (core.actions)."""
+
+    template_name = "petitions/petition_action.html"
+    table = PETITION_ACTIONS
+
+    @cached_property
+    def action(self) -> StaffAction[Petition]:
+        """The action if the user may take it in the petition's unit, else 404. Not whether the
+        petition offers it now: between opening the form and saving it someone else may have
+        moved the petition on, and the official is then told why on the form, with what they
+        typed kept (the service's refusal), not sent to a page that does not exist."""
+        action = self.table.actions.get(self.action_name)
+        if action is None or not self.table.policy.allows(
+            user=self.request.user, action=self.table.rule_of(self.action_name), unit=self.record.unit
+        ):
+            raise Http404
+        return action
+
+    def get_record(self) -> Petition:
+        return get_object_or_404(
+            petition_list_visible_to(user=self.request.user).select_related("unit"), pk=self.kwargs["pk"]
+        )
+
+    def action_form_kwargs(self) -> dict[str, Any]:
+        return {"petition": self.record}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(petition=self.record, action_label=self.action.label, **kwargs)
+
+    def redirect_after(self, result: object) -> HttpResponse:
+        # Another petition of this unit that the service made is where the official goes next;
+        # anything else (a petition transferred to another unit, a case) leads back to this one.
+        if isinstance(result, Petition) and result.pk != self.record.pk and result.unit_id == self.record.unit_id:
+            return redirect(result)
+        return redirect(self.record)

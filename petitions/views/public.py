@@ -1,0 +1,164 @@
+"""The citizen's pages, no account: file a petition online (code and secret on screen and by
+e-mail or SMS) and follow it with the code and the secret."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from civicdesk.crypto import derived_fernet
+from core.choices import PetitionKind
+from core.ratelimit import client_ip, is_rate_limited
+
+from .. import forms as f
+from .. import services
+from ..models import Channel
+from ..selectors import petition_by_code, petition_public_tracking, public_unit_by_code, public_units
+
+logger = logging.getLogger(__name__)
+# The confirmation page's code and secret travel in a short-lived encrypted cookie, not in
+# the session: a filing then writes no session row (no extra transaction per citizen).
+FILED_COOKIE = "petitions_filed"
+FILED_COOKIE_AGE = 15 * 60
+
+
+def _filed_fernet() -> Fernet:
+    """Encrypts the confirmation cookie, with a key of its own derived from SECRET_KEY."""
+    return derived_fernet("petitions.filed-cookie")
+
+
+class PetitionFileView(FormView):
+    """Online filing, no account: code and secret on screen and by e-mail or SMS."""
+
+    template_name = "petitions/petition_file.html"
+    form_class = f.PetitionFileForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kinds = [(PetitionKind(k).label, text) for k, text in f.KIND_EXPLANATIONS.items()]
+        return super().get_context_data(kinds=kinds, **kwargs)
+
+    def form_valid(self, form: f.PetitionFileForm) -> HttpResponse:
+        data = form.cleaned_data
+        if data.get("website"):  # the honeypot: a bot filled the hidden field
+            logger.info("Honeypot filled from %s", client_ip(self.request))
+            return redirect("petitions:file")
+        if is_rate_limited(self.request, scope="petition-file", limit=settings.PETITIONS_FILE_RATE):
+            form.add_error(None, _("Too many petitions were sent from your connection. Please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        try:
+            petition = services.petition_create(
+                unit=data["unit"],
+                kind=data["kind"],
+                received_on=timezone.localdate(),
+                channel=Channel.ONLINE,
+                subject=data["subject"],
+                content=data["content"],
+                respondent=data.get("respondent", ""),
+                identity=services.Identity(
+                    name=data["petitioner_name"],
+                    id_number=data.get("petitioner_id_number", ""),
+                    address=data["petitioner_address"],
+                    phone=data.get("petitioner_phone", ""),
+                    email=data.get("petitioner_email", ""),
+                ),
+                signers=data["signers"],
+                decision_known_on=data.get("decision_known_on"),
+                attachments=data.get("attachments") or [],
+                actor=None,
+                ip_address=client_ip(self.request) or None,
+                idempotency_key=data["idempotency_key"],
+                source=_("Online filing"),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        filed = {
+            "code": petition.tracking_code,
+            "secret": petition.tracking_secret,
+            "email": bool(data.get("petitioner_email")),
+            "phone": bool(data.get("petitioner_phone")),
+        }
+        response = redirect("petitions:filed")
+        response.set_cookie(
+            FILED_COOKIE,
+            _filed_fernet().encrypt(json.dumps(filed).encode()).decode(),
+            max_age=FILED_COOKIE_AGE,
+            path=reverse("petitions:filed"),
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "units": public_units(), "unit_by_code": public_unit_by_code}
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        if self.request.GET.get("unit"):
+            initial["unit"] = self.request.GET["unit"]
+        return initial
+
+
+def _filed_from_cookie(request: HttpRequest) -> dict[str, Any] | None:
+    token = request.COOKIES.get(FILED_COOKIE, "")
+    if not token:
+        return None
+    try:
+        filed = json.loads(_filed_fernet().decrypt(token.encode(), ttl=FILED_COOKIE_AGE))
+    except (InvalidToken, ValueError):
+        return None
+    return filed if isinstance(filed, dict) else None
+
+
+class PetitionFiledView(TemplateView):
+    """Shows the code and secret of the petition just filed, once: they come from an encrypted
+    cookie (valid 15 minutes, sent to this page only) that the page deletes."""
+
+    template_name = "petitions/petition_filed.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Shown once: a reload (or the next person at a shared computer) does not see the secret.
+        filed = _filed_from_cookie(request)
+        if filed:
+            response: HttpResponse = self.render_to_response(self.get_context_data(filed=filed))
+            response["Cache-Control"] = "no-store"
+        else:
+            response = redirect("petitions:track")
+        if FILED_COOKIE in request.COOKIES:
+            response.delete_cookie(FILED_COOKIE, path=reverse("petitions:filed"), samesite="Lax")
+        return response
+
+
+class PetitionTrackView(FormView):
+    """Code and secret show the status; the same answer for a wrong code or a wrong secret."""
+
+    template_name = "petitions/petition_track.html"
+    form_class = f.TrackForm
+
+    def form_valid(self, form: f.TrackForm) -> HttpResponse:
+        if is_rate_limited(self.request, scope="petition-track", limit=settings.PETITIONS_TRACK_RATE):
+            form.add_error(None, _("Too many look-ups from your connection. Please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        petition = petition_by_code(code=form.cleaned_data["code"])
+        if not services.petition_check_secret(petition=petition, secret=form.cleaned_data["secret"]):
+            form.add_error(None, _("No petition matches this code and secret. Check both and try again."))
+            return self.form_invalid(form)
+        assert petition is not None
+        tracking = petition_public_tracking(petition=petition)
+        return self.render_to_response(self.get_context_data(form=f.TrackForm(), tracking=tracking))

@@ -1,0 +1,181 @@
+"""A petition's page for officials, its documents, the desk entry of a paper petition, and the
+audited opening of a denouncer's identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from core.choices import PetitionKind
+from core.ratelimit import client_ip
+from core.selectors import units_visible_to
+from core.uploads import attachment_response
+
+from .. import forms as f
+from .. import services
+from ..models import Petition
+from ..policies import POLICY
+from ..selectors import (
+    deadline_state,
+    due_state,
+    petition_duplicate_candidates,
+    petition_duties,
+    petition_list_visible_to,
+    petition_timeline,
+    soon_cutoff,
+)
+from .actions import PETITION_ACTIONS
+from .mixins import StaffMixin
+
+
+def _may_reveal(user: Any, petition: Petition) -> bool:
+    return isinstance(user, User) and services.user_may_reveal(user=user, unit=petition.unit)
+
+
+class PetitionDetailView(StaffMixin, TemplateView):
+    template_name = "petitions/petition_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        petition = get_object_or_404(
+            petition_list_visible_to(user=self.request.user).select_related(
+                "unit",
+                "assignee",
+                "case",
+                "first_petition",
+                "transferred_from",
+                "outcome_unit",
+                "due_rule",
+                "limitation_rule",
+            ),
+            pk=self.kwargs["pk"],
+        )
+        today = timezone.localdate()
+        cutoff = soon_cutoff(today)
+        duties = [
+            (d, "" if d.done_on else due_state(d.due_on, today=today, soon_until=cutoff))
+            for d in petition_duties(petition=petition)
+        ]
+        return super().get_context_data(
+            petition=petition,
+            state=deadline_state(petition, today=today, soon_until=cutoff),
+            duties=duties,
+            timeline=petition_timeline(petition=petition),
+            attachments=petition.attachments.all(),
+            duplicates=petition_duplicate_candidates(petition=petition) if petition.is_open else [],
+            parts=Petition.objects.filter(parent=petition),
+            actions=PETITION_ACTIONS.offered(user=self.request.user, record=petition),
+            may_reveal=petition.is_denunciation and _may_reveal(self.request.user, petition),
+            **kwargs,
+        )
+
+
+class AttachmentDownloadView(StaffMixin, View):
+    def get(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+        petition = get_object_or_404(petition_list_visible_to(user=request.user), pk=pk)
+        # A denunciation's documents may identify the denouncer: only for those allowed to see it.
+        if petition.is_denunciation and not _may_reveal(request.user, petition):
+            raise Http404
+        attachment = get_object_or_404(petition.attachments, pk=attachment_pk)
+        return attachment_response(attachment.file.open("rb"), filename=attachment.original_name, mime=attachment.mime)
+
+
+class DeskEntryView(StaffMixin, FormView):
+    template_name = "petitions/petition_desk.html"
+    form_class = f.DeskEntryForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        roles = sorted(POLICY.roles_for("desk-entry"))
+        units = units_visible_to(user=self.request.user, roles=roles)
+        return {**super().get_form_kwargs(), "units": units.order_by("path")}
+
+    def form_valid(self, form: f.DeskEntryForm) -> HttpResponse:
+        d = form.cleaned_data
+        try:
+            petition = services.petition_create(
+                unit=d["unit"],
+                kind=d["kind"],
+                received_on=d["received_on"],
+                channel=d["channel"],
+                subject=d["subject"],
+                content=d.get("content", ""),
+                identity=services.Identity(
+                    name=d.get("petitioner_name", ""),
+                    id_number=d.get("petitioner_id_number", ""),
+                    address=d.get("petitioner_address", ""),
+                    phone=d.get("petitioner_phone", ""),
+                    email=d.get("petitioner_email", ""),
+                ),
+                respondent=d.get("respondent", ""),
+                decision_known_on=d.get("decision_known_on"),
+                signers=d["signers"],
+                actor=self.request.user,  # type: ignore[arg-type]
+                ip_address=client_ip(self.request) or None,
+                idempotency_key=d["idempotency_key"],
+                source=d.get("source", ""),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Petition %(ref)s saved. Tracking code %(code)s, secret %(secret)s: give them to the citizen.")
+            % {"ref": petition.ref, "code": petition.tracking_code, "secret": petition.tracking_secret},
+        )
+        if "save_add" in self.request.POST:
+            url = reverse("petitions:desk") + f"?unit={d['unit'].pk}&channel={d['channel']}&kind={d['kind']}"
+            return redirect(url + f"&received_on={d['received_on']:%Y-%m-%d}")
+        return redirect(petition)
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        for key in ("unit", "channel", "kind", "received_on"):
+            if self.request.GET.get(key):
+                initial[key] = self.request.GET[key]
+        return initial
+
+
+class RevealView(StaffMixin, FormView):
+    """Opens a denouncer's identity for a permitted official who states why (audit-logged)."""
+
+    template_name = "petitions/petition_reveal.html"
+    form_class = f.RevealForm
+
+    @cached_property
+    def petition(self) -> Petition:
+        return get_object_or_404(
+            petition_list_visible_to(user=self.request.user).select_related("unit"),
+            pk=self.kwargs["pk"],
+            kind=PetitionKind.DENUNCIATION,
+        )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "petition": self.petition}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(petition=self.petition, **kwargs)
+
+    def form_valid(self, form: f.RevealForm) -> HttpResponse:
+        try:
+            identity = services.denouncer_reveal(
+                petition=self.petition,
+                reason=form.cleaned_data["reason"],
+                actor=self.request.user,  # type: ignore[arg-type]
+                ip_address=client_ip(self.request) or None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        response = render(self.request, self.template_name, self.get_context_data(form=form, identity=identity))
+        response["Cache-Control"] = "no-store"
+        return response

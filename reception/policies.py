@@ -1,0 +1,31 @@
+"""Who may do what in citizen reception: the rules every reception service checks
+(`POLICY.authorize`) and the pages ask to show their buttons (core.policies).
+
+A role held in a unit counts in every unit below it. Officials at the desk (officers,
+handlers, heads, administrators) run reception; leaders read the figures and the heads'
+reception days; inspectors read and audit, and change nothing."""
+
+from __future__ import annotations
+
+from core.policies import DESK_ROLES, Policy
+
+POLICY = Policy(
+    name="reception",
+    rules={
+        # sessions
+        "schedule": DESK_ROLES,
+        "open_today": DESK_ROLES,  # today's desk session, made if there is none
+        "edit": DESK_ROLES,  # who receives, topics
+        "reschedule": DESK_ROLES,  # another day, time or place
+        "publish": DESK_ROLES,  # on the public schedule (Luật TCD art. 24)
+        "conclusions": DESK_ROLES,  # the session's record: attendance, issues raised, conclusions
+        # visits
+        "log_visit": DESK_ROLES,
+        "visit_petition": DESK_ROLES,  # the petition a visit hands in, made in the petitions app
+        "mark_repeat": DESK_ROLES,
+        "answer": DESK_ROLES,  # Luật TCD art. 28(1)
+        # follow-up of the conclusions
+        "follow_up_create": DESK_ROLES,
+        "follow_up_complete": DESK_ROLES,
+    },
+)

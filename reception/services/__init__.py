@@ -1,0 +1,51 @@
+"""Every write of the reception app, by record: sessions, visits, follow-up items.
+
+Each service is atomic, checks who may take it (`reception.policies.POLICY`, on the record's
+unit; no actor is the system), locks the row it changes, checks the rule and the
+`expected_version` the official's form carried, writes one ReceptionEvent (with the request's
+IP address when there is one) and returns the row (core.workflow)."""
+
+from .follow_ups import follow_up_complete, follow_up_create
+from .sessions import (
+    PUBLISH_RULE,
+    SESSION_EDITABLE,
+    SESSION_RECORD,
+    RescheduleResult,
+    session_open_today,
+    session_publish,
+    session_publish_due_on,
+    session_reschedule,
+    session_schedule,
+    session_update,
+)
+from .visits import (
+    ANSWER_RULE,
+    VisitLogResult,
+    petitions_available,
+    visit_answer,
+    visit_answer_deadline,
+    visit_log,
+    visit_mark_repeat,
+)
+
+__all__ = [
+    "ANSWER_RULE",
+    "PUBLISH_RULE",
+    "SESSION_EDITABLE",
+    "SESSION_RECORD",
+    "RescheduleResult",
+    "VisitLogResult",
+    "follow_up_complete",
+    "follow_up_create",
+    "petitions_available",
+    "session_open_today",
+    "session_publish",
+    "session_publish_due_on",
+    "session_reschedule",
+    "session_schedule",
+    "session_update",
+    "visit_answer",
+    "visit_answer_deadline",
+    "visit_log",
+    "visit_mark_repeat",
+]

@@ -1,0 +1,34 @@
+"""Reception pages: thin views over reception.services and reception.selectors, by concern.
+Staff actions on a record go through the tables of `.actions` (core.actions)."""
+
+from .follow_ups import FollowUpActionView, FollowUpListView
+from .public import PublicScheduleView
+from .registers import BookView, FrequencyView
+from .sessions import (
+    SessionActionView,
+    SessionCreateView,
+    SessionDetailView,
+    SessionEditView,
+    SessionListView,
+    SessionOpenTodayView,
+    VisitRepeatProposalsView,
+)
+from .visits import VisitActionView, VisitDetailView, VisitQueueView
+
+__all__ = [
+    "BookView",
+    "FollowUpActionView",
+    "FollowUpListView",
+    "FrequencyView",
+    "PublicScheduleView",
+    "SessionActionView",
+    "SessionCreateView",
+    "SessionDetailView",
+    "SessionEditView",
+    "SessionListView",
+    "SessionOpenTodayView",
+    "VisitActionView",
+    "VisitDetailView",
+    "VisitQueueView",
+    "VisitRepeatProposalsView",
+]

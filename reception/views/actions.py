@@ -1,0 +1,244 @@
+"""What officials do to reception records, one table per record type (core.actions): the
+form each action takes, the one service it calls, when the record offers it, and what the
+official is told. Who may take it is `reception.policies.POLICY`, checked again by the service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.actions import ActionTable, Actor, StaffAction
+from core.models import Unit
+
+from .. import services
+from ..forms import (
+    AnswerForm,
+    ConfirmForm,
+    FollowUpDoneForm,
+    FollowUpForm,
+    MarkRepeatForm,
+    SessionConclusionsForm,
+    SessionTimePlaceForm,
+    VisitForm,
+)
+from ..models import FollowUpItem, ReceptionSession, Visit
+from ..policies import POLICY
+
+Told = tuple[int, str | Promise]
+
+
+def _saying(text: str | Promise) -> Any:
+    return lambda _result: (messages.SUCCESS, text)
+
+
+# --- the unit: the day's desk ----------------------------------------------------------------
+
+
+def _open_today(unit: Unit, _data: dict[str, Any], actor: Actor) -> ReceptionSession:
+    return services.session_open_today(unit=unit, **actor.kwargs())
+
+
+UNIT_ACTIONS: ActionTable[Unit] = ActionTable(
+    policy=POLICY,
+    unit_of=lambda unit: unit,
+    actions={
+        "open_today": StaffAction(
+            gettext_lazy("Log visits today"),
+            ConfirmForm,
+            _open_today,
+            message=_saying(gettext_lazy("Today's session: log the visits here.")),
+        ),
+    },
+)
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+def _log_visit(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> services.VisitLogResult:
+    return services.visit_log(
+        session=session,
+        citizen_name=data["citizen_name"],
+        identity_number=data["identity_number"] or "",
+        address=data["address"],
+        people=data["people"],
+        representatives=data["representatives"],
+        representative_names=data["representative_names"],
+        kind=data["kind"],
+        content=data["content"],
+        earlier_handling=data["earlier_handling"],
+        outcome=data["outcome"],
+        guided_to=data["guided_to"],
+        received_by=data["received_by"],
+        repeat=data["repeat"],
+        **actor.kwargs(),
+    )
+
+
+def _visit_logged(result: services.VisitLogResult) -> Told:
+    visit = result.visit
+    text = _("Visit %(ref)s saved.") % {"ref": visit.ref}
+    if visit.repeat:
+        text += " " + _("Marked as a repeat of an earlier visit.")
+    if visit.petition_ref:
+        text += " " + _("Petition %(ref)s created.") % {"ref": visit.petition_ref}
+    return messages.SUCCESS, text
+
+
+def _reschedule(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> services.RescheduleResult:
+    return services.session_reschedule(
+        session=session,
+        expected_version=data["version"],
+        day=data["day"],
+        start_time=data["start_time"],
+        end_time=data["end_time"],
+        place=data["place"],
+        reason=data["reason"],
+        **actor.kwargs(),
+    )
+
+
+def _rescheduled(result: services.RescheduleResult) -> Told:
+    session = result.session
+    due = f"{session.publish_due_on:%d/%m/%Y}" if session.publish_due_on else ""
+    if result.republished and session.published_late:
+        return messages.WARNING, _(
+            "Saved and shown on the public schedule now, but late: the change should have "
+            "been published by %(date)s (5 working days before)."
+        ) % {"date": due}
+    if result.republished:
+        return messages.SUCCESS, _("Saved; the public schedule shows the new time and place.")
+    if result.publish_overdue:
+        return messages.WARNING, _(
+            "Saved. Publish it now: it should have been published by %(date)s (5 working days before)."
+        ) % {"date": due}
+    return messages.SUCCESS, _("Saved.")
+
+
+def _publish(session: ReceptionSession, _data: dict[str, Any], actor: Actor) -> ReceptionSession:
+    return services.session_publish(session=session, **actor.kwargs())
+
+
+def _published(session: ReceptionSession) -> Told:
+    if session.published_late:
+        return messages.WARNING, _(
+            "Published late: it should have been published by %(date)s (5 working days before)."
+        ) % {"date": f"{session.publish_due_on:%d/%m/%Y}"}
+    return messages.SUCCESS, _("Published on the public schedule.")
+
+
+def _conclusions(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> ReceptionSession:
+    return services.session_update(
+        session=session,
+        expected_version=data["version"],
+        changes={k: data[k] for k in services.SESSION_RECORD},
+        **actor.kwargs(),
+    )
+
+
+def _follow_up(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> FollowUpItem:
+    return services.follow_up_create(
+        session=session, description=data["description"], owner=data["owner"], due_on=data["due_on"], **actor.kwargs()
+    )
+
+
+SESSION_ACTIONS: ActionTable[ReceptionSession] = ActionTable(
+    policy=POLICY,
+    unit_of=lambda session: session.unit,
+    actions={
+        "log_visit": StaffAction(gettext_lazy("Log a visit"), VisitForm, _log_visit, message=_visit_logged),
+        "reschedule": StaffAction(
+            gettext_lazy("Change the day, time or place"), SessionTimePlaceForm, _reschedule, message=_rescheduled
+        ),
+        "publish": StaffAction(
+            gettext_lazy("Publish"),
+            ConfirmForm,
+            _publish,
+            available=lambda session: session.is_head_session,
+            message=_published,
+        ),
+        "conclusions": StaffAction(
+            gettext_lazy("Save the record"),
+            SessionConclusionsForm,
+            _conclusions,
+            message=_saying(gettext_lazy("Session record saved.")),
+        ),
+        "follow_up_create": StaffAction(
+            gettext_lazy("Add follow-up item"),
+            FollowUpForm,
+            _follow_up,
+            message=_saying(gettext_lazy("Follow-up item added.")),
+        ),
+    },
+)
+
+
+# --- visits ------------------------------------------------------------------------------------
+
+
+def _answer(visit: Visit, data: dict[str, Any], actor: Actor) -> Visit:
+    return services.visit_answer(
+        visit=visit,
+        answer=data["answer"],
+        expected_version=data["version"],
+        answered_on=data["answered_on"],
+        note=data["note"],
+        **actor.kwargs(),
+    )
+
+
+def _mark_repeat(visit: Visit, data: dict[str, Any], actor: Actor) -> Visit:
+    return services.visit_mark_repeat(visit=visit, repeat_of=data["repeat_of"], **actor.kwargs())
+
+
+def _marked(visit: Visit) -> Told:
+    assert visit.repeat_of is not None
+    return messages.SUCCESS, _("Marked as a repeat of %(ref)s.") % {"ref": visit.repeat_of.ref}
+
+
+VISIT_ACTIONS: ActionTable[Visit] = ActionTable(
+    policy=POLICY,
+    unit_of=lambda visit: visit.unit,
+    actions={
+        # Offered while an answer is owed at all: a final answer given meanwhile is refused
+        # by the service, on the form, with what the official typed.
+        "answer": StaffAction(
+            gettext_lazy("Record the answer"),
+            AnswerForm,
+            _answer,
+            available=lambda visit: visit.answer_due_on is not None,
+            message=_saying(gettext_lazy("Answer recorded.")),
+        ),
+        "mark_repeat": StaffAction(
+            gettext_lazy("Mark as repeat of this"), MarkRepeatForm, _mark_repeat, message=_marked
+        ),
+    },
+)
+
+
+# --- follow-up items ----------------------------------------------------------------------------
+
+
+def _complete(item: FollowUpItem, data: dict[str, Any], actor: Actor) -> FollowUpItem:
+    return services.follow_up_complete(
+        item=item, result=data["result"], expected_version=data["version"], **actor.kwargs()
+    )
+
+
+FOLLOW_UP_ACTIONS: ActionTable[FollowUpItem] = ActionTable(
+    policy=POLICY,
+    unit_of=lambda item: item.unit,
+    actions={
+        "complete": StaffAction(
+            gettext_lazy("Done"),
+            FollowUpDoneForm,
+            _complete,
+            rule="follow_up_complete",
+            message=_saying(gettext_lazy("Follow-up item done.")),
+        ),
+    },
+)

@@ -1,0 +1,425 @@
+"""Who may change what: every state-changing URL of every app, as every role of the unit.
+
+`MATRIX` below is the rule book written as data, apart from the apps' `policies.py`: for each
+state-changing URL (and each staff action behind an action URL), the roles that may take it.
+For every entry and every role (officer, handler, head, leader, inspector, administrator, and
+an anonymous visitor) the test builds a fresh record in a state that offers the action, posts
+what a real official would, and checks:
+
+- a role the matrix allows changes the unit's records (the action really happened);
+- any other role changes nothing at all (every row of the unit, every field, and the number
+  of rows in every audit table), and gets no server error.
+
+The walk reads the URLconf and the apps' action tables: a POST URL or an action added later
+fails `test_the_matrix_covers_every_state_changing_url` until it has its row here, so no new
+way to change state escapes the matrix. The inspector ("read everything, audit") is in no row.
+
+Not in the matrix: the public pages' POSTs (a citizen's filing, look-ups, ratings: anyone may),
+the login machinery and a user's own account pages (`NOT_RECORD_CHANGES`), and Django's admin
+(superusers only, `test_scoping_matrix` sends everyone else to the login page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from adminreform import services as dossier_services
+from adminreform.models import Dossier
+from adminreform.views.actions import DOSSIER_ACTIONS
+from core.models import Role
+from petitions import services as petition_services
+from petitions.models import Petition
+from petitions.views.actions import PETITION_ACTIONS
+from tests.factories import MembershipFactory, UserFactory
+from tests.petitions.factories import classify
+from tests.security.world import (
+    CLIENT_IP,
+    PUBLIC_URLS,
+    World,
+    build_world,
+    fingerprint,
+    is_admin,
+    today,
+    walk_urlconf,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("officer", "handler", "head", "leader", "inspector", "admin", "anonymous")
+DESK = frozenset({"officer", "handler", "head", "admin"})
+RESOLVERS = frozenset({"handler", "head", "admin"})
+
+# Pages that post but change no unit's records: logging in and out, a user's own password and
+# second factor. Every signed-in user may; an anonymous visitor is sent to the login page.
+NOT_RECORD_CHANGES: dict[str, str] = {
+    "two_factor": "a user's own second factor",
+    "password_change": "a user's own password",
+}
+# URLs whose POST needs a grant, not a role (checked in tests/petitions and tests/security).
+GRANT_ONLY = {"petitions:reveal": "opening a denouncer's identity: an explicit grant in the unit, audited"}
+
+# --- the rule book ------------------------------------------------------------------------------
+
+MATRIX: dict[str, frozenset[str]] = {
+    # petitions: receiving and classifying (TT 05/2021)
+    "petitions:desk": DESK,
+    "petitions:action:classify": DESK,
+    "petitions:action:link-first": DESK,
+    "petitions:action:accept": DESK,
+    "petitions:action:refuse": DESK,
+    "petitions:action:guide": DESK,
+    "petitions:action:transfer": DESK,
+    "petitions:action:urge": DESK,
+    "petitions:action:file-away": DESK,
+    "petitions:action:no-action": DESK,
+    "petitions:action:return-originals": DESK,
+    "petitions:action:group": DESK,
+    # petitions: handling; the head alone extends a denunciation (Luật Tố cáo art. 30)
+    "petitions:action:assign": frozenset({"officer", "head", "admin"}),
+    "petitions:action:extend": frozenset({"head"}),
+    "petitions:action:suspend": RESOLVERS,
+    "petitions:action:resume": RESOLVERS,
+    "petitions:action:resolve": RESOLVERS,
+    "petitions:action:notify-acceptance": DESK,
+    "petitions:action:notify-conclusion": DESK,
+    "petitions:action:publish-conclusion": DESK,
+    # the one-stop shop
+    "adminreform:intake": DESK,
+    "adminreform:dossier_action:assign": DESK,
+    "adminreform:dossier_action:transfer": DESK,
+    "adminreform:dossier_action:supplement": DESK,
+    "adminreform:dossier_action:resubmit": DESK,
+    "adminreform:dossier_action:apology": DESK,
+    "adminreform:dossier_action:result": DESK,
+    "adminreform:dossier_action:return": DESK,
+    "adminreform:dossier_action:refuse": DESK,
+    "adminreform:dossier_action:stop": DESK,
+    "adminreform:dossier_action:withdraw": DESK,
+    "adminreform:dossier_action:rate": DESK,
+    # reception
+    "reception:session_create": DESK,
+    "reception:session_today": DESK,
+    "reception:session_detail": DESK,  # logs a visit
+    "reception:session_edit": DESK,
+    "reception:session_publish": DESK,
+    "reception:session_conclusions": DESK,
+    "reception:followup_create": DESK,
+    "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
+    "reception:visit_mark_repeat": DESK,
+    "reception:followup_done": DESK,
+    # reports: a leader may ask for a compilation; publishing is signed by the head
+    "reports:compile": frozenset({"head", "leader", "admin"}),
+    "reports:report_publish": frozenset({"head", "admin"}),
+}
+
+
+@dataclass
+class Step:
+    """One POST an official would make on a freshly made record of commune A."""
+
+    url: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _petition_step(world: World, action: str, petition: Petition, **data: Any) -> Step:
+    return Step(
+        reverse("petitions:action", kwargs={"pk": petition.pk, "action": action}),
+        {"version": petition.version, **data},
+    )
+
+
+def _classified(world: World, kind: str = "complaint", **kwargs: Any) -> Petition:
+    return classify(world.petition(kind=kind, **kwargs), on=today())
+
+
+def _accepted(world: World, kind: str = "complaint") -> Petition:
+    petition = _classified(world, kind)
+    return petition_services.petition_accept(petition=petition, expected_version=None, on=today(), actor=None)
+
+
+def _concluded(world: World) -> Petition:
+    petition = _accepted(world, "denunciation")
+    return petition_services.petition_resolve(
+        petition=petition, expected_version=None, result="true", on=today(), actor=None
+    )
+
+
+def _suspended(world: World) -> Petition:
+    return petition_services.petition_suspend(
+        petition=_accepted(world), expected_version=None, reason="Chờ kết quả giám định", on=today(), actor=None
+    )
+
+
+def _dossier_step(world: World, action: str, dossier: Dossier, **data: Any) -> Step:
+    return Step(
+        reverse("adminreform:dossier_action", kwargs={"pk": dossier.pk, "action": action}),
+        {"version": dossier.version, **data},
+    )
+
+
+def _dossier_supplement_requested(world: World) -> Dossier:
+    return dossier_services.dossier_request_supplement(
+        dossier=world.dossier(), missing=["Giấy chứng sinh"], actor=world.users["officer"]
+    )
+
+
+def _dossier_result_ready(world: World) -> Dossier:
+    return dossier_services.dossier_mark_result_ready(
+        dossier=world.dossier(), result_note="Số 1/GKS", actor=world.users["officer"]
+    )
+
+
+def _dossier_returned(world: World) -> Dossier:
+    return dossier_services.dossier_return(dossier=_dossier_result_ready(world), actor=world.users["officer"])
+
+
+def _visit_with_petition(world: World) -> Any:
+    """A visit that handed in a petition: its answer is owed within 10 working days."""
+    from reception import services as reception_services
+
+    return reception_services.visit_log(
+        session=world.session(),
+        citizen_name="Đỗ Thị Mai",
+        content="Khiếu nại việc cấp phép xây dựng",
+        kind="complaint",
+        outcome="petition",
+        actor=world.users["officer"],
+    ).visit
+
+
+def _session_step(name: str, session: Any, **data: Any) -> Step:
+    return Step(reverse(name, kwargs={"pk": session.pk}), data)
+
+
+# Entry → function(world) → the POST to make, on records made fresh for it.
+SCENARIOS: dict[str, Callable[[World], Step]] = {
+    "petitions:desk": lambda w: Step(
+        reverse("petitions:desk"),
+        {
+            "unit": w.commune.pk,
+            "received_on": today().isoformat(),
+            "channel": "post",
+            "kind": "feedback",
+            "subject": "Đèn đường hỏng",
+            "signers": "1",
+            "idempotency_key": "c" * 32,
+        },
+    ),
+    "petitions:action:classify": lambda w: _petition_step(
+        w, "classify", w.petition(), kind="complaint", eligible="1", competent="1", signers="1"
+    ),
+    "petitions:action:link-first": lambda w: _petition_step(
+        w, "link-first", w.petition(), first_ref=_classified(w).ref
+    ),
+    "petitions:action:accept": lambda w: _petition_step(w, "accept", _classified(w)),
+    "petitions:action:refuse": lambda w: _petition_step(w, "refuse", _classified(w), reason="Quá thời hiệu"),
+    "petitions:action:guide": lambda w: _petition_step(
+        w, "guide", _classified(w), body="Tòa án nhân dân khu vực 1", reason="Không thuộc thẩm quyền"
+    ),
+    "petitions:action:transfer": lambda w: _petition_step(
+        w, "transfer", _classified(w, "recommendation"), unit_code=w.other_commune.code, reason="Thuộc phường B"
+    ),
+    "petitions:action:urge": lambda w: _petition_step(w, "urge", _classified(w), body="UBND phường B"),
+    "petitions:action:file-away": lambda w: _petition_step(w, "file-away", _classified(w), reason="Đơn trùng"),
+    "petitions:action:no-action": lambda w: _petition_step(
+        w, "no-action", _classified(w, "denunciation"), reason="Nặc danh"
+    ),
+    "petitions:action:return-originals": lambda w: _petition_step(
+        w, "return-originals", classify(w.petition(), on=today(), has_originals=True)
+    ),
+    "petitions:action:group": lambda w: _petition_step(w, "group", w.petition(), others=[w.petition().pk]),
+    "petitions:action:assign": lambda w: _petition_step(w, "assign", w.petition(), assignee=w.users["handler"].pk),
+    "petitions:action:extend": lambda w: _petition_step(
+        w, "extend", _accepted(w, "denunciation"), reason="Vụ việc phức tạp"
+    ),
+    "petitions:action:suspend": lambda w: _petition_step(w, "suspend", _accepted(w), reason="Chờ giám định"),
+    "petitions:action:resume": lambda w: _petition_step(w, "resume", _suspended(w)),
+    "petitions:action:resolve": lambda w: _petition_step(
+        w, "resolve", _accepted(w), result="partly_correct", note="Quyết định số 5/QĐ-UBND"
+    ),
+    "petitions:action:notify-acceptance": lambda w: _petition_step(
+        w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
+    ),
+    "petitions:action:notify-conclusion": lambda w: _petition_step(
+        w, "notify-conclusion", _concluded(w), on=today().isoformat(), note="Văn bản số 4/TB"
+    ),
+    "petitions:action:publish-conclusion": lambda w: _petition_step(
+        w,
+        "publish-conclusion",
+        _concluded(w),
+        on=today().isoformat(),
+        note="Cổng thông tin điện tử",
+        published_text="Kết luận nội dung tố cáo số 4/KL-UBND.",
+    ),
+    "adminreform:intake": lambda w: Step(
+        reverse("adminreform:intake", kwargs={"pk": w.procedure.pk}),
+        {
+            "applicant_name": "Lê Thị Hoa",
+            "channel": "counter",
+            "decision": "accept",
+            "documents": [d.pk for d in w.procedure.documents.all()],
+        },
+    ),
+    "adminreform:dossier_action:assign": lambda w: _dossier_step(
+        w, "assign", w.dossier(), assignee=w.users["handler"].pk
+    ),
+    "adminreform:dossier_action:transfer": lambda w: _dossier_step(
+        w, "transfer", w.dossier(), to_unit=w.other_commune.pk, note="Liên thông"
+    ),
+    "adminreform:dossier_action:supplement": lambda w: _dossier_step(
+        w, "supplement", w.dossier(), missing="Giấy chứng sinh"
+    ),
+    "adminreform:dossier_action:resubmit": lambda w: _dossier_step(w, "resubmit", _dossier_supplement_requested(w)),
+    "adminreform:dossier_action:apology": lambda w: _dossier_step(
+        w, "apology", w.dossier(), new_due_on=(today() + timedelta(days=30)).isoformat(), reason="Chờ xác minh"
+    ),
+    "adminreform:dossier_action:result": lambda w: _dossier_step(w, "result", w.dossier(), result_note="Số 1/GKS"),
+    "adminreform:dossier_action:return": lambda w: _dossier_step(w, "return", _dossier_result_ready(w)),
+    "adminreform:dossier_action:refuse": lambda w: _dossier_step(w, "refuse", w.dossier(), reason="Giả mạo"),
+    "adminreform:dossier_action:stop": lambda w: _dossier_step(w, "stop", w.dossier(), reason="Dừng"),
+    "adminreform:dossier_action:withdraw": lambda w: _dossier_step(w, "withdraw", w.dossier(), reason="Rút"),
+    "adminreform:dossier_action:rate": lambda w: _dossier_step(
+        w, "rate", _dossier_returned(w), score=3, visits=1, comment="Nhanh"
+    ),
+    "reception:session_create": lambda w: Step(
+        reverse("reception:session_create"),
+        {
+            "unit": w.commune.pk,
+            "kind": "regular",
+            "day": (today() + timedelta(days=14)).isoformat(),
+            "place": "Trụ sở UBND phường",
+            "received_by": "staff",
+        },
+    ),
+    "reception:session_today": lambda w: Step(reverse("reception:session_today"), {"unit": w.commune.pk}),
+    "reception:session_detail": lambda w: _session_step(
+        "reception:session_detail",
+        w.session(),
+        citizen_name="Phạm Văn Bình",
+        people="1",
+        kind="recommendation",
+        content="Xin sửa cống thoát nước",
+        outcome="answered",
+        received_by="staff",
+    ),
+    "reception:session_edit": lambda w: _session_step(
+        "reception:session_edit",
+        (s := w.session(day=today() + timedelta(days=20))),
+        version=s.version,
+        day=s.date.isoformat(),
+        place="Nhà văn hóa tổ dân phố 3",
+        reason="Trụ sở sửa chữa",
+    ),
+    "reception:session_publish": lambda w: _session_step(
+        "reception:session_publish",
+        w.session(kind="head_periodic", received_by="head", day=today() + timedelta(days=20)),
+    ),
+    "reception:session_conclusions": lambda w: _session_step(
+        "reception:session_conclusions", (s := w.session()), version=s.version, conclusions="Giao phòng QLĐT xử lý"
+    ),
+    "reception:followup_create": lambda w: _session_step(
+        "reception:followup_create",
+        w.session(),
+        description="Kiểm tra hiện trường",
+        owner=w.users["officer"].pk,
+        due_on=(today() + timedelta(days=7)).isoformat(),
+    ),
+    "reception:visit_detail": lambda w: Step(
+        reverse("reception:visit_detail", kwargs={"pk": (v := _visit_with_petition(w)).pk}),
+        {"version": v.version, "answer": "forwarded", "answered_on": today().isoformat()},
+    ),
+    "reception:visit_mark_repeat": lambda w: Step(
+        reverse("reception:visit_mark_repeat", kwargs={"pk": w.visit().pk}), {"repeat_of": w.made["list_visit"].pk}
+    ),
+    "reception:followup_done": lambda w: Step(
+        reverse("reception:followup_done", kwargs={"pk": (f := w.follow_up()).pk}),
+        {"version": f.version, "result": "Đã sửa xong"},
+    ),
+    "reports:compile": lambda w: Step(
+        reverse("reports:compile"), {"unit": w.commune.code, "kind": "quarter", "year": 2024, "number": 2}
+    ),
+    "reports:report_publish": lambda w: Step(
+        reverse("reports:report_publish", kwargs={"pk": w.report().pk}), {"version": w.report().version}
+    ),
+}
+
+# Action URLs: the action names come from the apps' tables.
+ACTION_TABLES = {"petitions:action": PETITION_ACTIONS, "adminreform:dossier_action": DOSSIER_ACTIONS}
+
+
+def state_changing_entries() -> set[str]:
+    """Every POST URL of the project that changes records, and every action behind an action URL."""
+    entries: set[str] = set()
+    for route in walk_urlconf():
+        if is_admin(route) or route.name in PUBLIC_URLS or route.name in NOT_RECORD_CHANGES:
+            continue
+        if route.name in GRANT_ONLY or not route.accepts("post") or route.name.startswith("api"):
+            continue
+        table = ACTION_TABLES.get(route.name)
+        if table is not None:
+            entries |= {f"{route.name}:{name}" for name in table.actions}
+        else:
+            entries.add(route.name)
+    return entries
+
+
+def test_the_matrix_covers_every_state_changing_url():
+    entries = state_changing_entries()
+    assert sorted(entries - MATRIX.keys()) == [], "state-changing URLs without a row in MATRIX"
+    assert sorted(MATRIX.keys() - entries) == [], "MATRIX rows for URLs or actions that no longer exist"
+    assert sorted(MATRIX.keys() ^ SCENARIOS.keys()) == [], "every row needs its scenario"
+
+
+def test_the_inspector_changes_nothing_anywhere():
+    assert [entry for entry, roles in MATRIX.items() if "inspector" in roles] == []
+
+
+@pytest.fixture
+def world(commune, other_commune, officer, head, other_officer) -> World:
+    world = build_world(commune, other_commune, officer, head, other_officer)
+    city = commune.parent
+    for name, role, unit in (
+        ("handler", Role.HANDLER, commune),
+        ("admin", Role.ADMIN, commune),
+        ("leader", Role.LEADER_VIEWER, city),  # the city's leader and inspector see every commune
+        ("inspector", Role.INSPECTOR, city),
+    ):
+        user = UserFactory(username=f"matrix.{name}")
+        MembershipFactory(user=user, unit=unit, role=role)
+        world.users[name] = user
+    return world
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client(REMOTE_ADDR=CLIENT_IP)
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+@pytest.mark.parametrize("entry", sorted(MATRIX))
+def test_each_role_may_change_only_what_the_matrix_allows(world, commune, entry):
+    wrong: list[str] = []
+    for role in ROLES:
+        # every role meets the same world: what the role before it did is rolled back
+        savepoint = transaction.savepoint()
+        step = SCENARIOS[entry](world)
+        before = fingerprint(commune)
+        response = _client(world, role).post(step.url, step.data)
+        changed = fingerprint(commune) != before
+        transaction.savepoint_rollback(savepoint)
+        if response.status_code >= 500:
+            wrong.append(f"{role}: {response.status_code}")
+        elif role in MATRIX[entry] and not changed:
+            wrong.append(f"{role} may, but nothing changed ({response.status_code})")
+        elif role not in MATRIX[entry] and changed:
+            wrong.append(f"{role} may not, but the unit's records changed ({response.status_code})")
+    assert wrong == [], f"{entry}:\n" + "\n".join(wrong)
