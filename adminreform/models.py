@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicdesk.crypto import BlindIndexField, EncryptedCharField
+from civicdesk.crypto import BlindIndexField, EncryptedCharField, IndexFamily
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.models import Unit, UnitLevel
 
@@ -144,7 +144,7 @@ class DossierWorkflow(models.Model):
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     # Encrypted at rest; looked up through its blind index (civicdesk.crypto).
     applicant_id_number = EncryptedCharField(_("identity number"), max_length=20, blank=True)
-    applicant_id_number_index = BlindIndexField(source="applicant_id_number")
+    applicant_id_number_index = BlindIndexField(source="applicant_id_number", family=IndexFamily.APPLICANT)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     received_by = models.ForeignKey(
         "auth.User",

@@ -9,6 +9,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
+from civicdesk.crypto import IndexFamily
 from core.personal_data import PersonalDataRequest, PersonalDataSection, register_provider
 
 from .models import Dossier
@@ -19,7 +20,8 @@ def _day(value: date | None) -> str:
 
 
 def dossiers_of(request: PersonalDataRequest) -> list[PersonalDataSection]:
-    dossiers = Dossier.objects.filter(applicant_id_number_index=request.index).select_related("unit", "procedure")
+    index = request.index_in(IndexFamily.APPLICANT)
+    dossiers = Dossier.objects.filter(applicant_id_number_index=index).select_related("unit", "procedure")
     return [
         PersonalDataSection(
             source="adminreform.dossiers",

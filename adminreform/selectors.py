@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from civicdesk.crypto import blind_index, looks_like_identity_number
+from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number
 from core.models import Membership, Unit
 from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
 
@@ -125,7 +125,7 @@ def dossier_queue(*, user: AnyUser, filters: QueueFilters, today: date) -> Query
     if text:
         match = Q(ref__icontains=text) | Q(applicant_name__icontains=text)
         if looks_like_identity_number(text):  # exact, through the blind index (encrypted column)
-            match |= Q(applicant_id_number_index=blind_index(text))
+            match |= Q(applicant_id_number_index=blind_index(text, family=IndexFamily.APPLICANT))
         qs = qs.filter(match)
     return (
         qs.select_related("procedure", "unit", "handling_unit", "assignee")

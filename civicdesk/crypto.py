@@ -8,10 +8,17 @@ a *blind index* kept next to it: HMAC-SHA256 of the normalised number, with a ke
 from the same env key (never the key itself), so equal numbers match and the index alone
 does not reveal them.
 
-    identity_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
-    identity_number_index = BlindIndexField(source="identity_number")
+Each *family* of fields (the people of one kind in one table: petitioners, denouncers,
+dossier applicants, reception visitors…) has its own derived key (`IndexFamily`): one
+number gives a different index in each family, so a SQL join of two tables' indexes
+matches nobody, and a denouncer's index never equals the index the same person carries as
+a complainant or an applicant. Code that must compare across families (a grant holder's
+duplicate check, a data subject's export) computes each family's index from the number.
 
-    Visit.objects.filter(identity_number_index=blind_index("001 090 001234"))
+    identity_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
+    identity_number_index = BlindIndexField(source="identity_number", family=IndexFamily.VISITOR)
+
+    Visit.objects.filter(identity_number_index=blind_index("001 090 001234", family=IndexFamily.VISITOR))
 
 The model attribute holds the plain number (decrypted when a row is loaded, encrypted
 when it is written: `save()`, `bulk_create()`, `bulk_update()`, `update()`); the index
@@ -33,7 +40,18 @@ from django.conf import settings
 from django.db import connections, models
 from django.db.models.lookups import Exact
 
-BLIND_INDEX_CONTEXT = b"civicdesk:blind-index:identity-number:v1"
+
+class IndexFamily:
+    """The blind-index families: one derived key each (never share one between two tables,
+    or between denouncers and anyone else)."""
+
+    PETITIONER = "petition-filer"  # complainants, petitioners (petitions_petition)
+    DENOUNCER = "petition-denouncer"  # denouncers of filed denunciations (the vault)
+    APPLICANT = "dossier-applicant"  # one-stop dossiers' applicants
+    VISITOR = "reception-visitor"  # citizens at reception, denunciation visits excepted
+    VISIT_DENOUNCER = "reception-denouncer"  # denouncers at reception (the visit vault)
+    DATA_SUBJECT = "personal-data-request"  # the subject of a personal-data export (its audit event)
+    ALL = (PETITIONER, DENOUNCER, APPLICANT, VISITOR, VISIT_DENOUNCER, DATA_SUBJECT)
 
 
 @lru_cache(maxsize=4)
@@ -67,10 +85,12 @@ def decrypt_text(token: str) -> str:
     return fernet().decrypt(token.encode()).decode() if token else ""
 
 
-@lru_cache(maxsize=4)
-def _index_key_for(key: str) -> bytes:
-    # A key of its own, derived from the env key: the index never uses the encryption key.
-    return hmac.new(key.encode(), BLIND_INDEX_CONTEXT, hashlib.sha256).digest()
+@lru_cache(maxsize=32)
+def _index_key_for(key: str, family: str) -> bytes:
+    # A key of its own per family, derived from the env key: the index never uses the encryption key.
+    if family not in IndexFamily.ALL:
+        raise ValueError(f"Unknown blind-index family: {family!r}")
+    return hmac.new(key.encode(), f"civicdesk:blind-index:{family}:v2".encode(), hashlib.sha256).digest()
 
 
 def normalise_identity_number(value: str) -> str:
@@ -89,12 +109,13 @@ def looks_like_identity_number(text: str) -> bool:
     return 8 <= len(normalised) <= 20 and digits >= 7 and len(normalised) - digits <= 2
 
 
-def blind_index(value: str) -> str:
-    """Keyed hash (64 hex characters) of a normalised identity number; '' for no number."""
+def blind_index(value: str, *, family: str) -> str:
+    """Keyed hash (64 hex characters) of a normalised identity number under the key of
+    `family` (an `IndexFamily` name); '' for no number."""
     normalised = normalise_identity_number(value or "")
     if not normalised:
         return ""
-    key = _index_key_for(settings.FIELD_ENCRYPTION_KEY)
+    key = _index_key_for(settings.FIELD_ENCRYPTION_KEY, family)
     return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
 
 
@@ -142,16 +163,18 @@ class EncryptedCharField(models.CharField):
 
 
 class BlindIndexField(models.CharField):
-    """The blind index of the encrypted field named `source`, recomputed whenever the row is
-    saved or bulk-created (a `bulk_update` or `update` of the source must also pass the index).
+    """The blind index (in `family`, an `IndexFamily` name) of the encrypted field named
+    `source`, recomputed whenever the row is saved or bulk-created (a `bulk_update` or
+    `update` of the source must also pass the index).
 
     Not indexed by itself: declare a partial index `condition=~Q(<name>="")` in the model's
     Meta, so rows without a number (most imported rows) cost the index nothing."""
 
     description = "Keyed hash of an encrypted identifier"
 
-    def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, source: str = "", family: str = "", **kwargs: Any) -> None:
         self.source = source
+        self.family = family
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("blank", True)
         kwargs.setdefault("editable", False)
@@ -162,6 +185,7 @@ class BlindIndexField(models.CharField):
     def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
+        kwargs["family"] = self.family
         for key, value in (("max_length", 64), ("blank", True), ("editable", False)):
             if kwargs.get(key) == value:
                 kwargs.pop(key)
@@ -172,7 +196,7 @@ class BlindIndexField(models.CharField):
     def pre_save(self, model_instance: models.Model, add: bool) -> Any:
         if not self.source:
             return super().pre_save(model_instance, add)
-        value = blind_index(getattr(model_instance, self.source) or "")
+        value = blind_index(getattr(model_instance, self.source) or "", family=self.family)
         setattr(model_instance, self.attname, value)
         return value
 
@@ -188,7 +212,13 @@ def constraints_immediate(schema_editor: Any) -> None:
 
 
 def encrypt_existing_rows(
-    model: type[models.Model], field: str, index_field: str = "", *, reverse: bool = False, batch: int = 5000
+    model: type[models.Model],
+    field: str,
+    index_field: str = "",
+    *,
+    family: str = "",
+    reverse: bool = False,
+    batch: int = 5000,
 ) -> int:
     """Encrypt (or, `reverse`, decrypt) `field` of every row of a *historical* model whose
     column is still a plain text column, filling `index_field` with the blind index on the way.
@@ -207,7 +237,7 @@ def encrypt_existing_rows(
             return done
         pks = [pk for pk, _ in rows]
         values = [decrypt_text(v) if reverse else encrypt_text(v) for _, v in rows]
-        indexes = [blind_index(v) for _, v in rows] if with_index else []
+        indexes = [blind_index(v, family=family) for _, v in rows] if with_index else []
         if connection.vendor == "postgresql":
             _update_postgresql(connection, model, field, index_field if with_index else "", pks, values, indexes)
         else:
@@ -251,3 +281,28 @@ def _update_postgresql(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def reindex_existing_rows(
+    model: type[models.Model], field: str, index_field: str, *, family: str, batch: int = 5000
+) -> int:
+    """Recompute `index_field`, the blind index in `family` of the encrypted `field`, for every
+    row of a historical model (after an index's key changed). Numbers are decrypted in memory
+    only; one SELECT and one UPDATE per `batch` rows."""
+    manager = model._default_manager
+    done, last = 0, None
+    while True:
+        queryset = manager.exclude(**{field: ""}).exclude(**{f"{field}__isnull": True}).order_by("pk")
+        if last is not None:
+            queryset = queryset.filter(pk__gt=last)
+        rows = list(queryset.values_list("pk", field)[:batch])
+        if not rows:
+            return done
+        objects = []
+        for pk, value in rows:
+            obj = model(pk=pk)
+            setattr(obj, index_field, blind_index(value or "", family=family))
+            objects.append(obj)
+        manager.bulk_update(objects, [index_field])
+        done += len(rows)
+        last = rows[-1][0]

@@ -7,13 +7,14 @@ in its `personal_data.py` module (found like `importers.py`, through autodiscove
     from core.personal_data import PersonalDataSection, register_provider
 
     def visits(request):
-        rows = Visit.objects.filter(identity_number_index=request.index)
+        rows = Visit.objects.filter(identity_number_index=request.index_in(IndexFamily.VISITOR))
         return [PersonalDataSection(source="reception.visits", title=_("Citizen reception visits"),
                                     records=[{...} for v in rows])]
 
     register_provider("reception", visits)
 
-A provider gets a `PersonalDataRequest` (the number, its blind index, who asks and why)
+A provider gets a `PersonalDataRequest` (the number, who asks and why; `index_in(family)`
+gives the number's blind index in the provider's own family, civicdesk.crypto.IndexFamily)
 and returns sections of plain records (str/int/bool/None values, already readable:
 choices as their labels, dates as dd/mm/yyyy). It must find rows through the blind index
 (one query per kind of record, never one per row), give only the data *about this person*
@@ -34,14 +35,20 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.module_loading import autodiscover_modules
 
+from civicdesk.crypto import blind_index
+
 
 @dataclass(frozen=True)
 class PersonalDataRequest:
     identity_number: str
-    index: str  # civicdesk.crypto.blind_index(identity_number)
+    index: str  # blind_index(identity_number, family=IndexFamily.DATA_SUBJECT): for the audit event only
     reason: str
     actor: User | None = None
     ip_address: str | None = None
+
+    def index_in(self, family: str) -> str:
+        """The number's blind index in `family` (each table's people have their own)."""
+        return blind_index(self.identity_number, family=family)
 
 
 @dataclass

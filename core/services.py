@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.crypto import blind_index, looks_like_identity_number, normalise_identity_number
+from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number, normalise_identity_number
 from civicdesk.exceptions import DomainError
 
 from .models import (
@@ -227,7 +227,7 @@ def personal_data_export(
         raise DomainError(_("Give a whole identity document number (CCCD, CMND or passport)."))
     request = personal_data.PersonalDataRequest(
         identity_number=number,
-        index=blind_index(number),
+        index=blind_index(number, family=IndexFamily.DATA_SUBJECT),
         reason=reason.strip() or DEFAULT_EXPORT_REASON,
         actor=actor,
         ip_address=ip_address,

@@ -126,7 +126,7 @@ def seed(context: DemoContext) -> None:
                 over_level=rng.random() < 0.08,
                 status=state,
                 source="demo",
-                id_number_digest=id_number_digest(identity.id_number),
+                id_number_digest=id_number_digest(identity.id_number, kind=kind),
             )
             if kind != PetitionKind.DENUNCIATION:
                 p.petitioner_name, p.petitioner_id_number = identity.name, identity.id_number

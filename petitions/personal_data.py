@@ -1,17 +1,21 @@
 """The petitions a person filed, for `export_personal_data` (core.personal_data).
 
 Found through the blind index of the identity number (`id_number_digest`), which every kind
-carries, a denouncer's included. What the petition says about *others* is left out: the
-person or decision complained of / denounced (`respondent`), officials' internal notes, and
-a denunciation's conclusion (it is about the person denounced)."""
+carries, a denouncer's included (in the denouncers' own family, civicdesk.crypto.IndexFamily).
+What the petition says about *others* is left out: the person or decision complained of /
+denounced (`respondent`), officials' internal notes, and a denunciation's conclusion (it is
+about the person denounced)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from civicdesk.crypto import IndexFamily
+from core.choices import PetitionKind
 from core.personal_data import PersonalDataRequest, PersonalDataSection, register_provider
 
 from .models import DenouncerIdentity, Petition, PetitionEvent
@@ -39,9 +43,17 @@ def _common(p: Petition) -> dict[str, Any]:
     }
 
 
+FILER_KINDS = [k for k in PetitionKind.values if k != PetitionKind.DENUNCIATION]
+
+
 def petitions_of(request: PersonalDataRequest) -> list[PersonalDataSection]:
     rows = list(
-        Petition.objects.filter(id_number_digest=request.index).select_related("unit").order_by("received_on", "pk")
+        Petition.objects.filter(
+            Q(id_number_digest=request.index_in(IndexFamily.PETITIONER), kind__in=FILER_KINDS)
+            | Q(id_number_digest=request.index_in(IndexFamily.DENOUNCER), kind=PetitionKind.DENUNCIATION)
+        )
+        .select_related("unit")
+        .order_by("received_on", "pk")
     )
     vault = dict(
         DenouncerIdentity.objects.filter(petition__in=[p for p in rows if p.is_denunciation]).values_list(

@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicdesk.crypto import blind_index, looks_like_identity_number
+from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number
 from civicdesk.workdays import add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
@@ -96,7 +96,9 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         qs = qs.filter(assignee_id=filters.assignee)
     if looks_like_identity_number(filters.q):
         # Exact, through the blind index; never a denunciation (a denouncer is not findable).
-        by_id = Q(id_number_digest=blind_index(filters.q)) & ~Q(kind=PetitionKind.DENUNCIATION)
+        by_id = Q(id_number_digest=blind_index(filters.q, family=IndexFamily.PETITIONER)) & ~Q(
+            kind=PetitionKind.DENUNCIATION
+        )
         qs = qs.filter(by_id | Q(search_text__contains=fold(filters.q)))
     else:
         for word in fold(filters.q).split()[:6]:
@@ -248,11 +250,19 @@ def _trigram_available() -> bool:
 SIMILARITY = 0.45
 
 
-def petition_duplicate_candidates(*, petition: Petition, limit: int = 10) -> list[DuplicateCandidate]:
+def petition_duplicate_candidates(
+    *, petition: Petition, may_reveal: bool = False, limit: int = 10
+) -> list[DuplicateCandidate]:
     """Petitions of the same unit likely about the same matter, for an official to confirm:
     same identity number, same respondent, or a similar subject (PostgreSQL trigram
-    similarity where pg_trgm is installed, else a word-sequence ratio)."""
+    similarity where pg_trgm is installed, else a word-sequence ratio).
+
+    A denunciation is offered only to a viewer who `may_reveal` denouncers' identities in the
+    unit (petitions.services.user_may_reveal), and never for its identity number: that match
+    would name the denouncer (see `petition_protected_matches`)."""
     base = Petition.objects.filter(unit_id=petition.unit_id).exclude(pk=petition.pk).select_related("case")
+    if not may_reveal:
+        base = base.exclude(kind=PetitionKind.DENUNCIATION)
     if petition.case_id:
         base = base.exclude(case_id=petition.case_id)
     reasons: dict[int, list[str]] = {}
@@ -263,8 +273,9 @@ def petition_duplicate_candidates(*, petition: Petition, limit: int = 10) -> lis
             found[p.pk] = p
             reasons.setdefault(p.pk, []).append(reason)
 
-    if petition.id_number_digest:
-        add(base.filter(id_number_digest=petition.id_number_digest), _("same identity number"))
+    if petition.id_number_digest and not petition.is_denunciation:
+        same_number = base.filter(id_number_digest=petition.id_number_digest).exclude(kind=PetitionKind.DENUNCIATION)
+        add(same_number, _("same identity number"))
     if petition.respondent.strip():
         add(base.filter(respondent__iexact=petition.respondent.strip()), _("same respondent"))
     subject = petition.subject.strip()
@@ -287,6 +298,26 @@ def petition_duplicate_candidates(*, petition: Petition, limit: int = 10) -> lis
                     reasons.setdefault(p.pk, []).append(_("similar subject"))
     ranked = sorted(found.values(), key=lambda p: (-len(reasons[p.pk]), -p.pk))
     return [DuplicateCandidate(petition=p, reasons=tuple(reasons[p.pk])) for p in ranked[:limit]]
+
+
+def petition_protected_matches(*, petition: Petition, identity_number: str) -> int:
+    """How many other petitions of the unit carry the same identity number across the
+    denouncer's secrecy: denunciations with a complaint's number, or, for a denunciation
+    (`identity_number` read from its vault), the same denouncer's other petitions. Only a count:
+    the page of someone allowed to open identities says one may be related, never which."""
+    if not identity_number:
+        return 0
+    others = Petition.objects.filter(unit_id=petition.unit_id).exclude(pk=petition.pk)
+    denouncer = Q(
+        kind=PetitionKind.DENUNCIATION,
+        id_number_digest=blind_index(identity_number, family=IndexFamily.DENOUNCER),
+    )
+    if not petition.is_denunciation:
+        return others.filter(denouncer).count()
+    filer = Q(id_number_digest=blind_index(identity_number, family=IndexFamily.PETITIONER)) & ~Q(
+        kind=PetitionKind.DENUNCIATION
+    )
+    return others.filter(denouncer | filer).count()
 
 
 # --- public tracking -------------------------------------------------------------------

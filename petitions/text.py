@@ -11,7 +11,8 @@ import unicodedata
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
-from civicdesk.crypto import blind_index
+from civicdesk.crypto import IndexFamily, blind_index
+from core.choices import PetitionKind
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -101,10 +102,12 @@ def secret_digest_matches(secret: str, stored: str | None) -> bool:
     return ok and known
 
 
-def id_number_digest(id_number: str) -> str:
-    """Blind index of an identity number (civicdesk.crypto): equal numbers match, the number
-    is not readable. The same value as the blind indexes of visits and dossiers."""
-    return blind_index(id_number)
+def id_number_digest(id_number: str, *, kind: str) -> str:
+    """Blind index of a petition's identity number (civicdesk.crypto): equal numbers match,
+    the number is not readable. A denouncer's is in a family of its own: it never equals the
+    digest of the same person's complaint, nor any other table's index."""
+    family = IndexFamily.DENOUNCER if kind == PetitionKind.DENUNCIATION else IndexFamily.PETITIONER
+    return blind_index(id_number, family=family)
 
 
 def normalise_code(code: str) -> str:

@@ -1,7 +1,11 @@
 """Reception records in the back office: read-only. Every change goes through the staff
 pages and their services, so that it is checked and written to the audit log."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
@@ -17,14 +21,42 @@ class ReceptionSessionAdmin(ReadOnlyAdmin):
     date_hierarchy = "date"
 
 
+IDENTITY_FIELDS = ("citizen_name", "identity_number", "address", "representative_names")
+
+
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyAdmin):
-    list_display = ("ref", "unit", "received_on", "people", "received_by", "kind", "outcome", "answer_due_on", "answer")
+    """A denunciation visit's identity is in the vault (not registered here): its page says
+    "(giữ bí mật)"; the audited reveal is on the staff visit page."""
+
+    list_display = (
+        "ref",
+        "unit",
+        "received_on",
+        "citizen",
+        "people",
+        "received_by",
+        "kind",
+        "outcome",
+        "answer_due_on",
+        "answer",
+    )
     list_filter = ("received_by", "kind", "outcome", "answer", "repeat")
     # The identity number is encrypted: it cannot be searched by fragment (see civicdesk.crypto).
     search_fields = ("ref", "citizen_name", "unit__code")
     list_select_related = ("unit",)
     date_hierarchy = "received_on"
+
+    @admin.display(description=_("Citizen"))
+    def citizen(self, obj: Visit) -> str:
+        return obj.shown_name
+
+    def get_exclude(self, request: HttpRequest, obj: Visit | None = None) -> Any:
+        return IDENTITY_FIELDS if obj is not None and obj.is_denunciation else ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Visit | None = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "citizen") if obj is not None and obj.is_denunciation else fields
 
 
 @admin.register(FollowUpItem)

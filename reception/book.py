@@ -80,8 +80,10 @@ def book_rows(visits: Iterable[Visit]) -> list[BookRow]:
             BookRow(
                 number=number,
                 received_on=v.received_on,
-                name_address=", ".join(p for p in (v.citizen_name, v.address) if p),
-                identity_number=v.identity_number,
+                name_address=v.shown_name
+                if v.is_denunciation
+                else ", ".join(p for p in (v.citizen_name, v.address) if p),
+                identity_number=v.shown_name if v.is_denunciation else v.identity_number,
                 content=v.content,
                 kind_code=KIND_CODES.get(v.kind, ""),
                 people=v.people,

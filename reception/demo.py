@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from civicdesk.crypto import IndexFamily, blind_index
 from civicdesk.workdays import add_working_days, subtract_working_days
 from core.demo import DemoContext
 from core.selectors import deadline_rule_in_force, work_calendar
@@ -18,9 +19,11 @@ from .models import (
     SessionKind,
     Visit,
     VisitAnswer,
+    VisitDenouncerIdentity,
     VisitOutcome,
 )
 from .rules import COMMUNE_RULE_CHANGE
+from .services.vault import VisitIdentity, encrypt_visit_identity
 
 MARK = "DEMO-"
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
@@ -117,6 +120,7 @@ def seed(context: DemoContext) -> None:
         sessions = ReceptionSession.objects.bulk_create(sessions)
 
         visits: list[Visit] = []
+        secret: dict[int, VisitIdentity] = {}
         for session in sessions:
             if session.date > today or session.kind == SessionKind.DIALOGUE:
                 continue
@@ -149,8 +153,21 @@ def seed(context: DemoContext) -> None:
                     if visit.answer_due_on < today - timedelta(days=20) or rng.random() < 0.5:
                         visit.answer = rng.choice(list(VisitAnswer))
                         visit.answered_on = min(visit.answer_due_on, today)
+                if visit.is_denunciation:  # the denouncer's identity goes to the vault, not the row
+                    secret[len(visits)] = VisitIdentity(
+                        name=visit.citizen_name, id_number=visit.identity_number, address=visit.address
+                    )
+                    visit.citizen_name = visit.identity_number = visit.address = ""
                 visits.append(visit)
-        Visit.objects.bulk_create(visits)
+        visits = Visit.objects.bulk_create(visits)
+        VisitDenouncerIdentity.objects.bulk_create(
+            VisitDenouncerIdentity(
+                visit=visits[i],
+                ciphertext=encrypt_visit_identity(identity),
+                identity_index=blind_index(identity.id_number, family=IndexFamily.VISIT_DENOUNCER),
+            )
+            for i, identity in secret.items()
+        )
 
         FollowUpItem.objects.bulk_create(
             FollowUpItem(

@@ -268,3 +268,14 @@ class PeriodForm(forms.Form):
 
 class ScheduleSearchForm(forms.Form):
     q = forms.CharField(label=_("Your commune or ward"), max_length=100, required=False)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you need the denouncer's identity?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout("reason", Submit("submit", _("Open the identity")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -25,6 +26,7 @@ from core.importing import (
 from core.selectors import unit_ids_by_code
 
 from .models import ReceivedBy, Visit
+from .services.vault import VisitIdentity, decrypt_visit_identity, visit_vault_keep
 
 # The contract's columns, by model field name.
 CONTRACT_FIELDS = (
@@ -63,8 +65,10 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
     existing = _existing_keys(list(by_key))
     columns, constants = _upsert_columns()
     updated = len(existing)
+    denouncers = _withhold_denouncers(by_key)
     if connection.vendor == "postgresql":
         _upsert_with_copy(by_key, columns, constants)
+        _keep_denouncers(denouncers)
         return LoadResult(created=len(by_key) - updated, updated=updated), errors
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -86,7 +90,41 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
         for start in range(0, len(params), per_statement):
             chunk = params[start : start + per_statement]
             cursor.execute(_upsert_sql(columns, len(chunk)), [value for row in chunk for value in row])
+    _keep_denouncers(denouncers)
     return LoadResult(created=len(params) - updated, updated=updated), errors
+
+
+def _withhold_denouncers(by_key: dict[tuple[int, str], ParsedRow]) -> dict[tuple[int, str], str]:
+    """A denunciation row's citizen name never reaches the visit table: it is taken out of the
+    row here (the row is written with no name) and kept in the vault by `_keep_denouncers`."""
+    names: dict[tuple[int, str], str] = {}
+    for key, row in by_key.items():
+        if row.values["kind"] == PetitionKind.DENUNCIATION and row.values["citizen_name"]:
+            names[key] = row.values["citizen_name"].strip()
+            row.values["citizen_name"] = ""
+    return names
+
+
+def _keep_denouncers(names: dict[tuple[int, str], str]) -> None:
+    """The withheld names into the vault (reception.services.vault), merged with what a visit
+    logged at the desk already keeps there; unchanged names are left alone (a file imported
+    twice changes nothing)."""
+    if not names:
+        return
+    by_unit: dict[int, list[str]] = {}
+    for unit_id, ref in names:
+        by_unit.setdefault(unit_id, []).append(ref)
+    for unit_id, refs in by_unit.items():
+        for start in range(0, len(refs), 900):
+            visits = Visit.objects.filter(unit_id=unit_id, ref__in=refs[start : start + 900]).select_related(
+                "denouncer"
+            )
+            for visit in visits:
+                name = names[(unit_id, visit.ref)]
+                vault = getattr(visit, "denouncer", None)
+                kept = decrypt_visit_identity(vault.ciphertext) if vault is not None else VisitIdentity()
+                if kept.name != name:
+                    visit_vault_keep(visit=visit, identity=replace(kept, name=name))
 
 
 def _upsert_columns() -> tuple[list[str], list[object]]:

@@ -3,6 +3,10 @@
 The Visit fields named in CONTRACTS.md (unit, ref, received_on, people, received_by,
 kind, repeat, citizen_name, content, petition_ref) are read by the reports app:
 never rename them or change their meaning. Everything else is the reception workflow.
+
+A visit of kind denunciation keeps no identity on its row: the citizen's name, identity
+number, address and the representatives' names live in `VisitDenouncerIdentity`, encrypted
+(the denouncer vault of Luật Tố cáo art. 47), read only through reception.services.
 """
 
 from datetime import date
@@ -13,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicdesk.crypto import BlindIndexField, EncryptedCharField
+from civicdesk.crypto import BlindIndexField, EncryptedCharField, IndexFamily
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import Unit
@@ -144,7 +148,7 @@ class Visit(TimeStampedModel):
     )
     # Encrypted at rest; looked up through its blind index (civicdesk.crypto).
     identity_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
-    identity_number_index = BlindIndexField(source="identity_number")
+    identity_number_index = BlindIndexField(source="identity_number", family=IndexFamily.VISITOR)
     address = models.CharField(_("address"), max_length=300, blank=True)
     earlier_handling = models.CharField(_("body that handled it before"), max_length=300, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=VisitOutcome.choices, blank=True)
@@ -194,8 +198,42 @@ class Visit(TimeStampedModel):
         return self.people >= DELEGATION_MIN_PEOPLE
 
     @property
+    def is_denunciation(self) -> bool:
+        return self.kind == PetitionKind.DENUNCIATION
+
+    @property
+    def shown_name(self) -> str:
+        """The citizen's name as pages, books and exports show it: a denouncer's is kept secret."""
+        return str(KEPT_SECRET) if self.is_denunciation else self.citizen_name
+
+    @property
     def awaits_answer(self) -> bool:
         return self.answer_due_on is not None and self.answer not in FINAL_ANSWERS
+
+
+KEPT_SECRET = _("(kept secret)")
+
+
+class VisitDenouncerIdentity(TimeStampedModel):
+    """The identity of a citizen who came to denounce (name, identity number, address, the
+    representatives' names), apart from the visit and encrypted at rest (Fernet, key
+    settings.FIELD_ENCRYPTION_KEY). Opened only by the audited reveal (reception.services)."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="denouncer")
+    ciphertext = models.TextField(editable=False)
+    # Blind index of the identity number in the reception denouncers' family: the person's own
+    # data request finds it; it matches no other table's index.
+    identity_index = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("denouncer identity at reception")
+        verbose_name_plural = _("denouncer identities at reception")
+        indexes = [
+            models.Index(fields=["identity_index"], name="visit_denouncer_index_idx", condition=~Q(identity_index=""))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}"
 
 
 class FollowUpStatus(models.TextChoices):
@@ -248,6 +286,7 @@ class ReceptionEvent(AuditEventBase):
         VISIT_MARKED_REPEAT = "visit_marked_repeat", _("Visit marked as repeat")
         VISIT_PETITION_CREATED = "visit_petition_created", _("Petition created from visit")
         VISIT_ANSWERED = "visit_answered", _("Visit answered")
+        IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
         FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up item created")
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up item done")
 

@@ -14,7 +14,8 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from civicdesk.crypto import blind_index
+from civicdesk.crypto import IndexFamily, blind_index
+from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user
 
@@ -145,22 +146,27 @@ def visit_repeat_candidates(
     content: str = "",
     before: date | None = None,
     exclude_pk: int | None = None,
+    with_denunciations: bool = False,
     limit: int = 5,
 ) -> list[RepeatCandidate]:
     """Earlier visits that look like the same person or matter, best first.
 
     Same identity number, or same name and address (case and accents ignored) anywhere in
     the unit's subtree, are strong matches; similar content in the same unit is a weaker one.
-    Two queries at most.
+    Two queries at most. Denunciation visits come back only `with_denunciations` (for an
+    official allowed to open denouncers' identities), and then only by their content: their
+    rows carry no identity (it is in the vault).
     """
     scope = Visit.objects.filter(unit__path__startswith=unit.path).select_related("unit")
+    if not with_denunciations:  # only for those allowed to open denouncers' identities
+        scope = scope.exclude(kind=PetitionKind.DENUNCIATION)
     if before is not None:
         scope = scope.filter(received_on__lte=before)
     if exclude_pk is not None:
         scope = scope.exclude(pk=exclude_pk)
     found: dict[int, RepeatCandidate] = {}
     strong = Q(pk__in=[])
-    index = blind_index(identity_number)
+    index = blind_index(identity_number, family=IndexFamily.VISITOR)
     if index:
         strong |= Q(identity_number_index=index)
     if citizen_name.strip() and address.strip():

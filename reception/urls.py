@@ -33,6 +33,7 @@ urlpatterns = [
     path(
         "visits/<int:pk>/repeat/", views.VisitActionView.as_view(), {"action": "mark_repeat"}, name="visit_mark_repeat"
     ),
+    path("visits/<int:pk>/identity/", views.VisitRevealView.as_view(), name="visit_reveal"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
     path("follow-ups/<int:pk>/done/", views.FollowUpActionView.as_view(), {"action": "complete"}, name="followup_done"),
     path("book/", views.BookView.as_view(), name="book"),

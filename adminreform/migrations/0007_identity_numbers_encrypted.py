@@ -14,7 +14,10 @@ import civicdesk.crypto
 def encrypt(apps, schema_editor):
     civicdesk.crypto.constraints_immediate(schema_editor)
     civicdesk.crypto.encrypt_existing_rows(
-        apps.get_model("adminreform", "Dossier"), "applicant_id_number", "applicant_id_number_index"
+        apps.get_model("adminreform", "Dossier"),
+        "applicant_id_number",
+        "applicant_id_number_index",
+        family=civicdesk.crypto.IndexFamily.APPLICANT,  # today's family (0009 recomputes older conversions)
     )
 
 

@@ -1,11 +1,11 @@
-"""Petitioners' identity numbers encrypted at rest; one blind index for every app.
+"""Petitioners' identity numbers encrypted at rest, with blind indexes.
 
 - `petitioner_id_number` (complainants, petitioners; empty for denouncers, whose identity
   stays in the vault) becomes a Fernet token (CIVICDESK_FIELD_ENCRYPTION_KEY).
 - `id_number_digest` was an HMAC keyed with the env key itself; it becomes the project's
-  blind index (civicdesk.crypto.blind_index, a key derived from the env key), the same
-  value visits and dossiers carry, so one number finds a person across apps. Denouncers'
-  digests are recomputed from the vault, decrypted in memory only.
+  blind index (civicdesk.crypto.blind_index, a key derived from the env key per family:
+  petitioners and denouncers apart). Denouncers' digests are recomputed from the vault,
+  decrypted in memory only.
 
 Reversible: going back decrypts the numbers and restores the old digests (same key).
 """
@@ -22,11 +22,19 @@ import civicdesk.crypto
 BATCH = 2000
 
 
-def _old_digest(number: str) -> str:
+def _old_digest(number: str, kind: str) -> str:
     normalised = "".join(number.split()).upper()
     if not normalised:
         return ""
     return hmac.new(settings.FIELD_ENCRYPTION_KEY.encode(), f"id:{normalised}".encode(), hashlib.sha256).hexdigest()
+
+
+def _family_digest(number: str, kind: str) -> str:
+    # Today's families (petitions 0010 recomputes digests made by an older version of this migration).
+    family = (
+        civicdesk.crypto.IndexFamily.DENOUNCER if kind == "denunciation" else civicdesk.crypto.IndexFamily.PETITIONER
+    )
+    return civicdesk.crypto.blind_index(number, family=family)
 
 
 def _redigest(apps, digest) -> None:
@@ -51,7 +59,7 @@ def _redigest(apps, digest) -> None:
         for pk, kind, number in rows:
             if kind == "denunciation" and pk in vault:
                 number = str(json.loads(civicdesk.crypto.fernet().decrypt(vault[pk].encode())).get("id_number", ""))
-            objects.append(Petition(pk=pk, id_number_digest=digest(number or "")))
+            objects.append(Petition(pk=pk, id_number_digest=digest(number or "", kind)))
         Petition.objects.bulk_update(objects, ["id_number_digest"])
         last = rows[-1][0]
 
@@ -59,7 +67,7 @@ def _redigest(apps, digest) -> None:
 def forward(apps, schema_editor):
     civicdesk.crypto.constraints_immediate(schema_editor)
     # Digests first, while the numbers are still readable in the column.
-    _redigest(apps, civicdesk.crypto.blind_index)
+    _redigest(apps, _family_digest)
     civicdesk.crypto.encrypt_existing_rows(apps.get_model("petitions", "Petition"), "petitioner_id_number")
 
 

@@ -39,7 +39,7 @@ from .handling import petition_assign, petition_extend, petition_resolve, petiti
 from .intake import NewPetition, petition_check_secret, petition_create, petition_receive
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
-from .vault import Identity, denouncer_reveal, identity_reveal_grant, user_may_reveal
+from .vault import Identity, denouncer_reveal, identity_reveal_grant, protected_match_count, user_may_reveal
 
 __all__ = [
     "CONCLUSION_RESULTS",
@@ -73,6 +73,7 @@ __all__ = [
     "petition_suspend",
     "petition_transfer",
     "petition_urge",
+    "protected_match_count",
     "suspension_shift",
     "text_reveals_identity",
     "user_may_reveal",

@@ -219,7 +219,7 @@ def register(
         anonymous=new.anonymous,
         over_level=new.over_level,
         has_originals=new.has_originals,
-        id_number_digest=id_number_digest(new.identity.id_number),
+        id_number_digest=id_number_digest(new.identity.id_number, kind=new.kind),
         source=new.source[:200],
         tracking_code=(number.tracking_code if number else new_code()) if tracked else None,
         tracking_secret_hash=secret_digest(secret) if tracked else "",

@@ -19,6 +19,7 @@ from core.selectors import unit_under
 
 from ..models import DenouncerIdentity, IdentityRevealGrant, Petition
 from ..policies import POLICY
+from ..selectors import petition_protected_matches
 from .workflow import PETITION, Kind
 
 
@@ -60,6 +61,17 @@ def user_may_reveal(*, user: User, unit: Unit) -> bool:
         return False
     paths = IdentityRevealGrant.objects.filter(user=user).values_list("unit__path", flat=True)
     return unit_under(unit, paths)
+
+
+def protected_match_count(*, petition: Petition, user: User) -> int:
+    """For a user who may open identities in the petition's unit: how many other petitions
+    of the unit share its identity number across the denouncer's secrecy (selectors.
+    petition_protected_matches; a denouncer's number is read from the vault, in memory, and
+    never shown). 0 for anyone else: they may not know even that."""
+    if not user_may_reveal(user=user, unit=petition.unit):
+        return 0
+    number = petitioner_contact(petition).id_number
+    return petition_protected_matches(petition=petition, identity_number=number)
 
 
 @transaction.atomic

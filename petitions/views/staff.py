@@ -62,6 +62,12 @@ class PetitionDetailView(StaffMixin, TemplateView):
         )
         today = timezone.localdate()
         cutoff = soon_cutoff(today)
+        may_reveal = _may_reveal(self.request.user, petition)
+        duplicates, protected_matches = [], 0
+        if petition.is_open:
+            duplicates = petition_duplicate_candidates(petition=petition, may_reveal=may_reveal)
+            if may_reveal:  # only those allowed to know even that one may be related
+                protected_matches = services.protected_match_count(petition=petition, user=self.request.user)  # type: ignore[arg-type]
         duties = [
             (d, "" if d.done_on else due_state(d.due_on, today=today, soon_until=cutoff))
             for d in petition_duties(petition=petition)
@@ -72,10 +78,11 @@ class PetitionDetailView(StaffMixin, TemplateView):
             duties=duties,
             timeline=petition_timeline(petition=petition),
             attachments=petition.attachments.all(),
-            duplicates=petition_duplicate_candidates(petition=petition) if petition.is_open else [],
+            duplicates=duplicates,
+            protected_matches=protected_matches,
             parts=Petition.objects.filter(parent=petition),
             actions=PETITION_ACTIONS.offered(user=self.request.user, record=petition),
-            may_reveal=petition.is_denunciation and _may_reveal(self.request.user, petition),
+            may_reveal=petition.is_denunciation and may_reveal,
             **kwargs,
         )
 

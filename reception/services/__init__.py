@@ -18,6 +18,7 @@ from .sessions import (
     session_schedule,
     session_update,
 )
+from .vault import VisitIdentity, decrypt_visit_identity, visit_denouncer_reveal, visit_may_reveal, visit_vault_keep
 from .visits import (
     ANSWER_RULE,
     VisitLogResult,
@@ -34,7 +35,9 @@ __all__ = [
     "SESSION_EDITABLE",
     "SESSION_RECORD",
     "RescheduleResult",
+    "VisitIdentity",
     "VisitLogResult",
+    "decrypt_visit_identity",
     "follow_up_complete",
     "follow_up_create",
     "petitions_available",
@@ -46,6 +49,9 @@ __all__ = [
     "session_update",
     "visit_answer",
     "visit_answer_deadline",
+    "visit_denouncer_reveal",
     "visit_log",
     "visit_mark_repeat",
+    "visit_may_reveal",
+    "visit_vault_keep",
 ]

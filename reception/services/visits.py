@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError, InvalidTransition
+from core.choices import PetitionKind
 from core.models import Unit
 from core.selectors import deadline_for
 from petitions import services as petition_services
@@ -20,6 +21,7 @@ from ..models import ReceptionEvent, ReceptionSession, Visit, VisitAnswer, Visit
 from ..policies import POLICY
 from ..rules import check_delegation
 from ..selectors import RepeatCandidate, visit_repeat_candidates
+from .vault import VisitIdentity, visit_may_reveal, visit_vault_keep
 from .workflows import VISIT
 
 ANSWER_RULE = "reception.answer"
@@ -67,6 +69,10 @@ def visit_log(
     (identity number, or name and address) mark the visit as a repeat; similar content is
     only proposed. A visit whose outcome is a petition gets the 10-working-day answer deadline
     (rule `reception.answer`) and creates the petition in the petitions app.
+
+    A denunciation keeps its identity (name, number, address, representatives) in the vault
+    (`.vault`), never on the row, and is compared with earlier visits by its content only:
+    matching it by identity would tie the denouncer to their other visits.
     Raises NotAllowed, or DomainError for a delegation with the wrong number of representatives.
     """
     check_delegation(people=people, representatives=representatives)
@@ -77,13 +83,21 @@ def visit_log(
     if outcome == VisitOutcome.PETITION:
         POLICY.authorize(actor=actor, action="visit_petition", unit=unit)
     received_on = received_on or session.date
+    denunciation = kind == PetitionKind.DENUNCIATION
+    identity = VisitIdentity(
+        name=citizen_name.strip(),
+        id_number=identity_number.strip(),
+        address=address.strip(),
+        representative_names=representative_names.strip(),
+    )
     candidates = visit_repeat_candidates(
         unit=unit,
-        identity_number=identity_number,
-        citizen_name=citizen_name,
-        address=address,
+        identity_number="" if denunciation else identity.id_number,
+        citizen_name="" if denunciation else identity.name,
+        address="" if denunciation else identity.address,
         content=content,
         before=received_on,
+        with_denunciations=visit_may_reveal(user=actor, unit=unit),
     )
     strong = [c for c in candidates if c.is_strong]
     repeat_of = strong[0].visit if strong else (candidates[0].visit if repeat and candidates else None)
@@ -94,14 +108,14 @@ def visit_log(
         received_on=received_on,
         people=people,
         representatives=representatives,
-        representative_names=representative_names.strip(),
+        representative_names="" if denunciation else identity.representative_names,
         received_by=received_by or session.received_by,
         kind=kind,
         repeat=repeat or bool(strong),
         repeat_of=repeat_of,
-        citizen_name=citizen_name.strip(),
-        identity_number=identity_number.strip(),
-        address=address.strip(),
+        citizen_name="" if denunciation else identity.name,
+        identity_number="" if denunciation else identity.id_number,
+        address="" if denunciation else identity.address,
         content=content.strip(),
         outcome=outcome,
         guided_to=guided_to.strip(),
@@ -111,6 +125,8 @@ def visit_log(
     if outcome == VisitOutcome.PETITION:
         visit.answer_due_on, visit.answer_rule_id = visit_answer_deadline(received_on=received_on)
     visit.save()
+    if denunciation:
+        visit_vault_keep(visit=visit, identity=identity)
     VISIT.record(
         visit,
         ReceptionEvent.Kind.VISIT_LOGGED,
@@ -125,7 +141,7 @@ def visit_log(
         },
     )
     if outcome == VisitOutcome.PETITION:
-        _visit_create_petition(visit=visit, actor=actor, ip_address=ip_address)
+        _visit_create_petition(visit=visit, identity=identity, actor=actor, ip_address=ip_address)
     return VisitLogResult(visit=visit, candidates=[c for c in candidates if c.visit.pk != visit.pk])
 
 
@@ -141,8 +157,9 @@ def petitions_available() -> bool:
     return hasattr(petition_services, "petition_receive")
 
 
-def _visit_create_petition(*, visit: Visit, actor: User, ip_address: str | None) -> None:
-    """Create the petition the citizen handed in, prefilled from the visit, and link it.
+def _visit_create_petition(*, visit: Visit, identity: VisitIdentity, actor: User, ip_address: str | None) -> None:
+    """Create the petition the citizen handed in, prefilled from the visit and the identity
+    typed (a denouncer's goes from memory into the petitions' vault), and link it.
     The idempotency key makes a retried save return the same petition."""
     if not petitions_available():
         raise DomainError(
@@ -156,9 +173,9 @@ def _visit_create_petition(*, visit: Visit, actor: User, ip_address: str | None)
         channel="in_person",
         subject=visit.content[:200],
         content=visit.content,
-        petitioner_name=visit.citizen_name,
-        petitioner_id_number=visit.identity_number,
-        petitioner_address=visit.address,
+        petitioner_name=identity.name,
+        petitioner_id_number=identity.id_number,
+        petitioner_address=identity.address,
         petitioner_phone="",
         petitioner_email="",
         signers=visit.people,

@@ -13,7 +13,7 @@ from .sessions import (
     SessionOpenTodayView,
     VisitRepeatProposalsView,
 )
-from .visits import VisitActionView, VisitDetailView, VisitQueueView
+from .visits import VisitActionView, VisitDetailView, VisitQueueView, VisitRevealView
 
 __all__ = [
     "BookView",
@@ -31,4 +31,5 @@ __all__ = [
     "VisitDetailView",
     "VisitQueueView",
     "VisitRepeatProposalsView",
+    "VisitRevealView",
 ]

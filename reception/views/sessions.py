@@ -38,11 +38,13 @@ from .actions import SESSION_ACTIONS, UNIT_ACTIONS
 from .base import DeskMixin, offered
 
 
-def _proposals(session: ReceptionSession, typed: Any) -> list[RepeatCandidate]:
-    """Earlier visits like the one being typed (`typed`: the visit form's GET or POST data)."""
+def _proposals(session: ReceptionSession, typed: Any, user: Any) -> list[RepeatCandidate]:
+    """Earlier visits like the one being typed (`typed`: the visit form's GET or POST data).
+    Denunciation visits only for an official who may open denouncers' identities."""
     return visit_repeat_candidates(
         unit=session.unit,
         before=session.date,
+        with_denunciations=services.visit_may_reveal(user=user, unit=session.unit),
         **{k: typed.get(k, "")[:300] for k in ("identity_number", "citizen_name", "address", "content")},
     )
 
@@ -201,12 +203,13 @@ class SessionDetailView(SessionRecordMixin, StaffActionView[ReceptionSession]):
                     content=last.content,
                     before=last.received_on,
                     exclude_pk=last.pk,
+                    with_denunciations=services.visit_may_reveal(user=request.user, unit=last.unit),
                 )
         return self.page(last=last, candidates=candidates)
 
     def form_invalid(self, form: forms.Form) -> HttpResponse:
         # Keep showing who this citizen may be while the official fixes the form.
-        return self.page(form=form, candidates=_proposals(self.record, self.request.POST), live=True)
+        return self.page(form=form, candidates=_proposals(self.record, self.request.POST, self.request.user), live=True)
 
     def redirect_after(self, result: object) -> HttpResponse:
         assert isinstance(result, services.VisitLogResult)
@@ -258,5 +261,5 @@ class VisitRepeatProposalsView(DeskMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         session = get_object_or_404(session_list_visible_to(user=self.user), pk=pk)
-        candidates = _proposals(session, request.GET)
+        candidates = _proposals(session, request.GET, request.user)
         return render(request, "reception/_repeat_proposals.html", {"candidates": candidates, "live": True})

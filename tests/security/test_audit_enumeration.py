@@ -152,6 +152,12 @@ def _petition_reveal_drives(w: World) -> list[Drive]:
     return [Drive("reveal", {"pk": denunciation.pk}, {"reason": "Xác minh người tố cáo"}, user="head")]
 
 
+def _visit_reveal_drives(w: World) -> list[Drive]:
+    w.grant_reveal(w.users["head"])
+    visit = w.visit(kind="denunciation")
+    return [Drive("reveal", {"pk": visit.pk}, {"reason": "Xác minh người tố cáo"}, user="head")]
+
+
 def _desk_drives(w: World) -> list[Drive]:
     data = {
         "unit": w.commune.pk,
@@ -261,6 +267,7 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
     "petitions:desk": _desk_drives,
     "petitions:action": _petition_action_drives,
     "petitions:reveal": _petition_reveal_drives,
+    "reception:visit_reveal": _visit_reveal_drives,
     "two_factor": _two_factor_drives,
     "password_change": lambda w: [Drive("change", {}, PASSWORD_CHANGE, user="other_officer")],
     **{

@@ -12,7 +12,7 @@ from django.urls import reverse
 from adminreform.models import Dossier
 from adminreform.selectors import QueueFilters as DossierFilters
 from adminreform.selectors import dossier_queue
-from civicdesk.crypto import PlaintextLookupError, blind_index, decrypt_text
+from civicdesk.crypto import IndexFamily, PlaintextLookupError, blind_index, decrypt_text
 from core.choices import PetitionKind
 from petitions.models import Petition
 from petitions.selectors import QueueFilters as PetitionFilters
@@ -39,11 +39,11 @@ def test_a_visit_keeps_a_token_in_its_column_and_the_number_in_its_attribute(com
     stored = _raw(Visit, visit.pk, "identity_number")
     assert NUMBER not in stored and decrypt_text(stored) == NUMBER
     assert Visit.objects.get(pk=visit.pk).identity_number == NUMBER
-    assert _raw(Visit, visit.pk, "identity_number_index") == blind_index(NUMBER)
+    assert _raw(Visit, visit.pk, "identity_number_index") == blind_index(NUMBER, family=IndexFamily.VISITOR)
     # Two rows with the same number: different tokens (random), the same index.
     twin = VisitFactory(unit=commune, identity_number=NUMBER)
     assert _raw(Visit, twin.pk, "identity_number") != stored
-    assert _raw(Visit, twin.pk, "identity_number_index") == blind_index(NUMBER)
+    assert _raw(Visit, twin.pk, "identity_number_index") == blind_index(NUMBER, family=IndexFamily.VISITOR)
 
 
 @pytest.mark.django_db
@@ -53,7 +53,7 @@ def test_bulk_created_and_bulk_updated_rows_are_encrypted_too(commune):
     )
     visit = Visit.objects.get(ref="B-1")
     assert decrypt_text(_raw(Visit, visit.pk, "identity_number")) == NUMBER
-    assert visit.identity_number_index == blind_index(NUMBER)
+    assert visit.identity_number_index == blind_index(NUMBER, family=IndexFamily.VISITOR)
     visit.identity_number = "079000000001"
     Visit.objects.bulk_update([visit], ["identity_number"])
     assert decrypt_text(_raw(Visit, visit.pk, "identity_number")) == "079000000001"
@@ -76,11 +76,14 @@ def test_looking_up_the_encrypted_column_by_value_is_refused_not_silently_empty(
 
 
 def test_the_blind_index_ignores_spaces_dots_and_case_and_is_keyed():
-    assert blind_index("001 090.001-234") == blind_index(NUMBER)
-    assert blind_index("b1234567") == blind_index("B1234567")
-    assert blind_index(NUMBER) != blind_index("001090001235")
-    assert len(blind_index(NUMBER)) == 64 and NUMBER not in blind_index(NUMBER)
-    assert blind_index("") == ""
+    def index(value):
+        return blind_index(value, family=IndexFamily.VISITOR)
+
+    assert index("001 090.001-234") == index(NUMBER)
+    assert index("b1234567") == index("B1234567")
+    assert index(NUMBER) != index("001090001235")
+    assert len(index(NUMBER)) == 64 and NUMBER not in index(NUMBER)
+    assert index("") == ""
 
 
 def test_the_blind_index_key_is_derived_from_the_env_key_not_the_key_itself(settings):
@@ -88,10 +91,10 @@ def test_the_blind_index_key_is_derived_from_the_env_key_not_the_key_itself(sett
     import hmac
 
     plain_hmac = hmac.new(settings.FIELD_ENCRYPTION_KEY.encode(), NUMBER.encode(), hashlib.sha256).hexdigest()
-    before = blind_index(NUMBER)
+    before = blind_index(NUMBER, family=IndexFamily.APPLICANT)
     assert before != plain_hmac
     settings.FIELD_ENCRYPTION_KEY = "b3RoZXIta2V5LW90aGVyLWtleS0wMTIzNDU2Nzg5YWI="
-    assert blind_index(NUMBER) != before  # another deployment's key: another index
+    assert blind_index(NUMBER, family=IndexFamily.APPLICANT) != before  # another deployment's key: another index
 
 
 @pytest.mark.django_db
@@ -203,11 +206,13 @@ def test_the_migrations_encrypt_existing_rows_and_going_back_decrypts_them(commu
         executor = MigrationExecutor(connection)
         executor.migrate(targets_after)
         assert decrypt_text(_raw(Visit, visit.pk, "identity_number")) == NUMBER
-        assert _raw(Visit, visit.pk, "identity_number_index") == blind_index(NUMBER)
+        assert _raw(Visit, visit.pk, "identity_number_index") == blind_index(NUMBER, family=IndexFamily.VISITOR)
         assert decrypt_text(_raw(Dossier, dossier.pk, "applicant_id_number")) == NUMBER
-        assert _raw(Dossier, dossier.pk, "applicant_id_number_index") == blind_index(NUMBER)
+        assert _raw(Dossier, dossier.pk, "applicant_id_number_index") == blind_index(
+            NUMBER, family=IndexFamily.APPLICANT
+        )
         assert decrypt_text(_raw(Petition, petition.pk, "petitioner_id_number")) == NUMBER
-        assert _raw(Petition, petition.pk, "id_number_digest") == blind_index(NUMBER)
+        assert _raw(Petition, petition.pk, "id_number_digest") == blind_index(NUMBER, family=IndexFamily.PETITIONER)
         executor = MigrationExecutor(connection)
         executor.migrate(targets_before)
         assert _raw(Visit, visit.pk, "identity_number") == NUMBER

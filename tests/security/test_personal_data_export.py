@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from civicdesk.crypto import blind_index
+from civicdesk.crypto import IndexFamily, blind_index
 from core.choices import PetitionKind
 from core.models import PersonalDataExportEvent
 from core.personal_data import providers
@@ -119,11 +119,16 @@ def test_every_export_writes_an_audit_event_with_the_reason_and_never_the_number
     _export("--identity-number", AN, "--reason", "Công dân yêu cầu", "--by", head.username)
     _export("--identity-number", AN)
     first, second = PersonalDataExportEvent.objects.order_by("pk")
-    assert (first.actor, first.reason, first.subject_index) == (head, "Công dân yêu cầu", blind_index(AN))
+    assert (first.actor, first.reason, first.subject_index) == (
+        head,
+        "Công dân yêu cầu",
+        blind_index(AN, family=IndexFamily.DATA_SUBJECT),
+    )
     assert first.data["records"] == {
         "adminreform.dossiers": 1,
         "petitions.denunciations": 1,
         "petitions.petitions": 1,
+        "reception.denunciation_visits": 0,
         "reception.visits": 2,
     }
     assert first.data["format"] == "json"

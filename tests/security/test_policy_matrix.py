@@ -64,7 +64,10 @@ NOT_RECORD_CHANGES: dict[str, str] = {
     "password_change": "a user's own password",
 }
 # URLs whose POST needs a grant, not a role (checked in tests/petitions and tests/security).
-GRANT_ONLY = {"petitions:reveal": "opening a denouncer's identity: an explicit grant in the unit, audited"}
+GRANT_ONLY = {
+    "petitions:reveal": "opening a denouncer's identity: an explicit grant in the unit, audited",
+    "reception:visit_reveal": "opening the identity of a citizen who came to denounce: the same grant, audited",
+}
 
 # --- the rule book ------------------------------------------------------------------------------
 

@@ -163,6 +163,9 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "petitions:action": _petition_actions,
     "reception:session_detail": lambda w: [Target({"pk": w.session().pk}, data=_reception_visit_form())],
     "reception:visit_repeats": lambda w: [Target({"pk": w.session().pk})],
+    "reception:visit_reveal": lambda w: [
+        Target({"pk": w.visit(kind="denunciation").pk}, data={"reason": "Cần xác minh"}, insider=None)
+    ],
     "reception:session_edit": lambda w: [
         Target(
             {"pk": (s := w.session()).pk},

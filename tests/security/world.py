@@ -217,14 +217,14 @@ class World:
         values.update(kwargs)
         return rs.session_schedule(**values)
 
-    def visit(self, session: Any = None) -> Any:
+    def visit(self, session: Any = None, kind: str = PetitionKind.RECOMMENDATION) -> Any:
         from reception import services as rs
 
         return rs.visit_log(
             session=session or self.session(),
             citizen_name=APPLICANT_A,
             content=f"Kiến nghị sửa cống ({SECRET_A})",
-            kind=PetitionKind.RECOMMENDATION,
+            kind=kind,
             actor=self.users["officer"],
         ).visit
 
