@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -65,10 +64,10 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
     existing = _existing_keys(list(by_key))
     columns, constants = _upsert_columns()
     updated = len(existing)
-    denouncers = _withhold_denouncers(by_key)
+    denouncers, denunciation_keys = _withhold_denouncers(by_key)
     if connection.vendor == "postgresql":
         _upsert_with_copy(by_key, columns, constants)
-        _keep_denouncers(denouncers)
+        _keep_denouncers(denouncers, denunciation_keys)
         return LoadResult(created=len(by_key) - updated, updated=updated), errors
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
@@ -90,41 +89,53 @@ def load_receptions(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResu
         for start in range(0, len(params), per_statement):
             chunk = params[start : start + per_statement]
             cursor.execute(_upsert_sql(columns, len(chunk)), [value for row in chunk for value in row])
-    _keep_denouncers(denouncers)
+    _keep_denouncers(denouncers, denunciation_keys)
     return LoadResult(created=len(params) - updated, updated=updated), errors
 
 
-def _withhold_denouncers(by_key: dict[tuple[int, str], ParsedRow]) -> dict[tuple[int, str], str]:
+def _withhold_denouncers(
+    by_key: dict[tuple[int, str], ParsedRow],
+) -> tuple[dict[tuple[int, str], str], list[tuple[int, str]]]:
     """A denunciation row's citizen name never reaches the visit table: it is taken out of the
-    row here (the row is written with no name) and kept in the vault by `_keep_denouncers`."""
+    row here (the row is written with no name) and kept in the vault by `_keep_denouncers`.
+    Returns the names withheld and the keys of every denunciation row."""
     names: dict[tuple[int, str], str] = {}
+    keys = []
     for key, row in by_key.items():
-        if row.values["kind"] == PetitionKind.DENUNCIATION and row.values["citizen_name"]:
-            names[key] = row.values["citizen_name"].strip()
-            row.values["citizen_name"] = ""
-    return names
+        if row.values["kind"] == PetitionKind.DENUNCIATION:
+            keys.append(key)
+            if row.values["citizen_name"]:
+                names[key] = row.values["citizen_name"].strip()
+                row.values["citizen_name"] = ""
+    return names, keys
 
 
-def _keep_denouncers(names: dict[tuple[int, str], str]) -> None:
-    """The withheld names into the vault (reception.services.vault), merged with what a visit
-    logged at the desk already keeps there; unchanged names are left alone (a file imported
-    twice changes nothing)."""
-    if not names:
-        return
+def _keep_denouncers(names: dict[tuple[int, str], str], keys: list[tuple[int, str]]) -> None:
+    """The withheld names into the vault (reception.services.vault), merged with what the
+    vault already keeps; a visit that became a denunciation also moves the identity the desk
+    recorded on its row (number, address, representatives) into the vault. Unchanged
+    identities are left alone (a file imported twice changes nothing)."""
     by_unit: dict[int, list[str]] = {}
-    for unit_id, ref in names:
+    for unit_id, ref in keys:
         by_unit.setdefault(unit_id, []).append(ref)
     for unit_id, refs in by_unit.items():
         for start in range(0, len(refs), 900):
-            visits = Visit.objects.filter(unit_id=unit_id, ref__in=refs[start : start + 900]).select_related(
-                "denouncer"
-            )
-            for visit in visits:
-                name = names[(unit_id, visit.ref)]
+            chunk = refs[start : start + 900]
+            for visit in Visit.objects.filter(unit_id=unit_id, ref__in=chunk).select_related("denouncer"):
                 vault = getattr(visit, "denouncer", None)
                 kept = decrypt_visit_identity(vault.ciphertext) if vault is not None else VisitIdentity()
-                if kept.name != name:
-                    visit_vault_keep(visit=visit, identity=replace(kept, name=name))
+                identity = VisitIdentity(
+                    name=names.get((unit_id, visit.ref), kept.name),
+                    id_number=visit.identity_number or kept.id_number,
+                    address=visit.address or kept.address,
+                    representative_names=visit.representative_names or kept.representative_names,
+                )
+                if identity != kept:
+                    visit_vault_keep(visit=visit, identity=identity)
+                if visit.identity_number or visit.address or visit.representative_names:
+                    visit.identity_number = visit.address = visit.representative_names = ""
+                    fields = ["identity_number", "identity_number_index", "address", "representative_names"]
+                    visit.save(update_fields=fields)
 
 
 def _upsert_columns() -> tuple[list[str], list[object]]:

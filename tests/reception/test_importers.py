@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reception.models import Visit
+from reception.services import decrypt_visit_identity
 from tests.reception.factories import SessionFactory, VisitFactory
 
 pytestmark = pytest.mark.django_db
@@ -108,14 +109,12 @@ def test_a_changed_row_updates_the_visit_and_keeps_the_reception_workflow(commun
     path = _write(tmp_path, "S-1,00070,2019-03-04,9,head,denunciation,1,Tên mới,Nội dung mới,P-1\n")
     call_command("import_records", "receptions", str(path))
     visit = Visit.objects.get(ref="S-1")
-    assert (visit.people, visit.received_by, visit.kind, visit.repeat, visit.citizen_name) == (
-        9,
-        "head",
-        "denunciation",
-        True,
-        "Tên mới",
-    )
-    assert (visit.session, visit.answer, visit.identity_number) == (session, "accepted", "0010")
+    assert (visit.people, visit.received_by, visit.kind, visit.repeat) == (9, "head", "denunciation", True)
+    assert (visit.session, visit.answer) == (session, "accepted")
+    # Now a denunciation: the name and the number recorded at the desk are in the vault, not on the row.
+    assert (visit.citizen_name, visit.identity_number, visit.identity_number_index) == ("", "", "")
+    identity = decrypt_visit_identity(visit.denouncer.ciphertext)
+    assert (identity.name, identity.id_number) == ("Tên mới", "0010")
 
 
 def test_text_with_line_breaks_tabs_and_backslashes_arrives_as_written(commune, tmp_path, capsys):
