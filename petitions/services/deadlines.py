@@ -32,6 +32,14 @@ def clear_deadline(petition: Petition) -> None:
     petition.step, petition.due_on, petition.due_rule = Step.NONE, None, None
 
 
+def close_deadline(petition: Petition) -> None:
+    """The petition's handling ends: its running deadline is kept as `handling_due_on` (whether
+    it was handled on time stays known), then cleared."""
+    if petition.due_on is not None:
+        petition.handling_due_on = petition.due_on
+    clear_deadline(petition)
+
+
 def intake_deadlines(petition: Petition) -> None:
     """Deadlines that start at receipt: classification for all; acceptance for complaints,
     initial processing for denunciations (the running step)."""

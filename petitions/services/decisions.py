@@ -18,7 +18,7 @@ from core.models import Unit
 from ..models import OUTCOME_STATUS, Attachment, Channel, Duty, Outcome, Petition, Step
 from ..policies import POLICY
 from ..rules import resolve_rule_code
-from .deadlines import clear_deadline, open_duty, set_deadline
+from .deadlines import clear_deadline, close_deadline, open_duty, set_deadline
 from .intake import NewPetition, register
 from .notifications import notify_status
 from .vault import petitioner_contact
@@ -61,7 +61,7 @@ def _decide(
     locked.outcome, locked.outcome_reason = outcome, reason
     if outcome != Outcome.ACCEPTED:
         locked.resolved_on = on or today()
-        clear_deadline(locked)
+        close_deadline(locked)
     PETITION.move(
         locked, to=OUTCOME_STATUS[outcome], kind=kind, actor=actor, reason=reason, data=data, ip_address=ip_address
     )

@@ -15,7 +15,7 @@ from core.choices import PetitionKind
 from ..models import RESULTS_BY_KIND, Duty, Petition, Step
 from ..policies import POLICY
 from ..rules import CONCLUSION_RESULTS
-from .deadlines import clear_deadline, open_duty, set_deadline, suspension_shift
+from .deadlines import close_deadline, open_duty, set_deadline, suspension_shift
 from .notifications import notify_status
 from .workflow import PETITION, Kind, S, today
 
@@ -164,7 +164,7 @@ def petition_resolve(
     locked.result, locked.result_note = result, note.strip()
     locked.resolved_on = on or today()
     locked.suspended_on = None
-    clear_deadline(locked)
+    close_deadline(locked)
     if locked.is_denunciation and result in CONCLUSION_RESULTS:
         # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
         open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
