@@ -14,7 +14,6 @@ from django.utils.module_loading import module_has_submodule
 
 from core.demo import DEMO_PASSWORD, seed_core
 
-
 # With Celery eager (make run), every task queued while seeding logs "Task … succeeded" and
 # the in-memory broker warns that it has no hostname: noise in the first output a newcomer reads.
 QUIET_LOGGERS = ("celery.app.trace", "kombu.connection")
