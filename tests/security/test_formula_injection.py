@@ -75,9 +75,8 @@ def test_the_personal_data_export_keeps_formulas_as_text(commune, tmp_path):
     number = "001085012345"
     VisitFactory(unit=commune, identity_number=number, citizen_name=DDE, content=HYPERLINK, kind="complaint")
     path = tmp_path / "export.xlsx"
-    call_command(
-        "export_personal_data", "--identity-number", number, "--format", "xlsx", "--output", str(path), stderr=io.StringIO()
-    )
+    args = ["--identity-number", number, "--format", "xlsx", "--output", str(path)]
+    call_command("export_personal_data", *args, stderr=io.StringIO())
     _assert_no_formula(path.read_bytes(), HYPERLINK)
     _assert_no_formula(path.read_bytes(), DDE)
 
