@@ -57,7 +57,7 @@ from .text import fold
 BATCH = 2000
 UPDATE_FIELDS = [
     "received_on", "kind", "channel", "signers", "anonymous", "over_level", "outcome", "competent", "case",
-    "resolved_on", "subject", "status", "search_text", "result", "handling_due_on",
+    "resolved_on", "subject", "status", "search_text", "result",
     "step", "due_on", "due_rule", "classify_due_on", "classify_rule",
 ]  # fmt: skip
 FK_FIELDS = {"case", "due_rule", "classify_rule"}
@@ -281,14 +281,17 @@ def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int
         ref, subject, kind, outcome, resolved_on = v["ref"], v["subject"], v["kind"], v["outcome"], v["resolved_on"]
         status = str(status_for(outcome, resolved_on))
         received = v["received_on"]
-        running = of(kind=kind, status=status, competent=v["competent"], unit_id=unit_id, received=received)
+        deadlines = of(kind=kind, status=status, competent=v["competent"], unit_id=unit_id, received=received)
         due_on = v["due_on"]
-        if due_on is None and kind in HANDLED_KINDS:
-            due_on = of(kind=kind, status=ACCEPTED, competent=True, unit_id=unit_id, received=received)[1]
-        elif due_on is None:
-            due_on = running[3]  # a recommendation's or feedback's handling: classification
-        elif status == ACCEPTED and running[0] == Step.RESOLVE:
-            running = (running[0], due_on, None, running[3], running[4])  # the register's deadline
+        if status == RESOLVED and kind in HANDLED_KINDS:
+            # The resolution deadline it kept: the register's, or the rule table's from receipt.
+            if due_on is None:
+                resolve = of(kind=kind, status=ACCEPTED, competent=True, unit_id=unit_id, received=received)
+                deadlines = (resolve[0], resolve[1], resolve[2], deadlines[3], deadlines[4])
+            else:
+                deadlines = (str(Step.RESOLVE), due_on, None, deadlines[3], deadlines[4])
+        elif due_on is not None and (status == RESOLVED or deadlines[0] == Step.RESOLVE):
+            deadlines = (deadlines[0] or str(Step.RESOLVE), due_on, None, deadlines[3], deadlines[4])
         result = (
             result_of(kind=kind, closure=v["closure"] or Closure.DECIDED, finding=v["finding"])
             if status == RESOLVED
@@ -312,8 +315,7 @@ def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int
                 status,
                 fold(f"{ref} {subject}"),
                 result,
-                due_on,
-                *running,
+                *deadlines,
             )
         )
     return records
@@ -412,11 +414,10 @@ def _copy_buffer(records: list[Record]) -> io.StringIO:
     lines = [
         f"{unit_id}\t{esc(ref)}\t{received}\t{kind}\t{channel}\t{signers}\t{b(anonymous)}\t{b(over_level)}\t"
         f"{outcome}\t{b(competent)}\t{n(case_id)}\t{n(resolved_on)}\t{esc(subject)}\t{status}\t{esc(search)}\t"
-        f"{result}\t{n(handling_due)}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
+        f"{result}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
         for (
             unit_id, ref, received, kind, channel, signers, anonymous, over_level, outcome, competent, case_id,
-            resolved_on, subject, status, search, result, handling_due, step, due_on, due_rule, classify_due,
-            classify_rule,
+            resolved_on, subject, status, search, result, step, due_on, due_rule, classify_due, classify_rule,
         ) in records  # type: ignore[misc]
     ]  # fmt: skip
     return io.StringIO("".join(lines))

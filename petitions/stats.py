@@ -29,7 +29,7 @@ class CaseStats:
     """Cases of one kind, accepted and within competence, received in the period. Of those:
     `resolved` every petition resolved by the period end; `withdrawn` every petition resolved
     as withdrawn; `decided` every petition resolved by a decision or conclusion (not withdrawn,
-    not terminated); `on_time` decided and every petition resolved by its handling deadline;
+    not terminated); `on_time` decided and every petition resolved by the deadline it kept (`due_on`);
     `upheld` decided with the last-resolved petition's finding correct or partly correct."""
 
     to_resolve: int
@@ -104,7 +104,7 @@ def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
         f"{kind}_grouped_on_time": Count(
             "case_id",
             distinct=True,
-            filter=grouped & ~Q(case_id__in=spoiled(not_decided | Q(resolved_on__gt=F("handling_due_on")))),
+            filter=grouped & ~Q(case_id__in=spoiled(not_decided | Q(resolved_on__gt=F("due_on")))),
         ),
         f"{kind}_grouped_upheld": Count(
             "case_id", distinct=True, filter=grouped & not_decided_cases & Q(case_id__in=upheld_cases)
@@ -115,7 +115,7 @@ def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
         f"{kind}_single_decided": Count("pk", filter=decided_single),
         f"{kind}_single_on_time": Count(
             "pk",
-            filter=decided_single & (Q(handling_due_on__isnull=True) | Q(resolved_on__lte=F("handling_due_on"))),
+            filter=decided_single & (Q(due_on__isnull=True) | Q(resolved_on__lte=F("due_on"))),
         ),
         f"{kind}_single_upheld": Count("pk", filter=decided_single & Q(result__in=UPHELD_RESULTS)),
     }

@@ -32,12 +32,16 @@ def clear_deadline(petition: Petition) -> None:
     petition.step, petition.due_on, petition.due_rule = Step.NONE, None, None
 
 
-def close_deadline(petition: Petition) -> None:
-    """The petition's handling ends: its running deadline is kept as `handling_due_on` (whether
-    it was handled on time stays known), then cleared."""
-    if petition.due_on is not None:
-        petition.handling_due_on = petition.due_on
-    clear_deadline(petition)
+def closing_data(petition: Petition) -> dict[str, object]:
+    """What a closing event records of the deadline the petition keeps: its step, date and
+    whether it was closed (`resolved_on`, set by the caller) after it (`late`)."""
+    if petition.due_on is None or petition.resolved_on is None:
+        return {}
+    return {
+        "step": petition.step,
+        "due_on": petition.due_on.isoformat(),
+        "late": petition.resolved_on > petition.due_on,
+    }
 
 
 def intake_deadlines(petition: Petition) -> None:

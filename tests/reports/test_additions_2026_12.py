@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -237,13 +237,22 @@ def test_importing_twice_changes_nothing_and_a_changed_row_updates(tmp_path, reg
     assert Petition.objects.count() == 15
 
 
-def test_a_case_resolved_through_the_workflow_keeps_its_deadline(commune):
+def test_a_case_resolved_through_the_workflow_after_its_deadline_is_late(commune):
     petition = accepted(commune, on=date(2026, 3, 2), kind="complaint", received_on=date(2026, 2, 25))
     due = petition.due_on
     assert due is not None
-    resolved = petition_resolve(petition=petition, expected_version=None, result="partly_correct", on=due, actor=None)
-    resolved.refresh_from_db()
-    assert (resolved.due_on, resolved.handling_due_on, resolved.resolved_on) == (None, due, due)
+    petition_resolve(petition=petition, expected_version=None, result="partly_correct", on=due, actor=None)
+    late = accepted(commune, on=date(2026, 3, 2), kind="complaint", received_on=date(2026, 2, 26))
+    petition_resolve(petition=late, expected_version=None, result="correct", on=due + timedelta(days=1), actor=None)
+    figures = compile_figures(unit=commune, period=Period(date(2026, 2, 1), due + timedelta(days=1)))
+    assert figures["petitions"]["cases"] == {
+        "to_resolve": 2,
+        "decided": 2,
+        "decided_pct": 100.0,
+        "on_time": 1,
+        "on_time_pct": 50.0,
+    }
+    assert figures["petitions"]["findings"]["complaint"] == {"decided": 2, "correct_or_partly": 2, "pct": 100.0}
 
 
 def test_the_quarterly_run_over_many_units_gives_the_same_figures(registers):
