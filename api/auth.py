@@ -16,10 +16,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from core.models import Role
+from core.models import Role, Unit
 from core.ratelimit import client_ip
 from core.selectors import unit_paths_for, unit_under
-from core.models import Unit
 
 from . import services
 from .models import ApiKey

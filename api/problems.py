@@ -143,7 +143,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(exc, exceptions.ValidationError):
         body = problem("validation", errors=_field_errors(exc.detail))
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        body = problem("unauthenticated", detail=exc.detail if isinstance(exc, exceptions.AuthenticationFailed) else None)
+        failed = isinstance(exc, exceptions.AuthenticationFailed)
+        body = problem("unauthenticated", detail=exc.detail if failed else None)
         headers["WWW-Authenticate"] = 'Bearer realm="api"'
     elif isinstance(exc, exceptions.PermissionDenied):
         body = problem("forbidden", detail=exc.detail)
