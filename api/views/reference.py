@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -27,7 +27,7 @@ class UnitCursor(Cursor):
     max_page_size = 1000
 
 
-class UnitList(ApiView):
+class UnitList(generics.ListAPIView, ApiView):  # type: ignore[type-arg]
     """The units (tỉnh, xã and their bodies) in force on a day, as a tree by `path`."""
 
     permission_classes = (Public,)
@@ -52,25 +52,22 @@ class UnitList(ApiView):
             OpenApiParameter("level", str, description="province, district or commune."),
         ]
     )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
-class UnitDetail(ApiView):
+class UnitDetail(generics.RetrieveAPIView, ApiView):  # type: ignore[type-arg]
     permission_classes = (Public,)
     serializer_class = s.UnitSerializer
-
-    def get(self, request: Request, code: str) -> Response:
-        unit = get_object_or_404(Unit.objects.select_related("parent"), code=code)
-        return Response(self.get_serializer(unit).data)
+    queryset = Unit.objects.select_related("parent")
+    lookup_field = "code"
 
 
 class ProcedureCursor(Cursor):
     ordering = ("code",)
 
 
-class ProcedureList(ApiView):
+class ProcedureList(generics.ListAPIView, ApiView):  # type: ignore[type-arg]
     """The administrative procedures a citizen can file, with their documents and times."""
 
     permission_classes = (Public,)
@@ -96,15 +93,12 @@ class ProcedureList(ApiView):
             OpenApiParameter("online_service", str, description="none, partly or fully."),
         ]
     )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
 
 
-class ProcedureDetail(ApiView):
+class ProcedureDetail(generics.RetrieveAPIView, ApiView):  # type: ignore[type-arg]
     permission_classes = (Public,)
     serializer_class = s.ProcedureSerializer
-
-    def get(self, request: Request, code: str, **kwargs: Any) -> Response:
-        procedure = get_object_or_404(Procedure.objects.prefetch_related("documents"), code=code)
-        return Response(self.get_serializer(procedure).data)
+    queryset = Procedure.objects.prefetch_related("documents")
+    lookup_field = "code"
