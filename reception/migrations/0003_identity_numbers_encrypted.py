@@ -12,7 +12,7 @@ import civicdesk.crypto
 
 def encrypt(apps, schema_editor):
     civicdesk.crypto.constraints_immediate(schema_editor)
-    # The index family of today (reception 0004 recomputes rows converted by an older version).
+    # The index family of today (reception 0005 recomputes rows converted by an older version).
     civicdesk.crypto.encrypt_existing_rows(
         apps.get_model("reception", "Visit"),
         "identity_number",

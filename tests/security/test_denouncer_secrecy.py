@@ -144,8 +144,8 @@ def test_the_migrations_recompute_every_existing_index_in_its_family(commune):
     visit = VisitFactory(unit=commune, identity_number=CCCD)
     dossier = DossierFactory(unit=commune, applicant_id_number=CCCD)
     before = [
-        ("petitions", "0009_notification_outbox_base"),
-        ("reception", "0003_identity_numbers_encrypted"),
+        ("petitions", "0010_petition_late_reason"),
+        ("reception", "0004_dialogue_conferences_and_more_receivers"),
         ("adminreform", "0008_open_list_indexes"),
     ]
     executor = MigrationExecutor(connection)
@@ -359,7 +359,7 @@ def test_the_migration_moves_existing_denunciation_visits_into_the_vault(commune
 
     executor = MigrationExecutor(connection)
     try:
-        executor.migrate([("reception", "0004_visit_index_family")])
+        executor.migrate([("reception", "0005_visit_index_family")])
         visit = VisitFactory(unit=commune, kind="denunciation", citizen_name="x")
         with connection.cursor() as cursor:
             cursor.execute(

@@ -57,7 +57,7 @@ def from_vault(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reception', '0004_visit_index_family'),
+        ('reception', '0005_visit_index_family'),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ def reindex(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reception', '0003_identity_numbers_encrypted'),
+        ('reception', '0004_dialogue_conferences_and_more_receivers'),
     ]
 
     operations = [

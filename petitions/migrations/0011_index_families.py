@@ -47,7 +47,7 @@ def redigest(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0009_notification_outbox_base"),
+        ("petitions", "0010_petition_late_reason"),
     ]
 
     operations = [
