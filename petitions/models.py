@@ -297,7 +297,11 @@ class Petition(TimeStampedModel):
     # Public tracking: a random code and a secret stored only as a keyed digest (petitions.text).
     tracking_code = models.CharField(_("tracking code"), max_length=12, null=True, blank=True)
     tracking_secret_hash = models.CharField(max_length=200, blank=True, editable=False)
+    # A filing's idempotency key and the browser (or account) that sent it, both stored as
+    # keyed digests (petitions.text.idempotency_digest): a repeated submit from the same
+    # browser gets its petition back; the same key from anywhere else gets nothing.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    idempotency_owner = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Each reminder and escalation goes once per deadline: the deadline it went for.
     reminded_due_on = models.DateField(null=True, blank=True, editable=False)
     escalated_due_on = models.DateField(null=True, blank=True, editable=False)

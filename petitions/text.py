@@ -50,6 +50,12 @@ def random_secret() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 
+def idempotency_digest(value: str) -> str:
+    """How a filing's idempotency key (and the browser that sent it) is stored: a keyed
+    HMAC-SHA256 (64 hex characters), so a copy of the table cannot be replayed."""
+    return salted_hmac("civicdesk.petitions.idempotency-key", value, algorithm="sha256").hexdigest()
+
+
 def derived_secret(idempotency_key: str) -> str:
     """The secret of a filing identified by `idempotency_key`: a repeated submit (double
     click) gets the same secret back without it ever being stored in clear."""

@@ -9,6 +9,7 @@ one prepared statement (numbering.py), inserts the petition with one prepared IN
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,6 +33,7 @@ from ..text import (
     SECRET_DIGEST_PREFIX,
     derived_secret,
     id_number_digest,
+    idempotency_digest,
     normalise_secret,
     random_secret,
     secret_digest,
@@ -133,6 +135,7 @@ def petition_create(
     actor: User | None,
     ip_address: str | None = None,
     idempotency_key: str | None = None,
+    idempotency_owner: str = "",
     source: str = "",
     decision_known_on: date | None = None,
     late_reason: str = "",
@@ -141,7 +144,12 @@ def petition_create(
     `decision_known_on` (complaints): the day the complainant received or learned of the
     decision or act; it starts the limitation period (Luật Khiếu nại art. 9). `late_reason`:
     what the complainant says kept them from complaining in time; stored for the official, it
-    does not make a late complaint eligible (only a force majeure the official records does)."""
+    does not make a late complaint eligible (only a force majeure the official records does).
+
+    `idempotency_owner` names who sends the key (the citizen's browser cookie, the official's
+    account): the key and its owner are stored as keyed digests. The same key from the same
+    owner returns the first petition with its secret (a double click); from another owner it
+    raises DomainError and shows nothing (a replay, or Back + resend by the next person)."""
     if kind not in PetitionKind.values:
         raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
     if channel not in Channel.values:
@@ -152,9 +160,11 @@ def petition_create(
     mimes = [validate_upload(f, max_bytes=Attachment.MAX_BYTES) for f in attachments]
     # The number is taken before the petition's transaction (numbering.py says why); the same
     # statement catches a double click before it takes a number.
-    number = take_number(unit, received_on.year, idempotency_key=idempotency_key or None)
+    key = idempotency_digest(idempotency_key) if idempotency_key else None
+    owner = idempotency_digest(f"owner:{idempotency_owner}") if key else ""
+    number = take_number(unit, received_on.year, idempotency_key=key)
     if number is None:
-        return _filed_before(str(idempotency_key))
+        return _filed_before(str(idempotency_key), owner=owner)
     new = NewPetition(
         unit=unit,
         kind=kind,
@@ -180,17 +190,23 @@ def petition_create(
             actor=actor,
             ip_address=ip_address,
             idempotency_key=idempotency_key,
+            idempotency_owner=owner,
         )
     except IntegrityError:
         # A concurrent submit with the same key won the race: return its petition.
-        if not idempotency_key or not Petition.objects.filter(idempotency_key=idempotency_key).exists():
+        if not key or not Petition.objects.filter(idempotency_key=key).exists():
             raise
-        return _filed_before(idempotency_key)
+        return _filed_before(str(idempotency_key), owner=owner)
 
 
-def _filed_before(idempotency_key: str) -> Petition:
-    """The petition a repeated submit (double click) already filed, with its secret to show."""
-    existing = Petition.objects.get(idempotency_key=idempotency_key)
+def _filed_before(idempotency_key: str, *, owner: str) -> Petition:
+    """The petition a repeated submit (double click) already filed, with its secret to show,
+    when the same owner sends it again; DomainError for anyone else (nothing is shown)."""
+    existing = Petition.objects.get(idempotency_key=idempotency_digest(idempotency_key))
+    if not hmac.compare_digest(existing.idempotency_owner, owner):
+        raise DomainError(
+            _("This form has already been sent. Open a new form to file a petition."), code="idempotency_key"
+        )
     existing.tracking_secret = derived_secret(idempotency_key)
     return existing
 
@@ -202,6 +218,7 @@ def register(
     actor: User | None,
     ip_address: str | None,
     idempotency_key: str | None = None,
+    idempotency_owner: str = "",
     attachments: Sequence[tuple[UploadedFile, str]] = (),
     tracked: bool = True,
     number: Number | None = None,
@@ -228,7 +245,8 @@ def register(
         source=new.source[:200],
         tracking_code=(number.tracking_code if number else new_code()) if tracked else None,
         tracking_secret_hash=secret_digest(secret) if tracked else "",
-        idempotency_key=idempotency_key or None,
+        idempotency_key=idempotency_digest(idempotency_key) if idempotency_key else None,
+        idempotency_owner=idempotency_owner if idempotency_key else "",
         parent=new.parent,
         transferred_from=origin,
         status=S.RECEIVED,

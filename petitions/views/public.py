@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
+import uuid
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -31,6 +33,35 @@ logger = logging.getLogger(__name__)
 # the session: a filing then writes no session row (no extra transaction per citizen).
 FILED_COOKIE = "petitions_filed"
 FILED_COOKIE_AGE = 15 * 60
+# Names the browser that files (a random value): a filing's idempotency key is bound to it, so
+# the key replayed from another browser, or resent after the confirmation page was shown
+# (which gives the browser a new value: Back + resend on a shared computer), shows nothing.
+FILER_COOKIE = "petitions_filer"
+FILER_COOKIE_AGE = 24 * 3600
+
+
+def _filer(request: HttpRequest) -> str:
+    value = request.COOKIES.get(FILER_COOKIE, "")
+    return value if len(value) == 32 and all(ch in "0123456789abcdef" for ch in value) else ""
+
+
+def _new_filer(request: HttpRequest, response: HttpResponse) -> None:
+    """Give this browser a new filer value (kept on the request too, for this request's filing)."""
+    request.COOKIES[FILER_COOKIE] = secrets.token_hex(16)
+    _send_filer(request, response)
+
+
+def _send_filer(request: HttpRequest, response: HttpResponse) -> None:
+    value = request.COOKIES[FILER_COOKIE]
+    response.set_cookie(
+        FILER_COOKIE,
+        value,
+        max_age=FILER_COOKIE_AGE,
+        path="/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
 
 
 def _filed_fernet() -> Fernet:
@@ -43,6 +74,16 @@ class PetitionFileView(FormView):
 
     template_name = "petitions/petition_file.html"
     form_class = f.PetitionFileForm
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        fresh = not _filer(request)
+        if fresh:  # no filer value yet: one for this request, sent with the response
+            request.COOKIES[FILER_COOKIE] = secrets.token_hex(16)
+        response = super().dispatch(request, *args, **kwargs)
+        if fresh:
+            _send_filer(request, response)
+        response["Cache-Control"] = "no-store"  # Back must not bring a filled-in form back from the cache
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kinds = [(PetitionKind(k).label, text) for k, text in f.KIND_EXPLANATIONS.items()]
@@ -81,11 +122,17 @@ class PetitionFileView(FormView):
                 actor=None,
                 ip_address=client_ip(self.request) or None,
                 idempotency_key=data["idempotency_key"],
+                idempotency_owner=_filer(self.request),
                 source=_("Online filing"),
             )
         except ValidationError as exc:
+            if getattr(exc, "code", "") == "idempotency_key":  # sent before: a new form key to send it anew
+                form.data = form.data.copy()
+                form.data["idempotency_key"] = uuid.uuid4().hex
             form.add_error(None, exc)
-            return self.form_invalid(form)
+            response = self.form_invalid(form)
+            response.status_code = 409 if getattr(exc, "code", "") == "idempotency_key" else 200
+            return response
         filed = {
             "code": petition.tracking_code,
             "secret": petition.tracking_secret,
@@ -142,6 +189,8 @@ class PetitionFiledView(TemplateView):
             response = redirect("petitions:track")
         if FILED_COOKIE in request.COOKIES:
             response.delete_cookie(FILED_COOKIE, path=reverse("petitions:filed"), samesite="Lax")
+            # The filing is done: this browser's next filing (or a resend with Back) is another one.
+            _new_filer(request, response)
         return response
 
 

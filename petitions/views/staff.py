@@ -129,6 +129,7 @@ class DeskEntryView(StaffMixin, FormView):
                 actor=self.request.user,  # type: ignore[arg-type]
                 ip_address=client_ip(self.request) or None,
                 idempotency_key=d["idempotency_key"],
+                idempotency_owner=f"user:{self.request.user.pk}",
                 source=d.get("source", ""),
             )
         except ValidationError as exc:

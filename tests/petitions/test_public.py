@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from petitions.models import Petition, PetitionStatus
-from petitions.services import petition_accept, petition_refuse
+from petitions.services import petition_accept, petition_check_secret, petition_refuse
 from tests.files import png_bytes
 from tests.petitions.factories import classify, receive
 from tests.petitions.fixtures import filing
@@ -58,13 +58,16 @@ def test_a_citizen_files_online_and_gets_code_and_secret_on_screen_and_by_email(
 
 
 def test_a_double_clicked_submit_creates_one_petition_and_shows_the_same_code(client, commune):
-    first = client.post(reverse("petitions:file"), filing(commune), follow=True).content.decode()
+    # The browser drops the first click's answer and follows the second's.
+    first = client.post(reverse("petitions:file"), filing(commune))
     second = client.post(reverse("petitions:file"), filing(commune), follow=True).content.decode()
-    assert Petition.objects.count() == 1
-    code = Petition.objects.get().tracking_code
-    secret_1 = re.search(r'id="tracking-secret">(\w+)<', first).group(1)
-    secret_2 = re.search(r'id="tracking-secret">(\w+)<', second).group(1)
-    assert code in first and code in second and secret_1 == secret_2
+    assert first.status_code == 302 and Petition.objects.count() == 1
+    petition = Petition.objects.get()
+    secret = re.search(r'id="tracking-secret">(\w+)<', second).group(1)
+    assert petition.tracking_code in second and petition_check_secret(petition=petition, secret=secret)
+    # Sent again after the confirmation was shown (Back + resend): nothing more, nothing shown.
+    again = client.post(reverse("petitions:file"), filing(commune))
+    assert again.status_code == 409 and petition.tracking_code not in again.content.decode()
 
 
 def test_errors_keep_what_was_typed_and_say_files_must_be_chosen_again(client, commune):

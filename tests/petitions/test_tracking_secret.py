@@ -126,7 +126,7 @@ def test_filing_and_looking_up_never_call_a_password_hasher(client, commune, set
     html = response.content.decode()
     assert 'id="tracking-secret"' in html
     petition = Petition.objects.get()
-    secret = derived_secret(petition.idempotency_key)
+    secret = derived_secret(filing(commune)["idempotency_key"])
     assert "Đơn của bạn đã được tiếp nhận" in track(client, petition.tracking_code, secret)
     assert FAILED in track(client, petition.tracking_code, "AAAAAAAAAA")
     assert FAILED in track(client, "PAAAAAAAAA", secret)
