@@ -62,6 +62,7 @@ RESOLVERS = frozenset({"handler", "head", "admin"})
 NOT_RECORD_CHANGES: dict[str, str] = {
     "two_factor": "a user's own second factor",
     "password_change": "a user's own password",
+    "reception:visit_repeats": "looks up earlier visits while a visit is typed (POST: names and numbers out of URLs)",
 }
 # URLs whose POST needs a grant, not a role (checked in tests/petitions and tests/security).
 GRANT_ONLY = {"petitions:reveal": "opening a denouncer's identity: an explicit grant in the unit, audited"}
