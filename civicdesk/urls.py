@@ -32,6 +32,7 @@ urlpatterns = [
     path("reception/", include("reception.urls")),
     path("dossiers/", include("adminreform.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("", include("core.urls")),
 ]
 
