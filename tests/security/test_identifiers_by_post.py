@@ -53,7 +53,7 @@ def test_the_dossier_list_search_posts_and_keeps_the_text_out_of_the_url(client,
     url = reverse("adminreform:dossier_list")
     page = client.get(url).content.decode()
     assert 'method="post"' in page and "csrfmiddlewaretoken" in page
-    location, response = _search(client, url, {"q": NAME, "status": ""})
+    _, response = _search(client, url, {"q": NAME, "status": ""})
     html = response.content.decode()
     assert "HIT-1" in html and "MISS-1" not in html
     assert NAME in html
