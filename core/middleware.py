@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.html import escape
@@ -58,7 +58,13 @@ MAX_BIGINT = 2**63 - 1
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    """The 400 page (templates/400.html, rendered without the database) with what was wrong."""
+    """The 400 page (templates/400.html, rendered without the database) with what was wrong;
+    under /api/ the same message as an RFC 9457 problem, as the API answers its other errors."""
+    if request.path.startswith("/api/"):
+        problem = {"type": "urn:civicdesk:problem:malformed", "title": message, "status": 400, "detail": message}
+        return JsonResponse(
+            problem, status=400, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False}
+        )
     return HttpResponse(render_to_string("400.html", {"message": message}, request=None), status=400)
 
 

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from tests.security.test_scoping_matrix import LIST_PROBES, PROVIDERS, SHARED_REFERENCE_URLS
+from tests.security.test_scoping_matrix import LIST_PROBES, PROVIDERS
 from tests.security.world import CLIENT_IP, World, build_world, is_placeholder, walk_urlconf
 
 pytestmark = pytest.mark.django_db
@@ -91,10 +91,8 @@ def _pages(world: World) -> list[tuple[str, str, str]]:
             continue
         who = "head"
         if route.kwargs:
-            if route.name in SHARED_REFERENCE_URLS:
-                kwargs: dict[str, Any] = {"pk": world.procedure.pk}
-            elif route.name == "adminreform:online_submit":
-                kwargs = {"pk": world.procedure.pk}
+            if route.name in OBJECTS:
+                kwargs: dict[str, Any] = OBJECTS[route.name](world)
             elif route.name in PROVIDERS:
                 target = PROVIDERS[route.name](world)[0]
                 kwargs, who = target.kwargs, target.insider or "head"
@@ -104,6 +102,15 @@ def _pages(world: World) -> list[tuple[str, str, str]]:
             kwargs = {}
         pages.append((route.name, reverse(route.name, kwargs=kwargs), who))
     return pages
+
+
+# Pages with an object that the scoping matrix does not walk (no unit owns it).
+OBJECTS = {
+    "adminreform:intake": lambda w: {"pk": w.procedure.pk},
+    "adminreform:online_submit": lambda w: {"pk": w.procedure.pk},
+    "api:unit": lambda w: {"code": w.commune.code},
+    "api:procedure": lambda w: {"code": w.procedure.code},
+}
 
 
 @pytest.fixture
