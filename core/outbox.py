@@ -141,7 +141,9 @@ def _deliver_locked(outbox: Outbox, row: OutboxBase) -> bool:
                 return False
             outbox.send(row)
     except Exception as exc:  # any sender failure: try again later
-        logger.warning("Outbox %s #%s failed: %s", outbox.label, row.pk, exc)
+        # The log names the message by its id, never its body or recipient (a mail server's
+        # refusal quotes the address): the error's kind only. The row keeps the detail.
+        logger.warning("Outbox %s #%s failed: %s", outbox.label, row.pk, type(exc).__name__)
         attempts = row.attempts + 1
         manager.filter(pk=row.pk).update(
             attempts=F("attempts") + 1,
@@ -149,6 +151,7 @@ def _deliver_locked(outbox: Outbox, row: OutboxBase) -> bool:
             next_attempt_at=timezone.now() + backoff(attempts),
         )
         return False
+    logger.info("Outbox %s #%s sent", outbox.label, row.pk)
     return True
 
 

@@ -274,6 +274,9 @@ class Petition(TimeStampedModel):
         blank=True,
         help_text=_("Illness, natural disaster, travel for work or study far away or another objective obstacle."),
     )
+    # What the complainant wrote when filing after the limitation period seemed to have passed:
+    # kept for the official, who alone records a force majeure (above).
+    late_reason = models.TextField(_("complainant's reason for complaining late"), blank=True)
     # Retention (lưu đơn kept 1 year): the day the personal data of a filed-away petition was removed.
     purged_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 

@@ -22,7 +22,9 @@ class SmsBackend(Protocol):
 
 
 class ConsoleSmsBackend:
-    """Development sender: writes the SMS to the log."""
+    """Development sender: writes the SMS to the log. `check --deploy` refuses it (core.checks)."""
+
+    development_only = True
 
     def send(self, *, to: str, body: str) -> None:
         logger.info("SMS to %s: %s", to, body)
@@ -37,6 +39,8 @@ class HttpSmsBackend:
     `Authorization: Bearer PETITIONS_SMS_TOKEN`, within PETITIONS_SMS_TIMEOUT seconds. Any
     answer but 2xx, a timeout or a network error raises SmsError: the outbox row stays unsent,
     counts the attempt and is sent again by the sweeper (never lost, never sent twice by us)."""
+
+    needs_url = True
 
     def __init__(self) -> None:
         self.url = settings.PETITIONS_SMS_URL
