@@ -129,7 +129,7 @@ def test_a_dissolved_district_is_refused_after_its_end_naming_its_successors(ref
 
 def test_compile_report_refuses_a_dissolved_district_and_prints_predecessors(reform):
     out = io.StringIO()
-    with pytest.raises(CommandError, match=r"ended on 30/06/2025.*Phường Bạch Mai \(00163\)"):
+    with pytest.raises(CommandError, match=r"30/06/2025.*Phường Bạch Mai \(00163\)"):
         call_command("compile_report", "--unit", "HBT", "--from", "2025-07-01", "--to", "2025-09-30", stdout=out)
     assert out.getvalue() == ""
     call_command("compile_report", "--unit", "00163", "--from", "2025-01-01", "--to", "2025-03-31", stdout=out)
