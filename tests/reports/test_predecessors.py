@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from core.models import Role, Unit
+from reception.models import DialogueConference
 from reports.compiling import UnitEnded, compile_figures, compile_figures_of_units
 from reports.models import CompiledReport
 from reports.periods import Period
@@ -61,7 +62,10 @@ def test_a_merged_ward_counts_its_three_predecessors_before_it_began(reform):
         + petitions(u["00164"], 7, on=D(2025, 8, 1)),  # the other successor's own
         visits(u["QUYNHMAI"], 4, on=D(2025, 6, 15)) + visits(u["00163"], 1, on=D(2025, 7, 1)),
     )
+    DialogueConference.objects.create(unit=u["QUYNHMAI"], ref="HN-1", held_on=D(2025, 5, 5), attendees=40)
+    DialogueConference.objects.create(unit=u["QUYNHMAI"], ref="HN-2", held_on=D(2025, 7, 5), attendees=9)
     report = figures(u["00163"], D(2025, 1, 1), D(2025, 12, 31))
+    assert (report["dialogues"]["conferences"], report["dialogues"]["attendees"]) == (1, 40)
     assert report["unit"]["predecessors"] == ["BACHMAI-CU", "MAIDONG", "MINHKHAI", "QUYNHMAI"]
     assert report["petitions"]["received"] == 3 + 1 + 2
     assert report["petitions"]["received_previous"] == 2  # the old wards' 2024: the same period last year
