@@ -148,6 +148,7 @@ NO_FLOOD_CASE = {
     "admin_login_redirect": "a redirect to the staff login",
     "core:health": "the liveness probe: no form, no data",
     "api:not_found": "the API's problem+json answer to an unknown path: it stores nothing",
+    "sms-delivery-report": "the SMS provider's delivery reports: refused without the provider's key",
 }
 FORM_NAMES = [
     "petitions:file",
