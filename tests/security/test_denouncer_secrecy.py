@@ -144,7 +144,7 @@ def test_the_migrations_recompute_every_existing_index_in_its_family(commune):
     visit = VisitFactory(unit=commune, identity_number=CCCD)
     dossier = DossierFactory(unit=commune, applicant_id_number=CCCD)
     before = [
-        ("petitions", "0010_petition_late_reason"),
+        ("petitions", "0011_reveal_grant_events"),
         ("reception", "0004_dialogue_conferences_and_more_receivers"),
         ("adminreform", "0008_open_list_indexes"),
     ]
@@ -284,7 +284,7 @@ def test_the_repeats_lookup_never_returns_a_denunciation_visit_without_the_grant
         "content": "Tố cáo cán bộ địa chính nhận tiền khi làm sổ đỏ",
     }
     client.force_login(officer)
-    fragment = client.get(reverse("reception:visit_repeats", args=[later.pk]), typed).content.decode()
+    fragment = client.post(reverse("reception:visit_repeats", args=[later.pk]), typed).content.decode()
     assert earlier.ref not in fragment and reverse("reception:visit_detail", args=[earlier.pk]) not in fragment
     # A complaint by the same person, logged later, is not tied to the denunciation.
     client.post(

@@ -47,7 +47,7 @@ def redigest(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0010_petition_late_reason"),
+        ("petitions", "0011_reveal_grant_events"),
     ]
 
     operations = [
