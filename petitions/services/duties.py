@@ -4,12 +4,14 @@ keeps the denouncer's identity out of every published text (art. 40, 47)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from civicdesk.crypto import normalise_identity_number
 from civicdesk.exceptions import DomainError, InvalidTransition
 
 from ..models import Duty, Petition, PetitionDuty
@@ -18,26 +20,57 @@ from ..text import fold
 from .vault import Identity, petitioner_contact
 from .workflow import PETITION, Kind, today
 
+# A number written in a text: digits grouped by spaces, dots, dashes or brackets, maybe after a +.
+_NUMBER_RUN = re.compile(r"\+?[0-9A-Za-z]*\d[0-9A-Za-z\s.()\-]*[0-9A-Za-z]")
 
-def _identity_tokens(identity: Identity) -> list[str]:
-    """Pieces of a denouncer's identity that must not appear in a published text (folded)."""
-    tokens = [fold(identity.name), fold(identity.email)]
-    for number in (identity.id_number, identity.phone):
-        digits = "".join(ch for ch in number if ch.isdigit())
-        if len(digits) >= 6:
-            tokens.append(digits)
-    return [t for t in tokens if len(t.strip()) >= 3]
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", fold(text))
+
+
+def _phone_national(phone: str) -> str:
+    """The national part of a Vietnamese phone: '+84 977 111 222', '0977.111.222' -> '977111222'."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = digits[2:]
+    return digits.lstrip("0")
+
+
+def _name_appears(name: str, words: list[str]) -> bool:
+    """Every word of the name, in any order, within a stretch of the text barely longer than
+    the name ("ông Hoàn Đinh Tố Giác" carries "Đinh Tố Giác Hoàn"); case and diacritics ignored."""
+    wanted = _words(name)
+    if not wanted:
+        return False
+    span = len(wanted) + 1
+    need = {w: wanted.count(w) for w in wanted}
+    for start in range(len(words)):
+        window = words[start : start + span]
+        if all(window.count(w) >= n for w, n in need.items()):
+            return True
+    return False
 
 
 def text_reveals_identity(*, text: str, identity: Identity) -> bool:
-    """True when `text` carries the name, e-mail, identity number or phone of `identity`."""
+    """True when `text` carries the name, e-mail, identity number, phone or address of
+    `identity`, however it is written: names in any order, any case, with or without
+    diacritics; phones with +84 or 0 and any grouping (spaces, dots, dashes, brackets);
+    identity numbers with spaces or hyphens."""
+    words = _words(text)
+    if _name_appears(identity.name, words):
+        return True
     folded = fold(text)
-    digits = "".join(ch for ch in text if ch.isdigit())
-    for token in _identity_tokens(identity):
-        haystack = digits if token.isdigit() else folded
-        if token in haystack:
+    for piece in (identity.email, identity.address):
+        if len(fold(piece).strip()) >= 5 and " ".join(_words(piece)) in " ".join(words):
             return True
-    return False
+    runs = [normalise_identity_number(run) for run in _NUMBER_RUN.findall(text)]
+    number = normalise_identity_number(identity.id_number)
+    if len(number) >= 6 and any(number in run for run in runs):
+        return True
+    phone = _phone_national(identity.phone)
+    if len(phone) >= 6 and any(phone in run for run in runs):
+        return True
+    return bool(identity.email.strip()) and identity.email.strip().casefold() in folded
 
 
 @transaction.atomic

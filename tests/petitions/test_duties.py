@@ -94,6 +94,42 @@ def test_a_publication_carrying_the_denouncers_identity_is_refused(commune, hand
     assert not petition.events.filter(kind=PetitionEvent.Kind.PUBLISHED).exists()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kết luận: ông Hoàn Đinh Tố Giác (ĐT +84 977 111 222) tố cáo đúng.",  # reordered, as the review typed it
+        "Người tố cáo: HOÀN ĐINH TỐ GIÁC.",
+        "liên hệ (84) 977-111-222",
+        "liên hệ 0977.111.222",
+        "CCCD 001 190-005555",
+        "nhà ở Số 9 ngách Quỳnh Lôi",
+    ],
+)
+def test_the_identity_guard_sees_reordered_names_and_reformatted_numbers(text):
+    from petitions.services import Identity, text_reveals_identity
+
+    identity = Identity(
+        name="Đinh Tố Giác Hoàn",
+        id_number="001190005555",
+        phone="0977111222",
+        email="giac@example.vn",
+        address="Số 9 ngách Quỳnh Lôi",
+    )
+    assert text_reveals_identity(text=text, identity=identity)
+
+
+def test_the_identity_guard_lets_a_conclusion_about_others_through():
+    from petitions.services import Identity, text_reveals_identity
+
+    identity = Identity(name="Đinh Tố Giác Hoàn", id_number="001190005555", phone="0977111222")
+    for text in (
+        "Kết luận số 12/KL-UBND ngày 05/03/2026: tố cáo đúng một phần; ông Đinh Văn Giác đã khắc phục.",
+        "Hoàn thành, Đinh chỉ, tố giác sai.",
+        "Liên hệ đường dây nóng 0977 111 223.",
+    ):
+        assert not text_reveals_identity(text=text, identity=identity), text
+
+
 def test_publication_without_identity_is_recorded_late_when_late(commune, handler):
     petition = concluded(commune)
     row = petition_duty_record(
