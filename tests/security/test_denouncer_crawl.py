@@ -248,7 +248,7 @@ class _KeptSms:
 
     sent: list[tuple[str, str]] = []
 
-    def send(self, *, to: str, body: str) -> None:
+    def send(self, *, to: str, body: str, request_id: str = "") -> None:
         self.sent.append((to, body))
 
 
