@@ -13,8 +13,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from adminreform.stats import DossierLevelStats, dossier_period_stats, dossier_period_stats_of_units
+from civicdesk.exceptions import DomainError
 from core.models import LEVEL_RANK, Unit
+from core.selectors import Lineage, predecessor_successor_paths, unit_lineage, unit_successors
 from petitions.stats import (
     CaseStats,
     PetitionPeriodStats,
@@ -22,7 +27,14 @@ from petitions.stats import (
     petition_period_stats,
     petition_period_stats_of_units,
 )
-from reception.stats import VisitLevelStats, visit_period_stats, visit_period_stats_of_units
+from reception.stats import (
+    DialogueLevelStats,
+    VisitLevelStats,
+    dialogue_period_stats,
+    dialogue_period_stats_of_units,
+    visit_period_stats,
+    visit_period_stats_of_units,
+)
 
 from .formatting import as_json_number, change, rate
 from .narrative import summary_of
@@ -36,6 +48,8 @@ VISIT_KEYS = (
     "head_visits",
     "delegate_visits",
     "staff_visits",
+    "party_secretary_visits",
+    "deputy_visits",
     "delegations",
     "delegation_people",
     "repeat_visits",
@@ -64,7 +78,38 @@ def _cases(stats: CaseStats) -> dict[str, Any]:
         "to_resolve": stats.to_resolve,
         "resolved": stats.resolved,
         "resolved_pct": as_json_number(rate(stats.resolved, stats.to_resolve)),
+        "withdrawn": stats.withdrawn,
+        "withdrawn_pct": as_json_number(rate(stats.withdrawn, stats.to_resolve)),
+        # extensions (01/KQGQ and 03/KQGQ columns)
+        "decided": stats.decided,
+        "on_time": stats.on_time,
+        "upheld": stats.upheld,
     }
+
+
+def _all_cases(complaints: CaseStats, denunciations: CaseStats) -> dict[str, Any]:
+    """`petitions.cases`: complaint and denunciation cases together."""
+    to_resolve = complaints.to_resolve + denunciations.to_resolve
+    decided = complaints.decided + denunciations.decided
+    on_time = complaints.on_time + denunciations.on_time
+    return {
+        "to_resolve": to_resolve,
+        "decided": decided,
+        "decided_pct": as_json_number(rate(decided, to_resolve)),
+        "on_time": on_time,
+        "on_time_pct": as_json_number(rate(on_time, decided)),
+    }
+
+
+def _findings(stats: CaseStats) -> dict[str, Any]:
+    return {
+        "decided": stats.decided,
+        "correct_or_partly": stats.upheld,
+        "pct": as_json_number(rate(stats.upheld, stats.decided)),
+    }
+
+
+RECEIVERS = ("staff", "head", "delegate", "party_secretary", "deputy")
 
 
 def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
@@ -77,7 +122,12 @@ def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
         "delegations": totals["delegations"],
         "delegation_people": totals["delegation_people"],
         "levels": [
-            {"level": e["level"], "visits": e["visits"], "head_visits": e["head_visits"]}
+            {
+                "level": e["level"],
+                "visits": e["visits"],
+                "head_visits": e["head_visits"],
+                "by_receiver": {receiver: e[f"{receiver}_visits"] for receiver in RECEIVERS},
+            }
             | {k: e[k] for k in VISIT_KEYS if k not in ("visits", "head_visits")}
             | {"kinds": e["kinds"]}
             for e in levels
@@ -92,6 +142,10 @@ def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
 def _petitions(stats: PetitionPeriodStats) -> dict[str, Any]:
     return {
         "received": stats.received,
+        "levels": [
+            {"level": level, "received": stats.received_by_level[level]}
+            for level in sorted(stats.received_by_level, key=_level_order)
+        ],
         "received_previous": stats.received_previous,
         "change_pct": as_json_number(change(stats.received, stats.received_previous)),
         "resolved": stats.resolved,
@@ -99,11 +153,25 @@ def _petitions(stats: PetitionPeriodStats) -> dict[str, Any]:
         "by_kind": stats.by_kind,
         "crowd_over_level": stats.crowd_over_level,
         "complaint_cases": _cases(stats.complaint_cases),
+        "cases": _all_cases(stats.complaint_cases, stats.denunciation_cases),
+        "findings": {
+            "complaint": _findings(stats.complaint_cases),
+            "denunciation": _findings(stats.denunciation_cases),
+        },
         # extensions
         "denunciation_cases": _cases(stats.denunciation_cases),
         "by_kind_resolved": stats.by_kind_resolved,
         "competent": stats.competent,
         "by_outcome": stats.by_outcome,
+    }
+
+
+def _dialogues(stats: list[DialogueLevelStats]) -> dict[str, Any]:
+    levels = sorted(stats, key=lambda row: _level_order(row.level))
+    return {
+        "conferences": sum(row.conferences for row in levels),
+        "attendees": sum(row.attendees for row in levels),
+        "levels": [{"level": row.level, "conferences": row.conferences, "attendees": row.attendees} for row in levels],
     }
 
 
@@ -158,6 +226,32 @@ def _trend(
     }
 
 
+class UnitEnded(DomainError):
+    """A report asked of a unit for dates after its valid_to."""
+
+
+def unit_ended_refusal(unit: Unit, period: Period) -> str | None:
+    """Why a report of `unit` over `period` is refused (a dissolved unit's report reaching
+    past its valid_to; the message names its successors), or None."""
+    if unit.valid_to is None or period.end <= unit.valid_to:
+        return None
+    successors = unit_successors(unit)
+    ended = date_format(unit.valid_to, "d/m/Y")
+    if not successors:
+        return _("%(unit)s ended on %(day)s: report it up to that day. No successor is recorded for it.") % {
+            "unit": unit.name,
+            "day": ended,
+        }
+    return _(
+        "%(unit)s ended on %(day)s: report it up to that day. "
+        "Its records after that are in the reports of %(successors)s."
+    ) % {
+        "unit": unit.name,
+        "day": ended,
+        "successors": ", ".join(f"{s.name} ({s.code})" for s in successors),
+    }
+
+
 def _assemble(
     unit: Unit,
     period: Period,
@@ -165,16 +259,25 @@ def _assemble(
     visits: list[VisitLevelStats],
     petitions: PetitionPeriodStats,
     dossiers: list[DossierLevelStats],
+    dialogues: list[DialogueLevelStats],
     with_trend: bool,
+    lineage: Lineage,
 ) -> Figures:
     previous = period.previous
     figures: Figures = {
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level, "kind": unit.kind},
+        "unit": {
+            "code": unit.code,
+            "name": unit.name,
+            "level": unit.level,
+            "kind": unit.kind,
+            "predecessors": list(lineage.codes),
+        },
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
         "reception": _reception(visits),
         "petitions": _petitions(petitions),
         "dossiers": _dossiers(dossiers),
+        "dialogues": _dialogues(dialogues),
     }
     figures["summary"] = summary_of(figures)
     if with_trend:
@@ -183,16 +286,25 @@ def _assemble(
 
 
 def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> Figures:
-    """The report of `unit` and every unit below it over `period` (both ends included).
+    """The report of `unit` and every unit below it over `period` (both ends included), with
+    the records its subtree's units inherited from their predecessors (`unit_lineage`).
 
-    Three aggregate queries, one pass each over the visits, petitions and dossiers of the
-    subtree (the monthly trend and the same period last year are counted in the same pass),
-    whatever the data size.
+    Four aggregate queries, one pass each over the visits, petitions, dossiers and dialogue
+    conferences of the subtree (the monthly trend and the same period last year are counted in
+    the same pass), whatever the data size, after one query per generation of predecessors.
+    Raises UnitEnded for a dissolved unit over dates after its valid_to.
     """
+    refusal = unit_ended_refusal(unit, period)
+    if refusal:
+        raise UnitEnded(refusal)
+    return _compile(unit, period, with_trend, unit_lineage(unit))
+
+
+def _compile(unit: Unit, period: Period, with_trend: bool, lineage: Lineage) -> Figures:
     previous = period.previous
     months = _months(period.start, period.end) if with_trend else []
-    paths = [unit.path]
-    visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months)
+    paths, inherited = [unit.path], lineage.inherited
+    visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
     petitions = petition_period_stats(
         paths=paths,
         start=period.start,
@@ -200,18 +312,28 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
         previous_start=previous.start,
         previous_end=previous.end,
         months=months,
+        inherited=inherited,
     )
-    dossiers = dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months)
-    return _assemble(unit, period, months, visits, petitions, dossiers, with_trend)
+    dossiers = dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
+    dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end, inherited=inherited)
+    return _assemble(unit, period, months, visits, petitions, dossiers, dialogues, with_trend, lineage)
 
 
 def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: bool = True) -> dict[int, Figures]:
-    """`compile_figures` of many units at once, keyed by unit id: the same figures, from three
+    """`compile_figures` of many units at once, keyed by unit id: the same figures, from four
     queries grouped by unit over the units' subtrees, rolled up along the unit tree in Python
-    (instead of three queries per unit). For a quarterly run over every unit, or a unit's
-    children in the drill-down."""
+    (instead of four queries per unit). For a quarterly run over every unit, or a unit's
+    children in the drill-down. A unit whose subtree inherits predecessors' records is
+    compiled on its own (as `compile_figures`, without the refusal of a dissolved unit: a
+    drill-down shows each unit that existed in the period)."""
     if not units:
         return {}
+    successor_paths = predecessor_successor_paths([u.path for u in units])
+    with_lineage = [u for u in units if any(p.startswith(u.path) for p in successor_paths)]
+    alone = {u.pk: _compile(u, period, with_trend, unit_lineage(u)) for u in with_lineage}
+    units = [u for u in units if u.pk not in alone]
+    if not units:
+        return alone
     previous = period.previous
     months = _months(period.start, period.end) if with_trend else []
     roots = sorted({u.path for u in units})
@@ -226,8 +348,9 @@ def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: b
         months=months,
     )
     dossiers = dossier_period_stats_of_units(paths=paths, start=period.start, end=period.end, months=months)
+    dialogues = dialogue_period_stats_of_units(paths=paths, start=period.start, end=period.end)
     none = no_petition_stats(months=len(months))  # a unit without petitions in its subtree
-    return {
+    return alone | {
         unit.pk: _assemble(
             unit,
             period,
@@ -235,7 +358,9 @@ def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: b
             visits.get(unit.path, []),
             petitions.get(unit.path, none),
             dossiers.get(unit.path, []),
+            dialogues.get(unit.path, []),
             with_trend,
+            Lineage(),
         )
         for unit in units
     }

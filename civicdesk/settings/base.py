@@ -50,10 +50,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Framing and the content policy, outermost with SecurityMiddleware: every response carries
+    # them, the ones the middleware below answer on their own (413, 400, CSRF's 403) included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
+    "core.middleware.QueryStringCheckMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -61,8 +66,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.RememberMembershipsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -234,10 +237,11 @@ CIVICDESK_RATELIMIT_BURST_WINDOW = env.int("CIVICDESK_RATELIMIT_BURST_WINDOW", d
 # The staff lockout counts failures per client address as core.ratelimit sees it (behind the
 # trusted proxies), not per proxy.
 AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
-# SMS sender: "console" logs the message; a real gateway plugs in by dotted path.
-PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="petitions.notify.ConsoleSmsBackend")
-# petitions.notify.HttpSmsBackend: an HTTP SMS gateway (POST JSON, bearer token). A failed send
-# raises, and the outbox keeps the message and retries it (docs/petitions.md).
+# SMS sender of every app (core.sms): the console one logs the message (development only);
+# core.sms.BrandnameSmsBackend is a Vietnamese brand-name provider's API (key, brand name,
+# delivery reports), core.sms.HttpSmsBackend a plain JSON gateway (bearer token). A 5xx or an
+# outage leaves the message in the outbox to be tried again; a 4xx gives it up (docs/petitions.md).
+PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="core.sms.ConsoleSmsBackend")
 PETITIONS_SMS_URL = env("PETITIONS_SMS_URL", default="")
 PETITIONS_SMS_TOKEN = env("PETITIONS_SMS_TOKEN", default="")
 PETITIONS_SMS_SENDER = env("PETITIONS_SMS_SENDER", default="UBND")

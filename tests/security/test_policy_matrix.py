@@ -62,6 +62,9 @@ RESOLVERS = frozenset({"handler", "head", "admin"})
 NOT_RECORD_CHANGES: dict[str, str] = {
     "two_factor": "a user's own second factor",
     "password_change": "a user's own password",
+    "reception:visit_repeats": "looks up earlier visits while a visit is typed (POST: names and numbers out of URLs)",
+    "petitions:queue": "the queue's search: POST keeps the typed text in the session, out of URLs (core.searches)",
+    "adminreform:dossier_list": "the dossier list's search: POST keeps the typed text out of URLs (core.searches)",
 }
 # URLs whose POST needs a grant, not a role (checked in tests/petitions and tests/security).
 GRANT_ONLY = {"petitions:reveal": "opening a denouncer's identity: an explicit grant in the unit, audited"}
@@ -115,6 +118,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
     "reception:followup_done": DESK,
+    "reception:dialogue_list": DESK,  # records a dialogue conference
     # reports: a leader may ask for a compilation; publishing is signed by the head
     "reports:compile": frozenset({"head", "leader", "admin"}),
     "reports:report_publish": frozenset({"head", "admin"}),
@@ -300,6 +304,10 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         },
     ),
     "reception:session_today": lambda w: Step(reverse("reception:session_today"), {"unit": w.commune.pk}),
+    "reception:dialogue_list": lambda w: Step(
+        reverse("reception:dialogue_list"),
+        {"unit": w.commune.pk, "held_on": today().isoformat(), "attendees": 40, "topic": "Giải phóng mặt bằng"},
+    ),
     "reception:session_detail": lambda w: _session_step(
         "reception:session_detail",
         w.session(),
