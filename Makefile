@@ -34,7 +34,7 @@ test: install
 
 # Refresh the .po catalogues after changing user-facing strings: one catalogue per
 # domain app (its code and its templates/), one at the root for core and the layout.
-APPS := petitions reception adminreform reports
+APPS := petitions reception adminreform reports api
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench $(foreach a,$(APPS),--ignore=$(a))
 	# -P: inside an app, its selectors.py must not shadow the standard library's module.

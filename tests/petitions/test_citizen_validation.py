@@ -104,3 +104,10 @@ def test_a_late_complaint_with_its_reason_is_filed_and_the_official_still_sees_i
 def test_a_late_reason_is_dropped_for_other_kinds(client, commune):
     client.post(reverse("petitions:file"), filing(commune, kind="feedback", late_reason="không liên quan"))
     assert Petition.objects.get().late_reason == ""
+
+
+def test_a_landline_gets_no_sms_only_the_email(client, commune):
+    from petitions.models import Notification
+
+    client.post(reverse("petitions:file"), filing(commune, petitioner_phone="024 3825 3536"))
+    assert list(Notification.objects.values_list("channel", flat=True)) == [Notification.Channel.EMAIL]
