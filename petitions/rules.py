@@ -17,7 +17,7 @@ CONCLUSION_RESULTS = (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE)
 
 # The rule that excludes suspended time from the resolution limit, by kind (Luật Tố cáo
 # art. 34(2); for complaints Law 136/2025, from 01/07/2026).
-SUSPENSION_EXCLUDED = {
+SUSPENSION_EXCLUDED: dict[str, str] = {
     PetitionKind.COMPLAINT: "complaint.suspension_excluded",
     PetitionKind.DENUNCIATION: "denunciation.suspension_excluded",
 }
