@@ -1,10 +1,12 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run   — virtualenv, install, translations, migrate, demo data, serve on http://127.0.0.1:8000
+#                (another port: make run PORT=8001)
 #   make test  — the whole suite (SQLite unless DATABASE_URL is set)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+PORT ?= 8000
 
 .PHONY: run test install messages compile-messages check bench
 
@@ -24,14 +26,15 @@ compile-messages: $(STAMP)
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	# Links in messages point at the port being served unless CIVICDESK_SITE_URL says otherwise.
+	CIVICDESK_SITE_URL=$${CIVICDESK_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest
 
 # Refresh the .po catalogues after changing user-facing strings: one catalogue per
 # domain app (its code and its templates/), one at the root for core and the layout.
-APPS := petitions reception adminreform reports
+APPS := petitions reception adminreform reports api
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=bench $(foreach a,$(APPS),--ignore=$(a))
 	# -P: inside an app, its selectors.py must not shadow the standard library's module.

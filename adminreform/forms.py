@@ -12,13 +12,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.contact import IdentityNumberField, PhoneField
 from core.models import Unit
 
 from .models import Dossier, DossierStatus, IntakeNotice, Procedure, ProcedureDocument, SatisfactionScore
 from .policies import POLICY
 from .selectors import dossier_handlers, dossier_transfer_targets
-
-PHONE_RE = r"^[0-9+ .]{8,20}$"
 
 
 class DateInput(forms.DateInput):
@@ -46,20 +45,9 @@ class ProcedureSearchForm(forms.Form):
 
 class ApplicantFields(forms.Form):
     applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=200)
-    applicant_phone = forms.RegexField(
-        label=_("Phone"),
-        regex=PHONE_RE,
-        max_length=20,
-        required=False,
-        error_messages={"invalid": _("Enter a phone number of 8 to 20 digits.")},
-    )
+    applicant_phone = PhoneField(required=False)
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
-    applicant_id_number = forms.RegexField(
-        label=_("Identity number"),
-        regex=r"^[0-9]{9,12}$",
-        required=False,
-        error_messages={"invalid": _("An identity number has 9 or 12 digits.")},
-    )
+    applicant_id_number = IdentityNumberField(label=_("Identity number"), required=False)
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
 
 

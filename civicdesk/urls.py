@@ -11,6 +11,7 @@ from core.views_security import (
     TwoFactorSettingsView,
     admin_login_redirect,
 )
+from core.views_sms import sms_delivery_report
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,10 +29,12 @@ urlpatterns = [
         name="personal_data_export",
     ),
     path("admin/", admin.site.urls),
+    path("sms/delivery-report/", sms_delivery_report, name="sms-delivery-report"),
     path("petitions/", include("petitions.urls")),
     path("reception/", include("reception.urls")),
     path("dossiers/", include("adminreform.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
     path("", include("core.urls")),
 ]
 

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import CalendarDay, DeadlineRule, Membership, MembershipEvent, Unit, UnitEvent
+from .models import CalendarDay, DeadlineRule, Membership, MembershipEvent, SmsReceipt, Unit, UnitEvent
 from .services import UnitRow, membership_grant, membership_revoke, units_upsert
 
 
@@ -106,3 +106,18 @@ class UnitEventAdmin(ReadOnlyAdmin):
 class MembershipEventAdmin(ReadOnlyAdmin):
     list_display = ("occurred_at", "user", "unit", "role", "kind", "actor")
     list_filter = ("kind", "role")
+
+
+@admin.register(SmsReceipt)
+class SmsReceiptAdmin(admin.ModelAdmin):
+    """What the SMS provider said about each message: read only (written by core.sms)."""
+
+    list_display = ("request_id", "message_id", "status", "error", "updated_at")
+    list_filter = ("status",)
+    search_fields = ("request_id", "message_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

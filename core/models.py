@@ -239,3 +239,28 @@ class DeadlineRule(TimeStampedModel):
             legal_basis=self.legal_basis,
             rule_id=self.pk,
         )
+
+
+class SmsReceipt(TimeStampedModel):
+    """What an SMS provider said about one message (core.sms.BrandnameSmsBackend): its id for
+    the message when it took it, then the delivery report it sent back. `request_id` names the
+    outbox row ("petitions.notification#12"); no phone number or text is kept here."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted by the provider")
+        DELIVERED = "delivered", _("Delivered to the phone")
+        FAILED = "failed", _("Not delivered")
+
+    request_id = models.CharField(_("request id"), max_length=120)
+    message_id = models.CharField(_("provider's message id"), max_length=100, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACCEPTED)
+    error = models.CharField(_("provider's error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("SMS receipt")
+        verbose_name_plural = _("SMS receipts")
+        constraints = [models.UniqueConstraint(fields=["request_id"], name="smsreceipt_unique_request")]
+        indexes = [models.Index(fields=["message_id"], name="smsreceipt_message_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} ({self.status})"

@@ -52,6 +52,12 @@ DELIVER_TASK = "core.tasks.outbox_deliver_task"
 MAX_ATTEMPTS = 10
 
 
+class Undeliverable(Exception):  # a verdict, not a malfunction
+    """Raised by a sender when the message itself was refused for good (a gateway's 4xx): the
+    row is given up at once (its attempts set to the outbox's maximum, the answer kept in
+    `last_error`) instead of being refused again at every sweep."""
+
+
 def backoff(attempts: int) -> timedelta:
     """The wait before attempt `attempts + 1`: 30 s, 1 min, 2 min … at most 1 hour."""
     return timedelta(seconds=min(3600, 30 * 2 ** max(0, attempts - 1)))
@@ -140,8 +146,14 @@ def _deliver_locked(outbox: Outbox, row: OutboxBase) -> bool:
             if won != 1:
                 return False
             outbox.send(row)
-    except Exception as exc:  # any sender failure: try again later
-        logger.warning("Outbox %s #%s failed: %s", outbox.label, row.pk, exc)
+    except Undeliverable as exc:
+        logger.warning("Outbox %s #%s refused for good: %s", outbox.label, row.pk, type(exc).__name__)
+        manager.filter(pk=row.pk).update(attempts=outbox.max_attempts, last_error=str(exc)[:1000], next_attempt_at=None)
+        return False
+    except Exception as exc:  # any other sender failure: try again later
+        # The log names the message by its id, never its body or recipient (a mail server's
+        # refusal quotes the address): the error's kind only. The row keeps the detail.
+        logger.warning("Outbox %s #%s failed: %s", outbox.label, row.pk, type(exc).__name__)
         attempts = row.attempts + 1
         manager.filter(pk=row.pk).update(
             attempts=F("attempts") + 1,
@@ -149,6 +161,7 @@ def _deliver_locked(outbox: Outbox, row: OutboxBase) -> bool:
             next_attempt_at=timezone.now() + backoff(attempts),
         )
         return False
+    logger.info("Outbox %s #%s sent", outbox.label, row.pk)
     return True
 
 

@@ -34,6 +34,8 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils.module_loading import autodiscover_modules
 
+from core.exports import safe_row
+
 
 @dataclass(frozen=True)
 class PersonalDataRequest:
@@ -115,11 +117,11 @@ def render_xlsx(document: dict) -> bytes:
     summary = workbook.active
     summary.title = "Tổng hợp"
     for key in ("identity_number", "generated_at", "reason", "legal_basis"):
-        summary.append([key, document[key]])
+        summary.append(safe_row([key, document[key]]))
     summary.append([])
     summary.append(["source", "title", "count", "note"])
     for section in document["sections"]:
-        summary.append([section["source"], section["title"], section["count"], section["note"]])
+        summary.append(safe_row([section["source"], section["title"], section["count"], section["note"]]))
     used: set[str] = {summary.title}
     for section in document["sections"]:
         name = section["source"].replace(".", " ")[:31]
@@ -130,11 +132,11 @@ def render_xlsx(document: dict) -> bytes:
         columns: list[str] = []
         for record in section["records"]:
             columns.extend(k for k in record if k not in columns)
-        sheet.append(columns)
+        sheet.append(safe_row(columns))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for record in section["records"]:
-            sheet.append([_cell(record.get(c)) for c in columns])
+            sheet.append(safe_row(_cell(record.get(c)) for c in columns))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -161,8 +161,6 @@ def seed(context: DemoContext) -> None:
             if state in OUTCOME_FOR:
                 p.outcome, p.resolved_on = OUTCOME_FOR[state], min(received + timedelta(days=7), today)
                 p.outcome_reason = "Theo quy định tại Thông tư 05/2021/TT-TTCP."
-            if p.status in (S.RESOLVED, *OUTCOME_FOR):
-                p.due_on, p.due_rule_id, p.step = None, None, Step.NONE
             if kind == PetitionKind.COMPLAINT:
                 p.decision_known_on = received - timedelta(days=rng.randint(5, 80))
                 p.limitation_due_on, p.limitation_rule_id = deadline("complaint.limitation", p.decision_known_on)

@@ -21,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
+from core.contact import IdentityNumberField, PhoneField, is_legacy_identity_number
 from core.models import Unit
+from core.selectors import RuleNotFound
 from core.uploads import validate_upload
 
 from .models import RESULTS_BY_KIND, Attachment, Channel, Petition, PetitionStatus, Result
-from .selectors import handlers_for, petition_duplicate_candidates, proposed_refusal_reason
+from .selectors import complaint_limitation, handlers_for, petition_duplicate_candidates, proposed_refusal_reason
 
 KIND_EXPLANATIONS = {
     PetitionKind.COMPLAINT: _(
@@ -113,14 +115,13 @@ class PetitionFileForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("What are you filing?"), choices=PetitionKind.choices, widget=forms.RadioSelect)
     petitioner_name = forms.CharField(label=_("Full name"), max_length=200)
-    petitioner_id_number = forms.CharField(
+    petitioner_id_number = IdentityNumberField(
         label=_("Identity card number (CCCD)"),
-        max_length=20,
         required=False,
-        help_text=_("Required for a complaint or a denunciation."),
+        help_text=_("12 digits (an old 9-digit CMND is accepted). Required for a complaint or a denunciation."),
     )
     petitioner_address = forms.CharField(label=_("Address"), max_length=300)
-    petitioner_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    petitioner_phone = PhoneField(required=False)
     petitioner_email = forms.EmailField(
         label=_("E-mail"),
         required=False,
@@ -143,6 +144,16 @@ class PetitionFileForm(forms.Form):
         help_text=_(
             "Complaint only. A complaint must be made within 90 days of that day (Luật Khiếu nại art. 9); "
             "time lost to illness, natural disaster or another objective obstacle is not counted."
+        ),
+    )
+    late_reason = forms.CharField(
+        label=_("Complaint more than 90 days later: why could you not complain in time?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Only if the 90 days have passed: illness, natural disaster, travel for work or study far away "
+            "or another objective obstacle. The People's Committee decides whether it is justified."
         ),
     )
     content = forms.CharField(
@@ -183,7 +194,6 @@ class PetitionFileForm(forms.Form):
             help_text=_("The commune or ward People's Committee, or the city."),
             widget=FastSelect,
         )
-        self.fields["petitioner_phone"].widget.attrs.update({"autocomplete": "tel", "inputmode": "tel"})
         self.fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
         self.fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
         self.fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
@@ -210,6 +220,7 @@ class PetitionFileForm(forms.Form):
                 "subject",
                 "respondent",
                 "decision_known_on",
+                "late_reason",
                 "content",
                 "signers",
                 "attachments",
@@ -232,14 +243,50 @@ class PetitionFileForm(forms.Form):
         data = super().clean() or {}
         kind = data.get("kind")
         if kind in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION):
-            if not data.get("petitioner_id_number"):
+            if not data.get("petitioner_id_number") and "petitioner_id_number" not in self.errors:
                 self.add_error("petitioner_id_number", _("The law asks for your identity number for this kind."))
             if not data.get("respondent"):
                 self.add_error("respondent", _("Say which decision, act or person this is about."))
-        if not data.get("petitioner_phone") and not data.get("petitioner_email"):
+        no_contact = not data.get("petitioner_phone") and not data.get("petitioner_email")
+        if no_contact and "petitioner_phone" not in self.errors:
             self.add_error("petitioner_phone", _("Give a phone number or an e-mail address."))
         _check_known_on(self, data, received_on=timezone.localdate())
+        if kind == PetitionKind.COMPLAINT:
+            self._check_limitation(data)
+        else:
+            data["late_reason"] = ""
         return data
+
+    def _check_limitation(self, data: dict[str, Any]) -> None:
+        """Warn, before anything is filed, that the 90 days seem to have passed, and ask for the
+        reason: the complaint is still filed when one is given (the official decides)."""
+        known_on = data.get("decision_known_on")
+        if not known_on or "decision_known_on" in self.errors:
+            data["late_reason"] = ""
+            return
+        try:
+            limitation = complaint_limitation(known_on=known_on)
+        except RuleNotFound:  # a date before any rule in force: the official will see
+            data["late_reason"] = ""
+            return
+        if limitation.due_on >= timezone.localdate():
+            data["late_reason"] = ""
+            return
+        self.out_of_time = limitation
+        if not (data.get("late_reason") or "").strip():
+            self.add_error(
+                "late_reason",
+                _(
+                    "The 90 days to complain seem to have passed: the last day was %(due)s (%(basis)s). "
+                    "A complaint filed late is not handled unless an objective obstacle kept you from "
+                    "complaining in time. Say what it was here, or send a recommendation or feedback instead."
+                )
+                % {"due": f"{limitation.due_on:%d/%m/%Y}", "basis": limitation.rule.legal_basis},
+            )
+
+    @property
+    def legacy_identity_number(self) -> bool:
+        return is_legacy_identity_number(self.cleaned_data.get("petitioner_id_number") or "")
 
 
 def _check_known_on(form: forms.Form, data: dict[str, Any], *, received_on: Any) -> None:
@@ -261,7 +308,7 @@ class DeskEntryForm(forms.Form):
     petitioner_name = forms.CharField(label=_("Petitioner's name"), max_length=200, required=False)
     petitioner_id_number = forms.CharField(label=_("Identity document number"), max_length=20, required=False)
     petitioner_address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    petitioner_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    petitioner_phone = PhoneField(required=False)
     petitioner_email = forms.EmailField(label=_("E-mail"), required=False)
     signers = forms.IntegerField(label=_("Signers"), min_value=1, initial=1)
     respondent = forms.CharField(label=_("Decision, act or person concerned"), max_length=300, required=False)

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from civicdesk.crypto import EncryptedCharField
 from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
@@ -230,7 +230,8 @@ class Petition(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The running step's deadline, stored with the rule that produced it.
+    # The running step's deadline, stored with the rule that produced it; kept when the
+    # petition closes (the deadline it had); it runs only in CLOCK_STATUSES.
     step = models.CharField(_("step"), max_length=12, choices=Step.choices, blank=True)
     due_on = models.DateField(_("deadline"), null=True, blank=True)
     due_rule = models.ForeignKey(
@@ -274,6 +275,9 @@ class Petition(TimeStampedModel):
         blank=True,
         help_text=_("Illness, natural disaster, travel for work or study far away or another objective obstacle."),
     )
+    # What the complainant wrote when filing after the limitation period seemed to have passed:
+    # kept for the official, who alone records a force majeure (above).
+    late_reason = models.TextField(_("complainant's reason for complaining late"), blank=True)
     # Retention (lưu đơn kept 1 year): the day the personal data of a filed-away petition was removed.
     purged_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 
@@ -339,6 +343,15 @@ class Petition(TimeStampedModel):
             and self.filed_on > self.limitation_due_on
             and not self.force_majeure_reason.strip()
         )
+
+    @property
+    def closed_in_time(self) -> bool | None:
+        """Whether a closed petition was closed on or before the deadline it kept (the running
+        step's when it closed, extensions and suspensions included); None while open or when
+        it had no deadline."""
+        if self.is_open or self.resolved_on is None or self.due_on is None:
+            return None
+        return self.resolved_on <= self.due_on
 
     def can_transition_to(self, target: str) -> bool:
         return target in TRANSITIONS[self.status]
@@ -442,6 +455,25 @@ class PetitionEvent(AuditEventBase):
     @property
     def kind_label(self) -> str:
         return str(self.Kind(self.kind).label) if self.kind in self.Kind.values else self.kind
+
+    @property
+    def deadline_note(self) -> str:
+        """How the event moved or met the deadline, from its data, for the timeline: an extension
+        or a resumption moves it (from → to), a suspension stops it, a closing keeps it."""
+        data = self.data or {}
+
+        def day(key: str) -> str:
+            value = data.get(key)
+            return date.fromisoformat(value).strftime("%d/%m/%Y") if isinstance(value, str) and value else ""
+
+        if self.kind in (self.Kind.EXTENDED, self.Kind.RESUMED) and day("from") and day("to"):
+            return gettext("Deadline %(old)s → %(new)s") % {"old": day("from"), "new": day("to")}
+        if self.kind == self.Kind.SUSPENDED and day("due_on"):
+            return gettext("Deadline %(day)s, clock stopped") % {"day": day("due_on")}
+        if day("due_on") and "late" in data:
+            text = gettext("after the time limit") if data["late"] else gettext("within the time limit")
+            return gettext("Deadline %(day)s: %(met)s") % {"day": day("due_on"), "met": text}
+        return ""
 
 
 class Duty(models.TextChoices):

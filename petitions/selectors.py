@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import blind_index, looks_like_identity_number
-from civicdesk.workdays import add_working_days
+from civicdesk.workdays import Deadline, add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
 from core.selectors import (
     STAFF_ROLES,
     ancestor_paths,
     calendar_around,
+    deadline_for,
     public_root_path,
     reference_cache,
     scope_to_user,
@@ -404,3 +405,9 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
         due_on=current.due_on if running else None,
         timeline=timeline,
     )
+
+
+def complaint_limitation(*, known_on: date) -> Deadline:
+    """The last day to file a first-time complaint about a decision received or known on
+    `known_on` (Luật Khiếu nại art. 9, the rule `complaint.limitation`)."""
+    return deadline_for(code="complaint.limitation", start=known_on)

@@ -10,6 +10,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.exports import safe_row
 from core.models import Unit
 
 from .models import Visit, VisitOutcome
@@ -104,13 +105,13 @@ def book_xlsx(*, unit: Unit, start: date, end: date, rows: list[BookRow]) -> byt
     ws.title = "So tiep cong dan"
     ws.append([_("RECEPTION BOOK")])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([f"{unit.name} · {start:%d/%m/%Y} – {end:%d/%m/%Y}"])
+    ws.append(safe_row([f"{unit.name} · {start:%d/%m/%Y} – {end:%d/%m/%Y}"]))
     ws.append([str(c) for c in COLUMNS])
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
-        ws.append(row.cells())
+        ws.append(safe_row(row.cells()))
         ws.cell(row=ws.max_row, column=2).number_format = "DD/MM/YYYY"
     for letter, width in zip("ABCDEFGHIJKL", (6, 12, 32, 16, 50, 10, 10, 24, 10, 24, 24, 30), strict=True):
         ws.column_dimensions[letter].width = width

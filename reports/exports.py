@@ -21,6 +21,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.exports import safe_cell, safe_row
+
 from .formatting import vi_int, vi_pct
 from .narrative import level_noun
 from .versions import flatten
@@ -247,7 +249,7 @@ def form_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]])
 
 def _write_form(ws: Worksheet, figures: Mapping[str, Any], code: str, title: str, headers: list[str], rows: list[Row]):
     last_col = len(headers) + 2
-    ws["A1"] = figures["unit"]["name"].upper()
+    ws["A1"] = safe_cell(figures["unit"]["name"].upper())
     ws["A1"].font = Font(bold=True)
     ws.cell(row=1, column=last_col, value=code).font = Font(bold=True, italic=True)
     ws.cell(row=1, column=last_col).alignment = Alignment(horizontal="right")
@@ -276,7 +278,7 @@ def _write_form(ws: Worksheet, figures: Mapping[str, Any], code: str, title: str
         r = header_row + 1 + i
         is_total = label == "Tổng cộng"
         ws.cell(row=r, column=1, value=None if is_total else i).border = BORDER
-        name = ws.cell(row=r, column=2, value=label)
+        name = ws.cell(row=r, column=2, value=safe_cell(label))
         name.border = BORDER
         name.alignment = Alignment(wrap_text=True)
         for j, value in enumerate(values, start=3):
@@ -309,7 +311,7 @@ def render_xlsx(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]
         f"Cùng kỳ năm trước: {_vi_date(figures['previous_period']['from'])} – "
         f"{_vi_date(figures['previous_period']['to'])}"
     )
-    summary["A5"] = figures.get("summary", "")
+    summary["A5"] = safe_cell(figures.get("summary", ""))
     summary["A5"].alignment = Alignment(wrap_text=True, vertical="top")
     summary.merge_cells("A5:H25")
     for col in "ABCDEFGH":
@@ -330,11 +332,11 @@ def render_csv(figures: Mapping[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["figure", "value"])
-    writer.writerow(["unit.code", figures["unit"]["code"]])
-    writer.writerow(["unit.name", figures["unit"]["name"]])
-    writer.writerow(["unit.level", figures["unit"]["level"]])
+    writer.writerow(safe_row(["unit.code", figures["unit"]["code"]]))
+    writer.writerow(safe_row(["unit.name", figures["unit"]["name"]]))
+    writer.writerow(safe_row(["unit.level", figures["unit"]["level"]]))
     for key, value in flatten({k: v for k, v in figures.items() if k not in ("unit", "summary", "trend")}):
-        writer.writerow([key, "" if value is None else value])
+        writer.writerow(safe_row([key, "" if value is None else value]))
     return ("\ufeff" + buffer.getvalue()).encode()  # BOM: Excel opens UTF-8 Vietnamese correctly
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext
 
 from civicdesk.exceptions import DomainError
 
-from ..models import Dossier, DossierEvent, DossierOutcome, DossierStatus, Handover
+from ..models import Dossier, DossierEvent, DossierOutcome, DossierStatus, Handover, Timing
 from .workflow import DOSSIER, action_day, authorize
 
 S = DossierStatus
@@ -61,7 +61,9 @@ def _close(
     on: date | None,
     ip_address: str | None,
 ) -> Dossier:
-    """Resolve a locked, authorised and guarded dossier on `on` (today) with `outcome`."""
+    """Resolve a locked, authorised and guarded dossier on `on` (today) with `outcome`. The due
+    date stays on the dossier; the event records it and whether the dossier ended late (after
+    it, or after an apology, which counts late)."""
     dossier.resolved_on = action_day(dossier, on)
     dossier.outcome, dossier.status_reason = outcome, reason.strip()
     return DOSSIER.move(
@@ -70,6 +72,7 @@ def _close(
         kind=kind,
         actor=actor,
         reason=reason,
+        data={"due_on": dossier.due_on.isoformat(), "late": dossier.timing_on(dossier.resolved_on) == Timing.LATE},
         ip_address=ip_address,
         update_fields=["outcome", "resolved_on", "status_reason"],
     )

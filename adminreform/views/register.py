@@ -18,6 +18,7 @@ from django.utils.translation import pgettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.exports import safe_row
 from core.selectors import units_visible_to, user_home_unit
 
 from .. import forms as f
@@ -94,7 +95,7 @@ class RegisterView(LoginRequiredMixin, View):
                 cells.append(cell)
             return cells
 
-        sheet.append([_("Dossier register (Mẫu 07)"), chosen["unit"].name])
+        sheet.append(safe_row([_("Dossier register (Mẫu 07)"), chosen["unit"].name]))
         sheet.append([_("From"), *dates(chosen["start"]), _("To"), *dates(chosen["end"])])
         headers = [
             _("No."),
@@ -116,17 +117,19 @@ class RegisterView(LoginRequiredMixin, View):
         rows = register.select_related("handling_unit").iterator(chunk_size=2000)
         for i, d in enumerate(rows, start=1):
             sheet.append(
-                [
-                    i,
-                    d.ref,
-                    d.procedure.name if d.procedure else "",
-                    d.applicant_name,
-                    *dates(d.received_on, d.due_on),
-                    d.handling_unit.name if d.handling_unit and d.handling_unit_id != d.unit_id else "",
-                    *dates(d.resolved_on),
-                    status_labels.get(d.status, d.status),
-                    timing_labels[d.timing_on(today)],
-                ]
+                safe_row(
+                    [
+                        i,
+                        d.ref,
+                        d.procedure.name if d.procedure else "",
+                        d.applicant_name,
+                        *dates(d.received_on, d.due_on),
+                        d.handling_unit.name if d.handling_unit and d.handling_unit_id != d.unit_id else "",
+                        *dates(d.resolved_on),
+                        status_labels.get(d.status, d.status),
+                        timing_labels[d.timing_on(today)],
+                    ]
+                )
             )
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it once sent
         book.save(output)

@@ -41,6 +41,11 @@ INSTALLED_APPS = [
     "reception",
     "adminreform",
     "reports",
+    "api",
+    # After our apps: their translations (DRF ships a Vietnamese catalogue) never override ours.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -229,10 +234,11 @@ CIVICDESK_RATELIMIT_BURST_WINDOW = env.int("CIVICDESK_RATELIMIT_BURST_WINDOW", d
 # The staff lockout counts failures per client address as core.ratelimit sees it (behind the
 # trusted proxies), not per proxy.
 AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_ip"
-# SMS sender: "console" logs the message; a real gateway plugs in by dotted path.
-PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="petitions.notify.ConsoleSmsBackend")
-# petitions.notify.HttpSmsBackend: an HTTP SMS gateway (POST JSON, bearer token). A failed send
-# raises, and the outbox keeps the message and retries it (docs/petitions.md).
+# SMS sender of every app (core.sms): the console one logs the message (development only);
+# core.sms.BrandnameSmsBackend is a Vietnamese brand-name provider's API (key, brand name,
+# delivery reports), core.sms.HttpSmsBackend a plain JSON gateway (bearer token). A 5xx or an
+# outage leaves the message in the outbox to be tried again; a 4xx gives it up (docs/petitions.md).
+PETITIONS_SMS_BACKEND = env("PETITIONS_SMS_BACKEND", default="core.sms.ConsoleSmsBackend")
 PETITIONS_SMS_URL = env("PETITIONS_SMS_URL", default="")
 PETITIONS_SMS_TOKEN = env("PETITIONS_SMS_TOKEN", default="")
 PETITIONS_SMS_SENDER = env("PETITIONS_SMS_SENDER", default="UBND")
@@ -276,3 +282,40 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 CIVICDESK_LOGIN_RECORD_DAYS = env.int("CIVICDESK_LOGIN_RECORD_DAYS", default=365)
 # Security events (second-factor enrolment and failures, purges) go to this logger.
 LOGGING["loggers"]["civicdesk.security"] = {"level": "INFO"}
+
+# --- api (docs/api.md) ---
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.Deny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerKeyOrAddressThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CivicDesk API",
+    "DESCRIPTION": "Petitions, one-stop dossiers, reception schedules and reports of the People's Committees. "
+    "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Requests an API key may make per minute unless its own limit says otherwise; anonymous
+# callers of the public endpoints are counted per address.
+API_KEY_RATE_PER_MINUTE = env.int("API_KEY_RATE_PER_MINUTE", default=600)
+API_PUBLIC_RATE_PER_MINUTE = env.int("API_PUBLIC_RATE_PER_MINUTE", default=120)

@@ -32,6 +32,18 @@ def clear_deadline(petition: Petition) -> None:
     petition.step, petition.due_on, petition.due_rule = Step.NONE, None, None
 
 
+def closing_data(petition: Petition) -> dict[str, object]:
+    """What a closing event records of the deadline the petition keeps: its step, date and
+    whether it was closed (`resolved_on`, set by the caller) after it (`late`)."""
+    if petition.due_on is None or petition.resolved_on is None:
+        return {}
+    return {
+        "step": petition.step,
+        "due_on": petition.due_on.isoformat(),
+        "late": petition.resolved_on > petition.due_on,
+    }
+
+
 def intake_deadlines(petition: Petition) -> None:
     """Deadlines that start at receipt: classification for all; acceptance for complaints,
     initial processing for denunciations (the running step)."""

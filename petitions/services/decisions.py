@@ -18,7 +18,7 @@ from core.models import Unit
 from ..models import OUTCOME_STATUS, Attachment, Channel, Duty, Outcome, Petition, Step
 from ..policies import POLICY
 from ..rules import resolve_rule_code
-from .deadlines import clear_deadline, open_duty, set_deadline
+from .deadlines import clear_deadline, closing_data, open_duty, set_deadline
 from .intake import NewPetition, register
 from .notifications import notify_status
 from .vault import petitioner_contact
@@ -57,11 +57,12 @@ def _decide(
     data: Mapping[str, object] | None = None,
 ) -> Petition:
     """Record an outcome on a petition `_locked` gave (the caller may have changed it): one save,
-    one event, the citizen notified."""
+    one event, the citizen notified. A closing outcome keeps the deadline the petition had (its
+    step, date and rule), so whether it was closed in time can be counted."""
     locked.outcome, locked.outcome_reason = outcome, reason
     if outcome != Outcome.ACCEPTED:
         locked.resolved_on = on or today()
-        clear_deadline(locked)
+        data = {**(data or {}), **closing_data(locked)}
     PETITION.move(
         locked, to=OUTCOME_STATUS[outcome], kind=kind, actor=actor, reason=reason, data=data, ip_address=ip_address
     )

@@ -15,7 +15,7 @@ from core.choices import PetitionKind
 from ..models import RESULTS_BY_KIND, Duty, Petition, Step
 from ..policies import POLICY
 from ..rules import CONCLUSION_RESULTS
-from .deadlines import clear_deadline, open_duty, set_deadline, suspension_shift
+from .deadlines import closing_data, open_duty, set_deadline, suspension_shift
 from .notifications import notify_status
 from .workflow import PETITION, Kind, S, today
 
@@ -95,7 +95,13 @@ def petition_suspend(
         raise DomainError(_("Give the reason for the suspension."))
     locked.suspended_on = on or today()
     PETITION.move(
-        locked, to=S.SUSPENDED, kind=Kind.SUSPENDED, actor=actor, reason=reason.strip(), ip_address=ip_address
+        locked,
+        to=S.SUSPENDED,
+        kind=Kind.SUSPENDED,
+        actor=actor,
+        reason=reason.strip(),
+        data={"due_on": locked.due_on.isoformat() if locked.due_on else ""},
+        ip_address=ip_address,
     )
     notify_status(locked)
     return locked
@@ -155,7 +161,8 @@ def petition_resolve(
 ) -> Petition:
     """Record the decision (complaint) or conclusion (denunciation). Only an accepted
     petition can be resolved; the result must suit its kind. Notifies the citizen; a
-    denunciation concluded on its merits starts the duties to notify and to publish."""
+    denunciation concluded on its merits starts the duties to notify and to publish. The
+    deadline it had is kept (step, date, rule) and the event says whether it was met."""
     locked = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(actor=actor, action="resolve", unit=locked.unit)
     PETITION.guard(locked, S.RESOLVED)
@@ -164,13 +171,17 @@ def petition_resolve(
     locked.result, locked.result_note = result, note.strip()
     locked.resolved_on = on or today()
     locked.suspended_on = None
-    clear_deadline(locked)
     if locked.is_denunciation and result in CONCLUSION_RESULTS:
         # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
         open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
         open_duty(locked, Duty.PUBLISH_CONCLUSION, start=locked.resolved_on)
     PETITION.move(
-        locked, to=S.RESOLVED, kind=Kind.RESOLVED, actor=actor, data={"result": result}, ip_address=ip_address
+        locked,
+        to=S.RESOLVED,
+        kind=Kind.RESOLVED,
+        actor=actor,
+        data={"result": result, **closing_data(locked)},
+        ip_address=ip_address,
     )
     notify_status(locked)
     return locked

@@ -63,6 +63,7 @@ class NewPetition:
     has_originals: bool = False
     source: str = ""
     decision_known_on: date | None = None  # complaints: starts the limitation period
+    late_reason: str = ""  # complaints filed late: the complainant's stated reason
     parent: Petition | None = None  # the petition it was split from
     transferred_from: Petition | None = None
 
@@ -134,10 +135,13 @@ def petition_create(
     idempotency_key: str | None = None,
     source: str = "",
     decision_known_on: date | None = None,
+    late_reason: str = "",
 ) -> Petition:
     """Create a petition (online filing and desk entry share this). See petition_receive.
     `decision_known_on` (complaints): the day the complainant received or learned of the
-    decision or act; it starts the limitation period (Luật Khiếu nại art. 9)."""
+    decision or act; it starts the limitation period (Luật Khiếu nại art. 9). `late_reason`:
+    what the complainant says kept them from complaining in time; stored for the official, it
+    does not make a late complaint eligible (only a force majeure the official records does)."""
     if kind not in PetitionKind.values:
         raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
     if channel not in Channel.values:
@@ -166,6 +170,7 @@ def petition_create(
         has_originals=has_originals,
         source=source,
         decision_known_on=decision_known_on if kind == PetitionKind.COMPLAINT else None,
+        late_reason=late_reason.strip() if kind == PetitionKind.COMPLAINT else "",
     )
     try:
         return register(
@@ -228,6 +233,7 @@ def register(
         transferred_from=origin,
         status=S.RECEIVED,
         decision_known_on=new.decision_known_on,
+        late_reason=new.late_reason[:2000],
     )
     if origin is not None:
         petition.content_key = origin.content_key

@@ -18,6 +18,7 @@ from django.utils import translation
 from civicdesk.crypto import fernet
 from civicdesk.db import OutboxBase
 from core import outbox
+from core.contact import is_mobile
 from core.links import absolute_url
 
 from .. import notify
@@ -30,10 +31,11 @@ STAFF_TEMPLATES = ("reminder", "escalation")
 
 
 def notify_petitioner(petition: Petition, template: str, context: Mapping[str, str]) -> None:
-    """An e-mail and an SMS to the petitioner, for each address they gave."""
+    """An e-mail and an SMS to the petitioner, for each address they gave (an SMS only to a
+    mobile number: a landline cannot receive one)."""
     contact = petitioner_contact(petition)
     channels = [Notification.Channel.EMAIL] if contact.email else []
-    channels += [Notification.Channel.SMS] if contact.phone else []
+    channels += [Notification.Channel.SMS] if contact.phone and is_mobile(contact.phone) else []
     outbox.enqueue(
         [Notification(petition=petition, channel=c, template=template, context=dict(context)) for c in channels]
     )
@@ -65,23 +67,38 @@ def notify_officials(
 
 
 def render(notification: Notification) -> tuple[str, str]:
-    """The subject and body of a row, in the site's language, with absolute links."""
+    """The subject and body of a row's e-mail, in the site's language, with absolute links."""
     subject, body = notify.MESSAGES[notification.template]
+    context = _context(notification)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(subject) % context, str(body) % context
+
+
+def render_sms(notification: Notification) -> str:
+    """A row's SMS: short (one or two segments), in the site's language, with an absolute link."""
+    context = _context(notification)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(notify.SMS[notification.template]) % context
+
+
+def _context(notification: Notification) -> dict[str, str]:
+    """The row's context made readable: the secret decrypted, labels in the site's language,
+    the absolute link of its page."""
     context = dict(notification.context)
     if "secret_enc" in context:
         context["secret"] = fernet().decrypt(str(context.pop("secret_enc")).encode()).decode()
-    if "status" in context:
-        context["status"] = str(PetitionStatus(context["status"]).label)
-    if "step" in context:
-        context["step"] = str(Step(context["step"]).label)
-    if "duty" in context:
-        context["step"] = str(Duty(context.pop("duty")).label)
+    with translation.override(settings.LANGUAGE_CODE):
+        if "status" in context:
+            context["status"] = str(PetitionStatus(context["status"]).label)
+        if "step" in context:
+            context["step"] = str(Step(context["step"]).label)
+        if "duty" in context:
+            context["step"] = str(Duty(context.pop("duty")).label)
     if notification.template in CITIZEN_TEMPLATES:
         context["track_url"] = absolute_url("petitions:track")
     elif notification.template in STAFF_TEMPLATES and notification.petition_id:
         context["url"] = absolute_url("petitions:detail", notification.petition_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(subject) % context, str(body) % context
+    return {k: str(v) for k, v in context.items()}
 
 
 def send(row: OutboxBase) -> None:
@@ -89,22 +106,26 @@ def send(row: OutboxBase) -> None:
     rolls that back and the row is tried again later). The tracking secret an acknowledgement
     carries is removed from the row as it goes."""
     assert isinstance(row, Notification)
-    subject, body = render(row)
     if "secret_enc" in row.context:
         scrubbed = {k: v for k, v in row.context.items() if k != "secret_enc"}
         Notification.objects.filter(pk=row.pk).update(context=scrubbed)
     if row.user_id:
         user = row.user
         if user is not None and user.email:
-            notify.send_email(to=user.email, subject=subject, body=body)
+            notify.send_email(to=user.email, **_mail(row))
         return
     if row.petition is None:
         return
     contact = petitioner_contact(row.petition)
     if row.channel == Notification.Channel.EMAIL and contact.email:
-        notify.send_email(to=contact.email, subject=subject, body=body)
+        notify.send_email(to=contact.email, **_mail(row))
     elif row.channel == Notification.Channel.SMS and contact.phone:
-        notify.send_sms(to=contact.phone, body=f"{subject}. {body}")
+        notify.send_sms(to=contact.phone, body=render_sms(row), request_id=f"{row._meta.label_lower}#{row.pk}")
+
+
+def _mail(row: Notification) -> dict[str, str]:
+    subject, body = render(row)
+    return {"subject": subject, "body": body}
 
 
 OUTBOX = outbox.Outbox(model=Notification, send=send, related=("petition", "user"))

@@ -76,6 +76,7 @@ class PetitionFileView(FormView):
                 ),
                 signers=data["signers"],
                 decision_known_on=data.get("decision_known_on"),
+                late_reason=data.get("late_reason", ""),
                 attachments=data.get("attachments") or [],
                 actor=None,
                 ip_address=client_ip(self.request) or None,
@@ -90,6 +91,7 @@ class PetitionFileView(FormView):
             "secret": petition.tracking_secret,
             "email": bool(data.get("petitioner_email")),
             "phone": bool(data.get("petitioner_phone")),
+            "legacy_id": form.legacy_identity_number,
         }
         response = redirect("petitions:filed")
         response.set_cookie(

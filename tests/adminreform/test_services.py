@@ -233,3 +233,10 @@ def test_dossier_events_are_append_only_in_the_database(receive):
     dossier = receive()
     with pytest.raises((InternalError, IntegrityError)), transaction.atomic():
         DossierEvent.objects.filter(dossier=dossier).update(reason="changed")
+
+
+def test_a_dossiers_closing_event_records_its_due_date_and_whether_it_was_late(receive, handler):
+    dossier = _close(receive(on=date(2026, 3, 2)), handler, date(2026, 3, 6))  # 3 working days: due 05/03
+    assert dossier.due_on == date(2026, 3, 5)
+    event = dossier.events.get(kind=DossierEvent.Kind.RETURNED)
+    assert (event.data["due_on"], event.data["late"]) == ("2026-03-05", True)

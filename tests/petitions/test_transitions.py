@@ -87,11 +87,13 @@ def test_a_refusal_needs_reasons_and_then_the_petition_is_closed(commune):
     petition = petition_refuse(
         petition=petition, expected_version=None, reason="Hết thời hiệu khiếu nại", actor=None, on=date(2026, 3, 10)
     )
-    assert (petition.status, petition.outcome, petition.resolved_on, petition.due_on) == (
+    # closed, keeping the acceptance deadline it was decided against (10 days from 02/03)
+    assert (petition.status, petition.outcome, petition.resolved_on, petition.due_on, petition.closed_in_time) == (
         S.REFUSED,
         "refused",
         date(2026, 3, 10),
-        None,
+        date(2026, 3, 12),
+        True,
     )
     with pytest.raises(InvalidTransition):
         classify(petition)
@@ -106,7 +108,7 @@ def test_a_result_must_suit_the_kind(commune):
     petition = petition_resolve(
         petition=petition, expected_version=None, result="partly_correct", on=date(2026, 4, 1), actor=None
     )
-    assert (petition.status, petition.resolved_on, petition.due_on) == (S.RESOLVED, date(2026, 4, 1), None)
+    assert (petition.status, petition.resolved_on, petition.due_on) == (S.RESOLVED, date(2026, 4, 1), date(2026, 4, 6))
 
 
 def test_only_an_accepted_denunciation_can_be_extended_or_suspended(commune, head):

@@ -16,7 +16,8 @@ FERNET_KEY = "cHJvZHVjdGlvbi1saWtlLWtleS0wMTIzNDU2Nzg5YWI="
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    """The environment of a production deployment: base.py's secure defaults, only the required values set."""
+    """The environment of a production deployment: base.py's secure defaults, only the required
+    values set (and the mail server and SMS gateway, without which `check --deploy` fails)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -28,6 +29,9 @@ def production_env(**extra: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="civicdesk.example.gov.vn",
         CIVICDESK_SITE_URL="https://civicdesk.example.gov.vn",
         CIVICDESK_FIELD_ENCRYPTION_KEY=FERNET_KEY,
+        EMAIL_URL="smtp+tls://civicdesk:secret@mail.example.gov.vn:587",
+        PETITIONS_SMS_BACKEND="petitions.notify.HttpSmsBackend",
+        PETITIONS_SMS_URL="https://sms.example.gov.vn/api/sms",
     )
     env.update(extra)
     return env

@@ -100,6 +100,14 @@ PUBLIC_URLS: dict[str, str] = {
     "petitions:filed": "the confirmation page after filing (code and secret once, from a short-lived encrypted cookie)",
     "petitions:track": "citizens follow a petition with its code and secret",
     "reception:schedule": "the public reception schedule of the leaders",
+    "sms-delivery-report": "the SMS provider's delivery reports: checked by its key, they change only an SMS receipt",
+    "api:units": "the API's unit tree (public reference data)",
+    "api:unit": "one unit of the API's tree (public reference data)",
+    "api:procedures": "the API's procedure catalogue (public reference data)",
+    "api:procedure": "one procedure of the API's catalogue (public reference data)",
+    "api:schema": "the API's OpenAPI schema",
+    "api:docs": "the API's documentation page",
+    "api:not_found": "any other address under /api/: a 404 problem",
 }
 
 

@@ -1,0 +1,89 @@
+"""The administrator issues a system's key here: the key's text is shown once, in a message,
+and only its digest is stored; a key is revoked by the "Revoke" action (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.ratelimit import client_ip
+
+from . import services
+from .models import ApiKey, ApiKeyEvent
+
+
+class ApiKeyEventInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ApiKeyEvent
+    fields = ("occurred_at", "kind", "actor", "data", "ip_address", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-occurred_at",)
+    max_num = 0
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("name", "prefix", "unit", "scope", "issued_by", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("scope",)
+    search_fields = ("name", "prefix", "unit__name", "unit__code")
+    fields = ("name", "unit", "scope", "rate_per_minute")
+    raw_id_fields = ("unit",)
+    actions = ("revoke_keys",)
+    inlines = (ApiKeyEventInline,)
+
+    def get_inline_instances(self, request: HttpRequest, obj: ApiKey | None = None) -> list[Any]:
+        return super().get_inline_instances(request, obj) if obj is not None else []
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        if obj is None:
+            return ()
+        return ("name", "unit", "scope", "prefix", "issued_by", "last_used_at", "last_used_ip", "revoked_at")
+
+    def get_fields(self, request: HttpRequest, obj: ApiKey | None = None) -> tuple[str, ...]:
+        if obj is None:
+            return ("name", "unit", "scope", "rate_per_minute")
+        return (
+            "name",
+            "unit",
+            "scope",
+            "rate_per_minute",
+            "prefix",
+            "issued_by",
+            "last_used_at",
+            "last_used_ip",
+            "revoked_at",
+        )
+
+    def save_model(self, request: HttpRequest, obj: ApiKey, form: Any, change: bool) -> None:
+        if change:
+            ApiKey.objects.filter(pk=obj.pk).update(rate_per_minute=obj.rate_per_minute)
+            return
+        key, raw = services.api_key_issue(
+            name=obj.name,
+            unit=obj.unit,
+            scope=obj.scope,
+            rate_per_minute=obj.rate_per_minute,
+            actor=request.user,  # type: ignore[arg-type]
+            ip_address=client_ip(request) or None,
+        )
+        obj.pk = key.pk
+        messages.warning(
+            request,
+            _("The key for %(name)s is %(key)s. Copy it now and give it to the system: it is not shown again.")
+            % {"name": key.name, "key": raw},
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Revoke the selected keys"))
+    def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for key in queryset:
+            services.api_key_revoke(key=key, actor=request.user, ip_address=client_ip(request) or None)  # type: ignore[arg-type]
+        self.message_user(request, _("The keys were revoked."))

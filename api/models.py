@@ -1,0 +1,68 @@
+"""The systems that call CivicDesk: their API keys, the audit of what was done with them.
+
+A key's secret is shown once when an administrator issues it and stored only as its SHA-256
+digest (a random 256-bit secret needs no slow hash); the public `prefix` finds the row.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.db import AuditEventBase, TimeStampedModel
+from core.models import Unit
+
+
+class Scope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
+class ApiKey(TimeStampedModel):
+    """One other system's key, scoped to a unit and the units below it."""
+
+    name = models.CharField(_("system"), max_length=200, help_text=_("The system that uses this key."))
+    prefix = models.CharField(_("key prefix"), max_length=16, editable=False)
+    digest = models.CharField(max_length=64, editable=False)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("scope"), max_length=8, choices=Scope.choices, default=Scope.READ)
+    rate_per_minute = models.PositiveIntegerField(
+        _("requests per minute"), null=True, blank=True, help_text=_("Empty: the site's default.")
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
+        ordering = ["name", "pk"]
+        constraints = [models.UniqueConstraint(fields=["prefix"], name="apikey_unique_prefix")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == Scope.WRITE
+
+
+class ApiKeyEvent(AuditEventBase):
+    """Issue, revocation and every use of a key's write scope."""
+
+    class Kind(models.TextChoices):
+        ISSUED = "issued", _("Issued")
+        REVOKED = "revoked", _("Revoked")
+        WRITE = "write", _("Write")
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="events")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("API key event")
+        verbose_name_plural = _("API key events")

@@ -1,0 +1,28 @@
+"""`seed_demo` is the first thing a newcomer runs: what it prints must match the README."""
+
+import logging
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_logins() -> list[str]:
+    return re.findall(r"^\| `([a-z.]+)` \|", README.read_text(encoding="utf-8"), flags=re.MULTILINE)
+
+
+def test_seed_demo_prints_the_readme_logins_and_no_celery_noise(caplog: pytest.LogCaptureFixture) -> None:
+    out = StringIO()
+    with caplog.at_level(logging.INFO):
+        call_command("seed_demo", stdout=out)
+    printed = out.getvalue().split("Logins", 1)[1].splitlines()[1:]
+    assert [line.strip() for line in printed if line.strip()] == readme_logins()
+    assert len(readme_logins()) == 12
+    noise = [r for r in caplog.records if r.name.startswith(("celery", "kombu"))]
+    assert noise == []
