@@ -29,6 +29,7 @@ from core.actions import ActionTable, Actor, InlineActionView, StaffAction
 from core.models import Unit, UnitLevel
 
 from .charts import CHARTS, chart_title, trend_chart
+from .compiling import UnitEnded, unit_ended_refusal
 from .drill import CASE_FIGURES, FIGURES, PAGE_SIZE, case_rows, drill_rows
 from .exports import render_export
 from .forms import CompileForm, PeriodForm
@@ -177,6 +178,10 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         # Without its compiled document: most requests are served from the template's cached
         # fragments of this version, and decoding the document cost more than the rest of the page.
         report = report_latest(user=user, unit=self.unit, period=period, with_figures=False)
+        if report is None:
+            refusal = unit_ended_refusal(self.unit, period)
+            if refusal:  # a dissolved unit after its end: nothing to count live
+                return super().get_context_data(**context, period=period, ended=refusal, **kwargs)
         sort = self.request.GET.get("sort", "name")
         descending = self.request.GET.get("dir") == "desc"
         today = timezone.localdate()
@@ -236,13 +241,17 @@ class CompileView(ReportsAccessMixin, View):
         period: Period = form.cleaned_data["period"]
         convention = form.chosen_convention
         kind, index = guess_kind(period, convention)
-        report_request(
-            unit=unit,
-            period=period,
-            kind=kind.value,
-            convention=convention.value,
-            **Actor.of(request).kwargs(),
-        )
+        try:
+            report_request(
+                unit=unit,
+                period=period,
+                kind=kind.value,
+                convention=convention.value,
+                **Actor.of(request).kwargs(),
+            )
+        except UnitEnded as exc:
+            messages.error(request, exc.message)
+            return redirect(reverse("reports:dashboard") + "?" + urlencode({"unit": unit.code}))
         messages.success(request, _("The report is being compiled; its figures replace the live ones when it is done."))
         query = {"unit": unit.code, **period_query(period, kind, index or 1, convention)}
         return redirect(reverse("reports:dashboard") + "?" + urlencode(query))
@@ -407,7 +416,10 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
             total: int | None = overdue_now(unit=unit, today=today)
         else:
             report = report_latest(user=user, unit=unit, period=period, with_figures=False)
-            shown_report, _live = figures_of(user=user, unit=unit, period=period, report=report)
+            try:
+                shown_report, _live = figures_of(user=user, unit=unit, period=period, report=report)
+            except UnitEnded:
+                raise Http404 from None
             total = figure_value(shown_report.figures, figure, level)
         after = self.request.GET.get("after", "")
         rows = drill_rows(figure=figure, unit=unit, period=period, today=today, level=level, after=after)
