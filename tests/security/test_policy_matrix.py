@@ -192,6 +192,7 @@ def _visit_with_petition(world: World) -> Any:
     return reception_services.visit_log(
         session=world.session(),
         citizen_name="Đỗ Thị Mai",
+        identity_number="001090004323",
         content="Khiếu nại việc cấp phép xây dựng",
         kind="complaint",
         outcome="petition",
@@ -312,6 +313,7 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         "reception:session_detail",
         w.session(),
         citizen_name="Phạm Văn Bình",
+        identity_number="001090004324",
         people="1",
         kind="recommendation",
         content="Xin sửa cống thoát nước",

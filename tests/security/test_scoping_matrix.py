@@ -129,6 +129,7 @@ def _petition_actions(w: World) -> list[Target]:
 def _reception_visit_form() -> dict[str, Any]:
     return {
         "citizen_name": "Người lạ",
+        "identity_number": "001090004325",
         "people": "1",
         "kind": "recommendation",
         "content": "Nội dung",
