@@ -259,7 +259,6 @@ class PetitionQueueView(StaffMixin, TemplateView):
             filters=filters_html, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs
         )
 
-
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """The filter form posts, so the search text (a name, an ID number) never rides in a URL."""
         return search_redirect(request)

@@ -218,6 +218,7 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             visit = rs.visit_log(
                 session=w.session(),
                 citizen_name="Lê Văn Bình",
+                identity_number="001090004322",
                 content="Khiếu nại",
                 kind="complaint",
                 outcome="petition",
