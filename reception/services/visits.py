@@ -19,7 +19,7 @@ from petitions import services as petition_services
 
 from ..models import ReceptionEvent, ReceptionSession, Visit, VisitAnswer, VisitOutcome
 from ..policies import POLICY
-from ..rules import check_delegation
+from ..rules import check_delegation, check_identification
 from ..selectors import RepeatCandidate, visit_repeat_candidates
 from .vault import VisitIdentity, visit_may_reveal, visit_vault_keep
 from .workflows import VISIT
@@ -73,7 +73,8 @@ def visit_log(
     A denunciation keeps its identity (name, number, address, representatives) in the vault
     (`.vault`), never on the row, and is compared with earlier visits by its content only:
     matching it by identity would tie the denouncer to their other visits.
-    Raises NotAllowed, or DomainError for a delegation with the wrong number of representatives.
+    Raises NotAllowed, or DomainError for a delegation with the wrong number of representatives,
+    or a visit from 1/7/2026 without the visitor's identification number (Law 136/2025).
     """
     check_delegation(people=people, representatives=representatives)
     if outcome == VisitOutcome.PETITION and not kind:
@@ -83,6 +84,7 @@ def visit_log(
     if outcome == VisitOutcome.PETITION:
         POLICY.authorize(actor=actor, action="visit_petition", unit=unit)
     received_on = received_on or session.date
+    check_identification(received_on=received_on, identity_number=identity_number)
     denunciation = kind == PetitionKind.DENUNCIATION
     identity = VisitIdentity(
         name=citizen_name.strip(),

@@ -72,6 +72,7 @@ def test_a_visit_that_hands_in_a_petition_creates_it(live_server, desktop_page, 
     page = desktop_page
     _open_today(page, live_server, login_as)
     page.get_by_label("Họ tên công dân").fill("Lê Văn Cường")
+    page.get_by_label("Số CCCD/hộ chiếu").fill("001090005678")
     page.locator("#id_kind").select_option("complaint")
     page.get_by_label("Nội dung").fill("Khiếu nại quyết định thu hồi đất")
     page.locator("#id_outcome").select_option("petition")
