@@ -318,6 +318,7 @@ class ReceptionEvent(AuditEventBase):
         VISIT_PETITION_CREATED = "visit_petition_created", _("Petition created from visit")
         VISIT_ANSWERED = "visit_answered", _("Visit answered")
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
+        IDENTITY_REVEAL_REFUSED = "identity_reveal_refused", _("Denouncer identity: opening refused")
         FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up item created")
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up item done")
         DIALOGUE_RECORDED = "dialogue_recorded", _("Dialogue conference recorded")

@@ -57,15 +57,23 @@ def visit_may_reveal(*, user: object, unit: Unit) -> bool:
     return isinstance(user, User) and petition_services.user_may_reveal(user=user, unit=unit)
 
 
-@transaction.atomic
 def visit_denouncer_reveal(*, visit: Visit, reason: str, actor: User, ip_address: str | None = None) -> VisitIdentity:
     """The identity of the citizen who came to denounce, for a user with the reveal permission
-    in the visit's unit who states why. Writes an IDENTITY_REVEALED event (never the identity).
+    in the visit's unit who states why. Writes an IDENTITY_REVEALED event (never the identity);
+    an attempt without the permission writes IDENTITY_REVEAL_REFUSED (in its own transaction:
+    the refusal that follows must not take the record with it).
     Raises DomainError without the permission or the reason, or for another kind of visit."""
     if not visit.is_denunciation:
         raise DomainError(_("Only a denouncer's identity is protected."))
     if not visit_may_reveal(user=actor, unit=visit.unit):
+        with transaction.atomic():
+            VISIT.record(visit, ReceptionEvent.Kind.IDENTITY_REVEAL_REFUSED, actor=actor, ip_address=ip_address)
         raise DomainError(_("You do not have the permission to open denouncers' identities in this unit."))
+    return _reveal(visit=visit, reason=reason, actor=actor, ip_address=ip_address)
+
+
+@transaction.atomic
+def _reveal(*, visit: Visit, reason: str, actor: User, ip_address: str | None) -> VisitIdentity:
     if not reason.strip():
         raise DomainError(_("State why you need to see the denouncer's identity."))
     vault = VisitDenouncerIdentity.objects.filter(visit=visit).first()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import re
 import unicodedata
@@ -63,6 +64,8 @@ NOT_CRAWLED = {
     "adminreform:dossier_receipt": "dossiers: their applicants are not denouncers",
     "adminreform:document_file": "dossiers: their applicants are not denouncers",
     "adminreform:notice_print": "dossiers: their applicants are not denouncers",
+    "api:dossier": "dossiers: their applicants are not denouncers",
+    "api:dossier_events": "dossiers: their applicants are not denouncers",
     "petitions:attachment": "no file attached here; a denunciation's files are for grant holders only",
     "reception:visit_repeats": "asked by the visit form's script with what is being typed (test_denouncer_secrecy)",
     "reports:report_status": "asked by the report page's script while a report compiles",
@@ -183,6 +186,7 @@ class Crawl:
     errors: list[str] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
     route_names: set[str] = field(default_factory=set)
+    ids: dict[str, set[str]] = field(default_factory=dict)  # from JSON answers: "pk", "ref"
 
 
 def _crawl(client: Client, who: str, crawl: Crawl) -> int:
@@ -215,7 +219,60 @@ def _crawl(client: Client, who: str, crawl: Crawl) -> int:
             crawl.leaks.append(f"{who} GET {url}: {secret!r}")
         if response.get("Content-Type", "").startswith("text/html"):
             queue.extend(_links(text, url))
+        elif "json" in response.get("Content-Type", ""):
+            _collect_ids(text, crawl.ids)
+    # Pages an API or a script reaches with an object's id: every route taking one, with every
+    # id the JSON read so far gave (most answer 404 for ids of other kinds: that is fine).
+    for url in _urls_with_ids(crawl.ids):
+        if _key(url) not in done and len(done) < PAGES_PER_USER:
+            queue.append(url)
+    while queue and len(done) < PAGES_PER_USER:
+        url = queue.popleft()
+        if _key(url) in done:
+            continue
+        done.add(_key(url))
+        response = client.get(url)
+        if response.status_code >= 500:
+            crawl.errors.append(f"{who} GET {url}: {response.status_code}")
+        if response.status_code != 200:
+            continue
+        crawl.seen[_key(url)] = url
+        with contextlib.suppress(Resolver404):
+            crawl.route_names.add(resolve(urlsplit(url).path).view_name)
+        for secret in SECRETS.in_(_text(response)):
+            crawl.leaks.append(f"{who} GET {url}: {secret!r}")
     return len(done)
+
+
+def _collect_ids(text: str, ids: dict[str, set[str]]) -> None:
+    """The `id` (and `ref`) values anywhere in a JSON answer."""
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key in ("id", "ref") and isinstance(inner, int | str) and str(inner):
+                    ids.setdefault("pk" if key == "id" else "ref", set()).add(str(inner))
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    with contextlib.suppress(ValueError):
+        walk(json.loads(text))
+
+
+def _urls_with_ids(ids: dict[str, set[str]]) -> list[str]:
+    urls = []
+    for route in walk_urlconf():
+        if not route.kwargs or set(route.kwargs) - set(ids) or is_admin(route) or not route.accepts("get"):
+            continue
+        if len(route.kwargs) != 1:
+            continue
+        (name,) = route.kwargs
+        for value in sorted(ids[name])[:20]:
+            with contextlib.suppress(Exception):
+                urls.append(reverse(route.name, kwargs={name: value, **route.default_args}))
+    return urls
 
 
 class _Everything(logging.Handler):

@@ -316,6 +316,7 @@ def test_the_visit_identity_opens_only_through_the_audited_reveal(client, commun
     refused = client.post(url, {"reason": "Cần xác minh"})
     assert refused.status_code == 400 and VISITOR not in refused.content.decode()
     assert "không có quyền" in refused.content.decode()
+    assert ReceptionEvent.objects.filter(visit=visit, kind=ReceptionEvent.Kind.IDENTITY_REVEAL_REFUSED).count() == 1
     identity_reveal_grant(user=head, unit=commune, note="QĐ 12/QĐ-UBND", actor=None)
     assert "Mở thông tin người tố cáo" in client.get(reverse("reception:visit_detail", args=[visit.pk])).text
     assert client.post(url, {"reason": ""}).status_code == 400
