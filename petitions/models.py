@@ -457,6 +457,27 @@ class Attachment(TimeStampedModel):
         verbose_name_plural = _("attachments")
 
 
+class RevealGrantEvent(AuditEventBase):
+    """Who gave or took away the permission to open denouncers' identities, in which unit, when
+    and why (Luật Tố cáo art. 47: who may know a denouncer is itself a record)."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("Permission to open denouncers' identities given")
+        REVOKED = "revoked", _("Permission to open denouncers' identities taken away")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("reveal permission event")
+        verbose_name_plural = _("reveal permission events")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.unit_id}: {self.kind}"
+
+
 class PetitionEvent(AuditEventBase):
     class Kind(models.TextChoices):
         RECEIVED = "received", pgettext_lazy("petition", "Received")
@@ -479,6 +500,9 @@ class PetitionEvent(AuditEventBase):
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
         GROUPED = "grouped", _("Grouped into a case")
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
+        # Someone without the grant asked for the identity or a document that may show it.
+        IDENTITY_REVEAL_REFUSED = "identity_reveal_refused", _("Denouncer identity: opening refused")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Denunciation document downloaded")
         REMINDED = "reminded", _("Deadline reminder sent")
         ESCALATED = "escalated", _("Overdue, escalated to the head")
         IMPORTED = "imported", _("Imported from a register")
@@ -523,6 +547,7 @@ class Duty(models.TextChoices):
     """Denunciation duties with a statutory limit that run beside the petition's own step."""
 
     NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
+    NOTIFY_SUSPENSION = "notify_suspension", _("Send the suspension decision to the denouncer and the denounced")
     NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
 
@@ -530,6 +555,7 @@ class Duty(models.TextChoices):
 # Duty -> the deadline rule code that sets its limit.
 DUTY_RULES: dict[str, str] = {
     Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
+    Duty.NOTIFY_SUSPENSION: "denunciation.notify_suspension",
     Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
     Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
 }

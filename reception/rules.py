@@ -13,6 +13,26 @@ from .models import DELEGATION_MIN_PEOPLE, LARGE_DELEGATION_MIN_PEOPLE
 
 # Law 136/2025 changed the commune head's minimum from 1 day a week to 2 days a month.
 COMMUNE_RULE_CHANGE = date(2026, 7, 1)
+# Law 136/2025 (Luật Tiếp công dân art. 25(1) as amended): from this day a visitor must give
+# identification information; older visits (and imported ones) stay as they were recorded.
+IDENTIFICATION_REQUIRED_FROM = date(2026, 7, 1)
+
+
+def identification_required(received_on: date) -> bool:
+    return received_on >= IDENTIFICATION_REQUIRED_FROM
+
+
+def identification_missing_message() -> str:
+    return _(
+        "From 01/07/2026 a visitor must give identification (Law 136/2025): "
+        "enter the number of their citizen identity card, ID card or passport."
+    )
+
+
+def check_identification(*, received_on: date, identity_number: str) -> None:
+    """Raise DomainError when a visit on or after 1/7/2026 has no identification number."""
+    if identification_required(received_on) and not identity_number.strip():
+        raise DomainError(identification_missing_message(), code="identity_number")
 
 
 def representatives_allowed(people: int) -> tuple[int, int]:

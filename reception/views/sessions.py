@@ -39,7 +39,7 @@ from .base import DeskMixin, offered
 
 
 def _proposals(session: ReceptionSession, typed: Any) -> list[RepeatCandidate]:
-    """Earlier visits like the one being typed (`typed`: the visit form's GET or POST data)."""
+    """Earlier visits like the one being typed (`typed`: the visit form's POST data)."""
     return visit_repeat_candidates(
         unit=session.unit,
         before=session.date,
@@ -177,6 +177,8 @@ class SessionDetailView(SessionRecordMixin, StaffActionView[ReceptionSession]):
         return render(self.request, self.template_name, context)
 
     def _with_proposals(self, form: forms.Form) -> forms.Form:
+        if isinstance(form, VisitForm):
+            form.require_identification(self.record.date)
         form.helper.attrs = {"data-repeats-url": reverse("reception:visit_repeats", kwargs={"pk": self.record.pk})}  # type: ignore[attr-defined]
         return form
 
@@ -253,10 +255,11 @@ class SessionActionView(SessionRecordMixin, InlineActionView[ReceptionSession]):
 
 
 class VisitRepeatProposalsView(DeskMixin, View):
-    """GET fragment: earlier visits matching what is being typed in the visit form, so the
-    official sees a returning citizen before saving."""
+    """Fragment: earlier visits matching what is being typed in the visit form, so the
+    official sees a returning citizen before saving. POST (CSRF-checked) only: the identity
+    number and name being typed never travel in a URL, where access logs would keep them."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         session = get_object_or_404(session_list_visible_to(user=self.user), pk=pk)
-        candidates = _proposals(session, request.GET)
+        candidates = _proposals(session, request.POST)
         return render(request, "reception/_repeat_proposals.html", {"candidates": candidates, "live": True})

@@ -245,11 +245,13 @@ def test_repeat_proposals_while_typing(officer_client, commune, other_officer, c
     session = SessionFactory(unit=commune, date=date(2026, 3, 12))
     VisitFactory(unit=commune, identity_number="001090001234", received_on=date(2025, 11, 3), ref="OLD-1")
     url = reverse("reception:visit_repeats", args=[session.pk])
-    page = officer_client.get(url, {"identity_number": "001090001234"}).content.decode()
+    page = officer_client.post(url, {"identity_number": "001090001234"}).content.decode()
     assert "OLD-1" in page and "trùng số CCCD" in page
-    assert "OLD-1" not in officer_client.get(url, {"identity_number": "079000000001"}).content.decode()
+    assert "OLD-1" not in officer_client.post(url, {"identity_number": "079000000001"}).content.decode()
+    # never by GET: an identity number in a URL lands in access logs
+    assert officer_client.get(url, {"identity_number": "001090001234"}).status_code == 405
     client.force_login(other_officer)
-    assert client.get(url, {"identity_number": "001090001234"}).status_code == 404
+    assert client.post(url, {"identity_number": "001090001234"}).status_code == 404
 
 
 def test_scheduling_a_head_day_from_the_form(officer_client, commune, head):
@@ -301,3 +303,29 @@ def test_ids_in_forms_are_not_written_with_thousand_separators(officer_client, c
     assert 'value="3525"' in page
     response = officer_client.post(reverse("reception:session_today"), {"unit": "3525"})
     assert response.status_code == 302
+
+
+# --- identification from 1/7/2026 (Law 136/2025) -------------------------------------------
+
+
+def test_a_visit_from_1_july_2026_without_identification_is_refused_next_to_the_field(officer_client, commune):
+    session = SessionFactory(unit=commune, date=date(2026, 7, 1))
+    url = reverse("reception:session_detail", args=[session.pk])
+    form_page = officer_client.get(url).content.decode()
+    assert "Bắt buộc từ ngày 01/07/2026" in form_page
+    response = officer_client.post(url, _visit_form(identity_number=""))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Từ ngày 01/07/2026, người đến tiếp công dân phải cung cấp thông tin định danh" in page
+    assert 'value="Nguyễn Văn An"' in page and "Kiến nghị sửa cống thoát nước" in page
+    assert not Visit.objects.exists()
+    assert officer_client.post(url, _visit_form()).status_code == 302
+    assert Visit.objects.get(session=session).identity_number == "001090001234"
+
+
+def test_a_visit_up_to_30_june_2026_may_still_be_logged_without_identification(officer_client, commune):
+    session = SessionFactory(unit=commune, date=date(2026, 6, 30))
+    url = reverse("reception:session_detail", args=[session.pk])
+    assert "Bắt buộc từ ngày 01/07/2026" not in officer_client.get(url).content.decode()
+    assert officer_client.post(url, _visit_form(identity_number="")).status_code == 302
+    assert Visit.objects.get(session=session).identity_number == ""

@@ -129,6 +129,7 @@ def _petition_actions(w: World) -> list[Target]:
 def _reception_visit_form() -> dict[str, Any]:
     return {
         "citizen_name": "Người lạ",
+        "identity_number": "001090004325",
         "people": "1",
         "kind": "recommendation",
         "content": "Nội dung",
@@ -151,6 +152,10 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "reports:report_publish": lambda w: [Target({"pk": w.report().pk}, insider=None)],
     "reports:report_export": lambda w: [
         Target({"pk": w.report().pk, "fmt": fmt}, insider="head") for fmt in EXPORT_FORMATS
+    ],
+    "reports:rows": lambda w: [
+        Target({"code": w.commune.code, "figure": f}, insider="head")
+        for f in ("visits", "petitions_received", "petitions_overdue", "cases_resolved", "dossiers_satisfied")
     ],
     "reports:report_chart": lambda w: [Target({"pk": w.report().pk, "name": n}, insider="head") for n in CHARTS],
     "petitions:detail": lambda w: [Target({"pk": w.petition().pk})],

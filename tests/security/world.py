@@ -231,6 +231,7 @@ class World:
         return rs.visit_log(
             session=session or self.session(),
             citizen_name=APPLICANT_A,
+            identity_number="001090004321",
             content=f"Kiến nghị sửa cống ({SECRET_A})",
             kind=PetitionKind.RECOMMENDATION,
             actor=self.users["officer"],
