@@ -3,13 +3,12 @@ records, so it stays fast at city scale; every read is scoped to the viewer's un
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from core.collation import vietnamese_sort_key
@@ -161,13 +160,6 @@ def child_column_labels() -> list[tuple[str, str]]:
     return [(key, labels[key]) for key, _label in CHILD_COLUMNS]
 
 
-def _url(name: str, unit_code: str) -> str | None:
-    try:
-        return f"{reverse(name)}?unit={unit_code}"
-    except NoReverseMatch:
-        return None
-
-
 def _dossier_totals(figures: Mapping[str, Any]) -> dict[str, int]:
     levels = figures.get("dossiers", {}).get("levels", [])
     keys = ("to_resolve", "resolved", "on_time", "late", "in_progress", "in_progress_overdue")
@@ -179,14 +171,13 @@ def _change(current: int | None, previous: int | None) -> Decimal | None:
     return change(current, previous) if current is not None and previous is not None else None
 
 
-def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
+def dashboard_comparisons(
+    report: CompiledReport, *, links: Callable[..., str | None] = lambda figure, level="": None
+) -> list[Comparison]:
     """This period against the same period last year, figure by figure, with links to the
-    records behind each figure where those pages exist."""
+    rows behind each figure that has a drill-through list (`links(figure, level)`:
+    reports.tiles.TileLinks, the unit's subtree over the period)."""
     now, before = report.figures, report.previous_figures or {}
-    code = report.unit.code
-    visits_url = _url("reception:session_list", code)
-    petitions_url = _url("petitions:queue", code)
-    dossiers_url = _url("adminreform:dossier_list", code)
 
     def get(figures: Mapping[str, Any], *path: str) -> int | None:
         value: Any = figures
@@ -202,16 +193,13 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
 
     kinds = kind_labels()
     rows = [
-        row("visits", _("Citizen visits received"), "reception", "visits", link=visits_url),
+        row("visits", _("Citizen visits received"), "reception", "visits", link=links("visits")),
         row("head_visits", _("of which received by the head"), "reception", "head_visits", indent=True),
-        row("delegations", _("Crowd delegations"), "reception", "delegations", link=visits_url),
-        row("received", _("Petitions received"), "petitions", "received", link=petitions_url),
-        *[
-            row(f"kind_{k}", label, "petitions", "by_kind", k, link=petitions_url, indent=True)
-            for k, label in kinds.items()
-        ],
-        row("resolved", _("Petitions resolved"), "petitions", "resolved", link=petitions_url),
-        row("in_progress", _("Petitions in progress"), "petitions", "in_progress", link=petitions_url),
+        row("delegations", _("Crowd delegations"), "reception", "delegations"),
+        row("received", _("Petitions received"), "petitions", "received", link=links("petitions_received")),
+        *[row(f"kind_{k}", label, "petitions", "by_kind", k, indent=True) for k, label in kinds.items()],
+        row("resolved", _("Petitions resolved"), "petitions", "resolved"),
+        row("in_progress", _("Petitions in progress"), "petitions", "in_progress", link=links("petitions_in_progress")),
         row("crowd_over_level", _("Crowd petitions over level"), "petitions", "crowd_over_level"),
     ]
     cases_now = now["petitions"]["complaint_cases"]
@@ -223,7 +211,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
             cases_now["resolved"],
             cases_before.get("resolved"),
             _change(cases_now["resolved"], cases_before.get("resolved")),
-            petitions_url,
+            None,
             rate_pct=rate(cases_now["resolved"], cases_now["to_resolve"]),
             previous_rate_pct=rate(cases_before.get("resolved") or 0, cases_before.get("to_resolve") or 0),
         )
@@ -239,7 +227,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
                 entry["on_time"],
                 previous_entry.get("on_time"),
                 _change(entry["on_time"], previous_entry.get("on_time")),
-                dossiers_url,
+                links("dossiers_on_time", entry["level"]),
                 rate_pct=rate(entry["on_time"], entry["resolved"]),
                 previous_rate_pct=rate(previous_entry.get("on_time") or 0, previous_entry.get("resolved") or 0),
             )
@@ -253,7 +241,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
             totals["in_progress_overdue"],
             overdue_before,
             _change(totals["in_progress_overdue"], overdue_before),
-            dossiers_url,
+            None,
         )
     )
     return rows

@@ -55,7 +55,7 @@ def test_json_alone_on_stdout_with_every_contract_key(tree):
     }
     assert report["petitions"]["by_kind"] == {"complaint": 0, "denunciation": 0, "recommendation": 0, "feedback": 0}
     assert report["petitions"]["change_pct"] is None  # no previous data
-    assert report["dossiers"] == {"levels": []}
+    assert report["dossiers"] == {"levels": [], "satisfaction": {"rated": 0, "satisfied": 0, "pct": None}}
 
 
 def test_dates_in_vietnamese_form_and_bad_input(tree):

@@ -92,6 +92,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
+    "petitions:action:notify-suspension": DESK,
     "petitions:action:notify-conclusion": DESK,
     "petitions:action:publish-conclusion": DESK,
     # the one-stop shop
@@ -156,9 +157,9 @@ def _concluded(world: World) -> Petition:
     )
 
 
-def _suspended(world: World) -> Petition:
+def _suspended(world: World, kind: str = "complaint") -> Petition:
     return petition_services.petition_suspend(
-        petition=_accepted(world), expected_version=None, reason="Chờ kết quả giám định", on=today(), actor=None
+        petition=_accepted(world, kind), expected_version=None, reason="Chờ kết quả giám định", on=today(), actor=None
     )
 
 
@@ -252,6 +253,9 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
+    ),
+    "petitions:action:notify-suspension": lambda w: _petition_step(
+        w, "notify-suspension", _suspended(w, "denunciation"), on=today().isoformat(), note="Văn bản số 5/TB"
     ),
     "petitions:action:notify-conclusion": lambda w: _petition_step(
         w, "notify-conclusion", _concluded(w), on=today().isoformat(), note="Văn bản số 4/TB"

@@ -153,6 +153,10 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "reports:report_export": lambda w: [
         Target({"pk": w.report().pk, "fmt": fmt}, insider="head") for fmt in EXPORT_FORMATS
     ],
+    "reports:rows": lambda w: [
+        Target({"code": w.commune.code, "figure": f}, insider="head")
+        for f in ("visits", "petitions_received", "petitions_overdue", "cases_resolved", "dossiers_satisfied")
+    ],
     "reports:report_chart": lambda w: [Target({"pk": w.report().pk, "name": n}, insider="head") for n in CHARTS],
     "petitions:detail": lambda w: [Target({"pk": w.petition().pk})],
     "petitions:reveal": lambda w: [
