@@ -85,6 +85,11 @@ PAGES: dict[str, Page] = {
     "reception:frequency": Page(9, user="head", query=_period),
     # A commune's unfiltered list: its open dossiers and those it handles, two indexed parts
     # (+1 over the one general query; docs/performance.md). Search keeps the general query: 5.
+    # The API's lists for a member of staff (session): the session, the user, the memberships,
+    # the scope's unit ids, one page of rows.
+    "api:petitions": Page(5),
+    "api:dossiers": Page(5),
+    "api:reports": Page(5, user="head"),
     "adminreform:dossier_list": Page(6),
     "adminreform:dossier_list/search": Page(5, query=lambda w: {"q": "Tran Thi"}, name="adminreform:dossier_list"),
     "adminreform:register": Page(8, query=_period),
