@@ -335,3 +335,7 @@ SPECTACULAR_SETTINGS = {
 # callers of the public endpoints are counted per address.
 API_KEY_RATE_PER_MINUTE = env.int("API_KEY_RATE_PER_MINUTE", default=600)
 API_PUBLIC_RATE_PER_MINUTE = env.int("API_PUBLIC_RATE_PER_MINUTE", default=120)
+# The public-service portal that receives the one-stop dossiers' status (docs/interop.md):
+# empty, nothing is sent. Its bearer token, if it asks for one.
+API_PORTAL_URL = env("API_PORTAL_URL", default="")
+API_PORTAL_TOKEN = env("API_PORTAL_TOKEN", default="")
