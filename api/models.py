@@ -66,3 +66,21 @@ class ApiKeyEvent(AuditEventBase):
     class Meta(AuditEventBase.Meta):
         verbose_name = _("API key event")
         verbose_name_plural = _("API key events")
+
+
+class DossierHandover(models.Model):
+    """An online dossier another system handed over: its own id, so that the same hand-over
+    sent twice (a retry after a timeout) files one dossier."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="+")
+    external_id = models.CharField(max_length=100)
+    dossier = models.OneToOneField("adminreform.Dossier", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "external_id"], name="dossier_handover_unique_external_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id

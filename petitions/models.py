@@ -547,6 +547,7 @@ class Duty(models.TextChoices):
     """Denunciation duties with a statutory limit that run beside the petition's own step."""
 
     NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
+    NOTIFY_SUSPENSION = "notify_suspension", _("Send the suspension decision to the denouncer and the denounced")
     NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
 
@@ -554,6 +555,7 @@ class Duty(models.TextChoices):
 # Duty -> the deadline rule code that sets its limit.
 DUTY_RULES: dict[str, str] = {
     Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
+    Duty.NOTIFY_SUSPENSION: "denunciation.notify_suspension",
     Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
     Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
 }

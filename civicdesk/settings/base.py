@@ -316,7 +316,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "PetitionStatusEnum": "petitions.models.PetitionStatus",
+        "PetitionKindEnum": "core.choices.PetitionKind",
+        "DossierStatusEnum": "adminreform.models.DossierStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+        "ReportKindEnum": "reports.models.ReportKind",
+        "SessionKindEnum": "reception.models.SessionKind",
+        "UnitKindEnum": "core.models.UnitKind",
+    },
 }
 # Requests an API key may make per minute unless its own limit says otherwise; anonymous
 # callers of the public endpoints are counted per address.

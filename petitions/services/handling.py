@@ -87,13 +87,17 @@ def petition_suspend(
     actor: User | None,
     ip_address: str | None = None,
 ) -> Petition:
-    """Suspend resolution temporarily: the clock stops until resumed."""
+    """Suspend resolution temporarily (tạm đình chỉ): the clock stops until resumed. For a
+    denunciation the decision must reach the denouncer and the denounced within 5 working days
+    (Luật Tố cáo art. 34(4)): a duty with that deadline opens."""
     locked = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(actor=actor, action="suspend", unit=locked.unit)
     PETITION.guard(locked, S.SUSPENDED)
     if not reason.strip():
         raise DomainError(_("Give the reason for the suspension."))
     locked.suspended_on = on or today()
+    if locked.is_denunciation:
+        open_duty(locked, Duty.NOTIFY_SUSPENSION, start=locked.suspended_on)
     PETITION.move(
         locked,
         to=S.SUSPENDED,

@@ -211,6 +211,17 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             ),
             rule="duty",
         ),
+        "notify-suspension": StaffAction(
+            gettext_lazy("Record: suspension decision sent"),
+            f.DutyNotifyForm,
+            _record_duty(Duty.NOTIFY_SUSPENSION),
+            _when(
+                (S.ACCEPTED, S.SUSPENDED, S.RESOLVED),
+                kinds=(PetitionKind.DENUNCIATION,),
+                also=_duty_pending(Duty.NOTIFY_SUSPENSION),
+            ),
+            rule="duty",
+        ),
         "notify-conclusion": StaffAction(
             gettext_lazy("Record: denouncer notified of the conclusion"),
             f.DutyNotifyForm,

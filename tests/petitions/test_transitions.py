@@ -87,12 +87,12 @@ def test_a_refusal_needs_reasons_and_then_the_petition_is_closed(commune):
     petition = petition_refuse(
         petition=petition, expected_version=None, reason="Hết thời hiệu khiếu nại", actor=None, on=date(2026, 3, 10)
     )
-    # closed, keeping the acceptance deadline it was decided against (10 days from 02/03)
+    # closed, keeping the acceptance deadline it was decided against (10 working days from 02/03)
     assert (petition.status, petition.outcome, petition.resolved_on, petition.due_on, petition.closed_in_time) == (
         S.REFUSED,
         "refused",
         date(2026, 3, 10),
-        date(2026, 3, 12),
+        date(2026, 3, 16),
         True,
     )
     with pytest.raises(InvalidTransition):
