@@ -51,6 +51,8 @@ NOT_RECORDS: dict[str, str] = {
     "reception:visit_repeats": "a look-up of earlier visits, by POST so that names and numbers stay out of URLs",
     "petitions:queue": "the queue's search, by POST so that the typed text stays out of URLs (core.searches)",
     "adminreform:dossier_list": "the dossier list's search, by POST so that the typed text stays out of URLs",
+    "api:dossiers": "the API's dossier hand-over takes a system's key with the write scope (each use audited as an "
+    "ApiKeyEvent, tests/api); a staff session gets 403",
 }
 
 # Events that create their record: there is no "before", the new row is the "after".

@@ -141,6 +141,11 @@ def _reception_visit_form() -> dict[str, Any]:
 # URL name → function(world) → the commune-A objects to try, as URL kwargs.
 PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "core:unit_detail": lambda w: [Target({"code": w.commune.code})],
+    "api:petition": lambda w: [Target({"pk": w.petition().pk})],
+    "api:dossier": lambda w: [Target({"ref": w.dossier().ref})],
+    "api:dossier_events": lambda w: [Target({"ref": w.dossier().ref})],
+    "api:report": lambda w: [Target({"pk": w.report().pk}, insider="head")],
+    "api:report_versions": lambda w: [Target({"pk": w.report().pk}, insider="head")],
     "adminreform:dossier_detail": lambda w: [Target({"pk": w.dossier().pk})],
     "adminreform:dossier_action": _dossier_actions,
     "adminreform:dossier_receipt": lambda w: [Target({"pk": w.dossier().pk})],
@@ -373,6 +378,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page(world):
             for method in METHODS:
                 response = getattr(_client(), method)(url)
                 location = response.headers.get("Location", "")
+                if route.name.startswith("api:"):  # an API answers 401 (a problem), not a login page
+                    if response.status_code != 401 or response["Content-Type"] != "application/problem+json":
+                        wrong.append(f"{route.name} {method.upper()}: {response.status_code}")
+                    continue
                 if response.status_code != 302 or not location.startswith(f"{login}?next="):
                     wrong.append(f"{route.name} {method.upper()}: {response.status_code} {location}")
     assert wrong == [], "\n".join(wrong)

@@ -108,6 +108,9 @@ PUBLIC_URLS: dict[str, str] = {
     "api:schema": "the API's OpenAPI schema",
     "api:docs": "the API's documentation page",
     "api:not_found": "any other address under /api/: a 404 problem",
+    "api:schedule": "the API's public reception schedule of a unit",
+    "api:petition_file": "citizens (or their apps) file a petition through the API, with the web form's rules",
+    "api:petition_status": "the API's tracking by code and secret",
 }
 
 
