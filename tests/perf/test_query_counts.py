@@ -79,6 +79,7 @@ PAGES: dict[str, Page] = {
     "reception:session_list": Page(6),
     "reception:visit_queue": Page(4),
     "reception:followup_list": Page(5),
+    "reception:dialogue_list": Page(7),
     "reception:book": Page(6, query=_period),
     "reception:book/xlsx": Page(5, query=lambda w: {**_period(w), "format": "xlsx"}, name="reception:book"),
     "reception:frequency": Page(9, user="head", query=_period),
