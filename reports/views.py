@@ -44,6 +44,7 @@ from .selectors import (
     report_home_unit,
     report_home_units,
     report_latest,
+    report_letterhead,
     report_list_visible_to,
     report_pending,
     report_units_visible_to,
@@ -59,6 +60,7 @@ EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "json": "application/json",
 }
 
@@ -346,7 +348,13 @@ class ReportExportView(ReportMixin, View):
         if fmt == "json":
             data = json.dumps(report.figures, ensure_ascii=False, indent=2).encode()
         else:
-            data = render_export(report.figures, fmt, report.children)
+            data = render_export(
+                report.figures,
+                fmt,
+                report.children,
+                letterhead=report_letterhead(report),
+                previous=report.previous_figures or None,
+            )
         status = "" if report.status == ReportStatus.PUBLISHED else "-du-thao"
         dates = f"{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
         name = f"bao-cao-{report.unit.code}-{dates}-v{report.version}{status}.{fmt}"
