@@ -17,7 +17,7 @@ def encrypt(apps, schema_editor):
         apps.get_model("adminreform", "Dossier"),
         "applicant_id_number",
         "applicant_id_number_index",
-        family=civicdesk.crypto.IndexFamily.APPLICANT,  # today's family (0009 recomputes older conversions)
+        family=civicdesk.crypto.IndexFamily.APPLICANT,  # today's family (0010 recomputes older conversions)
     )
 
 

@@ -223,6 +223,18 @@ def test_the_frequency_check_is_shown_to_leaders_only(client, city_leader, offic
     assert client.get(reverse("reception:frequency")).status_code == 404
 
 
+def test_the_frequency_page_lists_the_party_secretary_and_deputies_where_recorded(client, city_leader, commune):
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by="party_secretary")
+    VisitFactory(unit=commune, received_on=date(2026, 7, 10), received_by="deputy")
+    client.force_login(city_leader)
+    page = client.get(
+        reverse("reception:frequency"), {"unit": commune.parent_id, "start": "2026-07-01", "end": "2026-08-31"}
+    ).content.decode()
+    assert "Bí thư cấp ủy" in page and "Đại biểu Hội đồng nhân dân" in page
+    assert "không có mức tối thiểu" in page  # the deputies' row
+    assert "0/1 ngày (Quy định 11-QĐi/TW)" in page  # the secretary's August
+
+
 def test_a_citizen_finds_the_next_published_reception_day(client, commune):
     day = timezone.localdate() + timedelta(days=8)
     SessionFactory(

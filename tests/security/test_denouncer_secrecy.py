@@ -146,7 +146,7 @@ def test_the_migrations_recompute_every_existing_index_in_its_family(commune):
     before = [
         ("petitions", "0012_merge_reveal_grant_events_and_issue_19_rules"),
         ("reception", "0004_dialogue_conferences_and_more_receivers"),
-        ("adminreform", "0008_open_list_indexes"),
+        ("adminreform", "0009_dossier_documents_random_names"),
     ]
     executor = MigrationExecutor(connection)
     try:

@@ -18,7 +18,7 @@ def reindex(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adminreform', '0008_open_list_indexes'),
+        ('adminreform', '0009_dossier_documents_random_names'),
     ]
 
     operations = [
