@@ -69,6 +69,7 @@ NOT_CRAWLED = {
     "petitions:attachment": "no file attached here; a denunciation's files are for grant holders only",
     "reception:visit_repeats": "asked by the visit form's script with what is being typed (test_denouncer_secrecy)",
     "reports:report_status": "asked by the report page's script while a report compiles",
+    "reports:report_chart": "a chart of a report's figures, loaded by the page's script (counts, no names)",
 }
 
 
