@@ -30,7 +30,7 @@ def _old_digest(number: str, kind: str) -> str:
 
 
 def _family_digest(number: str, kind: str) -> str:
-    # Today's families (petitions 0013 recomputes digests made by an older version of this migration).
+    # Today's families (petitions 0014 recomputes digests made by an older version of this migration).
     family = (
         civicdesk.crypto.IndexFamily.DENOUNCER if kind == "denunciation" else civicdesk.crypto.IndexFamily.PETITIONER
     )

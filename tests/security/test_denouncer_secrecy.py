@@ -144,7 +144,7 @@ def test_the_migrations_recompute_every_existing_index_in_its_family(commune):
     visit = VisitFactory(unit=commune, identity_number=CCCD)
     dossier = DossierFactory(unit=commune, applicant_id_number=CCCD)
     before = [
-        ("petitions", "0012_merge_reveal_grant_events_and_issue_19_rules"),
+        ("petitions", "0013_complaint_decision_sending_rule"),
         ("reception", "0004_dialogue_conferences_and_more_receivers"),
         ("adminreform", "0009_dossier_documents_random_names"),
     ]

@@ -47,7 +47,7 @@ def redigest(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0012_merge_reveal_grant_events_and_issue_19_rules"),
+        ("petitions", "0013_complaint_decision_sending_rule"),
     ]
 
     operations = [

@@ -38,7 +38,7 @@ def hash_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0013_index_families"),
+        ("petitions", "0014_index_families"),
     ]
 
     operations = [
