@@ -25,7 +25,7 @@ DUE_WARNING_MAIL_TASK = "adminreform.tasks.dossier_due_warning_mail_task"
 
 
 def apology_last_day(dossier: Dossier) -> date:
-    """The last working day the apology may be sent: at least 1 working day before the
+    """The last working day the apology is owed by: at least 1 working day before the
     deadline (rule `dossier.apology`, Decree 61/2018 art. 19)."""
     rule = deadline_rule_in_force(code="dossier.apology", on=dossier.received_on)
     calendar = work_calendar(start=date(dossier.due_on.year - 1, 1, 1), end=dossier.due_on)
