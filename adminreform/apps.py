@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AdminreformConfig(AppConfig):
     name = "adminreform"
     verbose_name = _("One-stop shop")
+
+    def ready(self) -> None:
+        from core import outbox
+
+        from .services.notifications import OUTBOX
+
+        outbox.register(OUTBOX)

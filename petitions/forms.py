@@ -551,6 +551,21 @@ class ResolveForm(ActionForm):
     submit_label = _("Record the result")
     result = forms.ChoiceField(label=_("Result"), choices=())
     note = _reason(_("Decision or conclusion (number, date, summary)"), required=False)
+    reply_letter = forms.FileField(
+        label=_("Signed reply letter (PDF, JPEG, PNG or Word; 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx"}),
+        help_text=_(
+            "The citizen downloads it from the tracking page and receives it by e-mail. "
+            "A denunciation: the conclusion notice to the denouncer (Luật Tố cáo art. 40)."
+        ),
+    )
+
+    def clean_reply_letter(self) -> Any:
+        letter = self.cleaned_data.get("reply_letter")
+        if letter:
+            validate_upload(letter, max_bytes=Attachment.MAX_BYTES)
+        return letter
 
     def setup(self) -> None:
         field = self.fields["result"]

@@ -39,6 +39,7 @@ from .fastpath import QueueRow, UnitQueue
 from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
+    Attachment,
     Petition,
     PetitionDuty,
     PetitionEvent,
@@ -308,6 +309,13 @@ class PublicTracking:
     step: str
     due_on: date | None
     timeline: list[PublicStep] = field(default_factory=list)
+    # Once resolved: the result, the answer's text (never a denunciation's: its denouncer gets
+    # only the conclusion notice, Luật Tố cáo art. 40) and the reply letter, if one was attached.
+    result: str = ""
+    resolved_on: date | None = None
+    answer: str = ""
+    letter: Attachment | None = None
+    is_denunciation: bool = False
 
 
 def public_units() -> QuerySet[Unit]:
@@ -396,7 +404,13 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
         if text:
             timeline.append(PublicStep(on=timezone.localtime(event.occurred_at).date(), text=text))
     running = current.status in CLOCK_STATUSES and current.due_on is not None
+    resolved = current.status == PetitionStatus.RESOLVED and current.result in Result.values
     return PublicTracking(
+        result=str(Result(current.result).label) if resolved else "",
+        resolved_on=current.resolved_on if resolved else None,
+        answer=current.result_note if resolved and not current.is_denunciation else "",
+        letter=petition_reply_letter(petition=current) if resolved else None,
+        is_denunciation=current.is_denunciation,
         code=petition.tracking_code or "",
         kind=str(PetitionKind(current.kind).label),
         received_on=petition.received_on,
@@ -405,6 +419,18 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
         due_on=current.due_on if running else None,
         timeline=timeline,
     )
+
+
+def petition_reply_letter(*, petition: Petition) -> Attachment | None:
+    """The reply letter attached when the petition was resolved (the latest, if several)."""
+    return petition.attachments.filter(is_reply=True).order_by("-pk").first()
+
+
+def petition_public_letter(*, petition: Petition) -> Attachment | None:
+    """The reply letter a citizen may download with the code and secret of `petition`: that of
+    the petition the tracking page shows (the unit it was transferred to, if any)."""
+    tracking = petition_public_tracking(petition=petition)
+    return tracking.letter
 
 
 def complaint_limitation(*, known_on: date) -> Deadline:

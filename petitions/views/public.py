@@ -20,11 +20,18 @@ from django.views.generic import FormView, TemplateView
 from civicdesk.crypto import derived_fernet
 from core.choices import PetitionKind
 from core.ratelimit import client_ip, is_rate_limited
+from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
 from ..models import Channel
-from ..selectors import petition_by_code, petition_public_tracking, public_unit_by_code, public_units
+from ..selectors import (
+    petition_by_code,
+    petition_public_letter,
+    petition_public_tracking,
+    public_unit_by_code,
+    public_units,
+)
 
 logger = logging.getLogger(__name__)
 # The confirmation page's code and secret travel in a short-lived encrypted cookie, not in
@@ -163,4 +170,36 @@ class PetitionTrackView(FormView):
             return self.form_invalid(form)
         assert petition is not None
         tracking = petition_public_tracking(petition=petition)
-        return self.render_to_response(self.get_context_data(form=f.TrackForm(), tracking=tracking))
+        # The secret goes back only inside the letter's download form, on a page never cached.
+        context = self.get_context_data(form=f.TrackForm(), tracking=tracking, secret=form.cleaned_data["secret"])
+        response = self.render_to_response(context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PetitionReplyLetterView(FormView):
+    """The reply letter of a resolved petition, downloaded with the same code and secret as the
+    tracking page (POST only; the same rate limit and the same answer for a wrong code or
+    secret). A denouncer gets the conclusion notice attached to the conclusion."""
+
+    form_class = f.TrackForm
+    template_name = "petitions/petition_track.html"
+    http_method_names = ["post", "options"]
+
+    def form_valid(self, form: f.TrackForm) -> HttpResponse:
+        if is_rate_limited(self.request, scope="petition-track", limit=settings.PETITIONS_TRACK_RATE):
+            form.add_error(None, _("Too many look-ups from your connection. Please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        petition = petition_by_code(code=form.cleaned_data["code"])
+        letter = None
+        if services.petition_check_secret(petition=petition, secret=form.cleaned_data["secret"]):
+            assert petition is not None
+            letter = petition_public_letter(petition=petition)
+        if letter is None:
+            form.add_error(None, _("No petition matches this code and secret. Check both and try again."))
+            return self.form_invalid(form)
+        response = attachment_response(letter.file.open("rb"), filename=letter.original_name, mime=letter.mime)
+        response["Cache-Control"] = "no-store"
+        return response

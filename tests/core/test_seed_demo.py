@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from reception.models import ReceptionSession
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -26,3 +28,6 @@ def test_seed_demo_prints_the_readme_logins_and_no_celery_noise(caplog: pytest.L
     assert len(readme_logins()) == 12
     noise = [r for r in caplog.records if r.name.startswith(("celery", "kombu"))]
     assert noise == []
+    # names read in Vietnamese order on the public schedule: family, middle, given
+    titles = set(ReceptionSession.objects.values_list("receiver_title", flat=True))
+    assert "Vũ Đức Long, Chủ tịch UBND" in titles and not any(t.startswith("Long ") for t in titles)
