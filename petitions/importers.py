@@ -39,13 +39,25 @@ from core.importing import (
 from core.models import DeadlineRule, Unit
 from core.selectors import unit_ids_by_code, work_calendar
 
-from .models import OUTCOME_STATUS, Case, Channel, Outcome, Petition, PetitionEvent, PetitionStatus, Step
+from .models import (
+    OUTCOME_STATUS,
+    Case,
+    Channel,
+    Closure,
+    Finding,
+    Outcome,
+    Petition,
+    PetitionEvent,
+    PetitionStatus,
+    Step,
+    result_of,
+)
 from .text import fold
 
 BATCH = 2000
 UPDATE_FIELDS = [
     "received_on", "kind", "channel", "signers", "anonymous", "over_level", "outcome", "competent", "case",
-    "resolved_on", "subject", "status", "search_text",
+    "resolved_on", "subject", "status", "search_text", "result",
     "step", "due_on", "due_rule", "classify_due_on", "classify_rule",
 ]  # fmt: skip
 FK_FIELDS = {"case", "due_rule", "classify_rule"}
@@ -66,6 +78,9 @@ COLUMNS = [
     Column("case_ref", parse=max_length_parser(40), default=""),
     Column("resolved_on", parse=parse_date, default=None),
     Column("subject", parse=max_length_parser(300), default=""),
+    Column("closure", parse=choice_parser(Closure.values), default=""),
+    Column("finding", parse=choice_parser(Finding.values), default=""),
+    Column("due_on", parse=parse_date, default=None),
 ]
 
 
@@ -89,6 +104,8 @@ def _check(rows: list[ParsedRow], units: dict[str, int]) -> tuple[list[ParsedRow
             row_errors.append(RowError(row.line, "unit_code", f"unknown unit '{v['unit_code']}'"))
         if v["resolved_on"] and v["resolved_on"] < v["received_on"]:
             row_errors.append(RowError(row.line, "resolved_on", "before received_on"))
+        if v["due_on"] and v["due_on"] < v["received_on"]:
+            row_errors.append(RowError(row.line, "due_on", "before received_on"))
         key = (v["unit_code"], v["ref"])
         if key in seen:
             row_errors.append(RowError(row.line, "ref", f"repeats line {seen[key]} for the same unit"))
@@ -247,6 +264,8 @@ class RowDeadlines:
 
 
 # One row as written: unit_id, ref, then UPDATE_FIELDS in order (FKs as ids).
+HANDLED_KINDS = (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION)
+ACCEPTED, RESOLVED = str(PetitionStatus.ACCEPTED), str(PetitionStatus.RESOLVED)
 Record = tuple[object, ...]
 
 
@@ -262,6 +281,22 @@ def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int
         ref, subject, kind, outcome, resolved_on = v["ref"], v["subject"], v["kind"], v["outcome"], v["resolved_on"]
         status = str(status_for(outcome, resolved_on))
         received = v["received_on"]
+        deadlines = of(kind=kind, status=status, competent=v["competent"], unit_id=unit_id, received=received)
+        due_on = v["due_on"]
+        if status == RESOLVED and kind in HANDLED_KINDS:
+            # The resolution deadline it kept: the register's, or the rule table's from receipt.
+            if due_on is None:
+                resolve = of(kind=kind, status=ACCEPTED, competent=True, unit_id=unit_id, received=received)
+                deadlines = (resolve[0], resolve[1], resolve[2], deadlines[3], deadlines[4])
+            else:
+                deadlines = (str(Step.RESOLVE), due_on, None, deadlines[3], deadlines[4])
+        elif due_on is not None and (status == RESOLVED or deadlines[0] == Step.RESOLVE):
+            deadlines = (deadlines[0] or str(Step.RESOLVE), due_on, None, deadlines[3], deadlines[4])
+        result = (
+            result_of(kind=kind, closure=v["closure"] or Closure.DECIDED, finding=v["finding"])
+            if status == RESOLVED
+            else ""
+        )
         append(
             (
                 unit_id,
@@ -279,7 +314,8 @@ def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int
                 subject,
                 status,
                 fold(f"{ref} {subject}"),
-                *of(kind=kind, status=status, competent=v["competent"], unit_id=unit_id, received=received),
+                result,
+                *deadlines,
             )
         )
     return records
@@ -378,10 +414,10 @@ def _copy_buffer(records: list[Record]) -> io.StringIO:
     lines = [
         f"{unit_id}\t{esc(ref)}\t{received}\t{kind}\t{channel}\t{signers}\t{b(anonymous)}\t{b(over_level)}\t"
         f"{outcome}\t{b(competent)}\t{n(case_id)}\t{n(resolved_on)}\t{esc(subject)}\t{status}\t{esc(search)}\t"
-        f"{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
+        f"{result}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
         for (
             unit_id, ref, received, kind, channel, signers, anonymous, over_level, outcome, competent, case_id,
-            resolved_on, subject, status, search, step, due_on, due_rule, classify_due, classify_rule,
+            resolved_on, subject, status, search, result, step, due_on, due_rule, classify_due, classify_rule,
         ) in records  # type: ignore[misc]
     ]  # fmt: skip
     return io.StringIO("".join(lines))

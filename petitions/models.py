@@ -112,6 +112,49 @@ RESULTS_BY_KIND: dict[str, tuple[str, ...]] = {
 }
 
 
+# How a resolved petition ended, as the import's `closure` and `finding` columns name it
+# (CONTRACTS.md "Additions of 2026-12"), read from its `result`: withdrawn (rút), terminated
+# (đình chỉ), otherwise decided (a decision, a conclusion, an answer); and a decided complaint's
+# or denunciation's finding: correct, partly correct or wrong.
+class Closure(models.TextChoices):
+    DECIDED = "decided", _("Decided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TERMINATED = "terminated", _("Terminated (đình chỉ)")
+
+
+class Finding(models.TextChoices):
+    CORRECT = "correct", _("Correct")
+    PARTLY_CORRECT = "partly_correct", _("Partly correct")
+    WRONG = "wrong", _("Wrong")
+
+
+CLOSURE_RESULTS: dict[str, str] = {Closure.WITHDRAWN: Result.WITHDRAWN, Closure.TERMINATED: Result.SUSPENDED}
+NOT_DECIDED_RESULTS = tuple(CLOSURE_RESULTS.values())
+FINDING_RESULTS: dict[str, dict[str, str]] = {
+    PetitionKind.COMPLAINT: {
+        Finding.CORRECT: Result.CORRECT,
+        Finding.PARTLY_CORRECT: Result.PARTLY_CORRECT,
+        Finding.WRONG: Result.WRONG,
+    },
+    PetitionKind.DENUNCIATION: {
+        Finding.CORRECT: Result.TRUE,
+        Finding.PARTLY_CORRECT: Result.PARTLY_TRUE,
+        Finding.WRONG: Result.FALSE,
+    },
+}
+# Decided with a finding of correct or partly correct (đúng, đúng một phần; có đúng có sai).
+UPHELD_RESULTS = (Result.CORRECT, Result.PARTLY_CORRECT, Result.TRUE, Result.PARTLY_TRUE)
+
+
+def result_of(*, kind: str, closure: str, finding: str) -> str:
+    """The `result` a resolved petition stands in for a register's closure and finding."""
+    if closure in CLOSURE_RESULTS:
+        return CLOSURE_RESULTS[closure]
+    if kind in FINDING_RESULTS:
+        return FINDING_RESULTS[kind].get(finding, "")
+    return Result.ANSWERED
+
+
 class Step(models.TextChoices):
     """The step whose deadline is `Petition.due_on`."""
 

@@ -268,3 +268,30 @@ class PeriodForm(forms.Form):
 
 class ScheduleSearchForm(forms.Form):
     q = forms.CharField(label=_("Your commune or ward"), max_length=100, required=False)
+
+
+class DialogueForm(forms.Form):
+    """A dialogue conference the unit's head held (reception.services.dialogue_record)."""
+
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    attendees = forms.IntegerField(label=_("Attendees"), min_value=0, initial=0)
+    topic = forms.CharField(label=_("Topic"), max_length=300, required=False)
+    ref = forms.CharField(
+        label=_("Reference in the register of conferences"),
+        max_length=40,
+        required=False,
+        help_text=_("Left empty, the next number of the year is given (HN-2026-001…)."),
+    )
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "unit",
+            Row(Column("held_on", css_class="col-md-4"), Column("attendees", css_class="col-md-4")),
+            "topic",
+            "ref",
+            Submit("submit", _("Record the conference")),
+        )

@@ -1,4 +1,5 @@
-"""`manage.py import_records receptions FILE`: one row per visit, as CONTRACTS.md defines it."""
+"""`manage.py import_records receptions FILE`: one row per visit, and `import_records dialogues
+FILE`: one row per dialogue conference, as CONTRACTS.md defines them."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from core.importing import (
 )
 from core.selectors import unit_ids_by_code
 
-from .models import ReceivedBy, Visit
+from .models import DialogueConference, ReceivedBy, Visit
 
 # The contract's columns, by model field name.
 CONTRACT_FIELDS = (
@@ -202,5 +203,68 @@ register_importer(
         ],
         load=load_receptions,
         tables=[Visit._meta.db_table],
+    )
+)
+
+
+# --- dialogue conferences ----------------------------------------------------------------
+
+DIALOGUE_FIELDS = ("held_on", "attendees", "topic")
+
+
+def load_dialogues(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
+    """Insert or update dialogue conferences by (unit, ref); a register holds a few hundred rows
+    a year, so the ORM's bulk calls suffice. Unchanged rows are not written."""
+    ids = unit_ids_by_code(r.values["unit_code"] for r in rows)
+    errors: list[RowError] = []
+    by_key: dict[tuple[int, str], ParsedRow] = {}
+    for row in rows:
+        unit_id = ids.get(row.values["unit_code"])
+        if unit_id is None:
+            errors.append(RowError(row.line, "unit_code", f"unknown unit '{row.values['unit_code']}'"))
+            continue
+        key = (unit_id, row.values["ref"])
+        if key in by_key:
+            errors.append(RowError(row.line, "ref", f"same ref as line {by_key[key].line}"))
+            continue
+        by_key[key] = row
+    if errors and not skip_invalid:
+        return LoadResult(), errors
+    existing: dict[tuple[int, str], DialogueConference] = {}
+    by_unit: dict[int, list[str]] = {}
+    for unit_id, ref in by_key:
+        by_unit.setdefault(unit_id, []).append(ref)
+    for unit_id, refs in by_unit.items():
+        for start in range(0, len(refs), 900):
+            for conference in DialogueConference.objects.filter(unit_id=unit_id, ref__in=refs[start : start + 900]):
+                existing[(unit_id, conference.ref)] = conference
+    new, changed = [], []
+    now = timezone.now()
+    for (unit_id, ref), row in by_key.items():
+        found = existing.get((unit_id, ref))
+        if found is None:
+            new.append(DialogueConference(unit_id=unit_id, ref=ref, **{f: row.values[f] for f in DIALOGUE_FIELDS}))
+        elif any(getattr(found, f) != row.values[f] for f in DIALOGUE_FIELDS):
+            for f in DIALOGUE_FIELDS:
+                setattr(found, f, row.values[f])
+            found.updated_at = now
+            changed.append(found)
+    DialogueConference.objects.bulk_create(new, batch_size=1000)
+    DialogueConference.objects.bulk_update(changed, [*DIALOGUE_FIELDS, "updated_at"], batch_size=500)
+    return LoadResult(created=len(new), updated=len(existing)), errors
+
+
+register_importer(
+    ImportSpec(
+        kind="dialogues",
+        columns=[
+            Column("ref", required=True, parse=max_length_parser(40)),
+            Column("unit_code", required=True, parse=max_length_parser(20)),
+            Column("held_on", required=True, parse=parse_date),
+            Column("attendees", parse=int_parser(minimum=0), default=0),
+            Column("topic", parse=max_length_parser(300), default=""),
+        ],
+        load=load_dialogues,
+        tables=[DialogueConference._meta.db_table],
     )
 )

@@ -28,6 +28,8 @@ class ReceivedBy(models.TextChoices):
     STAFF = "staff", _("Reception staff")
     HEAD = "head", _("The head in person")
     DELEGATE = "delegate", _("Delegated by the head")
+    PARTY_SECRETARY = "party_secretary", _("The secretary of the Party committee")
+    DEPUTY = "deputy", _("A People's Council deputy")
 
 
 class SessionKind(models.TextChoices):
@@ -52,7 +54,7 @@ class ReceptionSession(TimeStampedModel):
     end_time = models.TimeField(_("end time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
     received_by = models.CharField(
-        _("received by"), max_length=10, choices=ReceivedBy.choices, default=ReceivedBy.STAFF
+        _("received by"), max_length=16, choices=ReceivedBy.choices, default=ReceivedBy.STAFF
     )
     receiver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -125,7 +127,7 @@ class Visit(TimeStampedModel):
     received_on = models.DateField(_("received on"))
     people = models.PositiveIntegerField(_("people"), default=1)
     received_by = models.CharField(
-        _("received by"), max_length=10, choices=ReceivedBy.choices, default=ReceivedBy.STAFF
+        _("received by"), max_length=16, choices=ReceivedBy.choices, default=ReceivedBy.STAFF
     )
     kind = models.CharField(_("kind"), max_length=16, choices=PetitionKind.choices, blank=True)
     repeat = models.BooleanField(_("repeat matter"), default=False)
@@ -239,6 +241,35 @@ class FollowUpItem(TimeStampedModel):
         return self.description[:60]
 
 
+class DialogueConference(TimeStampedModel):
+    """A dialogue conference (hội nghị đối thoại) the unit's head held with citizens: entered by
+    the desk or imported (`import_records dialogues`), counted in the reports."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="dialogues")
+    ref = models.CharField(_("reference"), max_length=40)
+    held_on = models.DateField(_("held on"))
+    attendees = models.PositiveIntegerField(_("attendees"), default=0)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dialogue conference")
+        verbose_name_plural = _("dialogue conferences")
+        ordering = ["-held_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["unit", "ref"], name="dialogue_unique_ref")]
+        indexes = [models.Index(fields=["unit", "held_on"], name="dialogue_unit_held_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.held_on:%d/%m/%Y}"
+
+
 class ReceptionEvent(AuditEventBase):
     class Kind(models.TextChoices):
         SESSION_SCHEDULED = "session_scheduled", _("Session scheduled")
@@ -250,12 +281,16 @@ class ReceptionEvent(AuditEventBase):
         VISIT_ANSWERED = "visit_answered", _("Visit answered")
         FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up item created")
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up item done")
+        DIALOGUE_RECORDED = "dialogue_recorded", _("Dialogue conference recorded")
 
     session = models.ForeignKey(
         ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
     )
     visit = models.ForeignKey(Visit, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
     follow_up = models.ForeignKey(FollowUpItem, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    dialogue = models.ForeignKey(
+        DialogueConference, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
 
     class Meta(AuditEventBase.Meta):
         verbose_name = _("reception event")

@@ -27,5 +27,7 @@ POLICY = Policy(
         # follow-up of the conclusions
         "follow_up_create": DESK_ROLES,
         "follow_up_complete": DESK_ROLES,
+        # dialogue conferences held by the unit's head (counted in the reports)
+        "dialogue_record": DESK_ROLES,
     },
 )

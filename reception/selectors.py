@@ -21,6 +21,7 @@ from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user
 from .models import (
     FINAL_ANSWERS,
     HEAD_SESSION_KINDS,
+    DialogueConference,
     FollowUpItem,
     FollowUpStatus,
     ReceivedBy,
@@ -60,6 +61,10 @@ def follow_up_list_visible_to(*, user: AnyUser) -> QuerySet[FollowUpItem]:
     return scope_to_user(FollowUpItem.objects.all(), user=user, roles=DESK_READERS).select_related(
         "unit", "owner", "session"
     )
+
+
+def dialogue_list_visible_to(*, user: AnyUser) -> QuerySet[DialogueConference]:
+    return scope_to_user(DialogueConference.objects.all(), user=user, roles=DESK_READERS).select_related("unit")
 
 
 def units_for_desk(*, user: AnyUser, roles: Iterable[str] = DESK_READERS) -> QuerySet[Unit]:

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from core.selectors import month_windows, unit_subtree_q
 from core.stats import roll_up
 
-from .models import DELEGATION_MIN_PEOPLE, ReceivedBy, Visit
+from .models import DELEGATION_MIN_PEOPLE, DialogueConference, ReceivedBy, Visit
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,8 @@ class VisitLevelStats:
     head_visits: int
     delegate_visits: int
     staff_visits: int
+    party_secretary_visits: int
+    deputy_visits: int
     delegations: int
     delegation_people: int
     repeat_visits: int
@@ -61,6 +63,8 @@ def visit_period_stats(
             head_visits=Count("pk", filter=Q(received_by=ReceivedBy.HEAD)),
             delegate_visits=Count("pk", filter=Q(received_by=ReceivedBy.DELEGATE)),
             staff_visits=Count("pk", filter=Q(received_by=ReceivedBy.STAFF)),
+            party_secretary_visits=Count("pk", filter=Q(received_by=ReceivedBy.PARTY_SECRETARY)),
+            deputy_visits=Count("pk", filter=Q(received_by=ReceivedBy.DEPUTY)),
             delegations=Count("pk", filter=delegation),
             delegation_people=Coalesce(Sum("people", filter=delegation), 0),
             repeat_visits=Count("pk", filter=Q(repeat=True)),
@@ -77,6 +81,8 @@ def visit_period_stats(
             head_visits=r["head_visits"],
             delegate_visits=r["delegate_visits"],
             staff_visits=r["staff_visits"],
+            party_secretary_visits=r["party_secretary_visits"],
+            deputy_visits=r["deputy_visits"],
             delegations=r["delegations"],
             delegation_people=r["delegation_people"],
             repeat_visits=r["repeat_visits"],
@@ -111,3 +117,49 @@ def visit_monthly_counts(*, paths: Sequence[str], start: date, end: date) -> dic
         .values_list("month", "n")
     )
     return dict(rows)
+
+
+@dataclass(frozen=True)
+class DialogueLevelStats:
+    """Dialogue conferences held by units of one level of the subtree."""
+
+    level: str
+    conferences: int
+    attendees: int
+    unit_path: str = ""
+
+
+def dialogue_period_stats(
+    *, paths: Sequence[str], start: date, end: date, by_unit: bool = False
+) -> list[DialogueLevelStats]:
+    """Dialogue conferences held from `start` to `end` (both included) by the units under
+    `paths`, one row per level of the holding unit (per unit with `by_unit`). One query."""
+    group = ("unit__path", "unit__level") if by_unit else ("unit__level",)
+    rows = (
+        DialogueConference.objects.filter(unit_subtree_q(paths), held_on__gte=start, held_on__lte=end)
+        .values(*group)
+        .annotate(conferences=Count("pk"), attendees_sum=Coalesce(Sum("attendees"), 0))
+        .order_by(*group)
+    )
+    return [
+        DialogueLevelStats(
+            level=r["unit__level"],
+            conferences=r["conferences"],
+            attendees=r["attendees_sum"],
+            unit_path=r.get("unit__path", ""),
+        )
+        for r in rows
+    ]
+
+
+def dialogue_period_stats_of_units(
+    *, paths: Sequence[str], start: date, end: date
+) -> dict[str, list[DialogueLevelStats]]:
+    """`dialogue_period_stats` of each unit under `paths` (its subtree included), keyed by the
+    unit's path. Units without conferences are left out."""
+    return roll_up(
+        dialogue_period_stats(paths=paths, start=start, end=end, by_unit=True),
+        path_of=lambda row: row.unit_path,
+        key=lambda row: row.level,
+        start=lambda row: replace(row, unit_path=""),
+    )

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
     path("follow-ups/<int:pk>/done/", views.FollowUpActionView.as_view(), {"action": "complete"}, name="followup_done"),
+    path("dialogues/", views.DialogueListView.as_view(), name="dialogue_list"),
     path("book/", views.BookView.as_view(), name="book"),
     path("frequency/", views.FrequencyView.as_view(), name="frequency"),
     path("schedule/", views.PublicScheduleView.as_view(), name="schedule"),

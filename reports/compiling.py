@@ -22,7 +22,14 @@ from petitions.stats import (
     petition_period_stats,
     petition_period_stats_of_units,
 )
-from reception.stats import VisitLevelStats, visit_period_stats, visit_period_stats_of_units
+from reception.stats import (
+    DialogueLevelStats,
+    VisitLevelStats,
+    dialogue_period_stats,
+    dialogue_period_stats_of_units,
+    visit_period_stats,
+    visit_period_stats_of_units,
+)
 
 from .formatting import as_json_number, change, rate
 from .narrative import summary_of
@@ -36,6 +43,8 @@ VISIT_KEYS = (
     "head_visits",
     "delegate_visits",
     "staff_visits",
+    "party_secretary_visits",
+    "deputy_visits",
     "delegations",
     "delegation_people",
     "repeat_visits",
@@ -64,7 +73,38 @@ def _cases(stats: CaseStats) -> dict[str, Any]:
         "to_resolve": stats.to_resolve,
         "resolved": stats.resolved,
         "resolved_pct": as_json_number(rate(stats.resolved, stats.to_resolve)),
+        "withdrawn": stats.withdrawn,
+        "withdrawn_pct": as_json_number(rate(stats.withdrawn, stats.to_resolve)),
+        # extensions (01/KQGQ and 03/KQGQ columns)
+        "decided": stats.decided,
+        "on_time": stats.on_time,
+        "upheld": stats.upheld,
     }
+
+
+def _all_cases(complaints: CaseStats, denunciations: CaseStats) -> dict[str, Any]:
+    """`petitions.cases`: complaint and denunciation cases together."""
+    to_resolve = complaints.to_resolve + denunciations.to_resolve
+    decided = complaints.decided + denunciations.decided
+    on_time = complaints.on_time + denunciations.on_time
+    return {
+        "to_resolve": to_resolve,
+        "decided": decided,
+        "decided_pct": as_json_number(rate(decided, to_resolve)),
+        "on_time": on_time,
+        "on_time_pct": as_json_number(rate(on_time, decided)),
+    }
+
+
+def _findings(stats: CaseStats) -> dict[str, Any]:
+    return {
+        "decided": stats.decided,
+        "correct_or_partly": stats.upheld,
+        "pct": as_json_number(rate(stats.upheld, stats.decided)),
+    }
+
+
+RECEIVERS = ("staff", "head", "delegate", "party_secretary", "deputy")
 
 
 def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
@@ -77,7 +117,12 @@ def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
         "delegations": totals["delegations"],
         "delegation_people": totals["delegation_people"],
         "levels": [
-            {"level": e["level"], "visits": e["visits"], "head_visits": e["head_visits"]}
+            {
+                "level": e["level"],
+                "visits": e["visits"],
+                "head_visits": e["head_visits"],
+                "by_receiver": {receiver: e[f"{receiver}_visits"] for receiver in RECEIVERS},
+            }
             | {k: e[k] for k in VISIT_KEYS if k not in ("visits", "head_visits")}
             | {"kinds": e["kinds"]}
             for e in levels
@@ -92,6 +137,10 @@ def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
 def _petitions(stats: PetitionPeriodStats) -> dict[str, Any]:
     return {
         "received": stats.received,
+        "levels": [
+            {"level": level, "received": stats.received_by_level[level]}
+            for level in sorted(stats.received_by_level, key=_level_order)
+        ],
         "received_previous": stats.received_previous,
         "change_pct": as_json_number(change(stats.received, stats.received_previous)),
         "resolved": stats.resolved,
@@ -99,11 +148,25 @@ def _petitions(stats: PetitionPeriodStats) -> dict[str, Any]:
         "by_kind": stats.by_kind,
         "crowd_over_level": stats.crowd_over_level,
         "complaint_cases": _cases(stats.complaint_cases),
+        "cases": _all_cases(stats.complaint_cases, stats.denunciation_cases),
+        "findings": {
+            "complaint": _findings(stats.complaint_cases),
+            "denunciation": _findings(stats.denunciation_cases),
+        },
         # extensions
         "denunciation_cases": _cases(stats.denunciation_cases),
         "by_kind_resolved": stats.by_kind_resolved,
         "competent": stats.competent,
         "by_outcome": stats.by_outcome,
+    }
+
+
+def _dialogues(stats: list[DialogueLevelStats]) -> dict[str, Any]:
+    levels = sorted(stats, key=lambda row: _level_order(row.level))
+    return {
+        "conferences": sum(row.conferences for row in levels),
+        "attendees": sum(row.attendees for row in levels),
+        "levels": [{"level": row.level, "conferences": row.conferences, "attendees": row.attendees} for row in levels],
     }
 
 
@@ -165,6 +228,7 @@ def _assemble(
     visits: list[VisitLevelStats],
     petitions: PetitionPeriodStats,
     dossiers: list[DossierLevelStats],
+    dialogues: list[DialogueLevelStats],
     with_trend: bool,
 ) -> Figures:
     previous = period.previous
@@ -175,6 +239,7 @@ def _assemble(
         "reception": _reception(visits),
         "petitions": _petitions(petitions),
         "dossiers": _dossiers(dossiers),
+        "dialogues": _dialogues(dialogues),
     }
     figures["summary"] = summary_of(figures)
     if with_trend:
@@ -185,8 +250,8 @@ def _assemble(
 def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> Figures:
     """The report of `unit` and every unit below it over `period` (both ends included).
 
-    Three aggregate queries, one pass each over the visits, petitions and dossiers of the
-    subtree (the monthly trend and the same period last year are counted in the same pass),
+    Four aggregate queries, one pass each over the visits, petitions, dossiers and dialogue
+    conferences of the subtree (the monthly trend and the same period last year are counted in the same pass),
     whatever the data size.
     """
     previous = period.previous
@@ -202,13 +267,14 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
         months=months,
     )
     dossiers = dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months)
-    return _assemble(unit, period, months, visits, petitions, dossiers, with_trend)
+    dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end)
+    return _assemble(unit, period, months, visits, petitions, dossiers, dialogues, with_trend)
 
 
 def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: bool = True) -> dict[int, Figures]:
-    """`compile_figures` of many units at once, keyed by unit id: the same figures, from three
+    """`compile_figures` of many units at once, keyed by unit id: the same figures, from four
     queries grouped by unit over the units' subtrees, rolled up along the unit tree in Python
-    (instead of three queries per unit). For a quarterly run over every unit, or a unit's
+    (instead of four queries per unit). For a quarterly run over every unit, or a unit's
     children in the drill-down."""
     if not units:
         return {}
@@ -226,6 +292,7 @@ def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: b
         months=months,
     )
     dossiers = dossier_period_stats_of_units(paths=paths, start=period.start, end=period.end, months=months)
+    dialogues = dialogue_period_stats_of_units(paths=paths, start=period.start, end=period.end)
     none = no_petition_stats(months=len(months))  # a unit without petitions in its subtree
     return {
         unit.pk: _assemble(
@@ -235,6 +302,7 @@ def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: b
             visits.get(unit.path, []),
             petitions.get(unit.path, none),
             dossiers.get(unit.path, []),
+            dialogues.get(unit.path, []),
             with_trend,
         )
         for unit in units

@@ -127,6 +127,13 @@ def petition_sentences(figures: Mapping[str, Any]) -> list[str]:
             f"Đã tiếp nhận {vi_int(received)} đơn{versus}; đã giải quyết: {vi_int(petitions['resolved'])} đơn; "
             f"đang giải quyết: {vi_int(petitions['in_progress'])} đơn."
         )
+    decided = petitions.get("cases")
+    if decided and decided["to_resolve"]:
+        sentences.append(
+            "Đã ban hành quyết định giải quyết khiếu nại, kết luận giải quyết tố cáo "
+            f"{vi_int(decided['decided'])}/{vi_int(decided['to_resolve'])} vụ, "
+            f"đạt {vi_pct(decided['decided_pct'])}."
+        )
     cases = petitions["complaint_cases"]
     if cases["to_resolve"]:
         sentences.append(
@@ -135,6 +142,16 @@ def petition_sentences(figures: Mapping[str, Any]) -> list[str]:
             f"đạt {vi_pct(cases['resolved_pct'])}."
         )
     return sentences
+
+
+def dialogue_sentences(figures: Mapping[str, Any]) -> list[str]:
+    dialogues = figures.get("dialogues")
+    if not dialogues or not dialogues["conferences"]:
+        return []
+    return [
+        f"Lãnh đạo các cấp đã tổ chức {vi_int(dialogues['conferences'])} hội nghị đối thoại với "
+        f"{vi_int(dialogues['attendees'])} lượt người tham dự."
+    ]
 
 
 def dossier_sentences(figures: Mapping[str, Any]) -> list[str]:
@@ -164,5 +181,10 @@ def dossier_sentences(figures: Mapping[str, Any]) -> list[str]:
 
 
 def summary_of(figures: Mapping[str, Any]) -> str:
-    """The whole paragraph: reception, petitions, then one-stop dossiers by level."""
-    return " ".join(reception_sentences(figures) + petition_sentences(figures) + dossier_sentences(figures))
+    """The whole paragraph: reception, dialogue conferences, petitions, then one-stop dossiers by level."""
+    return " ".join(
+        reception_sentences(figures)
+        + dialogue_sentences(figures)
+        + petition_sentences(figures)
+        + dossier_sentences(figures)
+    )

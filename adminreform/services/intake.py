@@ -101,7 +101,8 @@ def dossier_receive(
     Saturdays). Writes the dossier, its documents, a RECEIVED event, the first line of
     the process-control slip and the applicant's receipt message (code, PIN, date; outbox).
     Raises DomainError when a mandatory document is missing (issue the supplement request
-    instead) or an attachment is not acceptable; NotAllowed when `actor` may not receive dossiers in `unit` (an online dossier has no actor)."""
+    instead) or an attachment is not acceptable; NotAllowed when `actor` may not receive
+    dossiers in `unit` (an online dossier has no actor)."""
     online = channel == DossierChannel.ONLINE
     POLICY.authorize(actor=actor, action="submit_online" if online else "receive", unit=unit)
     if not applicant.name.strip():

@@ -1,10 +1,12 @@
-"""Every write of the reception app, by record: sessions, visits, follow-up items.
+"""Every write of the reception app, by record: sessions, visits, follow-up items,
+dialogue conferences.
 
 Each service is atomic, checks who may take it (`reception.policies.POLICY`, on the record's
 unit; no actor is the system), locks the row it changes, checks the rule and the
 `expected_version` the official's form carried, writes one ReceptionEvent (with the request's
 IP address when there is one) and returns the row (core.workflow)."""
 
+from .dialogues import dialogue_record
 from .follow_ups import follow_up_complete, follow_up_create
 from .sessions import (
     PUBLISH_RULE,
@@ -35,6 +37,7 @@ __all__ = [
     "SESSION_RECORD",
     "RescheduleResult",
     "VisitLogResult",
+    "dialogue_record",
     "follow_up_complete",
     "follow_up_create",
     "petitions_available",

@@ -1,4 +1,4 @@
-"""The three reception records officials change together, each with its core.workflow.Workflow:
+"""The reception records officials change together, each with its core.workflow.Workflow:
 sessions, visits (their answer) and follow-up items (open → done). Every change locks the row,
 checks the `expected_version` the official's form carried, and writes one ReceptionEvent."""
 
@@ -12,6 +12,7 @@ from core.workflow import Workflow
 from ..models import (
     ANSWER_TRANSITIONS,
     FOLLOW_UP_TRANSITIONS,
+    DialogueConference,
     FollowUpItem,
     ReceptionEvent,
     ReceptionSession,
@@ -54,4 +55,12 @@ FOLLOW_UP: Workflow[FollowUpItem] = Workflow(
     event_fields=lambda item: {"session_id": item.session_id},
     stale=_stale,
     invalid=_done,
+)
+DIALOGUE: Workflow[DialogueConference] = Workflow(
+    model=DialogueConference,
+    event_model=ReceptionEvent,
+    subject="dialogue",
+    version_field=None,
+    related=("unit",),
+    stale=_stale,
 )

@@ -1,6 +1,7 @@
 """Reception pages: thin views over reception.services and reception.selectors, by concern.
 Staff actions on a record go through the tables of `.actions` (core.actions)."""
 
+from .dialogues import DialogueListView
 from .follow_ups import FollowUpActionView, FollowUpListView
 from .public import PublicScheduleView
 from .registers import BookView, FrequencyView
@@ -17,6 +18,7 @@ from .visits import VisitActionView, VisitDetailView, VisitQueueView
 
 __all__ = [
     "BookView",
+    "DialogueListView",
     "FollowUpActionView",
     "FollowUpListView",
     "FrequencyView",

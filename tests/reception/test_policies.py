@@ -11,7 +11,15 @@ from django.utils import timezone
 from civicdesk.exceptions import NotAllowed
 from core.models import Role
 from reception import services
-from reception.models import FollowUpItem, ReceivedBy, ReceptionEvent, ReceptionSession, SessionKind, Visit
+from reception.models import (
+    DialogueConference,
+    FollowUpItem,
+    ReceivedBy,
+    ReceptionEvent,
+    ReceptionSession,
+    SessionKind,
+    Visit,
+)
 from reception.policies import POLICY
 from tests.reception.factories import FollowUpFactory, SessionFactory, VisitFactory
 
@@ -74,6 +82,9 @@ CHANGES = {
     "follow_up_complete": lambda c, actor: services.follow_up_complete(
         item=FollowUpFactory(session__unit=c), result="Xong", expected_version=1, actor=actor
     ),
+    "dialogue_record": lambda c, actor: services.dialogue_record(
+        unit=c, held_on=date(2026, 1, 9), attendees=80, topic="Giải phóng mặt bằng", actor=actor
+    ),
 }
 
 
@@ -100,6 +111,7 @@ def test_a_reader_of_the_city_changes_nothing_through_any_service(request, commu
     assert not Visit.objects.exclude(answer="").exists() and not Visit.objects.filter(repeat=True).exists()
     assert not FollowUpItem.objects.exclude(status="open").exists()
     assert not FollowUpItem.objects.filter(owner=actor).exists()
+    assert not DialogueConference.objects.exists()
 
 
 @pytest.mark.parametrize("action", sorted(set(CHANGES) - {"visit_petition"}))

@@ -115,6 +115,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
     "reception:followup_done": DESK,
+    "reception:dialogue_list": DESK,  # records a dialogue conference
     # reports: a leader may ask for a compilation; publishing is signed by the head
     "reports:compile": frozenset({"head", "leader", "admin"}),
     "reports:report_publish": frozenset({"head", "admin"}),
@@ -300,6 +301,10 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         },
     ),
     "reception:session_today": lambda w: Step(reverse("reception:session_today"), {"unit": w.commune.pk}),
+    "reception:dialogue_list": lambda w: Step(
+        reverse("reception:dialogue_list"),
+        {"unit": w.commune.pk, "held_on": today().isoformat(), "attendees": 40, "topic": "Giải phóng mặt bằng"},
+    ),
     "reception:session_detail": lambda w: _session_step(
         "reception:session_detail",
         w.session(),

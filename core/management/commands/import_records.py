@@ -1,6 +1,6 @@
 """Bring years of paper and Excel registers in: `import_records KIND FILE` (CONTRACTS.md).
 
-KIND is one of the importers the apps register (receptions, petitions, dossiers).
+KIND is one of the importers the apps register (receptions, petitions, dossiers, dialogues).
 A file with any bad row imports nothing and lists every bad row; `--skip-invalid`
 imports the good rows and still lists the bad ones. Re-importing updates rows by
 (unit_code, ref), so importing a file twice changes nothing."""
@@ -14,7 +14,7 @@ from core.importing import importers, run_import
 
 
 class Command(BaseCommand):
-    help = "Import records (receptions, petitions or dossiers) from CSV or XLSX."
+    help = "Import records (receptions, petitions, dossiers or dialogues) from CSV or XLSX."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind")
