@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from civicdesk.crypto import blind_index, looks_like_identity_number
 from core.models import Membership, Unit
+from core.search import search
 from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
 
 from .models import (
@@ -24,7 +25,6 @@ from .models import (
     OnlineService,
     Procedure,
 )
-from .text import fold
 
 AnyUser = User | AnonymousUser
 
@@ -35,9 +35,7 @@ AnyUser = User | AnonymousUser
 def procedure_search(*, text: str, limit: int = 10) -> QuerySet[Procedure]:
     """Procedures whose code or name contains every word of `text`, typed with or without
     diacritics ('khai sinh', 'khai sinh', 'KHAI SINH' all match 'Đăng ký khai sinh')."""
-    qs = procedures_in_force(on=timezone.localdate())
-    for word in fold(text).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = search(procedures_in_force(on=timezone.localdate()), text, folded=["search_text"])
     return qs.order_by("level", "name")[:limit]
 
 
@@ -49,9 +47,7 @@ def procedures_in_force(*, on: date) -> QuerySet[Procedure]:
 
 
 def procedure_list(*, text: str = "", online_only: bool = False) -> QuerySet[Procedure]:
-    qs = Procedure.objects.all()
-    for word in fold(text).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = search(Procedure.objects.all(), text, folded=["search_text"])
     if online_only:
         qs = qs.exclude(online_service=OnlineService.NONE)
     return qs.annotate(document_count=Count("documents")).order_by("level", "field", "name")

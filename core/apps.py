@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from axes.signals import user_locked_out
 
-        from . import audit, checks, retention, security_log  # noqa: F401 - checks registers itself
+        from . import audit, checks, retention, search, security_log  # noqa: F401 - checks and search register themselves
         from .models import CalendarDay, DeadlineRule, Unit
         from .selectors import reference_changed
 

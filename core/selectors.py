@@ -19,6 +19,7 @@ from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
 
 from .models import CalendarDay, DeadlineRule, Membership, Role, Unit
 from .prepared import fetch_prepared
+from .search import search
 
 M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
@@ -134,8 +135,14 @@ def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "id"))
 
 
-def unit_search(text: str, *, limit: int = 20) -> QuerySet[Unit]:
-    return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+def unit_search(text: str, *, limit: int = 20, units: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
+    """Units (of `units`, else all) whose code is `text` or whose name has every word of it,
+    with or without diacritics ("hoan kiem" finds Phường Hoàn Kiếm; core.search)."""
+    text = text.strip()
+    qs = Unit.objects.all() if units is None else units
+    by_code = qs.filter(code__iexact=text)
+    by_name = search(qs, text, plain=["name"])
+    return (by_name | by_code).order_by("level", "name")[:limit]
 
 
 def public_root_path(*, code: str) -> str | None:

@@ -22,6 +22,7 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import Deadline, add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
+from core.search import search
 from core.selectors import (
     STAFF_ROLES,
     ancestor_paths,
@@ -101,8 +102,7 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         by_id = Q(id_number_digest=blind_index(filters.q)) & ~Q(kind=PetitionKind.DENUNCIATION)
         qs = qs.filter(by_id | Q(search_text__contains=fold(filters.q)))
     else:
-        for word in fold(filters.q).split()[:6]:
-            qs = qs.filter(search_text__contains=word)
+        qs = search(qs, filters.q, folded=["search_text"])
     clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
     return qs.annotate(
         overdue_rank=DbCase(

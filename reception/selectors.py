@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from civicdesk.crypto import blind_index
 from core.models import Role, Unit
-from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user
+from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user, unit_search
 
 from .models import (
     FINAL_ANSWERS,
@@ -296,7 +296,7 @@ def public_unit_search(*, text: str, limit: int = 20) -> QuerySet[Unit]:
     text = text.strip()
     if len(text) < 2:
         return Unit.objects.none()
-    return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+    return unit_search(text, limit=limit)
 
 
 def public_schedule(*, unit: Unit, today: date | None = None, limit: int = 20) -> QuerySet[ReceptionSession]:
