@@ -17,7 +17,7 @@ from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
 
-from .models import CalendarDay, DeadlineRule, Membership, Role, Unit
+from .models import CalendarDay, DeadlineRule, HeldUpload, Membership, Role, Unit
 from .prepared import fetch_prepared
 from .search import search
 
@@ -345,3 +345,8 @@ def deadline_for(
     in force on that date. Store both `due_on` and `rule.rule_id` on the record."""
     rule = deadline_rule_in_force(code=code, on=start)
     return compute_deadline(start, rule.as_spec(), calendar=calendar or calendar_around(start), amount=amount)
+
+
+def uploads_held(*, key: str) -> list[HeldUpload]:
+    """The files kept for the form `key` (core.services.uploads_hold), oldest first."""
+    return list(HeldUpload.objects.filter(key=key).order_by("pk")) if key else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -14,17 +15,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from civicdesk.crypto import derived_fernet
+from core import services as core_services
 from core.choices import PetitionKind
 from core.ratelimit import client_ip, is_rate_limited
+from core.selectors import uploads_held
 from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
-from ..models import Channel
+from ..models import Attachment, Channel
 from ..selectors import (
     petition_by_code,
     petition_public_letter,
@@ -53,7 +57,33 @@ class PetitionFileView(FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kinds = [(PetitionKind(k).label, text) for k, text in f.KIND_EXPLANATIONS.items()]
-        return super().get_context_data(kinds=kinds, **kwargs)
+        return super().get_context_data(kinds=kinds, held=uploads_held(key=self.form_key), **kwargs)
+
+    @cached_property
+    def form_key(self) -> str:
+        """The form's idempotency key as posted (a UUID), which files are kept against."""
+        try:
+            return uuid.UUID(str(self.request.POST.get("idempotency_key", ""))).hex
+        except ValueError:
+            return ""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.form_key and request.POST.getlist("drop_held"):
+            dropped = [int(i) for i in request.POST.getlist("drop_held") if i.isdigit()]
+            core_services.uploads_drop(key=self.form_key, ids=dropped)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: f.PetitionFileForm) -> HttpResponse:
+        """Keep the files that pass the checks: the citizen need not choose them again."""
+        uploads = self.request.FILES.getlist("attachments")
+        # Holding stores files: counted by the filing's own hourly limit, so that posting
+        # invalid forms full of files cannot fill the disk.
+        holding = self.form_key and uploads and not form.data.get("website")
+        if holding and not is_rate_limited(self.request, scope="petition-hold", limit=settings.PETITIONS_FILE_RATE):
+            core_services.uploads_hold(
+                key=self.form_key, files=uploads, max_bytes=Attachment.MAX_BYTES, max_files=Attachment.MAX_FILES
+            )
+        return super().form_invalid(form)
 
     def form_valid(self, form: f.PetitionFileForm) -> HttpResponse:
         data = form.cleaned_data
@@ -84,7 +114,10 @@ class PetitionFileView(FormView):
                 signers=data["signers"],
                 decision_known_on=data.get("decision_known_on"),
                 late_reason=data.get("late_reason", ""),
-                attachments=data.get("attachments") or [],
+                attachments=[
+                    *core_services.uploads_take(key=data["idempotency_key"]),
+                    *(data.get("attachments") or []),
+                ],
                 actor=None,
                 ip_address=client_ip(self.request) or None,
                 idempotency_key=data["idempotency_key"],
@@ -93,6 +126,7 @@ class PetitionFileView(FormView):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
+        core_services.uploads_release(key=data["idempotency_key"])
         filed = {
             "code": petition.tracking_code,
             "secret": petition.tracking_secret,
