@@ -234,7 +234,7 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
+        self.helper.form_method = "post"  # the search text (a name, a number) stays out of URLs: core.searches
         self.helper.layout = Layout(
             Div(
                 Div("q", css_class="col-md-5"),

@@ -14,7 +14,7 @@ from datetime import date
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
-from core.selectors import month_windows, unit_subtree_q
+from core.selectors import Inherited, month_windows, unit_scope_q, unit_subtree_q
 from core.stats import roll_up
 
 from .models import Dossier, DossierChannel
@@ -40,9 +40,16 @@ class DossierLevelStats:
 
 
 def dossier_period_stats(
-    *, paths: Sequence[str], start: date, end: date, months: Sequence[date] = (), by_unit: bool = False
+    *,
+    paths: Sequence[str],
+    start: date,
+    end: date,
+    months: Sequence[date] = (),
+    by_unit: bool = False,
+    inherited: Sequence[Inherited] = (),
 ) -> list[DossierLevelStats]:
-    """Dossiers of the units under `paths` to resolve from `start` to `end` (both included),
+    """Dossiers of the units under `paths` (and those `inherited` from predecessors: received
+    before the successor began, open or not after it) to resolve from `start` to `end` (both included),
     one row per level and kind of the resolving unit (per unit with `by_unit`, for rolling
     many units' reports up from one query). One query: a single pass over the rows.
 
@@ -82,7 +89,11 @@ def dossier_period_stats(
     }
     group = ("unit_id", "unit__path", "unit__level", "unit__kind") if by_unit else ("unit__level", "unit__kind")
     rows = (
-        Dossier.objects.filter(unit_subtree_q(paths)).filter(where).values(*group).annotate(**counts).order_by(*group)
+        Dossier.objects.filter(unit_scope_q(paths, inherited, day="received_on"))
+        .filter(where)
+        .values(*group)
+        .annotate(**counts)
+        .order_by(*group)
     )
     return [
         DossierLevelStats(

@@ -1,13 +1,16 @@
 """Request-wide steps: refusing a body larger than any form can need before a byte of it is
-read; reading the signed-in official's memberships once for the whole request."""
+read; refusing a query string no page can use (NUL and control characters, overlong values);
+reading the signed-in official's memberships once for the whole request."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -41,6 +44,56 @@ class RequestSizeLimitMiddleware:
                 f"<body><p>{escape(message)}</p></body></html>"
             )
             return HttpResponse(body, status=413)
+        return self.get_response(request)
+
+
+# C0 control characters but tab, line feed and carriage return, and DEL: nothing a person types in
+# a search box or a link carries them, and PostgreSQL refuses NUL in text outright.
+CONTROL_CHARACTERS = frozenset(chr(c) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+MAX_QUERY_VALUE = 2000  # characters; the longest field a GET form takes is a 200-character search
+# A whole number no column holds (beyond a bigint): SQLite raises OverflowError and PostgreSQL
+# "out of range" on it, in the admin's filters as anywhere else.
+LONG_NUMBER = re.compile(r"[+-]?\d{19,}")
+MAX_BIGINT = 2**63 - 1
+
+
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """The 400 page (templates/400.html, rendered without the database) with what was wrong;
+    under /api/ the same message as an RFC 9457 problem, as the API answers its other errors."""
+    if request.path.startswith("/api/"):
+        problem = {"type": "urn:civicdesk:problem:malformed", "title": message, "status": 400, "detail": message}
+        return JsonResponse(
+            problem, status=400, content_type="application/problem+json", json_dumps_params={"ensure_ascii": False}
+        )
+    return HttpResponse(render_to_string("400.html", {"message": message}, request=None), status=400)
+
+
+class QueryStringCheckMiddleware:
+    """Answers 400, with a page that says why, a query string carrying a NUL byte or another
+    control character, a value longer than any page takes, or a number larger than any id.
+    Without it a NUL in `?unit=` or `?q=` reached PostgreSQL (which refuses NUL in a string)
+    and answered 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("QUERY_STRING"):
+            for key, values in request.GET.lists():
+                for text in (key, *values):
+                    if not CONTROL_CHARACTERS.isdisjoint(text):
+                        return bad_request(
+                            request,
+                            _("The address contains a character that is not allowed. Go back and search again."),
+                        )
+                    if len(text) > MAX_QUERY_VALUE:
+                        return bad_request(
+                            request,
+                            _("A search term in the address is too long (at most %(limit)s characters).")
+                            % {"limit": MAX_QUERY_VALUE},
+                        )
+                    if LONG_NUMBER.fullmatch(text) and abs(int(text)) > MAX_BIGINT:
+                        return bad_request(request, _("A number in the address is too large."))
         return self.get_response(request)
 
 

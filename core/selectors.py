@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, reduce
 from operator import or_
@@ -90,6 +91,101 @@ def unit_subtree_q(paths: Iterable[str], *, field: str = "unit") -> Q:
     prefix = f"{field}__path__startswith" if field else "path__startswith"
     qs = [Q(**{prefix: p}) for p in paths]
     return reduce(or_, qs) if qs else Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """Records a successor counts as its own: those of the units under `paths` dated before
+    `before` (its valid_from)."""
+
+    before: date
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """What the 2025 reform's predecessor links add to the report of a unit's subtree:
+    `codes`, the predecessors whose records are counted (the top of each added subtree), and
+    `inherited`, the added records by cut-off day. Empty for a unit without predecessors."""
+
+    codes: tuple[str, ...] = ()
+    inherited: tuple[Inherited, ...] = ()
+
+
+def _predecessor_links(successor_paths: Iterable[str]) -> list[tuple[date | None, str, str, str]]:
+    """(successor's valid_from, successor's path, predecessor's path, predecessor's code) of
+    every unit in the subtrees rooted at `successor_paths` that has predecessors. One query."""
+    through = Unit.predecessors.through
+    return list(
+        through.objects.filter(unit_subtree_q(successor_paths, field="from_unit")).values_list(
+            "from_unit__valid_from", "from_unit__path", "to_unit__path", "to_unit__code"
+        )
+    )
+
+
+def predecessor_successor_paths(paths: Iterable[str]) -> set[str]:
+    """The paths of the units under `paths` that have predecessors. One query."""
+    return {successor_path for _starts, successor_path, _path, _code in _predecessor_links(paths)}
+
+
+def unit_lineage(unit: Unit) -> Lineage:
+    """The predecessor rule of reports (CONTRACTS.md, "Additions of 2026-12"): the report of
+    `unit` counts as its own the records of the predecessors of every unit of its subtree
+    dated before that unit's valid_from, and transitively theirs (a predecessor's own
+    predecessors' records dated before the earlier of the two days). A record is counted
+    once: a subtree already counted (the unit's own, or a predecessor's with a cut-off as
+    late) adds nothing. One query per generation of predecessors."""
+    best: dict[str, date] = {}  # predecessor's path → the latest cut-off it is reached with
+    codes: dict[str, str] = {}
+    frontier: dict[str, date] = {unit.path: date.max}  # subtrees to follow → their cut-off
+    while frontier:
+        reached: dict[str, date] = {}
+        for starts, successor_path, path, code in _predecessor_links(frontier):
+            if starts is None:
+                continue  # a successor needs a valid_from (imports refuse such links)
+            carried = max(cut for root, cut in frontier.items() if successor_path.startswith(root))
+            cut = min(starts, carried)
+            reached[path] = max(reached.get(path, cut), cut)
+            codes[path] = code
+        frontier = {}
+        for path, cut in reached.items():
+            if path.startswith(unit.path) or best.get(path, date.min) >= cut:
+                continue
+            best[path] = frontier[path] = cut
+    # A subtree inside another one counted with a cut-off as late adds nothing.
+    tops = {
+        path: cut
+        for path, cut in best.items()
+        if not any(path != other and path.startswith(other) and best[other] >= cut for other in best)
+    }
+    by_cut: dict[date, list[str]] = {}
+    for path, cut in sorted(tops.items()):
+        by_cut.setdefault(cut, []).append(path)
+    return Lineage(
+        codes=tuple(sorted(codes[path] for path in tops)),
+        inherited=tuple(Inherited(before=cut, paths=tuple(paths)) for cut, paths in sorted(by_cut.items())),
+    )
+
+
+def unit_scope_q(paths: Iterable[str], inherited: Iterable[Inherited] = (), *, day: str, field: str = "unit") -> Q:
+    """`unit_subtree_q(paths)`, and the records inherited from predecessors: those of their
+    subtrees whose `day` (the record's own date: received, held) is before each cut-off."""
+    scope = unit_subtree_q(paths, field=field)
+    for part in inherited:
+        scope |= unit_subtree_q(part.paths, field=field) & Q(**{f"{day}__lt": part.before})
+    return scope
+
+
+def unit_successors(unit: Unit) -> list[Unit]:
+    """The units that took over from `unit`: those naming it as a predecessor or, when none
+    does (a dissolved district whose communes were merged), those naming a unit of its
+    subtree. In name order."""
+    direct = list(unit.successors.order_by("name"))
+    if direct:
+        return direct
+    through = Unit.predecessors.through
+    ids = through.objects.filter(to_unit__path__startswith=unit.path).values("from_unit_id")
+    return list(Unit.objects.filter(pk__in=ids).exclude(path__startswith=unit.path).order_by("name"))
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -46,6 +46,9 @@ class UnitRow:
     kind: str = ""
     valid_from: date | None = None
     valid_to: date | None = None
+    # The units merged, wholly or in part, into this one (Unit.predecessors); None leaves
+    # them as they are, an empty tuple clears them.
+    predecessor_codes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,24 @@ def units_upsert(*, rows: Iterable[UnitRow], actor: User | None, source: str) ->
     """Create or update units by code, parents before children (a row may name a parent
     earlier in the same batch or already in the database). Unchanged rows are not
     touched, so loading the same data twice changes nothing. Rewrites the paths of
-    the subtree of any unit whose parent changed. One UnitEvent per created or
+    the subtree of any unit whose parent changed. A row's `predecessor_codes` (when not
+    None) become the unit's predecessors; each must name a unit earlier in the batch or
+    already in the database (the caller checks their dates). One UnitEvent per created or
     changed unit."""
     rows = list(rows)
+    named = [c for r in rows for c in (r.predecessor_codes or ())]
     existing = {
         u.code: u
-        for u in Unit.objects.filter(code__in=[r.code for r in rows] + [r.parent_code for r in rows if r.parent_code])
+        for u in Unit.objects.filter(
+            code__in=[r.code for r in rows] + [r.parent_code for r in rows if r.parent_code] + named
+        )
     }
+    current_predecessors: dict[int, set[str]] = {}
+    for successor_id, code in Unit.predecessors.through.objects.filter(
+        from_unit__code__in=[r.code for r in rows if r.predecessor_codes is not None]
+    ).values_list("from_unit_id", "to_unit__code"):
+        current_predecessors.setdefault(successor_id, set()).add(code)
+    linked: list[tuple[Unit, tuple[str, ...]]] = []
     created = updated = unchanged = 0
     to_create: list[Unit] = []
     to_update: list[Unit] = []
@@ -84,10 +98,17 @@ def units_upsert(*, rows: Iterable[UnitRow], actor: User | None, source: str) ->
             existing[row.code] = unit
             to_create.append(unit)
             created += 1
+            if row.predecessor_codes:
+                linked.append((unit, row.predecessor_codes))
             continue
         changes: dict[str, object] = {
             f: [str(getattr(unit, f)), str(getattr(row, f))] for f in fields if getattr(unit, f) != getattr(row, f)
         }
+        if row.predecessor_codes is not None:
+            before = current_predecessors.get(unit.pk, set())
+            if before != set(row.predecessor_codes):
+                changes["predecessors"] = [sorted(before), sorted(row.predecessor_codes)]
+                linked.append((unit, row.predecessor_codes))
         if unit.path != path:
             changes["path"] = [unit.path, path]
             moved.append((unit.path, path))
@@ -101,13 +122,20 @@ def units_upsert(*, rows: Iterable[UnitRow], actor: User | None, source: str) ->
         events.append((unit, UnitEvent.Kind.UPDATED, changes))
         updated += 1
     # Create in file order so parents get their ids before children reference them.
+    links_by_code = {unit.code: codes for unit, codes in linked}
     for unit in to_create:
         if unit.parent is not None and unit.parent.pk is None:
             raise DomainError(f"Parent of {unit.code!r} must come before it.")
         unit.save()
-        events.append((unit, UnitEvent.Kind.CREATED, {"source": source}))
+        links = links_by_code.get(unit.code)
+        events.append((unit, UnitEvent.Kind.CREATED, {"predecessors": sorted(links)} if links else {}))
     if to_update:
         Unit.objects.bulk_update(to_update, [*fields, "parent", "path", "updated_at"])
+    for unit, codes in linked:
+        missing = [c for c in codes if c not in existing or existing[c].pk is None]
+        if missing or unit.code in codes:
+            raise DomainError(f"Unknown or invalid predecessors {missing or [unit.code]!r} of {unit.code!r}.")
+        unit.predecessors.set([existing[c] for c in codes])
     for old, new in moved:
         for child in Unit.objects.filter(path__startswith=old).exclude(path=old):
             child.path = new + child.path[len(old) :]

@@ -460,6 +460,27 @@ class Attachment(TimeStampedModel):
         verbose_name_plural = _("attachments")
 
 
+class RevealGrantEvent(AuditEventBase):
+    """Who gave or took away the permission to open denouncers' identities, in which unit, when
+    and why (Luật Tố cáo art. 47: who may know a denouncer is itself a record)."""
+
+    class Kind(models.TextChoices):
+        GRANTED = "granted", _("Permission to open denouncers' identities given")
+        REVOKED = "revoked", _("Permission to open denouncers' identities taken away")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta(AuditEventBase.Meta):
+        verbose_name = _("reveal permission event")
+        verbose_name_plural = _("reveal permission events")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.unit_id}: {self.kind}"
+
+
 class PetitionEvent(AuditEventBase):
     class Kind(models.TextChoices):
         RECEIVED = "received", pgettext_lazy("petition", "Received")
@@ -482,6 +503,9 @@ class PetitionEvent(AuditEventBase):
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
         GROUPED = "grouped", _("Grouped into a case")
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
+        # Someone without the grant asked for the identity or a document that may show it.
+        IDENTITY_REVEAL_REFUSED = "identity_reveal_refused", _("Denouncer identity: opening refused")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Denunciation document downloaded")
         REMINDED = "reminded", _("Deadline reminder sent")
         ESCALATED = "escalated", _("Overdue, escalated to the head")
         IMPORTED = "imported", _("Imported from a register")

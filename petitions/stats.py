@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 
 from core.choices import PetitionKind
 from core.models import LEVEL_RANK
-from core.selectors import ancestor_paths, month_windows, unit_subtree_q
+from core.selectors import Inherited, ancestor_paths, month_windows, unit_scope_q, unit_subtree_q
 
 from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
 
@@ -182,15 +182,16 @@ def petition_period_stats(
     previous_start: date,
     previous_end: date,
     months: Sequence[date] = (),
+    inherited: Sequence[Inherited] = (),
 ) -> PetitionPeriodStats:
-    """Petitions received by the units under `paths` from `start` to `end` (both included),
-    and the count over the previous period (and, with `months`, per month of the period).
-    One query."""
+    """Petitions received by the units under `paths` (and those `inherited` from
+    predecessors) from `start` to `end` (both included), and the count over the previous
+    period (and, with `months`, per month of the period). One query."""
     windows = month_windows(start, end, months)
     where, counts = _period_counts(
         start=start, end=end, previous_start=previous_start, previous_end=previous_end, months=windows
     )
-    row = Petition.objects.filter(unit_subtree_q(paths)).filter(where).aggregate(**counts)
+    row = Petition.objects.filter(unit_scope_q(paths, inherited, day="received_on")).filter(where).aggregate(**counts)
     return _stats_of(row, len(windows))
 
 

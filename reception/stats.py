@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from core.selectors import month_windows, unit_subtree_q
+from core.selectors import Inherited, month_windows, unit_scope_q, unit_subtree_q
 from core.stats import roll_up
 
 from .models import DELEGATION_MIN_PEOPLE, DialogueConference, ReceivedBy, Visit
@@ -42,11 +42,18 @@ class VisitLevelStats:
 
 
 def visit_period_stats(
-    *, paths: Sequence[str], start: date, end: date, months: Sequence[date] = (), by_unit: bool = False
+    *,
+    paths: Sequence[str],
+    start: date,
+    end: date,
+    months: Sequence[date] = (),
+    by_unit: bool = False,
+    inherited: Sequence[Inherited] = (),
 ) -> list[VisitLevelStats]:
-    """Visits received from `start` to `end` (both included) by the units under `paths`,
-    one row per level and kind of the receiving unit (per unit with `by_unit`), with the
-    visits of each month of `months` (first days) within the period. One query."""
+    """Visits received from `start` to `end` (both included) by the units under `paths`
+    (and those `inherited` from predecessors), one row per level and kind of the receiving
+    unit (per unit with `by_unit`), with the visits of each month of `months` (first days)
+    within the period. One query."""
     delegation = Q(people__gte=DELEGATION_MIN_PEOPLE)
     windows = month_windows(start, end, months)
     monthly = {
@@ -55,7 +62,9 @@ def visit_period_stats(
     }
     group = ("unit__path", "unit__level", "unit__kind") if by_unit else ("unit__level", "unit__kind")
     rows = (
-        Visit.objects.filter(unit_subtree_q(paths), received_on__gte=start, received_on__lte=end)
+        Visit.objects.filter(
+            unit_scope_q(paths, inherited, day="received_on"), received_on__gte=start, received_on__lte=end
+        )
         .values(*group)
         .annotate(
             visits=Count("pk"),
@@ -130,13 +139,21 @@ class DialogueLevelStats:
 
 
 def dialogue_period_stats(
-    *, paths: Sequence[str], start: date, end: date, by_unit: bool = False
+    *,
+    paths: Sequence[str],
+    start: date,
+    end: date,
+    by_unit: bool = False,
+    inherited: Sequence[Inherited] = (),
 ) -> list[DialogueLevelStats]:
     """Dialogue conferences held from `start` to `end` (both included) by the units under
-    `paths`, one row per level of the holding unit (per unit with `by_unit`). One query."""
+    `paths` (and those `inherited` from predecessors), one row per level of the holding unit
+    (per unit with `by_unit`). One query."""
     group = ("unit__path", "unit__level") if by_unit else ("unit__level",)
     rows = (
-        DialogueConference.objects.filter(unit_subtree_q(paths), held_on__gte=start, held_on__lte=end)
+        DialogueConference.objects.filter(
+            unit_scope_q(paths, inherited, day="held_on"), held_on__gte=start, held_on__lte=end
+        )
         .values(*group)
         .annotate(conferences=Count("pk"), attendees_sum=Coalesce(Sum("attendees"), 0))
         .order_by(*group)

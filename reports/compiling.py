@@ -13,8 +13,13 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
 from adminreform.stats import DossierLevelStats, dossier_period_stats, dossier_period_stats_of_units
+from civicdesk.exceptions import DomainError
 from core.models import LEVEL_RANK, Unit
+from core.selectors import Lineage, predecessor_successor_paths, unit_lineage, unit_successors
 from petitions.stats import (
     CaseStats,
     PetitionPeriodStats,
@@ -221,6 +226,32 @@ def _trend(
     }
 
 
+class UnitEnded(DomainError):
+    """A report asked of a unit for dates after its valid_to."""
+
+
+def unit_ended_refusal(unit: Unit, period: Period) -> str | None:
+    """Why a report of `unit` over `period` is refused (a dissolved unit's report reaching
+    past its valid_to; the message names its successors), or None."""
+    if unit.valid_to is None or period.end <= unit.valid_to:
+        return None
+    successors = unit_successors(unit)
+    ended = date_format(unit.valid_to, "d/m/Y")
+    if not successors:
+        return _("%(unit)s ended on %(day)s: report it up to that day. No successor is recorded for it.") % {
+            "unit": unit.name,
+            "day": ended,
+        }
+    return _(
+        "%(unit)s ended on %(day)s: report it up to that day. "
+        "Its records after that are in the reports of %(successors)s."
+    ) % {
+        "unit": unit.name,
+        "day": ended,
+        "successors": ", ".join(f"{s.name} ({s.code})" for s in successors),
+    }
+
+
 def _assemble(
     unit: Unit,
     period: Period,
@@ -230,10 +261,17 @@ def _assemble(
     dossiers: list[DossierLevelStats],
     dialogues: list[DialogueLevelStats],
     with_trend: bool,
+    lineage: Lineage,
 ) -> Figures:
     previous = period.previous
     figures: Figures = {
-        "unit": {"code": unit.code, "name": unit.name, "level": unit.level, "kind": unit.kind},
+        "unit": {
+            "code": unit.code,
+            "name": unit.name,
+            "level": unit.level,
+            "kind": unit.kind,
+            "predecessors": list(lineage.codes),
+        },
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
         "previous_period": {"from": previous.start.isoformat(), "to": previous.end.isoformat()},
         "reception": _reception(visits),
@@ -248,16 +286,25 @@ def _assemble(
 
 
 def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> Figures:
-    """The report of `unit` and every unit below it over `period` (both ends included).
+    """The report of `unit` and every unit below it over `period` (both ends included), with
+    the records its subtree's units inherited from their predecessors (`unit_lineage`).
 
     Four aggregate queries, one pass each over the visits, petitions, dossiers and dialogue
-    conferences of the subtree (the monthly trend and the same period last year are counted in the same pass),
-    whatever the data size.
+    conferences of the subtree (the monthly trend and the same period last year are counted in
+    the same pass), whatever the data size, after one query per generation of predecessors.
+    Raises UnitEnded for a dissolved unit over dates after its valid_to.
     """
+    refusal = unit_ended_refusal(unit, period)
+    if refusal:
+        raise UnitEnded(refusal)
+    return _compile(unit, period, with_trend, unit_lineage(unit))
+
+
+def _compile(unit: Unit, period: Period, with_trend: bool, lineage: Lineage) -> Figures:
     previous = period.previous
     months = _months(period.start, period.end) if with_trend else []
-    paths = [unit.path]
-    visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months)
+    paths, inherited = [unit.path], lineage.inherited
+    visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
     petitions = petition_period_stats(
         paths=paths,
         start=period.start,
@@ -265,19 +312,28 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
         previous_start=previous.start,
         previous_end=previous.end,
         months=months,
+        inherited=inherited,
     )
-    dossiers = dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months)
-    dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end)
-    return _assemble(unit, period, months, visits, petitions, dossiers, dialogues, with_trend)
+    dossiers = dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
+    dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end, inherited=inherited)
+    return _assemble(unit, period, months, visits, petitions, dossiers, dialogues, with_trend, lineage)
 
 
 def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: bool = True) -> dict[int, Figures]:
     """`compile_figures` of many units at once, keyed by unit id: the same figures, from four
     queries grouped by unit over the units' subtrees, rolled up along the unit tree in Python
     (instead of four queries per unit). For a quarterly run over every unit, or a unit's
-    children in the drill-down."""
+    children in the drill-down. A unit whose subtree inherits predecessors' records is
+    compiled on its own (as `compile_figures`, without the refusal of a dissolved unit: a
+    drill-down shows each unit that existed in the period)."""
     if not units:
         return {}
+    successor_paths = predecessor_successor_paths([u.path for u in units])
+    with_lineage = [u for u in units if any(p.startswith(u.path) for p in successor_paths)]
+    alone = {u.pk: _compile(u, period, with_trend, unit_lineage(u)) for u in with_lineage}
+    units = [u for u in units if u.pk not in alone]
+    if not units:
+        return alone
     previous = period.previous
     months = _months(period.start, period.end) if with_trend else []
     roots = sorted({u.path for u in units})
@@ -294,7 +350,7 @@ def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: b
     dossiers = dossier_period_stats_of_units(paths=paths, start=period.start, end=period.end, months=months)
     dialogues = dialogue_period_stats_of_units(paths=paths, start=period.start, end=period.end)
     none = no_petition_stats(months=len(months))  # a unit without petitions in its subtree
-    return {
+    return alone | {
         unit.pk: _assemble(
             unit,
             period,
@@ -304,6 +360,7 @@ def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: b
             dossiers.get(unit.path, []),
             dialogues.get(unit.path, []),
             with_trend,
+            Lineage(),
         )
         for unit in units
     }

@@ -29,7 +29,7 @@ from core.outbox import run_task_after_commit
 from core.selectors import units_in_force
 from core.workflow import Workflow
 
-from .compiling import compile_figures, compile_figures_of_units
+from .compiling import UnitEnded, compile_figures, compile_figures_of_units, unit_ended_refusal
 from .models import REPORT_TRANSITIONS, CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from .periods import Period
 from .policies import POLICY
@@ -119,9 +119,13 @@ def report_request(
 
     When a compilation of that unit and period is already waiting or running, returns it
     instead of queueing a second one. Side effects: a REQUESTED event; the compile task is
-    enqueued after commit. Raises NotAllowed.
+    enqueued after commit. Raises NotAllowed, or UnitEnded for a dissolved unit over dates
+    after its valid_to (the message names its successors).
     """
     POLICY.authorize(actor=actor, action="compile", unit=unit)
+    refusal = unit_ended_refusal(unit, period)
+    if refusal:
+        raise UnitEnded(refusal)
     for _attempt in range(3):
         try:
             with transaction.atomic():

@@ -29,6 +29,7 @@ from core.actions import ActionTable, Actor, InlineActionView, StaffAction
 from core.models import Unit
 
 from .charts import CHARTS, chart_title, trend_chart
+from .compiling import UnitEnded
 from .exports import render_export
 from .forms import CompileForm, PeriodForm
 from .models import CompiledReport, CompileState, ReportStatus
@@ -203,13 +204,17 @@ class CompileView(ReportsAccessMixin, View):
         period: Period = form.cleaned_data["period"]
         convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
         kind, _index = guess_kind(period, convention)
-        report = report_request(
-            unit=unit,
-            period=period,
-            kind=kind.value,
-            convention=convention.value,
-            **Actor.of(request).kwargs(),
-        )
+        try:
+            report = report_request(
+                unit=unit,
+                period=period,
+                kind=kind.value,
+                convention=convention.value,
+                **Actor.of(request).kwargs(),
+            )
+        except UnitEnded as exc:
+            messages.error(request, exc.message)
+            return redirect(reverse("reports:dashboard") + "?" + urlencode({"unit": unit.code}))
         return redirect("reports:report_detail", pk=report.pk)
 
 

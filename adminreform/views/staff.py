@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 
 from core.actions import StaffActionView
 from core.links import absolute_url
+from core.searches import search_redirect, with_search
 from core.uploads import attachment_response
 
 from .. import forms as f
@@ -54,7 +55,7 @@ class DossierListView(LoginRequiredMixin, TemplateView):
     page_size = 100
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        form = f.QueueFilterForm(self.request.GET or None)
+        form = f.QueueFilterForm(with_search(self.request) or None)
         data = form.cleaned_data if form.is_valid() else {}
         today = timezone.localdate()
         filters = QueueFilters(
@@ -70,6 +71,10 @@ class DossierListView(LoginRequiredMixin, TemplateView):
         )
         rows = [(d, d.timing_on(today), (d.due_on - today).days, (today - d.due_on).days) for d in dossiers]
         return super().get_context_data(form=form, rows=rows, today=today, Timing=Timing, **kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The filter form posts, so the search text (a name, an ID number) never rides in a URL."""
+        return search_redirect(request)
 
 
 class StaffDossierMixin(LoginRequiredMixin):

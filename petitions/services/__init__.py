@@ -39,7 +39,15 @@ from .handling import petition_assign, petition_extend, petition_resolve, petiti
 from .intake import NewPetition, petition_check_secret, petition_create, petition_receive
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
-from .vault import Identity, denouncer_reveal, identity_reveal_grant, user_may_reveal
+from .vault import (
+    Identity,
+    denouncer_reveal,
+    denunciation_document_opened,
+    identity_reveal_grant,
+    identity_reveal_revoke,
+    reveal_refused,
+    user_may_reveal,
+)
 
 __all__ = [
     "CONCLUSION_RESULTS",
@@ -51,7 +59,9 @@ __all__ = [
     "case_group",
     "deadline_sweep",
     "denouncer_reveal",
+    "denunciation_document_opened",
     "identity_reveal_grant",
+    "identity_reveal_revoke",
     "limitation_start",
     "petition_accept",
     "petition_assign",
@@ -73,6 +83,7 @@ __all__ = [
     "petition_suspend",
     "petition_transfer",
     "petition_urge",
+    "reveal_refused",
     "suspension_shift",
     "text_reveals_identity",
     "user_may_reveal",

@@ -17,7 +17,7 @@ from civicdesk.exceptions import DomainError
 from core.models import Unit
 from core.selectors import unit_under
 
-from ..models import DenouncerIdentity, IdentityRevealGrant, Petition
+from ..models import DenouncerIdentity, IdentityRevealGrant, Petition, RevealGrantEvent
 from ..policies import POLICY
 from .workflow import PETITION, Kind
 
@@ -63,25 +63,76 @@ def user_may_reveal(*, user: User, unit: Unit) -> bool:
 
 
 @transaction.atomic
-def identity_reveal_grant(*, user: User, unit: Unit, note: str, actor: User | None) -> IdentityRevealGrant:
-    """Give `user` the permission to open denouncers' identities in `unit` and below (admins)."""
+def identity_reveal_grant(
+    *, user: User, unit: Unit, note: str, actor: User | None, ip_address: str | None = None
+) -> IdentityRevealGrant:
+    """Give `user` the permission to open denouncers' identities in `unit` and below (admins).
+    A new grant writes a RevealGrantEvent (who gave it, to whom, where, the decision)."""
     POLICY.authorize(actor=actor, action="grant-reveal", unit=unit)
-    grant, _created = IdentityRevealGrant.objects.get_or_create(
+    grant, created = IdentityRevealGrant.objects.get_or_create(
         user=user, unit=unit, defaults={"granted_by": actor, "note": note}
     )
+    if created:
+        RevealGrantEvent(
+            user=user, unit=unit, kind=RevealGrantEvent.Kind.GRANTED, actor=actor, reason=note, ip_address=ip_address
+        ).save(force_insert=True)
     return grant
 
 
 @transaction.atomic
+def identity_reveal_revoke(
+    *, grant: IdentityRevealGrant, reason: str, actor: User | None, ip_address: str | None = None
+) -> None:
+    """Take the permission away (admins): the grant goes, a RevealGrantEvent stays."""
+    POLICY.authorize(actor=actor, action="grant-reveal", unit=grant.unit)
+    RevealGrantEvent(
+        user_id=grant.user_id,
+        unit_id=grant.unit_id,
+        kind=RevealGrantEvent.Kind.REVOKED,
+        actor=actor,
+        reason=reason,
+        data={"granted_on": grant.created_at.date().isoformat(), "decision": grant.note},
+        ip_address=ip_address,
+    ).save(force_insert=True)
+    grant.delete()
+
+
+def reveal_refused(*, petition: Petition, actor: User, what: str, ip_address: str | None = None) -> None:
+    """Record that `actor`, without the grant, asked for the identity of `petition`'s denouncer
+    (`what`: "identity" or "document"). Its own transaction: the refusal that follows must not
+    take the record with it."""
+    with transaction.atomic():
+        PETITION.record(
+            petition, Kind.IDENTITY_REVEAL_REFUSED, actor=actor, data={"asked": what}, ip_address=ip_address
+        )
+
+
+def denunciation_document_opened(
+    *, petition: Petition, attachment_pk: int, actor: User, ip_address: str | None = None
+) -> None:
+    """Record a grant holder's download of a denunciation's document (it may show the denouncer)."""
+    with transaction.atomic():
+        PETITION.record(
+            petition, Kind.DOCUMENT_DOWNLOADED, actor=actor, data={"attachment": attachment_pk}, ip_address=ip_address
+        )
+
+
 def denouncer_reveal(*, petition: Petition, reason: str, actor: User, ip_address: str | None = None) -> Identity:
     """The denouncer's identity, for a user with the explicit permission in the petition's unit
-    who states why. Writes an IDENTITY_REVEALED event (who, when, why; never the identity).
+    who states why. Writes an IDENTITY_REVEALED event (who, when, why; never the identity); an
+    attempt without the permission writes IDENTITY_REVEAL_REFUSED.
 
     Raises DomainError without the permission or the reason."""
     if not petition.is_denunciation:
         raise DomainError(_("Only a denouncer's identity is protected."))
     if not user_may_reveal(user=actor, unit=petition.unit):
+        reveal_refused(petition=petition, actor=actor, what="identity", ip_address=ip_address)
         raise DomainError(_("You do not have the permission to open denouncers' identities in this unit."))
+    return _reveal(petition=petition, reason=reason, actor=actor, ip_address=ip_address)
+
+
+@transaction.atomic
+def _reveal(*, petition: Petition, reason: str, actor: User, ip_address: str | None) -> Identity:
     if not reason.strip():
         raise DomainError(_("State why you need to see the denouncer's identity."))
     vault = DenouncerIdentity.objects.filter(petition=petition).first()

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +33,7 @@ from django.views.generic import TemplateView
 
 from core.choices import PetitionKind
 from core.kept import KeptMarkup
+from core.searches import search_redirect, with_search
 
 from .. import forms as f
 from ..models import Petition, PetitionStatus
@@ -217,7 +219,8 @@ class PetitionQueueView(StaffMixin, TemplateView):
         handlers = handler_choices_for(unit_path=scope.home_path) if scope.home_path else []
         # Without a query there is nothing to validate: the form is built only to draw it, and
         # only when its markup is not kept yet (queue_filters_html).
-        form = f.QueueFilterForm(self.request.GET, handlers=handlers) if self.request.GET else None
+        data = with_search(self.request)
+        form = f.QueueFilterForm(data, handlers=handlers) if data else None
         filters = QueueFilters()
         if form is not None and form.is_valid():
             d = form.cleaned_data
@@ -249,9 +252,13 @@ class PetitionQueueView(StaffMixin, TemplateView):
         upcoming = any(d >= today for r in page.rows for d in (r.due_on, r.duty_due_on) if d is not None)
         cutoff = soon_cutoff(today) if upcoming else today
         rows = queue_rows_html(page.rows, today=today, cutoff=cutoff)
-        query = self.request.GET.copy()
+        query = self.request.GET.copy()  # the search text stays behind its `search` key
         query.pop("page", None)
         filters_html = queue_filters_html(form, handlers=handlers)
         return super().get_context_data(
             filters=filters_html, page=page, rows=rows, today=today, query=query.urlencode(), **kwargs
         )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """The filter form posts, so the search text (a name, an ID number) never rides in a URL."""
+        return search_redirect(request)

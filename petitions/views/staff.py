@@ -84,10 +84,24 @@ class PetitionDetailView(StaffMixin, TemplateView):
 class AttachmentDownloadView(StaffMixin, View):
     def get(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
         petition = get_object_or_404(petition_list_visible_to(user=request.user), pk=pk)
-        # A denunciation's documents may identify the denouncer: only for those allowed to see it.
+        # A denunciation's documents may identify the denouncer: only for those allowed to see
+        # it, and each download (or refused attempt) is an audit event.
         if petition.is_denunciation and not _may_reveal(request.user, petition):
+            services.reveal_refused(
+                petition=petition,
+                actor=request.user,
+                what="document",
+                ip_address=client_ip(request) or None,  # type: ignore[arg-type]
+            )
             raise Http404
         attachment = get_object_or_404(petition.attachments, pk=attachment_pk)
+        if petition.is_denunciation:
+            services.denunciation_document_opened(
+                petition=petition,
+                attachment_pk=attachment.pk,
+                actor=request.user,  # type: ignore[arg-type]
+                ip_address=client_ip(request) or None,
+            )
         return attachment_response(attachment.file.open("rb"), filename=attachment.original_name, mime=attachment.mime)
 
 

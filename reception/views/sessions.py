@@ -39,7 +39,7 @@ from .base import DeskMixin, offered
 
 
 def _proposals(session: ReceptionSession, typed: Any) -> list[RepeatCandidate]:
-    """Earlier visits like the one being typed (`typed`: the visit form's GET or POST data)."""
+    """Earlier visits like the one being typed (`typed`: the visit form's POST data)."""
     return visit_repeat_candidates(
         unit=session.unit,
         before=session.date,
@@ -253,10 +253,11 @@ class SessionActionView(SessionRecordMixin, InlineActionView[ReceptionSession]):
 
 
 class VisitRepeatProposalsView(DeskMixin, View):
-    """GET fragment: earlier visits matching what is being typed in the visit form, so the
-    official sees a returning citizen before saving."""
+    """Fragment: earlier visits matching what is being typed in the visit form, so the
+    official sees a returning citizen before saving. POST (CSRF-checked) only: the identity
+    number and name being typed never travel in a URL, where access logs would keep them."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         session = get_object_or_404(session_list_visible_to(user=self.user), pk=pk)
-        candidates = _proposals(session, request.GET)
+        candidates = _proposals(session, request.POST)
         return render(request, "reception/_repeat_proposals.html", {"candidates": candidates, "live": True})

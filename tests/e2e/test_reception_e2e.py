@@ -25,6 +25,8 @@ def _open_today(page, live_server, login_as):
 
 def test_an_official_logs_a_visit_with_the_keyboard(live_server, desktop_page, login_as, officer, commune):
     page = desktop_page
+    sent: list[tuple[str, str]] = []
+    page.on("request", lambda request: sent.append((request.method, request.url)))
     _open_today(page, live_server, login_as)
     # The name field has the focus: the official types straight away.
     assert page.evaluate("document.activeElement.id") == "id_citizen_name"
@@ -48,6 +50,9 @@ def test_an_official_logs_a_visit_with_the_keyboard(live_server, desktop_page, l
     page.keyboard.press("Tab")
     expect(page.locator("#repeat-proposals")).to_contain_text("trùng số CCCD")
     expect(page.locator("#repeat-proposals")).to_contain_text(visit.ref)
+    # The look-up went by POST: no name or number in any URL (access logs keep URLs).
+    assert ("POST", f"{live_server.url}/reception/sessions/{visit.session_id}/repeats/") in sent
+    assert not [url for _, url in sent if "001090001234" in url or "B%C3%ACnh" in url or "Bình" in url]
     # A delegation with too many representatives is refused next to the field, input kept.
     page.locator("#id_people").fill("8")
     page.get_by_label("Số người đại diện", exact=True).fill("4")

@@ -245,11 +245,13 @@ def test_repeat_proposals_while_typing(officer_client, commune, other_officer, c
     session = SessionFactory(unit=commune, date=date(2026, 3, 12))
     VisitFactory(unit=commune, identity_number="001090001234", received_on=date(2025, 11, 3), ref="OLD-1")
     url = reverse("reception:visit_repeats", args=[session.pk])
-    page = officer_client.get(url, {"identity_number": "001090001234"}).content.decode()
+    page = officer_client.post(url, {"identity_number": "001090001234"}).content.decode()
     assert "OLD-1" in page and "trùng số CCCD" in page
-    assert "OLD-1" not in officer_client.get(url, {"identity_number": "079000000001"}).content.decode()
+    assert "OLD-1" not in officer_client.post(url, {"identity_number": "079000000001"}).content.decode()
+    # never by GET: an identity number in a URL lands in access logs
+    assert officer_client.get(url, {"identity_number": "001090001234"}).status_code == 405
     client.force_login(other_officer)
-    assert client.get(url, {"identity_number": "001090001234"}).status_code == 404
+    assert client.post(url, {"identity_number": "001090001234"}).status_code == 404
 
 
 def test_scheduling_a_head_day_from_the_form(officer_client, commune, head):

@@ -47,7 +47,11 @@ class Drive:
 
 # Staff POST endpoints that change nothing, and why they are not in DRIVES (none today: the
 # account pages, two-step login and password, write core.AccountEvent like any other change).
-NOT_RECORDS: dict[str, str] = {}
+NOT_RECORDS: dict[str, str] = {
+    "reception:visit_repeats": "a look-up of earlier visits, by POST so that names and numbers stay out of URLs",
+    "petitions:queue": "the queue's search, by POST so that the typed text stays out of URLs (core.searches)",
+    "adminreform:dossier_list": "the dossier list's search, by POST so that the typed text stays out of URLs",
+}
 
 # Events that create their record: there is no "before", the new row is the "after".
 CREATION_EVENTS: dict[tuple[str, str], str] = {

@@ -137,6 +137,43 @@ def test_error_pages_carry_the_security_headers(client, production_like, officer
     assert_security_headers(response)
 
 
+def _error_response(kind: str, client, settings, officer):
+    """One response of each kind of error, as the middleware and handlers answer it."""
+    from django.test import Client
+
+    if kind == "400":  # a NUL byte in the query string (core.middleware)
+        return client.get("/petitions/track/", {"code": "\x00"}, secure=True)
+    if kind == "403":
+        settings.ROOT_URLCONF = "tests.security.error_urls"
+        return client.get("/test-forbidden/", secure=True)
+    if kind == "404":
+        return client.get("/no-such-page/", secure=True)
+    if kind == "413":  # a body larger than any form takes, refused before it is read
+        return client.post(
+            "/petitions/file/", b"", content_type="application/octet-stream", CONTENT_LENGTH=str(10**10), secure=True
+        )
+    if kind == "500":
+        settings.ROOT_URLCONF = "tests.security.error_urls"
+        client.raise_request_exception = False
+        return client.get("/test-broken/", secure=True)
+    if kind == "csrf":
+        return Client(enforce_csrf_checks=True).post(reverse("login"), {"username": "x", "password": "y"}, secure=True)
+    if kind == "429":
+        settings.CIVICDESK_RATELIMIT_BURST = 1
+        for _ in range(3):
+            response = client.post(reverse("petitions:track"), {"code": "PAZZZZ2345", "secret": "x"}, secure=True)
+        return response
+    raise AssertionError(kind)
+
+
+@pytest.mark.parametrize("kind", ["400", "403", "404", "413", "500", "csrf", "429"])
+def test_every_error_response_carries_the_security_headers(client, production_like, officer, kind):
+    response = _error_response(kind, client, production_like, officer)
+    expected = {"csrf": 403}.get(kind, int(kind) if kind.isdigit() else 0)
+    assert response.status_code == expected
+    assert_security_headers(response)
+
+
 def csp_directives(response) -> dict[str, list[str]]:
     header = response["Content-Security-Policy"]
     return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}

@@ -62,6 +62,9 @@ RESOLVERS = frozenset({"handler", "head", "admin"})
 NOT_RECORD_CHANGES: dict[str, str] = {
     "two_factor": "a user's own second factor",
     "password_change": "a user's own password",
+    "reception:visit_repeats": "looks up earlier visits while a visit is typed (POST: names and numbers out of URLs)",
+    "petitions:queue": "the queue's search: POST keeps the typed text in the session, out of URLs (core.searches)",
+    "adminreform:dossier_list": "the dossier list's search: POST keeps the typed text out of URLs (core.searches)",
 }
 # URLs whose POST needs a grant, not a role (checked in tests/petitions and tests/security).
 GRANT_ONLY = {"petitions:reveal": "opening a denouncer's identity: an explicit grant in the unit, audited"}

@@ -147,6 +147,8 @@ NO_FLOOD_CASE = {
     "login_second_factor": "reachable only after a correct password; wrong codes count as failed logins",
     "admin_login_redirect": "a redirect to the staff login",
     "core:health": "the liveness probe: no form, no data",
+    "api:not_found": "the API's problem+json answer to an unknown path: it stores nothing",
+    "sms-delivery-report": "the SMS provider's delivery reports: refused without the provider's key",
 }
 FORM_NAMES = [
     "petitions:file",

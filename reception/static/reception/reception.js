@@ -6,7 +6,8 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
 });
 
 // Visit form: when the official leaves the name, identity, address or content field,
-// show earlier visits of the same person or matter above the form.
+// show earlier visits of the same person or matter above the form. The fields go by POST
+// (with the form's CSRF token), never in a URL: access logs keep URLs.
 (function () {
   var form = document.querySelector("form[data-repeats-url]");
   var region = document.getElementById("repeat-proposals");
@@ -22,7 +23,13 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
     var query = params.toString();
     if (!query || query === last) { return; }
     last = query;
-    fetch(form.dataset.repeatsUrl + "?" + query, { credentials: "same-origin" })
+    var token = form.elements.csrfmiddlewaretoken;
+    fetch(form.dataset.repeatsUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": token ? token.value : "" },
+      body: params
+    })
       .then(function (response) { return response.ok ? response.text() : ""; })
       .then(function (html) { region.innerHTML = html; })
       .catch(function () { /* proposals are a help, never a blocker */ });

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.selectors import unit_by_code
-from reports.compiling import compile_figures
+from reports.compiling import UnitEnded, compile_figures
 from reports.periods import Period
 
 FORMATS = ("json", "xlsx", "pdf", "csv")
@@ -46,7 +46,10 @@ class Command(BaseCommand):
         unit = unit_by_code(options["unit"])
         if unit is None:
             raise CommandError(f"No unit with code '{options['unit']}'.")
-        figures = compile_figures(unit=unit, period=Period(start, end))
+        try:
+            figures = compile_figures(unit=unit, period=Period(start, end))
+        except UnitEnded as exc:
+            raise CommandError(exc.message) from None
         fmt = options["format"]
         if fmt == "json":
             data = (json.dumps(figures, ensure_ascii=False, indent=2) + "\n").encode()
