@@ -80,8 +80,16 @@ def test_a_citizen_files_on_a_phone_tracks_and_reads_the_answer_with_its_letter(
     from petitions.services import petition_accept, petition_classify
 
     petition = petition_classify(
-        petition=petition, expected_version=None, eligible=True, competent=True, kind=petition.kind,
-        signers=1, has_originals=False, anonymous=False, over_level=False, actor=None,
+        petition=petition,
+        expected_version=None,
+        eligible=True,
+        competent=True,
+        kind=petition.kind,
+        signers=1,
+        has_originals=False,
+        anonymous=False,
+        over_level=False,
+        actor=None,
     )
     petition_accept(petition=petition, expected_version=None, actor=None)
     desk = desktop_page
@@ -106,7 +114,7 @@ def test_a_citizen_files_on_a_phone_tracks_and_reads_the_answer_with_its_letter(
     with page.expect_download() as download:
         page.locator("#download-letter").click()
     assert download.value.suggested_filename == "45-UBND-QLDT.pdf"
-    assert open(download.value.path(), "rb").read() == PDF
+    assert download.value.path().read_bytes() == PDF
     sent = set(Notification.objects.filter(petition=petition).values_list("template", "channel"))
     assert ("answered", "sms") in sent
 
@@ -138,7 +146,10 @@ def test_an_applicants_dossier_notifies_at_each_step(
     )
     assert templates() == [("received", "email"), ("received", "sms")]
     dossier = dossier_apologise(
-        dossier=dossier, new_due_on=date(2099, 1, 1), reason="Chờ xác minh", actor=handler,
+        dossier=dossier,
+        new_due_on=date(2099, 1, 1),
+        reason="Chờ xác minh",
+        actor=handler,
         on=dossier.received_on,
     )
     dossier = dossier_assign(dossier=dossier, assignee=handler, actor=handler)
