@@ -7,8 +7,10 @@ class AdminreformConfig(AppConfig):
     verbose_name = _("One-stop shop")
 
     def ready(self) -> None:
-        from core import outbox
+        from core import outbox, work
 
+        from .selectors import dossier_work_for
         from .services.notifications import OUTBOX
 
         outbox.register(OUTBOX)
+        work.register(dossier_work_for)

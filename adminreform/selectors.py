@@ -8,12 +8,15 @@ from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import blind_index, looks_like_identity_number
 from core.models import Membership, Unit
 from core.search import search
 from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
+from core.work import OVERDUE, SOON, WorkItem
 
 from .models import (
     OPEN_STATUSES,
@@ -333,3 +336,24 @@ def dossier_satisfaction_stats(*, unit: Unit, start: date, end: date) -> Satisfa
         came_once=Count("pk", filter=Q(rating_visits=1)),
     )
     return SatisfactionStats(**row)
+
+
+def dossier_work_for(user: User, today: date) -> list[WorkItem]:
+    """The dossiers assigned to the user whose appointment date has passed or falls within 3
+    working days ("Việc của tôi", core.work)."""
+    from civicdesk.workdays import add_working_days
+    from core.selectors import calendar_around
+
+    soon = add_working_days(today, 3, calendar=calendar_around(today))
+    mine = Dossier.objects.filter(assignee=user, status__in=OPEN_STATUSES, due_on__lte=soon).select_related("procedure")
+    kind = gettext_lazy("Dossier")
+    return [
+        WorkItem(
+            OVERDUE if d.due_on < today else SOON,
+            kind,
+            f"{d.ref} · {d.procedure.name if d.procedure else ''}",
+            reverse("adminreform:dossier_detail", args=[d.pk]),
+            d.due_on,
+        )
+        for d in mine.order_by("due_on")[:50]
+    ]

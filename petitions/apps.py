@@ -11,13 +11,15 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self) -> None:
-        from core import outbox
+        from core import outbox, work
 
         from .models import Attachment
+        from .selectors import petition_work_for
         from .services.notifications import OUTBOX
 
         register_retention_rules()
         outbox.register(OUTBOX)
+        work.register(petition_work_for)
         post_delete.connect(_attachment_deleted, sender=Attachment, dispatch_uid="petitions_attachment_file")
 
 

@@ -34,6 +34,7 @@ from core.selectors import (
     unit_paths_for,
     unit_subtree_q,
 )
+from core.work import NEW, OVERDUE, SOON, WorkItem
 
 from . import fastpath
 from .fastpath import QueueRow, UnitQueue
@@ -437,3 +438,27 @@ def complaint_limitation(*, known_on: date) -> Deadline:
     """The last day to file a first-time complaint about a decision received or known on
     `known_on` (Luật Khiếu nại art. 9, the rule `complaint.limitation`)."""
     return deadline_for(code="complaint.limitation", start=known_on)
+
+
+def petition_work_for(user: User, today: date) -> list[WorkItem]:
+    """A handler's petitions by urgency ("Việc của tôi", core.work): those assigned to the
+    user whose running step is overdue or due within 3 working days; and, for a desk officer or
+    head, the petitions of their units still waiting to be classified (new)."""
+    soon = soon_cutoff(today)
+    kind = gettext_lazy("Petition")
+    items: list[WorkItem] = []
+    mine = Petition.objects.filter(assignee=user, status__in=CLOCK_STATUSES, due_on__lte=soon).select_related("unit")
+    for p in mine.order_by("due_on")[:50]:
+        group = OVERDUE if p.due_on and p.due_on < today else SOON
+        items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    desk_units = unit_paths_for(user=user, roles=(Role.OFFICER, Role.HEAD))
+    if desk_units:
+        waiting = (
+            petition_list_visible_to(user=user)
+            .filter(status=PetitionStatus.RECEIVED, assignee__isnull=True, unit__path__in=desk_units)
+            .order_by("due_on")[:50]
+        )
+        for p in waiting:
+            group = OVERDUE if p.due_on and p.due_on < today else NEW
+            items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    return items

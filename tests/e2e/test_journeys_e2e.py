@@ -99,7 +99,7 @@ def test_a_citizen_files_on_a_phone_tracks_and_reads_the_answer_with_its_letter(
     desk.locator("#id_result").select_option("answered")
     desk.locator("#id_note").fill("Văn bản số 45/UBND-QLĐT: sẽ lắp đèn trong tháng 4/2026.")
     desk.locator("#id_reply_letter").set_input_files(str(letter(tmp_path)))
-    desk.get_by_role("button", name="Ghi nhận kết quả").click()
+    desk.get_by_role("button", name="Ghi kết quả giải quyết").click()
     desk.wait_for_url(f"{live_server.url}/petitions/{petition.pk}/")
     assert desk.locator("#result").get_by_text("45-UBND-QLDT.pdf").is_visible()
 
@@ -119,40 +119,45 @@ def test_a_citizen_files_on_a_phone_tracks_and_reads_the_answer_with_its_letter(
     assert ("answered", "sms") in sent
 
 
-def test_an_applicants_dossier_notifies_at_each_step(
-    live_server, desktop_page, login_as, deadline_rules, commune, officer, handler
-):
-    from adminreform.services import dossier_apologise, dossier_assign, dossier_mark_result_ready
+def test_an_applicants_dossier_notifies_at_each_step(live_server, desktop_page, login_as, deadline_rules, officer):
+    from adminreform.models import Dossier
+    from adminreform.services import dossier_apologise
     from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
 
     procedure = ProcedureFactory(code="1.001193", name="Đăng ký khai sinh", processing_days=5)
     ProcedureDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh", position=1)
-    desk = desktop_page
-    login_as(desk, "canbo")
-    desk.goto(f"{live_server.url}/dossiers/intake/")
-    assert_accessible(desk, "journey3-intake-desktop")
-    desk.locator("#id_procedure_search").fill("khai sinh")
-    desk.get_by_role("option", name="Đăng ký khai sinh").first.click()
-    desk.locator("#id_applicant_name").fill("Nguyễn Văn Dân")
-    desk.locator("#id_applicant_phone").fill("0912 345 678")
-    desk.locator("#id_applicant_email").fill("dan@example.vn")
-    desk.get_by_label("Tờ khai đăng ký khai sinh").check()
-    desk.get_by_role("button", name="Lưu").click()
-    from adminreform.models import Dossier
-
+    page = desktop_page
+    login_as(page, "canbo")
+    page.goto(live_server.url + "/dossiers/intake/")
+    page.get_by_label("Thủ tục").fill("khai sinh")
+    page.get_by_role("link", name="Đăng ký khai sinh").click()
+    assert_accessible(page, "journey3-intake-desktop")
+    page.get_by_label("Tờ khai đăng ký khai sinh").check()
+    page.get_by_label("Họ và tên người nộp").fill("Nguyễn Văn Dân")
+    page.get_by_label("Số điện thoại").fill("0912 345 678")
+    page.get_by_label("Thư điện tử").fill("dan@example.vn")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url("**/print/receipt/")
     dossier = Dossier.objects.get()
-    templates = lambda: sorted(  # noqa: E731
-        DossierNotification.objects.filter(dossier=dossier).values_list("template", "channel")
-    )
-    assert templates() == [("received", "email"), ("received", "sms")]
-    dossier = dossier_apologise(
+
+    def sent() -> list[tuple[str, str]]:
+        rows = DossierNotification.objects.filter(dossier=dossier, sent_at__isnull=False)
+        return sorted(rows.values_list("template", "channel"))
+
+    assert sent() == [("received", "email"), ("received", "sms")]
+    assert dossier.applicant_phone == "0912345678"
+    dossier_apologise(
         dossier=dossier,
-        new_due_on=date(2099, 1, 1),
-        reason="Chờ xác minh",
-        actor=handler,
+        new_due_on=date(2099, 1, 2),
+        reason="Chờ xác minh hộ tịch",
+        actor=officer,
         on=dossier.received_on,
     )
-    dossier = dossier_assign(dossier=dossier, assignee=handler, actor=handler)
-    dossier_mark_result_ready(dossier=dossier, actor=handler)
-    assert ("apology", "sms") in templates() and ("result_ready", "email") in templates()
+    assert ("apology", "sms") in sent()
+    page.get_by_role("link", name="Quay lại hồ sơ").click()
+    page.locator("form[action$='/do/assign/'] button").click()
+    page.locator("form[action$='/do/result/'] button").click()
+    assert page.get_by_text("Đã có kết quả").first.is_visible()
+    assert_accessible(page, "journey3-result-ready-desktop")
+    assert ("result_ready", "email") in sent() and ("result_ready", "sms") in sent()
     assert not DossierNotification.objects.filter(dossier=dossier, sent_at__isnull=True).exists()

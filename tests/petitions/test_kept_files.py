@@ -37,9 +37,9 @@ def test_a_good_file_survives_a_form_error_and_goes_with_the_petition(client, co
     first = client.post(reverse("petitions:file"), {**filing(commune, consent=""), "attachments": [pdf()]})
     html = first.content.decode()
     assert Petition.objects.count() == 0 and HeldUpload.objects.count() == 1
-    assert 'id="held-files"' in html and "don.pdf" in html
+    assert 'id="held-files"' in html and "don.pdf" in html and 'name="held" value="1"' in html
     # the citizen ticks the consent and sends again, without choosing the file
-    client.post(reverse("petitions:file"), filing(commune))
+    client.post(reverse("petitions:file"), {**filing(commune), "held": "1"})
     attachment = Attachment.objects.get()
     assert attachment.original_name == "don.pdf" and attachment.file.read() == PDF
     assert HeldUpload.objects.count() == 0
@@ -51,20 +51,20 @@ def test_a_bad_file_is_refused_and_the_good_one_beside_it_kept(client, commune):
     assert Petition.objects.count() == 0
     assert [h.original_name for h in HeldUpload.objects.all()] == ["giay.pdf"]
     assert "hoso.pdf" in response.content.decode()  # the refusal names it
-    client.post(reverse("petitions:file"), filing(commune))
+    client.post(reverse("petitions:file"), {**filing(commune), "held": "1"})
     assert [a.original_name for a in Attachment.objects.all()] == ["giay.pdf"]
 
 
 def test_a_kept_file_can_be_removed(client, commune):
     client.post(reverse("petitions:file"), {**filing(commune, consent=""), "attachments": [pdf()]})
     held = HeldUpload.objects.get()
-    client.post(reverse("petitions:file"), {**filing(commune), "drop_held": [str(held.pk)]})
+    client.post(reverse("petitions:file"), {**filing(commune), "held": "1", "drop_held": [str(held.pk)]})
     assert Petition.objects.count() == 1 and not Attachment.objects.exists() and not HeldUpload.objects.exists()
 
 
 def test_files_are_kept_only_for_their_own_form(client, commune):
     client.post(reverse("petitions:file"), {**filing(commune, consent=""), "attachments": [pdf()]})
-    client.post(reverse("petitions:file"), filing(commune, idempotency_key="0" * 32))
+    client.post(reverse("petitions:file"), {**filing(commune, idempotency_key="0" * 32), "held": "1"})
     assert not Attachment.objects.exists() and HeldUpload.objects.count() == 1
 
 
