@@ -442,8 +442,9 @@ def complaint_limitation(*, known_on: date) -> Deadline:
 
 def petition_work_for(user: User, today: date) -> list[WorkItem]:
     """A handler's petitions by urgency ("Việc của tôi", core.work): those assigned to the
-    user whose running step is overdue or due within 3 working days; and, for a desk officer or
-    head, the petitions of their units still waiting to be classified (new)."""
+    user whose running step is overdue or due within 3 working days; new: those assigned to the
+    user and not yet accepted or decided, and, for a desk officer or head, the petitions of
+    their units still waiting to be classified."""
     soon = soon_cutoff(today)
     kind = gettext_lazy("Petition")
     items: list[WorkItem] = []
@@ -451,6 +452,12 @@ def petition_work_for(user: User, today: date) -> list[WorkItem]:
     for p in mine.order_by("due_on")[:50]:
         group = OVERDUE if p.due_on and p.due_on < today else SOON
         items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    # Given to the user and not yet accepted or decided: their first step is waiting.
+    waiting_first_step = Petition.objects.filter(
+        assignee=user, status__in=(PetitionStatus.RECEIVED, PetitionStatus.CLASSIFIED), due_on__gt=soon
+    )
+    for p in waiting_first_step.order_by("due_on")[:50]:
+        items.append(WorkItem(NEW, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
     desk_units = unit_paths_for(user=user, roles=(Role.OFFICER, Role.HEAD))
     if desk_units:
         waiting = (

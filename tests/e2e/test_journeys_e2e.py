@@ -161,3 +161,69 @@ def test_an_applicants_dossier_notifies_at_each_step(live_server, desktop_page, 
     assert_accessible(page, "journey3-result-ready-desktop")
     assert ("result_ready", "email") in sent() and ("result_ready", "sms") in sent()
     assert not DossierNotification.objects.filter(dossier=dossier, sent_at__isnull=True).exists()
+
+
+def test_a_delegation_files_a_petition_and_a_handler_resolves_it_from_my_work(
+    live_server, desktop_page, browser, login_as, deadline_rules, commune, officer, handler, tmp_path
+):
+    from reception.models import Visit
+
+    page = desktop_page
+    login_as(page, "canbo")
+    page.goto(f"{live_server.url}/reception/sessions/")
+    page.get_by_role("button", name="Ghi sổ tiếp hôm nay").click()
+    page.wait_for_url("**/reception/sessions/*/")
+    assert_accessible(page, "journey2-session-desktop")
+    page.get_by_label("Họ tên công dân").fill("Lê Văn Cường")
+    page.locator("#id_people").fill("8")
+    page.get_by_label("Số người đại diện", exact=True).fill("2")
+    page.locator("#id_representative_names").fill("Lê Văn Cường, Phạm Thị Dung")
+    page.locator("#id_kind").select_option("complaint")
+    page.get_by_label("Nội dung").fill("Khiếu nại việc thu hồi đất làm đường ngõ 12 Hàng Bạc")
+    page.locator("#id_outcome").select_option("petition")
+    page.get_by_role("button", name="Lưu và xem lượt tiếp").click()
+    page.wait_for_url("**/reception/visits/*/")
+    assert_accessible(page, "journey2-visit-desktop")
+    visit = Visit.objects.get()
+    petition = Petition.objects.get(ref=visit.petition_ref, unit=commune)
+    assert petition.signers == 8 or visit.people == 8
+
+    # The desk classifies it and gives it to the handler.
+    from petitions.services import petition_assign, petition_classify
+
+    petition = petition_classify(
+        petition=petition,
+        expected_version=None,
+        eligible=True,
+        competent=True,
+        kind=petition.kind,
+        signers=8,
+        has_originals=False,
+        anonymous=False,
+        over_level=False,
+        actor=officer,
+    )
+    petition_assign(petition=petition, assignee=handler, expected_version=None, actor=officer)
+
+    # The handler finds it in "Việc của tôi", accepts it and resolves it with the letter.
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    desk = context.new_page()
+    login_as(desk, "xuly")
+    assert_accessible(desk, "journey2-my-work-desktop")
+    assert "Mới: 1" in desk.locator("#work-counts").inner_text()
+    desk.locator("#my-work").get_by_role("link", name=f"{petition.ref} · ").click()
+    desk.wait_for_url(f"{live_server.url}/petitions/{petition.pk}/")
+    desk.get_by_role("link", name="Thụ lý", exact=True).click()
+    desk.get_by_role("button", name="Thụ lý giải quyết").click()
+    desk.get_by_role("link", name="Ghi kết quả giải quyết").click()
+    assert_accessible(desk, "journey2-resolve-desktop")
+    desk.locator("#id_result").select_option("wrong")
+    desk.locator("#id_note").fill("Quyết định số 12/QĐ-UBND ngày 20/03/2026: giữ nguyên quyết định thu hồi đất.")
+    desk.locator("#id_reply_letter").set_input_files(str(letter(tmp_path, "12-QD-UBND.pdf")))
+    desk.get_by_role("button", name="Ghi kết quả giải quyết").click()
+    desk.wait_for_url(f"{live_server.url}/petitions/{petition.pk}/")
+    assert desk.locator("#result").get_by_text("12-QD-UBND.pdf").is_visible()
+    assert_accessible(desk, "journey2-resolved-desktop")
+    petition.refresh_from_db()
+    assert petition.status == "resolved" and petition.attachments.filter(is_reply=True).exists()
+    context.close()
