@@ -448,16 +448,20 @@ def petition_work_for(user: User, today: date) -> list[WorkItem]:
     soon = soon_cutoff(today)
     kind = gettext_lazy("Petition")
     items: list[WorkItem] = []
-    mine = Petition.objects.filter(assignee=user, status__in=CLOCK_STATUSES, due_on__lte=soon).select_related("unit")
+    # One query: the user's petitions due soon or overdue, and those given to the user and not
+    # yet accepted or decided (their first step waits: new).
+    first_step = (PetitionStatus.RECEIVED, PetitionStatus.CLASSIFIED)
+    mine = Petition.objects.filter(
+        Q(status__in=CLOCK_STATUSES, due_on__lte=soon) | Q(status__in=first_step), assignee=user
+    ).select_related("unit")
     for p in mine.order_by("due_on")[:50]:
-        group = OVERDUE if p.due_on and p.due_on < today else SOON
+        if p.due_on is not None and p.due_on < today:
+            group = OVERDUE
+        elif p.due_on is not None and p.due_on <= soon:
+            group = SOON
+        else:
+            group = NEW
         items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
-    # Given to the user and not yet accepted or decided: their first step is waiting.
-    waiting_first_step = Petition.objects.filter(
-        assignee=user, status__in=(PetitionStatus.RECEIVED, PetitionStatus.CLASSIFIED), due_on__gt=soon
-    )
-    for p in waiting_first_step.order_by("due_on")[:50]:
-        items.append(WorkItem(NEW, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
     desk_units = unit_paths_for(user=user, roles=(Role.OFFICER, Role.HEAD))
     if desk_units:
         waiting = (

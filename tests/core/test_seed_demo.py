@@ -19,7 +19,20 @@ def readme_logins() -> list[str]:
     return re.findall(r"^\| `([a-z.]+)` \|", README.read_text(encoding="utf-8"), flags=re.MULTILINE)
 
 
-def test_seed_demo_prints_the_readme_logins_and_no_celery_noise(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.fixture
+def deadline_rules(transactional_db):
+    """Transactional tests flush the tables between tests, seeded rules included: seed them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
+    import_module("petitions.migrations.0005_seed_petition_rules").seed(apps, None)
+
+
+def test_seed_demo_prints_the_readme_logins_and_no_celery_noise(
+    caplog: pytest.LogCaptureFixture, deadline_rules
+) -> None:
     out = StringIO()
     with caplog.at_level(logging.INFO):
         call_command("seed_demo", stdout=out)
