@@ -203,6 +203,7 @@ def ensure_city_report() -> str:
     ).exists()
     if not done:
         started = time.monotonic()
-        report_compile_now(unit=city, period=period, kind=data["kind"], convention=form.convention.value, actor=None)
+        convention = form.chosen_convention.value
+        report_compile_now(unit=city, period=period, kind=data["kind"], convention=convention, actor=None)
         log(f"compiled the city's report {period.start}–{period.end} in {time.monotonic() - started:.1f} s")
     return f"compiled report of 01 for {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}"

@@ -7,10 +7,13 @@ application uses. It is (re)installed after each `migrate` for every concrete
 subclass of `AuditEventBase`, including the ones apps add later: they are found
 through the app registry, so core imports no domain app.
 
-TRUNCATE is not a row operation and is not blocked: the test runner empties
-tables with it, and only the database owner may run it in production (see
-docs/operations.md). Lawful purges of audit rows are a DBA operation that
-disables the trigger explicitly, never something the application can do.
+TRUNCATE is not a row operation: a second, statement-level trigger refuses it to
+every role but the table's owner (the test runner empties tables with it as the
+owner). Production runs as a role that owns nothing (`manage.py create_app_role`),
+so it can neither truncate an audit table nor disable its triggers, even if someone
+granted it TRUNCATE. Lawful purges of audit rows are a DBA operation, as the owner,
+that disables the trigger explicitly, never something the application can do
+(docs/operations.md).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ logger = logging.getLogger("civicdesk.security")
 
 FUNCTION_NAME = "civicdesk_audit_append_only"
 TRIGGER_NAME = "civicdesk_audit_append_only"
+TRUNCATE_FUNCTION_NAME = "civicdesk_audit_no_truncate"
+TRUNCATE_TRIGGER_NAME = "civicdesk_audit_no_truncate"
 
 CREATE_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION {FUNCTION_NAME}() RETURNS trigger
@@ -36,7 +41,18 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege';
 END;
 $$;
-"""
+
+CREATE OR REPLACE FUNCTION {TRUNCATE_FUNCTION_NAME}() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'MEMBER') THEN
+        RETURN NULL;  -- the owner (migrations, the DBA, the test runner)
+    END IF;
+    RAISE EXCEPTION 'audit rows in % are append-only: TRUNCATE refused', TG_TABLE_NAME
+        USING ERRCODE = 'insufficient_privilege';
+END;
+$$;
+"""  # noqa: S608 (constant names, no input)
 
 
 def audit_models() -> list[type[models.Model]]:
@@ -67,6 +83,10 @@ def install_append_only_triggers(using: str = DEFAULT_DB_ALIAS) -> list[str]:
             cursor.execute(
                 f"CREATE OR REPLACE TRIGGER {TRIGGER_NAME} BEFORE UPDATE OR DELETE ON {quoted} "
                 f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION_NAME}()"
+            )
+            cursor.execute(
+                f"CREATE OR REPLACE TRIGGER {TRUNCATE_TRIGGER_NAME} BEFORE TRUNCATE ON {quoted} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {TRUNCATE_FUNCTION_NAME}()"
             )
     logger.info("Append-only triggers installed on %d audit tables: %s", len(tables), ", ".join(sorted(tables)))
     return tables

@@ -146,12 +146,10 @@ def seed(context: DemoContext) -> None:
             if state in (S.ACCEPTED, S.SUSPENDED, S.RESOLVED):
                 p.outcome, p.accepted_on = Outcome.ACCEPTED, min(received + timedelta(days=5), today)
                 code = {PetitionKind.COMPLAINT: "complaint.first.resolve",
-                        PetitionKind.DENUNCIATION: "denunciation.resolve"}.get(kind)  # fmt: skip
-                if code:
-                    p.due_on, p.due_rule_id = deadline(code, p.accepted_on)
-                    p.step = Step.RESOLVE
-                else:
-                    p.due_on, p.due_rule_id, p.step = None, None, Step.NONE
+                        PetitionKind.DENUNCIATION: "denunciation.resolve"}.get(
+                    kind, "recommendation.resolve")  # fmt: skip
+                p.due_on, p.due_rule_id = deadline(code, p.accepted_on)
+                p.step = Step.RESOLVE
                 p.assignee = handlers.get(unit.pk)
             if state == S.SUSPENDED:
                 p.suspended_on = min(p.accepted_on + timedelta(days=10), today) if p.accepted_on else today

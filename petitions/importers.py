@@ -197,7 +197,8 @@ class RowDeadlines:
     as the row's state implies: received → a complaint's acceptance (`complaint.accept`), a
     denunciation's initial processing, or its transfer when recorded outside competence,
     otherwise classification; accepted and not resolved → the resolution limit (complaint
-    30 days, 45 in a remote unit; denunciation 30), counted from receipt since the register
+    30 days, 45 in a remote unit; denunciation 30; recommendation and feedback
+    `recommendation.resolve`), counted from receipt since the register
     gives no acceptance date (the strictest reading: acceptance is due within 10 days of it);
     closed → none."""
 
@@ -257,6 +258,8 @@ class RowDeadlines:
                 step, code = Step.RESOLVE, "complaint.first.resolve" + (".remote" if remote else "")
             elif kind == PetitionKind.DENUNCIATION:
                 step, code = Step.RESOLVE, "denunciation.resolve"
+            else:
+                step, code = Step.RESOLVE, "recommendation.resolve"
         due = self._due(code, received) if code else None
         if due is None:
             return str(Step.NONE), None, None, classify_due, classify_rule

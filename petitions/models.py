@@ -166,6 +166,18 @@ class Step(models.TextChoices):
     NONE = "", _("No running deadline")
 
 
+class Complexity(models.TextChoices):
+    """Why a denunciation's resolution is extended (Luật Tố cáo art. 30(2), (3); Decree 31/2019
+    art. 3): a complex case once, a particularly complex case twice, 30 days each time."""
+
+    COMPLEX = "complex", _("Complex (phức tạp): extended once")
+    PARTICULARLY_COMPLEX = "particularly_complex", _("Particularly complex (đặc biệt phức tạp): up to twice")
+
+
+# Complexity -> how many extensions it allows in all.
+EXTENSIONS_ALLOWED: dict[str, int] = {Complexity.COMPLEX: 1, Complexity.PARTICULARLY_COMPLEX: 2}
+
+
 class Case(TimeStampedModel):
     """Petitions about the same matter: N petitions, one case."""
 
@@ -550,6 +562,7 @@ class Duty(models.TextChoices):
     """Denunciation duties with a statutory limit that run beside the petition's own step."""
 
     NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
+    NOTIFY_SUSPENSION = "notify_suspension", _("Send the suspension decision to the denouncer and the denounced")
     NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
 
@@ -557,6 +570,7 @@ class Duty(models.TextChoices):
 # Duty -> the deadline rule code that sets its limit.
 DUTY_RULES: dict[str, str] = {
     Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
+    Duty.NOTIFY_SUSPENSION: "denunciation.notify_suspension",
     Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
     Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
 }

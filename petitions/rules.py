@@ -15,10 +15,18 @@ from .models import Petition, PetitionStatus, Result
 CONCLUSION_RESULTS = (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE)
 
 
-def resolve_rule_code(petition: Petition) -> str | None:
+# The rule that excludes suspended time from the resolution limit, by kind (Luật Tố cáo
+# art. 34(2); for complaints Law 136/2025, from 01/07/2026).
+SUSPENSION_EXCLUDED: dict[str, str] = {
+    PetitionKind.COMPLAINT: "complaint.suspension_excluded",
+    PetitionKind.DENUNCIATION: "denunciation.suspension_excluded",
+}
+
+
+def resolve_rule_code(petition: Petition) -> str:
     """The rule of the resolution limit once accepted (complaint 30/45, remote 45/60; 2nd time
-    45/60, remote 60/70; denunciation 30); None for recommendations and feedback, which have
-    no statutory resolution limit."""
+    45/60, remote 60/70; denunciation 30; recommendation and feedback the office's own limit,
+    `recommendation.resolve`, where no statute sets one)."""
     if petition.kind == PetitionKind.COMPLAINT:
         base = "complaint.first.resolve" if petition.complaint_round == 1 else "complaint.second.resolve"
         remote = petition.unit.is_remote
@@ -31,7 +39,7 @@ def resolve_rule_code(petition: Petition) -> str | None:
         return base
     if petition.kind == PetitionKind.DENUNCIATION:
         return "denunciation.resolve"
-    return None
+    return "recommendation.resolve"
 
 
 def limitation_start(petition: Petition) -> tuple[str, date] | None:

@@ -376,6 +376,8 @@ def _public_text(kind: str, data: dict[str, object], reason: str) -> str | None:
     if kind == Kind.NOTIFIED:
         if data.get("duty") == "notify_acceptance":
             return _("You were notified in writing that your denunciation was accepted.")
+        if data.get("duty") == "notify_suspension":
+            return _("You were sent the decision suspending the resolution.")
         return _("You were notified in writing of the conclusion.")
     if kind == Kind.REFUSED:
         return _("Your petition was not accepted. Reasons: %(reason)s") % {"reason": reason}

@@ -17,6 +17,7 @@ from core.choices import PetitionKind
 from core.models import Unit
 
 from .models import ReceivedBy, SessionKind, Visit, VisitAnswer, VisitOutcome
+from .rules import identification_missing_message, identification_required
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -173,6 +174,16 @@ class VisitForm(forms.Form):
             Submit("save_and_add", _("Save and log the next visit")),
             SecondarySubmit("save", _("Save and open the visit"), css_class="ms-2"),
         )
+
+    def require_identification(self, received_on: date) -> None:
+        """From 1/7/2026 (Law 136/2025) a visit's identification number is required: the field
+        says so and an empty one is refused next to it."""
+        if not identification_required(received_on):
+            return
+        field = self.fields["identity_number"]
+        field.required = True
+        field.error_messages["required"] = identification_missing_message()
+        field.help_text = _("Required from 01/07/2026 (Law 136/2025).")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

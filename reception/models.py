@@ -40,8 +40,14 @@ class SessionKind(models.TextChoices):
     DIALOGUE = "dialogue", _("Dialogue conference")
 
 
-# Sessions at which the head (or a delegate) receives: these count as the head's reception days.
+# Sessions at which the head (or a delegate) receives: published on the public schedule.
 HEAD_SESSION_KINDS = (SessionKind.HEAD_PERIODIC, SessionKind.AD_HOC, SessionKind.ONLINE, SessionKind.DIALOGUE)
+# The sessions that are reception days in the frequency check: a dialogue conference is not
+# (Law 136/2025 keeps dialogue and reception apart), whoever chairs it.
+RECEPTION_DAY_KINDS = (SessionKind.HEAD_PERIODIC, SessionKind.AD_HOC, SessionKind.ONLINE)
+# Whose reception days the frequency check follows: the unit's head always; the secretary of
+# its Party committee and its People's Council deputies where the unit records their reception.
+FREQUENCY_RECEIVERS = (ReceivedBy.HEAD, ReceivedBy.PARTY_SECRETARY, ReceivedBy.DEPUTY)
 
 
 class ReceptionSession(TimeStampedModel):

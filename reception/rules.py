@@ -9,10 +9,30 @@ from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError
 
-from .models import DELEGATION_MIN_PEOPLE, LARGE_DELEGATION_MIN_PEOPLE
+from .models import DELEGATION_MIN_PEOPLE, LARGE_DELEGATION_MIN_PEOPLE, ReceivedBy
 
 # Law 136/2025 changed the commune head's minimum from 1 day a week to 2 days a month.
 COMMUNE_RULE_CHANGE = date(2026, 7, 1)
+# Law 136/2025 (Luật Tiếp công dân art. 25(1) as amended): from this day a visitor must give
+# identification information; older visits (and imported ones) stay as they were recorded.
+IDENTIFICATION_REQUIRED_FROM = date(2026, 7, 1)
+
+
+def identification_required(received_on: date) -> bool:
+    return received_on >= IDENTIFICATION_REQUIRED_FROM
+
+
+def identification_missing_message() -> str:
+    return _(
+        "From 01/07/2026 a visitor must give identification (Law 136/2025): "
+        "enter the number of their citizen identity card, ID card or passport."
+    )
+
+
+def check_identification(*, received_on: date, identity_number: str) -> None:
+    """Raise DomainError when a visit on or after 1/7/2026 has no identification number."""
+    if identification_required(received_on) and not identity_number.strip():
+        raise DomainError(identification_missing_message(), code="identity_number")
 
 
 def representatives_allowed(people: int) -> tuple[int, int]:
@@ -66,9 +86,21 @@ def _months(start: date, end: date, required: int, basis: str) -> list[Frequency
     return periods
 
 
-def required_reception_periods(*, level: str, start: date, end: date) -> list[FrequencyPeriod]:
-    """The periods in [start, end] with the head's minimum number of reception days.
+PARTY_SECRETARY_BASIS = "Quy định 11-QĐi/TW"
+DEPUTY_BASIS = "Luật TCD art. 22"
 
+
+def required_reception_periods(
+    *, level: str, start: date, end: date, receiver: str = ReceivedBy.HEAD
+) -> list[FrequencyPeriod]:
+    """The periods in [start, end] with `receiver`'s minimum number of reception days.
+
+    The secretary of the unit's Party committee: 1 day a month (Quy định 11-QĐi/TW of
+    18/02/2019), at every level (a district's until 30/6/2025). People's Council deputies
+    receive on the schedule their council's standing body sets (Luật TCD art. 22): months with
+    no legal minimum (required 0), so their days are shown and never missed.
+
+    The head:
     Province: 1 day a month (Luật TCD art. 12(5)). District: 2 days a month (art. 13(5);
     the district level ended on 1/7/2025, so only historical months are checked).
     Commune: 1 day a week (art. 15(2)(d)) for the weeks that overlap [start, end] up to
@@ -78,11 +110,18 @@ def required_reception_periods(*, level: str, start: date, end: date) -> list[Fr
     """
     if end < start:
         return []
+    if level == "district":
+        end = min(end, date(2025, 6, 30))
+        if end < start:
+            return []
+    if receiver == ReceivedBy.PARTY_SECRETARY:
+        return _months(start, end, 1, PARTY_SECRETARY_BASIS)
+    if receiver == ReceivedBy.DEPUTY:
+        return _months(start, end, 0, DEPUTY_BASIS)
     if level == "province":
         return _months(start, end, 1, "Luật TCD art. 12(5)")
     if level == "district":
-        last = min(end, date(2025, 6, 30))
-        return _months(start, last, 2, "Luật TCD art. 13(5)") if start <= last else []
+        return _months(start, end, 2, "Luật TCD art. 13(5)")
     periods: list[FrequencyPeriod] = []
     monday = start - timedelta(days=start.weekday())
     last_weekly_day = min(end, COMMUNE_RULE_CHANGE - timedelta(days=1))

@@ -23,12 +23,15 @@ from core.work import FOLLOW_UP, TODAY, WorkItem
 
 from .models import (
     FINAL_ANSWERS,
+    FREQUENCY_RECEIVERS,
     HEAD_SESSION_KINDS,
+    RECEPTION_DAY_KINDS,
     DialogueConference,
     FollowUpItem,
     FollowUpStatus,
     ReceivedBy,
     ReceptionSession,
+    SessionKind,
     Visit,
 )
 from .rules import FrequencyPeriod, required_reception_periods
@@ -237,6 +240,15 @@ class FrequencyResult:
 class UnitFrequency:
     unit: Unit
     results: list[FrequencyResult]
+    receiver: str = ReceivedBy.HEAD
+
+    @property
+    def receiver_label(self) -> str:
+        return str(ReceivedBy(self.receiver).label)
+
+    @property
+    def has_minimum(self) -> bool:
+        return any(r.period.required for r in self.results)
 
     @property
     def periods_met(self) -> int:
@@ -251,44 +263,56 @@ class UnitFrequency:
         return sum(r.held for r in self.results)
 
 
-def head_reception_days(*, units: list[Unit], start: date, end: date) -> dict[int, set[date]]:
-    """Dates on which each unit's head received citizens in person: head sessions where the head
-    received, and visits recorded as received by the head (imported books have no sessions).
+def reception_days(*, units: list[Unit], start: date, end: date) -> dict[tuple[int, str], set[date]]:
+    """Dates on which each unit's head, Party secretary or People's Council deputies received
+    citizens in person, keyed by (unit id, receiver): reception sessions (not dialogue
+    conferences) they received at, and visits recorded as received by them outside dialogue
+    conferences (imported books have no sessions). The secretary's and deputies' days are read
+    back to the unit's first one, so that a unit recording them is known even in a period when
+    they held none (the day is then outside [start, end] and counts in no period).
     Two queries whatever the number of units."""
     ids = [u.pk for u in units]
-    days: dict[int, set[date]] = defaultdict(set)
-    sessions = ReceptionSession.objects.filter(
-        unit_id__in=ids,
-        date__gte=start,
-        date__lte=end,
-        kind__in=HEAD_SESSION_KINDS,
-        received_by=ReceivedBy.HEAD,
-    ).values_list("unit_id", "date")
-    visits = (
-        Visit.objects.filter(unit_id__in=ids, received_on__gte=start, received_on__lte=end, received_by=ReceivedBy.HEAD)
-        .values_list("unit_id", "received_on")
+    days: dict[tuple[int, str], set[date]] = defaultdict(set)
+    others = [r for r in FREQUENCY_RECEIVERS if r != ReceivedBy.HEAD]
+    when = Q(date__gte=start, date__lte=end, received_by=ReceivedBy.HEAD) | Q(date__lte=end, received_by__in=others)
+    sessions = (
+        ReceptionSession.objects.filter(when, unit_id__in=ids, kind__in=RECEPTION_DAY_KINDS)
+        .values_list("unit_id", "received_by", "date")
         .distinct()
     )
-    for unit_id, day in [*sessions, *visits]:
-        days[unit_id].add(day)
+    visit_when = Q(received_on__gte=start, received_on__lte=end, received_by=ReceivedBy.HEAD) | Q(
+        received_on__lte=end, received_by__in=others
+    )
+    visits = (
+        Visit.objects.filter(visit_when, unit_id__in=ids)
+        .exclude(session__kind=SessionKind.DIALOGUE)
+        .values_list("unit_id", "received_by", "received_on")
+        .distinct()
+    )
+    for unit_id, receiver, day in [*sessions, *visits]:
+        days[unit_id, receiver].add(day)
     return days
 
 
 def head_frequency_check(*, unit: Unit, start: date, end: date, today: date | None = None) -> list[UnitFrequency]:
     """The unit's head and the heads of the units directly below it, against the legal minimum
-    of each unit's level for each week or month of [start, end]. A period still running on
-    `today` is not counted as missed yet. Three queries."""
+    of each unit's level for each week or month of [start, end]; after each head, the unit's
+    Party secretary and People's Council deputies where the unit records their reception. A
+    period still running on `today` is not counted as missed yet. Three queries."""
     today = today or timezone.localdate()
     units = [unit, *Unit.objects.filter(parent=unit).order_by("name")]
-    by_unit = head_reception_days(units=units, start=start, end=end)
+    by_unit = reception_days(units=units, start=start, end=end)
     rows = []
     for u in units:
-        held = by_unit.get(u.pk, set())
-        results = [
-            FrequencyResult(p, sum(1 for d in held if p.start <= d <= p.end), in_progress=p.end >= today)
-            for p in required_reception_periods(level=u.level, start=start, end=end)
-        ]
-        rows.append(UnitFrequency(u, results))
+        for receiver in FREQUENCY_RECEIVERS:
+            if receiver != ReceivedBy.HEAD and (u.pk, receiver) not in by_unit:
+                continue  # the unit does not record this receiver's reception
+            held = by_unit.get((u.pk, receiver), set())
+            results = [
+                FrequencyResult(p, sum(1 for d in held if p.start <= d <= p.end), in_progress=p.end >= today)
+                for p in required_reception_periods(level=u.level, start=start, end=end, receiver=receiver)
+            ]
+            rows.append(UnitFrequency(u, results, receiver))
     return rows
 
 

@@ -54,7 +54,17 @@ VISIT_KEYS = (
     "delegation_people",
     "repeat_visits",
 )
-DOSSIER_KEYS = ("carried_over", "received", "online", "resolved", "early", "on_time", "in_progress_overdue")
+DOSSIER_KEYS = (
+    "carried_over",
+    "received",
+    "online",
+    "resolved",
+    "early",
+    "on_time",
+    "in_progress_overdue",
+    "rated",
+    "satisfied",
+)
 
 
 def _level_order(level: str) -> int:
@@ -177,7 +187,8 @@ def _dialogues(stats: list[DialogueLevelStats]) -> dict[str, Any]:
 
 def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
     levels = []
-    for e in _by_level(stats, DOSSIER_KEYS):
+    merged = _by_level(stats, DOSSIER_KEYS)
+    for e in merged:
         to_resolve = e["carried_over"] + e["received"]
         levels.append(
             {
@@ -197,7 +208,13 @@ def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
                 "kinds": e["kinds"],
             }
         )
-    return {"levels": levels}
+    rated = sum(e["rated"] for e in merged)
+    satisfied = sum(e["satisfied"] for e in merged)
+    return {
+        "levels": levels,
+        # extension: the applicants' ratings of the dossiers resolved in the period
+        "satisfaction": {"rated": rated, "satisfied": satisfied, "pct": as_json_number(rate(satisfied, rated))},
+    }
 
 
 def _months(start: date, end: date) -> list[date]:

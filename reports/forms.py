@@ -19,22 +19,29 @@ KIND_CHOICES = [
     (PeriodKind.RANGE.value, _("Any range")),
 ]
 NUMBER_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4")]
+CONVENTION_CHOICES = [
+    (Convention.CALENDAR.value, _("Calendar (1st to month end)")),
+    (Convention.OFFICIAL.value, _("Official (15th to 14th)")),
+]
 
 
 class PeriodForm(forms.Form):
-    """The report period: a quarter, half, nine months or year of the configured convention,
-    or any range of dates."""
+    """The report period: a quarter, half, nine months or year, on calendar months or on the
+    official cut-off (the 15th of the month before to the 14th of the last month; the
+    installation's default is REPORTS_PERIOD_CONVENTION), or any range of dates."""
 
     kind = forms.ChoiceField(label=_("Period"), choices=KIND_CHOICES, initial=PeriodKind.QUARTER.value)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     number = forms.TypedChoiceField(
         label=_("Quarter or half number"), choices=NUMBER_CHOICES, coerce=int, required=False, initial=1
     )
+    convention = forms.ChoiceField(label=_("Cut-off"), choices=CONVENTION_CHOICES, required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, submit_label: str | None = None, method: str = "get", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["convention"].initial = settings.REPORTS_PERIOD_CONVENTION
         self.fields["date_from"].widget.format = "%Y-%m-%d"
         self.fields["date_to"].widget.format = "%Y-%m-%d"
         self.fields["date_from"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -47,6 +54,7 @@ class PeriodForm(forms.Form):
                 Column(Field("kind"), css_class="col-6 col-md-2"),
                 Column(Field("year"), css_class="col-6 col-md-2"),
                 Column(Field("number"), css_class="col-6 col-md-2"),
+                Column(Field("convention"), css_class="col-6 col-md-2"),
                 Column(Field("date_from"), css_class="col-6 col-md-2"),
                 Column(Field("date_to"), css_class="col-6 col-md-2"),
                 Column(
@@ -70,15 +78,18 @@ class PeriodForm(forms.Form):
                 values[name] = value.isoformat()
             else:
                 values[name] = str(value)
+        values["convention"] = values["convention"] or settings.REPORTS_PERIOD_CONVENTION
         options = {
             name: [(str(v), str(label), str(v) == values[name]) for v, label in self.fields[name].choices]  # type: ignore[attr-defined]
-            for name in ("kind", "number")
+            for name in ("kind", "number", "convention")
         }
         return {"values": values, "options": options}
 
     @property
-    def convention(self) -> Convention:
-        return Convention(settings.REPORTS_PERIOD_CONVENTION)
+    def chosen_convention(self) -> Convention:
+        """The convention chosen, or the installation's default."""
+        chosen = (getattr(self, "cleaned_data", None) or {}).get("convention")
+        return Convention(chosen or settings.REPORTS_PERIOD_CONVENTION)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -103,7 +114,7 @@ class PeriodForm(forms.Form):
             self.add_error("number", _("A half-year is numbered 1 or 2."))
             return data
         if kind:
-            data["period"] = period_of(PeriodKind(kind), year, number, self.convention)
+            data["period"] = period_of(PeriodKind(kind), year, number, self.chosen_convention)
         return data
 
 
@@ -115,8 +126,8 @@ class CompileForm(PeriodForm):
         super().__init__(*args, submit_label=str(_("Compile now")), method="post", **kwargs)
         self.helper.form_id = "compile-form"
         self.helper.form_action = reverse_lazy("reports:compile")
-        for name in ("kind", "year", "number", "date_from", "date_to"):
+        for name in ("kind", "year", "number", "convention", "date_from", "date_to"):
             self.fields[name].widget = forms.HiddenInput()
         self.helper.layout = Layout(
-            "unit", "kind", "year", "number", "date_from", "date_to", Submit("compile", _("Compile now"))
+            "unit", "kind", "year", "number", "convention", "date_from", "date_to", Submit("compile", _("Compile now"))
         )

@@ -3,21 +3,22 @@ records, so it stays fast at city scale; every read is scoped to the viewer's un
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.collation import vietnamese_sort_key
 from core.models import Membership, Role, Unit
-from core.selectors import AnyUser, scope_to_user, units_visible_to, user_has_role
+from core.selectors import AnyUser, scope_to_user, unit_ancestors, units_visible_to, user_has_role
 
+from .documents import Letterhead, letterhead
 from .formatting import change, rate
-from .models import CompiledReport, CompileState
+from .models import CompiledReport, CompileState, ReportStatus
 from .narrative import level_tier
 from .periods import Period
 
@@ -161,13 +162,6 @@ def child_column_labels() -> list[tuple[str, str]]:
     return [(key, labels[key]) for key, _label in CHILD_COLUMNS]
 
 
-def _url(name: str, unit_code: str) -> str | None:
-    try:
-        return f"{reverse(name)}?unit={unit_code}"
-    except NoReverseMatch:
-        return None
-
-
 def _dossier_totals(figures: Mapping[str, Any]) -> dict[str, int]:
     levels = figures.get("dossiers", {}).get("levels", [])
     keys = ("to_resolve", "resolved", "on_time", "late", "in_progress", "in_progress_overdue")
@@ -179,14 +173,13 @@ def _change(current: int | None, previous: int | None) -> Decimal | None:
     return change(current, previous) if current is not None and previous is not None else None
 
 
-def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
+def dashboard_comparisons(
+    report: CompiledReport, *, links: Callable[..., str | None] = lambda figure, level="": None
+) -> list[Comparison]:
     """This period against the same period last year, figure by figure, with links to the
-    records behind each figure where those pages exist."""
+    rows behind each figure that has a drill-through list (`links(figure, level)`:
+    reports.tiles.TileLinks, the unit's subtree over the period)."""
     now, before = report.figures, report.previous_figures or {}
-    code = report.unit.code
-    visits_url = _url("reception:session_list", code)
-    petitions_url = _url("petitions:queue", code)
-    dossiers_url = _url("adminreform:dossier_list", code)
 
     def get(figures: Mapping[str, Any], *path: str) -> int | None:
         value: Any = figures
@@ -202,16 +195,13 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
 
     kinds = kind_labels()
     rows = [
-        row("visits", _("Citizen visits received"), "reception", "visits", link=visits_url),
+        row("visits", _("Citizen visits received"), "reception", "visits", link=links("visits")),
         row("head_visits", _("of which received by the head"), "reception", "head_visits", indent=True),
-        row("delegations", _("Crowd delegations"), "reception", "delegations", link=visits_url),
-        row("received", _("Petitions received"), "petitions", "received", link=petitions_url),
-        *[
-            row(f"kind_{k}", label, "petitions", "by_kind", k, link=petitions_url, indent=True)
-            for k, label in kinds.items()
-        ],
-        row("resolved", _("Petitions resolved"), "petitions", "resolved", link=petitions_url),
-        row("in_progress", _("Petitions in progress"), "petitions", "in_progress", link=petitions_url),
+        row("delegations", _("Crowd delegations"), "reception", "delegations"),
+        row("received", _("Petitions received"), "petitions", "received", link=links("petitions_received")),
+        *[row(f"kind_{k}", label, "petitions", "by_kind", k, indent=True) for k, label in kinds.items()],
+        row("resolved", _("Petitions resolved"), "petitions", "resolved"),
+        row("in_progress", _("Petitions in progress"), "petitions", "in_progress", link=links("petitions_in_progress")),
         row("crowd_over_level", _("Crowd petitions over level"), "petitions", "crowd_over_level"),
     ]
     cases_now = now["petitions"]["complaint_cases"]
@@ -223,7 +213,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
             cases_now["resolved"],
             cases_before.get("resolved"),
             _change(cases_now["resolved"], cases_before.get("resolved")),
-            petitions_url,
+            None,
             rate_pct=rate(cases_now["resolved"], cases_now["to_resolve"]),
             previous_rate_pct=rate(cases_before.get("resolved") or 0, cases_before.get("to_resolve") or 0),
         )
@@ -239,7 +229,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
                 entry["on_time"],
                 previous_entry.get("on_time"),
                 _change(entry["on_time"], previous_entry.get("on_time")),
-                dossiers_url,
+                links("dossiers_on_time", entry["level"]),
                 rate_pct=rate(entry["on_time"], entry["resolved"]),
                 previous_rate_pct=rate(previous_entry.get("on_time") or 0, previous_entry.get("resolved") or 0),
             )
@@ -253,7 +243,7 @@ def dashboard_comparisons(report: CompiledReport) -> list[Comparison]:
             totals["in_progress_overdue"],
             overdue_before,
             _change(totals["in_progress_overdue"], overdue_before),
-            dossiers_url,
+            None,
         )
     )
     return rows
@@ -338,3 +328,20 @@ def trend_table(figures: Mapping[str, Any]) -> list[tuple[str, list[int]]]:
     months: Sequence[str] = trend.get("months", [])
     keys = ("visits", "petitions_received", "dossiers_received", "dossiers_resolved")
     return [(f"{m[5:7]}/{m[:4]}", [trend.get(k, [0] * len(months))[i] for k in keys]) for i, m in enumerate(months)]
+
+
+def province_name_of(unit: Unit) -> str:
+    """The name of the top unit above `unit` (itself at the top): the place of its documents."""
+    return (unit_ancestors(unit) or [unit])[0].name
+
+
+def report_letterhead(report: CompiledReport) -> Letterhead:
+    """The letterhead of a stored version's documents: dated the day it was published (or
+    compiled), "DỰ THẢO" until it is published."""
+    stamp = report.published_at or report.compiled_at
+    return letterhead(
+        figures=report.figures,
+        province_name=province_name_of(report.unit),
+        signed_on=timezone.localdate(stamp) if stamp else timezone.localdate(),
+        draft=report.status != ReportStatus.PUBLISHED,
+    )

@@ -26,10 +26,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.actions import ActionTable, Actor, InlineActionView, StaffAction
-from core.models import Unit
+from core.models import Unit, UnitLevel
 
 from .charts import CHARTS, chart_title, trend_chart
-from .compiling import UnitEnded
+from .compiling import UnitEnded, unit_ended_refusal
+from .drill import CASE_FIGURES, FIGURES, PAGE_SIZE, case_rows, drill_rows
 from .exports import render_export
 from .forms import CompileForm, PeriodForm
 from .models import CompiledReport, CompileState, ReportStatus
@@ -43,6 +44,7 @@ from .selectors import (
     report_home_unit,
     report_home_units,
     report_latest,
+    report_letterhead,
     report_list_visible_to,
     report_pending,
     report_units_visible_to,
@@ -51,12 +53,14 @@ from .selectors import (
     trend_table,
 )
 from .services import report_publish, report_request
+from .tiles import TileLinks, dashboard_tiles, figure_value, live_figures, overdue_now
 from .versions import report_differences
 
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "json": "application/json",
 }
 
@@ -80,8 +84,9 @@ class ReportsAccessMixin(LoginRequiredMixin):
 
 
 def default_period_data(today: date) -> dict[str, Any]:
-    year, quarter = last_closed_quarter(today, Convention(settings.REPORTS_PERIOD_CONVENTION))
-    return {"kind": PeriodKind.QUARTER.value, "year": year, "number": quarter}
+    convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
+    year, quarter = last_closed_quarter(today, convention)
+    return {"kind": PeriodKind.QUARTER.value, "year": year, "number": quarter, "convention": convention.value}
 
 
 # Seconds a drawn chart (SVG) stays in the cache.
@@ -92,10 +97,33 @@ CHART_CACHE_TTL = 24 * 3600
 DASHBOARD_FRAGMENT_TTL = 3600
 
 
-def period_query(period: Period, kind: PeriodKind, number: int) -> dict[str, Any]:
+def period_query(period: Period, kind: PeriodKind, number: int, convention: Convention) -> dict[str, Any]:
     if kind == PeriodKind.RANGE:
         return {"kind": kind.value, "date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
-    return {"kind": kind.value, "year": period.end.year, "number": number}
+    return {"kind": kind.value, "year": period.end.year, "number": number, "convention": convention.value}
+
+
+def chosen_period(request: HttpRequest) -> tuple[PeriodForm, dict[str, Any] | None]:
+    """The period form of the request (the default period when none is asked for), and the
+    period's query string values when it is valid."""
+    data = request.GET if "kind" in request.GET else default_period_data(timezone.localdate())
+    form = PeriodForm(data)
+    if not form.is_valid() or "period" not in form.cleaned_data:
+        return form, None
+    kind = PeriodKind(form.cleaned_data["kind"])
+    number = form.cleaned_data.get("number") or 1
+    return form, period_query(form.cleaned_data["period"], kind, number, form.chosen_convention)
+
+
+def figures_of(*, user: Any, unit: Unit, period: Period, report: CompiledReport | None) -> tuple[CompiledReport, bool]:
+    """The report whose figures the dashboard shows: the compiled version, or (before there is
+    one) an unsaved report of figures computed now and cached briefly. And whether it is live."""
+    if report is not None:
+        return report_with_figures(report), False
+    figures, previous = live_figures(unit=unit, period=period)
+    live = CompiledReport(unit=unit, period_from=period.start, period_to=period.end, figures=figures)
+    live.previous_figures = previous
+    return live, True
 
 
 def sort_links(unit_code: str, query: dict[str, Any], *, sort: str, descending: bool) -> dict[str, Any]:
@@ -136,59 +164,70 @@ class DashboardView(ReportsAccessMixin, TemplateView):
         return self.home_unit
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        data = self.request.GET if "kind" in self.request.GET else default_period_data(timezone.localdate())
-        form = PeriodForm(data)
+        form, query = chosen_period(self.request)
         context: dict[str, Any] = {
             "unit": self.unit,
             "form": form,
             "home_units": self.home_units,
         }
-        if not form.is_valid() or "period" not in form.cleaned_data:
+        if self.unit.parent_id:
+            parent = report_units_visible_to(user=self.request.user).filter(pk=self.unit.parent_id).first()
+            context["parent"] = parent
+        if query is None:
             return super().get_context_data(**context, **kwargs)
         period: Period = form.cleaned_data["period"]
-        kind = PeriodKind(form.cleaned_data["kind"])
-        query = period_query(period, kind, form.cleaned_data.get("number") or 1)
+        user = self.request.user
         # Without its compiled document: most requests are served from the template's cached
-        # fragment of this version, and decoding the document cost more than the rest of the page.
-        report = report_latest(user=self.request.user, unit=self.unit, period=period, with_figures=False)
+        # fragments of this version, and decoding the document cost more than the rest of the page.
+        report = report_latest(user=user, unit=self.unit, period=period, with_figures=False)
+        if report is None:
+            refusal = unit_ended_refusal(self.unit, period)
+            if refusal:  # a dissolved unit after its end: nothing to count live
+                return super().get_context_data(**context, period=period, ended=refusal, **kwargs)
         sort = self.request.GET.get("sort", "name")
         descending = self.request.GET.get("dir") == "desc"
+        today = timezone.localdate()
+        overdue = overdue_now(unit=self.unit, today=today)
+        links = TileLinks(self.unit, query)
+        # The figures (decoded, or computed live) only when a fragment below needs them.
+        shown = SimpleLazyObject(lambda: figures_of(user=user, unit=self.unit, period=period, report=report))
+        full = cast(CompiledReport, SimpleLazyObject(lambda: shown[0]))
         context |= {
             "period": period,
             "report": report,
+            "live": report is None,
             # only shown when there is no compiled report yet
-            "pending": None if report else report_pending(user=self.request.user, unit=self.unit, period=period),
+            "pending": None if report else report_pending(user=user, unit=self.unit, period=period),
             "compile_form": (
                 CompileForm(initial={"unit": self.unit.code, **query})
-                if report is None and POLICY.allows(user=self.request.user, action="compile", unit=self.unit)
+                if report is None and POLICY.allows(user=user, action="compile", unit=self.unit)
                 else None
             ),
             "query": urlencode({"unit": self.unit.code, **query}),
             "period_query": urlencode(query),
             "sort": sort,
             "descending": descending,
+            "overdue": overdue,
+            "tiles": SimpleLazyObject(
+                lambda: dashboard_tiles(
+                    figures=full.figures, previous=full.previous_figures, overdue=overdue, links=links
+                )
+            ),
+            "figures": SimpleLazyObject(lambda: full.figures),
+            "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(full, links=links)),
+            "kinds": SimpleLazyObject(lambda: dashboard_kinds(full)),
+            "children": SimpleLazyObject(lambda: dashboard_children(full, sort=sort, descending=descending)),
+            "sorting": SimpleLazyObject(lambda: sort_links(self.unit.code, query, sort=sort, descending=descending)),
+            "trend_rows": SimpleLazyObject(lambda: trend_table(full.figures)),
+            # Live figures change: their part of the page is rendered each time (from the
+            # figures cached for LIVE_TTL).
+            "fragment_ttl": DASHBOARD_FRAGMENT_TTL if report is not None else 0,
         }
         if report is not None:
-            # Computed only when the template's cached fragment of this report (keyed on the
-            # report's version, status, sort and language) is missing: the figures of a
-            # compiled version never change, so most requests render none of it.
-            full = cast(CompiledReport, SimpleLazyObject(lambda: report_with_figures(report)))
             context |= {
-                "figures": SimpleLazyObject(lambda: full.figures),
-                "comparisons": SimpleLazyObject(lambda: dashboard_comparisons(full)),
-                "kinds": SimpleLazyObject(lambda: dashboard_kinds(full)),
-                "children": SimpleLazyObject(lambda: dashboard_children(full, sort=sort, descending=descending)),
-                "sorting": SimpleLazyObject(
-                    lambda: sort_links(self.unit.code, query, sort=sort, descending=descending)
-                ),
-                "trend_rows": SimpleLazyObject(lambda: trend_table(full.figures)),
                 "charts": [{"name": name, "title": chart_title(name)} for name in CHARTS],
-                "fragment_ttl": DASHBOARD_FRAGMENT_TTL,
                 "compiled_stamp": report.compiled_at.timestamp() if report.compiled_at else "",
             }
-        if self.unit.parent_id:
-            parent = report_units_visible_to(user=self.request.user).filter(pk=self.unit.parent_id).first()
-            context["parent"] = parent
         return super().get_context_data(**context, **kwargs)
 
 
@@ -202,10 +241,10 @@ class CompileView(ReportsAccessMixin, View):
         if not POLICY.allows(user=request.user, action="compile", unit=unit):
             raise Http404
         period: Period = form.cleaned_data["period"]
-        convention = Convention(settings.REPORTS_PERIOD_CONVENTION)
-        kind, _index = guess_kind(period, convention)
+        convention = form.chosen_convention
+        kind, index = guess_kind(period, convention)
         try:
-            report = report_request(
+            report_request(
                 unit=unit,
                 period=period,
                 kind=kind.value,
@@ -215,7 +254,9 @@ class CompileView(ReportsAccessMixin, View):
         except UnitEnded as exc:
             messages.error(request, exc.message)
             return redirect(reverse("reports:dashboard") + "?" + urlencode({"unit": unit.code}))
-        return redirect("reports:report_detail", pk=report.pk)
+        messages.success(request, _("The report is being compiled; its figures replace the live ones when it is done."))
+        query = {"unit": unit.code, **period_query(period, kind, index or 1, convention)}
+        return redirect(reverse("reports:dashboard") + "?" + urlencode(query))
 
 
 class ReportMixin(ReportsAccessMixin):
@@ -237,7 +278,9 @@ class ReportDetailView(ReportMixin, TemplateView):
         dashboard_url = (
             reverse("reports:dashboard")
             + "?"
-            + urlencode({"unit": report.unit.code, **period_query(period, kind, index or 1)})
+            + urlencode(
+                {"unit": report.unit.code, **period_query(period, kind, index or 1, Convention(report.convention))}
+            )
         )
         return super().get_context_data(
             report=report,
@@ -305,7 +348,13 @@ class ReportExportView(ReportMixin, View):
         if fmt == "json":
             data = json.dumps(report.figures, ensure_ascii=False, indent=2).encode()
         else:
-            data = render_export(report.figures, fmt, report.children)
+            data = render_export(
+                report.figures,
+                fmt,
+                report.children,
+                letterhead=report_letterhead(report),
+                previous=report.previous_figures or None,
+            )
         status = "" if report.status == ReportStatus.PUBLISHED else "-du-thao"
         dates = f"{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
         name = f"bao-cao-{report.unit.code}-{dates}-v{report.version}{status}.{fmt}"
@@ -330,3 +379,68 @@ class ReportChartView(ReportMixin, View):
         response = HttpResponse(svg, content_type="image/svg+xml")
         response["Cache-Control"] = "private, max-age=300"
         return response
+
+
+class DrillRowsView(ReportsAccessMixin, TemplateView):
+    """The rows behind one figure of the dashboard: the unit's subtree, the period, the
+    figure's definition (reports.drill). Open to everyone who sees the dashboard."""
+
+    template_name = "reports/report_rows.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        figure, code = kwargs.pop("figure"), kwargs.pop("code")
+        if figure not in FIGURES and figure not in CASE_FIGURES:
+            raise Http404
+        user = self.request.user
+        unit = get_object_or_404(report_units_visible_to(user=user), code=code)
+        form, query = chosen_period(self.request)
+        if query is None:
+            raise Http404
+        period: Period = form.cleaned_data["period"]
+        level = self.request.GET.get("level", "")
+        today = timezone.localdate()
+        back = reverse("reports:dashboard") + "?" + urlencode({"unit": unit.code, **query})
+        context: dict[str, Any] = {"unit": unit, "period": period, "back": back, "figure": figure, "level": level}
+        if figure in CASE_FIGURES:
+            cases = case_rows(unit=unit, period=period, resolved_only=figure == "cases_resolved")
+            try:
+                page = max(1, int(self.request.GET.get("page", "1")))
+            except ValueError:
+                page = 1
+            shown = cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            more = len(cases) > page * PAGE_SIZE
+            context |= {
+                "label": CASE_FIGURES[figure],
+                "total": len(cases),
+                "cases": shown,
+                "first_row": (page - 1) * PAGE_SIZE + 1,
+                "next_url": "?" + urlencode({**query, "page": page + 1}) if more else "",
+            }
+            return super().get_context_data(**context, **kwargs)
+        spec = FIGURES[figure]
+        if spec.per_level and level not in UnitLevel.values:
+            raise Http404
+        if spec.live:
+            total: int | None = overdue_now(unit=unit, today=today)
+        else:
+            report = report_latest(user=user, unit=unit, period=period, with_figures=False)
+            try:
+                shown_report, _live = figures_of(user=user, unit=unit, period=period, report=report)
+            except UnitEnded:
+                raise Http404 from None
+            total = figure_value(shown_report.figures, figure, level)
+        after = self.request.GET.get("after", "")
+        rows = drill_rows(figure=figure, unit=unit, period=period, today=today, level=level, after=after)
+        extra = {"level": level} if level else {}
+        context |= {
+            "label": spec.label,
+            "level_label": UnitLevel(level).label if level else "",
+            "total": total,
+            "model": spec.model._meta.model_name,
+            "rows": rows.rows,
+            "continued": bool(after),
+            "first_url": "?" + urlencode({**query, **extra}) if after else "",
+            "next_url": "?" + urlencode({**query, **extra, "after": rows.next_after}) if rows.next_after else "",
+            "live_figure": spec.live,
+        }
+        return super().get_context_data(**context, **kwargs)

@@ -1,14 +1,13 @@
 """Shared fixtures: a small tree of units (a city, two communes) and officials in each."""
 
 import os
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
 
 from core.models import Role, Unit, UnitLevel
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.rules import seed_deadline_rules
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ def _seeded_deadline_rules(request):
     from core.models import DeadlineRule
 
     if not DeadlineRule.objects.exists():
-        import_module("core.migrations.0002_seed_deadline_rules").seed(django_apps, None)
+        seed_deadline_rules()
 
 
 # CI replays the same Hypothesis examples every run, so a red build is reproducible;

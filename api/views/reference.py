@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from adminreform.models import Procedure
 from core.models import Unit
 from core.selectors import units_in_force
+from reception.models import ReceptionSession
+from reception.selectors import public_schedule
 
 from .. import serializers as s
 from ..permissions import Public
@@ -102,3 +104,16 @@ class ProcedureDetail(generics.RetrieveAPIView, ApiView):  # type: ignore[type-a
     serializer_class = s.ProcedureSerializer
     queryset = Procedure.objects.prefetch_related("documents")
     lookup_field = "code"
+
+
+class UnitSchedule(generics.ListAPIView, ApiView):  # type: ignore[type-arg]
+    """The unit's published reception sessions of its leaders, from today on (the public
+    schedule)."""
+
+    permission_classes = (Public,)
+    serializer_class = s.ScheduleSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[ReceptionSession]:
+        unit = generics.get_object_or_404(Unit.objects.all(), code=self.kwargs["code"])
+        return public_schedule(unit=unit, limit=50)

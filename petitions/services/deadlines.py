@@ -12,7 +12,7 @@ from core.choices import PetitionKind
 from core.selectors import RuleNotFound, calendar_around, deadline_for, deadline_rule_in_force
 
 from ..models import DUTY_RULES, Petition, PetitionDuty, Step
-from ..rules import limitation_start
+from ..rules import SUSPENSION_EXCLUDED, limitation_start
 
 
 def set_deadline(
@@ -87,13 +87,17 @@ def open_duty(petition: Petition, duty: str, *, start: date) -> PetitionDuty:
 def suspension_shift(*, kind: str, due_on: date, suspended_on: date, resumed_on: date) -> tuple[date, int | None]:
     """The deadline after a suspension, and the rule that moved it.
 
-    For complaints the suspended days are not counted from 1/7/2026 (rule
-    `complaint.suspension_excluded`, Law 136/2025): the deadline moves by the days
-    suspended on or after the day the rule took effect. Before it, nothing moves."""
-    if kind != PetitionKind.COMPLAINT:
+    Suspended days are not counted in the resolution limit: for denunciations (rule
+    `denunciation.suspension_excluded`, Luật Tố cáo art. 34(2)), for complaints from 1/7/2026
+    (rule `complaint.suspension_excluded`, Law 136/2025). The deadline moves by the calendar
+    days suspended on or after the day the rule took effect (a day off among them counts as
+    suspended); a new last day that is a day off moves to the next working day. Before the
+    rule, and for kinds without one, nothing moves."""
+    code = SUSPENSION_EXCLUDED.get(kind)
+    if code is None:
         return due_on, None
     try:
-        rule = deadline_rule_in_force(code="complaint.suspension_excluded", on=resumed_on)
+        rule = deadline_rule_in_force(code=code, on=resumed_on)
     except RuleNotFound:
         return due_on, None
     start = max(suspended_on, rule.valid_from)

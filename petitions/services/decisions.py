@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError
+from core.choices import PetitionKind
 from core.models import Unit
 
 from ..models import OUTCOME_STATUS, Attachment, Channel, Duty, Outcome, Petition, Step
 from ..policies import POLICY
 from ..rules import resolve_rule_code
-from .deadlines import clear_deadline, closing_data, open_duty, set_deadline
+from .deadlines import closing_data, open_duty, set_deadline
 from .intake import NewPetition, register
 from .notifications import notify_status
 from .vault import petitioner_contact
@@ -81,18 +82,15 @@ def petition_accept(
     ip_address: str | None = None,
 ) -> Petition:
     """Accept for resolution (thụ lý): the resolution deadline starts on the acceptance day
-    (complaint 30/45, remote 45/60; 2nd time 45/60, remote 60/70; denunciation 30).
+    (complaint 30/45, remote 45/60; 2nd time 45/60, remote 60/70; denunciation 30; recommendation
+    and feedback `recommendation.resolve`).
     Raises DomainError unless the petition was classified eligible and within competence."""
     locked = _locked(petition, expected_version=expected_version, action="accept", actor=actor)
     if not (locked.eligible and locked.competent):
         raise DomainError(_("Only an eligible petition within this unit's competence can be accepted."))
     on = on or today()
     locked.accepted_on, locked.complex = on, complex
-    code = resolve_rule_code(locked)
-    if code:
-        set_deadline(locked, step=Step.RESOLVE, code=code, start=on)
-    else:
-        clear_deadline(locked)
+    set_deadline(locked, step=Step.RESOLVE, code=resolve_rule_code(locked), start=on)
     if locked.is_denunciation:
         open_duty(locked, Duty.NOTIFY_ACCEPTANCE, start=on)
     return _decide(
@@ -172,9 +170,17 @@ def petition_transfer(
     ip_address: str | None = None,
 ) -> Petition:
     """Transfer to another unit: the petition there starts in its queue (channel forwarded).
+    A complaint is never transferred (TT 05/2021: the citizen is guided instead): DomainError.
     The same content is transferred only once (TT 05/2021 art. 14): a second transfer of
     it, from here or from the receiving unit, raises DomainError. Returns the new petition."""
     locked = _locked(petition, expected_version=expected_version, action="transfer", actor=actor)
+    if locked.kind == PetitionKind.COMPLAINT:
+        raise DomainError(
+            _(
+                "A complaint outside this unit's competence is not transferred: guide the citizen to "
+                "the competent body with the guidance slip (Guide)."
+            )
+        )
     if to_unit.pk == locked.unit_id:
         raise DomainError(_("A petition cannot be transferred to its own unit."))
     if Petition.objects.filter(content_key=locked.content_key, status=S.TRANSFERRED).exists():

@@ -18,7 +18,7 @@ from petitions import services as petition_services
 
 from ..models import ReceptionEvent, ReceptionSession, Visit, VisitAnswer, VisitOutcome
 from ..policies import POLICY
-from ..rules import check_delegation
+from ..rules import check_delegation, check_identification
 from ..selectors import RepeatCandidate, visit_repeat_candidates
 from .workflows import VISIT
 
@@ -67,7 +67,8 @@ def visit_log(
     (identity number, or name and address) mark the visit as a repeat; similar content is
     only proposed. A visit whose outcome is a petition gets the 10-working-day answer deadline
     (rule `reception.answer`) and creates the petition in the petitions app.
-    Raises NotAllowed, or DomainError for a delegation with the wrong number of representatives.
+    Raises NotAllowed, or DomainError for a delegation with the wrong number of representatives,
+    or a visit from 1/7/2026 without the visitor's identification number (Law 136/2025).
     """
     check_delegation(people=people, representatives=representatives)
     if outcome == VisitOutcome.PETITION and not kind:
@@ -77,6 +78,7 @@ def visit_log(
     if outcome == VisitOutcome.PETITION:
         POLICY.authorize(actor=actor, action="visit_petition", unit=unit)
     received_on = received_on or session.date
+    check_identification(received_on=received_on, identity_number=identity_number)
     candidates = visit_repeat_candidates(
         unit=unit,
         identity_number=identity_number,

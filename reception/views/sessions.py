@@ -177,6 +177,8 @@ class SessionDetailView(SessionRecordMixin, StaffActionView[ReceptionSession]):
         return render(self.request, self.template_name, context)
 
     def _with_proposals(self, form: forms.Form) -> forms.Form:
+        if isinstance(form, VisitForm):
+            form.require_identification(self.record.date)
         form.helper.attrs = {"data-repeats-url": reverse("reception:visit_repeats", kwargs={"pk": self.record.pk})}  # type: ignore[attr-defined]
         return form
 

@@ -16,8 +16,8 @@ EXPECTED = [
     ("petition.classify", date(2026, 3, 16), None),  # 10 working days
     ("reception.answer", date(2026, 3, 16), None),  # 10 working days
     ("reception.publish_schedule", date(2026, 3, 9), None),  # 5 working days
-    ("complaint.accept", date(2026, 3, 12), None),  # 10 days
-    ("complaint.second.accept", date(2026, 3, 12), None),  # 10 days
+    ("complaint.accept", date(2026, 3, 16), None),  # 10 working days (TT 02/2016, petitions 0011)
+    ("complaint.second.accept", date(2026, 3, 16), None),  # 10 working days
     ("complaint.first.resolve", date(2026, 4, 1), None),  # 30 days
     ("complaint.first.resolve.complex", date(2026, 4, 16), None),  # 45 days
     ("complaint.first.resolve.remote", date(2026, 4, 16), None),  # 45 days
@@ -35,6 +35,8 @@ EXPECTED = [
     ("denunciation.resolve", date(2026, 4, 1), None),  # 30 days
     ("denunciation.extension", date(2026, 4, 1), None),  # 30 more days
     ("denunciation.notify_acceptance", date(2026, 3, 9), None),  # 5 working days (petitions 0005)
+    ("denunciation.notify_suspension", date(2026, 3, 9), None),  # 5 working days (petitions 0011)
+    ("recommendation.resolve", date(2026, 3, 16), None),  # 10 working days (petitions 0011)
     ("denunciation.notify_conclusion", date(2026, 3, 9), None),  # 5 working days
     ("denunciation.publish_conclusion", date(2026, 3, 11), None),  # 7 working days
     ("dossier.resolve", date(2026, 3, 23), 15),  # the procedure's 15 working days
@@ -45,7 +47,8 @@ EXPECTED = [
 
 def test_every_seeded_rule_is_covered_here():
     seeded = set(DeadlineRule.objects.values_list("code", flat=True))
-    assert seeded - {"complaint.suspension_excluded"} == {code for code, _, _ in EXPECTED}
+    excluded = {"complaint.suspension_excluded", "denunciation.suspension_excluded"}
+    assert seeded - excluded == {code for code, _, _ in EXPECTED}
 
 
 @pytest.mark.parametrize(("code", "expected", "amount"), EXPECTED)

@@ -1,13 +1,12 @@
 """One-stop shop in a browser: an official takes a dossier in at the counter, prints the
 slip, returns the result; the citizen looks it up on a phone and rates the service."""
 
-from importlib import import_module
-
 import pytest
 
 from adminreform.models import Dossier
 from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
 from tests.e2e.conftest import assert_accessible
+from tests.rules import seed_deadline_rules
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -16,9 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def deadline_rules(transactional_db):
     """The deadline rules come from core's data migration, which the flush after each
     transactional test erases: put them back (the seed is idempotent)."""
-    from django.apps import apps
-
-    import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
+    seed_deadline_rules()
 
 
 def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page, login_as, officer):

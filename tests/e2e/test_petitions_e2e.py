@@ -5,6 +5,7 @@ import pytest
 
 from petitions.models import Petition
 from tests.e2e.conftest import assert_accessible
+from tests.rules import seed_deadline_rules
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -12,11 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def deadline_rules(transactional_db):
     """Transactional tests flush the tables between tests, seeded rules included: seed them again."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
+    seed_deadline_rules()
 
 
 def test_file_classify_accept_and_track(

@@ -2,7 +2,6 @@
 with axe-core and saved as screenshots under test-artifacts/."""
 
 from datetime import date, time, timedelta
-from importlib import import_module
 
 import pytest
 from django.conf import settings
@@ -16,6 +15,7 @@ from reports.services import report_compile_now
 from tests.e2e.conftest import assert_accessible
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.reports.factories import dossiers, save, visits
+from tests.rules import seed_deadline_rules
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -24,9 +24,8 @@ Q1 = Period(date(2024, 1, 1), date(2024, 3, 31))
 
 @pytest.fixture(autouse=True)
 def deadline_rules(transactional_db):
-    from django.apps import apps
 
-    import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
+    seed_deadline_rules()
 
 
 @pytest.fixture

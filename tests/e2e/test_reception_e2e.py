@@ -72,6 +72,7 @@ def test_a_visit_that_hands_in_a_petition_creates_it(live_server, desktop_page, 
     page = desktop_page
     _open_today(page, live_server, login_as)
     page.get_by_label("Họ tên công dân").fill("Lê Văn Cường")
+    page.get_by_label("Số CCCD/hộ chiếu").fill("001090005678")
     page.locator("#id_kind").select_option("complaint")
     page.get_by_label("Nội dung").fill("Khiếu nại quyết định thu hồi đất")
     page.locator("#id_outcome").select_option("petition")
@@ -118,6 +119,9 @@ def test_the_heads_pages_are_accessible(live_server, desktop_page, login_as, hea
     )
     VisitFactory(unit=commune, identity_number="001090001234", received_on=date(2026, 1, 5), ref="OLD-1")
     FollowUpFactory(session=session, owner=handler)
+    # The frequency page lists the Party secretary and the deputies where the unit records them.
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by="party_secretary")
+    VisitFactory(unit=commune, received_on=date(2026, 7, 10), received_by="deputy")
     page = desktop_page
     login_as(page, "chutich")
     pages = {
@@ -136,3 +140,17 @@ def test_the_heads_pages_are_accessible(live_server, desktop_page, login_as, hea
     # The answer queue shows the overdue answer in words, not only in colour.
     page.goto(live_server.url + "/reception/visits/")
     expect(page.locator("tbody")).to_contain_text("quá hạn")
+
+
+def test_the_frequency_page_on_a_phone(live_server, phone_page, login_as, head, commune):
+    from datetime import date
+
+    from tests.reception.factories import VisitFactory
+
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by="party_secretary")
+    page = phone_page
+    login_as(page, "chutich")
+    page.goto(f"{live_server.url}/reception/frequency/?unit={commune.pk}&start=2026-07-01&end=2026-08-31")
+    expect(page.get_by_role("cell", name="Bí thư cấp ủy")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page, "reception-frequency-phone")

@@ -4,7 +4,6 @@ tables scroll inside their own box) and pass axe-core (no serious or critical vi
 The printed receipt reads like the paper Mẫu 01, and the staff nav says where you are."""
 
 from datetime import date
-from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -24,6 +23,7 @@ from reports.services import report_compile_now
 from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
 from tests.e2e.conftest import PHONE, assert_accessible
 from tests.reports.factories import dossiers, save, visits
+from tests.rules import seed_deadline_rules
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 Q1 = Period(date(2024, 1, 1), date(2024, 3, 31))
@@ -33,9 +33,7 @@ Q1 = Period(date(2024, 1, 1), date(2024, 3, 31))
 def deadline_rules(transactional_db):
     """core's data migration seeds the deadline rules; the flush after each transactional test
     erases them: put them back (the seed is idempotent)."""
-    from django.apps import apps
-
-    import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
+    seed_deadline_rules()
 
 
 @pytest.fixture

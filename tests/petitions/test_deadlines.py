@@ -33,14 +33,23 @@ def test_classification_takes_10_working_days_across_tet(commune):
     assert (petition.step, petition.due_on) == (Step.CLASSIFY, date(2026, 3, 6))
 
 
-def test_complaint_acceptance_is_10_days_and_ends_on_the_next_working_day_after_tet(commune):
+def test_complaint_acceptance_is_10_working_days_so_tet_is_not_counted(commune):
     petition = receive(commune, kind=C, received_on=date(2026, 2, 10))
-    # 20/02 is the fourth day of Tết, then a weekend: Monday 23/02.
-    assert (petition.step, petition.due_on, petition.due_rule.code) == (
+    # TT 07/2013 art. 5 as amended by TT 02/2016: 11–13/02, then Tết (16–20/02) and the
+    # weekends are skipped, 23/02–27/02, 02/03, 03/03.
+    assert (petition.step, petition.due_on, petition.due_rule.code, petition.due_rule.day_kind) == (
         Step.ACCEPT,
-        date(2026, 2, 23),
+        date(2026, 3, 3),
         "complaint.accept",
+        "working_days",
     )
+
+
+def test_complaint_acceptance_before_5_december_2016_counted_10_calendar_days(commune):
+    # Friday 25/11/2016 + 10 days = Monday 05/12/2016 under the old rule (the law's "10 ngày").
+    petition = receive(commune, kind=C, received_on=date(2016, 11, 25))
+    assert (petition.due_on, petition.due_rule.day_kind) == (date(2016, 12, 5), "calendar_days")
+    assert petition.due_rule.valid_to == date(2016, 12, 4)
 
 
 @pytest.mark.parametrize(
@@ -74,7 +83,7 @@ def test_second_complaint_links_the_first_and_resolves_in_45_60_remote_60_70(cit
     second = receive(unit, kind=C, received_on=date(2026, 2, 10))
     second = petition_link_first(petition=second, first=first, actor=None)
     assert (second.complaint_round, second.first_petition) == (2, first)
-    assert (second.due_on, second.due_rule.code) == (date(2026, 2, 23), "complaint.second.accept")
+    assert (second.due_on, second.due_rule.code) == (date(2026, 3, 3), "complaint.second.accept")
     second = petition_accept(
         petition=classify(second), expected_version=None, complex=complex_, on=date(2026, 3, 5), actor=None
     )
@@ -106,17 +115,29 @@ def test_denunciation_resolves_in_30_days_with_two_30_day_extensions_by_the_head
     petition = accepted(commune, kind=D, on=date(2026, 3, 5))
     assert (petition.due_on, petition.due_rule.code) == (date(2026, 4, 6), "denunciation.resolve")
     with pytest.raises(Exception, match="thủ trưởng"):
-        petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=handler)
-    petition = petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=head)
+        petition_extend(
+            petition=petition, expected_version=None, complexity="complex", reason="Phức tạp", actor=handler
+        )
+    petition = petition_extend(
+        petition=petition, expected_version=None, complexity="complex", reason="Phức tạp", actor=head
+    )
     assert (petition.due_on, petition.due_rule.code, petition.extensions) == (
         date(2026, 5, 6),
         "denunciation.extension",
         1,
     )
-    petition = petition_extend(petition=petition, expected_version=None, reason="Đặc biệt phức tạp", actor=head)
+    petition = petition_extend(
+        petition=petition,
+        expected_version=None,
+        complexity="particularly_complex",
+        reason="Đặc biệt phức tạp",
+        actor=head,
+    )
     assert (petition.due_on, petition.extensions) == (date(2026, 6, 5), 2)
     with pytest.raises(Exception, match="tối đa hai lần"):
-        petition_extend(petition=petition, expected_version=None, reason="Lần ba", actor=head)
+        petition_extend(
+            petition=petition, expected_version=None, complexity="particularly_complex", reason="Lần ba", actor=head
+        )
     assert petition.events.filter(kind=PetitionEvent.Kind.EXTENDED).count() == 2
 
 

@@ -38,7 +38,7 @@ def test_each_state_gets_the_deadline_the_law_gives(tmp_path, commune, city):
         [
             # feedback received Fri 13/02/2026, just before Tết: classify by 06/03/2026
             "I-1,00070,2026-02-13,feedback,post,1,0,0,,,,,Đèn đường",
-            # complaint received Tue 10/02/2026: accept within 10 days, Tết → Mon 23/02/2026
+            # complaint received Tue 10/02/2026: accept within 10 working days, Tết skipped → Tue 03/03/2026
             "I-2,00070,2026-02-10,complaint,post,1,0,0,,,,,Thu hồi đất",
             # denunciation recorded outside competence: transfer within 5 working days
             "I-3,00070,2026-03-02,denunciation,post,1,0,0,,0,,,Tố cáo",
@@ -51,7 +51,7 @@ def test_each_state_gets_the_deadline_the_law_gives(tmp_path, commune, city):
         ],
     )
     assert stored("I-1") == (Step.CLASSIFY, date(2026, 3, 6), "petition.classify", date(2026, 3, 6))
-    assert stored("I-2")[:3] == (Step.ACCEPT, date(2026, 2, 23), "complaint.accept")
+    assert stored("I-2")[:3] == (Step.ACCEPT, date(2026, 3, 3), "complaint.accept")
     assert stored("I-3")[:3] == (Step.TRANSFER, date(2026, 3, 9), "denunciation.transfer")
     assert stored("I-4")[:3] == (Step.RESOLVE, date(2026, 4, 6), "complaint.first.resolve")
     assert stored("I-5")[:3] == (Step.RESOLVE, date(2026, 4, 20), "complaint.first.resolve.remote")

@@ -53,7 +53,9 @@ def test_a_complaint_resolved_the_next_day_counts_late(commune, handler):
 
 def test_a_denunciation_keeps_its_extended_deadline_with_each_extension_in_its_history(commune, head, handler):
     petition = accepted(commune, kind=PetitionKind.DENUNCIATION, on=date(2026, 3, 5))  # 30 days: 06/04
-    petition = petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=head)
+    petition = petition_extend(
+        petition=petition, expected_version=None, complexity="complex", reason="Phức tạp", actor=head
+    )
     petition = petition_resolve(
         petition=petition, expected_version=None, result=Result.TRUE, on=date(2026, 5, 7), actor=handler
     )
@@ -89,11 +91,11 @@ def test_a_refusal_keeps_the_acceptance_deadline_it_was_decided_against(commune,
     from tests.petitions.factories import classify
 
     petition = classify(receive(commune, kind=PetitionKind.COMPLAINT, received_on=date(2026, 2, 10)))
-    assert petition.due_on == date(2026, 2, 23)  # 10 days end on Tết's fourth day: Monday 23/02
+    assert petition.due_on == date(2026, 3, 3)  # 10 working days, Tết not counted
     petition = petition_refuse(
-        petition=petition, expected_version=None, reason="Đã hết thời hiệu", on=date(2026, 2, 24), actor=officer
+        petition=petition, expected_version=None, reason="Đã hết thời hiệu", on=date(2026, 3, 4), actor=officer
     )
-    assert (petition.status, petition.step, petition.due_on) == (PetitionStatus.REFUSED, Step.ACCEPT, date(2026, 2, 23))
+    assert (petition.status, petition.step, petition.due_on) == (PetitionStatus.REFUSED, Step.ACCEPT, date(2026, 3, 3))
     assert petition.closed_in_time is False
     assert petition.events.get(kind=K.REFUSED).data["late"] is True
 

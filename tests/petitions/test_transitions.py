@@ -87,12 +87,12 @@ def test_a_refusal_needs_reasons_and_then_the_petition_is_closed(commune):
     petition = petition_refuse(
         petition=petition, expected_version=None, reason="Hết thời hiệu khiếu nại", actor=None, on=date(2026, 3, 10)
     )
-    # closed, keeping the acceptance deadline it was decided against (10 days from 02/03)
+    # closed, keeping the acceptance deadline it was decided against (10 working days from 02/03)
     assert (petition.status, petition.outcome, petition.resolved_on, petition.due_on, petition.closed_in_time) == (
         S.REFUSED,
         "refused",
         date(2026, 3, 10),
-        date(2026, 3, 12),
+        date(2026, 3, 16),
         True,
     )
     with pytest.raises(InvalidTransition):
@@ -114,7 +114,7 @@ def test_a_result_must_suit_the_kind(commune):
 def test_only_an_accepted_denunciation_can_be_extended_or_suspended(commune, head):
     complaint = accepted(commune, kind=PetitionKind.COMPLAINT)
     with pytest.raises(InvalidTransition):
-        petition_extend(petition=complaint, expected_version=None, reason="x", actor=head)
+        petition_extend(petition=complaint, expected_version=None, complexity="complex", reason="x", actor=head)
     received = receive(commune)
     with pytest.raises(InvalidTransition):
         petition_suspend(petition=received, expected_version=None, reason="x", actor=None)

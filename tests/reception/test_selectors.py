@@ -93,3 +93,50 @@ def test_a_month_still_running_is_not_a_miss_yet(city, commune):
     row = next(r for r in rows if r.unit == commune)
     assert [(r.period.start.month, r.held, r.missed) for r in row.results] == [(8, 0, True), (9, 1, False)]
     assert row.periods_missed == 1
+
+
+# --- the Party secretary, People's Council deputies, dialogue conferences (issue 19) --------
+
+
+def _rows(unit, commune, start, end, today=date(2026, 12, 31)):
+    return [r for r in head_frequency_check(unit=unit, start=start, end=end, today=today) if r.unit == commune]
+
+
+def test_a_dialogue_conference_is_no_longer_a_reception_day_of_the_head(city, commune):
+    dialogue = _head_day(commune, date(2026, 8, 6), kind=SessionKind.DIALOGUE)
+    VisitFactory(unit=commune, session=dialogue, received_on=date(2026, 8, 6), received_by=ReceivedBy.HEAD)
+    _head_day(commune, date(2026, 8, 13), kind=SessionKind.ONLINE)  # online reception is one
+    _head_day(commune, date(2026, 8, 20))
+    (head,) = _rows(city, commune, date(2026, 8, 1), date(2026, 8, 31))
+    assert head.receiver == ReceivedBy.HEAD
+    assert [(r.held, r.met) for r in head.results] == [(2, True)]
+    VisitFactory(unit=commune, received_on=date(2026, 9, 3), received_by=ReceivedBy.HEAD)  # a day without a session
+    (head,) = _rows(city, commune, date(2026, 9, 1), date(2026, 9, 30))
+    assert head.days_held == 1
+
+
+def test_the_party_secretary_is_checked_monthly_where_the_unit_records_them(city, commune, other_commune):
+    SessionFactory(unit=commune, date=date(2026, 3, 5), kind=SessionKind.HEAD_PERIODIC, received_by="party_secretary")
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by=ReceivedBy.PARTY_SECRETARY)
+    head, secretary = _rows(city, commune, date(2026, 7, 1), date(2026, 8, 31))
+    assert (head.receiver, secretary.receiver) == (ReceivedBy.HEAD, ReceivedBy.PARTY_SECRETARY)
+    assert secretary.receiver_label == "Bí thư cấp ủy"
+    assert [(r.period.required, r.held, r.met, r.period.basis) for r in secretary.results] == [
+        (1, 1, True, "Quy định 11-QĐi/TW"),
+        (1, 0, False, "Quy định 11-QĐi/TW"),
+    ]
+    # Recorded before the range only: the unit keeps the row, and the months are missed.
+    (_, secretary) = _rows(city, commune, date(2026, 10, 1), date(2026, 10, 31))
+    assert (secretary.days_held, secretary.periods_missed) == (0, 1)
+    # A unit that never recorded its secretary's reception has the head's row alone.
+    assert [r.receiver for r in _rows(city, other_commune, date(2026, 7, 1), date(2026, 8, 31))] == [ReceivedBy.HEAD]
+
+
+def test_deputies_days_are_shown_without_a_minimum(city, commune, django_assert_num_queries):
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by=ReceivedBy.DEPUTY)
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by=ReceivedBy.DEPUTY)
+    SessionFactory(unit=commune, date=date(2026, 7, 16), kind=SessionKind.AD_HOC, received_by=ReceivedBy.DEPUTY)
+    with django_assert_num_queries(3):
+        _head, deputies = _rows(city, commune, date(2026, 7, 1), date(2026, 8, 31))
+    assert deputies.receiver == ReceivedBy.DEPUTY and not deputies.has_minimum
+    assert (deputies.days_held, deputies.periods_missed) == (2, 0)

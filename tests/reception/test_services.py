@@ -56,6 +56,20 @@ def test_a_delegation_with_the_wrong_number_of_representatives_is_refused(commun
     assert not Visit.objects.exists() and not ReceptionEvent.objects.exists()
 
 
+def test_from_1_july_2026_a_visit_needs_the_visitors_identification(commune, officer):
+    """Law 136/2025: the service refuses it whatever page or command calls it; the day before,
+    and any visit dated before (an entry made late), is taken as before."""
+    on_the_day = SessionFactory(unit=commune, date=date(2026, 7, 1))
+    with pytest.raises(DomainError) as info:
+        _log(on_the_day, officer, identity_number="  ")
+    assert info.value.code == "identity_number"
+    assert not Visit.objects.exists()
+    assert _log(on_the_day, officer, identity_number="001090001234").visit.identity_number == "001090001234"
+    day_before = SessionFactory(unit=commune, date=date(2026, 6, 30))
+    assert _log(day_before, officer).visit.identity_number == ""
+    assert _log(on_the_day, officer, received_on=date(2026, 6, 29)).visit.received_on == date(2026, 6, 29)
+
+
 # --- repeat detection --------------------------------------------------------------------
 
 

@@ -223,6 +223,18 @@ def test_the_frequency_check_is_shown_to_leaders_only(client, city_leader, offic
     assert client.get(reverse("reception:frequency")).status_code == 404
 
 
+def test_the_frequency_page_lists_the_party_secretary_and_deputies_where_recorded(client, city_leader, commune):
+    VisitFactory(unit=commune, received_on=date(2026, 7, 9), received_by="party_secretary")
+    VisitFactory(unit=commune, received_on=date(2026, 7, 10), received_by="deputy")
+    client.force_login(city_leader)
+    page = client.get(
+        reverse("reception:frequency"), {"unit": commune.parent_id, "start": "2026-07-01", "end": "2026-08-31"}
+    ).content.decode()
+    assert "Bí thư cấp ủy" in page and "Đại biểu Hội đồng nhân dân" in page
+    assert "không có mức tối thiểu" in page  # the deputies' row
+    assert "0/1 ngày (Quy định 11-QĐi/TW)" in page  # the secretary's August
+
+
 def test_a_citizen_finds_the_next_published_reception_day(client, commune):
     day = timezone.localdate() + timedelta(days=8)
     SessionFactory(
@@ -303,3 +315,29 @@ def test_ids_in_forms_are_not_written_with_thousand_separators(officer_client, c
     assert 'value="3525"' in page
     response = officer_client.post(reverse("reception:session_today"), {"unit": "3525"})
     assert response.status_code == 302
+
+
+# --- identification from 1/7/2026 (Law 136/2025) -------------------------------------------
+
+
+def test_a_visit_from_1_july_2026_without_identification_is_refused_next_to_the_field(officer_client, commune):
+    session = SessionFactory(unit=commune, date=date(2026, 7, 1))
+    url = reverse("reception:session_detail", args=[session.pk])
+    form_page = officer_client.get(url).content.decode()
+    assert "Bắt buộc từ ngày 01/07/2026" in form_page
+    response = officer_client.post(url, _visit_form(identity_number=""))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Từ ngày 01/07/2026, người đến tiếp công dân phải cung cấp thông tin định danh" in page
+    assert 'value="Nguyễn Văn An"' in page and "Kiến nghị sửa cống thoát nước" in page
+    assert not Visit.objects.exists()
+    assert officer_client.post(url, _visit_form()).status_code == 302
+    assert Visit.objects.get(session=session).identity_number == "001090001234"
+
+
+def test_a_visit_up_to_30_june_2026_may_still_be_logged_without_identification(officer_client, commune):
+    session = SessionFactory(unit=commune, date=date(2026, 6, 30))
+    url = reverse("reception:session_detail", args=[session.pk])
+    assert "Bắt buộc từ ngày 01/07/2026" not in officer_client.get(url).content.decode()
+    assert officer_client.post(url, _visit_form(identity_number="")).status_code == 302
+    assert Visit.objects.get(session=session).identity_number == ""

@@ -55,7 +55,7 @@ def test_json_alone_on_stdout_with_every_contract_key(tree):
     }
     assert report["petitions"]["by_kind"] == {"complaint": 0, "denunciation": 0, "recommendation": 0, "feedback": 0}
     assert report["petitions"]["change_pct"] is None  # no previous data
-    assert report["dossiers"] == {"levels": []}
+    assert report["dossiers"] == {"levels": [], "satisfaction": {"rated": 0, "satisfied": 0, "pct": None}}
 
 
 def test_dates_in_vietnamese_form_and_bad_input(tree):
@@ -196,7 +196,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(tree, django_assert_num_que
 def test_files_go_to_standard_output_without_output(tree, capfdbinary):
     call_command("compile_report", "--unit", "T011", "--from", "2024-01-01", "--to", "2024-03-31", "--format", "csv")
     out, err = capfdbinary.readouterr()
-    assert out.startswith("\ufefffigure,value".encode())
+    assert out.startswith("\ufeffunit_code,unit_name,level,".encode())
     assert err == b""
 
 

@@ -38,7 +38,10 @@ def compile_q1(client, code: str) -> CompiledReport:
     response = client.post(reverse("reports:compile"), {"unit": code, **Q1})
     report = CompiledReport.objects.get(unit__code=code)
     assert response.status_code == 302
-    assert response["Location"] == reverse("reports:report_detail", args=[report.pk])
+    # "compile now" comes back to the dashboard of the same unit and period
+    assert response["Location"] == (
+        reverse("reports:dashboard") + f"?unit={code}&kind=quarter&year=2024&number=1&convention=calendar"
+    )
     report_run(report_id=report.pk)  # what the worker does (a no-op if it already ran eagerly)
     report.refresh_from_db()
     return report
@@ -110,8 +113,13 @@ def test_downloads_match_the_json(client, city_leader, records):
     wb = load_workbook(io.BytesIO(xlsx.content))
     total = next(r for r in wb["01-TCD"].iter_rows(values_only=True) if r[1] == "Tổng cộng")
     assert total[2] == report.figures["reception"]["visits"] == 20
+    sheet = [c for row in wb["Báo cáo"].iter_rows(values_only=True) for c in row if c]
+    assert "DỰ THẢO" in sheet and "Hà Nội, ngày" in " ".join(str(c) for c in sheet)
     assert client.get(reverse("reports:report_export", args=[report.pk, "pdf"])).content.startswith(b"%PDF")
-    assert "reception.visits,20" in client.get(reverse("reports:report_export", args=[report.pk, "csv"])).text
+    docx = client.get(reverse("reports:report_export", args=[report.pk, "docx"]))
+    assert "-du-thao.docx" in docx["Content-Disposition"] and docx.content.startswith(b"PK")
+    csv_text = client.get(reverse("reports:report_export", args=[report.pk, "csv"])).text
+    assert ",reception.visits,Lượt tiếp công dân,20\r\n" in csv_text
     assert client.get(reverse("reports:report_export", args=[report.pk, "json"])).json() == report.figures
     chart = client.get(reverse("reports:report_chart", args=[report.pk, "dossiers"]))
     assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
@@ -123,6 +131,12 @@ def test_publishing_freezes_and_recompiling_shows_differences(client, city_head,
     client.post(reverse("reports:report_publish", args=[first.pk]))
     first.refresh_from_db()
     assert first.status == ReportStatus.PUBLISHED
+    published = client.get(reverse("reports:report_export", args=[first.pk, "xlsx"]))
+    cells = [
+        c for row in load_workbook(io.BytesIO(published.content))["02-XLD"].iter_rows(values_only=True) for c in row
+    ]
+    assert "DỰ THẢO" not in cells and "THỦ TRƯỞNG ĐƠN VỊ" in cells
+    assert f"Hà Nội, ngày {first.published_at:%d} tháng {first.published_at:%m}" in " ".join(map(str, cells))
     again = client.post(reverse("reports:report_publish", args=[first.pk]), follow=True)
     assert "đã được công bố" in again.text or "already published" in again.text
     save(visits(commune, 2, on=date(2024, 3, 30)))

@@ -51,6 +51,8 @@ NOT_RECORDS: dict[str, str] = {
     "reception:visit_repeats": "a look-up of earlier visits, by POST so that names and numbers stay out of URLs",
     "petitions:queue": "the queue's search, by POST so that the typed text stays out of URLs (core.searches)",
     "adminreform:dossier_list": "the dossier list's search, by POST so that the typed text stays out of URLs",
+    "api:dossiers": "the API's dossier hand-over takes a system's key with the write scope (each use audited as an "
+    "ApiKeyEvent, tests/api); a staff session gets 403",
 }
 
 # Events that create their record: there is no "before", the new row is the "after".
@@ -216,6 +218,7 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             visit = rs.visit_log(
                 session=w.session(),
                 citizen_name="Lê Văn Bình",
+                identity_number="001090004322",
                 content="Khiếu nại",
                 kind="complaint",
                 outcome="petition",
@@ -223,6 +226,9 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             ).visit
             data = {"version": visit.version, "answer": "forwarded", "answered_on": visit.received_on.isoformat()}
             return [Drive("answer", {"pk": visit.pk}, data)]
+        if name == "dialogue_list":
+            data = {"unit": w.commune.pk, "held_on": w.made["list_dossier"].received_on.isoformat(), "attendees": "45"}
+            return [Drive("record a conference", {}, {**data, "topic": "Giải phóng mặt bằng tuyến đường", "ref": ""})]
         if name == "visit_mark_repeat":
             return [Drive("mark repeat", {"pk": w.visit().pk}, {"repeat_of": w.made["list_visit"].pk})]
         item = w.follow_up()
@@ -280,6 +286,7 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
             "visit_detail",
             "visit_mark_repeat",
             "followup_done",
+            "dialogue_list",
         )
     },
 }

@@ -92,6 +92,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
+    "petitions:action:notify-suspension": DESK,
     "petitions:action:notify-conclusion": DESK,
     "petitions:action:publish-conclusion": DESK,
     # the one-stop shop
@@ -156,9 +157,9 @@ def _concluded(world: World) -> Petition:
     )
 
 
-def _suspended(world: World) -> Petition:
+def _suspended(world: World, kind: str = "complaint") -> Petition:
     return petition_services.petition_suspend(
-        petition=_accepted(world), expected_version=None, reason="Chờ kết quả giám định", on=today(), actor=None
+        petition=_accepted(world, kind), expected_version=None, reason="Chờ kết quả giám định", on=today(), actor=None
     )
 
 
@@ -192,6 +193,7 @@ def _visit_with_petition(world: World) -> Any:
     return reception_services.visit_log(
         session=world.session(),
         citizen_name="Đỗ Thị Mai",
+        identity_number="001090004323",
         content="Khiếu nại việc cấp phép xây dựng",
         kind="complaint",
         outcome="petition",
@@ -242,7 +244,7 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:group": lambda w: _petition_step(w, "group", w.petition(), others=[w.petition().pk]),
     "petitions:action:assign": lambda w: _petition_step(w, "assign", w.petition(), assignee=w.users["handler"].pk),
     "petitions:action:extend": lambda w: _petition_step(
-        w, "extend", _accepted(w, "denunciation"), reason="Vụ việc phức tạp"
+        w, "extend", _accepted(w, "denunciation"), complexity="complex", reason="Vụ việc phức tạp"
     ),
     "petitions:action:suspend": lambda w: _petition_step(w, "suspend", _accepted(w), reason="Chờ giám định"),
     "petitions:action:resume": lambda w: _petition_step(w, "resume", _suspended(w)),
@@ -251,6 +253,9 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
+    ),
+    "petitions:action:notify-suspension": lambda w: _petition_step(
+        w, "notify-suspension", _suspended(w, "denunciation"), on=today().isoformat(), note="Văn bản số 5/TB"
     ),
     "petitions:action:notify-conclusion": lambda w: _petition_step(
         w, "notify-conclusion", _concluded(w), on=today().isoformat(), note="Văn bản số 4/TB"
@@ -312,6 +317,7 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         "reception:session_detail",
         w.session(),
         citizen_name="Phạm Văn Bình",
+        identity_number="001090004324",
         people="1",
         kind="recommendation",
         content="Xin sửa cống thoát nước",
@@ -431,3 +437,63 @@ def test_each_role_may_change_only_what_the_matrix_allows(world, commune, entry)
         elif role not in MATRIX[entry] and changed:
             wrong.append(f"{role} may not, but the unit's records changed ({response.status_code})")
     assert wrong == [], f"{entry}:\n" + "\n".join(wrong)
+
+
+# --- the API: a key for one ward sees nothing of another, and changes nothing there ----------
+
+
+def _api_targets(world: World) -> dict[str, list[dict[str, Any]]]:
+    """Commune A's records, as each API URL with an object names them."""
+    return {
+        "api:petition": [{"pk": world.petition().pk}],
+        "api:dossier": [{"ref": world.dossier().ref}],
+        "api:dossier_events": [{"ref": world.dossier().ref}],
+        "api:report": [{"pk": world.report().pk}],
+        "api:report_versions": [{"pk": world.report().pk}],
+    }
+
+
+def _records_of(commune: Any) -> dict[str, Any]:
+    """Commune A's records; its keys' own rows note their last use, which is no change."""
+    return {k: v for k, v in fingerprint(commune, audit=False).items() if not k.startswith("api.ApiKey.")}
+
+
+def _api_routes() -> list[Any]:
+    return [r for r in walk_urlconf() if r.name.startswith("api:") and r.name not in PUBLIC_URLS]
+
+
+def test_an_api_key_of_one_ward_sees_and_changes_nothing_of_another(world, commune, other_commune):
+    from rest_framework.test import APIClient
+
+    from api import services as api_services
+    from api.models import Scope
+
+    admin = UserFactory(username="matrix.api.admin", is_superuser=True)
+    keys = {
+        name: api_services.api_key_issue(name=name, unit=unit, scope=Scope.WRITE, actor=admin)[1]
+        for name, unit in (("A", commune), ("B", other_commune))
+    }
+    targets = _api_targets(world)
+    routes = _api_routes()
+    assert {r.name for r in routes if r.kwargs} == set(targets), "every API URL with an object needs a target"
+    wrong: list[str] = []
+    for route in routes:
+        for kwargs in targets.get(route.name, [{}]):
+            url = reverse(route.name, kwargs=kwargs)
+            for who, key in keys.items():
+                client = APIClient(REMOTE_ADDR=CLIENT_IP, HTTP_AUTHORIZATION=f"Bearer {key}")
+                before = _records_of(commune)
+                got = client.get(url)
+                posted = client.post(url, {"unit": commune.code}, format="json") if route.accepts("post") else None
+                if _records_of(commune) != before:
+                    wrong.append(f"{route.name} as {who}: changed commune A")
+                for response in (got, posted):
+                    if response is not None and response.status_code >= 500:
+                        wrong.append(f"{route.name} as {who}: {response.status_code}")
+                if who == "A" and route.kwargs and got.status_code != 200:
+                    wrong.append(f"{route.name} as A (the owner): {got.status_code}")
+                if who == "B" and route.kwargs and got.status_code != 404:
+                    wrong.append(f"{route.name} as B: {got.status_code}, not 404")
+                if who == "B" and not route.kwargs and commune.code in got.content.decode():
+                    wrong.append(f"{route.name} as B lists commune A's records")
+    assert wrong == [], "\n".join(wrong)

@@ -129,6 +129,7 @@ def _petition_actions(w: World) -> list[Target]:
 def _reception_visit_form() -> dict[str, Any]:
     return {
         "citizen_name": "Người lạ",
+        "identity_number": "001090004325",
         "people": "1",
         "kind": "recommendation",
         "content": "Nội dung",
@@ -140,6 +141,11 @@ def _reception_visit_form() -> dict[str, Any]:
 # URL name → function(world) → the commune-A objects to try, as URL kwargs.
 PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "core:unit_detail": lambda w: [Target({"code": w.commune.code})],
+    "api:petition": lambda w: [Target({"pk": w.petition().pk})],
+    "api:dossier": lambda w: [Target({"ref": w.dossier().ref})],
+    "api:dossier_events": lambda w: [Target({"ref": w.dossier().ref})],
+    "api:report": lambda w: [Target({"pk": w.report().pk}, insider="head")],
+    "api:report_versions": lambda w: [Target({"pk": w.report().pk}, insider="head")],
     "adminreform:dossier_detail": lambda w: [Target({"pk": w.dossier().pk})],
     "adminreform:dossier_action": _dossier_actions,
     "adminreform:dossier_receipt": lambda w: [Target({"pk": w.dossier().pk})],
@@ -151,6 +157,10 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "reports:report_publish": lambda w: [Target({"pk": w.report().pk}, insider=None)],
     "reports:report_export": lambda w: [
         Target({"pk": w.report().pk, "fmt": fmt}, insider="head") for fmt in EXPORT_FORMATS
+    ],
+    "reports:rows": lambda w: [
+        Target({"code": w.commune.code, "figure": f}, insider="head")
+        for f in ("visits", "petitions_received", "petitions_overdue", "cases_resolved", "dossiers_satisfied")
     ],
     "reports:report_chart": lambda w: [Target({"pk": w.report().pk, "name": n}, insider="head") for n in CHARTS],
     "petitions:detail": lambda w: [Target({"pk": w.petition().pk})],
@@ -368,6 +378,10 @@ def test_anonymous_visitors_are_sent_to_the_login_page(world):
             for method in METHODS:
                 response = getattr(_client(), method)(url)
                 location = response.headers.get("Location", "")
+                if route.name.startswith("api:"):  # an API answers 401 (a problem), not a login page
+                    if response.status_code != 401 or response["Content-Type"] != "application/problem+json":
+                        wrong.append(f"{route.name} {method.upper()}: {response.status_code}")
+                    continue
                 if response.status_code != 302 or not location.startswith(f"{login}?next="):
                     wrong.append(f"{route.name} {method.upper()}: {response.status_code} {location}")
     assert wrong == [], "\n".join(wrong)

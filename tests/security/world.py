@@ -109,6 +109,9 @@ PUBLIC_URLS: dict[str, str] = {
     "api:schema": "the API's OpenAPI schema",
     "api:docs": "the API's documentation page",
     "api:not_found": "any other address under /api/: a 404 problem",
+    "api:schedule": "the API's public reception schedule of a unit",
+    "api:petition_file": "citizens (or their apps) file a petition through the API, with the web form's rules",
+    "api:petition_status": "the API's tracking by code and secret",
 }
 
 
@@ -232,6 +235,7 @@ class World:
         return rs.visit_log(
             session=session or self.session(),
             citizen_name=APPLICANT_A,
+            identity_number="001090004321",
             content=f"Kiến nghị sửa cống ({SECRET_A})",
             kind=PetitionKind.RECOMMENDATION,
             actor=self.users["officer"],
