@@ -378,6 +378,8 @@ def _public_text(kind: str, data: dict[str, object], reason: str) -> str | None:
             return _("You were notified in writing that your denunciation was accepted.")
         if data.get("duty") == "notify_suspension":
             return _("You were sent the decision suspending the resolution.")
+        if data.get("duty") == "send_decision":
+            return _("The decision on your complaint was sent to you.")
         return _("You were notified in writing of the conclusion.")
     if kind == Kind.REFUSED:
         return _("Your petition was not accepted. Reasons: %(reason)s") % {"reason": reason}

@@ -16,7 +16,7 @@ from core.uploads import validate_upload
 
 from ..models import EXTENSIONS_ALLOWED, RESULTS_BY_KIND, Attachment, Duty, Petition, Step
 from ..policies import POLICY
-from ..rules import CONCLUSION_RESULTS
+from ..rules import CONCLUSION_RESULTS, DECISION_RESULTS
 from .deadlines import closing_data, open_duty, set_deadline, suspension_shift
 from .notifications import notify_answer, notify_status
 from .workflow import PETITION, Kind, S, today
@@ -201,6 +201,9 @@ def petition_resolve(
         # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
         open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
         open_duty(locked, Duty.PUBLISH_CONCLUSION, start=locked.resolved_on)
+    if locked.kind == PetitionKind.COMPLAINT and locked.complaint_round == 1 and result in DECISION_RESULTS:
+        # Luật Khiếu nại art. 32: the decision goes to the complainant and the parties.
+        open_duty(locked, Duty.SEND_DECISION, start=locked.resolved_on)
     PETITION.move(
         locked,
         to=S.RESOLVED,

@@ -243,6 +243,13 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             _when((S.RESOLVED,), kinds=(PetitionKind.DENUNCIATION,), also=_duty_pending(Duty.PUBLISH_CONCLUSION)),
             rule="duty",
         ),
+        "send-decision": StaffAction(
+            gettext_lazy("Record: decision sent to the complainant and the parties"),
+            f.DutyNotifyForm,
+            _record_duty(Duty.SEND_DECISION),
+            _when((S.RESOLVED,), kinds=(PetitionKind.COMPLAINT,), also=_duty_pending(Duty.SEND_DECISION)),
+            rule="duty",
+        ),
         "group": StaffAction(
             gettext_lazy("Group into a case"),
             f.GroupForm,
