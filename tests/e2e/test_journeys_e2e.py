@@ -30,6 +30,7 @@ def deadline_rules(transactional_db):
 
     import_module("core.migrations.0002_seed_deadline_rules").seed(apps, None)
     import_module("petitions.migrations.0005_seed_petition_rules").seed(apps, None)
+    import_module("petitions.migrations.0013_complaint_decision_sending_rule").seed(apps, None)
 
 
 @pytest.fixture
