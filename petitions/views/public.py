@@ -77,6 +77,7 @@ class PetitionFileView(FormView):
                 signers=data["signers"],
                 decision_known_on=data.get("decision_known_on"),
                 late_reason=data.get("late_reason", ""),
+                location=f.feedback_location(data),
                 attachments=data.get("attachments") or [],
                 actor=None,
                 ip_address=client_ip(self.request) or None,
