@@ -178,6 +178,18 @@ class Step(models.TextChoices):
     NONE = "", _("No running deadline")
 
 
+class Complexity(models.TextChoices):
+    """Why a denunciation's resolution is extended (Luật Tố cáo art. 30(2), (3); Decree 31/2019
+    art. 3): a complex case once, a particularly complex case twice, 30 days each time."""
+
+    COMPLEX = "complex", _("Complex (phức tạp): extended once")
+    PARTICULARLY_COMPLEX = "particularly_complex", _("Particularly complex (đặc biệt phức tạp): up to twice")
+
+
+# Complexity -> how many extensions it allows in all.
+EXTENSIONS_ALLOWED: dict[str, int] = {Complexity.COMPLEX: 1, Complexity.PARTICULARLY_COMPLEX: 2}
+
+
 class Case(TimeStampedModel):
     """Petitions about the same matter: N petitions, one case."""
 
@@ -474,6 +486,9 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     mime = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # The signed reply letter the handler attached when resolving (the citizen downloads it from
+    # the tracking page), not a document the citizen sent.
+    is_reply = models.BooleanField(_("reply letter"), default=False)
 
     class Meta:
         verbose_name = _("attachment")
@@ -567,11 +582,13 @@ class PetitionEvent(AuditEventBase):
 
 
 class Duty(models.TextChoices):
-    """Denunciation duties with a statutory limit that run beside the petition's own step."""
+    """Duties with a statutory limit that run beside the petition's own step: a denunciation's
+    notices and publication, a 1st-time complaint decision's sending."""
 
     NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
     NOTIFY_SUSPENSION = "notify_suspension", _("Send the suspension decision to the denouncer and the denounced")
     NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
+    SEND_DECISION = "send_decision", _("Send the first-time decision to the complainant and the parties")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
 
 
@@ -580,6 +597,7 @@ DUTY_RULES: dict[str, str] = {
     Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
     Duty.NOTIFY_SUSPENSION: "denunciation.notify_suspension",
     Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
+    Duty.SEND_DECISION: "complaint.send_decision",
     Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
 }
 

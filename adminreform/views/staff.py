@@ -103,16 +103,37 @@ class DossierPageMixin(StaffDossierMixin):
             name: bound.get(name) or action.form(dossier=d, initial={"assignee": user.pk})  # type: ignore[call-arg]
             for name, action in shown.items()
         }
+        actions = [(name, action, action_forms[name]) for name, action in shown.items()]
+        routine = [a for a in actions if not a[1].destructive]
+        preferred = NEXT_ACTION.get(d.status, "")
+        primary = next((a for a in routine if a[0] == preferred), routine[0] if routine else None)
+        open_action = next(iter(bound), "")
         return {
             "dossier": d,
+            "primary_action": primary,
+            "other_actions": [a for a in routine if a is not primary],
+            "destructive_actions": [a for a in actions if a[1].destructive],
+            "open_action": open_action,
             "timing": d.timing_on(timezone.localdate()),
             "handovers": list(dossier_handovers(dossier=d)),
             "events": list(dossier_events(dossier=d)),
             "documents": list(d.documents.all()),
-            "actions": [(name, action, action_forms[name]) for name, action in shown.items()],
+            "actions": actions,
             "action_forms": action_forms,
-            "open_action": next(iter(bound), ""),
         }
+
+
+# The step that usually comes next in each state: shown first and open on the dossier's page;
+# the other actions wait behind "Other actions", the ones that end the dossier behind their own
+# disclosure, each with a box the official ticks to confirm its consequence.
+NEXT_ACTION = {
+    "received": "assign",
+    "in_processing": "result",
+    "supplement_requested": "resubmit",
+    "resubmitted": "result",
+    "result_ready": "return",
+    "returned": "rate",
+}
 
 
 class DossierDetailView(DossierPageMixin, TemplateView):
@@ -151,6 +172,25 @@ class DossierActionView(DossierPageMixin, StaffActionView[Dossier]):
         return redirect(DETAIL, pk=self.record.pk)
 
 
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+
+
+def document_download_name(paper: str, content_type: str, stored: str) -> str:
+    """The download's name: the procedure's paper ("Tờ khai.pdf"), as files are stored under
+    random names; a file stored before that keeps its stored name."""
+    extension = EXTENSIONS.get(content_type)
+    base = os.path.basename(stored)
+    if "." in base or not extension:
+        return base
+    return f"{paper.strip()[:80] or 'tai-lieu'}.{extension}"
+
+
 class DossierDocumentFileView(StaffDossierMixin, View):
     """A file received with a dossier, for the officials who may see the dossier: always a
     download (`core.uploads.attachment_response`), never shown as a page of the portal."""
@@ -159,7 +199,7 @@ class DossierDocumentFileView(StaffDossierMixin, View):
         document = get_object_or_404(self.dossier.documents.exclude(file=""), pk=document_pk)
         return attachment_response(
             document.file.open("rb"),
-            filename=os.path.basename(document.file.name or ""),
+            filename=document_download_name(document.name, document.content_type, document.file.name or ""),
             mime=document.content_type,
         )
 
