@@ -4,6 +4,7 @@ The fields named in CONTRACTS.md are the minimum every other part relies on;
 the adminreform app builds its workflow on top.
 """
 
+import uuid
 from datetime import date
 
 from django.db import models
@@ -260,6 +261,12 @@ class Dossier(DossierWorkflow, TimeStampedModel):
         return Timing.IN_TIME
 
 
+def dossier_document_path(instance: "DossierDocument", filename: str) -> str:
+    """A random name: the citizen's file name may itself carry personal data, and is kept
+    nowhere (the download is named after the procedure's paper)."""
+    return f"dossiers/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}"
+
+
 class DossierDocument(models.Model):
     """A paper received with the dossier: at the counter (checked against the catalogue)
     or uploaded with an online submission."""
@@ -274,7 +281,7 @@ class DossierDocument(models.Model):
         related_name="+",
     )
     name = models.CharField(_("document"), max_length=400)
-    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=dossier_document_path, blank=True)
     content_type = models.CharField(pgettext_lazy("file", "content type"), max_length=100, blank=True)
     received_on = models.DateField(_("received on"))
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from core.ratelimit import client_ip
 
 from . import services
-from .models import ApiKey, ApiKeyEvent
+from .models import ApiKey, ApiKeyEvent, PortalSync, WebhookDelivery, WebhookSubscription
 
 
 class ApiKeyEventInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -87,3 +87,93 @@ class ApiKeyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         for key in queryset:
             services.api_key_revoke(key=key, actor=request.user, ip_address=client_ip(request) or None)  # type: ignore[arg-type]
         self.message_user(request, _("The keys were revoked."))
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """A system's webhook: its signing secret is shown once, when it is added."""
+
+    list_display = ("url", "api_key", "active", "created_at")
+    list_filter = ("active",)
+    raw_id_fields = ("api_key",)
+
+    def get_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> tuple[str, ...]:
+        return ("api_key", "url") if obj is None else ("api_key", "url", "active")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> tuple[str, ...]:
+        return () if obj is None else ("api_key", "url")
+
+    def save_model(self, request: HttpRequest, obj: WebhookSubscription, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        subscription, secret = services.webhook_subscribe(key=obj.api_key, url=obj.url, actor=request.user)  # type: ignore[arg-type]
+        obj.pk = subscription.pk
+        messages.warning(
+            request,
+            _("The signing secret of this webhook is %(secret)s. Give it to the system now: it is not shown again.")
+            % {"secret": secret},
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The delivery log: each change sent to each webhook, its attempts and the last answer."""
+
+    list_display = ("pk", "subscription", "event", "created_at", "sent_at", "attempts", "last_status")
+    list_filter = ("event",)
+    readonly_fields = (
+        "subscription",
+        "event",
+        "payload",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_status",
+        "last_response",
+        "last_error",
+    )
+    fields = readonly_fields
+    actions = ("replay",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: WebhookDelivery | None = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("Send the selected deliveries again"))
+    def replay(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        for delivery in queryset.select_related("subscription__api_key__unit"):
+            services.webhook_replay(delivery=delivery, actor=request.user)  # type: ignore[arg-type]
+        self.message_user(request, _("The deliveries were queued again."))
+
+
+@admin.register(PortalSync)
+class PortalSyncAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """What was pushed to the public-service portal, its attempts and the portal's last answer."""
+
+    list_display = ("dedupe_key", "dossier", "created_at", "sent_at", "attempts", "last_status")
+    readonly_fields = (
+        "dossier",
+        "dedupe_key",
+        "payload",
+        "created_at",
+        "sent_at",
+        "attempts",
+        "next_attempt_at",
+        "last_status",
+        "last_response",
+        "last_error",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: PortalSync | None = None) -> bool:
+        return False

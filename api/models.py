@@ -6,9 +6,10 @@ digest (a random 256-bit secret needs no slow hash); the public `prefix` finds t
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.db import AuditEventBase, TimeStampedModel
+from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.models import Unit
 
 
@@ -84,3 +85,61 @@ class DossierHandover(models.Model):
 
     def __str__(self) -> str:
         return self.external_id
+
+
+class WebhookSubscription(TimeStampedModel):
+    """A system's endpoint, told of every status change of the petitions and dossiers in its
+    key's scope. Each delivery is signed with the subscription's secret (encrypted at rest)."""
+
+    api_key = models.ForeignKey(ApiKey, verbose_name=_("API key"), on_delete=models.PROTECT, related_name="webhooks")
+    url = models.URLField(_("address"), max_length=500, help_text=_("HTTPS address that receives the POSTs."))
+    secret_enc = models.TextField(editable=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(OutboxBase):
+    """The webhooks' outbox (core.outbox) and their delivery log: one row per change and
+    subscription, retried with a growing wait; the receiver's last answer is kept."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=40)
+    payload = models.JSONField(_("payload"), default=dict)
+    last_status = models.PositiveSmallIntegerField(_("last answer's status"), null=True, blank=True)
+    last_response = models.TextField(_("last answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="webhookdelivery_unique_dedupe_key")]
+        indexes = [
+            models.Index(fields=["created_at"], name="webhookdelivery_unsent_idx", condition=Q(sent_at__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
+
+
+class PortalSync(OutboxBase):
+    """A dossier's change pushed to the public-service portal (API_PORTAL_URL), through the
+    outbox: at least once, with an idempotency key per change (`dedupe_key`)."""
+
+    dossier = models.ForeignKey("adminreform.Dossier", on_delete=models.CASCADE, related_name="+")
+    payload = models.JSONField(_("payload"), default=dict)
+    last_status = models.PositiveSmallIntegerField(_("last answer's status"), null=True, blank=True)
+    last_response = models.TextField(_("last answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("portal synchronisation")
+        verbose_name_plural = _("portal synchronisations")
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="portalsync_unique_dedupe_key")]
+        indexes = [models.Index(fields=["created_at"], name="portalsync_unsent_idx", condition=Q(sent_at__isnull=True))]
+
+    def __str__(self) -> str:
+        return f"{self.dedupe_key}"

@@ -9,8 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, checks, retention, security_log  # noqa: F401 - checks registers itself
+        from . import audit, checks, retention, security_log, two_factor  # noqa: F401 - checks registers itself
         from .models import CalendarDay, DeadlineRule, Unit
         from .selectors import reference_changed
 
@@ -18,6 +19,7 @@ class CoreConfig(AppConfig):
         # exists: one receiver, for core, covers the audit tables of all the apps.
         post_migrate.connect(audit.install_triggers_after_migrate, sender=self, dispatch_uid="core-audit-triggers")
         user_locked_out.connect(security_log.log_lockout, dispatch_uid="core-log-lockout")
+        user_logged_in.connect(two_factor.enrolment_due_at_login, dispatch_uid="core-second-factor-enrolment")
         retention.register_core_rules()
         # Deadlines and the public units are read from a per-process copy (core.selectors).
         for model in (CalendarDay, DeadlineRule, Unit):

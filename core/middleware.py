@@ -9,12 +9,15 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.selectors import remember_memberships
+from core.two_factor import ENROL_KEY
 
 
 class RequestSizeLimitMiddleware:
@@ -108,4 +111,23 @@ class RememberMembershipsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         remember_memberships(user=request.user)
+        return self.get_response(request)
+
+
+class SecondFactorEnrolmentMiddleware:
+    """A user who must use two-step login and has not turned it on (flagged at login by
+    `core.two_factor.enrolment_due_at_login`) may open only the page that turns it on, and log
+    out; every other page sends them there. No query: the flag is in the session."""
+
+    ALLOWED_NAMES = ("two_factor", "logout", "set_language", "login", "login_second_factor")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.get(ENROL_KEY) and request.user.is_authenticated:
+            allowed = {reverse(name) for name in self.ALLOWED_NAMES}
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL or "/static/"):
+                return redirect("two_factor")
         return self.get_response(request)

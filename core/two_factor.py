@@ -1,9 +1,13 @@
-"""Optional second factor (TOTP, RFC 6238) for heads and administrators.
+"""Second factor (TOTP, RFC 6238): required for superusers and for whoever may open a
+denouncer's identity, offered to heads and administrators, and required of every official when
+CIVICDESK_SECOND_FACTOR_FOR_ALL_STAFF is on.
 
 A user turns it on by scanning a QR code (or typing the secret) into an
 authenticator app and confirming with a first code. From then on the login asks
 for the 6-digit code after the password; a wrong code refuses the login and
-counts as a failed login for the lockout (5 failures: 15 minutes).
+counts as a failed login for the lockout (5 failures: 15 minutes). A user who must use it and
+has not turned it on is sent, at the next login, to the page that turns it on, and can open no
+other page until it is on (`core.middleware.SecondFactorEnrolmentMiddleware`).
 """
 
 from __future__ import annotations
@@ -11,9 +15,11 @@ from __future__ import annotations
 import base64
 import io
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import qrcode
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -31,13 +37,45 @@ SECOND_FACTOR_ROLES = (Role.HEAD, Role.ADMIN)
 DEVICE_NAME = "CivicDesk"
 
 
+# Apps add who else must use the second factor (petitions: holders of a reveal grant), so core
+# names no domain app.
+REQUIRED_FOR: list[Callable[[AbstractBaseUser], bool]] = []
+ENROL_KEY = "civicdesk_second_factor_enrol"
+
+
+def require_second_factor_when(check: Callable[[AbstractBaseUser], bool]) -> None:
+    if check not in REQUIRED_FOR:
+        REQUIRED_FOR.append(check)
+
+
+def second_factor_required(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Must `user` log in with a second factor? Superusers, whoever an app names (reveal-grant
+    holders), and every official when CIVICDESK_SECOND_FACTOR_FOR_ALL_STAFF is on."""
+    if not user.is_authenticated or not getattr(settings, "CIVICDESK_SECOND_FACTOR_REQUIRED", True):
+        return False
+    if getattr(user, "is_superuser", False) or getattr(settings, "CIVICDESK_SECOND_FACTOR_FOR_ALL_STAFF", False):
+        return True
+    return any(check(user) for check in REQUIRED_FOR)  # type: ignore[arg-type]
+
+
 def can_use_second_factor(user: AbstractBaseUser | AnonymousUser) -> bool:
-    """Heads and administrators (and superusers) may turn the second factor on."""
+    """Heads and administrators (and superusers) may turn the second factor on, and whoever must."""
     if not user.is_authenticated:
         return False
-    if getattr(user, "is_superuser", False):
+    if getattr(user, "is_superuser", False) or second_factor_required(user):
         return True
     return Membership.objects.filter(user_id=user.pk, role__in=SECOND_FACTOR_ROLES).exists()
+
+
+def enrolment_due_at_login(sender: Any, request: Any, user: AbstractBaseUser, **kwargs: Any) -> None:
+    """user_logged_in receiver: a user who must use the second factor and has none is sent to
+    turn it on before anything else (the flag lives in the session; the middleware holds it)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if second_factor_required(user) and confirmed_device_for(user) is None:
+        request.session[ENROL_KEY] = True
+    else:
+        request.session.pop(ENROL_KEY, None)
 
 
 def confirmed_device_for(user: AbstractBaseUser) -> TOTPDevice | None:
@@ -93,7 +131,10 @@ def totp_device_confirm(*, user: AbstractBaseUser, token: str, ip_address: str |
 
 
 def totp_device_remove(*, user: AbstractBaseUser, token: str, ip_address: str | None = None) -> None:
-    """Turn two-step login off; needs a current code, so a stolen session alone cannot do it."""
+    """Turn two-step login off; needs a current code, so a stolen session alone cannot do it.
+    Refused to those who must use it (superusers, reveal-grant holders)."""
+    if second_factor_required(user):
+        raise DomainError(_("Two-step login is required for your account: it cannot be turned off."))
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user_id=user.pk, confirmed=True).first()
         if device is None:

@@ -6,13 +6,19 @@ what would make it dangerous (S5 in docs/security.md):
 
 - the name: no path, no control characters, no hidden second extension (`hoso.exe.pdf`),
   and an extension that agrees with the content (a PDF called `.docx` is refused);
-- PDF: no JavaScript, launch actions, embedded files, rich media or form submission (also
-  looked for inside compressed object streams), no HTML appended or prepended;
+- PDF: no JavaScript, launch actions, embedded files, rich media or form submission, looked
+  for in the file and in every stream decoded through its filters (Flate, ASCIIHex, ASCII85,
+  chained, object streams inside), within 20 MB of decoding; no HTML anywhere (appended,
+  prepended, or a tag with an event handler such as `<img onerror>`);
 - PNG and JPEG: a picture Pillow can read, of at most 50 megapixels (decompression bombs),
-  nothing after the end of a PNG, no HTML or script anywhere in the bytes (polyglots);
+  nothing after the end of a PNG, no HTML or script anywhere in the bytes (polyglots); then
+  drawn again (`_reencode_image`), so that only pixels are stored: trailing payloads, comments
+  and metadata are dropped;
 - DOCX: a real Word package (`word/document.xml`), no macros (`vbaProject.bin`, macro-enabled
-  content types), no ActiveX or embedded OLE programs, no encryption, and no zip bomb (at most
-  1,000 entries, 100 MB unpacked, 100:1 per entry);
+  content types), no ActiveX or embedded OLE programs, no relationship loading something from
+  elsewhere (a remote `attachedTemplate`, an external OLE object, sub-document, frame or
+  picture; links are kept), no encryption, and no zip bomb (at most 1,000 entries, 100 MB
+  unpacked, 100:1 per entry, counted on the bytes really unpacked, not the sizes declared);
 - DOC: a Word 97 file with its `WordDocument` stream and no VBA project.
 
 Accepted files are handed to staff only by `attachment_response`: a download, never a page.
@@ -62,9 +68,11 @@ MAX_ZIP_UNPACKED = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_PDF_INFLATE = 20 * 1024 * 1024
 
-# HTML or script that a browser or a server would run if the bytes were ever read as a page.
+# HTML or script that a browser or a server would run if the bytes were ever read as a page:
+# the tags, and any tag with an event handler (`<img src=x onerror=…>`).
 ACTIVE_MARKUP = re.compile(
-    rb"<\s*(?:script|html|body|iframe|svg|object|embed|meta|frameset|!doctype\s+html)\b|<\?php|\bjavascript:",
+    rb"<\s*(?:script|html|body|iframe|svg|object|embed|meta|frameset|!doctype\s+html)\b|<\?php|\bjavascript:"
+    rb"|<\s*[a-z][a-z0-9]*\b[^<>]{0,500}?[\s/\"']on[a-z]{3,}\s*=",
     re.IGNORECASE,
 )
 # PDF names that run something, open something or hide another file.
@@ -74,6 +82,14 @@ PDF_ACTIVE_NAMES = frozenset(
 PDF_NAME = re.compile(rb"/([A-Za-z0-9#]+)")
 PDF_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 PDF_STREAM = re.compile(rb"stream\r?\n")
+PDF_OBJECT_START = re.compile(rb"\d+\s+\d+\s+obj\b")
+PDF_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9#]+)")
+PDF_NESTING = 4  # streams inside decoded streams (an object stream's objects) are read this deep
+# Relationships of a Word package that fetch something from elsewhere when the file opens
+# (a template, an OLE object, a sub-document, a frame, a picture): only links may point out.
+OOXML_EXTERNAL = re.compile(rb"<Relationship\b[^>]*TargetMode\s*=\s*[\"']External[\"'][^>]*>", re.IGNORECASE)
+OOXML_LINK = re.compile(rb"Type\s*=\s*[\"'][^\"']*/hyperlink[\"']", re.IGNORECASE)
+OOXML_ATTACHED_TEMPLATE = re.compile(rb"attachedTemplate", re.IGNORECASE)
 ENCODED_SEPARATOR = re.compile(r"%(?:2f|5c|00)", re.IGNORECASE)
 
 
@@ -207,32 +223,108 @@ def validate_upload(f: IO[bytes] | Any, *, max_bytes: int = 10 * 1024 * 1024) ->
             code="wrong_extension",
         )
     CHECKS[mime](name, data)
+    if mime in (JPEG_MIME, PNG_MIME):
+        _replace_content(f, _reencode_image(name, data, mime))
     return mime
+
+
+def _reencode_image(name: str, data: bytes, mime: str) -> bytes:
+    """The picture drawn again by Pillow: what is stored is pixels only, so bytes hidden after
+    the image or in its comments and metadata (a second file, markup, the phone's GPS
+    position) are dropped. The camera's rotation is applied first, so the picture stays upright."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            upright = ImageOps.exif_transpose(image)
+            upright.info = {}  # Pillow would write the comment and metadata back: pixels only
+            out = io.BytesIO()
+            if mime == JPEG_MIME:
+                upright.convert("RGB").save(out, format="JPEG", quality=90)
+            else:
+                keep = upright if upright.mode in ("1", "L", "LA", "P", "RGB", "RGBA") else upright.convert("RGBA")
+                keep.save(out, format="PNG")
+    except Exception as exc:  # Pillow raises many kinds for a broken picture
+        raise _refuse_damaged(name) from exc
+    return out.getvalue()
+
+
+def _replace_content(f: Any, content: bytes) -> None:
+    """Put `content` in place of the uploaded file's bytes (Django keeps an upload in memory or
+    in a temporary file; both are rewritten)."""
+    handle = getattr(f, "file", f)
+    handle.seek(0)
+    handle.truncate()
+    handle.write(content)
+    handle.seek(0)
+    if hasattr(f, "size"):
+        f.size = len(content)
 
 
 def _check_pdf(name: str, data: bytes) -> None:
     if not data.startswith(b"%PDF-"):
         raise _refuse_type(name)
-    if ACTIVE_MARKUP.search(data):
+    budget = [MAX_PDF_INFLATE]
+    _check_pdf_bytes(name, data, budget, depth=0)
+
+
+def _check_pdf_bytes(name: str, data: bytes, budget: list[int], *, depth: int) -> None:
+    """Look for active names and markup in `data`, then in every stream it holds, decoded
+    through its filters (Flate, ASCIIHex, ASCII85, in the order the dictionary lists them):
+    an object stream's dictionaries are read like the file's own, however long the stream's
+    dictionary. `budget` caps the bytes all decoding may produce (a bomb is refused)."""
+    if ACTIVE_MARKUP.search(data) or _pdf_has_active_names(data):
         raise _refuse_active(name)
-    if _pdf_has_active_names(data):
-        raise _refuse_active(name)
-    # Dictionaries may hide in compressed object streams (PDF 1.5+): read those too.
-    budget = MAX_PDF_INFLATE
+    if depth >= PDF_NESTING:
+        return
     for match in PDF_STREAM.finditer(data):
-        before = data[max(0, match.start() - 300) : match.start()]
-        if b"/ObjStm" not in before and b"/XRef" not in before:
-            continue
-        inflater = zlib.decompressobj()
-        try:
-            inflated = inflater.decompress(data[match.end() :], budget)
-        except zlib.error:
-            continue
-        budget -= len(inflated)
-        if budget <= 0:
+        objects = list(PDF_OBJECT_START.finditer(data, max(0, match.start() - 64 * 1024), match.start()))
+        header = data[objects[-1].end() if objects else max(0, match.start() - 4096) : match.start()]
+        filters = _pdf_filters(header)
+        end = data.find(b"endstream", match.end())
+        raw = data[match.end() : end if end >= 0 else len(data)]
+        decoded = _pdf_decode(raw, filters, budget)
+        if budget[0] <= 0:
             raise _refuse_damaged(name)
-        if _pdf_has_active_names(inflated) or ACTIVE_MARKUP.search(inflated):
-            raise _refuse_active(name)
+        if decoded is not None and decoded is not raw:
+            _check_pdf_bytes(name, decoded, budget, depth=depth + 1)
+
+
+def _pdf_filters(header: bytes) -> list[bytes]:
+    found = PDF_FILTERS.search(header)
+    if found is None:
+        return []
+    names = [PDF_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), n) for n in PDF_NAME.findall(found.group(1))]
+    return [n.lower() for n in names]
+
+
+def _pdf_decode(raw: bytes, filters: list[bytes], budget: list[int]) -> bytes | None:
+    """`raw` through `filters`; None when a filter is unknown or the data does not decode (the
+    raw bytes were already searched)."""
+    import base64
+    import binascii
+
+    data = raw
+    for name in filters:
+        try:
+            if name in (b"flatedecode", b"fl"):
+                inflater = zlib.decompressobj()
+                data = inflater.decompress(data, max(budget[0], 1))
+                budget[0] -= len(data)
+                if budget[0] <= 0:
+                    return data
+            elif name in (b"asciihexdecode", b"ahx"):
+                digits = re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">", 1)[0])
+                data = binascii.unhexlify(digits + b"0" * (len(digits) % 2))
+            elif name in (b"ascii85decode", b"a85"):
+                text = data.strip()
+                text = text[2:] if text.startswith(b"<~") else text
+                data = base64.a85decode(text.split(b"~>", 1)[0], ignorechars=b" \t\r\n\x0c")
+            else:
+                return None
+        except (zlib.error, ValueError, binascii.Error):
+            return None
+    return data
 
 
 def _pdf_has_active_names(data: bytes) -> bool:
@@ -291,14 +383,42 @@ def _check_docx(name: str, data: bytes) -> None:
                 raise _refuse_damaged(name)
             if "word/document.xml" not in names or "[content_types].xml" not in names:
                 raise _refuse_type(name)
+            # The sizes above are what the package declares: unpack every entry for real, within
+            # the same limits (an entry declaring 1 KB that inflates to 200 MB stops at its limit,
+            # and its checksum then fails), and read the relationships on the way.
+            budget = MAX_ZIP_UNPACKED
+            for entry in entries:
+                with archive.open(entry) as handle:
+                    produced, relationships = 0, b""
+                    while chunk := handle.read(1024 * 1024):
+                        produced += len(chunk)
+                        budget -= len(chunk)
+                        if budget < 0 or (
+                            produced > 1024 * 1024 and produced > MAX_ZIP_RATIO * max(entry.compress_size, 1)
+                        ):
+                            raise _refuse_damaged(name)
+                        if entry.filename.lower().endswith(".rels") and len(relationships) < 4 * 1024 * 1024:
+                            relationships += chunk
+                if relationships and _has_external_content(relationships):
+                    raise _refuse_active(name)
             with archive.open("[Content_Types].xml") as handle:
                 types = handle.read(1024 * 1024).lower()
             if b"macroenabled" in types or b"vbaproject" in types or b"activex" in types:
                 raise _refuse_active(name)
     except ValidationError:
         raise
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, zlib.error) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, zlib.error, RuntimeError) as exc:
         raise _refuse_damaged(name) from exc
+
+
+def _has_external_content(relationships: bytes) -> bool:
+    """A relationship that loads something from elsewhere (a remote template, an external OLE
+    object, sub-document, frame or picture); links to web pages are kept."""
+    for match in OOXML_EXTERNAL.finditer(relationships):
+        tag = match.group(0)
+        if OOXML_ATTACHED_TEMPLATE.search(tag) or not OOXML_LINK.search(tag):
+            return True
+    return False
 
 
 def _check_doc(name: str, data: bytes) -> None:

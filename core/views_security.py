@@ -30,10 +30,12 @@ from .audit import audit_models
 from .forms import OTPTokenForm, StaffAuthenticationForm
 from .services import account_password_changed
 from .two_factor import (
+    ENROL_KEY,
     can_use_second_factor,
     confirmed_device_for,
     qr_code_data_uri,
     second_factor_check,
+    second_factor_required,
     secret_for_typing,
     totp_device_confirm,
     totp_device_remove,
@@ -123,7 +125,7 @@ class TwoFactorSettingsView(LoginRequiredMixin, View):
     def _render(self, request: HttpRequest, form: OTPTokenForm | None = None) -> HttpResponse:
         user: Any = request.user
         device = confirmed_device_for(user)
-        context: dict[str, Any] = {"enabled": device is not None}
+        context: dict[str, Any] = {"enabled": device is not None, "required": second_factor_required(user)}
         if device is None:
             pending = totp_device_start(user=user)
             context.update(qr_code=qr_code_data_uri(pending), secret=secret_for_typing(pending))
@@ -149,6 +151,7 @@ class TwoFactorSettingsView(LoginRequiredMixin, View):
                         user=user, token=form.cleaned_data["otp_token"], ip_address=client_ip(request)
                     )
                     django_otp.login(request, device)
+                    request.session.pop(ENROL_KEY, None)
             except ValidationError as error:
                 form.add_error(None, error)
             else:

@@ -35,6 +35,18 @@ from civicdesk.exceptions import InvalidTransition, StaleEdit
 
 M = TypeVar("M", bound=models.Model)
 
+# Called with (record, event) after every audit event a workflow writes, in the change's
+# transaction: how what leaves the machine about a change (webhooks, the public-service portal)
+# is queued in the outbox with it. Registered from an app's `ready()`; core imports none of them.
+Listener = Callable[[models.Model, AuditEventBase], None]
+_listeners: list[Listener] = []
+
+
+def on_record(listener: Listener) -> None:
+    """Call `listener(record, event)` after each event recorded by any workflow."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
 
 def _default_stale() -> str:
     return _("This record was changed by someone else since you opened it. Reload it and try again.")
@@ -131,6 +143,8 @@ class Workflow(Generic[M]):
             ip_address=ip_address,
         )
         event.save(force_insert=True)
+        for listener in _listeners:
+            listener(record, event)
         return event
 
     # --- the whole step ------------------------------------------------------------------

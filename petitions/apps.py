@@ -17,8 +17,18 @@ class PetitionsConfig(AppConfig):
         from .services.notifications import OUTBOX
 
         register_retention_rules()
+        # Whoever may open a denouncer's identity logs in with a second factor (core.two_factor).
+        from core.two_factor import require_second_factor_when
+
+        require_second_factor_when(holds_reveal_grant)
         outbox.register(OUTBOX)
         post_delete.connect(_attachment_deleted, sender=Attachment, dispatch_uid="petitions_attachment_file")
+
+
+def holds_reveal_grant(user: Any) -> bool:
+    from .models import IdentityRevealGrant
+
+    return IdentityRevealGrant.objects.filter(user_id=user.pk).exists()
 
 
 def _attachment_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

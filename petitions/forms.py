@@ -26,7 +26,7 @@ from core.models import Unit
 from core.selectors import RuleNotFound
 from core.uploads import validate_upload
 
-from .models import RESULTS_BY_KIND, Attachment, Channel, Petition, PetitionStatus, Result
+from .models import RESULTS_BY_KIND, Attachment, Channel, Complexity, Petition, PetitionStatus, Result
 from .selectors import complaint_limitation, handlers_for, petition_duplicate_candidates, proposed_refusal_reason
 
 KIND_EXPLANATIONS = {
@@ -535,6 +535,9 @@ class AssignForm(ActionForm):
 
 class ExtendForm(ActionForm):
     submit_label = _("Extend by 30 days")
+    complexity = forms.ChoiceField(
+        label=_("The case is"), choices=Complexity.choices, widget=forms.RadioSelect, initial=Complexity.COMPLEX
+    )
     reason = _reason()
 
 

@@ -166,6 +166,18 @@ class Step(models.TextChoices):
     NONE = "", _("No running deadline")
 
 
+class Complexity(models.TextChoices):
+    """Why a denunciation's resolution is extended (Luật Tố cáo art. 30(2), (3); Decree 31/2019
+    art. 3): a complex case once, a particularly complex case twice, 30 days each time."""
+
+    COMPLEX = "complex", _("Complex (phức tạp): extended once")
+    PARTICULARLY_COMPLEX = "particularly_complex", _("Particularly complex (đặc biệt phức tạp): up to twice")
+
+
+# Complexity -> how many extensions it allows in all.
+EXTENSIONS_ALLOWED: dict[str, int] = {Complexity.COMPLEX: 1, Complexity.PARTICULARLY_COMPLEX: 2}
+
+
 class Case(TimeStampedModel):
     """Petitions about the same matter: N petitions, one case."""
 

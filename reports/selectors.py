@@ -9,14 +9,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.collation import vietnamese_sort_key
 from core.models import Membership, Role, Unit
-from core.selectors import AnyUser, scope_to_user, units_visible_to, user_has_role
+from core.selectors import AnyUser, scope_to_user, unit_ancestors, units_visible_to, user_has_role
 
+from .documents import Letterhead, letterhead
 from .formatting import change, rate
-from .models import CompiledReport, CompileState
+from .models import CompiledReport, CompileState, ReportStatus
 from .narrative import level_tier
 from .periods import Period
 
@@ -326,3 +328,20 @@ def trend_table(figures: Mapping[str, Any]) -> list[tuple[str, list[int]]]:
     months: Sequence[str] = trend.get("months", [])
     keys = ("visits", "petitions_received", "dossiers_received", "dossiers_resolved")
     return [(f"{m[5:7]}/{m[:4]}", [trend.get(k, [0] * len(months))[i] for k in keys]) for i, m in enumerate(months)]
+
+
+def province_name_of(unit: Unit) -> str:
+    """The name of the top unit above `unit` (itself at the top): the place of its documents."""
+    return (unit_ancestors(unit) or [unit])[0].name
+
+
+def report_letterhead(report: CompiledReport) -> Letterhead:
+    """The letterhead of a stored version's documents: dated the day it was published (or
+    compiled), "DỰ THẢO" until it is published."""
+    stamp = report.published_at or report.compiled_at
+    return letterhead(
+        figures=report.figures,
+        province_name=province_name_of(report.unit),
+        signed_on=timezone.localdate(stamp) if stamp else timezone.localdate(),
+        draft=report.status != ReportStatus.PUBLISHED,
+    )

@@ -44,6 +44,7 @@ from .selectors import (
     report_home_unit,
     report_home_units,
     report_latest,
+    report_letterhead,
     report_list_visible_to,
     report_pending,
     report_units_visible_to,
@@ -54,11 +55,14 @@ from .selectors import (
 from .services import report_publish, report_request
 from .tiles import TileLinks, dashboard_tiles, figure_value, live_figures, overdue_now
 from .versions import report_differences
+from .yearly import CHART_NAMES, chart_titles, year_on_year, year_on_year_svg
+from .yearly import TTL as YEARLY_TTL
 
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "csv": "text/csv; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "json": "application/json",
 }
 
@@ -149,6 +153,20 @@ def sort_links(unit_code: str, query: dict[str, Any], *, sort: str, descending: 
     }
 
 
+def yearly_charts(unit: Unit, end: date, query: dict[str, Any]) -> list[dict[str, Any]]:
+    """The dashboard's three charts: title, image URL and the numbers for their tables."""
+    titles, series = chart_titles(), year_on_year(unit=unit, end=end)
+    return [
+        {
+            "name": name,
+            "title": titles[name],
+            "url": reverse("reports:yearly_chart", args=[unit.code, name]) + "?" + urlencode(query),
+            "chart": series[name],
+        }
+        for name in CHART_NAMES
+    ]
+
+
 class DashboardView(ReportsAccessMixin, TemplateView):
     template_name = "reports/report_dashboard.html"
 
@@ -220,6 +238,7 @@ class DashboardView(ReportsAccessMixin, TemplateView):
             # Live figures change: their part of the page is rendered each time (from the
             # figures cached for LIVE_TTL).
             "fragment_ttl": DASHBOARD_FRAGMENT_TTL if report is not None else 0,
+            "yearly": SimpleLazyObject(lambda: yearly_charts(self.unit, period.end, query)),
         }
         if report is not None:
             context |= {
@@ -346,7 +365,13 @@ class ReportExportView(ReportMixin, View):
         if fmt == "json":
             data = json.dumps(report.figures, ensure_ascii=False, indent=2).encode()
         else:
-            data = render_export(report.figures, fmt, report.children)
+            data = render_export(
+                report.figures,
+                fmt,
+                report.children,
+                letterhead=report_letterhead(report),
+                previous=report.previous_figures or None,
+            )
         status = "" if report.status == ReportStatus.PUBLISHED else "-du-thao"
         dates = f"{report.period_from:%Y%m%d}-{report.period_to:%Y%m%d}"
         name = f"bao-cao-{report.unit.code}-{dates}-v{report.version}{status}.{fmt}"
@@ -436,3 +461,25 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
             "live_figure": spec.live,
         }
         return super().get_context_data(**context, **kwargs)
+
+
+class YearOnYearChartView(ReportsAccessMixin, View):
+    """One of the dashboard's charts (reports.yearly) as SVG: the unit's subtree, the 12
+    months up to the chosen period's last day against a year earlier."""
+
+    def get(self, request: HttpRequest, code: str, name: str) -> HttpResponse:
+        if name not in CHART_NAMES:
+            raise Http404
+        unit = get_object_or_404(report_units_visible_to(user=request.user), code=code)
+        form, query = chosen_period(request)
+        if query is None:
+            raise Http404
+        end = form.cleaned_data["period"].end
+        key = f"reports:yoy-svg:{unit.pk}:{end}:{name}:{get_language()}"
+        svg = cache.get(key)
+        if svg is None:
+            svg = year_on_year_svg(year_on_year(unit=unit, end=end)[name])
+            cache.set(key, svg, YEARLY_TTL)
+        response = HttpResponse(svg, content_type="image/svg+xml")
+        response["Cache-Control"] = "private, max-age=300"
+        return response

@@ -151,6 +151,25 @@ class DossierActionView(DossierPageMixin, StaffActionView[Dossier]):
         return redirect(DETAIL, pk=self.record.pk)
 
 
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+}
+
+
+def document_download_name(paper: str, content_type: str, stored: str) -> str:
+    """The download's name: the procedure's paper ("Tờ khai.pdf"), as files are stored under
+    random names; a file stored before that keeps its stored name."""
+    extension = EXTENSIONS.get(content_type)
+    base = os.path.basename(stored)
+    if "." in base or not extension:
+        return base
+    return f"{paper.strip()[:80] or 'tai-lieu'}.{extension}"
+
+
 class DossierDocumentFileView(StaffDossierMixin, View):
     """A file received with a dossier, for the officials who may see the dossier: always a
     download (`core.uploads.attachment_response`), never shown as a page of the portal."""
@@ -159,7 +178,7 @@ class DossierDocumentFileView(StaffDossierMixin, View):
         document = get_object_or_404(self.dossier.documents.exclude(file=""), pk=document_pk)
         return attachment_response(
             document.file.open("rb"),
-            filename=os.path.basename(document.file.name or ""),
+            filename=document_download_name(document.name, document.content_type, document.file.name or ""),
             mime=document.content_type,
         )
 

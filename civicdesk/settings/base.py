@@ -65,6 +65,7 @@ MIDDLEWARE = [
     # The second factor (django-otp, below), then roles and scopes read once a request.
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.RememberMembershipsMiddleware",
+    "core.middleware.SecondFactorEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -272,10 +273,14 @@ if REPORTS_PERIOD_CONVENTION not in ("calendar", "official"):
     raise ValueError("REPORTS_PERIOD_CONVENTION must be 'calendar' or 'official'.")
 
 # --- security ---
-# Second factor for staff (django-otp, TOTP): optional, offered to heads and
-# administrators; a user with a confirmed device must give its 6-digit code at login.
+# Second factor for staff (django-otp, TOTP): required for superusers and holders of a reveal
+# grant (they turn it on at their next login, core.two_factor), offered to heads and
+# administrators, and required of every official with CIVICDESK_SECOND_FACTOR_FOR_ALL_STAFF;
+# a user with a confirmed device must give its 6-digit code at login.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]  # its middleware is in MIDDLEWARE
 OTP_TOTP_ISSUER = env("CIVICDESK_OTP_ISSUER", default="CivicDesk")
+CIVICDESK_SECOND_FACTOR_REQUIRED = env.bool("CIVICDESK_SECOND_FACTOR_REQUIRED", default=True)
+CIVICDESK_SECOND_FACTOR_FOR_ALL_STAFF = env.bool("CIVICDESK_SECOND_FACTOR_FOR_ALL_STAFF", default=False)
 # Keep a record of every failed staff login (who, from where, when), beyond the lock;
 # purged after CIVICDESK_LOGIN_RECORD_DAYS by `manage.py purge_expired --commit`.
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -330,3 +335,7 @@ SPECTACULAR_SETTINGS = {
 # callers of the public endpoints are counted per address.
 API_KEY_RATE_PER_MINUTE = env.int("API_KEY_RATE_PER_MINUTE", default=600)
 API_PUBLIC_RATE_PER_MINUTE = env.int("API_PUBLIC_RATE_PER_MINUTE", default=120)
+# The public-service portal that receives the one-stop dossiers' status (docs/interop.md):
+# empty, nothing is sent. Its bearer token, if it asks for one.
+API_PORTAL_URL = env("API_PORTAL_URL", default="")
+API_PORTAL_TOKEN = env("API_PORTAL_TOKEN", default="")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError
+from core.choices import PetitionKind
 from core.models import Unit
 
 from ..models import OUTCOME_STATUS, Attachment, Channel, Duty, Outcome, Petition, Step
@@ -169,9 +170,17 @@ def petition_transfer(
     ip_address: str | None = None,
 ) -> Petition:
     """Transfer to another unit: the petition there starts in its queue (channel forwarded).
+    A complaint is never transferred (TT 05/2021: the citizen is guided instead): DomainError.
     The same content is transferred only once (TT 05/2021 art. 14): a second transfer of
     it, from here or from the receiving unit, raises DomainError. Returns the new petition."""
     locked = _locked(petition, expected_version=expected_version, action="transfer", actor=actor)
+    if locked.kind == PetitionKind.COMPLAINT:
+        raise DomainError(
+            _(
+                "A complaint outside this unit's competence is not transferred: guide the citizen to "
+                "the competent body with the guidance slip (Guide)."
+            )
+        )
     if to_unit.pk == locked.unit_id:
         raise DomainError(_("A petition cannot be transferred to its own unit."))
     if Petition.objects.filter(content_key=locked.content_key, status=S.TRANSFERRED).exists():

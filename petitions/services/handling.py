@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
 
-from ..models import RESULTS_BY_KIND, Duty, Petition, Step
+from ..models import EXTENSIONS_ALLOWED, RESULTS_BY_KIND, Duty, Petition, Step
 from ..policies import POLICY
 from ..rules import CONCLUSION_RESULTS
 from .deadlines import closing_data, open_duty, set_deadline, suspension_shift
@@ -44,18 +44,32 @@ def petition_assign(
 
 @transaction.atomic
 def petition_extend(
-    *, petition: Petition, expected_version: int | None, reason: str, actor: User, ip_address: str | None = None
+    *,
+    petition: Petition,
+    expected_version: int | None,
+    complexity: str,
+    reason: str,
+    actor: User,
+    ip_address: str | None = None,
 ) -> Petition:
-    """Extend a denunciation's resolution by 30 days (Luật Tố cáo art. 30): once if complex,
-    twice at most if particularly complex, decided by the head of the unit."""
+    """Extend a denunciation's resolution by 30 days (Luật Tố cáo art. 30), decided by the head
+    of the unit, each extension recorded as `complexity` ("phức tạp" or "đặc biệt phức tạp")
+    with its reason: a complex case is extended once, a particularly complex case at most twice
+    (so the second extension must be recorded particularly complex)."""
     locked = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(
         actor=actor, action="extend", unit=locked.unit, refusal=_("Only the head of the unit decides an extension.")
     )
     if locked.kind != PetitionKind.DENUNCIATION or locked.status != S.ACCEPTED or locked.due_on is None:
         raise InvalidTransition(_("Only an accepted denunciation being resolved can be extended."))
+    if complexity not in EXTENSIONS_ALLOWED:
+        raise DomainError(_("Say whether the case is complex or particularly complex."))
     if locked.extensions >= 2:
         raise DomainError(_("A denunciation can be extended at most twice."))
+    if locked.extensions >= EXTENSIONS_ALLOWED[complexity]:
+        raise DomainError(
+            _("A complex case is extended only once: a second extension is for a particularly complex case.")
+        )
     if not reason.strip():
         raise DomainError(_("Give the reason for the extension."))
     old = locked.due_on
@@ -70,6 +84,7 @@ def petition_extend(
             "from": old.isoformat(),
             "to": locked.due_on.isoformat() if locked.due_on else "",
             "extension": locked.extensions,
+            "complexity": complexity,
         },
         ip_address=ip_address,
     )

@@ -132,7 +132,8 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             lambda p, d, a: services.petition_transfer(
                 petition=p, to_unit=d["unit_code"], reason=d.get("reason", ""), **_checked(d, a)
             ),
-            _when(DECIDABLE),
+            # A complaint outside competence is guided, never transferred (TT 05/2021).
+            _when(DECIDABLE, kinds=(PetitionKind.DENUNCIATION, PetitionKind.RECOMMENDATION, PetitionKind.FEEDBACK)),
         ),
         "urge": StaffAction(
             gettext_lazy("Urge"),
@@ -177,7 +178,9 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         "extend": StaffAction(
             gettext_lazy("Extend"),
             f.ExtendForm,
-            lambda p, d, a: services.petition_extend(petition=p, reason=d["reason"], **_checked(d, a)),
+            lambda p, d, a: services.petition_extend(
+                petition=p, complexity=d["complexity"], reason=d["reason"], **_checked(d, a)
+            ),
             _when((S.ACCEPTED,), kinds=(PetitionKind.DENUNCIATION,)),
         ),
         "suspend": StaffAction(

@@ -46,7 +46,7 @@ def test_leader_drills_into_a_commune_and_downloads_the_xlsx(
     # printed: no menus or buttons, the figures and charts stay
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Xem").is_visible()
-    assert page.get_by_role("img", name="Lượt tiếp và đơn tiếp nhận theo tháng").is_visible()
+    assert page.get_by_role("img", name="Lượt tiếp công dân theo tháng").is_visible()
     page.screenshot(path="test-artifacts/reports-dashboard-print.png", full_page=True)
     page.emulate_media(media="screen")
 

@@ -44,7 +44,7 @@ def test_the_lookup_by_code_reads_the_orms_row(commune):
 
 
 def test_the_public_events_of_a_transfer_chain_are_the_orms(commune, other_commune):
-    original = classify(receive(commune, kind=PetitionKind.COMPLAINT))
+    original = classify(receive(commune, kind=PetitionKind.DENUNCIATION))
     received = petition_transfer(petition=original, expected_version=None, to_unit=other_commune, actor=None)
     petition_accept(petition=classify(received), expected_version=None, actor=None)
     chain = [original.pk, received.pk]

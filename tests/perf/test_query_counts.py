@@ -79,6 +79,7 @@ PAGES: dict[str, Page] = {
     "reception:session_list": Page(6),
     "reception:visit_queue": Page(4),
     "reception:followup_list": Page(5),
+    "reception:dialogue_list": Page(7),
     "reception:book": Page(6, query=_period),
     "reception:book/xlsx": Page(5, query=lambda w: {**_period(w), "format": "xlsx"}, name="reception:book"),
     "reception:frequency": Page(9, user="head", query=_period),
@@ -102,10 +103,14 @@ PAGES: dict[str, Page] = {
     "reports:report_detail": Page(6, user="head", kwargs=_report),
     "reports:report_status": Page(5, user="head", kwargs=_report),
     **{
+        # a document (not the JSON) reads the units above for its place: one query more
         f"reports:report_export/{fmt}": Page(
-            5, user="head", kwargs=lambda w, fmt=fmt: {**_report(w), "fmt": fmt}, name="reports:report_export"
+            5 if fmt == "json" else 6,
+            user="head",
+            kwargs=lambda w, fmt=fmt: {**_report(w), "fmt": fmt},
+            name="reports:report_export",
         )
-        for fmt in ("xlsx", "pdf", "csv", "json")
+        for fmt in ("xlsx", "pdf", "docx", "csv", "json")
     },
     "reports:report_chart": Page(5, user="head", kwargs=lambda w: {**_report(w), "name": "people"}),
 }

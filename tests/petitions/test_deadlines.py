@@ -115,17 +115,29 @@ def test_denunciation_resolves_in_30_days_with_two_30_day_extensions_by_the_head
     petition = accepted(commune, kind=D, on=date(2026, 3, 5))
     assert (petition.due_on, petition.due_rule.code) == (date(2026, 4, 6), "denunciation.resolve")
     with pytest.raises(Exception, match="thủ trưởng"):
-        petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=handler)
-    petition = petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=head)
+        petition_extend(
+            petition=petition, expected_version=None, complexity="complex", reason="Phức tạp", actor=handler
+        )
+    petition = petition_extend(
+        petition=petition, expected_version=None, complexity="complex", reason="Phức tạp", actor=head
+    )
     assert (petition.due_on, petition.due_rule.code, petition.extensions) == (
         date(2026, 5, 6),
         "denunciation.extension",
         1,
     )
-    petition = petition_extend(petition=petition, expected_version=None, reason="Đặc biệt phức tạp", actor=head)
+    petition = petition_extend(
+        petition=petition,
+        expected_version=None,
+        complexity="particularly_complex",
+        reason="Đặc biệt phức tạp",
+        actor=head,
+    )
     assert (petition.due_on, petition.extensions) == (date(2026, 6, 5), 2)
     with pytest.raises(Exception, match="tối đa hai lần"):
-        petition_extend(petition=petition, expected_version=None, reason="Lần ba", actor=head)
+        petition_extend(
+            petition=petition, expected_version=None, complexity="particularly_complex", reason="Lần ba", actor=head
+        )
     assert petition.events.filter(kind=PetitionEvent.Kind.EXTENDED).count() == 2
 
 

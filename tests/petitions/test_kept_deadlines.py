@@ -53,7 +53,9 @@ def test_a_complaint_resolved_the_next_day_counts_late(commune, handler):
 
 def test_a_denunciation_keeps_its_extended_deadline_with_each_extension_in_its_history(commune, head, handler):
     petition = accepted(commune, kind=PetitionKind.DENUNCIATION, on=date(2026, 3, 5))  # 30 days: 06/04
-    petition = petition_extend(petition=petition, expected_version=None, reason="Phức tạp", actor=head)
+    petition = petition_extend(
+        petition=petition, expected_version=None, complexity="complex", reason="Phức tạp", actor=head
+    )
     petition = petition_resolve(
         petition=petition, expected_version=None, result=Result.TRUE, on=date(2026, 5, 7), actor=handler
     )

@@ -184,12 +184,11 @@ def test_the_citizen_gives_the_date_online_and_it_starts_the_period(client, comm
         assert Petition.objects.count() == 1
 
 
-def test_a_transferred_complaint_is_judged_on_the_day_it_was_first_received(commune, other_commune):
+def test_a_complaint_outside_competence_is_guided_not_transferred(commune, other_commune):
     from petitions.services import petition_transfer
 
-    original = complaint(commune, received_on=date(2026, 3, 2), known_on=date(2025, 12, 1))  # last day 02/03
-    copy = petition_transfer(
-        petition=classify(original), expected_version=None, to_unit=other_commune, on=date(2026, 3, 9), actor=None
-    )
-    assert (copy.decision_known_on, copy.limitation_due_on) == (date(2025, 12, 1), date(2026, 3, 2))
-    assert classify(copy).eligible is True
+    original = classify(complaint(commune, received_on=date(2026, 3, 2), known_on=date(2025, 12, 1)), competent=False)
+    with pytest.raises(DomainError, match="Hướng dẫn"):
+        petition_transfer(petition=original, expected_version=None, to_unit=other_commune, actor=None)
+    original.refresh_from_db()
+    assert original.status == "classified" and not original.transfers.exists()

@@ -111,7 +111,7 @@ STEPS = {
         lambda p, a, w: services.petition_guide(petition=p, expected_version=None, body="Sở Tư pháp", actor=a),
     ),
     "transfer": (
-        lambda c: classify(receive(c)),
+        lambda c: classify(receive(c, kind=PetitionKind.RECOMMENDATION)),
         lambda p, a, w: services.petition_transfer(petition=p, expected_version=None, to_unit=w["other"], actor=a),
     ),
     "urge": (
@@ -140,7 +140,9 @@ STEPS = {
     ),
     "extend": (
         lambda c: accepted(c, kind=PetitionKind.DENUNCIATION),
-        lambda p, a, w: services.petition_extend(petition=p, expected_version=None, reason="Phức tạp", actor=a),
+        lambda p, a, w: services.petition_extend(
+            petition=p, expected_version=None, complexity="complex", reason="Phức tạp", actor=a
+        ),
     ),
     "suspend": (
         accepted,

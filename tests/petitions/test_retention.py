@@ -92,7 +92,11 @@ def test_a_transferred_copy_keeps_the_shared_file(commune, other_commune):
     from petitions.services import petition_transfer
 
     original = receive(
-        commune, received_on=date(2026, 3, 2), respondent="QĐ 1", attachments=[SimpleUploadedFile("a.pdf", PDF)]
+        commune,
+        kind=PetitionKind.RECOMMENDATION,
+        received_on=date(2026, 3, 2),
+        respondent="QĐ 1",
+        attachments=[SimpleUploadedFile("a.pdf", PDF)],
     )
     copy = petition_transfer(
         petition=classify(original), expected_version=None, to_unit=other_commune, on=date(2026, 3, 5), actor=None

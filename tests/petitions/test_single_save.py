@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from civicdesk.exceptions import InvalidTransition
+from core.choices import PetitionKind
 from petitions.models import PetitionEvent
 from petitions.services import petition_accept, petition_guide, petition_transfer, petition_urge
 from tests.petitions.factories import classify, receive
@@ -34,7 +35,7 @@ def petition_updates(queries) -> int:
     ],
 )
 def test_one_save_and_one_event_per_decision(commune, other_commune, decide, kind):
-    petition = classify(receive(commune, received_on=date(2026, 3, 2)))
+    petition = classify(receive(commune, kind=PetitionKind.RECOMMENDATION, received_on=date(2026, 3, 2)))
     version = petition.version
     with CaptureQueriesContext(connection) as ctx:
         decide(petition, other_commune)

@@ -114,7 +114,7 @@ def test_a_result_must_suit_the_kind(commune):
 def test_only_an_accepted_denunciation_can_be_extended_or_suspended(commune, head):
     complaint = accepted(commune, kind=PetitionKind.COMPLAINT)
     with pytest.raises(InvalidTransition):
-        petition_extend(petition=complaint, expected_version=None, reason="x", actor=head)
+        petition_extend(petition=complaint, expected_version=None, complexity="complex", reason="x", actor=head)
     received = receive(commune)
     with pytest.raises(InvalidTransition):
         petition_suspend(petition=received, expected_version=None, reason="x", actor=None)

@@ -196,7 +196,7 @@ def test_a_fixed_number_of_queries_whatever_the_data(tree, django_assert_num_que
 def test_files_go_to_standard_output_without_output(tree, capfdbinary):
     call_command("compile_report", "--unit", "T011", "--from", "2024-01-01", "--to", "2024-03-31", "--format", "csv")
     out, err = capfdbinary.readouterr()
-    assert out.startswith("\ufefffigure,value".encode())
+    assert out.startswith("\ufeffunit_code,unit_name,level,".encode())
     assert err == b""
 
 

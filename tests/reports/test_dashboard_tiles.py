@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -196,3 +197,22 @@ def test_the_official_periods_are_selectable(client, city_leader, records):
         date(2024, 3, 14),
         "official",
     )
+
+
+def test_the_charts_compare_the_last_12_months_with_a_year_earlier(client, city_leader, records):
+    client.force_login(city_leader)
+    page = client.get(reverse("reports:dashboard"), Q1)
+    charts = {c["name"]: c for c in page.context["yearly"]}
+    visits = {month: (now, before) for month, now, before in charts["visits"]["chart"].rows}
+    assert list(visits)[::11] == ["04/2023", "03/2024"]
+    assert (visits["01/2024"], visits["02/2024"], visits["03/2024"]) == ((10, 0), (7, 5), (3, 0))
+    petitions_by_month = {month: (now, before) for month, now, before in charts["petitions"]["chart"].rows}
+    assert petitions_by_month["02/2024"] == (13, 8)
+    on_time = {month: (now, before) for month, now, before in charts["on_time"]["chart"].rows}
+    assert on_time["01/2024"] == (Decimal("83.3"), Decimal("90.0"))
+    assert on_time["02/2024"] == (None, None)  # nothing resolved: no rate, not 0%
+    # each chart is an image with its numbers in a table beside it
+    assert "<caption>Lượt tiếp công dân theo tháng</caption>" in page.text
+    svg = client.get(charts["visits"]["url"])
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    assert "12 tháng gần nhất" in svg.content.decode()

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.models import UnitKind, UnitLevel
 from reports.compiling import compile_figures
-from reports.exports import render_csv, render_pdf, render_xlsx
+from reports.documents import NUMBER_SYMBOL
+from reports.exports import render_csv, render_export, render_pdf, render_xlsx
 from reports.periods import Period
 from tests.reports.factories import dossiers, petitions, save, unit, visits
 
@@ -51,53 +53,157 @@ def report(db):
     return figures, children
 
 
+def _rows(sheet, first: int) -> dict:
+    return {r[1]: r[2:] for r in sheet.iter_rows(min_row=first, values_only=True) if r[1]}
+
+
+def _header_row(sheet) -> int:
+    """The first header row of a form: the one whose column B says "Đơn vị"."""
+    return next(r for r in range(1, 20) if sheet.cell(row=r, column=2).value == "Đơn vị")
+
+
 def test_xlsx_follows_the_official_forms(report):
     figures, children = report
     data = render_xlsx(figures, children)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.xlsx").write_bytes(data)
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Tóm tắt", "01-TCD", "01-XLD", "01-KQGQ", "03-KQGQ", "06-VPCP"]
-    assert wb["Tóm tắt"]["A5"].value == figures["summary"]
+    assert wb.sheetnames == ["Báo cáo", "01-TCD", "02-XLD", "03-GQKN", "04-GQTC", "06-VPCP"]
+    summary = wb["Báo cáo"]
+    assert figures["summary"] in [c.value for row in summary.iter_rows() for c in row]
     tcd = wb["01-TCD"]
-    assert tcd["A3"].value == "TỔNG HỢP KẾT QUẢ TIẾP CÔNG DÂN THƯỜNG XUYÊN, ĐỊNH KỲ VÀ ĐỘT XUẤT"
-    rows = {r[1]: r[2:] for r in tcd.iter_rows(min_row=8, values_only=True) if r[1]}
+    assert "TỔNG HỢP KẾT QUẢ TIẾP CÔNG DÂN THƯỜNG XUYÊN, ĐỊNH KỲ VÀ ĐỘT XUẤT" in [c.value for c in tcd["A"]]
+    first = _header_row(tcd) + 3
+    rows = _rows(tcd, first)
     assert rows["Tổng cộng"][:2] == (1645, 1645)
     assert rows["Cấp quận (Quận Hai Bà Trưng)"][0] == 1248
     assert rows["– Phường Bạch Đằng 1"][0] == 199
-    assert tcd.cell(row=8, column=3).number_format == "#,##0"
+    assert tcd.cell(row=first, column=3).number_format == "#,##0"
     vpcp = wb["06-VPCP"]
-    rows = {r[1]: r[2:] for r in vpcp.iter_rows(min_row=8, values_only=True) if r[1]}
+    rows = _rows(vpcp, _header_row(vpcp) + 3)
     district = rows["Cấp quận (Quận Hai Bà Trưng)"]
     # total, online, in person/post, carried over, resolved, early, on time, late, in progress, within, over, rate
     assert district == (6096, 0, 6096, 0, 5903, 5717, 0, 186, 193, 0, 193, 96.8)
     assert rows["Cấp phường"][:2] == (1000, 1000)
-    xld = wb["01-XLD"]
-    total = next(r for r in xld.iter_rows(min_row=8, values_only=True) if r[1] == "Tổng cộng")
-    assert total[2:5] == (737, 0, 737)
+    xld = wb["02-XLD"]
+    total = _rows(xld, _header_row(xld) + 3)["Tổng cộng"]
+    assert total[:3] == (737, 0, 737)
     assert total[-1] == -9.0
 
 
-def test_pdf_has_the_narrative_in_vietnamese(report):
+def test_every_sheet_is_a_document_to_sign_marked_draft(report):
+    figures, children = report
+    wb = load_workbook(io.BytesIO(render_xlsx(figures, children)))
+    for sheet in wb.worksheets:
+        values = [c.value for row in sheet.iter_rows() for c in row if c.value]
+        for text in (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "ỦY BAN NHÂN DÂN",
+            "QUẬN HAI BÀ TRƯNG",
+            NUMBER_SYMBOL,
+            "DỰ THẢO",
+            "NGƯỜI LẬP BIỂU",
+            "THỦ TRƯỞNG ĐƠN VỊ",
+        ):
+            assert text in values, (sheet.title, text)
+        assert any(str(v).startswith("Ngày ") and " tháng " in str(v) for v in values), sheet.title
+        assert sheet.page_setup.orientation == "landscape"
+    # the national motto spans the right half of the page: a merged cell
+    assert any("A1" not in str(r) and r.min_row == 1 for r in wb["01-TCD"].merged_cells.ranges)
+    forms = [c.value for c in wb["03-GQKN"]["A"] if c.value and str(c.value).startswith("Biểu số")]
+    assert forms == ["Biểu số 03/GQKN — TT 06/2025/TT-TTCP (01/KQGQ theo TT 02/2021/TT-TTCP)"]
+
+
+def test_the_same_period_last_year_is_in_every_format(report):
+    figures, children = report
+    summary = load_workbook(io.BytesIO(render_xlsx(figures, children)))["Báo cáo"]
+    lines = {r[0]: r for r in summary.iter_rows(values_only=True) if r[0]}
+    # 737 petitions against 810 a year earlier: −9,0%
+    assert lines["Đơn tiếp nhận"][2:5] == (737, 810, "−9%")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(render_pdf(figures, children))).pages)
+    assert "So sánh với cùng kỳ năm trước" in text and "−9%" in text
+    docx = Document(io.BytesIO(render_export(figures, "docx")))
+    cells = [c.text for table in docx.tables for row in table.rows for c in row.cells]
+    assert "Đơn tiếp nhận" in cells and "−9%" in cells
+
+
+def test_a_rate_changes_in_percentage_points():
+    from reports.documents import YearRow
+
+    assert YearRow("x", "x", 96.2, 98.3, is_rate=True).change_text == "−2,1 điểm %"
+    assert YearRow("x", "x", 204, 178).change_text == "+14,6%"
+
+
+def test_pdf_is_a4_landscape_with_the_letterhead_and_the_narrative_in_vietnamese(report):
     figures, children = report
     data = render_pdf(figures, children)
     (ARTIFACTS / "report.pdf").write_bytes(data)
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    reader = PdfReader(io.BytesIO(data))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape, in points
+    text = " ".join(page.extract_text() for page in reader.pages)
     assert "Tổng số đã tiếp 1.645 lượt công dân" in " ".join(text.split())
+    for words in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "DỰ THẢO", "NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"):
+        assert words in text
     assert "96,8%" in text
     assert "Phường Bạch Đằng 2" in text
 
 
-def test_csv_has_the_raw_figures(report):
+def test_docx_follows_the_narrative_outline(report):
     figures, _ = report
-    rows = dict(csv.reader(io.StringIO(render_csv(figures).decode("utf-8-sig"))))
-    assert rows["reception.visits"] == "1645"
-    assert rows["dossiers.levels.district.on_time_pct"] == "96.8"
-    assert rows["petitions.change_pct"] == "-9.0"
+    data = render_export(figures, "docx")
+    (ARTIFACTS / "report.docx").write_bytes(data)
+    docx = Document(io.BytesIO(data))
+    paragraphs = [p.text for p in docx.paragraphs]
+    headings = [p for p in paragraphs if p[:3] in ("I. ", "II.", "III", "IV.", "V. ")]
+    assert [h.split(" ")[0] for h in headings] == ["I.", "II.", "III.", "IV.", "V."]
+    assert "BÁO CÁO" in paragraphs and "DỰ THẢO" in paragraphs
+    assert any(p.startswith("Tổng số đã tiếp 1.645 lượt công dân") for p in paragraphs)
+    letterhead = [c.text for c in docx.tables[0].rows[0].cells]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in letterhead[1] and "QUẬN HAI BÀ TRƯNG" in letterhead[0]
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in docx.tables[-1].rows[0].cells[1].text
+
+
+def test_csv_is_tidy_one_row_per_unit_and_indicator(report):
+    figures, children = report
+    rows = list(csv.DictReader(io.StringIO(render_csv(figures, children).decode("utf-8-sig"))))
+    assert list(rows[0]) == [
+        "unit_code", "unit_name", "level", "period_from", "period_to", "indicator", "indicator_name", "value"
+    ]  # fmt: skip
+    by_key = {(r["unit_code"], r["indicator"]): r for r in rows}
+    visits = by_key[("X1", "reception.visits")]
+    assert (visits["unit_name"], visits["indicator_name"], visits["value"]) == (
+        "Quận Hai Bà Trưng",
+        "Lượt tiếp công dân",
+        "1645",
+    )
+    assert by_key[("X1", "dossiers.on_time_pct")]["value"] == "97.3"  # 6.717 of 6.903, wards included
+    assert by_key[("X1", "petitions.change_pct")]["value"] == "-9.0"
+    assert by_key[("X12", "reception.visits")]["value"] == "198"
+    assert [r["unit_code"] for r in rows[:: len(rows) // 3]] == ["X1", "X11", "X12"]
+
+
+def test_units_below_are_in_vietnamese_order_everywhere(db):
+    city = unit("V0", "Thành phố Hà Nội", level=UnitLevel.PROVINCE, kind=UnitKind.CENTRAL_CITY)
+    names = ["Phường Hoàng Mai", "Phường Hà Đông", "Phường Đống Đa", "Phường Ba Đình"]
+    wards = [unit(f"V0{i}", n, level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=city) for i, n in enumerate(names)]
+    period = Period(D(2026, 1, 1), D(2026, 3, 31))
+    figures = compile_figures(unit=city, period=period)
+    children = [compile_figures(unit=w, period=period, with_trend=False) for w in wards]
+    expected = ["Phường Ba Đình", "Phường Đống Đa", "Phường Hà Đông", "Phường Hoàng Mai"]
+    wb = load_workbook(io.BytesIO(render_xlsx(figures, children)))
+    tcd = wb["01-TCD"]
+    listed = [
+        r[1][2:] for r in tcd.iter_rows(min_row=_header_row(tcd) + 3, values_only=True) if r[1] and r[1][:2] == "– "
+    ]
+    assert listed == expected
+    codes = [r["unit_name"] for r in csv.DictReader(io.StringIO(render_csv(figures, children).decode("utf-8-sig")))]
+    assert list(dict.fromkeys(codes))[1:] == expected
 
 
 def test_the_command_writes_each_format(report, tmp_path):
-    for fmt in ("xlsx", "pdf", "csv", "json"):
+    for fmt in ("xlsx", "pdf", "csv", "docx", "json"):
         target = tmp_path / f"r.{fmt}"
         err = io.StringIO()
         call_command(

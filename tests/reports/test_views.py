@@ -70,7 +70,7 @@ def test_a_leader_compiles_then_reads_the_dashboard(client, city_leader, records
     assert "Đơn theo loại" in html
     children = page.context["children"]
     assert [c.name for c in children] == ["Phường Ba Đình", "Phường Hoàn Kiếm"]
-    assert reverse("reports:report_chart", args=[report.pk, "people"]) in html
+    assert reverse("reports:yearly_chart", args=["01", "visits"]) in html
 
 
 def test_the_units_below_sort_by_any_column(client, city_leader, records):
@@ -99,8 +99,12 @@ def test_the_dashboard_reads_compiled_figures_in_a_few_queries(
         UnitFactory(code=f"C{i:03d}", name=f"Xã {i:03d}", parent=city)
     client.force_login(city_leader)
     compile_q1(client, "01")
-    with django_assert_max_num_queries(12):
+    # the first view also counts the 12-month charts (six aggregate queries, cached an hour)
+    with django_assert_max_num_queries(19):
         page = client.get(reverse("reports:dashboard"), Q1)
+    assert len(page.context["children"]) == 32
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("reports:dashboard"), {**Q1, "sort": "visits"})
     assert len(page.context["children"]) == 32
 
 
@@ -113,8 +117,13 @@ def test_downloads_match_the_json(client, city_leader, records):
     wb = load_workbook(io.BytesIO(xlsx.content))
     total = next(r for r in wb["01-TCD"].iter_rows(values_only=True) if r[1] == "Tổng cộng")
     assert total[2] == report.figures["reception"]["visits"] == 20
+    sheet = [c for row in wb["Báo cáo"].iter_rows(values_only=True) for c in row if c]
+    assert "DỰ THẢO" in sheet and "Hà Nội, ngày" in " ".join(str(c) for c in sheet)
     assert client.get(reverse("reports:report_export", args=[report.pk, "pdf"])).content.startswith(b"%PDF")
-    assert "reception.visits,20" in client.get(reverse("reports:report_export", args=[report.pk, "csv"])).text
+    docx = client.get(reverse("reports:report_export", args=[report.pk, "docx"]))
+    assert "-du-thao.docx" in docx["Content-Disposition"] and docx.content.startswith(b"PK")
+    csv_text = client.get(reverse("reports:report_export", args=[report.pk, "csv"])).text
+    assert ",reception.visits,Lượt tiếp công dân,20\r\n" in csv_text
     assert client.get(reverse("reports:report_export", args=[report.pk, "json"])).json() == report.figures
     chart = client.get(reverse("reports:report_chart", args=[report.pk, "dossiers"]))
     assert chart["Content-Type"] == "image/svg+xml" and b"<svg" in chart.content
@@ -126,6 +135,12 @@ def test_publishing_freezes_and_recompiling_shows_differences(client, city_head,
     client.post(reverse("reports:report_publish", args=[first.pk]))
     first.refresh_from_db()
     assert first.status == ReportStatus.PUBLISHED
+    published = client.get(reverse("reports:report_export", args=[first.pk, "xlsx"]))
+    cells = [
+        c for row in load_workbook(io.BytesIO(published.content))["02-XLD"].iter_rows(values_only=True) for c in row
+    ]
+    assert "DỰ THẢO" not in cells and "THỦ TRƯỞNG ĐƠN VỊ" in cells
+    assert f"Hà Nội, ngày {first.published_at:%d} tháng {first.published_at:%m}" in " ".join(map(str, cells))
     again = client.post(reverse("reports:report_publish", args=[first.pk]), follow=True)
     assert "đã được công bố" in again.text or "already published" in again.text
     save(visits(commune, 2, on=date(2024, 3, 30)))

@@ -231,6 +231,9 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             ).visit
             data = {"version": visit.version, "answer": "forwarded", "answered_on": visit.received_on.isoformat()}
             return [Drive("answer", {"pk": visit.pk}, data)]
+        if name == "dialogue_list":
+            data = {"unit": w.commune.pk, "held_on": w.made["list_dossier"].received_on.isoformat(), "attendees": "45"}
+            return [Drive("record a conference", {}, {**data, "topic": "Giải phóng mặt bằng tuyến đường", "ref": ""})]
         if name == "visit_mark_repeat":
             return [Drive("mark repeat", {"pk": w.visit().pk}, {"repeat_of": w.made["list_visit"].pk})]
         item = w.follow_up()
@@ -290,6 +293,7 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
             "visit_detail",
             "visit_mark_repeat",
             "followup_done",
+            "dialogue_list",
         )
     },
 }

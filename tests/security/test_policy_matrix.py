@@ -246,7 +246,7 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:group": lambda w: _petition_step(w, "group", w.petition(), others=[w.petition().pk]),
     "petitions:action:assign": lambda w: _petition_step(w, "assign", w.petition(), assignee=w.users["handler"].pk),
     "petitions:action:extend": lambda w: _petition_step(
-        w, "extend", _accepted(w, "denunciation"), reason="Vụ việc phức tạp"
+        w, "extend", _accepted(w, "denunciation"), complexity="complex", reason="Vụ việc phức tạp"
     ),
     "petitions:action:suspend": lambda w: _petition_step(w, "suspend", _accepted(w), reason="Chờ giám định"),
     "petitions:action:resume": lambda w: _petition_step(w, "resume", _suspended(w)),

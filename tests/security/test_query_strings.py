@@ -110,6 +110,7 @@ OBJECTS = {
     "adminreform:online_submit": lambda w: {"pk": w.procedure.pk},
     "api:unit": lambda w: {"code": w.commune.code},
     "api:procedure": lambda w: {"code": w.procedure.code},
+    "api:schedule": lambda w: {"code": w.commune.code},
 }
 
 

@@ -162,6 +162,7 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
         Target({"code": w.commune.code, "figure": f}, insider="head")
         for f in ("visits", "petitions_received", "petitions_overdue", "cases_resolved", "dossiers_satisfied")
     ],
+    "reports:yearly_chart": lambda w: [Target({"code": w.commune.code, "name": "visits"}, insider="head")],
     "reports:report_chart": lambda w: [Target({"pk": w.report().pk, "name": n}, insider="head") for n in CHARTS],
     "petitions:detail": lambda w: [Target({"pk": w.petition().pk})],
     "petitions:reveal": lambda w: [

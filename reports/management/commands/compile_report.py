@@ -12,12 +12,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from core.selectors import unit_by_code
 from reports.compiling import UnitEnded, compile_figures
 from reports.periods import Period
 
-FORMATS = ("json", "xlsx", "pdf", "csv")
+FORMATS = ("json", "xlsx", "pdf", "csv", "docx")
 
 
 def parse_day(value: str) -> date:
@@ -55,9 +56,15 @@ class Command(BaseCommand):
             data = (json.dumps(figures, ensure_ascii=False, indent=2) + "\n").encode()
         else:
             # openpyxl and the PDF renderer take most of a second to import: only when asked.
+            from reports.documents import letterhead
             from reports.exports import render_export
+            from reports.selectors import province_name_of
 
-            data = render_export(figures, fmt)
+            previous = compile_figures(unit=unit, period=Period(start, end).previous, with_trend=False)
+            head = letterhead(
+                figures=figures, province_name=province_name_of(unit), signed_on=timezone.localdate(), draft=True
+            )
+            data = render_export(figures, fmt, letterhead=head, previous=previous)
         if options["output"]:
             with open(options["output"], "wb") as fh:
                 fh.write(data)
