@@ -38,11 +38,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=0, hour=7),
     },
     # --- reports ---
-    # Every unit's quarterly report, at 02:00 on the 1st of Jan, Apr, Jul and Oct:
-    # https://crontab.guru/#0_2_1_1,4,7,10_*
-    "reports-compile-last-quarter": {
-        "task": "reports.tasks.reports_compile_last_quarter_task",
-        "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    # Every unit's draft of each period that ended yesterday (calendar and official 15th-14th
+    # quarters, six and nine months, years), at 02:00 every day: https://crontab.guru/#0_2_*_*_*
+    "reports-compile-closed-periods": {
+        "task": "reports.tasks.reports_compile_closed_periods_task",
+        "schedule": crontab(minute=0, hour=2),
     },
     # Compile jobs lost to a broker outage are handed over again: https://crontab.guru/#*/5_*_*_*_*
     "reports-requeue-stalled": {

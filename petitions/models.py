@@ -463,6 +463,9 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     mime = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # The signed reply letter the handler attached when resolving (the citizen downloads it from
+    # the tracking page), not a document the citizen sent.
+    is_reply = models.BooleanField(_("reply letter"), default=False)
 
     class Meta:
         verbose_name = _("attachment")
@@ -556,11 +559,13 @@ class PetitionEvent(AuditEventBase):
 
 
 class Duty(models.TextChoices):
-    """Denunciation duties with a statutory limit that run beside the petition's own step."""
+    """Duties with a statutory limit that run beside the petition's own step: a denunciation's
+    notices and publication, a 1st-time complaint decision's sending."""
 
     NOTIFY_ACCEPTANCE = "notify_acceptance", _("Notify the denouncer of the acceptance")
     NOTIFY_SUSPENSION = "notify_suspension", _("Send the suspension decision to the denouncer and the denounced")
     NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
+    SEND_DECISION = "send_decision", _("Send the first-time decision to the complainant and the parties")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
 
 
@@ -569,6 +574,7 @@ DUTY_RULES: dict[str, str] = {
     Duty.NOTIFY_ACCEPTANCE: "denunciation.notify_acceptance",
     Duty.NOTIFY_SUSPENSION: "denunciation.notify_suspension",
     Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
+    Duty.SEND_DECISION: "complaint.send_decision",
     Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
 }
 

@@ -13,6 +13,9 @@ from .models import Petition, PetitionStatus, Result
 # A denunciation concluded on its merits: the denouncer is notified and the conclusion
 # published (Luật Tố cáo art. 35, 40).
 CONCLUSION_RESULTS = (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE)
+# A complaint decided on its merits: a 1st-time decision is sent within 3 working days
+# (Luật Khiếu nại art. 32).
+DECISION_RESULTS = (Result.CORRECT, Result.PARTLY_CORRECT, Result.WRONG)
 
 
 # The rule that excludes suspended time from the resolution limit, by kind (Luật Tố cáo

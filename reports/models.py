@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicdesk.db import AuditEventBase, TimeStampedModel
+from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.models import Unit
 
 
@@ -113,3 +113,17 @@ class CompiledReportEvent(AuditEventBase):
     class Meta(AuditEventBase.Meta):
         verbose_name = _("report event")
         verbose_name_plural = _("report events")
+
+
+class ReportNotice(OutboxBase):
+    """The reports outbox (core.outbox): the e-mail telling a unit's head that the scheduled
+    draft of a closed period is compiled, written in the transaction that stores the figures."""
+
+    report = models.ForeignKey(CompiledReport, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="report_notice_unique_dedupe_key")]
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} → user {self.user_id}"

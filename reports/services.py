@@ -24,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import InvalidTransition
+from core import outbox
 from core.models import Unit
 from core.outbox import run_task_after_commit
 from core.selectors import units_in_force
@@ -31,6 +32,7 @@ from core.workflow import Workflow
 
 from .compiling import UnitEnded, compile_figures, compile_figures_of_units, unit_ended_refusal
 from .models import REPORT_TRANSITIONS, CompiledReport, CompiledReportEvent, CompileState, ReportStatus
+from .notices import draft_notices
 from .periods import Period
 from .policies import POLICY
 
@@ -265,6 +267,11 @@ def _run_locked(report_id: int, *, runner_alive_checked: bool) -> CompiledReport
             to_status=CompileState.DONE,
             data={"children": len(compiled_children)},
         )
+        scheduled = CompiledReportEvent.objects.filter(
+            report=report, kind=CompiledReportEvent.Kind.REQUESTED, reason="scheduled"
+        ).exists()
+        if scheduled:  # the draft of a closed period: its unit's heads are told, once
+            outbox.enqueue(draft_notices(report))
     return report
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.utils import timezone
 from core.selectors import units_in_force
 
 from .models import ReportKind
-from .periods import Convention, PeriodKind, last_closed_quarter, period_of
+from .periods import Convention, Period, PeriodKind, last_closed_quarter, period_of
 from .services import report_ensure, report_requeue_stalled, report_run
 
 
@@ -33,6 +35,40 @@ def reports_compile_last_quarter_task() -> int:
     for unit in units.iterator():
         if report_ensure(unit=unit, period=period, kind=ReportKind.QUARTER, convention=convention):
             queued += 1
+    return queued
+
+
+def periods_ended_on(day: date) -> list[tuple[PeriodKind, Convention, Period]]:
+    """The quarters, halves, nine months and years of both conventions whose last day is `day`."""
+    ended = []
+    for convention in Convention:
+        for kind, indexes in (
+            (PeriodKind.QUARTER, (1, 2, 3, 4)),
+            (PeriodKind.HALF, (1, 2)),
+            (PeriodKind.NINE_MONTHS, (1,)),
+            (PeriodKind.YEAR, (1,)),
+        ):
+            for index in indexes:
+                period = period_of(kind, day.year, index, convention)
+                if period.end == day:
+                    ended.append((kind, convention, period))
+    return ended
+
+
+@shared_task
+def reports_compile_closed_periods_task(today: str | None = None) -> int:
+    """Every day at 02:00: the draft of every period (quarter, six and nine months, year; on
+    calendar months and on the official 15th-to-14th cut-off) that ended yesterday, for every
+    unit that existed in it; each unit's heads are told when its draft is compiled
+    (reports.notices, through the outbox). Idempotent: units whose report exists are skipped.
+    Returns how many were queued."""
+    day = (date.fromisoformat(today) if today else timezone.localdate()) - timedelta(days=1)
+    queued = 0
+    for kind, convention, period in periods_ended_on(day):
+        units = units_in_force(start=period.start, end=period.end).order_by("path")
+        for unit in units.iterator():
+            if report_ensure(unit=unit, period=period, kind=kind.value, convention=convention.value):
+                queued += 1
     return queued
 
 

@@ -9,6 +9,7 @@ RULE_SEEDS = (
     "core.migrations.0002_seed_deadline_rules",
     "petitions.migrations.0005_seed_petition_rules",
     "petitions.migrations.0011_working_day_acceptance_suspension_and_recommendation_rules",
+    "petitions.migrations.0013_complaint_decision_sending_rule",
 )
 
 

@@ -16,6 +16,7 @@ from core.outbox import run_task_after_commit
 from core.selectors import calendar_around, deadline_rule_in_force, work_calendar
 
 from ..models import OPEN_STATUSES, Dossier, DossierEvent, DossierStatus
+from .notifications import notify_applicant
 from .workflow import DOSSIER, action_day, authorize, local_today
 
 S = DossierStatus
@@ -25,7 +26,7 @@ DUE_WARNING_MAIL_TASK = "adminreform.tasks.dossier_due_warning_mail_task"
 
 
 def apology_last_day(dossier: Dossier) -> date:
-    """The last working day the apology may be sent: at least 1 working day before the
+    """The last working day the apology is owed by: at least 1 working day before the
     deadline (rule `dossier.apology`, Decree 61/2018 art. 19)."""
     rule = deadline_rule_in_force(code="dossier.apology", on=dossier.received_on)
     calendar = work_calendar(start=date(dossier.due_on.year - 1, 1, 1), end=dossier.due_on)
@@ -43,9 +44,12 @@ def dossier_apologise(
     expected_version: int | None = None,
     ip_address: str | None = None,
 ) -> Dossier:
-    """Send the apology and new date (Mẫu 04). Only once, only while open, and at least
-    1 working day before the deadline. The legal due date stays as it was: the dossier
-    still counts as late; the applicant's appointment moves to `new_due_on`."""
+    """Send the apology and new date (Mẫu 04). Only once, only while open. It is owed at least
+    1 working day before the deadline; one recorded after that (even after the appointment
+    date has passed) is still recorded, once, and its event says `late`. The legal due date
+    stays as it was: the dossier still counts as late; the applicant's appointment moves to
+    `new_due_on`, which must be after the deadline and after the day of the apology. The
+    apology goes to the applicant by e-mail and SMS (outbox)."""
     dossier = DOSSIER.lock(dossier, expected_version=expected_version)
     authorize(actor=actor, action="apology", dossier=dossier)
     today = action_day(dossier, on)
@@ -58,20 +62,23 @@ def dossier_apologise(
         )
     if not reason.strip():
         raise DomainError(_("Give the reason for the delay."))
-    if today > apology_last_day(dossier):
-        raise DomainError(
-            _("Too late: the apology must be sent at least 1 working day before the deadline (%(day)s).")
-            % {"day": dossier.due_on.strftime("%d/%m/%Y")}
-        )
+    late = today > apology_last_day(dossier)
     if new_due_on <= dossier.due_on:
         raise DomainError(_("The new date must be after the current deadline."))
+    if new_due_on <= today:
+        raise DomainError(_("The new date must be after the day of the apology."))
     dossier.apology_sent_on, dossier.apology_new_due_on, dossier.apology_reason = today, new_due_on, reason.strip()
+    notify_applicant(
+        dossier,
+        "apology",
+        {"due_on": f"{dossier.due_on:%d/%m/%Y}", "new_due_on": f"{new_due_on:%d/%m/%Y}", "reason": reason.strip()},
+    )
     return DOSSIER.change(
         dossier,
         kind=K.APOLOGISED,
         actor=actor,
         reason=reason,
-        data={"due_on": dossier.due_on.isoformat(), "new_due_on": new_due_on.isoformat()},
+        data={"due_on": dossier.due_on.isoformat(), "new_due_on": new_due_on.isoformat(), "late": late},
         ip_address=ip_address,
         update_fields=["apology_sent_on", "apology_new_due_on", "apology_reason"],
     )

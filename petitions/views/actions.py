@@ -199,7 +199,11 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             gettext_lazy("Record the result"),
             f.ResolveForm,
             lambda p, d, a: services.petition_resolve(
-                petition=p, result=d["result"], note=d.get("note", ""), **_checked(d, a)
+                petition=p,
+                result=d["result"],
+                note=d.get("note", ""),
+                reply_letter=d.get("reply_letter") or None,
+                **_checked(d, a),
             ),
             _when((S.ACCEPTED, S.SUSPENDED)),
         ),
@@ -237,6 +241,13 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             f.DutyPublishForm,
             _record_duty(Duty.PUBLISH_CONCLUSION),
             _when((S.RESOLVED,), kinds=(PetitionKind.DENUNCIATION,), also=_duty_pending(Duty.PUBLISH_CONCLUSION)),
+            rule="duty",
+        ),
+        "send-decision": StaffAction(
+            gettext_lazy("Record: decision sent to the complainant and the parties"),
+            f.DutyNotifyForm,
+            _record_duty(Duty.SEND_DECISION),
+            _when((S.RESOLVED,), kinds=(PetitionKind.COMPLAINT,), also=_duty_pending(Duty.SEND_DECISION)),
             rule="duty",
         ),
         "group": StaffAction(

@@ -117,13 +117,40 @@ def test_apology_only_once_and_at_least_one_working_day_before_the_deadline(rece
         )
 
 
-def test_apology_on_the_last_day_is_too_late(receive, handler, procedure):
+def test_an_apology_owed_before_the_deadline_can_still_be_recorded_late_once(receive, handler, procedure):
     procedure.processing_days = 5
     procedure.save()
-    dossier = receive(on=date(2026, 3, 2))  # due 09/03
-    for on in (date(2026, 3, 7), date(2026, 3, 9)):  # Saturday before, and the day itself
-        with pytest.raises(DomainError, match="quá thời điểm"):
-            dossier_apologise(dossier=dossier, new_due_on=date(2026, 3, 13), reason="x", actor=handler, on=on)
+    dossier = receive(on=date(2026, 3, 2))  # due Monday 09/03; owed by Friday 06/03
+    # after the appointment date has passed (Tuesday 10/03): still recorded, marked late
+    with pytest.raises(DomainError, match="sau ngày xin lỗi"):
+        dossier_apologise(
+            dossier=dossier, new_due_on=date(2026, 3, 10), reason="x", actor=handler, on=date(2026, 3, 10)
+        )
+    dossier = dossier_apologise(
+        dossier=dossier, new_due_on=date(2026, 3, 13), reason="Chờ xác minh", actor=handler, on=date(2026, 3, 10)
+    )
+    assert (dossier.apology_sent_on, dossier.appointment_on, dossier.due_on) == (
+        date(2026, 3, 10),
+        date(2026, 3, 13),
+        date(2026, 3, 9),
+    )
+    assert dossier.events.get(kind=DossierEvent.Kind.APOLOGISED).data["late"] is True
+    with pytest.raises(DomainError, match="một lần"):
+        dossier_apologise(
+            dossier=dossier, new_due_on=date(2026, 3, 20), reason="x", actor=handler, on=date(2026, 3, 11)
+        )
+    dossier = _close(dossier, handler, date(2026, 3, 12))
+    assert dossier.timing_on(date(2026, 4, 1)) == Timing.LATE  # returned before the new date, still late
+
+
+def test_an_apology_on_time_is_not_marked_late(receive, handler, procedure):
+    procedure.processing_days = 5
+    procedure.save()
+    dossier = receive(on=date(2026, 3, 2))  # due 09/03: Friday 06/03 is the last day it is owed by
+    dossier = dossier_apologise(
+        dossier=dossier, new_due_on=date(2026, 3, 13), reason="x", actor=handler, on=date(2026, 3, 6)
+    )
+    assert dossier.events.get(kind=DossierEvent.Kind.APOLOGISED).data["late"] is False
 
 
 def _close(dossier, actor, on):

@@ -37,6 +37,7 @@ EXPECTED = [
     ("denunciation.notify_acceptance", date(2026, 3, 9), None),  # 5 working days (petitions 0005)
     ("denunciation.notify_suspension", date(2026, 3, 9), None),  # 5 working days (petitions 0011)
     ("recommendation.resolve", date(2026, 3, 16), None),  # 10 working days (petitions 0011)
+    ("complaint.send_decision", date(2026, 3, 5), None),  # 3 working days (petitions 0013)
     ("denunciation.notify_conclusion", date(2026, 3, 9), None),  # 5 working days
     ("denunciation.publish_conclusion", date(2026, 3, 11), None),  # 7 working days
     ("dossier.resolve", date(2026, 3, 23), 15),  # the procedure's 15 working days

@@ -234,3 +234,17 @@ def test_many_units_at_once_give_each_unit_its_own_figures(tree, django_assert_n
     assert [(e["level"], e["received"], e["resolved"]) for e in levels] == [("district", 43, 40), ("commune", 20, 20)]
     alone = compile_figures_of_units(units=[ward], period=period, with_trend=False)
     assert alone[ward.pk] == compile_figures(unit=ward, period=period, with_trend=False)
+
+
+def test_a_named_official_period(db):
+    _city, district, _ward, _other = city_tree()
+    out = io.StringIO()
+    call_command(
+        "compile_report", "--unit", district.code, "--period", "quarter", "--year", "2024", "--number", "1",
+        "--convention", "official", stdout=out, stderr=io.StringIO(),
+    )  # fmt: skip
+    assert json.loads(out.getvalue())["period"] == {"from": "2023-12-15", "to": "2024-03-14"}
+    with pytest.raises(CommandError):
+        call_command("compile_report", "--unit", district.code, "--period", "half", "--year", "2024", "--number", "3")
+    with pytest.raises(CommandError):
+        call_command("compile_report", "--unit", district.code)

@@ -15,7 +15,7 @@ from core.models import Role, UnitKind, UnitLevel
 from reports.models import CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from reports.periods import Period
 from reports.services import report_ensure, report_publish, report_request, report_run
-from reports.tasks import reports_compile_last_quarter_task
+from reports.tasks import reports_compile_closed_periods_task, reports_compile_last_quarter_task
 from reports.versions import report_differences
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.factories import dossiers, petitions, save, unit, visits
@@ -129,16 +129,41 @@ def test_after_the_quarter_closes_every_unit_gets_its_quarterly_report(district)
     assert periods == {(date(2024, 1, 1), date(2024, 3, 31), "quarter")}
 
 
-def test_the_beat_schedule_runs_after_each_quarter():
-    entry = celery_app.conf.beat_schedule["reports-compile-last-quarter"]
-    assert entry["task"] == "reports.tasks.reports_compile_last_quarter_task"
+def test_the_beat_schedule_runs_every_day_for_the_periods_that_ended():
+    entry = celery_app.conf.beat_schedule["reports-compile-closed-periods"]
+    assert entry["task"] == "reports.tasks.reports_compile_closed_periods_task"
     schedule = entry["schedule"]
-    assert (schedule.hour, schedule.minute, schedule.day_of_month, schedule.month_of_year) == (
-        {2},
-        {0},
-        {1},
-        {1, 4, 7, 10},
-    )
+    assert (schedule.hour, schedule.minute) == ({2}, {0})
+    assert len(schedule.day_of_month) == 31 and len(schedule.month_of_year) == 12
+
+
+@time_machine.travel("2024-03-15 02:00 +0700")
+def test_the_day_after_an_official_quarter_each_unit_gets_its_draft_and_its_head_is_told(
+    district, mailoutbox, django_capture_on_commit_callbacks
+):
+    head = UserFactory(username="chutich.quan", email="chutich@example.vn")
+    MembershipFactory(user=head, unit=district, role=Role.HEAD)
+    # the official first quarter, 15/12/2023 to 14/03/2024, ended yesterday: compiled by the
+    # worker once the job commits, and the head's notice leaves once the figures commit
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reports_compile_closed_periods_task.apply().get() == 3
+    assert reports_compile_closed_periods_task.apply().get() == 0
+    reports = CompiledReport.objects.all()
+    assert {(r.period_from, r.period_to, r.kind, r.convention) for r in reports} == {
+        (date(2023, 12, 15), date(2024, 3, 14), "quarter", "official")
+    }
+    assert all(r.state == CompileState.DONE for r in reports)
+    # the district's head, and nobody else, is told once that the draft is ready
+    assert [m.to for m in mailoutbox] == [["chutich@example.vn"]]
+    assert "15/12/2023 – 14/03/2024" in mailoutbox[0].subject
+    assert "/reports/dashboard/?unit=" in mailoutbox[0].body
+
+
+@time_machine.travel("2024-07-01 02:00 +0700")
+def test_after_june_the_calendar_quarter_and_half_are_compiled(district):
+    assert reports_compile_closed_periods_task.apply().get() == 6
+    kinds = set(CompiledReport.objects.values_list("kind", "period_from", "period_to"))
+    assert kinds == {("quarter", date(2024, 4, 1), date(2024, 6, 30)), ("half", date(2024, 1, 1), date(2024, 6, 30))}
 
 
 @pytest.mark.postgres

@@ -93,6 +93,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:resolve": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
     "petitions:action:notify-suspension": DESK,
+    "petitions:action:send-decision": DESK,
     "petitions:action:notify-conclusion": DESK,
     "petitions:action:publish-conclusion": DESK,
     # the one-stop shop
@@ -258,6 +259,15 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     ),
     "petitions:action:notify-suspension": lambda w: _petition_step(
         w, "notify-suspension", _suspended(w, "denunciation"), on=today().isoformat(), note="Văn bản số 5/TB"
+    ),
+    "petitions:action:send-decision": lambda w: _petition_step(
+        w,
+        "send-decision",
+        petition_services.petition_resolve(
+            petition=_accepted(w), expected_version=None, result="wrong", on=today(), actor=None
+        ),
+        on=today().isoformat(),
+        note="Công văn số 7/UBND",
     ),
     "petitions:action:notify-conclusion": lambda w: _petition_step(
         w, "notify-conclusion", _concluded(w), on=today().isoformat(), note="Văn bản số 4/TB"

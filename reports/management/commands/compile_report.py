@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core.selectors import unit_by_code
 from reports.compiling import UnitEnded, compile_figures
-from reports.periods import Period
+from reports.periods import Convention, Period, PeriodKind, period_of
 
 FORMATS = ("json", "xlsx", "pdf", "csv", "docx")
 
@@ -35,13 +35,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", required=True, help="unit code, e.g. 01 or 00070")
-        parser.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD or DD/MM/YYYY")
-        parser.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD or DD/MM/YYYY")
+        parser.add_argument("--from", dest="start", help="first day, YYYY-MM-DD or DD/MM/YYYY")
+        parser.add_argument("--to", dest="end", help="last day, YYYY-MM-DD or DD/MM/YYYY")
+        # or a named period instead of --from/--to
+        parser.add_argument("--period", choices=[k.value for k in PeriodKind if k != PeriodKind.RANGE])
+        parser.add_argument("--year", type=int, help="the period's year (with --period)")
+        parser.add_argument("--number", type=int, default=1, help="quarter 1-4 or half 1-2 (with --period)")
+        parser.add_argument(
+            "--convention",
+            choices=[c.value for c in Convention],
+            default=Convention.CALENDAR.value,
+            help="calendar months, or the official cut-off: the 15th of the month before to the 14th",
+        )
         parser.add_argument("--format", choices=FORMATS, default="json")
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        start, end = parse_day(options["start"]), parse_day(options["end"])
+        if options["period"]:
+            if options["start"] or options["end"] or options["year"] is None:
+                raise CommandError("--period takes --year (and --number), not --from/--to.")
+            try:
+                named = period_of(
+                    PeriodKind(options["period"]), options["year"], options["number"], Convention(options["convention"])
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            start, end = named.start, named.end
+        else:
+            if not options["start"] or not options["end"]:
+                raise CommandError("Give --from and --to, or --period with --year.")
+            start, end = parse_day(options["start"]), parse_day(options["end"])
         if end < start:
             raise CommandError("--to is before --from.")
         unit = unit_by_code(options["unit"])
