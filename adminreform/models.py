@@ -8,12 +8,13 @@ import uuid
 from datetime import date
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civicdesk.crypto import BlindIndexField, EncryptedCharField
-from civicdesk.db import AuditEventBase, TimeStampedModel
+from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.models import Unit, UnitLevel
 
 
@@ -408,3 +409,32 @@ class IntakeNoticeEvent(AuditEventBase):
     class Meta(AuditEventBase.Meta):
         verbose_name = _("intake notice event")
         verbose_name_plural = _("intake notice events")
+
+
+class DossierNotification(OutboxBase):
+    """The one-stop shop's outbox (core.outbox): an e-mail or SMS to the applicant, written in
+    the transaction of the change it announces (receipt, supplement request, result ready,
+    apology), sent once after commit (services.notifications). The applicant's address is read
+    from the dossier at send time: no contact data is copied here."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    template = models.CharField(max_length=40)
+    context = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("message to the applicant")
+        verbose_name_plural = _("messages to applicants")
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="dossiernotification_unique_dedupe")]
+        indexes = [
+            models.Index(
+                fields=["created_at"], name="dossiernotification_unsent_idx", condition=Q(sent_at__isnull=True)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} #{self.pk}"

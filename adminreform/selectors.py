@@ -8,11 +8,15 @@ from datetime import date
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import blind_index, looks_like_identity_number
 from core.models import Membership, Unit
+from core.search import search
 from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
+from core.work import OVERDUE, SOON, WorkItem
 
 from .models import (
     OPEN_STATUSES,
@@ -24,7 +28,6 @@ from .models import (
     OnlineService,
     Procedure,
 )
-from .text import fold
 
 AnyUser = User | AnonymousUser
 
@@ -35,9 +38,7 @@ AnyUser = User | AnonymousUser
 def procedure_search(*, text: str, limit: int = 10) -> QuerySet[Procedure]:
     """Procedures whose code or name contains every word of `text`, typed with or without
     diacritics ('khai sinh', 'khai sinh', 'KHAI SINH' all match 'Đăng ký khai sinh')."""
-    qs = procedures_in_force(on=timezone.localdate())
-    for word in fold(text).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = search(procedures_in_force(on=timezone.localdate()), text, folded=["search_text"])
     return qs.order_by("level", "name")[:limit]
 
 
@@ -49,9 +50,7 @@ def procedures_in_force(*, on: date) -> QuerySet[Procedure]:
 
 
 def procedure_list(*, text: str = "", online_only: bool = False) -> QuerySet[Procedure]:
-    qs = Procedure.objects.all()
-    for word in fold(text).split():
-        qs = qs.filter(search_text__contains=word)
+    qs = search(Procedure.objects.all(), text, folded=["search_text"])
     if online_only:
         qs = qs.exclude(online_service=OnlineService.NONE)
     return qs.annotate(document_count=Count("documents")).order_by("level", "field", "name")
@@ -337,3 +336,24 @@ def dossier_satisfaction_stats(*, unit: Unit, start: date, end: date) -> Satisfa
         came_once=Count("pk", filter=Q(rating_visits=1)),
     )
     return SatisfactionStats(**row)
+
+
+def dossier_work_for(user: User, today: date) -> list[WorkItem]:
+    """The dossiers assigned to the user whose appointment date has passed or falls within 3
+    working days ("Việc của tôi", core.work)."""
+    from civicdesk.workdays import add_working_days
+    from core.selectors import calendar_around
+
+    soon = add_working_days(today, 3, calendar=calendar_around(today))
+    mine = Dossier.objects.filter(assignee=user, status__in=OPEN_STATUSES, due_on__lte=soon).select_related("procedure")
+    kind = gettext_lazy("Dossier")
+    return [
+        WorkItem(
+            OVERDUE if d.due_on < today else SOON,
+            kind,
+            f"{d.ref} · {d.procedure.name if d.procedure else ''}",
+            reverse("adminreform:dossier_detail", args=[d.pk]),
+            d.due_on,
+        )
+        for d in mine.order_by("due_on")[:50]
+    ]

@@ -1,10 +1,5 @@
-"""Text helpers of the one-stop shop."""
+"""Text helpers of the one-stop shop: folding is core.search's, the one definition."""
 
-import unicodedata
+from core.search import fold
 
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Đăng ký khai sinh' → 'dang ky khai sinh'."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+__all__ = ["fold"]

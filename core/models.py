@@ -3,12 +3,14 @@ calendar, deadline rules, and the audit log of changes made to them."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -264,3 +266,28 @@ class SmsReceipt(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.request_id} ({self.status})"
+
+
+def held_upload_path(instance: HeldUpload, filename: str) -> str:
+    # A random name: the citizen's file name may itself carry personal data.
+    return f"held/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}"
+
+
+class HeldUpload(models.Model):
+    """A file a citizen chose on a public form that came back with an error elsewhere: kept,
+    checked, against the form's idempotency key, so that it need not be chosen again. The
+    filing takes it over; what is never filed is deleted after a day (core.retention)."""
+
+    key = models.CharField(_("form key"), max_length=64, db_index=True)
+    file = models.FileField(_("file"), upload_to=held_upload_path)
+    original_name = models.CharField(_("file name"), max_length=200)
+    mime = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("file kept for a form")
+        verbose_name_plural = _("files kept for forms")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.original_name}"

@@ -150,8 +150,24 @@ def purge_expired(*, commit: bool, batch_size: int = 1000, now: datetime | None 
 
 def register_core_rules() -> None:
     """What core itself keeps: the records of staff logins (usernames, addresses, browsers)."""
+    register_rule(
+        RetentionRule(
+            label="core.HeldUpload",
+            date_field="created_at",
+            keep_days=1,
+            reason="Files kept for a public form that was never sent",
+            action=_delete_held_uploads,
+        )
+    )
     days = settings.CIVICDESK_LOGIN_RECORD_DAYS
     for label in ("axes.AccessLog", "axes.AccessFailureLog"):
         register_rule(
             RetentionRule(label=label, date_field="attempt_time", keep_days=days, reason="Staff login records")
         )
+
+
+def _delete_held_uploads(rows: models.QuerySet[models.Model]) -> None:
+    """Delete kept files with their stored content (a row's delete alone leaves the file)."""
+    for row in rows:
+        getattr(row, "file").delete(save=False)  # noqa: B009  # rows are HeldUpload
+        row.delete()

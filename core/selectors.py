@@ -18,8 +18,9 @@ from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
 
-from .models import CalendarDay, DeadlineRule, Membership, Role, Unit
+from .models import CalendarDay, DeadlineRule, HeldUpload, Membership, Role, Unit
 from .prepared import fetch_prepared
+from .search import search
 
 M = TypeVar("M", bound=Model)
 AnyUser = User | AnonymousUser
@@ -230,8 +231,14 @@ def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "id"))
 
 
-def unit_search(text: str, *, limit: int = 20) -> QuerySet[Unit]:
-    return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+def unit_search(text: str, *, limit: int = 20, units: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
+    """Units (of `units`, else all) whose code is `text` or whose name has every word of it,
+    with or without diacritics ("hoan kiem" finds Phường Hoàn Kiếm; core.search)."""
+    text = text.strip()
+    qs = Unit.objects.all() if units is None else units
+    by_code = qs.filter(code__iexact=text)
+    by_name = search(qs, text, plain=["name"])
+    return (by_name | by_code).order_by("level", "name")[:limit]
 
 
 def public_root_path(*, code: str) -> str | None:
@@ -434,3 +441,8 @@ def deadline_for(
     in force on that date. Store both `due_on` and `rule.rule_id` on the record."""
     rule = deadline_rule_in_force(code=code, on=start)
     return compute_deadline(start, rule.as_spec(), calendar=calendar or calendar_around(start), amount=amount)
+
+
+def uploads_held(*, key: str) -> list[HeldUpload]:
+    """The files kept for the form `key` (core.services.uploads_hold), oldest first."""
+    return list(HeldUpload.objects.filter(key=key).order_by("pk")) if key else []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +19,7 @@ from civicdesk.exceptions import DomainError
 
 from .models import (
     AccountEvent,
+    HeldUpload,
     Membership,
     MembershipEvent,
     PersonalDataExportEvent,
@@ -24,6 +28,7 @@ from .models import (
     UnitKind,
     UnitLevel,
 )
+from .uploads import validate_upload
 
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government (Resolution 202/2025/QH15)
 
@@ -286,3 +291,47 @@ def account_password_changed(*, user: User, ip_address: str | None = None) -> Ac
         data={"changed": "password"},
         ip_address=ip_address,
     )
+
+
+# --- files kept across a form's error ------------------------------------------------------
+
+
+def uploads_hold(*, key: str, files: Sequence[UploadedFile], max_bytes: int, max_files: int) -> list[str]:
+    """Keep the acceptable files of a form that came back with an error, against its
+    idempotency `key`, up to `max_files` in all. Returns the refusals (one text per file not
+    kept); a file that fails the checks is never stored."""
+    refusals: list[str] = []
+    room = max_files - HeldUpload.objects.filter(key=key).count()
+    for upload in files:
+        try:
+            mime = validate_upload(upload, max_bytes=max_bytes)
+        except ValidationError as exc:
+            refusals.extend(exc.messages)
+            continue
+        if room <= 0:
+            refusals.append(_("“%(name)s” was not kept: at most %(n)d files.") % {"name": upload.name, "n": max_files})
+            continue
+        upload.seek(0)
+        HeldUpload.objects.create(
+            key=key, file=upload, original_name=(upload.name or "")[:200], mime=mime, size=upload.size or 0
+        )
+        room -= 1
+    return refusals
+
+
+def uploads_drop(*, key: str, ids: Iterable[int]) -> None:
+    """Forget the kept files `ids` of the form `key` (the citizen unticked them)."""
+    for held in HeldUpload.objects.filter(key=key, pk__in=list(ids)):
+        held.file.delete(save=False)
+        held.delete()
+
+
+def uploads_take(*, key: str) -> list[File]:
+    """The kept files of the form `key`, opened, for the filing to attach (it copies them);
+    call `uploads_release` once it has."""
+    return [File(held.file.open("rb"), name=held.original_name) for held in HeldUpload.objects.filter(key=key)]
+
+
+def uploads_release(*, key: str) -> None:
+    """Delete the kept files of the form `key` (filed, or abandoned)."""
+    uploads_drop(key=key, ids=HeldUpload.objects.filter(key=key).values_list("pk", flat=True))

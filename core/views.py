@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views import defaults
 from django.views.generic import TemplateView
 
+from . import work
 from .navigation import home_items_for
 from .selectors import membership_list_for, unit_ancestors, unit_children, units_visible_to, user_roles
 from .two_factor import can_use_second_factor
@@ -45,6 +47,7 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
             memberships=membership_list_for(user=self.request.user),
             home_items=home_items_for(user_roles(user=self.request.user)),
             can_use_second_factor=can_use_second_factor(self.request.user),
+            work=work.collect(user=self.request.user, today=timezone.localdate()),
             **kwargs,
         )
 

@@ -11,9 +11,10 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions")
 
     def ready(self) -> None:
-        from core import outbox
+        from core import outbox, work
 
         from .models import Attachment
+        from .selectors import petition_work_for
         from .services.notifications import OUTBOX
 
         register_retention_rules()
@@ -22,6 +23,7 @@ class PetitionsConfig(AppConfig):
 
         require_second_factor_when(holds_reveal_grant)
         outbox.register(OUTBOX)
+        work.register(petition_work_for)
         post_delete.connect(_attachment_deleted, sender=Attachment, dispatch_uid="petitions_attachment_file")
 
 

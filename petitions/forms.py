@@ -53,9 +53,27 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx")
+
+
+def checked_in_browser(max_bytes: int, max_files: int) -> dict[str, Any]:
+    """The attributes static/js/file_check.js reads: the limits, and its messages translated."""
+    return {
+        "accept": ",".join(f".{e}" for e in UPLOAD_EXTENSIONS),
+        "data-max-bytes": str(max_bytes),
+        "data-max-files": str(max_files),
+        "data-extensions": ",".join(UPLOAD_EXTENSIONS),
+        "data-msg-size": _("“{name}” is {size}: more than the {max} allowed. It was not added."),
+        "data-msg-type": _("“{name}” is not a PDF, JPEG, PNG or Word file. It was not added."),
+        "data-msg-count": _("“{name}” was not added: at most {max} files."),
+    }
+
+
 class MultipleFileField(forms.FileField):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs=checked_in_browser(Attachment.MAX_BYTES, Attachment.MAX_FILES))
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -165,7 +183,7 @@ class PetitionFileForm(forms.Form):
     attachments = MultipleFileField(
         label=_("Documents (up to 5 files: PDF, JPEG, PNG or Word; 10 MB each)"),
         required=False,
-        help_text=_("If the form shows an error, choose your files again: browsers cannot keep them."),
+        help_text=_("Files that pass the checks are kept if the form shows an error elsewhere."),
     )
     consent = forms.BooleanField(
         label=CONSENT_TEXT,
@@ -554,6 +572,21 @@ class ResolveForm(ActionForm):
     submit_label = _("Record the result")
     result = forms.ChoiceField(label=_("Result"), choices=())
     note = _reason(_("Decision or conclusion (number, date, summary)"), required=False)
+    reply_letter = forms.FileField(
+        label=_("Signed reply letter (PDF, JPEG, PNG or Word; 10 MB)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.doc,.docx"}),
+        help_text=_(
+            "The citizen downloads it from the tracking page and receives it by e-mail. "
+            "A denunciation: the conclusion notice to the denouncer (Luật Tố cáo art. 40)."
+        ),
+    )
+
+    def clean_reply_letter(self) -> Any:
+        letter = self.cleaned_data.get("reply_letter")
+        if letter:
+            validate_upload(letter, max_bytes=Attachment.MAX_BYTES)
+        return letter
 
     def setup(self) -> None:
         field = self.fields["result"]

@@ -463,6 +463,9 @@ class Attachment(TimeStampedModel):
     original_name = models.CharField(_("file name"), max_length=200)
     mime = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    # The signed reply letter the handler attached when resolving (the citizen downloads it from
+    # the tracking page), not a document the citizen sent.
+    is_reply = models.BooleanField(_("reply letter"), default=False)
 
     class Meta:
         verbose_name = _("attachment")

@@ -22,6 +22,7 @@ from civicdesk.crypto import blind_index, looks_like_identity_number
 from civicdesk.workdays import Deadline, add_working_days
 from core.choices import PetitionKind
 from core.models import Role, Unit
+from core.search import search
 from core.selectors import (
     STAFF_ROLES,
     ancestor_paths,
@@ -33,12 +34,14 @@ from core.selectors import (
     unit_paths_for,
     unit_subtree_q,
 )
+from core.work import NEW, OVERDUE, SOON, WorkItem
 
 from . import fastpath
 from .fastpath import QueueRow, UnitQueue
 from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
+    Attachment,
     Petition,
     PetitionDuty,
     PetitionEvent,
@@ -100,8 +103,7 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         by_id = Q(id_number_digest=blind_index(filters.q)) & ~Q(kind=PetitionKind.DENUNCIATION)
         qs = qs.filter(by_id | Q(search_text__contains=fold(filters.q)))
     else:
-        for word in fold(filters.q).split()[:6]:
-            qs = qs.filter(search_text__contains=word)
+        qs = search(qs, filters.q, folded=["search_text"])
     clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
     return qs.annotate(
         overdue_rank=DbCase(
@@ -308,6 +310,13 @@ class PublicTracking:
     step: str
     due_on: date | None
     timeline: list[PublicStep] = field(default_factory=list)
+    # Once resolved: the result, the answer's text (never a denunciation's: its denouncer gets
+    # only the conclusion notice, Luật Tố cáo art. 40) and the reply letter, if one was attached.
+    result: str = ""
+    resolved_on: date | None = None
+    answer: str = ""
+    letter: Attachment | None = None
+    is_denunciation: bool = False
 
 
 def public_units() -> QuerySet[Unit]:
@@ -400,7 +409,13 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
         if text:
             timeline.append(PublicStep(on=timezone.localtime(event.occurred_at).date(), text=text))
     running = current.status in CLOCK_STATUSES and current.due_on is not None
+    resolved = current.status == PetitionStatus.RESOLVED and current.result in Result.values
     return PublicTracking(
+        result=str(Result(current.result).label) if resolved else "",
+        resolved_on=current.resolved_on if resolved else None,
+        answer=current.result_note if resolved and not current.is_denunciation else "",
+        letter=petition_reply_letter(petition=current) if resolved else None,
+        is_denunciation=current.is_denunciation,
         code=petition.tracking_code or "",
         kind=str(PetitionKind(current.kind).label),
         received_on=petition.received_on,
@@ -411,7 +426,54 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
     )
 
 
+def petition_reply_letter(*, petition: Petition) -> Attachment | None:
+    """The reply letter attached when the petition was resolved (the latest, if several)."""
+    return petition.attachments.filter(is_reply=True).order_by("-pk").first()
+
+
+def petition_public_letter(*, petition: Petition) -> Attachment | None:
+    """The reply letter a citizen may download with the code and secret of `petition`: that of
+    the petition the tracking page shows (the unit it was transferred to, if any)."""
+    tracking = petition_public_tracking(petition=petition)
+    return tracking.letter
+
+
 def complaint_limitation(*, known_on: date) -> Deadline:
     """The last day to file a first-time complaint about a decision received or known on
     `known_on` (Luật Khiếu nại art. 9, the rule `complaint.limitation`)."""
     return deadline_for(code="complaint.limitation", start=known_on)
+
+
+def petition_work_for(user: User, today: date) -> list[WorkItem]:
+    """A handler's petitions by urgency ("Việc của tôi", core.work): those assigned to the
+    user whose running step is overdue or due within 3 working days; new: those assigned to the
+    user and not yet accepted or decided, and, for a desk officer or head, the petitions of
+    their units still waiting to be classified."""
+    soon = soon_cutoff(today)
+    kind = gettext_lazy("Petition")
+    items: list[WorkItem] = []
+    # One query: the user's petitions due soon or overdue, and those given to the user and not
+    # yet accepted or decided (their first step waits: new).
+    first_step = (PetitionStatus.RECEIVED, PetitionStatus.CLASSIFIED)
+    mine = Petition.objects.filter(
+        Q(status__in=CLOCK_STATUSES, due_on__lte=soon) | Q(status__in=first_step), assignee=user
+    ).select_related("unit")
+    for p in mine.order_by("due_on")[:50]:
+        if p.due_on is not None and p.due_on < today:
+            group = OVERDUE
+        elif p.due_on is not None and p.due_on <= soon:
+            group = SOON
+        else:
+            group = NEW
+        items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    desk_units = unit_paths_for(user=user, roles=(Role.OFFICER, Role.HEAD))
+    if desk_units:
+        waiting = (
+            petition_list_visible_to(user=user)
+            .filter(status=PetitionStatus.RECEIVED, assignee__isnull=True, unit__path__in=desk_units)
+            .order_by("due_on")[:50]
+        )
+        for p in waiting:
+            group = OVERDUE if p.due_on and p.due_on < today else NEW
+            items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    return items

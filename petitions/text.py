@@ -4,41 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
-import unicodedata
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from civicdesk.crypto import blind_index
+from core.search import _slow_fold, fold  # noqa: F401  # the one fold (core.search), used across petitions
 
 # No 0/O, 1/I/L: codes are read aloud and typed from paper.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_PREFIX = "PA"
-
-
-def _slow_fold(text: str) -> str:
-    """`fold` by its definition: decompose, drop every combining mark, lower, squeeze spaces."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return " ".join(stripped.lower().split())
-
-
-_MARKS = re.compile("[\u0300-\u036f]+")  # combining diacritics: all of category Mn
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: 'Đường Láng' -> 'duong lang'.
-
-    Fast path (imports fold every row): when the decomposed text is ASCII once its combining
-    diacritics are removed, every character removed was a mark (category Mn), so the result is
-    exactly the per-character filter's; anything else takes that filter."""
-    quick = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")))
-    if quick.isascii():
-        return " ".join(quick.lower().split())
-    return _slow_fold(text)
 
 
 def random_code() -> str:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("file/", public.PetitionFileView.as_view(), name="file"),
     path("file/done/", public.PetitionFiledView.as_view(), name="filed"),
     path("track/", public.PetitionTrackView.as_view(), name="track"),
+    path("track/letter/", public.PetitionReplyLetterView.as_view(), name="track_letter"),
     # Staff
     path("queue/", queue.PetitionQueueView.as_view(), name="queue"),
     path("desk/", staff.DeskEntryView.as_view(), name="desk"),

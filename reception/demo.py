@@ -53,7 +53,7 @@ def seed(context: DemoContext) -> None:
         slug = "hanoi" if unit == context.city else ("hoankiem" if unit.code == "00070" else "badinh")
         head, officer = context.users[f"chutich.{slug}"], context.users.get(f"canbo.{slug}") or context.users["admin"]
         place = f"Trụ sở {unit.name}" if unit.level == "commune" else "Trụ sở Tiếp công dân thành phố Hà Nội"
-        head_title = f"{head.last_name} {head.first_name}, Chủ tịch UBND"
+        head_title = f"{head.get_full_name()}, Chủ tịch UBND"  # Vietnamese order: family, middle, given
 
         # The head's reception days: weekly (commune, before 1/7/2026), twice a month after, monthly (city).
         days: list[date] = []

@@ -12,11 +12,14 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import blind_index
 from core.models import Role, Unit
-from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user
+from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user, unit_search
+from core.work import FOLLOW_UP, TODAY, WorkItem
 
 from .models import (
     FINAL_ANSWERS,
@@ -87,6 +90,17 @@ def session_receiver_choices(*, units: QuerySet[Unit]) -> QuerySet[User]:
         User.objects.filter(is_active=True, memberships__unit__in=units, memberships__role__in=RECEIVER_ROLES)
         .distinct()
         .order_by("last_name", "first_name")
+    )
+
+
+def online_participant_choices(*, session: ReceptionSession) -> QuerySet[User]:
+    """The officials who may take part in an online session: those who may receive at a session
+    of its unit or of a unit above it."""
+    units = Unit.objects.filter(path__in=ancestor_paths(session.unit.path))
+    return (
+        User.objects.filter(is_active=True, memberships__unit__in=units, memberships__role__in=RECEIVER_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
     )
 
 
@@ -320,7 +334,7 @@ def public_unit_search(*, text: str, limit: int = 20) -> QuerySet[Unit]:
     text = text.strip()
     if len(text) < 2:
         return Unit.objects.none()
-    return Unit.objects.filter(Q(name__icontains=text) | Q(code__iexact=text)).order_by("level", "name")[:limit]
+    return unit_search(text, limit=limit)
 
 
 def public_schedule(*, unit: Unit, today: date | None = None, limit: int = 20) -> QuerySet[ReceptionSession]:
@@ -337,3 +351,36 @@ def public_schedule(*, unit: Unit, today: date | None = None, limit: int = 20) -
 
 def follow_ups_open(*, user: AnyUser) -> QuerySet[FollowUpItem]:
     return follow_up_list_visible_to(user=user).filter(status=FollowUpStatus.OPEN)
+
+
+def reception_work_for(user: User, today: date) -> list[WorkItem]:
+    """Today's reception sessions of the user's units, and the follow-ups the user owns that
+    are due within 3 working days or overdue ("Việc của tôi", core.work)."""
+    from civicdesk.workdays import add_working_days
+    from core.selectors import calendar_around
+
+    items = [
+        WorkItem(
+            TODAY,
+            gettext_lazy("Reception session"),
+            f"{s.unit.name} · {s.start_time:%H:%M}" if s.start_time else s.unit.name,
+            reverse("reception:session_detail", args=[s.pk]),
+            s.date,
+            s.place,
+        )
+        for s in session_list_visible_to(user=user).filter(date=today).select_related("unit")[:20]
+    ]
+    soon = add_working_days(today, 3, calendar=calendar_around(today))
+    due = FollowUpItem.objects.filter(owner=user, status=FollowUpStatus.OPEN, due_on__lte=soon).order_by("due_on")
+    items += [
+        WorkItem(
+            FOLLOW_UP,
+            gettext_lazy("Follow-up"),
+            f.description[:120],
+            reverse("reception:followup_list"),
+            f.due_on,
+            gettext_lazy("overdue") if f.due_on < today else "",
+        )
+        for f in due[:50]
+    ]
+    return items

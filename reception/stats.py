@@ -18,6 +18,34 @@ from core.stats import roll_up
 
 from .models import DELEGATION_MIN_PEOPLE, DialogueConference, ReceivedBy, Visit
 
+# Form 01/TCD's three ways of receiving: regular reception by the desk; the head in person at a
+# periodic or ad-hoc session (the Party secretary and People's Council deputies counted with
+# them: leaders' reception days); a session the head delegated.
+TCD_MODES: dict[str, tuple[str, ...]] = {
+    "regular": (ReceivedBy.STAFF,),
+    "head": (ReceivedBy.HEAD, ReceivedBy.PARTY_SECRETARY, ReceivedBy.DEPUTY),
+    "delegated": (ReceivedBy.DELEGATE,),
+}
+TCD_FIGURES = ("visits", "people", "first", "repeat")  # of all visits, then of crowd delegations
+
+
+def _mode_counts(delegation: Q) -> dict[str, Count | Coalesce]:
+    counts: dict[str, Count | Coalesce] = {}
+    for mode, receivers in TCD_MODES.items():
+        of_mode = Q(received_by__in=receivers)
+        for prefix, where in (("", of_mode), ("delegation_", of_mode & delegation)):
+            counts[f"tcd_{mode}_{prefix}visits"] = Count("pk", filter=where)
+            counts[f"tcd_{mode}_{prefix}people"] = Coalesce(Sum("people", filter=where), 0)
+            counts[f"tcd_{mode}_{prefix}first"] = Count("pk", filter=where & Q(repeat=False))
+            counts[f"tcd_{mode}_{prefix}repeat"] = Count("pk", filter=where & Q(repeat=True))
+    return counts
+
+
+def _mode_keys() -> list[str]:
+    return [
+        f"tcd_{mode}_{prefix}{figure}" for mode in TCD_MODES for prefix in ("", "delegation_") for figure in TCD_FIGURES
+    ]
+
 
 @dataclass(frozen=True)
 class VisitLevelStats:
@@ -35,6 +63,12 @@ class VisitLevelStats:
     delegations: int
     delegation_people: int
     repeat_visits: int
+    # Form 01/TCD, for each reception mode of TCD_MODES: visits, people, first-time matters,
+    # repeated matters, then the same four of its crowd delegations (TCD_FIGURES): one tuple.
+    modes: tuple[int, ...] = ()
+    # Days on which the head (or a delegate) received, per unit, summed (số kỳ tiếp).
+    head_days: int = 0
+    delegated_days: int = 0
     # With `months`: visits received in each month of the period (the trend).
     by_month: tuple[int, ...] = ()
     # With `by_unit`: the receiving unit's path (the row is that unit's alone).
@@ -77,6 +111,9 @@ def visit_period_stats(
             delegations=Count("pk", filter=delegation),
             delegation_people=Coalesce(Sum("people", filter=delegation), 0),
             repeat_visits=Count("pk", filter=Q(repeat=True)),
+            head_days=Count("received_on", distinct=True, filter=Q(received_by__in=TCD_MODES["head"])),
+            delegated_days=Count("received_on", distinct=True, filter=Q(received_by__in=TCD_MODES["delegated"])),
+            **_mode_counts(delegation),
             **monthly,
         )
         .order_by(*group)
@@ -95,6 +132,9 @@ def visit_period_stats(
             delegations=r["delegations"],
             delegation_people=r["delegation_people"],
             repeat_visits=r["repeat_visits"],
+            modes=tuple(r[key] for key in _mode_keys()),
+            head_days=r["head_days"],
+            delegated_days=r["delegated_days"],
             by_month=tuple(r[key] for key in monthly),
             unit_path=r.get("unit__path", ""),
         )

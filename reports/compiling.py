@@ -28,6 +28,8 @@ from petitions.stats import (
     petition_period_stats_of_units,
 )
 from reception.stats import (
+    TCD_FIGURES,
+    TCD_MODES,
     DialogueLevelStats,
     VisitLevelStats,
     dialogue_period_stats,
@@ -53,6 +55,8 @@ VISIT_KEYS = (
     "delegations",
     "delegation_people",
     "repeat_visits",
+    "head_days",
+    "delegated_days",
 )
 DOSSIER_KEYS = (
     "carried_over",
@@ -78,6 +82,9 @@ def _by_level(rows: list[Any], keys: tuple[str, ...]) -> list[dict[str, Any]]:
         entry = merged.setdefault(row.level, {"level": row.level, **dict.fromkeys(keys, 0), "kinds": []})
         for key in keys:
             entry[key] += getattr(row, key)
+        modes = getattr(row, "modes", ())
+        if modes:
+            entry["modes"] = tuple(a + b for a, b in zip(entry.get("modes") or (0,) * len(modes), modes, strict=True))
         if row.kind and row.kind not in entry["kinds"]:
             entry["kinds"].append(row.kind)
     return [merged[level] for level in sorted(merged, key=_level_order)]
@@ -122,6 +129,27 @@ def _findings(stats: CaseStats) -> dict[str, Any]:
 RECEIVERS = ("staff", "head", "delegate", "party_secretary", "deputy")
 
 
+def _sum_modes(levels: list[dict[str, Any]]) -> tuple[int, ...]:
+    modes = [e["modes"] for e in levels if e.get("modes")]
+    return tuple(sum(column) for column in zip(*modes, strict=True)) if modes else ()
+
+
+def _tcd(entry: dict[str, Any]) -> dict[str, Any]:
+    """Form 01/TCD's figures: per reception mode, visits, people, first-time and repeated
+    matters, and the same of crowd delegations; the head's and the delegates' reception days."""
+    values = list(entry.get("modes") or ()) or [0] * (len(TCD_MODES) * 2 * len(TCD_FIGURES))
+    result: dict[str, Any] = {"head_days": entry.get("head_days", 0), "delegated_days": entry.get("delegated_days", 0)}
+    at = 0
+    for mode in TCD_MODES:
+        figures: dict[str, int] = {}
+        for prefix in ("", "delegation_"):
+            for figure in TCD_FIGURES:
+                figures[f"{prefix}{figure}"] = values[at]
+                at += 1
+        result[mode] = figures
+    return result
+
+
 def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
     levels = _by_level(stats, VISIT_KEYS)
     totals = {key: sum(level[key] for level in levels) for key in VISIT_KEYS}
@@ -139,10 +167,11 @@ def _reception(stats: list[VisitLevelStats]) -> dict[str, Any]:
                 "by_receiver": {receiver: e[f"{receiver}_visits"] for receiver in RECEIVERS},
             }
             | {k: e[k] for k in VISIT_KEYS if k not in ("visits", "head_visits")}
-            | {"kinds": e["kinds"]}
+            | {"kinds": e["kinds"], "tcd": _tcd(e)}
             for e in levels
         ],
         # extensions
+        "tcd": _tcd({**totals, "modes": _sum_modes(levels)}),
         "delegate_visits": totals["delegate_visits"],
         "staff_visits": totals["staff_visits"],
         "repeat_visits": totals["repeat_visits"],

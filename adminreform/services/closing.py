@@ -14,6 +14,7 @@ from django.utils.translation import pgettext
 from civicdesk.exceptions import DomainError
 
 from ..models import Dossier, DossierEvent, DossierOutcome, DossierStatus, Handover, Timing
+from .notifications import notify_applicant
 from .workflow import DOSSIER, action_day, authorize
 
 S = DossierStatus
@@ -29,7 +30,8 @@ def dossier_mark_result_ready(
     expected_version: int | None = None,
     ip_address: str | None = None,
 ) -> Dossier:
-    """The result is signed and back at the counter, waiting for the applicant."""
+    """The result is signed and back at the counter, waiting for the applicant, who is told
+    so by e-mail and SMS (outbox)."""
     dossier = DOSSIER.lock(dossier, expected_version=expected_version)
     authorize(actor=actor, action="result", dossier=dossier)
     DOSSIER.guard(dossier, S.RESULT_READY)
@@ -47,6 +49,7 @@ def dossier_mark_result_ready(
     Handover.objects.create(
         dossier=dossier, step=K.RESULT_READY, from_unit=from_unit, to_unit=dossier.unit, from_user=actor
     )
+    notify_applicant(dossier, "result_ready", {"unit": dossier.unit.name})
     return dossier
 
 

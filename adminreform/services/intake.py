@@ -35,6 +35,7 @@ from ..models import (
     ProcedureDocument,
 )
 from ..policies import POLICY
+from .notifications import notify_applicant
 from .workflow import DOSSIER, local_today
 
 K = DossierEvent.Kind
@@ -97,10 +98,11 @@ def dossier_receive(
 ) -> Dossier:
     """Accept a complete dossier: a unique code, a lookup PIN and the due date in working
     days (`dossier.resolve` with the procedure's processing time, across Tết and make-up
-    Saturdays). Writes the dossier, its documents, a RECEIVED event and the first line of
-    the process-control slip. Raises DomainError when a mandatory document is missing
-    (issue the supplement request instead) or an attachment is not acceptable; NotAllowed
-    when `actor` may not receive dossiers in `unit` (an online dossier has no actor)."""
+    Saturdays). Writes the dossier, its documents, a RECEIVED event, the first line of
+    the process-control slip and the applicant's receipt message (code, PIN, date; outbox).
+    Raises DomainError when a mandatory document is missing (issue the supplement request
+    instead) or an attachment is not acceptable; NotAllowed when `actor` may not receive
+    dossiers in `unit` (an online dossier has no actor)."""
     online = channel == DossierChannel.ONLINE
     POLICY.authorize(actor=actor, action="submit_online" if online else "receive", unit=unit)
     if not applicant.name.strip():
@@ -159,6 +161,11 @@ def dossier_receive(
         to_status=dossier.status,
         data={"channel": channel, "due_on": deadline.due_on.isoformat(), "rule_id": deadline.rule.rule_id},
         ip_address=ip_address,
+    )
+    notify_applicant(
+        dossier,
+        "received",
+        {"procedure": procedure.name, "received_on": f"{on:%d/%m/%Y}", "due_on": f"{deadline.due_on:%d/%m/%Y}"},
     )
     return dossier
 

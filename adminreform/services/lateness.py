@@ -16,6 +16,7 @@ from core.outbox import run_task_after_commit
 from core.selectors import calendar_around, deadline_rule_in_force, work_calendar
 
 from ..models import OPEN_STATUSES, Dossier, DossierEvent, DossierStatus
+from .notifications import notify_applicant
 from .workflow import DOSSIER, action_day, authorize, local_today
 
 S = DossierStatus
@@ -47,7 +48,8 @@ def dossier_apologise(
     1 working day before the deadline; one recorded after that (even after the appointment
     date has passed) is still recorded, once, and its event says `late`. The legal due date
     stays as it was: the dossier still counts as late; the applicant's appointment moves to
-    `new_due_on`, which must be after the deadline and after the day of the apology."""
+    `new_due_on`, which must be after the deadline and after the day of the apology. The
+    apology goes to the applicant by e-mail and SMS (outbox)."""
     dossier = DOSSIER.lock(dossier, expected_version=expected_version)
     authorize(actor=actor, action="apology", dossier=dossier)
     today = action_day(dossier, on)
@@ -66,6 +68,11 @@ def dossier_apologise(
     if new_due_on <= today:
         raise DomainError(_("The new date must be after the day of the apology."))
     dossier.apology_sent_on, dossier.apology_new_due_on, dossier.apology_reason = today, new_due_on, reason.strip()
+    notify_applicant(
+        dossier,
+        "apology",
+        {"due_on": f"{dossier.due_on:%d/%m/%Y}", "new_due_on": f"{new_due_on:%d/%m/%Y}", "reason": reason.strip()},
+    )
     return DOSSIER.change(
         dossier,
         kind=K.APOLOGISED,

@@ -17,6 +17,7 @@ from core.selectors import deadline_for
 
 from ..models import Dossier, DossierEvent, DossierStatus, Handover
 from ..policies import POLICY
+from .notifications import notify_applicant
 from .workflow import DOSSIER, action_day, authorize
 
 S = DossierStatus
@@ -121,7 +122,8 @@ def dossier_request_supplement(
     ip_address: str | None = None,
 ) -> Dossier:
     """Return the file for completion during appraisal (Mẫu 02), listing everything at once.
-    Only within 3 working days of receipt; the clock stops until the file comes back.
+    Only within 3 working days of receipt; the clock stops until the file comes back. The
+    applicant is told what to add by e-mail and SMS (outbox).
     Raises DomainError after that, or when nothing is listed."""
     dossier = DOSSIER.lock(dossier, expected_version=expected_version)
     authorize(actor=actor, action="supplement", dossier=dossier)
@@ -138,7 +140,7 @@ def dossier_request_supplement(
         )
     dossier.supplement_requested_on, dossier.supplement_missing = today, items
     dossier.supplement_count += 1
-    return DOSSIER.move(
+    moved = DOSSIER.move(
         dossier,
         to=S.SUPPLEMENT_REQUESTED,
         kind=K.SUPPLEMENT_REQUESTED,
@@ -147,6 +149,8 @@ def dossier_request_supplement(
         ip_address=ip_address,
         update_fields=["supplement_requested_on", "supplement_missing", "supplement_count"],
     )
+    notify_applicant(moved, "supplement", {"missing": "; ".join(items)})
+    return moved
 
 
 @transaction.atomic

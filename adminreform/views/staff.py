@@ -103,16 +103,37 @@ class DossierPageMixin(StaffDossierMixin):
             name: bound.get(name) or action.form(dossier=d, initial={"assignee": user.pk})  # type: ignore[call-arg]
             for name, action in shown.items()
         }
+        actions = [(name, action, action_forms[name]) for name, action in shown.items()]
+        routine = [a for a in actions if not a[1].destructive]
+        preferred = NEXT_ACTION.get(d.status, "")
+        primary = next((a for a in routine if a[0] == preferred), routine[0] if routine else None)
+        open_action = next(iter(bound), "")
         return {
             "dossier": d,
+            "primary_action": primary,
+            "other_actions": [a for a in routine if a is not primary],
+            "destructive_actions": [a for a in actions if a[1].destructive],
+            "open_action": open_action,
             "timing": d.timing_on(timezone.localdate()),
             "handovers": list(dossier_handovers(dossier=d)),
             "events": list(dossier_events(dossier=d)),
             "documents": list(d.documents.all()),
-            "actions": [(name, action, action_forms[name]) for name, action in shown.items()],
+            "actions": actions,
             "action_forms": action_forms,
-            "open_action": next(iter(bound), ""),
         }
+
+
+# The step that usually comes next in each state: shown first and open on the dossier's page;
+# the other actions wait behind "Other actions", the ones that end the dossier behind their own
+# disclosure, each with a box the official ticks to confirm its consequence.
+NEXT_ACTION = {
+    "received": "assign",
+    "in_processing": "result",
+    "supplement_requested": "resubmit",
+    "resubmitted": "result",
+    "result_ready": "return",
+    "returned": "rate",
+}
 
 
 class DossierDetailView(DossierPageMixin, TemplateView):

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
+from core.uploads import validate_upload
 
-from ..models import EXTENSIONS_ALLOWED, RESULTS_BY_KIND, Duty, Petition, Step
+from ..models import EXTENSIONS_ALLOWED, RESULTS_BY_KIND, Attachment, Duty, Petition, Step
 from ..policies import POLICY
 from ..rules import CONCLUSION_RESULTS, DECISION_RESULTS
 from .deadlines import closing_data, open_duty, set_deadline, suspension_shift
-from .notifications import notify_status
+from .notifications import notify_answer, notify_status
 from .workflow import PETITION, Kind, S, today
 
 
@@ -174,19 +176,24 @@ def petition_resolve(
     expected_version: int | None,
     result: str,
     note: str = "",
+    reply_letter: UploadedFile | None = None,
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
 ) -> Petition:
-    """Record the decision (complaint) or conclusion (denunciation). Only an accepted
-    petition can be resolved; the result must suit its kind. Notifies the citizen; a
-    denunciation concluded on its merits starts the duties to notify and to publish. The
-    deadline it had is kept (step, date, rule) and the event says whether it was met."""
+    """Record the decision (complaint) or conclusion (denunciation), with the signed reply
+    letter when given (kept as an attachment marked `is_reply`). Only an accepted petition can
+    be resolved; the result must suit its kind. Sends the citizen the answer by each channel
+    they gave (the text and the letter by e-mail, a link by SMS; for a denunciation, only the
+    conclusion notice); a denunciation concluded on its merits starts the duties to notify and
+    to publish. The deadline it had is kept (step, date, rule) and the event says whether it
+    was met. Raises ValidationError for a letter that is not a safe document."""
     locked = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(actor=actor, action="resolve", unit=locked.unit)
     PETITION.guard(locked, S.RESOLVED)
     if result not in RESULTS_BY_KIND[locked.kind]:
         raise DomainError(_("This result does not apply to this kind of petition."))
+    mime = validate_upload(reply_letter, max_bytes=Attachment.MAX_BYTES) if reply_letter else ""
     locked.result, locked.result_note = result, note.strip()
     locked.resolved_on = on or today()
     locked.suspended_on = None
@@ -202,8 +209,17 @@ def petition_resolve(
         to=S.RESOLVED,
         kind=Kind.RESOLVED,
         actor=actor,
-        data={"result": result, **closing_data(locked)},
+        data={"result": result, "reply_letter": bool(reply_letter), **closing_data(locked)},
         ip_address=ip_address,
     )
-    notify_status(locked)
+    if reply_letter is not None:
+        Attachment.objects.create(
+            petition=locked,
+            file=reply_letter,
+            original_name=(reply_letter.name or "")[:200],
+            mime=mime,
+            size=reply_letter.size or 0,
+            is_reply=True,
+        )
+    notify_answer(locked)
     return locked

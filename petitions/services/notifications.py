@@ -22,11 +22,11 @@ from core.contact import is_mobile
 from core.links import absolute_url
 
 from .. import notify
-from ..models import Duty, Notification, Petition, PetitionStatus, Step
+from ..models import Duty, Notification, Petition, PetitionStatus, Result, Step
 from .vault import petitioner_contact
 
 # The templates written to the petitioner (a tracking link) and to officials (the petition's page).
-CITIZEN_TEMPLATES = ("received", "status")
+CITIZEN_TEMPLATES = ("received", "status", "answered", "concluded")
 STAFF_TEMPLATES = ("reminder", "escalation")
 
 
@@ -45,6 +45,15 @@ def notify_status(petition: Petition) -> None:
     """Tell a tracked petition's petitioner its new status."""
     if petition.tracking_code:
         notify_petitioner(petition, "status", {"code": petition.tracking_code, "status": petition.status})
+
+
+def notify_answer(petition: Petition) -> None:
+    """Tell a tracked petition's petitioner it was resolved: the result and the answer (the
+    e-mail carries the reply letter); a denouncer, only that the conclusion notice is ready."""
+    if not petition.tracking_code:
+        return
+    template = "concluded" if petition.is_denunciation else "answered"
+    notify_petitioner(petition, template, {"code": petition.tracking_code, "result": petition.result})
 
 
 def notify_officials(
@@ -94,6 +103,11 @@ def _context(notification: Notification) -> dict[str, str]:
             context["step"] = str(Step(context["step"]).label)
         if "duty" in context:
             context["step"] = str(Duty(context.pop("duty")).label)
+        if "result" in context:
+            context["result"] = str(Result(context["result"]).label)
+    if notification.template == "answered":
+        petition = notification.petition
+        context["answer"] = petition.result_note if petition is not None else ""
     if notification.template in CITIZEN_TEMPLATES:
         context["track_url"] = absolute_url("petitions:track")
     elif notification.template in STAFF_TEMPLATES and notification.petition_id:
@@ -112,20 +126,28 @@ def send(row: OutboxBase) -> None:
     if row.user_id:
         user = row.user
         if user is not None and user.email:
-            notify.send_email(to=user.email, **_mail(row))
+            subject, body = render(row)
+            notify.send_email(to=user.email, subject=subject, body=body)
         return
     if row.petition is None:
         return
     contact = petitioner_contact(row.petition)
     if row.channel == Notification.Channel.EMAIL and contact.email:
-        notify.send_email(to=contact.email, **_mail(row))
+        subject, body = render(row)
+        notify.send_email(to=contact.email, subject=subject, body=body, attachments=_letters(row))
     elif row.channel == Notification.Channel.SMS and contact.phone:
         notify.send_sms(to=contact.phone, body=render_sms(row), request_id=f"{row._meta.label_lower}#{row.pk}")
 
 
-def _mail(row: Notification) -> dict[str, str]:
-    subject, body = render(row)
-    return {"subject": subject, "body": body}
+def _letters(row: Notification) -> list[tuple[str, bytes, str]]:
+    """The reply letter an answer's e-mail carries (name, content, type)."""
+    if row.template not in ("answered", "concluded") or row.petition is None:
+        return []
+    letter = row.petition.attachments.filter(is_reply=True).order_by("-pk").first()
+    if letter is None:
+        return []
+    with letter.file.open("rb") as f:
+        return [(letter.original_name, f.read(), letter.mime)]
 
 
 OUTBOX = outbox.Outbox(model=Notification, send=send, related=("petition", "user"))

@@ -199,7 +199,11 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             gettext_lazy("Record the result"),
             f.ResolveForm,
             lambda p, d, a: services.petition_resolve(
-                petition=p, result=d["result"], note=d.get("note", ""), **_checked(d, a)
+                petition=p,
+                result=d["result"],
+                note=d.get("note", ""),
+                reply_letter=d.get("reply_letter") or None,
+                **_checked(d, a),
             ),
             _when((S.ACCEPTED, S.SUSPENDED)),
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -14,17 +15,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from civicdesk.crypto import derived_fernet
+from core import services as core_services
 from core.choices import PetitionKind
 from core.ratelimit import client_ip, is_rate_limited
+from core.selectors import uploads_held
+from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
-from ..models import Channel
-from ..selectors import petition_by_code, petition_public_tracking, public_unit_by_code, public_units
+from ..models import Attachment, Channel
+from ..selectors import (
+    petition_by_code,
+    petition_public_letter,
+    petition_public_tracking,
+    public_unit_by_code,
+    public_units,
+)
 
 logger = logging.getLogger(__name__)
 # The confirmation page's code and secret travel in a short-lived encrypted cookie, not in
@@ -46,7 +57,33 @@ class PetitionFileView(FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kinds = [(PetitionKind(k).label, text) for k, text in f.KIND_EXPLANATIONS.items()]
-        return super().get_context_data(kinds=kinds, **kwargs)
+        return super().get_context_data(kinds=kinds, held=uploads_held(key=self.form_key), **kwargs)
+
+    @cached_property
+    def form_key(self) -> str:
+        """The form's idempotency key as posted (a UUID), which files are kept against."""
+        try:
+            return uuid.UUID(str(self.request.POST.get("idempotency_key", ""))).hex
+        except ValueError:
+            return ""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if self.form_key and request.POST.getlist("drop_held"):
+            dropped = [int(i) for i in request.POST.getlist("drop_held") if i.isdigit()]
+            core_services.uploads_drop(key=self.form_key, ids=dropped)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: f.PetitionFileForm) -> HttpResponse:
+        """Keep the files that pass the checks: the citizen need not choose them again."""
+        uploads = self.request.FILES.getlist("attachments")
+        # Holding stores files: counted by the filing's own hourly limit, so that posting
+        # invalid forms full of files cannot fill the disk.
+        holding = self.form_key and uploads and not form.data.get("website")
+        if holding and not is_rate_limited(self.request, scope="petition-hold", limit=settings.PETITIONS_FILE_RATE):
+            core_services.uploads_hold(
+                key=self.form_key, files=uploads, max_bytes=Attachment.MAX_BYTES, max_files=Attachment.MAX_FILES
+            )
+        return super().form_invalid(form)
 
     def form_valid(self, form: f.PetitionFileForm) -> HttpResponse:
         data = form.cleaned_data
@@ -58,6 +95,9 @@ class PetitionFileView(FormView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
+        # Kept files are looked for only when the page said it had some (a hidden "held" field):
+        # an ordinary filing costs no query for them (the filing's query budget, perf tests).
+        held = bool(self.request.POST.get("held"))
         try:
             petition = services.petition_create(
                 unit=data["unit"],
@@ -77,7 +117,10 @@ class PetitionFileView(FormView):
                 signers=data["signers"],
                 decision_known_on=data.get("decision_known_on"),
                 late_reason=data.get("late_reason", ""),
-                attachments=data.get("attachments") or [],
+                attachments=[
+                    *(core_services.uploads_take(key=data["idempotency_key"]) if held else []),
+                    *(data.get("attachments") or []),
+                ],
                 actor=None,
                 ip_address=client_ip(self.request) or None,
                 idempotency_key=data["idempotency_key"],
@@ -86,6 +129,8 @@ class PetitionFileView(FormView):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
+        if held:
+            core_services.uploads_release(key=data["idempotency_key"])
         filed = {
             "code": petition.tracking_code,
             "secret": petition.tracking_secret,
@@ -163,4 +208,36 @@ class PetitionTrackView(FormView):
             return self.form_invalid(form)
         assert petition is not None
         tracking = petition_public_tracking(petition=petition)
-        return self.render_to_response(self.get_context_data(form=f.TrackForm(), tracking=tracking))
+        # The secret goes back only inside the letter's download form, on a page never cached.
+        context = self.get_context_data(form=f.TrackForm(), tracking=tracking, secret=form.cleaned_data["secret"])
+        response = self.render_to_response(context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class PetitionReplyLetterView(FormView):
+    """The reply letter of a resolved petition, downloaded with the same code and secret as the
+    tracking page (POST only; the same rate limit and the same answer for a wrong code or
+    secret). A denouncer gets the conclusion notice attached to the conclusion."""
+
+    form_class = f.TrackForm
+    template_name = "petitions/petition_track.html"
+    http_method_names = ["post", "options"]
+
+    def form_valid(self, form: f.TrackForm) -> HttpResponse:
+        if is_rate_limited(self.request, scope="petition-track", limit=settings.PETITIONS_TRACK_RATE):
+            form.add_error(None, _("Too many look-ups from your connection. Please try again later."))
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        petition = petition_by_code(code=form.cleaned_data["code"])
+        letter = None
+        if services.petition_check_secret(petition=petition, secret=form.cleaned_data["secret"]):
+            assert petition is not None
+            letter = petition_public_letter(petition=petition)
+        if letter is None:
+            form.add_error(None, _("No petition matches this code and secret. Check both and try again."))
+            return self.form_invalid(form)
+        response = attachment_response(letter.file.open("rb"), filename=letter.original_name, mime=letter.mime)
+        response["Cache-Control"] = "no-store"
+        return response

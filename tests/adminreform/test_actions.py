@@ -119,3 +119,25 @@ def test_the_printed_receipt_gives_the_lookups_full_address(client, officer, rec
     client.force_login(officer)
     receipt = client.get(reverse("adminreform:dossier_receipt", args=[dossier.pk])).text
     assert "https://motcua.example.gov.vn/dossiers/lookup/" in receipt
+
+
+def test_the_next_sensible_action_comes_first_and_the_others_on_demand(client, handler, receive):
+    dossier = receive()
+    client.force_login(handler)
+    page = client.get(reverse("adminreform:dossier_detail", args=[dossier.pk])).text
+    # received: assigning is the next step, open and first, its button named after it
+    primary, others = page.split('id="other-actions"', 1)
+    assert "/do/assign/" in primary and "/do/transfer/" not in primary
+    assert "/do/transfer/" in others and "Xác nhận</button>" not in page
+    # what ends the dossier waits behind its own disclosure, each with a box to tick
+    ending = page.split('id="ending-actions"', 1)[1]
+    for name in ("refuse", "stop", "withdraw"):
+        assert f"/do/{name}/" in ending and f'id="understood-{name}"' in ending
+    assert "/do/refuse/" not in primary
+    # in processing, the result is the next step
+    dossier = services.dossier_assign(dossier=dossier, assignee=handler, actor=handler)
+    page = client.get(reverse("adminreform:dossier_detail", args=[dossier.pk])).text
+    assert "/do/result/" in page.split('id="other-actions"', 1)[0]
+    # the printable forms look like live buttons, not greyed out
+    printable = page.split('aria-label="Biểu mẫu in"', 1)[1].split("</nav>", 1)[0]
+    assert "btn-outline-secondary" not in printable and "btn-outline-primary" in printable

@@ -134,7 +134,7 @@ def test_wrong_code_and_wrong_pin_get_the_same_answer(client, receive):
     assert wrong_pin.status_code == wrong_code.status_code == 404
     for response in (wrong_pin, wrong_code):
         page = response.content.decode()
-        assert "Không tìm thấy hồ sơ với mã hồ sơ và mã tra cứu này" in page
+        assert "Không tìm thấy hồ sơ với mã hồ sơ và mã PIN này" in page
         assert "public-status" not in page and "Phường Hoàn Kiếm" not in page
 
 

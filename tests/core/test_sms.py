@@ -8,7 +8,7 @@ from django.utils import translation
 
 from core.sms import segments
 from petitions import notify
-from petitions.models import Notification, PetitionStatus
+from petitions.models import Notification, PetitionStatus, Result
 from petitions.services.notifications import render_sms
 
 SITE = "https://tiepcongdan.hanoi.gov.vn"
@@ -42,6 +42,7 @@ LONGEST = {
     "secret_enc": None,
     "received_on": "31/12/2026",
     "status": max(PetitionStatus.values, key=lambda v: len(str(PetitionStatus(v).label))),
+    "result": max(Result.values, key=lambda v: len(str(Result(v).label))),
 }
 
 

@@ -60,7 +60,7 @@ def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page,
     phone = phone_page
     phone.goto(live_server.url + "/dossiers/lookup/")
     phone.get_by_label("Mã hồ sơ").fill(dossier.ref)
-    phone.get_by_label("Mã tra cứu").fill(pin)
+    phone.get_by_label("Mã PIN").fill(pin)
     phone.get_by_role("button", name="Tra cứu").click()
     assert phone.locator("#public-status").inner_text() == "Đã trả kết quả"
     assert "Nguyễn Thị Hoa" not in phone.content()

@@ -87,7 +87,7 @@ def test_public_pages_fit_a_phone_and_are_accessible(live_server, phone_page, re
     current = phone_page.locator("#main-nav a[aria-current='page']")
     assert current.count() == 1 and current.text_content() == "Tra cứu hồ sơ"
     phone_page.get_by_label("Mã hồ sơ").fill(dossier.ref)
-    phone_page.get_by_label("Mã tra cứu").fill(dossier.lookup_pin)
+    phone_page.get_by_label("Mã PIN").fill(dossier.lookup_pin)
     phone_page.get_by_role("button", name="Tra cứu").click()
     assert phone_page.locator("#public-status").inner_text() == "Đã tiếp nhận"
     fits_the_phone_and_is_accessible(phone_page, "public-dossier-lookup-result")

@@ -67,12 +67,12 @@ def test_a_double_clicked_submit_creates_one_petition_and_shows_the_same_code(cl
     assert code in first and code in second and secret_1 == secret_2
 
 
-def test_errors_keep_what_was_typed_and_say_files_must_be_chosen_again(client, commune):
+def test_errors_keep_what_was_typed_and_say_good_files_are_kept(client, commune):
     response = client.post(reverse("petitions:file"), filing(commune, petitioner_address="", consent=""))
     html = response.content.decode()
     assert Petition.objects.count() == 0
     assert "Khiếu nại quyết định xử phạt" in html and "Trần Thị Bình" in html
-    assert "chọn lại" in html
+    assert "các tệp hợp lệ cũng vậy" in html
 
 
 def test_an_executable_renamed_pdf_is_refused_with_a_clear_error(client, commune):

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from core.models import UnitKind, UnitLevel
 from reports.compiling import compile_figures
 from reports.documents import NUMBER_SYMBOL
-from reports.exports import render_csv, render_export, render_pdf, render_xlsx
+from reports.exports import render_csv, render_export, render_pdf, render_xlsx, tcd_rows
 from reports.periods import Period
 from tests.reports.factories import dossiers, petitions, save, unit, visits
 
@@ -223,3 +223,90 @@ def test_the_command_writes_each_format(report, tmp_path):
         assert target.stat().st_size > 0
         assert "Wrote" in err.getvalue()
     assert json.loads((tmp_path / "r.json").read_text())["reception"]["visits"] == 1645
+
+
+# LEGAL.md §3.1, 01/TCD, columns 1–29 in order (group headings as the form splits them).
+TCD_GROUP = [
+    "Số lượt",
+    "Số người",
+    "Vụ việc tiếp lần đầu",
+    "Vụ việc tiếp nhiều lần",
+    "Đoàn đông người: số đoàn",
+    "Đoàn đông người: số người",
+    "Đoàn đông người: vụ việc tiếp lần đầu",
+    "Đoàn đông người: vụ việc tiếp nhiều lần",
+]
+LEGAL_COLUMNS = {
+    "01-TCD": [
+        "Tổng số lượt tiếp",
+        "Tổng số người được tiếp",
+        "Tổng số vụ việc",
+        *TCD_GROUP,
+        "Số kỳ tiếp",
+        *TCD_GROUP,
+        "Số kỳ tiếp",
+        *TCD_GROUP,
+    ],
+    "06-VPCP": [
+        "Tổng số",
+        "Trong kỳ: trực tuyến",
+        "Trong kỳ: trực tiếp, dịch vụ bưu chính",
+        "Từ kỳ trước chuyển sang",
+        "Tổng số",
+        "Trước hạn",
+        "Đúng hạn",
+        "Quá hạn",
+        "Tổng số",
+        "Trong hạn",
+        "Quá hạn",
+        "Tỷ lệ giải quyết đúng hạn (%)",
+    ],
+}
+LEGAL_GROUPS = {
+    "01-TCD": [""] * 3
+    + ["Tiếp thường xuyên"] * 8
+    + ["Tiếp định kỳ và đột xuất: Thủ trưởng tiếp"] * 9
+    + ["Tiếp định kỳ và đột xuất: Ủy quyền tiếp"] * 9,
+    "06-VPCP": ["Số hồ sơ nhận giải quyết"] * 4
+    + ["Số hồ sơ đã giải quyết"] * 4
+    + ["Số hồ sơ đang giải quyết"] * 3
+    + [""],
+}
+
+
+@pytest.mark.parametrize("sheet", sorted(LEGAL_COLUMNS))
+def test_the_form_headers_are_the_columns_of_legal_md(report, sheet):
+    figures, children = report
+    ws = load_workbook(io.BytesIO(render_xlsx(figures, children)))[sheet]
+    top = _header_row(ws)
+    width = len(LEGAL_COLUMNS[sheet]) + 2
+    groups, columns = [], []
+    for col in range(3, width + 1):
+        upper, lower = ws.cell(row=top, column=col).value, ws.cell(row=top + 1, column=col).value
+        merged = next((r for r in ws.merged_cells.ranges if r.min_row == top and r.min_col <= col <= r.max_col), None)
+        spans_both = merged is not None and merged.max_row == top + 1
+        group = "" if spans_both else ws.cell(row=top, column=merged.min_col if merged else col).value or upper
+        groups.append(group)
+        columns.append(upper if spans_both else lower)
+    assert columns == LEGAL_COLUMNS[sheet]
+    assert groups == LEGAL_GROUPS[sheet]
+    assert ws.cell(row=top, column=width + 1).value is None  # no column the form does not have
+
+
+def test_tcd_splits_visits_by_mode_with_first_time_and_repeated_matters(db):
+    from tests.reports.factories import visits as make_visits
+
+    ward = unit("W1", "Phường Một", level=UnitLevel.COMMUNE, kind=UnitKind.WARD)
+    save(
+        make_visits(ward, 3, on=D(2026, 1, 5))  # regular, first time
+        + make_visits(ward, 1, on=D(2026, 1, 6), repeat=True)  # regular, repeated
+        + make_visits(ward, 2, on=D(2026, 1, 7), received_by="head", people=6)  # head: 2 delegations, day 1
+        + make_visits(ward, 1, on=D(2026, 1, 21), received_by="party_secretary", repeat=True)  # head group, day 2
+        + make_visits(ward, 1, on=D(2026, 2, 4), received_by="delegate", people=2)  # delegated, day 1
+    )
+    figures = compile_figures(unit=ward, period=Period(D(2026, 1, 1), D(2026, 3, 31)))
+    row = dict(tcd_rows(figures, []))["Tổng cộng"]
+    assert row[:3] == [8, 4 + 12 + 1 + 2, 8]
+    assert row[3:11] == [4, 4, 3, 1, 0, 0, 0, 0]  # regular
+    assert row[11:20] == [2, 3, 13, 2, 1, 2, 12, 2, 0]  # head: 2 days, 3 visits, 13 people, 2 delegations
+    assert row[20:29] == [1, 1, 2, 1, 0, 0, 0, 0, 0]  # delegated

@@ -115,6 +115,13 @@ def public_forms(commune, officer) -> dict[str, PublicForm]:
             "Quá nhiều lượt tra cứu từ kết nối của bạn",
         ),
         PublicForm(
+            "petitions:track_letter",
+            reverse("petitions:track_letter"),
+            lambda i: {"code": "PAZZZZ2345", "secret": "bi-mat"},
+            ("PAZZZZ2345",),
+            "Quá nhiều lượt tra cứu từ kết nối của bạn",
+        ),
+        PublicForm(
             "adminreform:lookup",
             reverse("adminreform:lookup"),
             lambda i: lookup,
@@ -153,6 +160,7 @@ NO_FLOOD_CASE = {
 FORM_NAMES = [
     "petitions:file",
     "petitions:track",
+    "petitions:track_letter",
     "adminreform:lookup",
     "adminreform:rate",
     "adminreform:online_submit",

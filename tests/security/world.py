@@ -99,6 +99,7 @@ PUBLIC_URLS: dict[str, str] = {
     "petitions:file": "citizens file a petition",
     "petitions:filed": "the confirmation page after filing (code and secret once, from a short-lived encrypted cookie)",
     "petitions:track": "citizens follow a petition with its code and secret",
+    "petitions:track_letter": "citizens download their reply letter with the code and secret",
     "reception:schedule": "the public reception schedule of the leaders",
     "sms-delivery-report": "the SMS provider's delivery reports: checked by its key, they change only an SMS receipt",
     "api:units": "the API's unit tree (public reference data)",
