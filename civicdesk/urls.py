@@ -35,6 +35,7 @@ urlpatterns = [
     path("dossiers/", include("adminreform.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
+    path("open311/v2/", include("api.urls_open311")),
     path("", include("core.urls")),
 ]
 

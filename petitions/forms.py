@@ -26,8 +26,18 @@ from core.models import Unit
 from core.selectors import RuleNotFound
 from core.uploads import validate_upload
 
-from .models import RESULTS_BY_KIND, Attachment, Channel, Complexity, Petition, PetitionStatus, Result
+from .models import (
+    RESULTS_BY_KIND,
+    Attachment,
+    Channel,
+    Complexity,
+    FeedbackCategory,
+    Petition,
+    PetitionStatus,
+    Result,
+)
 from .selectors import complaint_limitation, handlers_for, petition_duplicate_candidates, proposed_refusal_reason
+from .services import Location
 
 KIND_EXPLANATIONS = {
     PetitionKind.COMPLAINT: _(
@@ -180,6 +190,19 @@ class PetitionFileForm(forms.Form):
         help_text=_("What happened, and what you ask for."),
     )
     signers = forms.IntegerField(label=_("Number of people signing"), min_value=1, max_value=10000, initial=1)
+    # Feedback only: what and where (the map on the page fills the point; it can be typed too).
+    category = forms.ChoiceField(
+        label=_("Feedback: what is it about?"), choices=[("", "—"), *FeedbackCategory.choices], required=False
+    )
+    location_address = forms.CharField(
+        label=_("Feedback: where? (street, number, landmark)"), max_length=300, required=False
+    )
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False, min_value=-90, max_value=90
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180
+    )
     attachments = MultipleFileField(
         label=_("Documents (up to 5 files: PDF, JPEG, PNG or Word; 10 MB each)"),
         required=False,
@@ -243,6 +266,12 @@ class PetitionFileForm(forms.Form):
                 "signers",
                 "attachments",
             ),
+            Fieldset(
+                _("Feedback: the place (optional)"),
+                "category",
+                "location_address",
+                Div(Div("latitude", css_class="col-6"), Div("longitude", css_class="col-6"), css_class="row"),
+            ),
             Div(Field("website"), css_class="hp-field", aria_hidden="true"),
             "idempotency_key",
             "consent",
@@ -273,6 +302,7 @@ class PetitionFileForm(forms.Form):
             self._check_limitation(data)
         else:
             data["late_reason"] = ""
+        check_point(self, data)
         return data
 
     def _check_limitation(self, data: dict[str, Any]) -> None:
@@ -305,6 +335,35 @@ class PetitionFileForm(forms.Form):
     @property
     def legacy_identity_number(self) -> bool:
         return is_legacy_identity_number(self.cleaned_data.get("petitioner_id_number") or "")
+
+
+def feedback_location(data: dict[str, Any]) -> Location | None:
+    """The feedback's place from the filing form's cleaned fields, None when none was given."""
+    if data.get("latitude") is None and not data.get("location_address") and not data.get("category"):
+        return None
+    return Location(
+        latitude=data.get("latitude"),
+        longitude=data.get("longitude"),
+        address=data.get("location_address", ""),
+        category=data.get("category", ""),
+    )
+
+
+# Viet Nam with its seas and islands, roughly: a point outside is a typing slip.
+VIETNAM_LATITUDES = (7, 24)
+VIETNAM_LONGITUDES = (102, 118)
+
+
+def check_point(form: forms.Form, data: dict[str, Any]) -> None:
+    """A point has both coordinates, inside Viet Nam."""
+    latitude, longitude = data.get("latitude"), data.get("longitude")
+    if (latitude is None) != (longitude is None):
+        form.add_error("longitude" if longitude is None else "latitude", _("Give both the latitude and the longitude."))
+    elif latitude is not None and longitude is not None:
+        inside = VIETNAM_LATITUDES[0] <= latitude <= VIETNAM_LATITUDES[1]
+        inside = inside and VIETNAM_LONGITUDES[0] <= longitude <= VIETNAM_LONGITUDES[1]
+        if not inside:
+            form.add_error("latitude", _("This point is not in Viet Nam: check the latitude and the longitude."))
 
 
 def _check_known_on(form: forms.Form, data: dict[str, Any], *, received_on: Any) -> None:

@@ -27,6 +27,18 @@ class Channel(models.TextChoices):
     FORWARDED = "forwarded", _("Forwarded by another body")
 
 
+class FeedbackCategory(models.TextChoices):
+    """What a feedback (phản ánh) is about: the Open311 facade's services (docs/interop.md)."""
+
+    ROADS = "roads", _("Roads and pavements")
+    LIGHTING = "lighting", _("Street lighting")
+    WASTE = "waste", _("Waste and sanitation")
+    DRAINAGE = "drainage", _("Drainage and flooding")
+    TREES = "trees", _("Trees and green spaces")
+    ORDER = "order", _("Public order and encroachment")
+    OTHER = "other", _("Other")
+
+
 class Outcome(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted (thụ lý)")
     REFUSED = "refused", _("Refused")
@@ -337,6 +349,11 @@ class Petition(TimeStampedModel):
     # What the complainant wrote when filing after the limitation period seemed to have passed:
     # kept for the official, who alone records a force majeure (above).
     late_reason = models.TextField(_("complainant's reason for complaining late"), blank=True)
+    # Feedback only: what it is about and where (a map on the filing form, or typed; Open311).
+    category = models.CharField(_("category"), max_length=12, choices=FeedbackCategory.choices, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    location_address = models.CharField(_("place"), max_length=300, blank=True)
     # Retention (lưu đơn kept 1 year): the day the personal data of a filed-away petition was removed.
     purged_on = models.DateField(_("personal data removed on"), null=True, blank=True, editable=False)
 
@@ -369,6 +386,12 @@ class Petition(TimeStampedModel):
                 fields=["unit", "-received_on", "-id"],
                 name="petition_queue_undated_idx",
                 condition=QUEUE_UNDATED,
+            ),
+            # Feedback newest first: the Open311 facade's list and the public map (api).
+            models.Index(
+                fields=["-received_on", "-id"],
+                name="petition_feedback_recent_idx",
+                condition=Q(kind=PetitionKind.FEEDBACK),
             ),
         ]
 

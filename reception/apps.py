@@ -7,8 +7,10 @@ class ReceptionConfig(AppConfig):
     verbose_name = _("Citizen reception")
 
     def ready(self) -> None:
-        from core import work
+        from core import outbox, work
 
         from .selectors import reception_work_for
+        from .services.online import OUTBOX
 
+        outbox.register(OUTBOX)
         work.register(reception_work_for)

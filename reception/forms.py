@@ -317,3 +317,29 @@ class DialogueForm(forms.Form):
             "ref",
             Submit("submit", _("Record the conference")),
         )
+
+
+class ParticipantsForm(forms.Form):
+    """Who takes part in an online session: each is told by e-mail (Decree 154/2026)."""
+
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Participants"), queryset=User.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, users: QuerySet[User] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if users is not None:
+            self.fields["participants"].queryset = users
+        self.fields["participants"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ConnectionCheckForm(forms.Form):
+    """The test of an online session's connection, a working day ahead."""
+
+    works = forms.TypedChoiceField(
+        label=_("Result of the connection test"),
+        choices=[("1", _("The connection works")), ("0", _("The connection does not work"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

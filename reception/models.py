@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from civicdesk.crypto import BlindIndexField, EncryptedCharField, IndexFamily
-from civicdesk.db import AuditEventBase, TimeStampedModel
+from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import Unit
 
@@ -83,6 +83,17 @@ class ReceptionSession(TimeStampedModel):
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
     issues_raised = models.TextField(_("issues raised"), blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
+    # Online reception (Law 136/2025; Decree 154/2026): participants told at least 5 working
+    # days ahead, the connection tested at least a working day ahead.
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("participants"), blank=True, related_name="+"
+    )
+    participants_notified_at = models.DateTimeField(_("participants notified at"), null=True, blank=True)
+    participants_notified_late = models.BooleanField(_("participants notified late"), default=False)
+    connection_checked_at = models.DateTimeField(_("connection tested at"), null=True, blank=True)
+    connection_ok = models.BooleanField(_("connection works"), null=True, blank=True)
+    connection_note = models.TextField(_("connection test note"), blank=True)
+    connection_checked_late = models.BooleanField(_("connection tested late"), default=False)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -328,6 +339,8 @@ class ReceptionEvent(AuditEventBase):
         FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up item created")
         FOLLOW_UP_DONE = "follow_up_done", _("Follow-up item done")
         DIALOGUE_RECORDED = "dialogue_recorded", _("Dialogue conference recorded")
+        PARTICIPANTS_NOTIFIED = "participants_notified", _("Online session: participants notified")
+        CONNECTION_CHECKED = "connection_checked", _("Online session: connection tested")
 
     session = models.ForeignKey(
         ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
@@ -341,3 +354,18 @@ class ReceptionEvent(AuditEventBase):
     class Meta(AuditEventBase.Meta):
         verbose_name = _("reception event")
         verbose_name_plural = _("reception events")
+
+
+class ReceptionMessage(OutboxBase):
+    """The reception outbox (core.outbox): an e-mail to an official written in the same
+    transaction as the change it announces (an online session's notice), sent once after commit."""
+
+    session = models.ForeignKey(ReceptionSession, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    template = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dedupe_key"], name="receptionmessage_unique_dedupe_key")]
+
+    def __str__(self) -> str:
+        return f"{self.template} #{self.pk}"

@@ -19,6 +19,8 @@ POLICY = Policy(
         "reschedule": DESK_ROLES,  # another day, time or place
         "publish": DESK_ROLES,  # on the public schedule (Luật TCD art. 24)
         "conclusions": DESK_ROLES,  # the session's record: attendance, issues raised, conclusions
+        "notify_participants": DESK_ROLES,  # an online session's notice (Decree 154/2026)
+        "connection_check": DESK_ROLES,  # an online session's connection test
         # visits
         "log_visit": DESK_ROLES,
         "visit_petition": DESK_ROLES,  # the petition a visit hands in, made in the petitions app

@@ -94,6 +94,17 @@ def session_receiver_choices(*, units: QuerySet[Unit]) -> QuerySet[User]:
     )
 
 
+def online_participant_choices(*, session: ReceptionSession) -> QuerySet[User]:
+    """The officials who may take part in an online session: those who may receive at a session
+    of its unit or of a unit above it."""
+    units = Unit.objects.filter(path__in=ancestor_paths(session.unit.path))
+    return (
+        User.objects.filter(is_active=True, memberships__unit__in=units, memberships__role__in=RECEIVER_ROLES)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
 def follow_up_owner_choices(*, unit: Unit) -> QuerySet[User]:
     """The officials of `unit` and of the units above it, who may own a follow-up item."""
     return User.objects.filter(memberships__unit__path__in=ancestor_paths(unit.path)).distinct().order_by("last_name")

@@ -17,6 +17,18 @@ urlpatterns = [
         "sessions/<int:pk>/publish/", views.SessionActionView.as_view(), {"action": "publish"}, name="session_publish"
     ),
     path(
+        "sessions/<int:pk>/participants/",
+        views.SessionActionView.as_view(),
+        {"action": "notify_participants"},
+        name="session_notify",
+    ),
+    path(
+        "sessions/<int:pk>/connection/",
+        views.SessionActionView.as_view(),
+        {"action": "connection_check"},
+        name="session_connection",
+    ),
+    path(
         "sessions/<int:pk>/record/",
         views.SessionActionView.as_view(),
         {"action": "conclusions"},

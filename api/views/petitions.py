@@ -85,6 +85,8 @@ class PetitionFile(ApiView):
             ),
             signers=cleaned["signers"],
             decision_known_on=cleaned.get("decision_known_on"),
+            late_reason=cleaned.get("late_reason", ""),
+            location=petition_forms.feedback_location(cleaned),
             attachments=cleaned.get("attachments") or [],
             actor=None,
             ip_address=client_ip(request) or None,

@@ -36,7 +36,7 @@ from .decisions import (
 )
 from .duties import petition_duty_record, text_reveals_identity
 from .handling import petition_assign, petition_extend, petition_resolve, petition_resume, petition_suspend
-from .intake import NewPetition, petition_check_secret, petition_create, petition_receive
+from .intake import Location, NewPetition, petition_check_secret, petition_create, petition_receive
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
 from .vault import (
@@ -55,6 +55,7 @@ __all__ = [
     "FILED_KEEP_DAYS",
     "ExtraContent",
     "Identity",
+    "Location",
     "NewPetition",
     "attachment_file_delete",
     "case_group",

@@ -13,6 +13,7 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import User
@@ -68,6 +69,17 @@ class NewPetition:
     late_reason: str = ""  # complaints filed late: the complainant's stated reason
     parent: Petition | None = None  # the petition it was split from
     transferred_from: Petition | None = None
+    location: Location | None = None  # feedback only
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a feedback is about: a point picked on a map or given by an app, and the place in words."""
+
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    address: str = ""
+    category: str = ""
 
 
 def petition_receive(
@@ -139,6 +151,7 @@ def petition_create(
     source: str = "",
     decision_known_on: date | None = None,
     late_reason: str = "",
+    location: Location | None = None,
 ) -> Petition:
     """Create a petition (online filing and desk entry share this). See petition_receive.
     `decision_known_on` (complaints): the day the complainant received or learned of the
@@ -181,6 +194,7 @@ def petition_create(
         source=source,
         decision_known_on=decision_known_on if kind == PetitionKind.COMPLAINT else None,
         late_reason=late_reason.strip() if kind == PetitionKind.COMPLAINT else "",
+        location=location if kind == PetitionKind.FEEDBACK else None,
     )
     try:
         return register(
@@ -253,6 +267,10 @@ def register(
         decision_known_on=new.decision_known_on,
         late_reason=new.late_reason[:2000],
     )
+    if new.location is not None:
+        petition.latitude, petition.longitude = new.location.latitude, new.location.longitude
+        petition.location_address = new.location.address.strip()[:300]
+        petition.category = new.location.category
     if origin is not None:
         petition.content_key = origin.content_key
         petition.complaint_round = origin.complaint_round

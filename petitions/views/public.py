@@ -157,6 +157,7 @@ class PetitionFileView(FormView):
                 signers=data["signers"],
                 decision_known_on=data.get("decision_known_on"),
                 late_reason=data.get("late_reason", ""),
+                location=f.feedback_location(data),
                 attachments=[
                     *(core_services.uploads_take(key=data["idempotency_key"]) if held else []),
                     *(data.get("attachments") or []),

@@ -8,6 +8,12 @@ IP address when there is one) and returns the row (core.workflow)."""
 
 from .dialogues import dialogue_record
 from .follow_ups import follow_up_complete, follow_up_create
+from .online import (
+    online_check_due_on,
+    online_notice_due_on,
+    session_connection_check,
+    session_notify_participants,
+)
 from .sessions import (
     PUBLISH_RULE,
     SESSION_EDITABLE,
@@ -43,7 +49,11 @@ __all__ = [
     "dialogue_record",
     "follow_up_complete",
     "follow_up_create",
+    "online_check_due_on",
+    "online_notice_due_on",
     "petitions_available",
+    "session_connection_check",
+    "session_notify_participants",
     "session_open_today",
     "session_publish",
     "session_publish_due_on",

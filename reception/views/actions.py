@@ -18,14 +18,16 @@ from .. import services
 from ..forms import (
     AnswerForm,
     ConfirmForm,
+    ConnectionCheckForm,
     FollowUpDoneForm,
     FollowUpForm,
     MarkRepeatForm,
+    ParticipantsForm,
     SessionConclusionsForm,
     SessionTimePlaceForm,
     VisitForm,
 )
-from ..models import FollowUpItem, ReceptionSession, Visit
+from ..models import FollowUpItem, ReceptionSession, SessionKind, Visit
 from ..policies import POLICY
 
 Told = tuple[int, str | Promise]
@@ -131,6 +133,24 @@ def _published(session: ReceptionSession) -> Told:
     return messages.SUCCESS, _("Published on the public schedule.")
 
 
+def _notify(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> ReceptionSession:
+    return services.session_notify_participants(
+        session=session, participants=list(data["participants"]), **actor.kwargs()
+    )
+
+
+def _notified(session: ReceptionSession) -> Told:
+    if session.participants_notified_late:
+        return messages.WARNING, _(
+            "Participants notified late: they should have been told by %(date)s (5 working days before)."
+        ) % {"date": f"{services.online_notice_due_on(session):%d/%m/%Y}"}
+    return messages.SUCCESS, _("Participants notified by e-mail.")
+
+
+def _check(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> ReceptionSession:
+    return services.session_connection_check(session=session, works=data["works"], note=data["note"], **actor.kwargs())
+
+
 def _conclusions(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> ReceptionSession:
     return services.session_update(
         session=session,
@@ -160,6 +180,20 @@ SESSION_ACTIONS: ActionTable[ReceptionSession] = ActionTable(
             _publish,
             available=lambda session: session.is_head_session,
             message=_published,
+        ),
+        "notify_participants": StaffAction(
+            gettext_lazy("Notify the participants"),
+            ParticipantsForm,
+            _notify,
+            available=lambda session: session.kind == SessionKind.ONLINE,
+            message=_notified,
+        ),
+        "connection_check": StaffAction(
+            gettext_lazy("Record the connection test"),
+            ConnectionCheckForm,
+            _check,
+            available=lambda session: session.kind == SessionKind.ONLINE,
+            message=_saying(gettext_lazy("Connection test recorded.")),
         ),
         "conclusions": StaffAction(
             gettext_lazy("Save the record"),

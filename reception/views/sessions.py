@@ -23,12 +23,13 @@ from core.models import Unit
 from core.selectors import user_home_unit
 
 from .. import services
-from ..forms import FollowUpForm, SessionConclusionsForm, SessionForm, VisitForm
-from ..models import ReceptionSession
+from ..forms import ConnectionCheckForm, FollowUpForm, ParticipantsForm, SessionConclusionsForm, SessionForm, VisitForm
+from ..models import ReceptionSession, SessionKind
 from ..policies import POLICY
 from ..selectors import (
     RepeatCandidate,
     follow_up_owner_choices,
+    online_participant_choices,
     session_list_visible_to,
     session_receiver_choices,
     units_for_desk,
@@ -153,6 +154,7 @@ class SessionDetailView(SessionRecordMixin, StaffActionView[ReceptionSession]):
             "actions": actions,
             "visits": list(session.visits.order_by("-pk")[:100]),
             "follow_ups": list(session.follow_ups.select_related("owner")),
+            "online": online_steps(session, actions) if session.kind == SessionKind.ONLINE else None,
             "follow_up_form": (
                 FollowUpForm(owners=follow_up_owner_choices(unit=session.unit))
                 if "follow_up_create" in actions
@@ -248,12 +250,30 @@ class SessionEditView(SessionRecordMixin, StaffActionView[ReceptionSession]):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
+def online_steps(session: ReceptionSession, actions: Any) -> dict[str, Any]:
+    """What the session page shows of an online session: each step's deadline, whether it was
+    done (and late), and its form when the official may take it."""
+    return {
+        "notice_due": services.online_notice_due_on(session),
+        "check_due": services.online_check_due_on(session),
+        "participants": list(session.participants.order_by("last_name", "first_name", "username")),
+        "participants_form": (
+            ParticipantsForm(users=online_participant_choices(session=session), auto_id="participants_%s")
+            if "notify_participants" in actions
+            else None
+        ),
+        "check_form": ConnectionCheckForm(auto_id="check_%s") if "connection_check" in actions else None,
+    }
+
+
 class SessionActionView(SessionRecordMixin, InlineActionView[ReceptionSession]):
     """POST from the session page: publish it, save its record, add a follow-up item."""
 
     def action_form_kwargs(self) -> dict[str, Any]:
         if self.action.form is FollowUpForm:
             return {"owners": follow_up_owner_choices(unit=self.record.unit)}
+        if self.action.form is ParticipantsForm:
+            return {"users": online_participant_choices(session=self.record)}
         return {}
 
 

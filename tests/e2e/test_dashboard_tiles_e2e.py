@@ -15,6 +15,15 @@ Q1 = Period(date(2024, 1, 1), date(2024, 3, 31))
 DASHBOARD = "/reports/dashboard/?kind=quarter&year=2024&number=1"
 
 
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    """Live figures and charts are cached by unit and period: a test's units reuse the ids of
+    an earlier test's, so each starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def records(city, commune, other_commune):
     save(

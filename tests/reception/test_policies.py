@@ -82,6 +82,16 @@ CHANGES = {
     "follow_up_complete": lambda c, actor: services.follow_up_complete(
         item=FollowUpFactory(session__unit=c), result="Xong", expected_version=1, actor=actor
     ),
+    "notify_participants": lambda c, actor: services.session_notify_participants(
+        session=SessionFactory(unit=c, kind="online", received_by="head", date=date(2027, 3, 11)),
+        participants=[actor],
+        actor=actor,
+    ),
+    "connection_check": lambda c, actor: services.session_connection_check(
+        session=SessionFactory(unit=c, kind="online", received_by="head", date=date(2027, 3, 11)),
+        works=True,
+        actor=actor,
+    ),
     "dialogue_record": lambda c, actor: services.dialogue_record(
         unit=c, held_on=date(2026, 1, 9), attendees=80, topic="Giải phóng mặt bằng", actor=actor
     ),

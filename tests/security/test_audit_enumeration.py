@@ -208,6 +208,11 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             return [Drive("publish", {"pk": session.pk})]
         if name == "session_detail":
             return [Drive("log a visit", {"pk": w.session().pk}, _visit_form())]
+        if name in ("session_notify", "session_connection"):
+            online = w.session(kind="online", received_by="head", receiver=head, day=date.fromisoformat(later))
+            if name == "session_notify":
+                return [Drive("notify", {"pk": online.pk}, {"participants": [officer.pk]})]
+            return [Drive("test the connection", {"pk": online.pk}, {"works": "1", "note": "Điểm cầu ổn"})]
         if name == "session_edit":
             session = w.session()
             data = {"version": session.version, "day": session.date.isoformat(), "place": "Nhà văn hoá tổ 5"}
@@ -286,6 +291,8 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
             "session_create",
             "session_today",
             "session_publish",
+            "session_notify",
+            "session_connection",
             "session_detail",
             "session_edit",
             "session_conclusions",

@@ -119,6 +119,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:session_edit": DESK,
     "reception:session_publish": DESK,
     "reception:session_conclusions": DESK,
+    "reception:session_notify": DESK,  # an online session's participants told (Decree 154/2026)
+    "reception:session_connection": DESK,  # an online session's connection tested
     "reception:followup_create": DESK,
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
@@ -348,6 +350,17 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "reception:session_publish": lambda w: _session_step(
         "reception:session_publish",
         w.session(kind="head_periodic", received_by="head", day=today() + timedelta(days=20)),
+    ),
+    "reception:session_notify": lambda w: _session_step(
+        "reception:session_notify",
+        w.session(kind="online", received_by="head", day=today() + timedelta(days=20)),
+        participants=[w.users["officer"].pk],
+    ),
+    "reception:session_connection": lambda w: _session_step(
+        "reception:session_connection",
+        w.session(kind="online", received_by="head", day=today() + timedelta(days=20)),
+        works="1",
+        note="Đã thử điểm cầu",
     ),
     "reception:session_conclusions": lambda w: _session_step(
         "reception:session_conclusions", (s := w.session()), version=s.version, conclusions="Giao phòng QLĐT xử lý"

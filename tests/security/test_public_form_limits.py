@@ -156,6 +156,13 @@ NO_FLOOD_CASE = {
     "core:health": "the liveness probe: no form, no data",
     "api:not_found": "the API's problem+json answer to an unknown path: it stores nothing",
     "sms-delivery-report": "the SMS provider's delivery reports: refused without the provider's key",
+    "api:petition_file": "the API's filing: the web form's per-address limits, answered as a 429 problem "
+    "(tests/api/test_petitions.py); a caller with a key meets its key's limit",
+    "api:petition_status": "the API's tracking: the tracking form's per-address limit, a 429 problem (tests/api)",
+    "open311:discovery": "Open311 discovery: read-only, the API's per-address limit",
+    "open311:services": "Open311 services: read-only, the API's per-address limit",
+    "open311:request": "Open311's one request: read-only, the API's per-address limit",
+    "open311:requests": "Open311 filing takes a key with the write scope and meets its limit (tests/api)",
 }
 FORM_NAMES = [
     "petitions:file",

@@ -111,6 +111,10 @@ OBJECTS = {
     "api:unit": lambda w: {"code": w.commune.code},
     "api:procedure": lambda w: {"code": w.procedure.code},
     "api:schedule": lambda w: {"code": w.commune.code},
+    "open311:discovery": lambda w: {"fmt": "json"},
+    "open311:services": lambda w: {"fmt": "xml"},
+    "open311:requests": lambda w: {"fmt": "json"},
+    "open311:request": lambda w: {"fmt": "json", "code": w.petition(kind="feedback").tracking_code},
 }
 
 

@@ -186,6 +186,12 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "reception:session_publish": lambda w: [
         Target({"pk": w.session(kind="head_periodic", received_by="head").pk}, insider=None)
     ],
+    "reception:session_notify": lambda w: [
+        Target({"pk": w.session(kind="online", received_by="head").pk}, data={"participants": []}, insider=None)
+    ],
+    "reception:session_connection": lambda w: [
+        Target({"pk": w.session(kind="online", received_by="head").pk}, data={"works": "1"}, insider=None)
+    ],
     "reception:session_conclusions": lambda w: [
         Target({"pk": (s := w.session()).pk}, data={"version": s.version, "conclusions": "x"}, insider=None)
     ],

@@ -112,6 +112,10 @@ PUBLIC_URLS: dict[str, str] = {
     "api:schedule": "the API's public reception schedule of a unit",
     "api:petition_file": "citizens (or their apps) file a petition through the API, with the web form's rules",
     "api:petition_status": "the API's tracking by code and secret",
+    "open311:discovery": "Open311 discovery (public by the specification)",
+    "open311:services": "Open311 services: the feedback categories",
+    "open311:requests": "Open311 requests: the public list of feedback (no personal data); POST needs a write key",
+    "open311:request": "Open311: one feedback's public status",
 }
 
 

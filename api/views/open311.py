@@ -1,0 +1,360 @@
+"""Open311 GeoReport v2 for feedback (phản ánh) only, at /open311/v2/: discovery, the services
+(feedback categories), requests POST (a system's key with the write scope, as the
+specification allows) and GET (the list, with status and date filters, and one by id), in
+JSON and XML. `service_request_id` is the petition's tracking code.
+
+A request filed here is an online feedback petition filed through the web form's own rules
+(petitions.forms.PetitionFileForm): it shows in the commune's queue and its status follows the
+petition. What the list shows is public: the category, the status, the place and the unit,
+never the petitioner nor the text they wrote.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from core.choices import PetitionKind
+from core.models import Unit
+from core.ratelimit import client_ip, hit
+from petitions import forms as petition_forms
+from petitions import services as petition_services
+from petitions.models import OPEN_STATUSES, Channel, FeedbackCategory, Petition, PetitionStatus
+from petitions.selectors import public_unit_by_code, public_units
+
+from .. import services
+from ..auth import key_text
+
+SPEC = "http://wiki.open311.org/GeoReport_v2"
+CHANGESET = "2026-12-07T00:00:00Z"
+DEFAULT_DAYS = 90  # the list's window when no dates are given, as the specification says
+PAGE = 200  # requests in one answer at most (`page_size` up to it)
+FORMATS = {"json", "xml"}
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+def _xml(root: str, item: str, rows: list[dict[str, Any]]) -> HttpResponse:
+    top = ET.Element(root)
+    for row in rows:
+        element = ET.SubElement(top, item)
+        for name, value in row.items():
+            if isinstance(value, list):
+                holder = ET.SubElement(element, name)
+                for inner in value:
+                    child = ET.SubElement(holder, name.rstrip("s") if name.endswith("s") else "item")
+                    if isinstance(inner, dict):
+                        for k, v in inner.items():
+                            ET.SubElement(child, k).text = "" if v is None else str(v)
+                    else:
+                        child.text = str(inner)
+            else:
+                ET.SubElement(element, name).text = "" if value is None else _text(value)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8", xml_declaration=False)
+    return HttpResponse(body, content_type="text/xml; charset=utf-8")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def answer(fmt: str, root: str, item: str, rows: list[dict[str, Any]], *, status: int = 200) -> HttpResponse:
+    if fmt == "xml":
+        response = _xml(root, item, rows)
+        response.status_code = status
+        return response
+    return JsonResponse(rows, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
+    """The specification's error list: `[{"code": 400, "description": "…"}]`."""
+    rows = [{"code": status, "description": d} for d in descriptions]
+    return answer(fmt, "errors", "error", rows, status=status)
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    if moment is None:
+        return None
+    if not isinstance(moment, datetime):
+        moment = timezone.make_aware(datetime.combine(moment, time(0, 0)))
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def request_row(petition: Petition) -> dict[str, Any]:
+    closed = petition.status not in OPEN_STATUSES
+    category = petition.category or FeedbackCategory.OTHER
+    return {
+        "service_request_id": petition.tracking_code,
+        "status": "closed" if closed else "open",
+        "status_notes": str(PetitionStatus(petition.status).label),
+        "service_name": str(FeedbackCategory(category).label),
+        "service_code": category,
+        "description": "",
+        "agency_responsible": petition.unit.name,
+        "service_notice": "",
+        "requested_datetime": _iso(petition.created_at),
+        "updated_datetime": _iso(petition.updated_at),
+        "expected_datetime": _iso(petition.due_on) if not closed else None,
+        "address": petition.location_address,
+        "address_id": "",
+        "zipcode": "",
+        "lat": float(petition.latitude) if petition.latitude is not None else None,
+        "long": float(petition.longitude) if petition.longitude is not None else None,
+        "media_url": "",
+    }
+
+
+def feedback() -> Any:
+    return (
+        Petition.objects.filter(kind=PetitionKind.FEEDBACK, tracking_code__isnull=False)
+        .select_related("unit")
+        .only(
+            "tracking_code",
+            "status",
+            "category",
+            "created_at",
+            "updated_at",
+            "due_on",
+            "location_address",
+            "latitude",
+            "longitude",
+            "received_on",
+            "unit__name",
+        )
+    )
+
+
+def _fmt(fmt: str) -> str:
+    return fmt if fmt in FORMATS else "json"
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    base = f"{settings.SITE_URL}/open311/v2"
+    row = {
+        "changeset": CHANGESET,
+        "contact": _("The People's Committee's office: see the site's home page."),
+        "key_service": _("API keys are issued by the site's administrator (docs/api.md)."),
+        "endpoints": [
+            {
+                "specification": SPEC,
+                "url": base,
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["application/json", "text/xml"],
+            }
+        ],
+    }
+    if fmt == "xml":
+        top = ET.Element("discovery")
+        for name in ("changeset", "contact", "key_service"):
+            ET.SubElement(top, name).text = str(row[name])
+        endpoints = ET.SubElement(top, "endpoints")
+        endpoint = ET.SubElement(endpoints, "endpoint")
+        for name in ("specification", "url", "changeset", "type"):
+            ET.SubElement(endpoint, name).text = str(row["endpoints"][0][name])  # type: ignore[index]
+        formats = ET.SubElement(endpoint, "formats")
+        for value in ("application/json", "text/xml"):
+            ET.SubElement(formats, "format").text = value
+        body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+        return HttpResponse(body, content_type="text/xml; charset=utf-8")
+    return JsonResponse(row, json_dumps_params={"ensure_ascii": False})
+
+
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    rows = [
+        {
+            "service_code": code,
+            "service_name": str(label),
+            "description": str(label),
+            "metadata": False,
+            "type": "realtime",
+            "keywords": "",
+            "group": _("Feedback"),
+        }
+        for code, label in FeedbackCategory.choices
+    ]
+    return answer(fmt, "services", "service", rows)
+
+
+def request_detail(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    petition = feedback().filter(tracking_code=code.strip().upper()).first()
+    if petition is None:
+        return errors(fmt, 404, _("No feedback has this service_request_id."))
+    return answer(fmt, "service_requests", "request", [request_row(petition)])
+
+
+def _moment(value: str) -> date | None:
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # a system with its key, not a browser
+class Requests(View):
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        fmt = _fmt(fmt)
+        allowed = hit(f"open311:ip:{client_ip(request)}", limit=settings.API_PUBLIC_RATE_PER_MINUTE, window=60)
+        if not allowed and getattr(settings, "CIVICDESK_RATELIMIT_ENABLED", True):
+            return errors(fmt, 429, _("Too many requests"))
+        params = request.GET
+        qs = feedback()
+        if params.get("service_request_id"):
+            codes = [c.strip().upper() for c in params["service_request_id"].split(",") if c.strip()][:PAGE]
+            rows = [request_row(p) for p in qs.filter(tracking_code__in=codes).order_by("-received_on", "-id")]
+            return answer(fmt, "service_requests", "request", rows)
+        start = _moment(params.get("start_date", "")) if params.get("start_date") else None
+        end = _moment(params.get("end_date", "")) if params.get("end_date") else None
+        if (params.get("start_date") and start is None) or (params.get("end_date") and end is None):
+            return errors(fmt, 400, _("Give start_date and end_date as ISO 8601 date-times (2026-03-02T00:00:00Z)."))
+        if start is None and end is None:
+            start = timezone.localdate() - timezone.timedelta(days=DEFAULT_DAYS)
+        if start is not None:
+            qs = qs.filter(received_on__gte=start)
+        if end is not None:
+            qs = qs.filter(received_on__lte=end)
+        status = params.get("status", "")
+        if status:
+            wanted = {s.strip() for s in status.split(",")}
+            if not wanted <= {"open", "closed"}:
+                return errors(fmt, 400, _("status is open, closed or both."))
+            if wanted == {"open"}:
+                qs = qs.filter(status__in=OPEN_STATUSES)
+            elif wanted == {"closed"}:
+                qs = qs.exclude(status__in=OPEN_STATUSES)
+        if params.get("service_code"):
+            codes = {c.strip() for c in params["service_code"].split(",")}
+            qs = qs.filter(category__in=codes)
+        try:
+            size = min(PAGE, max(1, int(params.get("page_size", PAGE))))
+        except ValueError:
+            return errors(fmt, 400, _("page_size is a number."))
+        rows = [request_row(p) for p in qs.order_by("-received_on", "-id")[:size]]
+        return answer(fmt, "service_requests", "request", rows)
+
+    def post(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        fmt = _fmt(fmt)
+        raw = key_text(request)  # type: ignore[arg-type]
+        key = services.api_key_authenticate(raw, ip_address=client_ip(request) or None) if raw else None
+        if key is None:
+            return errors(fmt, 403, _("Filing a request needs an API key (api_key)."))
+        if not key.can_write:
+            return errors(fmt, 403, _("This needs an API key with the write scope."))
+        limit = key.rate_per_minute or settings.API_KEY_RATE_PER_MINUTE
+        if not hit(f"api:key:{key.prefix}", limit=limit, window=60) and getattr(
+            settings, "CIVICDESK_RATELIMIT_ENABLED", True
+        ):
+            return errors(fmt, 429, _("Too many requests"))
+        response = self._file(request, fmt, key)
+        services.api_key_record_write(
+            key=key,
+            method="POST",
+            path=request.path,
+            status=response.status_code,
+            ip_address=client_ip(request) or None,
+        )
+        return response
+
+    def _file(self, request: HttpRequest, fmt: str, key: Any) -> HttpResponse:
+        p = request.POST
+        unit = _unit_for(p.get("jurisdiction_id", ""), key)
+        if unit is None:
+            return errors(fmt, 400, _("jurisdiction_id: give the code of a commune or ward within the key's scope."))
+        description = p.get("description", "").strip()
+        name = " ".join(x for x in (p.get("first_name", "").strip(), p.get("last_name", "").strip()) if x)
+        category = p.get("service_code", "")
+        data = QueryDict(mutable=True)
+        data.update(
+            {
+                "unit": unit.code,
+                "kind": PetitionKind.FEEDBACK,
+                "petitioner_name": name,
+                "petitioner_address": p.get("address_string", ""),
+                "petitioner_phone": p.get("phone", ""),
+                "petitioner_email": p.get("email", ""),
+                "subject": f"{FeedbackCategory(category).label if category in FeedbackCategory.values else ''}: "
+                f"{description[:200]}".strip(": ")
+                if description
+                else "",
+                "content": description,
+                "signers": "1",
+                "consent": "on",
+                "idempotency_key": p.get("idempotency_key") or uuid.uuid4().hex,
+                "category": category,
+                "location_address": p.get("address_string", ""),
+                "latitude": p.get("lat", ""),
+                "longitude": p.get("long", ""),
+            }
+        )
+        form = petition_forms.PetitionFileForm(data, units=public_units(), unit_by_code=public_unit_by_code)
+        problems = []
+        if category not in FeedbackCategory.values:
+            problems.append(_("service_code: unknown service (see services.%(fmt)s).") % {"fmt": fmt})
+        if not data["latitude"] and not data["location_address"]:
+            problems.append(_("Give the place: lat and long, or address_string."))
+        if not form.is_valid() or problems:
+            for field, messages in form.errors.items():
+                problems += [f"{_OPEN311_NAMES.get(field, field)}: {m}" for m in messages]
+            return errors(fmt, 400, *problems)
+        cleaned = form.cleaned_data
+        petition = petition_services.petition_create(
+            unit=cleaned["unit"],
+            kind=PetitionKind.FEEDBACK,
+            received_on=timezone.localdate(),
+            channel=Channel.ONLINE,
+            subject=cleaned["subject"],
+            content=cleaned["content"],
+            identity=petition_services.Identity(
+                name=cleaned["petitioner_name"],
+                address=cleaned["petitioner_address"],
+                phone=cleaned.get("petitioner_phone", ""),
+                email=cleaned.get("petitioner_email", ""),
+            ),
+            location=petition_forms.feedback_location(cleaned),
+            actor=None,
+            ip_address=client_ip(request) or None,
+            idempotency_key=cleaned["idempotency_key"],
+            source=_("Open311: %(system)s") % {"system": key.name},
+        )
+        row = {"service_request_id": petition.tracking_code, "service_notice": "", "account_id": None}
+        return answer(fmt, "service_requests", "request", [row], status=201)
+
+
+# The form's field names as the specification's.
+_OPEN311_NAMES = {
+    "petitioner_name": "first_name/last_name",
+    "petitioner_address": "address_string",
+    "petitioner_phone": "phone",
+    "petitioner_email": "email",
+    "content": "description",
+    "subject": "description",
+    "latitude": "lat",
+    "longitude": "long",
+    "location_address": "address_string",
+    "category": "service_code",
+}
+
+
+def _unit_for(code: str, key: Any) -> Unit | None:
+    """The unit named by `jurisdiction_id` (the key's own when it names none), if the key's
+    scope holds it."""
+    unit = public_unit_by_code(code.strip()) if code.strip() else public_unit_by_code(key.unit.code)
+    if unit is None or not unit.path.startswith(key.unit.path):
+        return None
+    return unit
