@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -101,11 +102,17 @@ class PetitionFileView(FormView):
 
     @cached_property
     def form_key(self) -> str:
-        """The form's idempotency key as posted (a UUID), which files are kept against."""
+        """What files are kept against: the form's idempotency key as posted (a UUID), bound to
+        this browser's filer value, so that another browser sending the same key neither sees
+        nor takes them."""
         try:
-            return uuid.UUID(str(self.request.POST.get("idempotency_key", ""))).hex
+            key = uuid.UUID(str(self.request.POST.get("idempotency_key", ""))).hex
         except ValueError:
             return ""
+        filer = _filer(self.request)
+        if not filer:
+            return ""
+        return salted_hmac("petitions.held-uploads", f"{key}:{filer}", algorithm="sha256").hexdigest()
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if self.form_key and request.POST.getlist("drop_held"):
@@ -159,7 +166,7 @@ class PetitionFileView(FormView):
                 late_reason=data.get("late_reason", ""),
                 location=f.feedback_location(data),
                 attachments=[
-                    *(core_services.uploads_take(key=data["idempotency_key"]) if held else []),
+                    *(core_services.uploads_take(key=self.form_key) if held and self.form_key else []),
                     *(data.get("attachments") or []),
                 ],
                 actor=None,
@@ -176,8 +183,8 @@ class PetitionFileView(FormView):
             response = self.form_invalid(form)
             response.status_code = 409 if getattr(exc, "code", "") == "idempotency_key" else 200
             return response
-        if held:
-            core_services.uploads_release(key=data["idempotency_key"])
+        if held and self.form_key:
+            core_services.uploads_release(key=self.form_key)
         filed = {
             "code": petition.tracking_code,
             "secret": petition.tracking_secret,

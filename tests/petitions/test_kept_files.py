@@ -80,3 +80,22 @@ def test_kept_files_of_a_form_never_sent_are_purged_after_a_day(client, commune)
     import os
 
     assert not os.path.exists(path)
+
+
+def test_another_browser_with_the_same_form_key_neither_sees_nor_takes_the_kept_files(client, commune):
+    from django.test import Client
+
+    # given a citizen's form came back with an error and kept her file
+    key = "7" * 32
+    client.post(
+        reverse("petitions:file"),
+        {**filing(commune, consent="", idempotency_key=key), "attachments": [pdf("so-do-dat.pdf")]},
+    )
+    assert HeldUpload.objects.count() == 1
+    # when someone else, in another browser, sends a form with the same key, saying it has kept files
+    stranger = Client()
+    page = stranger.post(reverse("petitions:file"), {**filing(commune, consent="", idempotency_key=key), "held": "1"})
+    stranger.post(reverse("petitions:file"), {**filing(commune, idempotency_key=key), "held": "1"})
+    # then the stranger's page never names her file and his petition carries none of it
+    assert "so-do-dat.pdf" not in page.content.decode()
+    assert not Attachment.objects.exists() and HeldUpload.objects.count() == 1
