@@ -91,6 +91,7 @@ class PetitionFile(ApiView):
             actor=None,
             ip_address=client_ip(request) or None,
             idempotency_key=cleaned["idempotency_key"],
+            idempotency_owner=self.idempotency_owner(request),
             source=self.source(),
         )
         return Response(
@@ -101,6 +102,12 @@ class PetitionFile(ApiView):
             },
             status=status.HTTP_201_CREATED,
         )
+
+    def idempotency_owner(self, request: Request) -> str:
+        """Who sends the key: the system's API key, or, without one, the caller's address. The
+        same key from another sender files nothing and shows nothing (as a replay on the web)."""
+        key = self.caller().key
+        return f"api-key:{key.pk}" if key is not None else f"api-ip:{client_ip(request) or ''}"
 
     def source(self) -> str:
         key = self.caller().key

@@ -144,3 +144,21 @@ def test_a_keys_writes_are_audited(api, commune, write_key):
         ("/api/v1/petitions/file/", 400),
     ]
     assert Petition.objects.get().source == "API: Ứng dụng phản ánh"
+
+
+def test_a_replayed_key_from_another_sender_files_nothing_and_shows_nothing(commune):
+    from rest_framework.test import APIClient
+
+    # given a citizen's app filed with its key
+    data = filing()
+    first = APIClient(REMOTE_ADDR="198.51.100.7").post("/api/v1/petitions/file/", data, format="json")
+    assert first.status_code == 201
+    # when someone else sends the same key, with other content
+    replay = APIClient(REMOTE_ADDR="203.0.113.9").post(
+        "/api/v1/petitions/file/", {**data, "subject": "Khác"}, format="json"
+    )
+    # then nothing is filed and neither the code nor the secret is shown
+    assert 400 <= replay.status_code < 500
+    body = replay.content.decode()
+    assert first.json()["tracking_code"] not in body and first.json()["tracking_secret"] not in body
+    assert Petition.objects.count() == 1
