@@ -41,8 +41,10 @@ class EmailRecorder(BaseEmailBackend):
 
 
 class SmsRecorder:
-    def send(self, *, to: str, body: str) -> None:
-        _append({"channel": "sms", "to": [to], "body": body})
+    """Takes what core.sms.SmsBackend takes, `request_id` (the outbox row's name) included."""
+
+    def send(self, *, to: str, body: str, request_id: str = "") -> None:
+        _append({"channel": "sms", "to": [to], "body": body, "request_id": request_id})
 
 
 def read_effects(path: str | Path) -> list[dict[str, Any]]:
