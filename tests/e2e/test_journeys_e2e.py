@@ -176,6 +176,8 @@ def test_a_delegation_files_a_petition_and_a_handler_resolves_it_from_my_work(
     page.wait_for_url("**/reception/sessions/*/")
     assert_accessible(page, "journey2-session-desktop")
     page.get_by_label("Họ tên công dân").fill("Lê Văn Cường")
+    # From 1/7/2026 a visitor must give identification (Law 136/2025).
+    page.locator("#id_identity_number").fill("001090001234")
     page.locator("#id_people").fill("8")
     page.get_by_label("Số người đại diện", exact=True).fill("2")
     page.locator("#id_representative_names").fill("Lê Văn Cường, Phạm Thị Dung")
