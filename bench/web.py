@@ -149,7 +149,8 @@ def _text_for(control: Control) -> str:
     elif control.type == "date" or re.search(r"date|_on$|ngay", name):
         value = date.today().isoformat()
     elif control.type == "number":
-        value = control.attrs.get("min") or "1"
+        # an optional number (a map point's latitude) stays empty: any guess may be out of its range
+        value = (control.attrs.get("min") or "1") if "required" in control.attrs else ""
     elif re.search(r"cccd|cmnd|id_number|identity|citizen_id", name):
         value = "001090012345"
     elif re.search(r"(^|_)(name|ho_ten|ten)($|_)", name):
