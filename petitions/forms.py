@@ -33,6 +33,7 @@ from .models import (
     Attachment,
     Channel,
     Complexity,
+    Discipline,
     FeedbackCategory,
     Petition,
     PetitionStatus,
@@ -583,6 +584,15 @@ class ClassifyForm(ActionForm):
         required=False,
         help_text=_("Recorded, it keeps a late complaint eligible (Luật Khiếu nại art. 9)."),
     )
+    discipline = forms.ChoiceField(
+        label=_("Complaint: against a disciplinary decision on a civil servant?"),
+        choices=Discipline.choices,
+        required=False,
+        help_text=_(
+            "Luật Khiếu nại art. 48–50: complain within 15 days of the decision (2nd time 10 days, 30 for a "
+            "dismissal); accepted within 10 days; resolved within 30 days, 45 if complex."
+        ),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -602,10 +612,11 @@ class ClassifyForm(ActionForm):
             ("competent", "1" if p.competent is not False else "0"),
             ("decision_known_on", p.decision_known_on),
             ("force_majeure_reason", p.force_majeure_reason),
+            ("discipline", p.discipline),
         ):
             self.initial.setdefault(name, value)
         if p.kind != PetitionKind.COMPLAINT:
-            del self.fields["decision_known_on"], self.fields["force_majeure_reason"]
+            del self.fields["decision_known_on"], self.fields["force_majeure_reason"], self.fields["discipline"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -70,6 +70,7 @@ def _classify(p: Petition, d: Data, a: Actor) -> Petition:
         note=d.get("note", ""),
         decision_known_on=d.get("decision_known_on"),
         force_majeure_reason=d.get("force_majeure_reason"),
+        discipline=d.get("discipline"),
         **_checked(d, a),
     )
 
