@@ -169,9 +169,10 @@ def combine(figure: Figure, rounds: list[Figure]) -> Figure:
         figure.numbers[key] = statistics.median(values) if values else None
     by_cpu = sorted(measured, key=lambda r: r.numbers.get("cpu_ms") or 0.0)
     middle = by_cpu[(len(by_cpu) - 1) // 2]
-    figure.value = f"{middle.value} (the round of median CPU of {len(measured)})"
+    figure.value = middle.value
     figure.failures = list(dict.fromkeys(f for r in rounds for f in r.failures))
     figure.notes = list(dict.fromkeys(n for r in measured for n in r.notes))
+    figure.notes.append(f"{len(measured)} rounds: the value is the round of median CPU")
     if len(measured) < len(rounds):
         figure.notes.append(f"{len(rounds) - len(measured)} of {len(rounds)} rounds not measured")
     figure.metrics = {**middle.metrics, "rounds": [r.metrics for r in measured]}
