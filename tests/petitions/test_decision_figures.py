@@ -121,7 +121,9 @@ def test_an_official_records_a_decisions_figures_and_the_detail_shows_them_in_vi
          "Không thể nhiều hơn"),
     ],
 )  # fmt: skip
-def test_bad_figures_are_refused_next_to_the_field_and_nothing_is_lost(client, commune, handler, figures, field, message):
+def test_bad_figures_are_refused_next_to_the_field_and_nothing_is_lost(
+    client, commune, handler, figures, field, message
+):
     petition = accepted(commune)
     client.force_login(handler)
     response = _resolve_post(client, petition, note="Quyết định số 99/QĐ-UBND", **figures)
@@ -234,7 +236,8 @@ def test_the_import_takes_an_optional_field_column_and_refuses_a_wrong_one_by_li
         encoding="utf-8",
     )
     call_command("import_records", "petitions", str(good))
-    assert dict(Petition.objects.values_list("ref", "field")) == {"KN-1": "admin_land", "TC-1": "corruption", "PA-1": ""}
+    fields = dict(Petition.objects.values_list("ref", "field"))
+    assert fields == {"KN-1": "admin_land", "TC-1": "corruption", "PA-1": ""}
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "ref,unit_code,received_on,kind,field\nKN-2,00070,2026-03-02,complaint,corruption\n"
