@@ -34,6 +34,7 @@ from .models import (
     Attachment,
     Channel,
     Complexity,
+    Discipline,
     FeedbackCategory,
     Petition,
     PetitionStatus,
@@ -527,6 +528,15 @@ class ClassifyForm(ActionForm):
         required=False,
         help_text=_("Recorded, it keeps a late complaint eligible (Luật Khiếu nại art. 9)."),
     )
+    discipline = forms.ChoiceField(
+        label=_("Complaint: against a disciplinary decision on a civil servant?"),
+        choices=Discipline.choices,
+        required=False,
+        help_text=_(
+            "Luật Khiếu nại art. 48–50: complain within 15 days of the decision (2nd time 10 days, 30 for a "
+            "dismissal); accepted within 10 days; resolved within 30 days, 45 if complex."
+        ),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -547,6 +557,7 @@ class ClassifyForm(ActionForm):
             ("decision_known_on", p.decision_known_on),
             ("force_majeure_reason", p.force_majeure_reason),
             ("field", p.field or DEFAULT_FIELD),
+            ("discipline", p.discipline),
         ):
             self.initial.setdefault(name, value)
         field = self.fields["field"]
@@ -554,7 +565,7 @@ class ClassifyForm(ActionForm):
         # A denunciation stays one (the service refuses the change): its fields, or the others'.
         field.choices = fields_for(p.kind)
         if p.kind != PetitionKind.COMPLAINT:
-            del self.fields["decision_known_on"], self.fields["force_majeure_reason"]
+            del self.fields["decision_known_on"], self.fields["force_majeure_reason"], self.fields["discipline"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

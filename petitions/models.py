@@ -171,6 +171,15 @@ def result_of(*, kind: str, closure: str, finding: str) -> str:
     return Result.ANSWERED
 
 
+class Discipline(models.TextChoices):
+    """A complaint against a disciplinary decision on a civil servant (Luật Khiếu nại art. 47–50):
+    its own limitation, acceptance and resolution limits; a dismissal has a longer 2nd time."""
+
+    NONE = "", _("No: an administrative decision or act")
+    DISCIPLINE = "discipline", _("A disciplinary decision")
+    DISMISSAL = "dismissal", _("A disciplinary dismissal (buộc thôi việc)")
+
+
 class Step(models.TextChoices):
     """The step whose deadline is `Petition.due_on`."""
 
@@ -262,6 +271,9 @@ class Petition(TimeStampedModel):
     complex = models.BooleanField(_("complex case"), default=False)
     multi_place = models.BooleanField(_("verification at several places"), default=False)
     complaint_round = models.PositiveSmallIntegerField(_("complaint round"), default=1)
+    discipline = models.CharField(
+        _("complaint against a disciplinary decision"), max_length=12, choices=Discipline.choices, blank=True
+    )
     first_petition = models.ForeignKey(
         "self",
         verbose_name=_("first-time complaint"),

@@ -208,7 +208,8 @@ def petition_resolve(
         # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
         open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
         open_duty(locked, Duty.PUBLISH_CONCLUSION, start=locked.resolved_on)
-    if locked.kind == PetitionKind.COMPLAINT and locked.complaint_round == 1 and result in DECISION_RESULTS:
+    first_time = locked.complaint_round == 1 and not locked.discipline  # art. 54(2) sets no limit
+    if locked.kind == PetitionKind.COMPLAINT and first_time and result in DECISION_RESULTS:
         # Luật Khiếu nại art. 32: the decision goes to the complainant and the parties.
         open_duty(locked, Duty.SEND_DECISION, start=locked.resolved_on)
     PETITION.move(

@@ -72,6 +72,7 @@ def _classify(p: Petition, d: Data, a: Actor) -> Petition:
         decision_known_on=d.get("decision_known_on"),
         force_majeure_reason=d.get("force_majeure_reason"),
         field=d.get("field") or None,
+        discipline=d.get("discipline"),
         **_checked(d, a),
     )
 
