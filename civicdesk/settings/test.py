@@ -32,8 +32,8 @@ def _redis_db_per_worker() -> None:
 
 _redis_db_per_worker()
 
-from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, STORAGES  # noqa: E402
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
