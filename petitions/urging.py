@@ -5,7 +5,7 @@ deadline for the answer (rule `petition.urge_answer`, or a date the urging unit 
 subordinate's officials record their answer, which the urging unit reads on the petition.
 
 Requests recorded before they were tracked keep the body named in free text, no unit, no
-deadline and no answer (migration 0018)."""
+deadline and no answer (migration 0020)."""
 
 import uuid
 from datetime import date

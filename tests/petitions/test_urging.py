@@ -226,7 +226,7 @@ def test_an_urging_recorded_before_requests_were_tracked_stays_readable(client, 
     Petition.objects.filter(pk=petition.pk).update(
         status=PetitionStatus.URGED, outcome="urged", outcome_body="UBND phường Hàng Bạc", resolved_on=date(2025, 5, 2)
     )
-    migration = importlib.import_module("petitions.migrations.0018_urge_requests")
+    migration = importlib.import_module("petitions.migrations.0020_urge_requests")
     migration.legacy_requests(apps, None)
     migration.legacy_requests(apps, None)  # re-running adds nothing
     urge = UrgeRequest.objects.get(petition=petition)

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_held_upload'),
-        ('petitions', '0017_merge_20261207_0951'),
+        ('petitions', '0019_merge_20261207_1115'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
