@@ -43,6 +43,7 @@ EXPECTED = [
     ("dossier.resolve", date(2026, 3, 23), 15),  # the procedure's 15 working days
     ("dossier.supplement_request", date(2026, 3, 5), None),  # 3 working days
     ("dossier.apology", date(2026, 3, 3), None),  # 1 working day
+    ("dossier.after_hours", date(2026, 3, 3), None),  # after 15:00: from the next working day (adminreform 0012)
 ]
 
 
