@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_held_upload'),
-        ('petitions', '0019_merge_20261207_1115'),
+        ('petitions', '0020_urge_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
