@@ -131,8 +131,7 @@ def test_the_public_map_clusters_feedback_and_a_point_opens_its_status(
     assert_accessible(phone_page, "feedback-map-phone")
     before = phone_page.locator(".marker-cluster").count()
     phone_page.locator(".marker-cluster").first.click()
-    phone_page.wait_for_timeout(800)
-    assert phone_page.locator(".leaflet-marker-icon").count() > before
+    phone_page.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon').length > {before}")
 
 
 def test_the_picker_fills_the_place_on_the_filing_form(live_server, phone_page, tiles, deadline_rules, commune):
