@@ -29,7 +29,7 @@ from civicdesk.crypto import decrypt_text, encrypt_text
 from civicdesk.db import AuditEventBase, OutboxBase
 from core import outbox
 from core.models import Unit
-from core.selectors import unit_under
+from core.selectors import reference_cache, unit_under
 
 from ..models import ApiKey, WebhookDelivery, WebhookSubscription
 from ..policies import POLICY
@@ -52,32 +52,28 @@ def webhook_subscribe(*, key: ApiKey, url: str, actor: User | None) -> tuple[Web
     POLICY.authorize(actor=actor, action="issue-key", unit=key.unit)
     secret = secrets.token_urlsafe(32)
     subscription = WebhookSubscription.objects.create(api_key=key, url=url, secret_enc=encrypt_text(secret))
-    _active.clear()
+    forget_subscriptions()
     return subscription, secret
 
 
 # --- what to send ----------------------------------------------------------------------------
 
-# Subscriptions read once per process for a while: every petition filed asks.
-_active: dict[str, Any] = {}
-ACTIVE_FOR_S = 30
-
-
 def _subscriptions() -> list[WebhookSubscription]:
-    now = time.monotonic()
-    if _active.get("until", 0) < now:
-        _active["rows"] = list(
+    """The active subscriptions, kept per process in core's reference cache: every petition
+    filed asks, and a subscription changes about never (saving one forgets them)."""
+    rows: list[WebhookSubscription] = reference_cache.get(
+        "webhook_subscriptions",
+        lambda: list(
             WebhookSubscription.objects.filter(active=True, api_key__revoked_at__isnull=True).select_related(
                 "api_key__unit"
             )
-        )
-        _active["until"] = now + ACTIVE_FOR_S
-    rows: list[WebhookSubscription] = _active["rows"]
+        ),
+    )
     return rows
 
 
 def forget_subscriptions(**_kwargs: Any) -> None:
-    _active.clear()
+    reference_cache.clear()
 
 
 def record_units(record: models.Model) -> tuple[str, list[Unit]]:
