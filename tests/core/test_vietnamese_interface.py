@@ -36,13 +36,20 @@ ALLOWED = frozenset(
         "cccd", "cmnd", "pdf", "xlsx", "csv", "docx", "json", "api", "sms", "otp", "url", "http", "https",
         "www", "email", "mail", "zalo", "ubnd", "tcd", "hcc", "qr", "ok", "id", "english", "open311", "openapi",
         "totp", "vneid", "xml", "jpg", "jpeg", "png", "mb", "kb", "utc", "ict", "ip", "gps", "wgs", "vnpost",
-        "civicdesk", "tab", "enter", "word", "google", "microsoft", "authenticator", "freeotp",
+        "civicdesk", "tab", "enter", "word", "google", "microsoft", "authenticator", "freeotp", "tt", "nđ", "qh",
+        "mp", "webm", "mkv", "mov", "ogg", "wav", "video",
     }
 )  # fmt: skip
 # Machine-facing routes: JSON for programs, not pages for people.
 NOT_PAGES = ("api:", "open311:", "sms-delivery-report", "core:health", "set_language", "logout")
-# Files people uploaded (a citizen's scan, the signed reply letter): their words are theirs.
-UPLOADED = ("adminreform:document_file", "petitions:attachment", "petitions:track_letter")
+# Files people uploaded (a citizen's scan, the signed reply letter, a recording): their words are theirs.
+UPLOADED = (
+    "adminreform:document_file",
+    "petitions:attachment",
+    "petitions:track_letter",
+    "reception:recording_open",
+    "petitions:urge_document",
+)
 
 # A Vietnamese syllable written in plain ASCII: initial consonant, vowels, final consonant.
 _SYLLABLE = re.compile(
