@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number
 from civicdesk.workdays import Deadline, add_working_days
 from core.choices import PetitionKind
+from core.collation import vietnamese
 from core.models import Role, Unit
 from core.search import search
 from core.selectors import (
@@ -229,7 +230,7 @@ def handlers_for(*, unit: Unit) -> QuerySet[User]:
             memberships__role__in=HANDLER_ROLES,
         )
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(vietnamese("last_name"), vietnamese("first_name"))
     )
 
 
@@ -360,7 +361,7 @@ def public_units() -> QuerySet[Unit]:
     """Units a citizen can send a petition to: the city and its communes (setting
     PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded."""
     root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
-    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", "name")
+    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", vietnamese("name"))
     return units if root is None else units.filter(path__startswith=root)
 
 
