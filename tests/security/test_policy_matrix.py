@@ -95,6 +95,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:suspend": RESOLVERS,
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
+    "petitions:action:figures": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
     "petitions:action:notify-suspension": DESK,
     "petitions:action:send-decision": DESK,
@@ -270,6 +271,15 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:resume": lambda w: _petition_step(w, "resume", _suspended(w)),
     "petitions:action:resolve": lambda w: _petition_step(
         w, "resolve", _accepted(w), result="partly_correct", note="Quyết định số 5/QĐ-UBND"
+    ),
+    "petitions:action:figures": lambda w: _petition_step(
+        w,
+        "figures",
+        petition_services.petition_resolve(
+            petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
+        ),
+        handled_people="1",
+        reason="Đã thi hành quyết định",
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
