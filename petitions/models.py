@@ -21,6 +21,10 @@ from core.models import DeadlineRule, Unit
 
 from .choices import Discipline, RepeatGround, ReviewOutcome
 
+# The decision figures' table is declared beside the fields' choices; imported here to be a model.
+from .figures import DecisionFigures as DecisionFigures
+from .figures import PetitionField
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
@@ -228,6 +232,8 @@ class Petition(TimeStampedModel):
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # Lĩnh vực (figures.PetitionField), recorded at classification or imported; empty: not recorded.
+    field = models.CharField(_("field"), max_length=20, choices=PetitionField.choices, blank=True)
 
     # --- workflow (migration 0002) ---
     status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=S.RECEIVED)
@@ -556,6 +562,7 @@ class PetitionEvent(AuditEventBase):
         SUSPENDED = "suspended", _("Suspended")
         RESUMED = "resumed", _("Resumed")
         RESOLVED = "resolved", _("Resolved")
+        FIGURES_RECORDED = "figures_recorded", _("Decision figures recorded")
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
         REPEAT_MARKED = "repeat_marked", _("Marked as a repeated denunciation")
         REPEAT_STEP = "repeat_step", _("Repeated denunciation: step recorded")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
 
+from ..figures import field_error
 from ..models import Discipline, Petition, Step
 from ..policies import POLICY
 from .deadlines import intake_deadlines, set_deadline, set_limitation
@@ -46,12 +47,15 @@ def petition_classify(
     note: str = "",
     decision_known_on: date | None = None,
     force_majeure_reason: str | None = None,
+    field: str | None = None,
     discipline: str | None = None,
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
 ) -> Petition:
-    """Record the classification axes (TT 05/2021): content (the extra contents of a
+    """Record the classification axes (TT 05/2021): content and field (lĩnh vực, the XLD
+    forms' grouping: figures.PetitionField; corruption and civil service only for a
+    denunciation), the extra contents of a
     multi-content petition become petitions of their own), eligibility, competence, crowd
     (5+ signers), originals. A denunciation found outside competence gets the 5-working-day
     transfer deadline from receipt. Raises InvalidTransition once an outcome is decided.
@@ -71,6 +75,11 @@ def petition_classify(
         raise DomainError(
             _("A denunciation cannot be reclassified to another kind or back: register it again instead.")
         )
+    if field is not None:
+        problem = field_error(kind, field)
+        if problem:
+            raise DomainError(problem, code="field")
+        petition.field = field
     on = on or today()
     if discipline is None:
         discipline = petition.discipline
@@ -117,6 +126,7 @@ def petition_classify(
         reason=note,
         data={
             "kind": kind,
+            "field": petition.field,
             "eligible": petition.eligible,
             "competent": competent,
             "crowd": petition.is_crowd,

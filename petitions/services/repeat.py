@@ -27,8 +27,8 @@ from .deadlines import open_duty
 from .workflow import PETITION, Kind, S
 
 # The step each ground starts with, counted from the receipt of the repeated denunciation.
-FIRST_STEP = {RepeatGround.UNLAWFUL: Duty.REVIEW_REPEAT, RepeatGround.OVERDUE: Duty.REQUEST_REPORT}
-OUTCOMES = {Duty.REVIEW_REPEAT: REVIEW_OUTCOMES, Duty.DELAY_REPORT: REPORT_OUTCOMES}
+FIRST_STEP: dict[str, str] = {RepeatGround.UNLAWFUL: Duty.REVIEW_REPEAT, RepeatGround.OVERDUE: Duty.REQUEST_REPORT}
+OUTCOMES: dict[str, tuple[str, ...]] = {Duty.REVIEW_REPEAT: REVIEW_OUTCOMES, Duty.DELAY_REPORT: REPORT_OUTCOMES}
 
 
 @transaction.atomic
