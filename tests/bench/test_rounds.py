@@ -180,3 +180,30 @@ def test_each_web_figure_runs_in_rounds_with_the_peer_before_each_and_a_baseline
     judge(p1, specs[0].rules, run.refs)
     assert "median of rounds 0.31 0.29 0.28" in format_line(p1)
     assert len(figures["P4"].rounds) == 3 and figures["P4"].numbers["baseline_cpu_ms"] == pytest.approx(0.5)
+
+
+def test_the_peers_yardstick_is_taken_round_by_round_and_its_line_merges_the_rounds(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from bench.peer import harness
+    from bench.server import Server
+
+    run = RecordingRun(rounds=2)
+    costs = iter([17.0, 19.0, 30.0, 21.0])  # sync, gthread; then sync (a burst), gthread
+    run.wrk = lambda *a, **k: result(next(costs), rps=20.0)
+    peer = harness.Peer(run, database="unused", log_dir=tmp_path, stamp_="t")
+    peer.servers = [Server(workers=3, threads=t, log_path=Path("/dev/null")) for t in (1, 4)]
+    trials = []
+    monkeypatch.setattr(harness, "submission_request", lambda s: trials.append(s) or (Request("POST", "/x"), ""))
+
+    peer.measure_submission()
+    first = peer.round_numbers("submission")
+    peer.measure_submission()
+    second = peer.round_numbers("submission")
+
+    assert first[PEER_SUBMIT_CPU] == pytest.approx(17.0) and second[PEER_SUBMIT_CPU] == pytest.approx(21.0)
+    assert len(trials) == 2  # one trial submission per model, in the first round only
+    peer.versions = {"django-helpdesk": "2.6.1"}
+    submission, _view = peer.figures()
+    assert run.refs[PEER_SUBMIT_CPU] == pytest.approx(20.0)  # over both rounds: sync 23.5, gthread 20
+    assert "sync 3 × 1: 20 req/s" in submission.value and submission.ok
