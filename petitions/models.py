@@ -417,6 +417,12 @@ class Petition(TimeStampedModel):
                 name="petition_feedback_recent_idx",
                 condition=Q(kind=PetitionKind.FEEDBACK),
             ),
+            # The map of feedback (petitions.feedback_map): located feedback, newest first.
+            models.Index(
+                fields=["-received_on", "-id"],
+                name="petition_feedback_map_idx",
+                condition=Q(kind=PetitionKind.FEEDBACK, latitude__isnull=False, longitude__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
