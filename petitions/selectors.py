@@ -486,7 +486,8 @@ def petition_work_for(user: User, today: date) -> list[WorkItem]:
     """A handler's petitions by urgency ("Việc của tôi", core.work): those assigned to the
     user whose running step is overdue or due within 3 working days; new: those assigned to the
     user and not yet accepted or decided, and, for a desk officer or head, the petitions of
-    their units still waiting to be classified."""
+    their units still waiting to be classified; and the pending steps with a limit of their own
+    (PetitionDuty) on those petitions, overdue or due within 3 working days."""
     soon = soon_cutoff(today)
     kind = gettext_lazy("Petition")
     items: list[WorkItem] = []
@@ -514,4 +515,17 @@ def petition_work_for(user: User, today: date) -> list[WorkItem]:
         for p in waiting:
             group = OVERDUE if p.due_on and p.due_on < today else NEW
             items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    # One query: the steps with a limit of their own (a notice, a repeated denunciation's review
+    # or report) due soon or overdue, on the user's petitions or, for a desk officer or head,
+    # on their units' petitions.
+    whose = (
+        Q(petition__assignee=user) | Q(petition__unit__path__in=desk_units)
+        if desk_units
+        else Q(petition__assignee=user)
+    )
+    duties = PetitionDuty.objects.filter(whose, done_on__isnull=True, due_on__lte=soon).select_related("petition")
+    for d in duties.order_by("due_on", "pk")[:50]:
+        group = OVERDUE if d.due_on < today else SOON
+        label = f"{d.petition.ref} · {d.get_duty_display()}"
+        items.append(WorkItem(group, kind, label, d.petition.get_absolute_url(), d.due_on))
     return items

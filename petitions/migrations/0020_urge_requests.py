@@ -24,7 +24,7 @@ def seed(apps, schema_editor):
             "name": "Đơn vị cấp dưới được đôn đốc báo cáo, trả lời kết quả giải quyết",
             "amount": 10,
             "day_kind": "working_days",
-            "legal_basis": "TT 05/2021/TT-TTCP art. 14(2) (pháp luật không quy định thời hạn: thời hạn của cơ quan)",
+            "legal_basis": "Thông tư 05/2021/TT-TTCP, Điều 14 khoản 2 (pháp luật không quy định thời hạn: thời hạn của cơ quan)",
         },
     )
 

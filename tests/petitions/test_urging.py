@@ -247,4 +247,4 @@ def test_an_urging_recorded_before_requests_were_tracked_stays_readable(client, 
 def test_the_rule_row_states_its_basis_and_default():
     rule = DeadlineRule.objects.get(code="petition.urge_answer")
     assert (rule.amount, rule.day_kind, rule.valid_from) == (10, "working_days", date(2021, 11, 15))
-    assert "14(2)" in rule.legal_basis
+    assert "Điều 14 khoản 2" in rule.legal_basis
