@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from bench.api_figures import P2_CPU, P2_RPS, ApiStatus, Open311List
 from bench.city import CITY_CODE, command_unavailable, importer_unavailable
 from bench.command_figures import p6, p7
 from bench.context import Run
@@ -159,6 +160,28 @@ FIGURES: tuple[Spec, ...] = (
         seconds="page_seconds",
         rules=(cpu_vs_baseline(15),),
         checks="0 errors, index scans only",
+    ),
+    Spec(
+        "P9",
+        "API status lookup",
+        ApiStatus(),
+        connections=16,
+        seconds="p2_seconds",
+        rules=(
+            Ratio("rps", P2_RPS, "throughput", "P2's", bound=1, at_least=True, shown="1"),
+            Ratio("cpu_ms", P2_CPU, "CPU", "P2's"),
+            cpu_vs_baseline(),
+        ),
+        checks="0 errors, p95 ≤ 50 ms",
+    ),
+    Spec(
+        "P10",
+        "Open311 requests list",
+        Open311List(),
+        connections=16,
+        seconds="page_seconds",
+        rules=(cpu_vs_baseline(20),),  # a list page's bound, as the dashboard's (P4)
+        checks="0 errors, p95 ≤ 100 ms",
     ),
 )
 
