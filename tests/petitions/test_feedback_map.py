@@ -15,7 +15,7 @@ from django.urls import reverse
 from core.choices import PetitionKind
 from petitions.feedback_map import MapFilters, public_feedback_points
 from petitions.models import Channel
-from petitions.services import Identity, Location, petition_create, petition_refuse
+from petitions.services import Identity, Location, petition_accept, petition_create, petition_refuse, petition_resolve
 from tests.petitions.factories import accepted, classify
 
 pytestmark = pytest.mark.django_db
@@ -194,3 +194,55 @@ def test_links_from_the_public_home_and_the_staff_menu(client, officer):
     assert re.findall(r'href="([^"]+)" aria-current="page"', on_staff_map) == [reverse("petitions:staff_map")]
     on_queue = client.get(reverse("petitions:queue")).content.decode()
     assert re.findall(r'href="([^"]+)" aria-current="page"', on_queue) == [reverse("petitions:queue")]
+
+
+def test_a_request_filed_through_open311_is_on_the_queue_and_both_maps_and_follows_the_petition(
+    client, commune, officer, city
+):
+    from api import services as api_services
+    from api.models import Scope
+    from petitions.models import Petition
+    from tests.factories import MembershipFactory, UserFactory
+
+    admin = UserFactory(username="quantri.map")
+    MembershipFactory(user=admin, unit=city, role="admin")
+    _key, raw = api_services.api_key_issue(name="Ứng dụng phản ánh", unit=commune, scope=Scope.WRITE, actor=admin)
+    filed = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": raw,
+            "service_code": "drainage",
+            "lat": "21.030100",
+            "long": "105.851200",
+            "address_string": "Ngõ 12 Hàng Bạc",
+            "description": "Cống bị tắc, nước tràn ra đường.",
+            "first_name": "Bình",
+            "last_name": "Trần Thị",
+            "phone": "0987654321",
+            "jurisdiction_id": commune.code,
+        },
+    )
+    assert filed.status_code == 201, filed.content
+    code = filed.json()[0]["service_request_id"]
+    petition = Petition.objects.get(tracking_code=code)
+    [public] = [p for p in client.get(reverse("petitions:map_points")).json()["points"] if p[0] == code]
+    assert public[1:6] == [21.0301, 105.8512, "drainage", "received", 1]
+    client.force_login(officer)
+    assert petition.ref in client.get(reverse("petitions:queue")).content.decode()
+    [staff] = client.get(reverse("petitions:staff_map_points")).json()["points"]
+    assert (staff[0], staff[4], staff[9]) == (petition.pk, "received", petition.ref)
+    # the official accepts it, then resolves it: both maps and Open311 follow
+    accepted_one = petition_accept(
+        petition=classify(petition, actor=officer), expected_version=None, on=TODAY, actor=officer
+    )
+    client.logout()
+    [public] = client.get(reverse("petitions:map_points")).json()["points"]
+    assert (public[4], public[5]) == ("accepted", 1)
+    petition_resolve(petition=accepted_one, expected_version=None, result="answered", note="Đã thông cống", actor=None)
+    [public] = client.get(reverse("petitions:map_points"), {"status": "closed"}).json()["points"]
+    assert (public[0], public[4], public[5]) == (code, "resolved", 0)
+    assert client.get(f"/open311/v2/requests/{code}.json").json()[0]["status"] == "closed"
+    assert client.get(reverse("petitions:map_points"), {"status": "open"}).json()["points"] == []
+    client.force_login(officer)
+    [staff] = client.get(reverse("petitions:staff_map_points")).json()["points"]
+    assert staff[4] == "resolved"
