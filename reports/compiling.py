@@ -202,6 +202,7 @@ def _petitions(stats: PetitionPeriodStats) -> dict[str, Any]:
         "by_kind_resolved": stats.by_kind_resolved,
         "competent": stats.competent,
         "by_outcome": stats.by_outcome,
+        "forms": stats.forms,
     }
 
 

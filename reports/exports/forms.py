@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .common import Form, Row
-from .kqgq import KQGQ_HEADERS, kqgq_rows
-from .tcd import TCD_HEADERS, tcd_rows
+from .kqgq import GQKN_HEADERS, GQTC_HEADERS, gqkn_rows, gqtc_rows
+from .tcd import TCD2_HEADERS, TCD_HEADERS, tcd2_rows, tcd_rows
 from .vpcp import VPCP_HEADERS, vpcp_rows
 from .xld import XLD_HEADERS, xld_rows
 
@@ -18,6 +18,13 @@ FORMS: list[Form] = [
         "TT 06/2025/TT-TTCP (01/TCD theo TT 02/2021/TT-TTCP)",
         "TỔNG HỢP KẾT QUẢ TIẾP CÔNG DÂN THƯỜNG XUYÊN, ĐỊNH KỲ VÀ ĐỘT XUẤT",
         TCD_HEADERS,
+    ),
+    Form(
+        "02-TCD",
+        "Biểu số 02/TCD",
+        "TT 02/2021/TT-TTCP",
+        "TỔNG HỢP KẾT QUẢ PHÂN LOẠI, XỬ LÝ ĐƠN QUA TIẾP CÔNG DÂN",
+        TCD2_HEADERS,
     ),
     Form(
         "02-XLD",
@@ -31,14 +38,14 @@ FORMS: list[Form] = [
         "Biểu số 03/GQKN",
         "TT 06/2025/TT-TTCP (01/KQGQ theo TT 02/2021/TT-TTCP)",
         "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT KHIẾU NẠI THUỘC THẨM QUYỀN",
-        KQGQ_HEADERS,
+        GQKN_HEADERS,
     ),
     Form(
         "04-GQTC",
         "Biểu số 04/GQTC",
         "TT 06/2025/TT-TTCP (03/KQGQ theo TT 02/2021/TT-TTCP)",
         "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TỐ CÁO THUỘC THẨM QUYỀN",
-        KQGQ_HEADERS,
+        GQTC_HEADERS,
     ),
     Form(
         "06-VPCP",
@@ -54,7 +61,8 @@ def form_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]])
     return {
         "01-TCD": tcd_rows(figures, children),
         "02-XLD": xld_rows(figures, children),
-        "03-GQKN": kqgq_rows(figures, children, "complaint_cases"),
-        "04-GQTC": kqgq_rows(figures, children, "denunciation_cases"),
+        "02-TCD": tcd2_rows(figures, children),
+        "03-GQKN": gqkn_rows(figures, children),
+        "04-GQTC": gqtc_rows(figures, children),
         "06-VPCP": vpcp_rows(figures, children),
     }
