@@ -26,17 +26,27 @@ from core.models import Unit
 from core.selectors import RuleNotFound
 from core.uploads import validate_upload
 
+from .figure_forms import GROUPS, add_figure_fields, check_figures
+from .figures import DEFAULT_FIELD, field_error, fields_for
 from .models import (
+    NOT_DECIDED_RESULTS,
     RESULTS_BY_KIND,
     Attachment,
     Channel,
     Complexity,
+    Discipline,
     FeedbackCategory,
     Petition,
     PetitionStatus,
     Result,
 )
-from .selectors import complaint_limitation, handlers_for, petition_duplicate_candidates, proposed_refusal_reason
+from .selectors import (
+    complaint_limitation,
+    decision_figures_of,
+    handlers_for,
+    petition_duplicate_candidates,
+    proposed_refusal_reason,
+)
 from .services import Location
 
 KIND_EXPLANATIONS = {
@@ -486,6 +496,12 @@ EXTRA_KIND_CHOICES = [("", "—"), *PetitionKind.choices]
 class ClassifyForm(ActionForm):
     submit_label = _("Save the classification")
     kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
+    field = forms.ChoiceField(
+        label=_("Field (lĩnh vực)"),
+        choices=(),
+        required=False,  # a form without it (an older client) keeps what is recorded
+        help_text=_("How the reports group it (01/XLD to 04/XLD). Corruption and civil service: denunciations only."),
+    )
     eligible = forms.TypedChoiceField(
         label=_("Eligible for handling"), coerce=lambda v: v == "1", choices=[("1", _("Yes")), ("0", _("No"))]
     )
@@ -512,6 +528,15 @@ class ClassifyForm(ActionForm):
         required=False,
         help_text=_("Recorded, it keeps a late complaint eligible (Luật Khiếu nại art. 9)."),
     )
+    discipline = forms.ChoiceField(
+        label=_("Complaint: against a disciplinary decision on a civil servant?"),
+        choices=Discipline.choices,
+        required=False,
+        help_text=_(
+            "Luật Khiếu nại art. 48–50: complain within 15 days of the decision (2nd time 10 days, 30 for a "
+            "dismissal); accepted within 10 days; resolved within 30 days, 45 if complex."
+        ),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -531,16 +556,25 @@ class ClassifyForm(ActionForm):
             ("competent", "1" if p.competent is not False else "0"),
             ("decision_known_on", p.decision_known_on),
             ("force_majeure_reason", p.force_majeure_reason),
+            ("field", p.field or DEFAULT_FIELD),
+            ("discipline", p.discipline),
         ):
             self.initial.setdefault(name, value)
+        field = self.fields["field"]
+        assert isinstance(field, forms.ChoiceField)
+        # A denunciation stays one (the service refuses the change): its fields, or the others'.
+        field.choices = fields_for(p.kind)
         if p.kind != PetitionKind.COMPLAINT:
-            del self.fields["decision_known_on"], self.fields["force_majeure_reason"]
+            del self.fields["decision_known_on"], self.fields["force_majeure_reason"], self.fields["discipline"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for i in (1, 2):
             if bool(data.get(f"extra_kind_{i}")) != bool(data.get(f"extra_subject_{i}")):
                 self.add_error(f"extra_subject_{i}", _("Give both the kind and the subject of the other content."))
+        problem = field_error(data.get("kind", ""), data.get("field", ""))
+        if problem and "field" not in self.errors:
+            self.add_error("field", problem)
         return data
 
 
@@ -651,6 +685,56 @@ class ResolveForm(ActionForm):
         field = self.fields["result"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(r, Result(r).label) for r in RESULTS_BY_KIND[self.petition.kind]]
+        p = self.petition
+        if p.kind in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION):
+            add_figure_fields(self, second_time=p.complaint_round == 2, stored=None)
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, petition=petition, **kwargs)
+        if "recover_money" in self.fields:
+            self.helper.layout = figures_layout(
+                ["version", "result", "second_decision", "note", "reply_letter"], self, self.submit_label
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "recover_money" in self.fields and data.get("result"):
+            p = self.petition
+            decided = data["result"] not in NOT_DECIDED_RESULTS
+            check_figures(self, data, kind=p.kind, complaint_round=p.complaint_round, decided=decided)
+        return data
+
+
+def figures_layout(first: list[str], form: forms.Form, submit_label: Any, last: tuple[str, ...] = ()) -> Layout:
+    """`first` fields, then the figures in their groups (one fieldset each, with its legend),
+    then `last`."""
+    return Layout(
+        *(name for name in first if name in form.fields),
+        *(Fieldset(legend, *names) for legend, names in GROUPS),
+        *last,
+        Submit("submit", submit_label),
+    )
+
+
+class FiguresForm(ActionForm):
+    """The figures of a decided petition, recorded or corrected after the decision, and why."""
+
+    submit_label = _("Save the figures")
+    reason = _reason(_("Why (the decision carried out, a figure the decision states, a correction)"))
+
+    def setup(self) -> None:
+        p = self.petition
+        add_figure_fields(self, second_time=p.complaint_round == 2, stored=decision_figures_of(petition=p))
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, petition=petition, **kwargs)
+        self.helper.layout = figures_layout(["version", "second_decision"], self, self.submit_label, ("reason",))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p = self.petition
+        check_figures(self, data, kind=p.kind, complaint_round=p.complaint_round, decided=True)
+        return data
 
 
 class LinkFirstForm(ActionForm):
