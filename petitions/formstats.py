@@ -29,12 +29,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import BigIntegerField, Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 
 from core.choices import PetitionKind
 
+from .figures import COUNTS, LAND, MONEY, PetitionField, SecondDecision
 from .models import NOT_DECIDED_RESULTS, Channel, Outcome, Petition, Result
 
 K = PetitionKind
@@ -68,6 +71,22 @@ def _resolved_before() -> tuple[Q, Q]:
         Exists(_earlier_resolved().filter(Exists(_earlier_resolved(nested=True).filter(pk__lt=OuterRef("pk")))))
     )
     return once & ~twice, twice
+
+
+def _overdue_before() -> Q:
+    """Its case holds a petition still unresolved past its deadline when this one was received
+    (quá hạn chưa được giải quyết)."""
+    overdue = Petition.objects.filter(
+        case_id=OuterRef("case_id"), received_on__lt=OuterRef("received_on"), due_on__lt=OuterRef("received_on")
+    ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gte=OuterRef("received_on")))
+    return Q(case__isnull=False) & Q(Exists(overdue))
+
+
+def _follow_up() -> Q:
+    """A follow-up denunciation (tố cáo tiếp): received after a denunciation of its case was
+    concluded."""
+    concluded = _earlier_resolved().filter(kind=K.DENUNCIATION).exclude(result__in=(*NOT_DECIDED_RESULTS, ""))
+    return Q(kind=K.DENUNCIATION, case__isnull=False) & Q(Exists(concluded))
 
 
 def _reply_received(end: date) -> Q:
@@ -112,6 +131,15 @@ def _xld_counts(start: date, end: date) -> dict[str, Count]:
             f"form_xld_{group}_replies": Count("pk", filter=of & (in_period | carried) & processed & reply),
         }
         counts |= _petition_and_case(f"xld_{group}_eligible", el)
+        for value in PetitionField.values:
+            # not recorded: counted as "other" (khác)
+            field = Q(field__in=(value, "")) if value == PetitionField.OTHER else Q(field=value)
+            counts[f"form_xld_{group}_field_{value}"] = Count("pk", filter=el & field)
+        counts[f"form_xld_{group}_overdue_before"] = Count("pk", filter=el & _overdue_before())
+        counts[f"form_xld_{group}_competent_follow_up"] = Count("pk", filter=el & Q(competent=True) & _follow_up())
+        counts[f"form_xld_{group}_competent_resolved"] = Count(
+            "pk", filter=el & Q(competent=True, resolved_on__lte=end)
+        )
         for kind in K.values:
             counts[f"form_xld_{group}_eligible_{kind}"] = Count("pk", filter=el & Q(kind=kind))
         for outcome in OUT_OF_COMPETENCE:
@@ -139,7 +167,7 @@ def _tcd_counts(start: date, end: date) -> dict[str, Count]:
     return counts
 
 
-def _gq_counts(kind: str, start: date, end: date) -> dict[str, Count]:
+def _gq_counts(kind: str, start: date, end: date) -> dict[str, Any]:
     """03/GQKN (complaints) and 04/GQTC (denunciations): the competent cases to resolve."""
     base = Q(kind=kind, outcome=Outcome.ACCEPTED, competent=True)
     in_period = base & Q(received_on__gte=start, received_on__lte=end)
@@ -188,6 +216,14 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Count]:
             decided_single & Q(complaint_round=2),
         ),
     }
+    if kind == K.COMPLAINT:
+        for second in SecondDecision.values:
+            figures[second] = (
+                grouped
+                & decided_cases
+                & Q(case_id__in=last_resolved.filter(figures__second_decision=second).values("case_id")),
+                decided_single & Q(figures__second_decision=second),
+            )
     for finding, results in FINDINGS[kind].items():
         last = last_resolved.filter(result__in=results)
         figures[finding] = (
@@ -198,7 +234,8 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Count]:
             grouped & decided_cases & follow_up_cases & Q(case_id__in=last.values("case_id")),
             Q(pk__in=[]),
         )
-    counts: dict[str, Count] = {
+    decided = scope & Q(resolved_on__lte=end) & ~Q(result__in=NOT_DECIDED_RESULTS)
+    counts: dict[str, Any] = {
         f"form_gq_{kind}_petitions": Count("pk", filter=scope),
         f"form_gq_{kind}_carried": Count("pk", filter=carried),
         f"form_gq_{kind}_received": Count("pk", filter=in_period),
@@ -206,10 +243,22 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Count]:
     for name, (q_grouped, q_single) in figures.items():
         counts[f"form_gq_{kind}_{name}_cases_grouped"] = Count("case_id", distinct=True, filter=q_grouped)
         counts[f"form_gq_{kind}_{name}_cases_single"] = Count("pk", filter=q_single)
+    # What the decisions and conclusions recommend and return (petitions.figures), summed over
+    # the decided petitions (no row: every figure 0).
+    for name in (*MONEY, *COUNTS):
+        counts[f"form_gq_{kind}_{name}"] = Coalesce(
+            Sum(f"figures__{name}", filter=decided), Value(0), output_field=BigIntegerField()
+        )
+    for name in LAND:
+        counts[f"form_gq_{kind}_{name}"] = Coalesce(
+            Sum(f"figures__{name}", filter=decided),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=18, decimal_places=1),
+        )
     return counts
 
 
-def form_counts(*, start: date, end: date) -> tuple[Q, dict[str, Count]]:
+def form_counts(*, start: date, end: date) -> tuple[Q, dict[str, Any]]:
     """The rows the forms read beyond the period (those carried over: received before it) and
     their counts."""
     unresolved = Q(outcome=Outcome.ACCEPTED) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
@@ -219,11 +268,11 @@ def form_counts(*, start: date, end: date) -> tuple[Q, dict[str, Count]]:
     return before, counts
 
 
-def form_figures(row: Mapping[str, int], grouped: Mapping[str, int] | None = None) -> dict[str, int]:
+def form_figures(row: Mapping[str, Any], grouped: Mapping[str, int] | None = None) -> dict[str, int | float]:
     """The forms' figures from a row of `form_counts` (and the rolled-up distinct case counts):
     each petition figure as counted, each case figure as grouped + single (`…_cases`)."""
     grouped = grouped or {}
-    figures: dict[str, int] = {}
+    figures: dict[str, int | float] = {}
     for key, value in row.items():
         if not key.startswith("form_"):
             continue
@@ -234,5 +283,5 @@ def form_figures(row: Mapping[str, int], grouped: Mapping[str, int] | None = Non
             stem = name.removesuffix("_single")
             figures[stem] = grouped.get(f"form_{stem}_grouped", row[f"form_{stem}_grouped"]) + value
         else:
-            figures[name] = value
+            figures[name] = float(value) if isinstance(value, Decimal) else value  # land, in m²
     return figures

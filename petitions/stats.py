@@ -60,7 +60,7 @@ class PetitionPeriodStats:
     # Received in the period, by the level of the receiving unit (levels without any left out).
     received_by_level: dict[str, int] = field(default_factory=dict)
     # The inspectorate's forms' figures (petitions.formstats), by name.
-    forms: dict[str, int] = field(default_factory=dict)
+    forms: dict[str, int | float] = field(default_factory=dict)
 
 
 def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
@@ -126,11 +126,11 @@ def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
 
 def _period_counts(
     *, start: date, end: date, previous_start: date, previous_end: date, months: Sequence[tuple[date, date]]
-) -> tuple[Q, dict[str, Count]]:
+) -> tuple[Q, dict[str, Any]]:
     """The rows to read and the counts of one pass over them."""
     in_period = Q(received_on__gte=start, received_on__lte=end)
     in_previous = Q(received_on__gte=previous_start, received_on__lte=previous_end)
-    counts: dict[str, Count] = {
+    counts: dict[str, Any] = {
         "received": Count("pk", filter=in_period),
         "received_previous": Count("pk", filter=in_previous),
         "resolved": Count("pk", filter=in_period & Q(resolved_on__lte=end)),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from adminreform.stats import DossierLevelStats, dossier_period_stats, dossier_period_stats_of_units
 from civicdesk.exceptions import DomainError
+from core.collation import vietnamese_sort_key
 from core.models import LEVEL_RANK, Unit
 from core.selectors import Lineage, predecessor_successor_paths, unit_lineage, unit_successors
 from petitions.stats import (
@@ -215,6 +216,37 @@ def _dialogues(stats: list[DialogueLevelStats]) -> dict[str, Any]:
     }
 
 
+def _vpcp_entry(e: dict[str, Any]) -> dict[str, Any]:
+    to_resolve = e["carried_over"] + e["received"]
+    return {
+        "carried_over": e["carried_over"],
+        "received": e["received"],
+        "online": e["online"],
+        "to_resolve": to_resolve,
+        "resolved": e["resolved"],
+        "on_time": e["on_time"],
+        "late": e["resolved"] - e["on_time"],
+        "in_progress": to_resolve - e["resolved"],
+        "on_time_pct": as_json_number(rate(e["on_time"], e["resolved"])),
+        "early": e["early"],
+        "in_progress_overdue": e["in_progress_overdue"],
+    }
+
+
+def _fields_of(stats: list[DossierLevelStats], level: str) -> list[dict[str, Any]]:
+    """A level's dossiers by the field (lĩnh vực) of their procedure, in Vietnamese order of the
+    field's name ("" for procedures naming none, last)."""
+    sums: dict[str, dict[str, Any]] = {}
+    for row in stats:
+        if row.level != level:
+            continue
+        entry = sums.setdefault(row.field, dict.fromkeys(DOSSIER_KEYS, 0))
+        for key in DOSSIER_KEYS:
+            entry[key] += getattr(row, key)
+    order = sorted(sums, key=lambda name: (name == "", vietnamese_sort_key(name)))
+    return [{"field": name, **_vpcp_entry(sums[name])} for name in order]
+
+
 def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
     levels = []
     merged = _by_level(stats, DOSSIER_KEYS)
@@ -236,6 +268,7 @@ def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
                 "early": e["early"],
                 "in_progress_overdue": e["in_progress_overdue"],
                 "kinds": e["kinds"],
+                "fields": _fields_of(stats, e["level"]),
             }
         )
     rated = sum(e["rated"] for e in merged)

@@ -5,11 +5,38 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import Form, Row
+from .common import Form, Row, headers_of
 from .kqgq import GQKN_HEADERS, GQTC_HEADERS, gqkn_rows, gqtc_rows
 from .tcd import TCD2_HEADERS, TCD_HEADERS, tcd2_rows, tcd_rows
 from .vpcp import VPCP_HEADERS, vpcp_rows
-from .xld import XLD_HEADERS, xld_rows
+from .xld import (
+    XLD_COMPLAINT_COLUMNS,
+    XLD_DENUNCIATION_COLUMNS,
+    XLD_HEADERS,
+    XLD_KN_PA_COLUMNS,
+    xld_kind_rows,
+    xld_rows,
+)
+
+# TT 06/2025 keeps one 02/XLD; TT 02/2021's 02/XLD, 03/XLD and 04/XLD are its breakdown by kind
+# and field (lĩnh vực), each on its own sheet beside it.
+XLD_BY_KIND = {
+    "02-XLD (KN)": (
+        "02/XLD theo TT 02/2021/TT-TTCP",
+        "TỔNG HỢP KẾT QUẢ XỬ LÝ ĐƠN KHIẾU NẠI",
+        XLD_COMPLAINT_COLUMNS,
+    ),
+    "02-XLD (TC)": (
+        "03/XLD theo TT 02/2021/TT-TTCP",
+        "TỔNG HỢP KẾT QUẢ XỬ LÝ ĐƠN TỐ CÁO",
+        XLD_DENUNCIATION_COLUMNS,
+    ),
+    "02-XLD (KNPA)": (
+        "04/XLD theo TT 02/2021/TT-TTCP",
+        "TỔNG HỢP KẾT QUẢ XỬ LÝ ĐƠN KIẾN NGHỊ, PHẢN ÁNH",
+        XLD_KN_PA_COLUMNS,
+    ),
+}
 
 FORMS: list[Form] = [
     Form(
@@ -33,6 +60,10 @@ FORMS: list[Form] = [
         "TỔNG HỢP KẾT QUẢ TIẾP NHẬN, XỬ LÝ ĐƠN",
         XLD_HEADERS,
     ),
+    *[
+        Form(sheet, "Biểu số 02/XLD", f"TT 06/2025/TT-TTCP ({former})", title, headers_of(columns))
+        for sheet, (former, title, columns) in XLD_BY_KIND.items()
+    ],
     Form(
         "03-GQKN",
         "Biểu số 03/GQKN",
@@ -62,6 +93,7 @@ def form_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]])
         "01-TCD": tcd_rows(figures, children),
         "02-XLD": xld_rows(figures, children),
         "02-TCD": tcd2_rows(figures, children),
+        **{sheet: xld_kind_rows(columns)(figures, children) for sheet, (_f, _t, columns) in XLD_BY_KIND.items()},
         "03-GQKN": gqkn_rows(figures, children),
         "04-GQTC": gqtc_rows(figures, children),
         "06-VPCP": vpcp_rows(figures, children),

@@ -75,3 +75,90 @@ XLD_HEADERS = headers_of(XLD_COLUMNS)
 
 def xld_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]]) -> list[Row]:
     return petition_form_rows(figures, children, XLD_COLUMNS)
+
+
+def _field(group: str, *fields: str) -> Any:
+    return lambda f: sum(f[f"xld_{group}_field_{name}"] for name in fields)
+
+
+ADMIN = "Lĩnh vực: hành chính"
+FIELD = "Lĩnh vực"
+STATE = "Theo tình trạng giải quyết"
+
+
+def _not_resolved(group: str) -> Any:
+    return lambda f: minus(f[f"xld_{group}_eligible"], f[f"xld_{group}_resolved_once"], f[f"xld_{group}_resolved_many"])
+
+
+# 02/XLD of TT 02/2021: complaints, by field.
+XLD_COMPLAINT_COLUMNS: list[Column] = [
+    *_skeleton("complaint"),
+    (ADMIN, "Chế độ, chính sách", _field("complaint", "admin_policy")),
+    (ADMIN, "Đất đai, nhà cửa", _field("complaint", "admin_land")),
+    (ADMIN, "Khác", _field("complaint", "admin_other", "admin_civil_service")),
+    (FIELD, "Tư pháp", _field("complaint", "judicial")),
+    (FIELD, "Đảng, đoàn thể", _field("complaint", "party")),
+    (FIELD, "Khác", _field("complaint", "other", "corruption")),
+    (STATE, "Đã được giải quyết lần đầu", _get("complaint", "resolved_once")),
+    (STATE, "Đã được giải quyết lần 2", _get("complaint", "resolved_many")),
+    (STATE, "Chưa được giải quyết xong", _not_resolved("complaint")),
+    (COMPETENT, "Tổng số", _get("complaint", "competent")),
+    (COMPETENT, "Khiếu nại lần đầu", _get("complaint", "competent_first")),
+    (COMPETENT, "Khiếu nại lần 2", _get("complaint", "competent_second")),
+    *_not_competent("complaint"),
+]
+
+# 03/XLD of TT 02/2021: denunciations, by field.
+XLD_DENUNCIATION_COLUMNS: list[Column] = [
+    *_skeleton("denunciation"),
+    (ADMIN, "Chế độ, chính sách", _field("denunciation", "admin_policy")),
+    (ADMIN, "Đất đai, nhà cửa", _field("denunciation", "admin_land")),
+    (ADMIN, "Công chức, công vụ", _field("denunciation", "admin_civil_service")),
+    (ADMIN, "Khác", _field("denunciation", "admin_other")),
+    (FIELD, "Tham nhũng", _field("denunciation", "corruption")),
+    (FIELD, "Tư pháp", _field("denunciation", "judicial")),
+    (FIELD, "Đảng, đoàn thể", _field("denunciation", "party")),
+    (FIELD, "Khác", _field("denunciation", "other")),
+    (STATE, "Quá hạn chưa được giải quyết", _get("denunciation", "overdue_before")),
+    (
+        STATE,
+        "Đã có kết luận giải quyết (tố cáo tiếp)",
+        lambda f: f["xld_denunciation_resolved_once"] + f["xld_denunciation_resolved_many"],
+    ),
+    (COMPETENT, "Tổng số", _get("denunciation", "competent")),
+    (
+        COMPETENT,
+        "Tố cáo lần đầu",
+        lambda f: minus(f["xld_denunciation_competent"], f["xld_denunciation_competent_follow_up"]),
+    ),
+    (COMPETENT, "Tố cáo tiếp", _get("denunciation", "competent_follow_up")),
+    *_not_competent("denunciation"),
+]
+
+# 04/XLD of TT 02/2021: recommendations and feedback, by content.
+XLD_KN_PA_COLUMNS: list[Column] = [
+    *_skeleton("kn_pa"),
+    ("Theo nội dung", "Chế độ, chính sách", _field("kn_pa", "admin_policy")),
+    ("Theo nội dung", "Đất đai", _field("kn_pa", "admin_land")),
+    ("Theo nội dung", "Tư pháp", _field("kn_pa", "judicial")),
+    (
+        "Theo nội dung",
+        "Khác",
+        _field("kn_pa", "admin_other", "admin_civil_service", "corruption", "party", "other"),
+    ),
+    (COMPETENT, "Tổng số", _get("kn_pa", "competent")),
+    (COMPETENT, "Đã giải quyết", _get("kn_pa", "competent_resolved")),
+    (
+        COMPETENT,
+        "Chưa giải quyết",
+        lambda f: minus(f["xld_kn_pa_competent"], f["xld_kn_pa_competent_resolved"]),
+    ),
+    *_not_competent("kn_pa"),
+]
+
+
+def xld_kind_rows(columns: list[Column]) -> Any:
+    def rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]]) -> list[Row]:
+        return petition_form_rows(figures, children, columns)
+
+    return rows

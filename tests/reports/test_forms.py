@@ -320,3 +320,155 @@ def test_the_pdf_has_every_form_on_its_own_page_with_its_figures(ward_register):
         assert form.number in page and "NGƯỜI LẬP BIỂU" in " ".join(pages[pages.index(page) :])
     xld = next(p for p in pages if "TỔNG HỢP KẾT QUẢ TIẾP NHẬN, XỬ LÝ ĐƠN" in p)
     assert "Tổng cộng" in xld and "(24)" in xld  # STT, Đơn vị and the form's 22 columns
+
+
+ADMIN, FIELD, STATE = "Lĩnh vực: hành chính", "Lĩnh vực", "Theo tình trạng giải quyết"
+SKELETON = XLD_01[:7]
+COMPETENT = "Kết quả xử lý: thuộc thẩm quyền"
+NOT_COMPETENT_COLUMNS = XLD_01[-5:]
+XLD_BY_KIND = {
+    "02-XLD (KN)": [
+        *SKELETON,
+        (ADMIN, "Chế độ, chính sách"),
+        (ADMIN, "Đất đai, nhà cửa"),
+        (ADMIN, "Khác"),
+        (FIELD, "Tư pháp"),
+        (FIELD, "Đảng, đoàn thể"),
+        (FIELD, "Khác"),
+        (STATE, "Đã được giải quyết lần đầu"),
+        (STATE, "Đã được giải quyết lần 2"),
+        (STATE, "Chưa được giải quyết xong"),
+        (COMPETENT, "Tổng số"),
+        (COMPETENT, "Khiếu nại lần đầu"),
+        (COMPETENT, "Khiếu nại lần 2"),
+        *NOT_COMPETENT_COLUMNS,
+    ],
+    "02-XLD (TC)": [
+        *SKELETON,
+        (ADMIN, "Chế độ, chính sách"),
+        (ADMIN, "Đất đai, nhà cửa"),
+        (ADMIN, "Công chức, công vụ"),
+        (ADMIN, "Khác"),
+        (FIELD, "Tham nhũng"),
+        (FIELD, "Tư pháp"),
+        (FIELD, "Đảng, đoàn thể"),
+        (FIELD, "Khác"),
+        (STATE, "Quá hạn chưa được giải quyết"),
+        (STATE, "Đã có kết luận giải quyết (tố cáo tiếp)"),
+        (COMPETENT, "Tổng số"),
+        (COMPETENT, "Tố cáo lần đầu"),
+        (COMPETENT, "Tố cáo tiếp"),
+        *NOT_COMPETENT_COLUMNS,
+    ],
+    "02-XLD (KNPA)": [
+        *SKELETON,
+        ("Theo nội dung", "Chế độ, chính sách"),
+        ("Theo nội dung", "Đất đai"),
+        ("Theo nội dung", "Tư pháp"),
+        ("Theo nội dung", "Khác"),
+        (COMPETENT, "Tổng số"),
+        (COMPETENT, "Đã giải quyết"),
+        (COMPETENT, "Chưa giải quyết"),
+        *NOT_COMPETENT_COLUMNS,
+    ],
+}
+
+
+def test_the_breakdowns_by_kind_have_the_columns_of_legal_md_and_count_by_field(ward_register):
+    district, ward = ward_register
+    Petition.objects.filter(unit=ward, kind="complaint").update(field="admin_land")
+    Petition.objects.filter(unit=ward, kind="denunciation", case__isnull=False).update(field="corruption")
+    figures = compile_figures(unit=district, period=PERIOD)
+    wb = load_workbook(io.BytesIO(render_xlsx(figures)))
+    for sheet, expected in XLD_BY_KIND.items():
+        assert _header_pairs(wb[sheet]) == expected, sheet
+    kn = dict(zip(XLD_BY_KIND["02-XLD (KN)"], _rows(wb["02-XLD (KN)"])["Tổng cộng"], strict=True))
+    assert kn[(ADMIN, "Đất đai, nhà cửa")] == 4 and kn[(FIELD, "Khác")] == 0
+    assert (kn[(COMPETENT, "Khiếu nại lần đầu")], kn[(COMPETENT, "Khiếu nại lần 2")]) == (4, 0)
+    tc = dict(zip(XLD_BY_KIND["02-XLD (TC)"], _rows(wb["02-XLD (TC)"])["Tổng cộng"], strict=True))
+    # the two of the case are about corruption; the other two recorded no field: "other"
+    assert (tc[(FIELD, "Tham nhũng")], tc[(FIELD, "Khác")]) == (2, 2)
+    assert tc[(STATE, "Đã có kết luận giải quyết (tố cáo tiếp)")] == 1
+    assert (tc[(COMPETENT, "Tố cáo lần đầu")], tc[(COMPETENT, "Tố cáo tiếp")]) == (3, 1)
+    pa = dict(zip(XLD_BY_KIND["02-XLD (KNPA)"], _rows(wb["02-XLD (KNPA)"])["Tổng cộng"], strict=True))
+    assert pa[(TOTAL, "Tiếp nhận trong kỳ")] == 3 and pa[("Đủ điều kiện xử lý", "Số đơn")] == 2
+    assert pa[("Theo nội dung", "Khác")] == 2 and pa[NOT_COMPETENT_COLUMNS[0]] == 2
+
+
+def test_decision_figures_and_second_decisions_fill_the_complaint_form(db):
+    from petitions.figures import DecisionFigures
+
+    commune = unit("G1", "Xã Thử", level=UnitLevel.COMMUNE, kind=UnitKind.COMMUNE)
+    accepted = {"outcome": Outcome.ACCEPTED, "competent": True}
+    first = _petition(
+        commune, D(2026, 1, 5), "complaint", resolved_on=D(2026, 1, 30), result=Result.CORRECT, **accepted
+    )
+    DecisionFigures.objects.create(
+        petition=first,
+        recover_money=150_000_000,
+        recover_land_m2=20.5,
+        handling_proposed_people=2,
+        handling_proposed_officials=1,
+        returned_individuals=3,
+    )
+    second = _petition(
+        commune,
+        D(2026, 2, 5),
+        "complaint",
+        complaint_round=2,
+        resolved_on=D(2026, 3, 1),
+        result=Result.WRONG,
+        **accepted,
+    )
+    DecisionFigures.objects.create(
+        petition=second, second_decision="annulled_amended", referred_cases=1, referred_people=2
+    )
+    wb = load_workbook(io.BytesIO(render_xlsx(compile_figures(unit=commune, period=PERIOD))))
+    kn = dict(zip(GQKN, _rows(wb["03-GQKN"])["Tổng cộng"], strict=True))
+    assert kn[("Kiến nghị thu hồi cho Nhà nước", "Tiền (triệu đồng)")] == 150
+    assert kn[("Kiến nghị thu hồi cho Nhà nước", "Đất (m²)")] == 20.5
+    assert kn[("Trả lại cho tổ chức, cá nhân", "Số cá nhân được trả lại quyền lợi")] == 3
+    assert kn[("Kiến nghị xử lý hành chính", "Tổng số người")] == 2
+    assert kn[("Kiến nghị xử lý hành chính", "Trong đó: cán bộ, công chức, viên chức")] == 1
+    assert (kn[("Chuyển cơ quan điều tra", "Số vụ")], kn[("Chuyển cơ quan điều tra", "Số người")]) == (1, 2)
+    # the first-time analysis counts the first-time decision only; the second is annulled/amended
+    assert kn[("Phân tích kết quả: giải quyết lần đầu", "Khiếu nại đúng")] == 1
+    assert kn[("Phân tích kết quả: giải quyết lần đầu", "Khiếu nại sai")] == 0
+    second_time = "Phân tích kết quả: giải quyết lần 2"
+    assert (kn[(second_time, "Công nhận quyết định lần đầu")], kn[(second_time, "Hủy, sửa quyết định lần đầu")]) == (
+        0,
+        1,
+    )
+
+
+def test_one_stop_dossiers_by_level_and_field(db):
+    from adminreform.models import Dossier, Procedure
+
+    commune = unit("H1", "Phường Thử", level=UnitLevel.COMMUNE, kind=UnitKind.WARD)
+
+    def procedure(code: str, field: str) -> Procedure:
+        return Procedure.objects.create(code=code, name=code, field=field, level="commune", processing_days=5)
+
+    birth, land = procedure("HT1", "Hộ tịch"), procedure("DD1", "Đất đai")
+    for proc, n, resolved in ((birth, 3, D(2026, 1, 8)), (land, 2, D(2026, 1, 20)), (None, 1, None)):
+        for _ in range(n):
+            Dossier.objects.create(
+                unit=commune,
+                ref=ref("HS"),
+                received_on=D(2026, 1, 5),
+                due_on=D(2026, 1, 10),
+                resolved_on=resolved,
+                procedure=proc,
+            )
+    wb = load_workbook(io.BytesIO(render_xlsx(compile_figures(unit=commune, period=PERIOD))))
+    top = next(r for r in range(1, 20) if wb["06-VPCP"].cell(row=r, column=2).value == "Đơn vị")
+    rows = [r[1:] for r in wb["06-VPCP"].iter_rows(min_row=top + 3, values_only=True) if r[1]]
+    labels = [r[0] for r in rows]
+    level = next(i for i, name in enumerate(labels) if name.startswith("Cấp"))
+    # the level, then its fields in Vietnamese order (Đất đai before Hộ tịch), the procedures naming none last
+    assert labels[level + 1 : level + 4] == ["Lĩnh vực Đất đai", "Lĩnh vực Hộ tịch", "Thủ tục chưa ghi lĩnh vực"]
+    land_row, birth_row = rows[level + 1][1:], rows[level + 2][1:]
+    # total, online, in person, carried over, resolved, early, on time, late, in progress, within, over
+    assert land_row[:11] == (2, 0, 2, 0, 2, 0, 0, 2, 0, 0, 0)
+    assert birth_row[:11] == (3, 0, 3, 0, 3, 3, 0, 0, 0, 0, 0)
+    assert rows[level][1] == 6  # the level's total: the six dossiers
