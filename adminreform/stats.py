@@ -99,7 +99,7 @@ def dossier_period_stats(
             filter=resolved_guard & resolved & Q(rated_at__isnull=False, rating_score__gte=SatisfactionScore.SATISFIED),
         ),
     }
-    group = ("unit__level", "unit__kind", "procedure__field")
+    group: tuple[str, ...] = ("unit__level", "unit__kind", "procedure__field")
     if by_unit:
         group = ("unit_id", "unit__path", *group)
     rows = (
