@@ -203,7 +203,6 @@ def _petitions(stats: PetitionPeriodStats) -> dict[str, Any]:
         "by_kind_resolved": stats.by_kind_resolved,
         "competent": stats.competent,
         "by_outcome": stats.by_outcome,
-        "forms": stats.forms,
     }
 
 
@@ -233,18 +232,17 @@ def _vpcp_entry(e: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _fields_of(stats: list[DossierLevelStats], level: str) -> list[dict[str, Any]]:
-    """A level's dossiers by the field (lĩnh vực) of their procedure, in Vietnamese order of the
-    field's name ("" for procedures naming none, last)."""
-    sums: dict[str, dict[str, Any]] = {}
+def _dossier_fields(stats: list[DossierLevelStats]) -> list[dict[str, Any]]:
+    """The dossiers by level and by the field (lĩnh vực) of their procedure (06/VPCP's rows):
+    levels highest first, fields in Vietnamese order of their name ("" for procedures naming
+    none, last)."""
+    sums: dict[tuple[str, str], dict[str, Any]] = {}
     for row in stats:
-        if row.level != level:
-            continue
-        entry = sums.setdefault(row.field, dict.fromkeys(DOSSIER_KEYS, 0))
+        entry = sums.setdefault((row.level, row.field), dict.fromkeys(DOSSIER_KEYS, 0))
         for key in DOSSIER_KEYS:
             entry[key] += getattr(row, key)
-    order = sorted(sums, key=lambda name: (name == "", vietnamese_sort_key(name)))
-    return [{"field": name, **_vpcp_entry(sums[name])} for name in order]
+    order = sorted(sums, key=lambda k: (_level_order(k[0]), k[1] == "", vietnamese_sort_key(k[1])))
+    return [{"level": level, "field": field, **_vpcp_entry(sums[level, field])} for level, field in order]
 
 
 def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
@@ -268,7 +266,6 @@ def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
                 "early": e["early"],
                 "in_progress_overdue": e["in_progress_overdue"],
                 "kinds": e["kinds"],
-                "fields": _fields_of(stats, e["level"]),
             }
         )
     rated = sum(e["rated"] for e in merged)
@@ -360,6 +357,8 @@ def _assemble(
         "dialogues": _dialogues(dialogues),
     }
     figures["summary"] = summary_of(figures)
+    # extension: the figures of the official forms that the contract's keys do not hold
+    figures["forms"] = {"petitions": petitions.forms, "dossier_fields": _dossier_fields(dossiers)}
     if with_trend:
         figures["trend"] = _trend(months, visits, petitions, dossiers)
     return figures

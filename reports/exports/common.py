@@ -83,7 +83,7 @@ def petition_form_rows(
     figures (compile it again)."""
     rows: list[Row] = []
     for r in unit_rows(figures, children):
-        forms = r["petitions"].get("forms")
+        forms = (r.get("forms") or {}).get("petitions")
         rows.append((label(r, figures), [value(forms) if forms else None for _g, _t, value in columns]))
     return rows
 

@@ -37,9 +37,10 @@ def vpcp_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]])
         ]
 
     rows: list[Row] = []
+    fields = (figures.get("forms") or {}).get("dossier_fields") or []
     for e in figures["dossiers"]["levels"]:
         rows.append((level_label(figures, e), values(e)))
-        rows += [(field_label(f["field"]), values(f)) for f in e.get("fields") or []]
+        rows += [(field_label(f["field"]), values(f)) for f in fields if f["level"] == e["level"]]
     for r in by_name(children):
         levels = r["dossiers"]["levels"]
         for e in levels:

@@ -303,10 +303,10 @@ def test_denunciations_first_and_follow_up(ward_register):
 
 def test_a_unit_compiled_with_others_has_the_same_form_figures(ward_register):
     district, ward = ward_register
-    alone = compile_figures(unit=district, period=PERIOD)["petitions"]["forms"]
+    alone = compile_figures(unit=district, period=PERIOD)["forms"]
     together = compile_figures_of_units(units=[district, ward], period=PERIOD)
-    assert together[district.pk]["petitions"]["forms"] == alone
-    assert together[ward.pk]["petitions"]["forms"] == alone  # every record is the ward's
+    assert together[district.pk]["forms"] == alone
+    assert together[ward.pk]["forms"] == alone  # every record is the ward's
 
 
 def test_the_pdf_has_every_form_on_its_own_page_with_its_figures(ward_register):
