@@ -68,7 +68,18 @@ def test_xlsx_follows_the_official_forms(report):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "report.xlsx").write_bytes(data)
     wb = load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["Báo cáo", "01-TCD", "02-TCD", "02-XLD", "03-GQKN", "04-GQTC", "06-VPCP"]
+    assert wb.sheetnames == [
+        "Báo cáo",
+        "01-TCD",
+        "02-TCD",
+        "02-XLD",
+        "02-XLD (KN)",
+        "02-XLD (TC)",
+        "02-XLD (KNPA)",
+        "03-GQKN",
+        "04-GQTC",
+        "06-VPCP",
+    ]
     summary = wb["Báo cáo"]
     assert figures["summary"] in [c.value for row in summary.iter_rows() for c in row]
     tcd = wb["01-TCD"]
