@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number
+from core.collation import vietnamese
 from core.models import Membership, Unit
 from core.search import search
 from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
@@ -178,7 +179,7 @@ def dossier_handlers(*, unit: Unit, roles: Collection[str]) -> QuerySet[User]:
     return (
         User.objects.filter(memberships__unit=unit, memberships__role__in=roles, is_active=True)
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(vietnamese("last_name"), vietnamese("first_name"))
     )
 
 
@@ -189,7 +190,7 @@ def dossier_transfer_targets(*, dossier: Dossier) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(path__startswith=province_path, valid_to__isnull=True)
         .exclude(pk=dossier.handling_unit_id or dossier.unit_id)
-        .order_by("level", "name")
+        .order_by("level", vietnamese("name"))
     )
 
 

@@ -43,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", choices=("file", "track"), help="cProfile this request")
     p.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"), help="order of the profile")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
+    p.add_argument(
+        "--only",
+        help="comma-separated requests to time (healthz, file, track, unknown, page), e.g. healthz,file "
+        "to compare one change's cost back to back",
+    )
     args = p.parse_args(argv)
     from bench.cpu import cpu_ms, setup_django_on, sql_of
 
@@ -95,11 +100,12 @@ def main(argv: list[str] | None = None) -> int:
             {"csrfmiddlewaretoken": token.group(1), "code": code.group(1), "secret": secret.group(1)},
         )
 
-    figures: list[tuple[str, Callable[[], Any]]] = [
-        ("GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
-        ("POST filing", file_once),
-        ("POST lookup, found", look),
+    figures: list[tuple[str, str, Callable[[], Any]]] = [
+        ("healthz", "GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
+        ("file", "POST filing", file_once),
+        ("track", "POST lookup, found", look),
         (
+            "unknown",
             "POST lookup, unknown code",
             lambda: post_form(
                 browser,
@@ -107,9 +113,12 @@ def main(argv: list[str] | None = None) -> int:
                 {"csrfmiddlewaretoken": token.group(1), "code": "PAAAAAAAAA", "secret": secret.group(1)},
             ),
         ),
-        ("GET filing page", lambda: browser.get("/petitions/file/")),
+        ("page", "GET filing page", lambda: browser.get("/petitions/file/")),
     ]
-    for name, request in figures:
+    chosen = set(args.only.split(",")) if args.only else None
+    for key, name, request in figures:
+        if chosen is not None and key not in chosen:
+            continue
         captured = sql_of(request)
         print(f"{name}: {cpu_ms(request, requests=args.requests):.2f} ms CPU, {len(captured)} queries")
         for query in captured:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -22,8 +24,9 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.contact import IdentityNumberField, PhoneField, is_legacy_identity_number
+from core.legal import legal_basis_text
 from core.models import Unit
-from core.selectors import RuleNotFound
+from core.selectors import RuleNotFound, public_root_path, reference_cache
 from core.uploads import validate_upload
 
 from .figure_forms import GROUPS, add_figure_fields, check_figures
@@ -46,8 +49,10 @@ from .selectors import (
     handlers_for,
     petition_duplicate_candidates,
     proposed_refusal_reason,
+    public_unit_by_code,
+    public_units,
 )
-from .services import Location
+from .services import Identity, Location
 
 KIND_EXPLANATIONS = {
     PetitionKind.COMPLAINT: _(
@@ -148,8 +153,8 @@ class UnitByCodeField(forms.ModelChoiceField):
         return unit
 
 
-class PetitionFileForm(forms.Form):
-    """The citizen's online filing."""
+class _FilingFields(forms.Form):
+    """The online filing's declared fields (PetitionFileForm uses them through filing_fields)."""
 
     kind = forms.ChoiceField(label=_("What are you filing?"), choices=PetitionKind.choices, widget=forms.RadioSelect)
     petitioner_name = forms.CharField(label=_("Full name"), max_length=200)
@@ -231,28 +236,62 @@ class PetitionFileForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: Any, units: QuerySet[Unit], unit_by_code: Callable[[str], Unit | None], **kwargs: Any
-    ) -> None:
+
+def _build_filing_fields() -> dict[str, forms.Field]:
+    fields = copy.deepcopy(_FilingFields.base_fields)
+    fields["unit"] = UnitByCodeField(
+        label=_("Send it to"),
+        queryset=public_units(),
+        by_code=public_unit_by_code,
+        to_field_name="code",
+        help_text=_("The commune or ward People's Committee, or the city."),
+        widget=FastSelect,
+    )
+    fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
+    fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
+    fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
+    return fields
+
+
+def filing_fields() -> dict[str, forms.Field]:
+    """The online filing's fields, the list of units a citizen may send to among them, built
+    once per process (again after a unit is saved, and at most a minute later in the other
+    processes: core.selectors.reference_cache). Shared: never change them; a form to be shown
+    takes its own copy (PetitionFileForm.own_fields)."""
+    root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+    fields: dict[str, forms.Field] = reference_cache.get(("petitions.filing-fields", root), _build_filing_fields)
+    return fields
+
+
+class PetitionFileForm(forms.Form):
+    """The citizen's online filing (the web form, the API's and Open311's filing).
+
+    Django deep-copies a form's fields for every form (a sixth of a filing's CPU,
+    docs/performance.md): a submitted form here validates with the fields kept per process
+    (filing_fields), which validation only reads. Rendering writes into widgets' attributes
+    (crispy adds its classes), so a form that is shown works on its own copy: an empty form
+    from the start, a submitted one from `own_fields()`, which the view and `helper` call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        shared = filing_fields()
+        self.fields = dict(shared) if self.is_bound else copy.deepcopy(shared)
+        self._shared = self.is_bound
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        self.fields["unit"] = UnitByCodeField(
-            label=_("Send it to"),
-            queryset=units,
-            by_code=unit_by_code,
-            to_field_name="code",
-            help_text=_("The commune or ward People's Committee, or the city."),
-            widget=FastSelect,
-        )
-        self.fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
-        self.fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
-        self.fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
+
+    def own_fields(self) -> None:
+        """Before the form is rendered: its own copy of the fields (their errors kept)."""
+        if self._shared:
+            self.fields = copy.deepcopy(self.fields)
+            self._bound_fields_cache.clear()
+            self._shared = False
 
     @cached_property
     def helper(self) -> FormHelper:
         """The crispy layout, built only when the form is rendered: a valid filing redirects
         without rendering it (docs/performance.md)."""
+        self.own_fields()
         helper = FormHelper()
         helper.form_tag = False
         helper.layout = Layout(
@@ -339,12 +378,40 @@ class PetitionFileForm(forms.Form):
                     "A complaint filed late is not handled unless an objective obstacle kept you from "
                     "complaining in time. Say what it was here, or send a recommendation or feedback instead."
                 )
-                % {"due": f"{limitation.due_on:%d/%m/%Y}", "basis": limitation.rule.legal_basis},
+                % {"due": f"{limitation.due_on:%d/%m/%Y}", "basis": legal_basis_text(limitation.rule.legal_basis)},
             )
 
     @property
     def legacy_identity_number(self) -> bool:
         return is_legacy_identity_number(self.cleaned_data.get("petitioner_id_number") or "")
+
+
+def filing_arguments(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """`services.petition_create`'s arguments from a valid PetitionFileForm's cleaned data: the
+    same for the web form, the API and Open311. The caller adds who sent it (`ip_address`,
+    `idempotency_owner`, `source`) and the files."""
+    return {
+        "unit": cleaned["unit"],
+        "kind": cleaned["kind"],
+        "received_on": timezone.localdate(),
+        "channel": Channel.ONLINE,
+        "subject": cleaned["subject"],
+        "content": cleaned["content"],
+        "respondent": cleaned.get("respondent", ""),
+        "identity": Identity(
+            name=cleaned["petitioner_name"],
+            id_number=cleaned.get("petitioner_id_number", ""),
+            address=cleaned["petitioner_address"],
+            phone=cleaned.get("petitioner_phone", ""),
+            email=cleaned.get("petitioner_email", ""),
+        ),
+        "signers": cleaned["signers"],
+        "decision_known_on": cleaned.get("decision_known_on"),
+        "late_reason": cleaned.get("late_reason", ""),
+        "location": feedback_location(cleaned),
+        "idempotency_key": cleaned["idempotency_key"],
+        "actor": None,
+    }
 
 
 def feedback_location(data: dict[str, Any]) -> Location | None:
@@ -610,12 +677,6 @@ class TransferForm(ActionForm):
         if unit is None:
             raise ValidationError(_("No unit has the code %(code)s.") % {"code": code})
         return unit
-
-
-class UrgeForm(ActionForm):
-    submit_label = _("Urge")
-    body = forms.CharField(label=_("Body urged"), max_length=300)
-    reason = _reason(_("Note"), required=False)
 
 
 class FileAwayForm(ActionForm):

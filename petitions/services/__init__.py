@@ -3,9 +3,11 @@
 - `intake`: receive a petition (online, desk, reception visit), check a tracking secret
 - `numbering`: the register number and tracking code (one prepared statement)
 - `classification`: classify, split contents, link a second-time complaint to the first
-- `decisions`: accept, refuse, guide, transfer, urge, file away, no action, return originals
+- `decisions`: accept, refuse, guide, transfer, file away, no action, return originals
+- `urging`: urge a unit below (đôn đốc) and record its answer
 - `handling`: assign, extend, suspend, resume, resolve
 - `duties`: a denunciation's duties to notify and publish, without the denouncer's identity
+- `repeat`: a repeated denunciation (tố cáo tiếp) and its steps (review; report on a delay)
 - `cases`: group petitions into a case
 - `vault`: the denouncer's identity, encrypted; reveal grants and the audited reveal
 - `notifications`: what the outbox sends for petitions (core.outbox)
@@ -32,7 +34,6 @@ from .decisions import (
     petition_refuse,
     petition_return_originals,
     petition_transfer,
-    petition_urge,
 )
 from .duties import petition_duty_record, text_reveals_identity
 from .handling import (
@@ -45,8 +46,10 @@ from .handling import (
     petition_suspend,
 )
 from .intake import Location, NewPetition, petition_check_secret, petition_create, petition_receive
+from .repeat import petition_mark_repeat
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
+from .urging import petition_urge, urge_request_answer, urgeable_units
 from .vault import (
     Identity,
     denouncer_reveal,
@@ -84,6 +87,7 @@ __all__ = [
     "petition_file_away",
     "petition_guide",
     "petition_link_first",
+    "petition_mark_repeat",
     "petition_no_action",
     "petition_purge_filed",
     "petition_receive",
@@ -99,5 +103,7 @@ __all__ = [
     "reveal_refused",
     "suspension_shift",
     "text_reveals_identity",
+    "urge_request_answer",
+    "urgeable_units",
     "user_may_reveal",
 ]

@@ -38,7 +38,7 @@ from core.models import Role
 from petitions import services as petition_services
 from petitions.models import Petition
 from petitions.views.actions import PETITION_ACTIONS
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.petitions.factories import classify
 from tests.security.world import (
     CLIENT_IP,
@@ -79,11 +79,16 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:desk": DESK,
     "petitions:action:classify": DESK,
     "petitions:action:link-first": DESK,
+    "petitions:action:mark-repeat": DESK,
+    "petitions:action:review-repeat": DESK,
+    "petitions:action:request-report": DESK,
+    "petitions:action:delay-report": DESK,
     "petitions:action:accept": DESK,
     "petitions:action:refuse": DESK,
     "petitions:action:guide": DESK,
     "petitions:action:transfer": DESK,
     "petitions:action:urge": DESK,
+    "petitions:urge_detail": DESK,  # the unit urged records its answer (here a unit below commune A)
     "petitions:action:file-away": DESK,
     "petitions:action:no-action": DESK,
     "petitions:action:return-originals": DESK,
@@ -94,6 +99,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:suspend": RESOLVERS,
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
+    "petitions:action:figures": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
     "petitions:action:notify-suspension": DESK,
     "petitions:action:send-decision": DESK,
@@ -121,6 +127,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:session_conclusions": DESK,
     "reception:session_notify": DESK,  # an online session's participants told (Decree 154/2026)
     "reception:session_connection": DESK,  # an online session's connection tested
+    "reception:session_recording": DESK,  # a held online session's recording attached
     "reception:followup_create": DESK,
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
@@ -160,6 +167,12 @@ def _concluded(world: World) -> Petition:
     petition = _accepted(world, "denunciation")
     return petition_services.petition_resolve(
         petition=petition, expected_version=None, result="true", on=today(), actor=None
+    )
+
+
+def _repeated(world: World, ground: str) -> Petition:
+    return petition_services.petition_mark_repeat(
+        petition=world.petition(kind="denunciation"), expected_version=None, ground=ground, actor=None
     )
 
 
@@ -231,6 +244,25 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:link-first": lambda w: _petition_step(
         w, "link-first", w.petition(), first_ref=_classified(w).ref
     ),
+    "petitions:action:mark-repeat": lambda w: _petition_step(
+        w, "mark-repeat", w.petition(kind="denunciation"), ground="unlawful", note="Đơn tố cáo tiếp"
+    ),
+    "petitions:action:review-repeat": lambda w: _petition_step(
+        w, "review-repeat", _repeated(w, "unlawful"), on=today().isoformat(), note="TB 9/TB", outcome="kept"
+    ),
+    "petitions:action:request-report": lambda w: _petition_step(
+        w, "request-report", _repeated(w, "overdue"), on=today().isoformat(), note="CV 12/UBND"
+    ),
+    "petitions:action:delay-report": lambda w: _petition_step(
+        w,
+        "delay-report",
+        petition_services.petition_duty_record(
+            petition=_repeated(w, "overdue"), duty="request_report", note="CV 12/UBND", on=today(), actor=None
+        ).petition,
+        on=today().isoformat(),
+        note="BC 4/BC",
+        outcome="continued",
+    ),
     "petitions:action:accept": lambda w: _petition_step(w, "accept", _classified(w)),
     "petitions:action:refuse": lambda w: _petition_step(w, "refuse", _classified(w), reason="Quá thời hiệu"),
     "petitions:action:guide": lambda w: _petition_step(
@@ -239,7 +271,19 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:transfer": lambda w: _petition_step(
         w, "transfer", _classified(w, "recommendation"), unit_code=w.other_commune.code, reason="Thuộc phường B"
     ),
-    "petitions:action:urge": lambda w: _petition_step(w, "urge", _classified(w), body="UBND phường B"),
+    "petitions:urge_detail": lambda w: Step(
+        petition_services.petition_urge(
+            petition=_classified(w),
+            expected_version=None,
+            to_unit=UnitFactory(parent=w.commune),
+            request="Báo cáo",
+            actor=None,
+        ).get_absolute_url(),
+        {"answer": "Đã giải quyết, trả lời công dân ngày hôm nay."},
+    ),
+    "petitions:action:urge": lambda w: _petition_step(
+        w, "urge", _classified(w), to_unit=UnitFactory(parent=w.commune).pk, request="Báo cáo kết quả"
+    ),
     "petitions:action:file-away": lambda w: _petition_step(w, "file-away", _classified(w), reason="Đơn trùng"),
     "petitions:action:no-action": lambda w: _petition_step(
         w, "no-action", _classified(w, "denunciation"), reason="Nặc danh"
@@ -256,6 +300,15 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:resume": lambda w: _petition_step(w, "resume", _suspended(w)),
     "petitions:action:resolve": lambda w: _petition_step(
         w, "resolve", _accepted(w), result="partly_correct", note="Quyết định số 5/QĐ-UBND"
+    ),
+    "petitions:action:figures": lambda w: _petition_step(
+        w,
+        "figures",
+        petition_services.petition_resolve(
+            petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
+        ),
+        handled_people="1",
+        reason="Đã thi hành quyết định",
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
@@ -361,6 +414,12 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         w.session(kind="online", received_by="head", day=today() + timedelta(days=20)),
         works="1",
         note="Đã thử điểm cầu",
+    ),
+    "reception:session_recording": lambda w: _session_step(
+        "reception:session_recording",
+        w.session(kind="online", received_by="head"),
+        link="https://luutru.hanoi.gov.vn/tiep-cong-dan/1",
+        note="Phần 1",
     ),
     "reception:session_conclusions": lambda w: _session_step(
         "reception:session_conclusions", (s := w.session()), version=s.version, conclusions="Giao phòng QLĐT xử lý"
