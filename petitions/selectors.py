@@ -199,7 +199,7 @@ def proposed_refusal_reason(*, petition: Petition) -> str:
         "days": rule.amount or 0,
         "known": f"{start[1]:%d/%m/%Y}" if start else "—",
         "due": f"{petition.limitation_due_on:%d/%m/%Y}",
-        "basis": rule.legal_basis,
+        "basis": rule.legal_basis_display,
     }
 
 
