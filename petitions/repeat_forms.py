@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import REPORT_OUTCOMES, REVIEW_OUTCOMES, RepeatGround, ReviewOutcome
 from .forms import ActionForm, DutyNotifyForm
@@ -31,7 +32,9 @@ class RepeatStepForm(DutyNotifyForm):
 
     submit_label = _("Record")
     outcomes: tuple[str, ...] = ()
-    outcome = forms.ChoiceField(label=_("Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=pgettext_lazy("repeat review", "Decision"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
+    )
 
     def setup(self) -> None:
         super().setup()

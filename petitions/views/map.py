@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.generic import TemplateView, View
 
 from core.ratelimit import client_ip, hit
@@ -74,7 +74,9 @@ class MapFilterForm(forms.Form):
         choices=[("", gettext_lazy("All categories")), *FeedbackCategory.choices],
     )
     since = forms.DateField(
-        label=gettext_lazy("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("received since", "Received from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     until = forms.DateField(
         label=gettext_lazy("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -136,9 +138,9 @@ def _words() -> dict[str, str]:
         "ref": pgettext("petition", "Reference"),
         "category": _("Category"),
         "state": _("Status"),
-        "received": _("Received on"),
+        "received": pgettext("petition", "Received on"),
         "unit": _("Unit"),
-        "place": _("Place"),
+        "place": pgettext("feedback", "Place"),
         "openPublic": _("See its status"),
         "openStaff": _("Open the petition"),
     }
