@@ -2,7 +2,8 @@
 
 P1 and P2 through wrk say how many requests a second the server answers; on a shared
 machine that moves with the neighbours' load. This measures what one request costs instead:
-it drives the filing form (`petitions:file`) and the status lookup (`petitions:track`) with
+it drives the filing form (`petitions:file`), the status lookup (`petitions:track`) and the
+dossier lookup (`adminreform:lookup`, the first dossier given a known PIN) with
 Django's test client (CSRF checks on, the benchmark settings, PostgreSQL and Redis), prints
 each request's SQL, and its CPU time (`time.process_time`): the mean of the cheapest of ten
 batches of requests, beside `/healthz/` (the wrk baseline). `--profile file|track` adds a cProfile of
@@ -34,6 +35,26 @@ def post_form(client: Any, path: str, data: dict[str, str]) -> Any:
     from urllib.parse import urlencode
 
     return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+
+
+def dossier_lookups(browser: Any, csrf: str) -> list[tuple[str, Callable[[], Any]]]:
+    """The one-stop dossier lookup (`adminreform:lookup`, code and PIN), found and not: the
+    first dossier of the database gets a known PIN (its digest: adminreform.pins)."""
+    from adminreform.models import Dossier
+    from adminreform.pins import pin_digest
+
+    dossier = Dossier.objects.only("pk", "ref").order_by("pk").first()
+    if dossier is None:
+        return []
+    Dossier.objects.filter(pk=dossier.pk).update(lookup_pin_digest=pin_digest("246810"))
+
+    def lookup(code: str) -> Any:
+        return post_form(browser, "/dossiers/lookup/", {"csrfmiddlewaretoken": csrf, "code": code, "pin": "246810"})
+
+    return [
+        ("POST dossier lookup, found", lambda: lookup(dossier.ref)),
+        ("POST dossier lookup, unknown code", lambda: lookup("00000-000000-0000")),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: list[tuple[str, Callable[[], Any]]] = [
         ("GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
+        *dossier_lookups(browser, token.group(1)),
         ("POST filing", file_once),
         ("POST lookup, found", look),
         (

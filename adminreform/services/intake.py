@@ -4,7 +4,6 @@ days, first line of the process-control slip); an incomplete or refused one gets
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from civicdesk.crypto import encrypt_text
 from civicdesk.exceptions import DomainError
 from core.models import Unit
 from core.selectors import deadline_for
@@ -34,9 +34,10 @@ from ..models import (
     Procedure,
     ProcedureDocument,
 )
+from ..pins import new_pin
 from ..policies import POLICY
 from .notifications import notify_applicant
-from .workflow import DOSSIER, local_today
+from .workflow import DOSSIER, authorize, local_today
 
 K = DossierEvent.Kind
 
@@ -77,10 +78,6 @@ def _next_ref(unit: Unit, on: date) -> str:
     prefix = f"{unit.code}-{on:%y%m%d}-"
     taken = Dossier.objects.filter(unit=unit, ref__startswith=prefix).count()
     return f"{prefix}{taken + 1:04d}"
-
-
-def _new_pin() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
 
 
 @transaction.atomic
@@ -135,7 +132,7 @@ def dossier_receive(
         applicant_email=applicant.email.strip(),
         applicant_address=applicant.address.strip(),
         applicant_id_number=applicant.id_number.strip(),
-        lookup_pin=_new_pin(),
+        lookup_pin=new_pin(),  # only its digest is stored; `dossier.lookup_pin` holds it for this request
     )
     DossierDocument.objects.bulk_create(
         [
@@ -165,8 +162,45 @@ def dossier_receive(
     notify_applicant(
         dossier,
         "received",
-        {"procedure": procedure.name, "received_on": f"{on:%d/%m/%Y}", "due_on": f"{deadline.due_on:%d/%m/%Y}"},
+        {
+            "procedure": procedure.name,
+            "received_on": f"{on:%d/%m/%Y}",
+            "due_on": f"{deadline.due_on:%d/%m/%Y}",
+            "pin_enc": encrypt_text(dossier.lookup_pin),
+        },
     )
+    return dossier
+
+
+@transaction.atomic
+def dossier_reissue_pin(
+    *,
+    dossier: Dossier,
+    reason: str,
+    actor: User,
+    expected_version: int | None = None,
+    ip_address: str | None = None,
+) -> Dossier:
+    """A new lookup PIN for an applicant who lost theirs (only its digest is kept, so the old
+    one cannot be printed again): the old PIN stops working at once, the new one is returned
+    on `dossier.lookup_pin` to be shown and printed once, and the applicant's receipt message
+    is sent again with it (outbox). Writes a PIN_REISSUED event (who, when, why; never the
+    PIN). Raises NotAllowed for whoever may not receive dossiers in its units, DomainError
+    without a reason, StaleEdit when the dossier changed since `expected_version`."""
+    dossier = DOSSIER.lock(dossier, expected_version=expected_version)
+    authorize(actor=actor, action="reissue_pin", dossier=dossier)
+    if not reason.strip():
+        raise DomainError(_("Say why the PIN is reissued (for example: the applicant lost the receipt)."))
+    dossier.lookup_pin = new_pin()
+    dossier = DOSSIER.change(
+        dossier,
+        kind=K.PIN_REISSUED,
+        actor=actor,
+        reason=reason.strip()[:500],
+        ip_address=ip_address,
+        update_fields=["lookup_pin_digest"],
+    )
+    notify_applicant(dossier, "pin_reissued", {"pin_enc": encrypt_text(dossier.lookup_pin), "unit": dossier.unit.name})
     return dossier
 
 

@@ -80,4 +80,4 @@ def test_the_copy_path_writes_the_rows_of_its_orm_twin(commune, other_commune, o
     assert kept["due_on"] == date(2026, 3, 20)
     new = rows[(commune.pk, "HS\\2")]
     assert (new["version"], new["handling_unit_id"], new["clock_started_on"]) == (1, commune.pk, new["received_on"])
-    assert (new["supplement_missing"], new["applicant_id_number"], new["lookup_pin"]) == ([], "", "")
+    assert (new["supplement_missing"], new["applicant_id_number"], new["lookup_pin_digest"]) == ([], "", "")

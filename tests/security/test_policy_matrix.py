@@ -313,6 +313,9 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "adminreform:dossier_action:rate": lambda w: _dossier_step(
         w, "rate", _dossier_returned(w), score=3, visits=1, comment="Nhanh"
     ),
+    "adminreform:dossier_action:reissue_pin": lambda w: _dossier_step(
+        w, "reissue_pin", w.dossier(), reason="Mất giấy biên nhận"
+    ),
     "reception:session_create": lambda w: Step(
         reverse("reception:session_create"),
         {
