@@ -111,6 +111,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "adminreform:dossier_action:refuse": DESK,
     "adminreform:dossier_action:stop": DESK,
     "adminreform:dossier_action:withdraw": DESK,
+    "adminreform:dossier_action:reissue_pin": DESK,
     "adminreform:dossier_action:rate": DESK,
     # reception
     "reception:session_create": DESK,
