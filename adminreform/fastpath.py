@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -29,7 +29,7 @@ BATCH = 5000
 STAGE_TABLE = "import_dossier_stage"
 
 # An imported row, in the order of its fields here (unit and procedure by id).
-Record = tuple[int, str, date, int | None, str, date, int | None, date | None, str, str]
+Record = tuple[int, str, date, int | None, str, date, int | None, date | None, str, str, datetime | None, date]
 STAGED: tuple[str, ...] = (
     "unit",
     "ref",
@@ -41,10 +41,13 @@ STAGED: tuple[str, ...] = (
     "resolved_on",
     "outcome",
     "status",
+    "received_at",
+    "clock_started_on",
 )
-# A new row's fields that repeat a staged one: its clock starts on receipt, at its own unit.
-COPIED = {"clock_started_on": "received_on", "handling_unit": "unit"}
-# What a re-import may change in an existing row, and what tells that it changed.
+# A new row's fields that repeat a staged one: it is handled at its own unit.
+COPIED = {"handling_unit": "unit"}
+# What a re-import may change in an existing row, and what tells that it changed (the time of
+# receipt and the day the clock started stay as first written).
 UPDATED: tuple[str, ...] = ("received_on", "procedure", "channel", "due_on", "due_rule_id", "resolved_on", "outcome")
 COMPARED: tuple[str, ...] = ("received_on", "procedure", "channel", "due_on", "resolved_on", "outcome")
 CONFLICT: tuple[str, ...] = ("unit", "ref")  # Dossier's unique constraint dossier_unique_ref
@@ -132,8 +135,22 @@ def _copy_buffer(records: Sequence[Record]) -> io.StringIO:
     lines = [
         f"{unit_id}\t{_copy_text(ref)}\t{received_on}\t{NULL if procedure_id is None else procedure_id}\t"
         f"{channel}\t{due_on}\t{NULL if rule_id is None else rule_id}\t"
-        f"{NULL if resolved_on is None else resolved_on}\t{outcome}\t{status}\n"
-        for unit_id, ref, received_on, procedure_id, channel, due_on, rule_id, resolved_on, outcome, status in records
+        f"{NULL if resolved_on is None else resolved_on}\t{outcome}\t{status}\t"
+        f"{NULL if received_at is None else received_at.isoformat()}\t{clock_started_on}\n"
+        for (
+            unit_id,
+            ref,
+            received_on,
+            procedure_id,
+            channel,
+            due_on,
+            rule_id,
+            resolved_on,
+            outcome,
+            status,
+            received_at,
+            clock_started_on,
+        ) in records
     ]
     return io.StringIO("".join(lines))
 

@@ -8,10 +8,13 @@ measured by bench/import_dossiers.py (docs/performance.md).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from civicdesk.workdays import add_days
 from core.importing import (
+    CellError,
     Column,
     ImportSpec,
     LoadResult,
@@ -27,12 +30,24 @@ from core.selectors import work_calendar
 
 from .fastpath import Record, dossier_upsert
 from .models import Dossier, DossierChannel, DossierOutcome, DossierStatus, Procedure
+from .services.intake import counting_start
 
 STATUS_BY_OUTCOME = {
     DossierOutcome.GRANTED: DossierStatus.RETURNED,
     DossierOutcome.REFUSED: DossierStatus.REFUSED,
     DossierOutcome.WITHDRAWN: DossierStatus.WITHDRAWN,
 }
+
+
+def parse_time(value: str) -> time:
+    """A time of day, `HH:MM` (24-hour; `16h20` also read)."""
+    text = value.strip().lower().replace("h", ":").rstrip(":")
+    for fmt in ("%H:%M", "%H:%M:%S", "%H"):
+        try:
+            return datetime.strptime(text, fmt).time()
+        except ValueError:
+            continue
+    raise CellError(f"'{value}' is not a time of day (HH:MM, 24-hour)")
 
 
 def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult, list[RowError]]:
@@ -52,8 +67,9 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
     )
     calendar = None
     # The working calendar (holidays included) costs about half a second to build: only when
-    # some row leaves due_on to be computed.
-    if any(r.values["due_on"] is None for r in rows):
+    # some row leaves due_on to be computed, or was received at a given time (after 15:00 its
+    # clock starts the next working day).
+    if any(r.values["due_on"] is None or r.values.get("received_time") is not None for r in rows):
         first = min(r.values["received_on"] for r in rows)
         last = max(r.values["received_on"] for r in rows)
         calendar = work_calendar(start=first, end=date(last.year + 2, 12, 31))
@@ -83,15 +99,21 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
         if procedure_code and procedure is None:
             bad.append(RowError(line, "procedure_code", f"unknown procedure '{procedure_code}'"))
         received_on: date = v["received_on"]
+        received_time: time | None = v.get("received_time")
+        received_at = None
+        start = received_on
+        if received_time is not None and calendar is not None:
+            received_at = timezone.make_aware(datetime.combine(received_on, received_time))
+            start = counting_start(received_on, received_time, calendar=calendar)
         due_on: date | None = v["due_on"]
         resolved_on: date | None = v["resolved_on"]
         rule_id: int | None = None
         if due_on is None and procedure is not None and calendar is not None:
-            key = (received_on, procedure[1])
+            key = (start, procedure[1])
             if key not in due_cache:
                 rule = rule_for(received_on)
                 if rule is not None:
-                    due_cache[key] = (add_days(received_on, procedure[1], rule[1], calendar=calendar), rule[0])
+                    due_cache[key] = (add_days(start, procedure[1], rule[1], calendar=calendar), rule[0])
             if key in due_cache:
                 due_on, rule_id = due_cache[key]
         if due_on is None and not bad:
@@ -120,6 +142,8 @@ def load_dossiers(rows: list[ParsedRow], skip_invalid: bool) -> tuple[LoadResult
                 resolved_on,
                 outcome,
                 status_by_outcome[outcome] if resolved_on else received_status,
+                received_at,
+                start,
             )
         )
     if errors and not skip_invalid:
@@ -140,6 +164,8 @@ register_importer(
             Column("due_on", parse=parse_date),
             Column("resolved_on", parse=parse_date),
             Column("outcome", parse=choice_parser(DossierOutcome.values), default=DossierOutcome.GRANTED),
+            # Optional, beyond CONTRACTS.md (docs/imports.md): the time of receipt, HH:MM.
+            Column("received_time", parse=parse_time),
         ],
         load=load_dossiers,
         tables=[Dossier._meta.db_table],

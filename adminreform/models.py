@@ -5,7 +5,7 @@ the adminreform app builds its workflow on top.
 """
 
 import uuid
-from datetime import date
+from datetime import date, time
 
 from django.db import models
 from django.db.models import Q
@@ -128,6 +128,11 @@ class Timing(models.TextChoices):
     LATE = "late", pgettext_lazy("dossier", "Late")
     IN_TIME = "in_time", pgettext_lazy("dossier", "In time")
     OVERDUE = "overdue", pgettext_lazy("dossier", "Overdue")
+
+
+# A file received after this hour of a working day goes to processing at the start of the next
+# working day, and its time limit counts from that day (Decree 61/2018 art. 18(2)).
+AFTER_HOURS = time(15, 0)
 
 
 class SatisfactionScore(models.IntegerChoices):
@@ -271,6 +276,17 @@ class Dossier(DossierWorkflow, TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def counted_from_next_day(self) -> bool:
+        """Received after 15:00 on a working day, so its time limit counts from the next working
+        day, `clock_started_on` (Decree 61/2018 art. 18(2); rule `dossier.after_hours`)."""
+        return (
+            self.received_at is not None
+            and self.clock_started_on is not None
+            and self.clock_started_on > self.received_on
+            and timezone.localtime(self.received_at).time() > AFTER_HOURS
+        )
 
     @property
     def appointment_on(self) -> date:

@@ -30,9 +30,15 @@ class Run:
         self.refs: dict[str, float | None] = {}  # numbers other figures' ratios read
         self.state: dict[str, Any] = {}  # what one figure leaves for another (P1's filing for P3)
         self.users: dict[str, Any] = {}
+        # A figure measured in `rounds` rounds: each of its wrk runs (the peer's too) lasts its
+        # duration divided by `rounds`, and only the first round warms the server up.
+        self.rounds = 1
+        self.warm = True
 
-    def seconds(self, wanted: int) -> int:
+    def seconds(self, wanted: int, whole: bool = False) -> int:
         s = min(wanted, self.args.seconds) if self.args.seconds else wanted
+        if not whole and self.rounds > 1:
+            s = max(1, -(-s // self.rounds))
         left = int(self.deadline - time.monotonic()) - 60
         if left < 3:
             raise BudgetSpent("the run's time budget is spent")
@@ -46,13 +52,15 @@ class Run:
         cookie: str = "",
         server: Server | None = None,
         warm: bool = True,
+        whole: bool = False,
     ) -> WrkResult:
         """A measured wrk run, after WARM_UP seconds of the same requests that are not counted:
         every worker thread has then loaded its templates and opened its database connection,
-        on CivicDesk's server as on the peer's."""
-        seconds = self.seconds(seconds)
+        on CivicDesk's server as on the peer's. In a figure's later rounds the server is warm
+        already. `whole`: not divided between rounds (the baselines)."""
+        seconds = self.seconds(seconds, whole)
         target = server or self.server
-        if warm and WARM_UP:
+        if warm and self.warm and WARM_UP:
             run_wrk(
                 target.base_url,
                 requests,
@@ -65,7 +73,9 @@ class Run:
     def baseline(self, connections: int) -> WrkResult:
         """/healthz/ (JSON, no database, no template) on CivicDesk's server at `connections`,
         measured anew at each call: the harness brackets every measurement with two."""
-        r = self.wrk([Request("GET", "/healthz/")], connections, self.args.baseline_seconds, warm=not self.baselines)
+        r = self.wrk(
+            [Request("GET", "/healthz/")], connections, self.args.baseline_seconds, warm=not self.baselines, whole=True
+        )
         self.baselines.append((connections, r))
         return r
 

@@ -37,7 +37,7 @@ def post_form(client: Any, path: str, data: dict[str, str]) -> Any:
     return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
-def dossier_lookups(browser: Any, csrf: str) -> list[tuple[str, Callable[[], Any]]]:
+def dossier_lookups(browser: Any, csrf: str) -> list[tuple[str, str, Callable[[], Any]]]:
     """The one-stop dossier lookup (`adminreform:lookup`, code and PIN), found and not: the
     first dossier of the database gets a known PIN (its digest: adminreform.pins)."""
     from adminreform.models import Dossier
@@ -52,8 +52,8 @@ def dossier_lookups(browser: Any, csrf: str) -> list[tuple[str, Callable[[], Any
         return post_form(browser, "/dossiers/lookup/", {"csrfmiddlewaretoken": csrf, "code": code, "pin": "246810"})
 
     return [
-        ("POST dossier lookup, found", lambda: lookup(dossier.ref)),
-        ("POST dossier lookup, unknown code", lambda: lookup("00000-000000-0000")),
+        ("dossier", "POST dossier lookup, found", lambda: lookup(dossier.ref)),
+        ("dossier-unknown", "POST dossier lookup, unknown code", lambda: lookup("00000-000000-0000")),
     ]
 
 
@@ -64,6 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", choices=("file", "track"), help="cProfile this request")
     p.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"), help="order of the profile")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
+    p.add_argument(
+        "--only",
+        help="comma-separated requests to time (healthz, dossier, dossier-unknown, file, track, unknown, page), "
+        "e.g. healthz,file "
+        "to compare one change's cost back to back",
+    )
     args = p.parse_args(argv)
     from bench.cpu import cpu_ms, setup_django_on, sql_of
 
@@ -116,12 +122,13 @@ def main(argv: list[str] | None = None) -> int:
             {"csrfmiddlewaretoken": token.group(1), "code": code.group(1), "secret": secret.group(1)},
         )
 
-    figures: list[tuple[str, Callable[[], Any]]] = [
-        ("GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
+    figures: list[tuple[str, str, Callable[[], Any]]] = [
+        ("healthz", "GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
         *dossier_lookups(browser, token.group(1)),
-        ("POST filing", file_once),
-        ("POST lookup, found", look),
+        ("file", "POST filing", file_once),
+        ("track", "POST lookup, found", look),
         (
+            "unknown",
             "POST lookup, unknown code",
             lambda: post_form(
                 browser,
@@ -129,9 +136,12 @@ def main(argv: list[str] | None = None) -> int:
                 {"csrfmiddlewaretoken": token.group(1), "code": "PAAAAAAAAA", "secret": secret.group(1)},
             ),
         ),
-        ("GET filing page", lambda: browser.get("/petitions/file/")),
+        ("page", "GET filing page", lambda: browser.get("/petitions/file/")),
     ]
-    for name, request in figures:
+    chosen = set(args.only.split(",")) if args.only else None
+    for key, name, request in figures:
+        if chosen is not None and key not in chosen:
+            continue
         captured = sql_of(request)
         print(f"{name}: {cpu_ms(request, requests=args.requests):.2f} ms CPU, {len(captured)} queries")
         for query in captured:

@@ -39,6 +39,9 @@ class PublicForms:
         self.lookup_note = ""
 
     def prepare_filing(self) -> None:
+        """The filing's body (and the codes of its trial filings), once: later rounds replay it."""
+        if self.filing is not None:
+            return
         from django.urls import reverse
 
         path = reverse("petitions:file")
@@ -79,6 +82,8 @@ class PublicForms:
         self.harvested = pairs
 
     def prepare_lookups(self) -> None:
+        if self.lookups:  # prepared in an earlier round
+            return
         from django.urls import reverse
 
         from petitions.models import Petition

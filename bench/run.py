@@ -32,7 +32,7 @@ from bench.city import (
     setup_django,
 )
 from bench.context import BudgetSpent, NotAvailable, Run, bracket
-from bench.figures import Figure, format_line, judge
+from bench.figures import Figure, combine, format_line, judge
 from bench.peer.harness import Peer
 from bench.results import git_commit, machine, write
 from bench.server import ROOT, Server, log, serving
@@ -85,6 +85,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=int,
         help="seconds for the measurements, once the city and the peer are ready (default 900, 3600 with --full)",
     )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=int(os.environ.get("BENCH_ROUNDS", "3")),
+        help="each web figure (and the peer before P1 and P2) in this many rounds of a share of its duration; "
+        "judged on the median of the rounds' ratios",
+    )
     p.add_argument("--only", help="comma-separated figure ids to run, e.g. P1,P2")
     p.add_argument("--no-peer", action="store_true", help="skip the peer (P1's and P2's ratios then MISS)")
     return p.parse_args(argv)
@@ -95,42 +102,66 @@ def _terminate(signum: int, _frame: object) -> None:
 
 
 def measure_all(run: Run, specs: list[Spec], figures: dict[str, Figure], peer: Peer | None) -> None:
-    """Every measurement bracketed by two baselines (the one after a measurement is the one
-    before the next; at 16 connections around a command) and judged against their mean: the
-    peer's submission right before P1, its public view right before P2, then the figures in
-    the table's order."""
-    steps: list[tuple[str, int, Callable[[], None]]] = []
-    for spec in specs:
-        if peer is not None and spec.id in ("P1", "P2"):
-            kind = "submission" if spec.id == "P1" else "view"
-            step = peer.measure_submission if kind == "submission" else peer.measure_view
-            steps.append((f"peer_{kind}", spec.connections, lambda step=step, id=spec.id: peer_step(step, id)))
-        fig = figures[spec.id]
-        connections = spec.connections or 16
-        steps.append((spec.id, connections, lambda spec=spec, fig=fig: guarded(fig, lambda: measure(spec, fig))))
-
-    def measure(spec: Spec, fig: Figure) -> None:
-        spec.drives.measure(run, fig, spec)
-
-    before = run.baseline(steps[0][1] if steps else 16)  # always: the baseline alone checks the harness
+    """Every figure in the table's order, each web figure in `--rounds` rounds of a share of its
+    duration: a round is the peer's page on each server model (before P1 and P2), then the
+    figure, then a baseline. Each round is judged against its own references (the mean of the
+    baselines around it, the peer of the same minutes), and the figure on the median of its
+    rounds' ratios (bench.figures.combine). A command (P6, P7) is one round between two
+    baselines at 16 connections (it times its best of three itself)."""
+    if not specs:
+        return
+    before = run.baseline(specs[0].connections or 16)  # the baseline alone checks the harness
     with peer.serving() if peer is not None else contextlib.nullcontext():
-        for i, (name, connections, step) in enumerate(steps):
-            step()
-            try:
-                after: WrkResult | None = run.baseline(steps[i + 1][1] if i + 1 < len(steps) else connections)
-            except BudgetSpent:  # the figures after this one are not run either
-                after = None
-            reference = bracket(before, after)
-            run.refs[f"{name}_baseline_cpu_ms"] = reference
-            if name in figures:
-                figures[name].numbers["baseline_cpu_ms"] = reference
-                figures[name].metrics["baselines"] = [r.as_dict() for r in (before, after) if r is not None]
-                settled = getattr(next(s for s in specs if s.id == name).drives, "with_baseline", None)
-                if settled is not None:
-                    settled(run, figures[name])
-            before = after or before
+        for index, spec in enumerate(specs):
+            own = spec.connections or 16
+            following = (specs[index + 1].connections or 16) if index + 1 < len(specs) else own
+            rounds = max(1, run.args.rounds) if spec.web else 1
+            done: list[Figure] = []
+            for number in range(rounds):
+                run.rounds, run.warm = rounds, number == 0
+                try:
+                    after = measure_round(run, spec, peer, before, following if number == rounds - 1 else own)
+                finally:
+                    run.rounds, run.warm = 1, True
+                done.append(run.state.pop("round"))
+                before = after or before
+                if after is None:  # the budget is spent: no further round
+                    break
+            figures[spec.id] = combine(figures[spec.id], done)
     cpus = sorted(r.cpu.total_ms for _, r in run.baselines if r.cpu)
     run.refs["baseline_cpu_ms"] = cpus[len(cpus) // 2] if cpus else None  # the run's median, for the JSON
+
+
+def measure_round(
+    run: Run, spec: Spec, peer: Peer | None, before: WrkResult | None, next_connections: int
+) -> WrkResult | None:
+    """One round of `spec`: the peer (P1, P2), the figure, the baseline after it; leaves the
+    round's figure, with its references among its numbers, in run.state["round"]. Returns the
+    baseline after it (None once the budget is spent)."""
+    peer_numbers: dict[str, float | None] = {}
+    if peer is not None and spec.id in ("P1", "P2"):
+        kind = "submission" if spec.id == "P1" else "view"
+        peer_step(peer.measure_submission if kind == "submission" else peer.measure_view, spec.id)
+        peer_numbers = peer.round_numbers(kind)
+    fig = spec.new_figure()
+    run.state["round"] = fig
+    guarded(fig, lambda: spec.drives.measure(run, fig, spec))
+    try:
+        after: WrkResult | None = run.baseline(next_connections)
+    except BudgetSpent:
+        after = None
+    reference = bracket(before, after)
+    fig.numbers.update({**peer_numbers, "baseline_cpu_ms": reference})
+    fig.metrics["baselines"] = [r.as_dict() for r in (before, after) if r is not None]
+    for key, value in peer_numbers.items():
+        fig.metrics[key] = value
+    if peer is not None and spec.id in ("P1", "P2"):
+        run.refs.setdefault(f"peer_{'submission' if spec.id == 'P1' else 'view'}_baseline_cpu_ms", reference)
+    run.refs[f"{spec.id}_baseline_cpu_ms"] = reference
+    settled = getattr(spec.drives, "with_baseline", None)
+    if settled is not None and fig.value:
+        settled(run, fig)
+    return after
 
 
 def peer_step(step: Callable[[], None], figure_id: str) -> None:

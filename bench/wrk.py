@@ -86,6 +86,40 @@ class WrkResult:
         }
 
 
+def merge(results: list[WrkResult]) -> WrkResult:
+    """Several rounds of the same requests as one result: their requests, seconds, statuses and
+    errors added, CPU per request weighted by each round's requests, latencies the median
+    round's (a latency percentile cannot be added up), the longest the longest."""
+    if len(results) == 1:
+        return results[0]
+    answered = [sum(r.by_status.values()) for r in results]
+    total = sum(answered)
+    cpu = None
+    if total and all(r.cpu for r in results):
+        cpu = CpuCost(
+            server_ms=sum(r.cpu.server_ms * n for r, n in zip(results, answered, strict=True) if r.cpu) / total,
+            database_ms=sum(r.cpu.database_ms * n for r, n in zip(results, answered, strict=True) if r.cpu) / total,
+            client_ms=sum(r.cpu.client_ms * n for r, n in zip(results, answered, strict=True) if r.cpu) / total,
+        )
+    middle = sorted(results, key=lambda r: r.p95_us)[(len(results) - 1) // 2]
+    statuses: dict[str, int] = {}
+    for r in results:
+        for status, n in r.by_status.items():
+            statuses[status] = statuses.get(status, 0) + n
+    return WrkResult(
+        requests=sum(r.requests for r in results),
+        seconds=sum(r.seconds for r in results),
+        p50_us=middle.p50_us,
+        p95_us=middle.p95_us,
+        p99_us=middle.p99_us,
+        max_us=max(r.max_us for r in results),
+        socket_errors=sum(r.socket_errors for r in results),
+        by_status=statuses,
+        cpu=cpu,
+        timeouts=sum(r.timeouts for r in results),
+    )
+
+
 def parse_output(stdout: str) -> WrkResult:
     for line in stdout.splitlines():
         if line.startswith("WRKJSON "):

@@ -6,6 +6,8 @@ PAHKTEST26 and the secret HOANKIEM26."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from random import Random
 from typing import TYPE_CHECKING
 
 from civicdesk.workdays import compute_deadline
@@ -13,9 +15,12 @@ from core.choices import PetitionKind
 from core.models import Unit
 from core.selectors import deadline_rule_in_force, work_calendar
 
+from .figures import PetitionField
 from .models import (
     DUTY_RULES,
+    UPHELD_RESULTS,
     Channel,
+    DecisionFigures,
     DenouncerIdentity,
     Duty,
     Outcome,
@@ -55,6 +60,22 @@ SUBJECTS = {
         "Phản ánh tiếng ồn công trình ban đêm",
         "Phản ánh ngập úng sau mưa tại ngõ {n}",
     ],
+}
+# The field (lĩnh vực) of each subject above, as the XLD forms group them.
+FIELDS = {
+    "Khiếu nại quyết định thu hồi đất ngõ {n} phố Hàng Bạc": PetitionField.ADMIN_LAND,
+    "Khiếu nại quyết định xử phạt vi phạm hành chính về xây dựng": PetitionField.ADMIN_OTHER,
+    "Khiếu nại việc không cấp giấy chứng nhận quyền sử dụng đất": PetitionField.ADMIN_LAND,
+    "Khiếu nại mức bồi thường giải phóng mặt bằng": PetitionField.ADMIN_POLICY,
+    "Tố cáo cán bộ địa chính nhận tiền của người dân": PetitionField.CORRUPTION,
+    "Tố cáo việc xây dựng trái phép không bị xử lý": PetitionField.ADMIN_CIVIL_SERVICE,
+    "Tố cáo sai phạm trong quản lý quỹ khu dân cư": PetitionField.ADMIN_OTHER,
+    "Kiến nghị lắp đèn chiếu sáng ngõ {n}": PetitionField.ADMIN_OTHER,
+    "Kiến nghị sửa chữa mặt đường phố Lý Thái Tổ": PetitionField.ADMIN_OTHER,
+    "Kiến nghị bố trí điểm tập kết rác hợp lý": PetitionField.ADMIN_OTHER,
+    "Phản ánh lấn chiếm vỉa hè để kinh doanh": PetitionField.ADMIN_LAND,
+    "Phản ánh tiếng ồn công trình ban đêm": PetitionField.OTHER,
+    "Phản ánh ngập úng sau mưa tại ngõ {n}": PetitionField.ADMIN_OTHER,
 }
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Vũ Thị Giang"]
 STATES = [
@@ -114,13 +135,15 @@ def seed(context: DemoContext) -> None:
                 address=f"{rng.randint(1, 120)} phố {unit.name}",
                 phone=f"09{rng.randint(10**7, 10**8 - 1)}",
             )
+            subject = rng.choice(SUBJECTS[kind])
             p = Petition(
                 unit=unit,
                 ref=ref,
                 received_on=received,
                 kind=kind,
                 channel=rng.choice([Channel.POST, Channel.ONLINE, Channel.IN_PERSON, Channel.FORWARDED]),
-                subject=rng.choice(SUBJECTS[kind]).format(n=rng.randint(2, 90)),
+                subject=subject.format(n=rng.randint(2, 90)),
+                field=FIELDS[subject] if state != S.RECEIVED else "",
                 content="Nội dung đơn mẫu phục vụ trình diễn.",
                 signers=rng.choice([1, 1, 1, 1, 2, 6, 12]),
                 over_level=rng.random() < 0.08,
@@ -202,6 +225,9 @@ def seed(context: DemoContext) -> None:
                 )
             )
     PetitionDuty.objects.bulk_create(duties, ignore_conflicts=True)
+    DecisionFigures.objects.bulk_create(
+        [_figures(saved[p.ref], p, rng) for p in new if p.result in UPHELD_RESULTS], ignore_conflicts=True
+    )
     events = []
     for p in new:
         pk = saved[p.ref]
@@ -256,6 +282,30 @@ def seed(context: DemoContext) -> None:
                 )
             )
     PetitionEvent.objects.bulk_create(events, batch_size=1000)
+
+
+def _figures(pk: int, p: Petition, rng: Random) -> DecisionFigures:
+    """What a complaint found (partly) correct or a denunciation found (partly) true decides: a
+    sum and some land recommended for recovery or returned, a few people proposed for
+    administrative handling (most of them handled), now and then a case sent to the police."""
+    proposed = rng.choice([0, 1, 1, 2, 3])
+    handled = rng.randint(0, proposed)
+    referred = 1 if p.kind == PetitionKind.DENUNCIATION and rng.random() < 0.15 else 0
+    return DecisionFigures(
+        petition_id=pk,
+        recover_money=rng.choice([0, 0, 15_000_000, 48_500_000, 120_000_000]),
+        recover_land_m2=Decimal(rng.choice([0, 0, 0, 35, 120])) + Decimal("0.5") * rng.randint(0, 1),
+        return_money=rng.choice([0, 0, 8_000_000, 26_000_000]) if p.kind == PetitionKind.COMPLAINT else 0,
+        return_land_m2=Decimal(rng.choice([0, 0, 42])) if p.kind == PetitionKind.COMPLAINT else Decimal(0),
+        returned_individuals=rng.choice([0, 1, 1, 2]) if p.kind == PetitionKind.COMPLAINT else 0,
+        handling_proposed_people=proposed,
+        handling_proposed_officials=rng.randint(0, proposed),
+        handled_people=handled,
+        handled_officials=rng.randint(0, handled),
+        referred_cases=referred,
+        referred_people=referred * rng.choice([1, 2]),
+        referred_officials=referred,
+    )
 
 
 def _at(day: date):  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -23,21 +25,33 @@ from django.utils.translation import pgettext_lazy
 from core.choices import PetitionKind
 from core.contact import IdentityNumberField, PhoneField, is_legacy_identity_number
 from core.models import Unit
-from core.selectors import RuleNotFound
+from core.selectors import RuleNotFound, public_root_path, reference_cache
 from core.uploads import validate_upload
 
+from .figure_forms import GROUPS, add_figure_fields, check_figures
+from .figures import DEFAULT_FIELD, field_error, fields_for
 from .models import (
+    NOT_DECIDED_RESULTS,
     RESULTS_BY_KIND,
     Attachment,
     Channel,
     Complexity,
+    Discipline,
     FeedbackCategory,
     Petition,
     PetitionStatus,
     Result,
 )
-from .selectors import complaint_limitation, handlers_for, petition_duplicate_candidates, proposed_refusal_reason
-from .services import Location
+from .selectors import (
+    complaint_limitation,
+    decision_figures_of,
+    handlers_for,
+    petition_duplicate_candidates,
+    proposed_refusal_reason,
+    public_unit_by_code,
+    public_units,
+)
+from .services import Identity, Location
 
 KIND_EXPLANATIONS = {
     PetitionKind.COMPLAINT: _(
@@ -138,8 +152,8 @@ class UnitByCodeField(forms.ModelChoiceField):
         return unit
 
 
-class PetitionFileForm(forms.Form):
-    """The citizen's online filing."""
+class _FilingFields(forms.Form):
+    """The online filing's declared fields (PetitionFileForm uses them through filing_fields)."""
 
     kind = forms.ChoiceField(label=_("What are you filing?"), choices=PetitionKind.choices, widget=forms.RadioSelect)
     petitioner_name = forms.CharField(label=_("Full name"), max_length=200)
@@ -221,28 +235,62 @@ class PetitionFileForm(forms.Form):
     )
     idempotency_key = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(
-        self, *args: Any, units: QuerySet[Unit], unit_by_code: Callable[[str], Unit | None], **kwargs: Any
-    ) -> None:
+
+def _build_filing_fields() -> dict[str, forms.Field]:
+    fields = copy.deepcopy(_FilingFields.base_fields)
+    fields["unit"] = UnitByCodeField(
+        label=_("Send it to"),
+        queryset=public_units(),
+        by_code=public_unit_by_code,
+        to_field_name="code",
+        help_text=_("The commune or ward People's Committee, or the city."),
+        widget=FastSelect,
+    )
+    fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
+    fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
+    fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
+    return fields
+
+
+def filing_fields() -> dict[str, forms.Field]:
+    """The online filing's fields, the list of units a citizen may send to among them, built
+    once per process (again after a unit is saved, and at most a minute later in the other
+    processes: core.selectors.reference_cache). Shared: never change them; a form to be shown
+    takes its own copy (PetitionFileForm.own_fields)."""
+    root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
+    fields: dict[str, forms.Field] = reference_cache.get(("petitions.filing-fields", root), _build_filing_fields)
+    return fields
+
+
+class PetitionFileForm(forms.Form):
+    """The citizen's online filing (the web form, the API's and Open311's filing).
+
+    Django deep-copies a form's fields for every form (a sixth of a filing's CPU,
+    docs/performance.md): a submitted form here validates with the fields kept per process
+    (filing_fields), which validation only reads. Rendering writes into widgets' attributes
+    (crispy adds its classes), so a form that is shown works on its own copy: an empty form
+    from the start, a submitted one from `own_fields()`, which the view and `helper` call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        shared = filing_fields()
+        self.fields = dict(shared) if self.is_bound else copy.deepcopy(shared)
+        self._shared = self.is_bound
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
-        self.fields["unit"] = UnitByCodeField(
-            label=_("Send it to"),
-            queryset=units,
-            by_code=unit_by_code,
-            to_field_name="code",
-            help_text=_("The commune or ward People's Committee, or the city."),
-            widget=FastSelect,
-        )
-        self.fields["petitioner_email"].widget.attrs.update({"autocomplete": "email"})
-        self.fields["petitioner_name"].widget.attrs.update({"autocomplete": "name"})
-        self.fields["petitioner_address"].widget.attrs.update({"autocomplete": "street-address"})
+
+    def own_fields(self) -> None:
+        """Before the form is rendered: its own copy of the fields (their errors kept)."""
+        if self._shared:
+            self.fields = copy.deepcopy(self.fields)
+            self._bound_fields_cache.clear()
+            self._shared = False
 
     @cached_property
     def helper(self) -> FormHelper:
         """The crispy layout, built only when the form is rendered: a valid filing redirects
         without rendering it (docs/performance.md)."""
+        self.own_fields()
         helper = FormHelper()
         helper.form_tag = False
         helper.layout = Layout(
@@ -335,6 +383,34 @@ class PetitionFileForm(forms.Form):
     @property
     def legacy_identity_number(self) -> bool:
         return is_legacy_identity_number(self.cleaned_data.get("petitioner_id_number") or "")
+
+
+def filing_arguments(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """`services.petition_create`'s arguments from a valid PetitionFileForm's cleaned data: the
+    same for the web form, the API and Open311. The caller adds who sent it (`ip_address`,
+    `idempotency_owner`, `source`) and the files."""
+    return {
+        "unit": cleaned["unit"],
+        "kind": cleaned["kind"],
+        "received_on": timezone.localdate(),
+        "channel": Channel.ONLINE,
+        "subject": cleaned["subject"],
+        "content": cleaned["content"],
+        "respondent": cleaned.get("respondent", ""),
+        "identity": Identity(
+            name=cleaned["petitioner_name"],
+            id_number=cleaned.get("petitioner_id_number", ""),
+            address=cleaned["petitioner_address"],
+            phone=cleaned.get("petitioner_phone", ""),
+            email=cleaned.get("petitioner_email", ""),
+        ),
+        "signers": cleaned["signers"],
+        "decision_known_on": cleaned.get("decision_known_on"),
+        "late_reason": cleaned.get("late_reason", ""),
+        "location": feedback_location(cleaned),
+        "idempotency_key": cleaned["idempotency_key"],
+        "actor": None,
+    }
 
 
 def feedback_location(data: dict[str, Any]) -> Location | None:
@@ -486,6 +562,12 @@ EXTRA_KIND_CHOICES = [("", "—"), *PetitionKind.choices]
 class ClassifyForm(ActionForm):
     submit_label = _("Save the classification")
     kind = forms.ChoiceField(label=_("Kind"), choices=PetitionKind.choices)
+    field = forms.ChoiceField(
+        label=_("Field (lĩnh vực)"),
+        choices=(),
+        required=False,  # a form without it (an older client) keeps what is recorded
+        help_text=_("How the reports group it (01/XLD to 04/XLD). Corruption and civil service: denunciations only."),
+    )
     eligible = forms.TypedChoiceField(
         label=_("Eligible for handling"), coerce=lambda v: v == "1", choices=[("1", _("Yes")), ("0", _("No"))]
     )
@@ -512,6 +594,15 @@ class ClassifyForm(ActionForm):
         required=False,
         help_text=_("Recorded, it keeps a late complaint eligible (Luật Khiếu nại art. 9)."),
     )
+    discipline = forms.ChoiceField(
+        label=_("Complaint: against a disciplinary decision on a civil servant?"),
+        choices=Discipline.choices,
+        required=False,
+        help_text=_(
+            "Luật Khiếu nại art. 48–50: complain within 15 days of the decision (2nd time 10 days, 30 for a "
+            "dismissal); accepted within 10 days; resolved within 30 days, 45 if complex."
+        ),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -531,16 +622,25 @@ class ClassifyForm(ActionForm):
             ("competent", "1" if p.competent is not False else "0"),
             ("decision_known_on", p.decision_known_on),
             ("force_majeure_reason", p.force_majeure_reason),
+            ("field", p.field or DEFAULT_FIELD),
+            ("discipline", p.discipline),
         ):
             self.initial.setdefault(name, value)
+        field = self.fields["field"]
+        assert isinstance(field, forms.ChoiceField)
+        # A denunciation stays one (the service refuses the change): its fields, or the others'.
+        field.choices = fields_for(p.kind)
         if p.kind != PetitionKind.COMPLAINT:
-            del self.fields["decision_known_on"], self.fields["force_majeure_reason"]
+            del self.fields["decision_known_on"], self.fields["force_majeure_reason"], self.fields["discipline"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for i in (1, 2):
             if bool(data.get(f"extra_kind_{i}")) != bool(data.get(f"extra_subject_{i}")):
                 self.add_error(f"extra_subject_{i}", _("Give both the kind and the subject of the other content."))
+        problem = field_error(data.get("kind", ""), data.get("field", ""))
+        if problem and "field" not in self.errors:
+            self.add_error("field", problem)
         return data
 
 
@@ -651,6 +751,56 @@ class ResolveForm(ActionForm):
         field = self.fields["result"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(r, Result(r).label) for r in RESULTS_BY_KIND[self.petition.kind]]
+        p = self.petition
+        if p.kind in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION):
+            add_figure_fields(self, second_time=p.complaint_round == 2, stored=None)
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, petition=petition, **kwargs)
+        if "recover_money" in self.fields:
+            self.helper.layout = figures_layout(
+                ["version", "result", "second_decision", "note", "reply_letter"], self, self.submit_label
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "recover_money" in self.fields and data.get("result"):
+            p = self.petition
+            decided = data["result"] not in NOT_DECIDED_RESULTS
+            check_figures(self, data, kind=p.kind, complaint_round=p.complaint_round, decided=decided)
+        return data
+
+
+def figures_layout(first: list[str], form: forms.Form, submit_label: Any, last: tuple[str, ...] = ()) -> Layout:
+    """`first` fields, then the figures in their groups (one fieldset each, with its legend),
+    then `last`."""
+    return Layout(
+        *(name for name in first if name in form.fields),
+        *(Fieldset(legend, *names) for legend, names in GROUPS),
+        *last,
+        Submit("submit", submit_label),
+    )
+
+
+class FiguresForm(ActionForm):
+    """The figures of a decided petition, recorded or corrected after the decision, and why."""
+
+    submit_label = _("Save the figures")
+    reason = _reason(_("Why (the decision carried out, a figure the decision states, a correction)"))
+
+    def setup(self) -> None:
+        p = self.petition
+        add_figure_fields(self, second_time=p.complaint_round == 2, stored=decision_figures_of(petition=p))
+
+    def __init__(self, *args: Any, petition: Petition, **kwargs: Any) -> None:
+        super().__init__(*args, petition=petition, **kwargs)
+        self.helper.layout = figures_layout(["version", "second_decision"], self, self.submit_label, ("reason",))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        p = self.petition
+        check_figures(self, data, kind=p.kind, complaint_round=p.complaint_round, decided=True)
+        return data
 
 
 class LinkFirstForm(ActionForm):

@@ -39,6 +39,7 @@ from core.importing import (
 from core.models import DeadlineRule, Unit
 from core.selectors import unit_ids_by_code, work_calendar
 
+from .figures import DENUNCIATION_ONLY_FIELDS, PetitionField
 from .models import (
     OUTCOME_STATUS,
     Case,
@@ -57,7 +58,7 @@ from .text import fold
 BATCH = 2000
 UPDATE_FIELDS = [
     "received_on", "kind", "channel", "signers", "anonymous", "over_level", "outcome", "competent", "case",
-    "resolved_on", "subject", "status", "search_text", "result",
+    "resolved_on", "subject", "status", "search_text", "result", "field",
     "step", "due_on", "due_rule", "classify_due_on", "classify_rule",
 ]  # fmt: skip
 FK_FIELDS = {"case", "due_rule", "classify_rule"}
@@ -81,6 +82,8 @@ COLUMNS = [
     Column("closure", parse=choice_parser(Closure.values), default=""),
     Column("finding", parse=choice_parser(Finding.values), default=""),
     Column("due_on", parse=parse_date, default=None),
+    # Not in CONTRACTS.md: an optional column of this project (docs/petitions.md).
+    Column("field", parse=choice_parser(PetitionField.values), default=""),
 ]
 
 
@@ -106,6 +109,8 @@ def _check(rows: list[ParsedRow], units: dict[str, int]) -> tuple[list[ParsedRow
             row_errors.append(RowError(row.line, "resolved_on", "before received_on"))
         if v["due_on"] and v["due_on"] < v["received_on"]:
             row_errors.append(RowError(row.line, "due_on", "before received_on"))
+        if v["field"] in DENUNCIATION_ONLY_FIELDS and v["kind"] != PetitionKind.DENUNCIATION:
+            row_errors.append(RowError(row.line, "field", f"'{v['field']}' is a field of denunciations only"))
         key = (v["unit_code"], v["ref"])
         if key in seen:
             row_errors.append(RowError(row.line, "ref", f"repeats line {seen[key]} for the same unit"))
@@ -318,6 +323,7 @@ def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int
                 status,
                 fold(f"{ref} {subject}"),
                 result,
+                v["field"],
                 *deadlines,
             )
         )
@@ -417,10 +423,10 @@ def _copy_buffer(records: list[Record]) -> io.StringIO:
     lines = [
         f"{unit_id}\t{esc(ref)}\t{received}\t{kind}\t{channel}\t{signers}\t{b(anonymous)}\t{b(over_level)}\t"
         f"{outcome}\t{b(competent)}\t{n(case_id)}\t{n(resolved_on)}\t{esc(subject)}\t{status}\t{esc(search)}\t"
-        f"{result}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
+        f"{result}\t{field}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
         for (
             unit_id, ref, received, kind, channel, signers, anonymous, over_level, outcome, competent, case_id,
-            resolved_on, subject, status, search, result, step, due_on, due_rule, classify_due, classify_rule,
+            resolved_on, subject, status, search, result, field, step, due_on, due_rule, classify_due, classify_rule,
         ) in records  # type: ignore[misc]
     ]  # fmt: skip
     return io.StringIO("".join(lines))

@@ -19,6 +19,10 @@ from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import DeadlineRule, Unit
 
+# The decision figures' table is declared beside the fields' choices; imported here to be a model.
+from .figures import DecisionFigures as DecisionFigures
+from .figures import PetitionField
+
 
 class Channel(models.TextChoices):
     ONLINE = "online", _("Online")
@@ -167,6 +171,15 @@ def result_of(*, kind: str, closure: str, finding: str) -> str:
     return Result.ANSWERED
 
 
+class Discipline(models.TextChoices):
+    """A complaint against a disciplinary decision on a civil servant (Luật Khiếu nại art. 47–50):
+    its own limitation, acceptance and resolution limits; a dismissal has a longer 2nd time."""
+
+    NONE = "", _("No: an administrative decision or act")
+    DISCIPLINE = "discipline", _("A disciplinary decision")
+    DISMISSAL = "dismissal", _("A disciplinary dismissal (buộc thôi việc)")
+
+
 class Step(models.TextChoices):
     """The step whose deadline is `Petition.due_on`."""
 
@@ -226,6 +239,8 @@ class Petition(TimeStampedModel):
     )
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    # Lĩnh vực (figures.PetitionField), recorded at classification or imported; empty: not recorded.
+    field = models.CharField(_("field"), max_length=20, choices=PetitionField.choices, blank=True)
 
     # --- workflow (migration 0002) ---
     status = models.CharField(_("status"), max_length=16, choices=PetitionStatus.choices, default=S.RECEIVED)
@@ -259,6 +274,9 @@ class Petition(TimeStampedModel):
     complex = models.BooleanField(_("complex case"), default=False)
     multi_place = models.BooleanField(_("verification at several places"), default=False)
     complaint_round = models.PositiveSmallIntegerField(_("complaint round"), default=1)
+    discipline = models.CharField(
+        _("complaint against a disciplinary decision"), max_length=12, choices=Discipline.choices, blank=True
+    )
     first_petition = models.ForeignKey(
         "self",
         verbose_name=_("first-time complaint"),
@@ -552,6 +570,7 @@ class PetitionEvent(AuditEventBase):
         SUSPENDED = "suspended", _("Suspended")
         RESUMED = "resumed", _("Resumed")
         RESOLVED = "resolved", _("Resolved")
+        FIGURES_RECORDED = "figures_recorded", _("Decision figures recorded")
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
         GROUPED = "grouped", _("Grouped into a case")
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")

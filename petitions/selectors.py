@@ -42,6 +42,7 @@ from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
     Attachment,
+    DecisionFigures,
     Petition,
     PetitionDuty,
     PetitionEvent,
@@ -189,6 +190,11 @@ def due_state(due_on: date | None, *, today: date, soon_until: date) -> str:
 def petition_duties(*, petition: Petition) -> QuerySet[PetitionDuty]:
     """The denunciation duties (notify the denouncer, publish the conclusion) with their rules."""
     return PetitionDuty.objects.filter(petition=petition).select_related("rule", "done_by").order_by("due_on", "pk")
+
+
+def decision_figures_of(*, petition: Petition) -> DecisionFigures | None:
+    """The figures recorded with the petition's decision or conclusion, if any."""
+    return DecisionFigures.objects.filter(petition=petition).first()
 
 
 def proposed_refusal_reason(*, petition: Petition) -> str:

@@ -3,6 +3,7 @@ communes and the city, and the next head's reception days published. Idempotent.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
@@ -22,7 +23,7 @@ from .models import (
     VisitDenouncerIdentity,
     VisitOutcome,
 )
-from .rules import COMMUNE_RULE_CHANGE
+from .rules import COMMUNE_RULE_CHANGE, IDENTIFICATION_REQUIRED_FROM
 from .services.vault import VisitIdentity, encrypt_visit_identity
 
 MARK = "DEMO-"
@@ -39,6 +40,11 @@ MATTERS = (
     ("recommendation", "Kiến nghị cấp giấy chứng nhận quyền sử dụng đất còn tồn đọng"),
     ("feedback", "Phản ánh lấn chiếm vỉa hè làm nơi trông giữ xe"),
 )
+
+
+def _unaccented(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn")
 
 
 def seed(context: DemoContext) -> None:
@@ -121,7 +127,8 @@ def seed(context: DemoContext) -> None:
 
         visits: list[Visit] = []
         secret: dict[int, VisitIdentity] = {}
-        for session in sessions:
+        returns: dict[int, int] = {}  # a returning citizen's visit -> their previous visit (indexes in `visits`)
+        for session in sorted(sessions, key=lambda s: (s.date, s.pk or 0)):
             if session.date > today or session.kind == SessionKind.DIALOGUE:
                 continue
             for _ in range(rng.choice((0, 1, 1, 2, 3))):
@@ -129,6 +136,18 @@ def seed(context: DemoContext) -> None:
                 people = rng.choice((1, 1, 1, 1, 2, 3, 6, 12)) if unit.level == "commune" else rng.choice((1, 2, 7))
                 outcome = rng.choice((VisitOutcome.GUIDED, VisitOutcome.ANSWERED, VisitOutcome.PETITION))
                 name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+                number, street = rng.randint(1, 120), rng.choice(STREETS)
+                address, identity = f"Số {number} {street}, {unit.name}", f"0010{rng.randint(10**7, 10**8 - 1)}"
+                earlier = [i for i, v in enumerate(visits) if not v.is_denunciation and i not in returns.values()]
+                back = earlier[rng.randrange(len(earlier))] if earlier and rng.random() < 0.15 else None
+                if back is not None:  # a citizen comes back about the same matter, typed a little differently
+                    prev = visits[back]
+                    kind, content, identity = prev.kind, prev.content, prev.identity_number
+                    name = _unaccented(prev.citizen_name) if rng.random() < 0.3 else prev.citizen_name
+                    address = prev.address.removeprefix("Số ").split(",")[0] if rng.random() < 0.3 else prev.address
+                    if rng.random() < 0.3 and session.date < IDENTIFICATION_REQUIRED_FROM:
+                        identity = ""  # no papers shown, before identification was required
+                    returns[len(visits)] = back
                 visit = Visit(
                     unit=unit,
                     session=session,
@@ -138,10 +157,10 @@ def seed(context: DemoContext) -> None:
                     representatives=(rng.randint(1, 2) if people <= 10 else rng.randint(1, 5)) if people >= 5 else None,
                     received_by=session.received_by,
                     kind=kind,
-                    repeat=rng.random() < 0.15,
+                    repeat=back is not None,
                     citizen_name=name,
-                    identity_number=f"0010{rng.randint(10**7, 10**8 - 1)}",
-                    address=f"Số {rng.randint(1, 120)} {rng.choice(STREETS)}, {unit.name}",
+                    identity_number=identity,
+                    address=address,
                     content=content,
                     outcome=outcome,
                     guided_to="Tòa án nhân dân thành phố" if outcome == VisitOutcome.GUIDED else "",
@@ -168,6 +187,9 @@ def seed(context: DemoContext) -> None:
             )
             for i, identity in secret.items()
         )
+        for i, back in returns.items():
+            visits[i].repeat_of = visits[back]
+        Visit.objects.bulk_update([visits[i] for i in returns], ["repeat_of"])
 
         FollowUpItem.objects.bulk_create(
             FollowUpItem(

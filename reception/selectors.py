@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from difflib import SequenceMatcher
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
@@ -45,7 +46,7 @@ LEADER_ROLES: tuple[str, ...] = (Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTOR, 
 # Who may be named as the official receiving at a session.
 RECEIVER_ROLES: tuple[str, ...] = (Role.HEAD, Role.OFFICER, Role.HANDLER)
 
-# How far back, and over how many earlier visits, content similarity is looked for.
+# How far back, and over how many earlier visits, a citizen's name and address are looked for.
 REPEAT_LOOKBACK_DAYS = 3 * 365
 REPEAT_CONTENT_SCAN = 500
 REPEAT_CONTENT_THRESHOLD = 0.5
@@ -134,12 +135,16 @@ def session_current_for(*, unit: Unit, day: date) -> ReceptionSession | None:
 @dataclass(frozen=True)
 class RepeatCandidate:
     visit: Visit
-    reason: str  # "identity", "name_address" or "content"
-    score: float = 1.0
+    reason: str  # "identity", "name_address" or "close" (name and address close, content similar)
+    score: float = 1.0  # for "close": the share of distinctive words the contents have in common
 
     @property
     def is_strong(self) -> bool:
         return self.reason in {"identity", "name_address"}
+
+    @property
+    def similarity_percent(self) -> int:
+        return round(self.score * 100)
 
 
 def _fold(text: str) -> str:
@@ -159,6 +164,33 @@ def content_similarity(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb)
 
 
+# Words an address is written with or without ("Số 5 Hàng Bạc" is "5 Hàng Bạc").
+_ADDRESS_FILLER = frozenset({"so", "nha", "phuong", "xa", "quan", "huyen", "thanh", "pho", "tp", "p", "q"})
+
+
+def _name_close(a: str, b: str) -> bool:
+    """The same name, accents and case ignored, or one letter mistyped."""
+    fa, fb = " ".join(_fold(a).split()), " ".join(_fold(b).split())
+    if not fa or not fb:
+        return False
+    return fa == fb or (len(fa.split()) == len(fb.split()) and SequenceMatcher(None, fa, fb).ratio() >= 0.9)
+
+
+def _address_close(a: str, b: str) -> bool:
+    """The same house numbers and the shorter address's words found in the longer one:
+    "so 5 hang bac" is close to "Số 5 Hàng Bạc, phường Hoàn Kiếm", "Số 7 Hàng Bạc" is not."""
+    ta = [w for w in re.findall(r"\w+", _fold(a)) if w not in _ADDRESS_FILLER]
+    tb = [w for w in re.findall(r"\w+", _fold(b)) if w not in _ADDRESS_FILLER]
+    numbers_a, numbers_b = (
+        {w for w in ta if any(c.isdigit() for c in w)},
+        {w for w in tb if any(c.isdigit() for c in w)},
+    )
+    if not ta or not tb or numbers_a != numbers_b:
+        return False
+    short, long = (set(ta), set(tb)) if len(set(ta)) <= len(set(tb)) else (set(tb), set(ta))
+    return len(short & long) / len(short) >= 0.75
+
+
 def visit_repeat_candidates(
     *,
     unit: Unit,
@@ -171,13 +203,17 @@ def visit_repeat_candidates(
     with_denunciations: bool = False,
     limit: int = 5,
 ) -> list[RepeatCandidate]:
-    """Earlier visits that look like the same person or matter, best first.
+    """Earlier visits of the same citizen in the unit's subtree, best first, each with its reason:
 
-    Same identity number, or same name and address (case and accents ignored) anywhere in
-    the unit's subtree, are strong matches; similar content in the same unit is a weaker one.
-    Two queries at most. Denunciation visits come back only `with_denunciations` (for an
-    official allowed to open denouncers' identities), and then only by their content: their
-    rows carry no identity (it is in the vault).
+    - "identity": the same identity number (through its blind index);
+    - "name_address": the same name and address, case and accents ignored;
+    - "close": name and address close (a letter mistyped, "Số" or the ward left out) *and*
+      content similar (at least half of the distinctive words in common).
+
+    Similar content alone is no evidence of the same citizen and is never proposed; two
+    different identity numbers rule a match by name out. Two queries at most. Denunciation
+    visits come back only `with_denunciations` (an official allowed to open denouncers'
+    identities), and even then never by identity: their rows carry none (it is in the vault).
     """
     scope = Visit.objects.filter(unit__path__startswith=unit.path).select_related("unit")
     if not with_denunciations:  # only for those allowed to open denouncers' identities
@@ -187,40 +223,41 @@ def visit_repeat_candidates(
     if exclude_pk is not None:
         scope = scope.exclude(pk=exclude_pk)
     found: dict[int, RepeatCandidate] = {}
-    strong = Q(pk__in=[])
     index = blind_index(identity_number, family=IndexFamily.VISITOR)
+    name, addr = citizen_name.strip(), address.strip()
     if index:
-        strong |= Q(identity_number_index=index)
-    if citizen_name.strip() and address.strip():
-        strong |= Q(citizen_name__iexact=citizen_name.strip(), address__iexact=address.strip())
-    if identity_number.strip() or (citizen_name.strip() and address.strip()):
-        for visit in scope.filter(strong).order_by("-received_on", "-pk")[:limit]:
-            same_id = bool(index) and visit.identity_number_index == index
-            found[visit.pk] = RepeatCandidate(visit, "identity" if same_id else "name_address")
-        # Same name and address with accents typed differently.
-        if citizen_name.strip() and address.strip() and len(found) < limit:
-            name, addr = _fold(citizen_name.strip()), _fold(address.strip())
-            for visit in (
-                scope.exclude(pk__in=found)
-                .filter(received_on__gte=timezone.localdate() - timedelta(days=REPEAT_LOOKBACK_DAYS))
-                .order_by("-received_on")[:REPEAT_CONTENT_SCAN]
-            ):
-                if _fold(visit.citizen_name) == name and _fold(visit.address) == addr:
-                    found[visit.pk] = RepeatCandidate(visit, "name_address")
-    if len(_words(content)) >= 3 and len(found) < limit:
-        recent = (
-            scope.filter(unit=unit)
-            .exclude(pk__in=found)
-            .exclude(content="")
-            .filter(received_on__gte=(before or timezone.localdate()) - timedelta(days=REPEAT_LOOKBACK_DAYS))
-            .order_by("-received_on", "-pk")[:REPEAT_CONTENT_SCAN]
-        )
-        scored = [(content_similarity(content, v.content), v) for v in recent]
-        for score, visit in sorted(scored, key=lambda sv: -sv[0]):
-            if score < REPEAT_CONTENT_THRESHOLD or len(found) >= limit:
-                break
-            found[visit.pk] = RepeatCandidate(visit, "content", round(score, 2))
-    return list(found.values())[:limit]
+        for visit in scope.filter(identity_number_index=index).order_by("-received_on", "-pk")[:limit]:
+            found[visit.pk] = RepeatCandidate(visit, "identity")
+    if not (name and addr) or len(found) >= limit:
+        return list(found.values())
+    # Name and address: one scan of the recent visits, compared in Python (accents, typing).
+    recent = (
+        scope.exclude(pk__in=found)
+        .exclude(citizen_name="")
+        .filter(received_on__gte=(before or timezone.localdate()) - timedelta(days=REPEAT_LOOKBACK_DAYS))
+        .order_by("-received_on", "-pk")[:REPEAT_CONTENT_SCAN]
+    )
+    same: list[RepeatCandidate] = []
+    close: list[RepeatCandidate] = []
+    folded_name, folded_addr = _fold(" ".join(name.split())), _fold(" ".join(addr.split()))
+    for visit in recent:
+        if index and visit.identity_number_index and visit.identity_number_index != index:
+            continue  # two different identity numbers: two people
+        if (
+            _fold(" ".join(visit.citizen_name.split())) == folded_name
+            and _fold(" ".join(visit.address.split())) == folded_addr
+        ):
+            same.append(RepeatCandidate(visit, "name_address"))
+        elif _name_close(name, visit.citizen_name) and _address_close(addr, visit.address):
+            score = content_similarity(content, visit.content)
+            if score >= REPEAT_CONTENT_THRESHOLD:
+                close.append(RepeatCandidate(visit, "close", round(score, 2)))
+    close.sort(key=lambda c: -c.score)
+    for candidate in [*same, *close]:
+        if len(found) >= limit:
+            break
+        found[candidate.visit.pk] = candidate
+    return list(found.values())
 
 
 # --- the reception book (Sổ tiếp công dân, Mẫu 03/TCD) ---------------------------------

@@ -106,6 +106,18 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in the thread that served it: every test
+    starts in the site's language (Vietnamese), whichever test ran before it on this worker."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_reference_cache():
     """Calendar exceptions and deadline rules are kept per process (core.selectors): every
     test reads its own rows, not those of a test whose transaction was rolled back."""

@@ -10,6 +10,8 @@ RULE_SEEDS = (
     "petitions.migrations.0005_seed_petition_rules",
     "petitions.migrations.0011_working_day_acceptance_suspension_and_recommendation_rules",
     "petitions.migrations.0013_complaint_decision_sending_rule",
+    "adminreform.migrations.0012_after_hours_receipt_rule",
+    "petitions.migrations.0018_complaint_against_disciplinary_decision",
 )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -18,11 +18,13 @@ from django.utils.translation import pgettext
 
 from civicdesk.crypto import encrypt_text
 from civicdesk.exceptions import DomainError
+from civicdesk.workdays import WorkCalendar
 from core.models import Unit
-from core.selectors import deadline_for
+from core.selectors import calendar_around, deadline_for
 from core.uploads import validate_upload
 
 from ..models import (
+    AFTER_HOURS,
     Dossier,
     DossierChannel,
     DossierDocument,
@@ -37,11 +39,21 @@ from ..models import (
 from ..pins import new_pin
 from ..policies import POLICY
 from .notifications import notify_applicant
-from .workflow import DOSSIER, authorize, local_today
+from .workflow import DOSSIER, authorize
 
 K = DossierEvent.Kind
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+
+
+def counting_start(day: date, at: time | None, *, calendar: WorkCalendar | None = None) -> date:
+    """The day a dossier's time limit counts from: the day it was received, or, when it was
+    received after 15:00 on a working day, the next working day (rule `dossier.after_hours`).
+    Without a time of receipt, the day itself."""
+    calendar = calendar or calendar_around(day)
+    if at is None or at <= AFTER_HOURS or not calendar.is_working_day(day):
+        return day
+    return deadline_for(code="dossier.after_hours", start=day, calendar=calendar).due_on
 
 
 @dataclass(frozen=True)
@@ -90,13 +102,17 @@ def dossier_receive(
     actor: User | None,
     channel: str = DossierChannel.COUNTER,
     received_on: date | None = None,
+    received_at: datetime | None = None,
     attachments: Sequence[tuple[ProcedureDocument | None, UploadedFile]] = (),
     ip_address: str | None = None,
 ) -> Dossier:
     """Accept a complete dossier: a unique code, a lookup PIN and the due date in working
     days (`dossier.resolve` with the procedure's processing time, across Tết and make-up
-    Saturdays). Writes the dossier, its documents, a RECEIVED event, the first line of
-    the process-control slip and the applicant's receipt message (code, PIN, date; outbox).
+    Saturdays), counted from the day of receipt, or from the next working day when it came
+    after 15:00 on a working day (`counting_start`). `received_at` is now unless given; a
+    `received_on` given alone (an entry of an earlier day) has no time and counts from that
+    day. Writes the dossier, its documents, a RECEIVED event, the first line of the
+    process-control slip and the applicant's receipt message (code, PIN, date; outbox).
     Raises DomainError when a mandatory document is missing (issue the supplement request
     instead) or an attachment is not acceptable; NotAllowed when `actor` may not receive
     dossiers in `unit` (an online dossier has no actor)."""
@@ -113,27 +129,34 @@ def dossier_receive(
     if online and procedure.online_service == OnlineService.NONE:
         raise DomainError(_("This procedure is not offered online."))
     checked = [(req, upload, attachment_validate(upload)) for req, upload in attachments]
-    on = local_today(received_on)
-    deadline = deadline_for(code="dossier.resolve", start=on, amount=procedure.processing_days)
-    dossier = Dossier.objects.create(
+    if received_at is None and received_on is not None:  # a day without a time
+        on, at = received_on, None
+    else:
+        received_at = received_at or timezone.now()
+        local = timezone.localtime(received_at)
+        on, at = local.date(), local.time()
+    start = counting_start(on, at)
+    deadline = deadline_for(code="dossier.resolve", start=start, amount=procedure.processing_days)
+    dossier = Dossier(
         unit=unit,
         ref=_next_ref(unit, on),
         received_on=on,
-        received_at=timezone.now(),
+        received_at=received_at,
         received_by=actor,
         procedure=procedure,
         channel=channel,
         due_on=deadline.due_on,
         due_rule_id=deadline.rule.rule_id,
-        clock_started_on=on,
+        clock_started_on=start,
         handling_unit=unit,
         applicant_name=applicant.name.strip(),
         applicant_phone=applicant.phone.strip(),
         applicant_email=applicant.email.strip(),
         applicant_address=applicant.address.strip(),
         applicant_id_number=applicant.id_number.strip(),
-        lookup_pin=new_pin(),  # only its digest is stored; `dossier.lookup_pin` holds it for this request
     )
+    dossier.lookup_pin = new_pin()  # only its digest is stored; `dossier.lookup_pin` holds it for this request
+    dossier.save(force_insert=True)
     DossierDocument.objects.bulk_create(
         [
             DossierDocument(dossier=dossier, required=d, name=d.name, received_on=on)
@@ -156,7 +179,12 @@ def dossier_receive(
         K.RECEIVED,
         actor=actor,
         to_status=dossier.status,
-        data={"channel": channel, "due_on": deadline.due_on.isoformat(), "rule_id": deadline.rule.rule_id},
+        data={
+            "channel": channel,
+            "due_on": deadline.due_on.isoformat(),
+            "rule_id": deadline.rule.rule_id,
+            "counted_from": start.isoformat(),
+        },
         ip_address=ip_address,
     )
     notify_applicant(

@@ -29,8 +29,8 @@ from core.models import Unit
 from core.ratelimit import client_ip, hit
 from petitions import forms as petition_forms
 from petitions import services as petition_services
-from petitions.models import OPEN_STATUSES, Channel, FeedbackCategory, Petition, PetitionStatus
-from petitions.selectors import public_unit_by_code, public_units
+from petitions.models import OPEN_STATUSES, FeedbackCategory, Petition, PetitionStatus
+from petitions.selectors import public_unit_by_code
 
 from .. import services
 from ..auth import key_text
@@ -302,7 +302,7 @@ class Requests(View):
                 "longitude": p.get("long", ""),
             }
         )
-        form = petition_forms.PetitionFileForm(data, units=public_units(), unit_by_code=public_unit_by_code)
+        form = petition_forms.PetitionFileForm(data)
         problems = []
         if category not in FeedbackCategory.values:
             problems.append(_("service_code: unknown service (see services.%(fmt)s).") % {"fmt": fmt})
@@ -314,22 +314,8 @@ class Requests(View):
             return errors(fmt, 400, *problems)
         cleaned = form.cleaned_data
         petition = petition_services.petition_create(
-            unit=cleaned["unit"],
-            kind=PetitionKind.FEEDBACK,
-            received_on=timezone.localdate(),
-            channel=Channel.ONLINE,
-            subject=cleaned["subject"],
-            content=cleaned["content"],
-            identity=petition_services.Identity(
-                name=cleaned["petitioner_name"],
-                address=cleaned["petitioner_address"],
-                phone=cleaned.get("petitioner_phone", ""),
-                email=cleaned.get("petitioner_email", ""),
-            ),
-            location=petition_forms.feedback_location(cleaned),
-            actor=None,
+            **petition_forms.filing_arguments(cleaned),
             ip_address=client_ip(request) or None,
-            idempotency_key=cleaned["idempotency_key"],
             source=_("Open311: %(system)s") % {"system": key.name},
         )
         row = {"service_request_id": petition.tracking_code, "service_notice": "", "account_id": None}

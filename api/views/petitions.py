@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -20,8 +19,8 @@ from rest_framework.response import Response
 from core.ratelimit import client_ip, is_rate_limited
 from petitions import forms as petition_forms
 from petitions import services as petition_services
-from petitions.models import Channel, Petition
-from petitions.selectors import petition_by_code, petition_public_tracking, public_unit_by_code, public_units
+from petitions.models import Petition
+from petitions.selectors import petition_by_code, petition_public_tracking
 
 from .. import serializers as s
 from ..permissions import Public, ScopedRead
@@ -60,7 +59,7 @@ class PetitionFile(ApiView):
         if not data.get("signers"):
             data["signers"] = "1"
         files = request.FILES if hasattr(request, "FILES") else None
-        form = petition_forms.PetitionFileForm(data, files, units=public_units(), unit_by_code=public_unit_by_code)
+        form = petition_forms.PetitionFileForm(data, files)
         if not form.is_valid():
             raise form_errors(form)
         cleaned = form.cleaned_data
@@ -69,28 +68,9 @@ class PetitionFile(ApiView):
         ):
             raise Throttled429(wait=3600)
         petition = petition_services.petition_create(
-            unit=cleaned["unit"],
-            kind=cleaned["kind"],
-            received_on=timezone.localdate(),
-            channel=Channel.ONLINE,
-            subject=cleaned["subject"],
-            content=cleaned["content"],
-            respondent=cleaned.get("respondent", ""),
-            identity=petition_services.Identity(
-                name=cleaned["petitioner_name"],
-                id_number=cleaned.get("petitioner_id_number", ""),
-                address=cleaned["petitioner_address"],
-                phone=cleaned.get("petitioner_phone", ""),
-                email=cleaned.get("petitioner_email", ""),
-            ),
-            signers=cleaned["signers"],
-            decision_known_on=cleaned.get("decision_known_on"),
-            late_reason=cleaned.get("late_reason", ""),
-            location=petition_forms.feedback_location(cleaned),
+            **petition_forms.filing_arguments(cleaned),
             attachments=cleaned.get("attachments") or [],
-            actor=None,
             ip_address=client_ip(request) or None,
-            idempotency_key=cleaned["idempotency_key"],
             idempotency_owner=self.idempotency_owner(request),
             source=self.source(),
         )

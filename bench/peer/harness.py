@@ -27,7 +27,7 @@ from bench.context import Run
 from bench.figures import Figure, cpu_vs_baseline, judge, num
 from bench.server import ROOT, Server, log
 from bench.web import Client, fill_form, form_errors, main_form
-from bench.wrk import Request, WrkResult
+from bench.wrk import Request, WrkResult, merge
 
 HERE = Path(__file__).resolve().parent
 REQUIREMENTS = HERE / "requirements.txt"
@@ -136,9 +136,13 @@ class Peer:
         self.views: list[str] = []
         self.versions: dict[str, str] = {}
         self.servers: list[Server] = []
+        # Each model's result over all rounds (merged), and each round's, for P1's and P2's
+        # ratios round by round (`round_numbers`).
         self.results: dict[str, dict[str, WrkResult]] = {"submission": {}, "view": {}}
         self.errors: dict[str, dict[str, int]] = {"submission": {}, "view": {}}
+        self.rounds: dict[str, list[dict[str, tuple[WrkResult, int]]]] = {"submission": [], "view": []}
         self.unavailable = ""
+        self.submissions: dict[str, tuple[Request, str]] = {}
 
     def prepare(self) -> None:
         try:
@@ -201,31 +205,53 @@ class Peer:
                 server.stop()
 
     def measure_submission(self) -> None:
+        this_round: dict[str, tuple[WrkResult, int]] = {}
+        self.rounds["submission"].append(this_round)
         for server in self.servers:
             key = model(server)
             try:
-                request, cookie = submission_request(server)
+                if key not in self.submissions:  # one trial submission per model, in the first round
+                    self.submissions[key] = submission_request(server)
+                request, cookie = self.submissions[key]
                 r = self.run.wrk([request], 16, self.run.args.p1_seconds, cookie, server=server)
             except Exception as exc:  # one model failing leaves the other as the yardstick
                 log(f"peer submission on {key} failed: {exc!r}")
                 continue
-            self.results["submission"][key] = r
-            self.errors["submission"][key] = r.dropped + sum(r.by_status.values()) - r.count("3xx")
+            this_round[key] = (r, r.dropped + sum(r.by_status.values()) - r.count("3xx"))
+            self._merge("submission", key)
 
     def measure_view(self) -> None:
         if not self.views:
             return
+        this_round: dict[str, tuple[WrkResult, int]] = {}
+        self.rounds["view"].append(this_round)
         requests = [Request("GET", path) for path in self.views]
         for server in self.servers:
             key = model(server)
             try:
-                check_view(server, self.views[0])
+                if len(self.rounds["view"]) == 1:
+                    check_view(server, self.views[0])
                 r = self.run.wrk(requests, 16, self.run.args.p2_seconds, server=server)
             except Exception as exc:
                 log(f"peer view on {key} failed: {exc!r}")
                 continue
-            self.results["view"][key] = r
-            self.errors["view"][key] = r.dropped + r.count("4xx", "5xx") + (0 if r.requests else 1)
+            this_round[key] = (r, r.dropped + r.count("4xx", "5xx") + (0 if r.requests else 1))
+            self._merge("view", key)
+
+    def _merge(self, kind: str, key: str) -> None:
+        done = [each[key] for each in self.rounds[kind] if key in each]
+        self.results[kind][key] = merge([r for r, _ in done])
+        self.errors[kind][key] = sum(e for _, e in done)
+
+    def round_numbers(self, kind: str) -> dict[str, float | None]:
+        """The yardstick of the latest round measured: its cheapest clean model's CPU per
+        request and its best clean model's req/s (None when no model was clean)."""
+        latest = self.rounds[kind][-1] if self.rounds[kind] else {}
+        clean = [r for r, errors in latest.values() if not errors and r.cpu]
+        return {
+            f"peer_{kind}_cpu_ms": min((r.cpu.total_ms for r in clean if r.cpu), default=None),
+            f"peer_{kind}_rps": max((r.rps for r in clean), default=None),
+        }
 
     def figures(self) -> list[Figure]:
         """The peer's two lines; its numbers also go to the run's references (P1's and P2's

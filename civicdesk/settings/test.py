@@ -14,8 +14,26 @@ os.environ.setdefault("DJANGO_CSRF_COOKIE_SECURE", "false")
 os.environ.setdefault("DJANGO_SECURE_HSTS_SECONDS", "0")
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 
-from .base import *  # noqa: F403
-from .base import DATABASES, STORAGES
+
+def _redis_db_per_worker() -> None:
+    """`make test` runs the suite on parallel workers (pytest-xdist), each with its own test
+    database (pytest-django adds the suffix) and, here, its own Redis database: the tests clear
+    the cache between them, which must not wipe another worker's counters. Worker n uses the
+    configured database number minus n (CI's 15 gives 15, 14, ...)."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("REDIS_URL", "")
+    if not (worker.startswith("gw") and url):
+        return
+    base, _, db = url.rstrip("/").rpartition("/")
+    number = int(db) if db.isdigit() else 0
+    if not db.isdigit():
+        base = url.rstrip("/")
+    os.environ["REDIS_URL"] = f"{base}/{(number - int(worker[2:])) % 16}"
+
+
+_redis_db_per_worker()
+
+from .base import *  # noqa: E402, F403
+from .base import DATABASES, STORAGES  # noqa: E402
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

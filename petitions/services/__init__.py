@@ -35,7 +35,15 @@ from .decisions import (
     petition_urge,
 )
 from .duties import petition_duty_record, text_reveals_identity
-from .handling import petition_assign, petition_extend, petition_resolve, petition_resume, petition_suspend
+from .handling import (
+    is_decided,
+    petition_assign,
+    petition_extend,
+    petition_record_figures,
+    petition_resolve,
+    petition_resume,
+    petition_suspend,
+)
 from .intake import Location, NewPetition, petition_check_secret, petition_create, petition_receive
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
@@ -64,6 +72,7 @@ __all__ = [
     "denunciation_document_opened",
     "identity_reveal_grant",
     "identity_reveal_revoke",
+    "is_decided",
     "limitation_start",
     "petition_accept",
     "petition_assign",
@@ -78,6 +87,7 @@ __all__ = [
     "petition_no_action",
     "petition_purge_filed",
     "petition_receive",
+    "petition_record_figures",
     "petition_refuse",
     "petition_resolve",
     "petition_resume",

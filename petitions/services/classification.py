@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
 
-from ..models import Petition, Step
+from ..figures import field_error
+from ..models import Discipline, Petition, Step
 from ..policies import POLICY
 from .deadlines import intake_deadlines, set_deadline, set_limitation
 from .intake import NewPetition, register
@@ -46,11 +47,15 @@ def petition_classify(
     note: str = "",
     decision_known_on: date | None = None,
     force_majeure_reason: str | None = None,
+    field: str | None = None,
+    discipline: str | None = None,
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
 ) -> Petition:
-    """Record the classification axes (TT 05/2021): content (the extra contents of a
+    """Record the classification axes (TT 05/2021): content and field (lĩnh vực, the XLD
+    forms' grouping: figures.PetitionField; corruption and civil service only for a
+    denunciation), the extra contents of a
     multi-content petition become petitions of their own), eligibility, competence, crowd
     (5+ signers), originals. A denunciation found outside competence gets the 5-working-day
     transfer deadline from receipt. Raises InvalidTransition once an outcome is decided.
@@ -58,7 +63,9 @@ def petition_classify(
     A complaint received after its limitation period (Luật Khiếu nại art. 9, 33; computed from
     `decision_known_on`) is classified ineligible, whatever `eligible` says, unless a
     `force_majeure_reason` is recorded (time lost to an objective obstacle is not counted).
-    `None` keeps the values already recorded."""
+    A complaint against a disciplinary decision (`discipline`, Luật Khiếu nại art. 47–50) takes
+    that chapter's limitation, acceptance and resolution limits. `None` keeps the values already
+    recorded."""
     petition = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(actor=actor, action="classify", unit=petition.unit)
     PETITION.guard(petition, S.CLASSIFIED)
@@ -68,8 +75,19 @@ def petition_classify(
         raise DomainError(
             _("A denunciation cannot be reclassified to another kind or back: register it again instead.")
         )
+    if field is not None:
+        problem = field_error(kind, field)
+        if problem:
+            raise DomainError(problem, code="field")
+        petition.field = field
     on = on or today()
-    kind_changed = kind != petition.kind or multi_place != petition.multi_place
+    if discipline is None:
+        discipline = petition.discipline
+    if discipline not in Discipline.values:
+        raise DomainError(_("Unknown kind of disciplinary decision: %(kind)s") % {"kind": discipline})
+    discipline = discipline if kind == PetitionKind.COMPLAINT else Discipline.NONE
+    kind_changed = kind != petition.kind or multi_place != petition.multi_place or discipline != petition.discipline
+    petition.discipline = discipline
     petition.kind, petition.eligible, petition.competent = kind, eligible, competent
     petition.signers, petition.has_originals = max(1, signers), has_originals
     petition.anonymous, petition.over_level, petition.multi_place = anonymous, over_level, multi_place
@@ -108,9 +126,11 @@ def petition_classify(
         reason=note,
         data={
             "kind": kind,
+            "field": petition.field,
             "eligible": petition.eligible,
             "competent": competent,
             "crowd": petition.is_crowd,
+            **({"discipline": discipline} if discipline else {}),
             **limitation,
         },
         ip_address=ip_address,

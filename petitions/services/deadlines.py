@@ -12,7 +12,7 @@ from core.choices import PetitionKind
 from core.selectors import RuleNotFound, calendar_around, deadline_for, deadline_rule_in_force
 
 from ..models import DUTY_RULES, Petition, PetitionDuty, Step
-from ..rules import SUSPENSION_EXCLUDED, limitation_start
+from ..rules import SUSPENSION_EXCLUDED, accept_rule_code, limitation_start
 
 
 def set_deadline(
@@ -51,7 +51,7 @@ def intake_deadlines(petition: Petition) -> None:
     classify = deadline_for(code="petition.classify", start=petition.received_on, calendar=calendar)
     petition.classify_due_on, petition.classify_rule_id = classify.due_on, classify.rule.rule_id
     if petition.kind == PetitionKind.COMPLAINT:
-        code = "complaint.accept" if petition.complaint_round == 1 else "complaint.second.accept"
+        code = accept_rule_code(petition)
         set_deadline(petition, step=Step.ACCEPT, code=code, start=petition.received_on, calendar=calendar)
     elif petition.kind == PetitionKind.DENUNCIATION:
         code = "denunciation.initial.multi_place" if petition.multi_place else "denunciation.initial"

@@ -3,9 +3,11 @@ extensions, suspension and resumption (the clock stops), and the decision or con
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -14,7 +16,8 @@ from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
 from core.uploads import validate_upload
 
-from ..models import EXTENSIONS_ALLOWED, RESULTS_BY_KIND, Attachment, Duty, Petition, Step
+from ..figures import FIGURES, DecisionFigures, figure_errors
+from ..models import EXTENSIONS_ALLOWED, NOT_DECIDED_RESULTS, RESULTS_BY_KIND, Attachment, Duty, Petition, Result, Step
 from ..policies import POLICY
 from ..rules import CONCLUSION_RESULTS, DECISION_RESULTS
 from .deadlines import closing_data, open_duty, set_deadline, suspension_shift
@@ -177,6 +180,7 @@ def petition_resolve(
     result: str,
     note: str = "",
     reply_letter: UploadedFile | None = None,
+    figures: Mapping[str, object] | None = None,
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
@@ -187,12 +191,15 @@ def petition_resolve(
     they gave (the text and the letter by e-mail, a link by SMS; for a denunciation, only the
     conclusion notice); a denunciation concluded on its merits starts the duties to notify and
     to publish. The deadline it had is kept (step, date, rule) and the event says whether it
-    was met. Raises ValidationError for a letter that is not a safe document."""
+    was met. `figures` (figures.FIGURES and `second_decision`) are the decision's or
+    conclusion's figures for the reports, kept in DecisionFigures and in the event. Raises
+    ValidationError for a letter that is not a safe document or figures that do not hold."""
     locked = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(actor=actor, action="resolve", unit=locked.unit)
     PETITION.guard(locked, S.RESOLVED)
     if result not in RESULTS_BY_KIND[locked.kind]:
         raise DomainError(_("This result does not apply to this kind of petition."))
+    kept = _checked_figures(locked, figures or {}, result=result)
     mime = validate_upload(reply_letter, max_bytes=Attachment.MAX_BYTES) if reply_letter else ""
     locked.result, locked.result_note = result, note.strip()
     locked.resolved_on = on or today()
@@ -201,7 +208,8 @@ def petition_resolve(
         # Luật Tố cáo art. 35, 40: notify the denouncer and publish, from the conclusion.
         open_duty(locked, Duty.NOTIFY_CONCLUSION, start=locked.resolved_on)
         open_duty(locked, Duty.PUBLISH_CONCLUSION, start=locked.resolved_on)
-    if locked.kind == PetitionKind.COMPLAINT and locked.complaint_round == 1 and result in DECISION_RESULTS:
+    first_time = locked.complaint_round == 1 and not locked.discipline  # art. 54(2) sets no limit
+    if locked.kind == PetitionKind.COMPLAINT and first_time and result in DECISION_RESULTS:
         # Luật Khiếu nại art. 32: the decision goes to the complainant and the parties.
         open_duty(locked, Duty.SEND_DECISION, start=locked.resolved_on)
     PETITION.move(
@@ -209,9 +217,16 @@ def petition_resolve(
         to=S.RESOLVED,
         kind=Kind.RESOLVED,
         actor=actor,
-        data={"result": result, "reply_letter": bool(reply_letter), **closing_data(locked)},
+        data={
+            "result": result,
+            "reply_letter": bool(reply_letter),
+            **closing_data(locked),
+            **({"figures": kept.as_data()} if kept.any else {}),
+        },
         ip_address=ip_address,
     )
+    if kept.any:
+        kept.save()
     if reply_letter is not None:
         Attachment.objects.create(
             petition=locked,
@@ -223,3 +238,62 @@ def petition_resolve(
         )
     notify_answer(locked)
     return locked
+
+
+def is_decided(petition: Petition, result: str | None = None) -> bool:
+    """A complaint decided or a denunciation concluded on its merits (not withdrawn, not
+    terminated): the petitions whose decision has figures."""
+    result = petition.result if result is None else result
+    return (
+        petition.kind in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION)
+        and bool(result)
+        and result not in (*NOT_DECIDED_RESULTS, Result.ANSWERED)
+    )
+
+
+def _checked_figures(petition: Petition, values: Mapping[str, object], *, result: str) -> DecisionFigures:
+    """The petition's figures with `values` applied (unsaved), or ValidationError naming the
+    first field that does not hold (its code is the field's name, for the form)."""
+    errors = figure_errors(
+        values, kind=petition.kind, complaint_round=petition.complaint_round, decided=is_decided(petition, result)
+    )
+    if errors:
+        name, message = next(iter(errors.items()))
+        raise ValidationError(message, code=name)
+    figures = DecisionFigures.objects.filter(petition=petition).first() or DecisionFigures(petition=petition)
+    for name in (*FIGURES, "second_decision"):
+        if name in values:
+            setattr(figures, name, values[name] or (0 if name in FIGURES else ""))
+    return figures
+
+
+@transaction.atomic
+def petition_record_figures(
+    *,
+    petition: Petition,
+    expected_version: int | None,
+    figures: Mapping[str, object],
+    reason: str,
+    actor: User | None,
+    ip_address: str | None = None,
+) -> Petition:
+    """Record or correct a decided petition's figures after the decision: the people handled
+    administratively once the decision is carried out, a figure the decision states that was
+    not entered, a typing error. Says why; the event keeps the figures before and after."""
+    if not reason.strip():
+        raise DomainError(_("Say why the figures are recorded or changed."))
+    locked = PETITION.lock(petition, expected_version=expected_version)
+    POLICY.authorize(actor=actor, action="resolve", unit=locked.unit)
+    if locked.status != S.RESOLVED or not is_decided(locked):
+        raise InvalidTransition(_("Only a decided complaint or denunciation has these figures."))
+    before = DecisionFigures.objects.filter(petition=locked).first()
+    kept = _checked_figures(locked, figures, result=locked.result)
+    kept.save()
+    return PETITION.change(
+        locked,
+        kind=Kind.FIGURES_RECORDED,
+        actor=actor,
+        reason=reason.strip(),
+        data={"before": before.as_data() if before else {}, "after": kept.as_data()},
+        ip_address=ip_address,
+    )

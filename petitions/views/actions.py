@@ -19,6 +19,7 @@ from core.choices import PetitionKind
 
 from .. import forms as f
 from .. import services
+from ..figure_forms import figure_values
 from ..models import Duty, Petition, PetitionStatus
 from ..policies import POLICY
 from ..selectors import petition_list_visible_to
@@ -70,6 +71,8 @@ def _classify(p: Petition, d: Data, a: Actor) -> Petition:
         note=d.get("note", ""),
         decision_known_on=d.get("decision_known_on"),
         force_majeure_reason=d.get("force_majeure_reason"),
+        field=d.get("field") or None,
+        discipline=d.get("discipline"),
         **_checked(d, a),
     )
 
@@ -203,9 +206,19 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
                 result=d["result"],
                 note=d.get("note", ""),
                 reply_letter=d.get("reply_letter") or None,
+                figures=figure_values(d),
                 **_checked(d, a),
             ),
             _when((S.ACCEPTED, S.SUSPENDED)),
+        ),
+        "figures": StaffAction(
+            gettext_lazy("Decision figures"),
+            f.FiguresForm,
+            lambda p, d, a: services.petition_record_figures(
+                petition=p, figures=figure_values(d), reason=d["reason"], **_checked(d, a)
+            ),
+            _when((S.RESOLVED,), also=services.is_decided),
+            rule="resolve",
         ),
         "notify-acceptance": StaffAction(
             gettext_lazy("Record: denouncer notified of the acceptance"),

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -30,13 +29,11 @@ from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
-from ..models import Attachment, Channel
+from ..models import Attachment
 from ..selectors import (
     petition_by_code,
     petition_public_letter,
     petition_public_tracking,
-    public_unit_by_code,
-    public_units,
 )
 
 logger = logging.getLogger(__name__)
@@ -97,6 +94,8 @@ class PetitionFileView(FormView):
         return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if isinstance(kwargs.get("form"), f.PetitionFileForm):
+            kwargs["form"].own_fields()  # shown: its own copy of the shared fields
         kinds = [(PetitionKind(k).label, text) for k, text in f.KIND_EXPLANATIONS.items()]
         return super().get_context_data(kinds=kinds, held=uploads_held(key=self.form_key), **kwargs)
 
@@ -147,31 +146,12 @@ class PetitionFileView(FormView):
         held = bool(self.request.POST.get("held"))
         try:
             petition = services.petition_create(
-                unit=data["unit"],
-                kind=data["kind"],
-                received_on=timezone.localdate(),
-                channel=Channel.ONLINE,
-                subject=data["subject"],
-                content=data["content"],
-                respondent=data.get("respondent", ""),
-                identity=services.Identity(
-                    name=data["petitioner_name"],
-                    id_number=data.get("petitioner_id_number", ""),
-                    address=data["petitioner_address"],
-                    phone=data.get("petitioner_phone", ""),
-                    email=data.get("petitioner_email", ""),
-                ),
-                signers=data["signers"],
-                decision_known_on=data.get("decision_known_on"),
-                late_reason=data.get("late_reason", ""),
-                location=f.feedback_location(data),
+                **f.filing_arguments(data),
                 attachments=[
                     *(core_services.uploads_take(key=self.form_key) if held and self.form_key else []),
                     *(data.get("attachments") or []),
                 ],
-                actor=None,
                 ip_address=client_ip(self.request) or None,
-                idempotency_key=data["idempotency_key"],
                 idempotency_owner=_filer(self.request),
                 source=_("Online filing"),
             )
@@ -203,9 +183,6 @@ class PetitionFileView(FormView):
             samesite="Lax",
         )
         return response
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        return {**super().get_form_kwargs(), "units": public_units(), "unit_by_code": public_unit_by_code}
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()

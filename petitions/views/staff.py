@@ -24,10 +24,12 @@ from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
+from ..figure_forms import GROUPS, LABELS
 from ..models import Petition
 from ..policies import POLICY
 from ..selectors import (
     deadline_state,
+    decision_figures_of,
     due_state,
     petition_duplicate_candidates,
     petition_duties,
@@ -41,6 +43,20 @@ from .mixins import StaffMixin
 
 def _may_reveal(user: Any, petition: Petition) -> bool:
     return isinstance(user, User) and services.user_may_reveal(user=user, unit=petition.unit)
+
+
+def decision_figures_shown(petition: Petition) -> list[tuple[Any, Any]]:
+    """The decision's figures as the detail page lists them: (label, value), the non-zero
+    ones in the forms' order, with a second-time decision's effect first."""
+    stored = decision_figures_of(petition=petition)
+    if stored is None:
+        return []
+    shown: list[tuple[Any, Any]] = []
+    if stored.second_decision:
+        shown.append((_("The second-time decision"), stored.get_second_decision_display()))
+    for _legend, names in GROUPS:
+        shown.extend((LABELS[name], getattr(stored, name)) for name in names if getattr(stored, name))
+    return shown
 
 
 class PetitionDetailView(StaffMixin, TemplateView):
@@ -79,6 +95,7 @@ class PetitionDetailView(StaffMixin, TemplateView):
             timeline=petition_timeline(petition=petition),
             attachments=[a for a in petition.attachments.all() if not a.is_reply],
             reply_letters=[a for a in petition.attachments.all() if a.is_reply],
+            figures=decision_figures_shown(petition),
             duplicates=duplicates,
             protected_matches=protected_matches,
             parts=Petition.objects.filter(parent=petition),

@@ -43,6 +43,13 @@ EXPECTED = [
     ("dossier.resolve", date(2026, 3, 23), 15),  # the procedure's 15 working days
     ("dossier.supplement_request", date(2026, 3, 5), None),  # 3 working days
     ("dossier.apology", date(2026, 3, 3), None),  # 1 working day
+    ("complaint.disciplinary.limitation", date(2026, 3, 17), None),  # 15 days (petitions 0018)
+    ("complaint.disciplinary.second.limitation", date(2026, 3, 12), None),  # 10 days
+    ("complaint.disciplinary.second.limitation.dismissal", date(2026, 4, 1), None),  # 30 days
+    ("complaint.disciplinary.accept", date(2026, 3, 12), None),  # 10 days
+    ("complaint.disciplinary.resolve", date(2026, 4, 1), None),  # 30 days
+    ("complaint.disciplinary.resolve.complex", date(2026, 4, 16), None),  # 45 days
+    ("dossier.after_hours", date(2026, 3, 3), None),  # after 15:00: from the next working day (adminreform 0012)
 ]
 
 

@@ -42,6 +42,15 @@ BOUNDARY: dict[tuple[str, date], tuple[date, int | None, date]] = {
     ("complaint.second.resolve.remote", date(2012, 7, 1)): (date(2025, 12, 21), None, TET_MONDAY),  # 60
     ("complaint.second.resolve.remote_complex", date(2012, 7, 1)): (date(2025, 12, 11), None, TET_MONDAY),  # 70
     ("complaint.send_decision", date(2012, 7, 1)): (FRI, None, WORKING[3]),
+    # complaints against a disciplinary decision (Luật KN art. 48, 50): calendar days ending in Tết
+    ("complaint.disciplinary.limitation", date(2012, 7, 1)): (date(2026, 2, 4), None, TET_MONDAY),  # 15
+    ("complaint.disciplinary.second.limitation", date(2012, 7, 1)): (date(2026, 2, 9), None, TET_MONDAY),  # 10
+    ("complaint.disciplinary.second.limitation.dismissal", date(2012, 7, 1)): (date(2026, 1, 20), None, TET_MONDAY),
+    ("complaint.disciplinary.accept", date(2012, 7, 1)): (date(2026, 2, 9), None, TET_MONDAY),  # 10
+    ("complaint.disciplinary.resolve", date(2012, 7, 1)): (date(2026, 1, 20), None, TET_MONDAY),  # 30
+    ("complaint.disciplinary.resolve.complex", date(2012, 7, 1)): (date(2026, 1, 5), None, TET_MONDAY),  # 45
+    # received after 15:00 on the Friday before Tết: counted from the first working day after it
+    ("dossier.after_hours", date(2018, 6, 21)): (FRI, None, WORKING[1]),
     ("complaint.limitation", date(2012, 7, 1)): (date(2025, 11, 21), None, TET_MONDAY),  # 90
     ("complaint.second.limitation", date(2012, 7, 1)): (date(2026, 1, 20), None, TET_MONDAY),  # 30
     ("complaint.second.limitation.remote", date(2012, 7, 1)): (date(2026, 1, 5), None, TET_MONDAY),  # 45

@@ -1,14 +1,15 @@
 """The dossier import's COPY path (`adminreform.fastpath.dossier_upsert_copy`, PostgreSQL) writes
 exactly the rows of its ORM twin (`dossier_upsert_orm`): every field of a new row (the staged
-values, the clock and handling unit they imply, and the model's defaults for the rest), the
+values, the handling unit they imply, and the model's defaults for the rest), the
 contract fields it updates in an existing row and those it leaves alone there (a dossier received
 at the counter keeps its applicant, version and assignee), and the same count of new rows — on
 refs that COPY's text format would misread if they were not escaped."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from adminreform.fastpath import Record, dossier_upsert_copy, dossier_upsert_orm
 from adminreform.models import Dossier
@@ -38,6 +39,8 @@ def _records(commune, other_commune, procedure_id: int, rule_id: int) -> list[Re
                 resolved,
                 "granted",
                 status,
+                timezone.make_aware(datetime(2026, 3, 2 + i, 16, 5)) if i % 2 else None,
+                date(2026, 3, 3 + i) if i % 2 else date(2026, 3, 2 + i),
             )
         )
     return records
@@ -67,7 +70,7 @@ def test_the_copy_path_writes_the_rows_of_its_orm_twin(commune, other_commune, o
     changed = [(*r[:5], date(2026, 4, 1), *r[6:]) for r in first[:3]]  # a new due date
     again = first[3:]  # unchanged
     listed = (commune.pk, "QUAY-1", date(2026, 3, 2), procedure.pk, "counter", date(2026, 3, 20), None, None, "granted")
-    second = [*changed, *again, (*listed, "received"), (commune.pk, "MOI-1", *first[0][2:])]
+    second = [*changed, *again, (*listed, "received", None, date(2026, 3, 2)), (commune.pk, "MOI-1", *first[0][2:])]
 
     copied = _through(dossier_upsert_copy, first, second)
     reference = _through(dossier_upsert_orm, first, second)
@@ -79,5 +82,10 @@ def test_the_copy_path_writes_the_rows_of_its_orm_twin(commune, other_commune, o
     assert (kept["version"], kept["assignee_id"], kept["applicant_name"]) == (3, officer.pk, counter.applicant_name)
     assert kept["due_on"] == date(2026, 3, 20)
     new = rows[(commune.pk, "HS\\2")]
-    assert (new["version"], new["handling_unit_id"], new["clock_started_on"]) == (1, commune.pk, new["received_on"])
+    assert (new["version"], new["handling_unit_id"]) == (1, commune.pk)
+    # received at 16:05: the time is kept and the clock starts the next day
+    assert (new["received_at"], new["clock_started_on"]) == (
+        timezone.make_aware(datetime(2026, 3, 3, 16, 5)),
+        date(2026, 3, 4),
+    )
     assert (new["supplement_missing"], new["applicant_id_number"], new["lookup_pin_digest"]) == ([], "", "")

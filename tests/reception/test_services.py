@@ -89,23 +89,55 @@ def test_the_same_name_and_address_typed_without_accents_marks_a_repeat(commune,
     assert visit.repeat and visit.repeat_of == earlier
 
 
-def test_similar_content_is_proposed_but_not_marked(commune, officer):
+LAND = "Khiếu nại quyết định thu hồi đất và mức bồi thường giải phóng mặt bằng ngõ 8"
+
+
+def test_similar_content_alone_is_not_proposed(commune, officer):
+    VisitFactory(unit=commune, citizen_name="Phạm Văn Cường", address="Số 3 Hàng Bạc", content=LAND)
+    result = _log(
+        SessionFactory(unit=commune),
+        officer,
+        citizen_name="Đỗ Thị Dung",
+        address="Số 9 Hàng Đào",
+        content="Khiếu nại mức bồi thường khi thu hồi đất giải phóng mặt bằng ngõ 8",
+    )
+    assert result.candidates == [] and not result.visit.repeat
+
+
+def test_a_close_name_and_address_with_similar_content_is_proposed_with_its_reason_but_not_marked(commune, officer):
     earlier = VisitFactory(
         unit=commune,
         citizen_name="Phạm Văn Cường",
-        content="Khiếu nại quyết định thu hồi đất và mức bồi thường giải phóng mặt bằng ngõ 8",
+        address="Số 3 Hàng Bạc, Phường Hoàn Kiếm",
+        content=LAND,
         received_on=date(2026, 1, 5),
     )
-    session = SessionFactory(unit=commune)
+    # a neighbour of the same name at another house, and the same citizen about another matter: not proposed
+    VisitFactory(unit=commune, citizen_name="Phạm Văn Cường", address="Số 7 Hàng Bạc", content=LAND)
+    VisitFactory(
+        unit=commune, citizen_name="Phạm Văn Cường", address="Số 3 Hàng Bạc", content="Phản ánh tiếng ồn quán karaoke"
+    )
     result = _log(
-        session,
+        SessionFactory(unit=commune),
         officer,
-        citizen_name="Đỗ Thị Dung",
+        citizen_name="Pham Van Cuong",
+        address="3 hang bac",
         content="Khiếu nại mức bồi thường khi thu hồi đất giải phóng mặt bằng ngõ 8",
     )
-    assert [c.visit for c in result.candidates] == [earlier]
-    assert result.candidates[0].reason == "content"
+    assert [(c.visit, c.reason) for c in result.candidates] == [(earlier, "close")]
     assert not result.visit.repeat
+
+
+def test_two_different_identity_numbers_are_two_people_whatever_the_name(commune, officer):
+    VisitFactory(unit=commune, citizen_name="Lê Văn Hùng", address="Số 5 Hàng Bạc", identity_number="001090001234")
+    result = _log(
+        SessionFactory(unit=commune),
+        officer,
+        citizen_name="Lê Văn Hùng",
+        address="Số 5 Hàng Bạc",
+        identity_number="001090009999",
+    )
+    assert result.candidates == [] and not result.visit.repeat
 
 
 def test_visits_of_another_commune_are_not_repeats(commune, other_commune, officer):

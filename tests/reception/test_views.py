@@ -341,3 +341,22 @@ def test_a_visit_up_to_30_june_2026_may_still_be_logged_without_identification(o
     assert "Bắt buộc từ ngày 01/07/2026" not in officer_client.get(url).content.decode()
     assert officer_client.post(url, _visit_form(identity_number="")).status_code == 302
     assert Visit.objects.get(session=session).identity_number == ""
+
+
+def test_the_visit_page_tells_why_an_earlier_visit_is_proposed(officer_client, commune):
+    earlier = VisitFactory(
+        unit=commune,
+        citizen_name="Phạm Văn Cường",
+        address="Số 3 Hàng Bạc",
+        received_on=date(2026, 1, 5),
+        ref="OLD-7",
+        content="Khiếu nại quyết định thu hồi đất và mức bồi thường giải phóng mặt bằng",
+    )
+    later = VisitFactory(
+        unit=commune,
+        citizen_name="Pham Van Cuong",
+        address="3 hang bac, phường Hoàn Kiếm",
+        content="Khiếu nại mức bồi thường thu hồi đất giải phóng mặt bằng",
+    )
+    page = officer_client.get(reverse("reception:visit_detail", args=[later.pk])).content.decode()
+    assert earlier.ref in page and "họ tên, địa chỉ gần giống, nội dung giống 86%" in page
