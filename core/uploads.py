@@ -30,6 +30,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Collection
 from typing import IO, Any
 
 import filetype
@@ -151,8 +152,9 @@ HIDDEN_EXTENSIONS = frozenset(
 )  # fmt: skip
 
 
-def check_name(name: str) -> str:
-    """The extension of a safe upload name (lower case); raises ValidationError otherwise.
+def check_name(name: str, *, allowed: Collection[str] | None = None) -> str:
+    """The extension of a safe upload name (lower case), one of `allowed` (by default the
+    document and image kinds above); raises ValidationError otherwise.
 
     Django has already cut any directory off the name a browser sends and dropped control
     characters; what is left must still be a plain name: no encoded separator or NUL (`%2F`,
@@ -173,7 +175,7 @@ def check_name(name: str) -> str:
     if len(parts) < 2 or not parts[0].strip():
         raise _refuse_name(name)
     extension = parts[-1]
-    if extension not in ALLOWED_EXTENSIONS:
+    if extension not in (ALLOWED_EXTENSIONS if allowed is None else allowed):
         raise _refuse_type(name)
     # "hoso.exe.pdf", "anh.html.png": a hidden second extension is a trick, whatever follows.
     # Ordinary dots in a name ("Đơn v.1.pdf", "CV_Nguyen.A.docx") are fine.

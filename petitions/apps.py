@@ -16,6 +16,7 @@ class PetitionsConfig(AppConfig):
         from .models import Attachment
         from .selectors import petition_work_for
         from .services.notifications import OUTBOX
+        from .urge_selectors import urge_work_for
 
         register_retention_rules()
         # Whoever may open a denouncer's identity logs in with a second factor (core.two_factor).
@@ -24,6 +25,7 @@ class PetitionsConfig(AppConfig):
         require_second_factor_when(holds_reveal_grant)
         outbox.register(OUTBOX)
         work.register(petition_work_for)
+        work.register(urge_work_for)
         post_delete.connect(_attachment_deleted, sender=Attachment, dispatch_uid="petitions_attachment_file")
 
 

@@ -678,12 +678,6 @@ class TransferForm(ActionForm):
         return unit
 
 
-class UrgeForm(ActionForm):
-    submit_label = _("Urge")
-    body = forms.CharField(label=_("Body urged"), max_length=300)
-    reason = _reason(_("Note"), required=False)
-
-
 class FileAwayForm(ActionForm):
     submit_label = _("File away")
     reason = _reason()

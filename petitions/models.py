@@ -188,6 +188,7 @@ class Step(models.TextChoices):
     INITIAL = "initial", _("Initial processing")
     TRANSFER = "transfer", _("Transfer to the competent body")
     RESOLVE = "resolve", _("Resolve")
+    URGE = "urge", _("Answer to the urging")
     NONE = "", _("No running deadline")
 
 
@@ -562,6 +563,7 @@ class PetitionEvent(AuditEventBase):
         TRANSFERRED = "transferred", _("Transferred")
         TRANSFER_RECEIVED = "transfer_received", _("Received by transfer")
         URGED = "urged", _("Urged")
+        URGE_ANSWERED = "urge_answered", _("The unit urged answered")
         FILED = "filed", _("Filed away")
         NO_ACTION = "no_action", _("No action")
         ORIGINALS_RETURNED = "originals_returned", _("Original documents returned")
@@ -710,3 +712,6 @@ class Notification(OutboxBase):
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk}"
+
+
+# Urging requests (đôn đốc) live in their own module; imported here so Django finds the model.

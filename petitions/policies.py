@@ -29,6 +29,8 @@ POLICY = Policy(
         "guide": DESK_ROLES,
         "transfer": DESK_ROLES,
         "urge": DESK_ROLES,
+        # The unit urged answers (TT 05/2021 art. 14(2)): checked in that unit, not the petition's.
+        "urge-answer": DESK_ROLES,
         "file-away": DESK_ROLES,
         "no-action": DESK_ROLES,
         "return-originals": DESK_ROLES,

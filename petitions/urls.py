@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, public, queue, staff
+from .views import actions, public, queue, staff, urging
 
 app_name = "petitions"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     # Staff
     path("queue/", queue.PetitionQueueView.as_view(), name="queue"),
     path("desk/", staff.DeskEntryView.as_view(), name="desk"),
+    path("urging/", urging.UrgeListView.as_view(), name="urge_list"),
+    path("urging/<int:pk>/", urging.UrgeDetailView.as_view(), name="urge_detail"),
+    path("urging/<int:pk>/document/", urging.UrgeDocumentView.as_view(), name="urge_document"),
     path("<int:pk>/", staff.PetitionDetailView.as_view(), name="detail"),
     path("<int:pk>/identity/", staff.RevealView.as_view(), name="reveal"),
     path("<int:pk>/files/<int:attachment_pk>/", staff.AttachmentDownloadView.as_view(), name="attachment"),

@@ -8,7 +8,9 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,8 @@ from core.choices import PetitionKind
 from core.models import Unit
 
 from .models import ReceivedBy, SessionKind, Visit, VisitAnswer, VisitOutcome
+from .recordings import ACCEPT as RECORDING_ACCEPT
+from .recordings import validate_link, validate_recording
 from .rules import identification_missing_message, identification_required
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -343,3 +347,48 @@ class ConnectionCheckForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecordingForm(forms.Form):
+    """An online session's recording (Decree 154/2026): the file, or where it is kept."""
+
+    file = forms.FileField(
+        label=_("Recording file (video or audio)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": RECORDING_ACCEPT, "class": "form-control"}),
+    )
+    link = forms.CharField(
+        label=_("Or the https:// address where it is kept"),
+        required=False,
+        max_length=500,
+        widget=forms.URLInput(attrs={"placeholder": "https://", "class": "form-control"}),
+    )
+    note = forms.CharField(
+        label=_("Note (part, length)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "MP4, WebM, MKV, MOV, MP3, M4A, OGG or WAV, at most %(mb)s MB. A larger recording: give the address "
+            "where it is kept on the state's servers."
+        ) % {"mb": settings.CIVICDESK_RECORDING_MAX_MB}
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload:
+            validate_recording(upload)
+        return upload
+
+    def clean_link(self) -> str:
+        link = (self.cleaned_data.get("link") or "").strip()
+        return validate_link(link) if link else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and bool(data.get("file")) == bool(data.get("link")):
+            raise ValidationError(_("Attach the recording file, or give the address where it is kept (one of them)."))
+        return data

@@ -9,6 +9,7 @@ number, address and the representatives' names live in `VisitDenouncerIdentity`,
 (the denouncer vault of Luật Tố cáo art. 47), read only through reception.services.
 """
 
+import uuid
 from datetime import date
 
 from django.conf import settings
@@ -325,6 +326,42 @@ class DialogueConference(TimeStampedModel):
         return f"{self.ref} {self.held_on:%d/%m/%Y}"
 
 
+def recording_path(instance: "SessionRecording", filename: str) -> str:
+    # A random name: the file name may carry personal data.
+    return f"reception/recordings/{instance.session.date:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class SessionRecording(TimeStampedModel):
+    """The audio and video recording of an online reception session (Decree 154/2026): a file
+    uploaded here, or the address where it is kept on the state's servers. Kept for
+    settings.CIVICDESK_RECORDING_KEEP_DAYS after the session (`purge_expired`); each download is
+    an audit event, for the unit's staff only."""
+
+    session = models.ForeignKey(ReceptionSession, on_delete=models.CASCADE, related_name="recordings")
+    file = models.FileField(_("file"), upload_to=recording_path, blank=True)
+    original_name = models.CharField(_("file name"), max_length=200, blank=True)
+    mime = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    link = models.URLField(_("address where it is kept"), max_length=500, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("session recording")
+        verbose_name_plural = _("session recordings")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="recording_file_or_link", condition=~Q(file="", link="") & (Q(file="") | Q(link=""))
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.link
+
+
 class ReceptionEvent(AuditEventBase):
     class Kind(models.TextChoices):
         SESSION_SCHEDULED = "session_scheduled", _("Session scheduled")
@@ -341,6 +378,8 @@ class ReceptionEvent(AuditEventBase):
         DIALOGUE_RECORDED = "dialogue_recorded", _("Dialogue conference recorded")
         PARTICIPANTS_NOTIFIED = "participants_notified", _("Online session: participants notified")
         CONNECTION_CHECKED = "connection_checked", _("Online session: connection tested")
+        RECORDING_ADDED = "recording_added", _("Online session: recording attached")
+        RECORDING_OPENED = "recording_opened", _("Online session: recording downloaded or opened")
 
     session = models.ForeignKey(
         ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="events"

@@ -21,6 +21,8 @@ POLICY = Policy(
         "conclusions": DESK_ROLES,  # the session's record: attendance, issues raised, conclusions
         "notify_participants": DESK_ROLES,  # an online session's notice (Decree 154/2026)
         "connection_check": DESK_ROLES,  # an online session's connection test
+        "recording": DESK_ROLES,  # an online session's recording attached (Decree 154/2026)
+        "recording_open": DESK_ROLES,  # the recording downloaded (audited): the unit's desk staff
         # visits
         "log_visit": DESK_ROLES,
         "visit_petition": DESK_ROLES,  # the petition a visit hands in, made in the petitions app

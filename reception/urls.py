@@ -29,6 +29,13 @@ urlpatterns = [
         name="session_connection",
     ),
     path(
+        "sessions/<int:pk>/recording/",
+        views.SessionActionView.as_view(),
+        {"action": "recording"},
+        name="session_recording",
+    ),
+    path("recordings/<int:pk>/", views.RecordingOpenView.as_view(), name="recording_open"),
+    path(
         "sessions/<int:pk>/record/",
         views.SessionActionView.as_view(),
         {"action": "conclusions"},

@@ -145,6 +145,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # at its 10 MB limit, and the fields (core.middleware).
 CIVICDESK_MAX_REQUEST_BYTES = env.int("CIVICDESK_MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# An online reception session's recording (Decree 154/2026; docs/reception.md): the largest file
+# taken, in MB (within CIVICDESK_MAX_REQUEST_BYTES; a longer one is given as the address where
+# it is kept), and how long recordings are kept after the session (`purge_expired`).
+CIVICDESK_RECORDING_MAX_MB = env.int("CIVICDESK_RECORDING_MAX_MB", default=90)
+CIVICDESK_RECORDING_KEEP_DAYS = env.int("CIVICDESK_RECORDING_KEEP_DAYS", default=1825)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

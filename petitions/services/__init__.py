@@ -3,7 +3,8 @@
 - `intake`: receive a petition (online, desk, reception visit), check a tracking secret
 - `numbering`: the register number and tracking code (one prepared statement)
 - `classification`: classify, split contents, link a second-time complaint to the first
-- `decisions`: accept, refuse, guide, transfer, urge, file away, no action, return originals
+- `decisions`: accept, refuse, guide, transfer, file away, no action, return originals
+- `urging`: urge a unit below (đôn đốc) and record its answer
 - `handling`: assign, extend, suspend, resume, resolve
 - `duties`: a denunciation's duties to notify and publish, without the denouncer's identity
 - `cases`: group petitions into a case
@@ -32,7 +33,6 @@ from .decisions import (
     petition_refuse,
     petition_return_originals,
     petition_transfer,
-    petition_urge,
 )
 from .duties import petition_duty_record, text_reveals_identity
 from .handling import (
@@ -47,6 +47,7 @@ from .handling import (
 from .intake import Location, NewPetition, petition_check_secret, petition_create, petition_receive
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
+from .urging import petition_urge, urge_request_answer, urgeable_units
 from .vault import (
     Identity,
     denouncer_reveal,
@@ -99,5 +100,7 @@ __all__ = [
     "reveal_refused",
     "suspension_shift",
     "text_reveals_identity",
+    "urge_request_answer",
+    "urgeable_units",
     "user_may_reveal",
 ]

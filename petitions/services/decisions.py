@@ -1,5 +1,5 @@
 """The outcome of a classified petition (TT 05/2021): accept (thụ lý), refuse, guide to the
-competent body, transfer (once per content), urge a subordinate body, file away, no action;
+competent body, transfer (once per content), urge a subordinate unit (services.urging), file away, no action;
 and the return of the original documents. Each is one save, one event and a notice to the
 citizen."""
 
@@ -56,12 +56,14 @@ def _decide(
     actor: User | None,
     ip_address: str | None,
     data: Mapping[str, object] | None = None,
+    closes: bool = True,
 ) -> Petition:
     """Record an outcome on a petition `_locked` gave (the caller may have changed it): one save,
     one event, the citizen notified. A closing outcome keeps the deadline the petition had (its
-    step, date and rule), so whether it was closed in time can be counted."""
+    step, date and rule), so whether it was closed in time can be counted; urging does not close
+    the petition (`closes`): the subordinate's answer does (services.urging)."""
     locked.outcome, locked.outcome_reason = outcome, reason
-    if outcome != Outcome.ACCEPTED:
+    if outcome != Outcome.ACCEPTED and closes:
         locked.resolved_on = on or today()
         data = {**(data or {}), **closing_data(locked)}
     PETITION.move(
@@ -227,34 +229,6 @@ def petition_transfer(
             size=attachment.size,
         )
     return received
-
-
-@transaction.atomic
-def petition_urge(
-    *,
-    petition: Petition,
-    expected_version: int | None,
-    body: str,
-    reason: str = "",
-    on: date | None = None,
-    actor: User | None,
-    ip_address: str | None = None,
-) -> Petition:
-    """Urge the overdue subordinate body (named in `body`) to resolve it."""
-    if not body.strip():
-        raise DomainError(_("Name the body that is urged."))
-    locked = _locked(petition, expected_version=expected_version, action="urge", actor=actor)
-    locked.outcome_body = body.strip()[:300]
-    return _decide(
-        locked,
-        outcome=Outcome.URGED,
-        kind=Kind.URGED,
-        reason=reason,
-        on=on,
-        actor=actor,
-        ip_address=ip_address,
-        data={"body": body.strip()},
-    )
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from ..figure_forms import figure_values
 from ..models import Duty, Petition, PetitionStatus
 from ..policies import POLICY
 from ..selectors import petition_list_visible_to
+from ..urge_forms import UrgeForm
 from .mixins import StaffMixin
 
 S = PetitionStatus
@@ -140,9 +141,14 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "urge": StaffAction(
             gettext_lazy("Urge"),
-            f.UrgeForm,
+            UrgeForm,
             lambda p, d, a: services.petition_urge(
-                petition=p, body=d["body"], reason=d.get("reason", ""), **_checked(d, a)
+                petition=p,
+                to_unit=d["to_unit"],
+                request=d["request"],
+                due_on=d.get("due_on"),
+                reason=d.get("reason", ""),
+                **_checked(d, a),
             ),
             _when(DECIDABLE),
         ),

@@ -88,10 +88,15 @@ class PetitionDetailView(StaffMixin, TemplateView):
             (d, "" if d.done_on else due_state(d.due_on, today=today, soon_until=cutoff))
             for d in petition_duties(petition=petition)
         ]
+        urges = [
+            (u, "" if u.answered_on or not u.due_on else due_state(u.due_on, today=today, soon_until=cutoff))
+            for u in petition.urge_requests.select_related("to_unit").order_by("requested_on", "pk")
+        ]
         return super().get_context_data(
             petition=petition,
             state=deadline_state(petition, today=today, soon_until=cutoff),
             duties=duties,
+            urges=urges,
             timeline=petition_timeline(petition=petition),
             attachments=[a for a in petition.attachments.all() if not a.is_reply],
             reply_letters=[a for a in petition.attachments.all() if a.is_reply],

@@ -11,8 +11,10 @@ from .follow_ups import follow_up_complete, follow_up_create
 from .online import (
     online_check_due_on,
     online_notice_due_on,
+    recording_opened,
     session_connection_check,
     session_notify_participants,
+    session_recording_add,
 )
 from .sessions import (
     PUBLISH_RULE,
@@ -52,11 +54,13 @@ __all__ = [
     "online_check_due_on",
     "online_notice_due_on",
     "petitions_available",
+    "recording_opened",
     "session_connection_check",
     "session_notify_participants",
     "session_open_today",
     "session_publish",
     "session_publish_due_on",
+    "session_recording_add",
     "session_reschedule",
     "session_schedule",
     "session_update",

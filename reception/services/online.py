@@ -2,7 +2,8 @@
 công dân; Decree 154/2026): the participants of an online session are told at least
 NOTICE_WORKING_DAYS working days ahead, through the outbox, and the connection is tested at
 least CHECK_WORKING_DAYS working day ahead, as a recorded step. Either may be done later than
-that; it is then flagged late, as a late publication is."""
+that; it is then flagged late, as a late publication is. Once held, the session's recording is
+attached (a file or the address where it is kept), and each download of it is audited."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
@@ -24,8 +26,9 @@ from core import outbox
 from core.links import absolute_url
 from core.selectors import work_calendar
 
-from ..models import ReceptionEvent, ReceptionMessage, ReceptionSession, SessionKind
+from ..models import ReceptionEvent, ReceptionMessage, ReceptionSession, SessionKind, SessionRecording
 from ..policies import POLICY
+from ..recordings import validate_link, validate_recording
 from .workflows import SESSION
 
 NOTICE_WORKING_DAYS = 5  # Decree 154/2026 (participants told at least 5 working days ahead)
@@ -128,6 +131,66 @@ def session_connection_check(
         ip_address=ip_address,
         update_fields=["connection_checked_at", "connection_ok", "connection_note", "connection_checked_late"],
         data={"works": works, "late": session.connection_checked_late},
+    )
+
+
+@transaction.atomic
+def session_recording_add(
+    *,
+    session: ReceptionSession,
+    file: UploadedFile | None = None,
+    link: str = "",
+    note: str = "",
+    actor: User,
+    ip_address: str | None = None,
+) -> SessionRecording:
+    """Attach the audio and video recording of an online session once it has taken place
+    (Decree 154/2026): the file itself (reception.recordings: a video or audio type, at most
+    CIVICDESK_RECORDING_MAX_MB), or the https address where it is kept. One RECORDING_ADDED
+    event; a session may have several (parts of a long session).
+    Raises NotAllowed, InvalidTransition (not online, or not yet held), DomainError."""
+    session = SESSION.lock(session)
+    POLICY.authorize(actor=actor, action="recording", unit=session.unit)
+    if session.kind != SessionKind.ONLINE:
+        raise InvalidTransition(_("Only an online reception session has a recording."))
+    if session.date > timezone.localdate():
+        raise InvalidTransition(_("The recording is attached once the session has taken place."))
+    if (file is None) == (not link.strip()):
+        raise DomainError(_("Attach the recording file, or give the address where it is kept (one of them)."))
+    recording = SessionRecording(session=session, note=note.strip()[:300], added_by=actor)
+    if file is not None:
+        recording.mime = validate_recording(file)
+        recording.file, recording.original_name, recording.size = file, (file.name or "")[:200], file.size or 0
+    else:
+        recording.link = validate_link(link)
+    recording.save()
+    SESSION.record(
+        session,
+        ReceptionEvent.Kind.RECORDING_ADDED,
+        actor=actor,
+        reason=recording.note,
+        ip_address=ip_address,
+        data={
+            "recording": recording.pk,
+            "file": recording.original_name,
+            "size": recording.size,
+            "link": recording.link,
+        },
+    )
+    return recording
+
+
+@transaction.atomic
+def recording_opened(*, recording: SessionRecording, actor: User, ip_address: str | None = None) -> None:
+    """Record that `actor` downloaded the recording, or followed the address where it is kept:
+    one RECORDING_OPENED event. The unit's staff only (the view finds it in their scope)."""
+    POLICY.authorize(actor=actor, action="recording_open", unit=recording.session.unit)
+    SESSION.record(
+        recording.session,
+        ReceptionEvent.Kind.RECORDING_OPENED,
+        actor=actor,
+        ip_address=ip_address,
+        data={"recording": recording.pk},
     )
 
 

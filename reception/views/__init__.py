@@ -6,6 +6,7 @@ from .follow_ups import FollowUpActionView, FollowUpListView
 from .public import PublicScheduleView
 from .registers import BookView, FrequencyView
 from .sessions import (
+    RecordingOpenView,
     SessionActionView,
     SessionCreateView,
     SessionDetailView,
@@ -23,6 +24,7 @@ __all__ = [
     "FollowUpListView",
     "FrequencyView",
     "PublicScheduleView",
+    "RecordingOpenView",
     "SessionActionView",
     "SessionCreateView",
     "SessionDetailView",

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from ..forms import (
     FollowUpForm,
     MarkRepeatForm,
     ParticipantsForm,
+    RecordingForm,
     SessionConclusionsForm,
     SessionTimePlaceForm,
     VisitForm,
@@ -151,6 +153,12 @@ def _check(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> Rec
     return services.session_connection_check(session=session, works=data["works"], note=data["note"], **actor.kwargs())
 
 
+def _recording(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> object:
+    return services.session_recording_add(
+        session=session, file=data.get("file") or None, link=data["link"], note=data["note"], **actor.kwargs()
+    )
+
+
 def _conclusions(session: ReceptionSession, data: dict[str, Any], actor: Actor) -> ReceptionSession:
     return services.session_update(
         session=session,
@@ -194,6 +202,13 @@ SESSION_ACTIONS: ActionTable[ReceptionSession] = ActionTable(
             _check,
             available=lambda session: session.kind == SessionKind.ONLINE,
             message=_saying(gettext_lazy("Connection test recorded.")),
+        ),
+        "recording": StaffAction(
+            gettext_lazy("Attach the recording"),
+            RecordingForm,
+            _recording,
+            available=lambda session: session.kind == SessionKind.ONLINE and session.date <= timezone.localdate(),
+            message=_saying(gettext_lazy("Recording attached to the session.")),
         ),
         "conclusions": StaffAction(
             gettext_lazy("Save the record"),

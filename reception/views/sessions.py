@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +18,24 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from civicdesk.exceptions import NotAllowed
 from core.actions import Actor, InlineActionView, StaffActionView, add_service_error
 from core.models import Unit
+from core.ratelimit import client_ip
 from core.selectors import user_home_unit
+from core.uploads import attachment_response
 
 from .. import services
-from ..forms import ConnectionCheckForm, FollowUpForm, ParticipantsForm, SessionConclusionsForm, SessionForm, VisitForm
-from ..models import ReceptionSession, SessionKind
+from ..forms import (
+    ConnectionCheckForm,
+    FollowUpForm,
+    ParticipantsForm,
+    RecordingForm,
+    SessionConclusionsForm,
+    SessionForm,
+    VisitForm,
+)
+from ..models import ReceptionSession, SessionKind, SessionRecording
 from ..policies import POLICY
 from ..selectors import (
     RepeatCandidate,
@@ -263,7 +274,29 @@ def online_steps(session: ReceptionSession, actions: Any) -> dict[str, Any]:
             else None
         ),
         "check_form": ConnectionCheckForm(auto_id="check_%s") if "connection_check" in actions else None,
+        "recordings": list(session.recordings.select_related("added_by")),
+        "recording_form": RecordingForm(auto_id="recording_%s") if "recording" in actions else None,
     }
+
+
+class RecordingOpenView(DeskMixin, View):
+    """An online session's recording, to the staff of its unit (and the units above): the file as
+    a download, or the address where it is kept; each time an audit event (who, when, from where)."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        recording = get_object_or_404(
+            SessionRecording.objects.select_related("session__unit").filter(
+                session__in=session_list_visible_to(user=self.user)
+            ),
+            pk=pk,
+        )
+        try:
+            services.recording_opened(recording=recording, actor=self.user, ip_address=client_ip(request) or None)
+        except NotAllowed as exc:
+            raise Http404 from exc
+        if recording.link:
+            return redirect(recording.link)
+        return attachment_response(recording.file.open("rb"), filename=recording.original_name, mime=recording.mime)
 
 
 class SessionActionView(SessionRecordMixin, InlineActionView[ReceptionSession]):

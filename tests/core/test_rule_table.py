@@ -64,6 +64,7 @@ BOUNDARY: dict[tuple[str, date], tuple[date, int | None, date]] = {
     ("denunciation.notify_conclusion", date(2019, 1, 1)): (FRI, None, WORKING[5]),
     ("denunciation.publish_conclusion", date(2019, 1, 1)): (FRI, None, WORKING[7]),
     ("recommendation.resolve", date(2014, 7, 1)): (FRI, None, WORKING[10]),
+    ("petition.urge_answer", date(2021, 11, 15)): (FRI, None, WORKING[10]),
     ("dossier.resolve", date(2018, 6, 21)): (FRI, 10, WORKING[10]),  # the procedure's own days
     ("dossier.supplement_request", date(2018, 6, 21)): (FRI, None, WORKING[3]),
     ("dossier.apology", date(2018, 6, 21)): (FRI, None, WORKING[1]),

@@ -13,7 +13,7 @@ from core.choices import PetitionKind
 from core.models import Role
 from petitions import services
 from petitions.models import Duty, Petition, PetitionEvent, PetitionStatus
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.petitions.factories import accepted, classify, receive
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,7 @@ MATRIX = {
     "guide": DESK,
     "transfer": DESK,
     "urge": DESK,
+    "urge-answer": DESK,
     "file-away": DESK,
     "no-action": DESK,
     "return-originals": DESK,
@@ -70,6 +71,14 @@ def _with_originals(commune):
 def _suspended(commune):
     p = accepted(commune)
     return services.petition_suspend(petition=p, expected_version=None, reason="Chờ", actor=None)
+
+
+def _urged(commune):
+    p = classify(receive(commune))
+    services.petition_urge(
+        petition=p, expected_version=None, to_unit=UnitFactory(parent=commune), request="Báo cáo", actor=None
+    )
+    return p
 
 
 def _two_complaints(commune):
@@ -116,7 +125,14 @@ STEPS = {
     ),
     "urge": (
         lambda c: classify(receive(c)),
-        lambda p, a, w: services.petition_urge(petition=p, expected_version=None, body="UBND phường Y", actor=a),
+        lambda p, a, w: services.petition_urge(
+            petition=p, expected_version=None, to_unit=UnitFactory(parent=p.unit), request="Báo cáo kết quả", actor=a
+        ),
+    ),
+    # the unit urged answers: here a unit below the commune, so the commune's roles hold there
+    "urge-answer": (
+        _urged,
+        lambda p, a, w: services.urge_request_answer(urge=p.urge_requests.get(), answer="Đã giải quyết", actor=a),
     ),
     "file-away": (
         lambda c: classify(receive(c)),

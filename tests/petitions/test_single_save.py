@@ -26,7 +26,12 @@ def petition_updates(queries) -> int:
             lambda p, u: petition_guide(petition=p, expected_version=p.version, body="Sở Tài nguyên", actor=None),
             "guided",
         ),
-        (lambda p, u: petition_urge(petition=p, expected_version=p.version, body="UBND phường Y", actor=None), "urged"),
+        (
+            lambda p, u: petition_urge(
+                petition=p, expected_version=p.version, to_unit=u, request="Báo cáo kết quả", actor=None
+            ),
+            "urged",
+        ),
         (lambda p, u: petition_transfer(petition=p, expected_version=p.version, to_unit=u, actor=None), "transferred"),
         (
             lambda p, u: petition_accept(petition=p, expected_version=p.version, on=date(2026, 3, 5), actor=None),
@@ -34,11 +39,12 @@ def petition_updates(queries) -> int:
         ),
     ],
 )
-def test_one_save_and_one_event_per_decision(commune, other_commune, decide, kind):
-    petition = classify(receive(commune, kind=PetitionKind.RECOMMENDATION, received_on=date(2026, 3, 2)))
+def test_one_save_and_one_event_per_decision(city, commune, decide, kind):
+    # the city's petition: the commune below it can be urged, and receive a transfer
+    petition = classify(receive(city, kind=PetitionKind.RECOMMENDATION, received_on=date(2026, 3, 2)))
     version = petition.version
     with CaptureQueriesContext(connection) as ctx:
-        decide(petition, other_commune)
+        decide(petition, commune)
     assert petition_updates(ctx.captured_queries) == 1
     petition.refresh_from_db()
     assert petition.version == version + 1

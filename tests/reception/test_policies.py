@@ -18,6 +18,7 @@ from reception.models import (
     ReceptionEvent,
     ReceptionSession,
     SessionKind,
+    SessionRecording,
     Visit,
 )
 from reception.policies import POLICY
@@ -90,6 +91,18 @@ CHANGES = {
     "connection_check": lambda c, actor: services.session_connection_check(
         session=SessionFactory(unit=c, kind="online", received_by="head", date=date(2027, 3, 11)),
         works=True,
+        actor=actor,
+    ),
+    "recording": lambda c, actor: services.session_recording_add(
+        session=SessionFactory(unit=c, kind="online", received_by="head", date=date(2026, 3, 12)),
+        link="https://luutru.hanoi.gov.vn/tiep-cong-dan/1",
+        actor=actor,
+    ),
+    "recording_open": lambda c, actor: services.recording_opened(
+        recording=SessionRecording.objects.create(
+            session=SessionFactory(unit=c, kind="online", received_by="head", date=date(2026, 3, 12)),
+            link="https://luutru.hanoi.gov.vn/tiep-cong-dan/2",
+        ),
         actor=actor,
     ),
     "dialogue_record": lambda c, actor: services.dialogue_record(

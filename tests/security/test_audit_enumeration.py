@@ -116,6 +116,28 @@ def _intake_drives(w: World) -> list[Drive]:
     ]
 
 
+def _below(unit: Any) -> Any:
+    """A unit below `unit`: the one a petition of `unit` can urge."""
+    from tests.factories import UnitFactory
+
+    return UnitFactory(parent=unit)
+
+
+def _urge_answer_drives(w: World) -> list[Drive]:
+    """The unit urged (here a unit below commune A) records its answer."""
+    from petitions import services as ps
+    from tests.petitions.factories import classify
+
+    urge = ps.petition_urge(
+        petition=classify(w.petition(), actor=w.users["head"]),
+        expected_version=None,
+        to_unit=_below(w.commune),
+        request="Báo cáo kết quả giải quyết",
+        actor=w.users["head"],
+    )
+    return [Drive("answer", {"pk": urge.pk}, {"answer": "Đã giải quyết, trả lời công dân."})]
+
+
 def _petition_action_drives(w: World) -> list[Drive]:
     from petitions import services as ps
     from tests.petitions.factories import classify
@@ -145,7 +167,7 @@ def _petition_action_drives(w: World) -> list[Drive]:
             unit_code=w.other_commune.code,
             reason="Không thuộc thẩm quyền",
         ),
-        drive("urge", classified(), body="UBND phường Ba Đình"),
+        drive("urge", classified(), to_unit=_below(w.commune).pk, request="Báo cáo kết quả giải quyết"),
         drive("file-away", classified(), reason="Trùng nội dung đã giải quyết"),
         drive("no-action", classified(kind="denunciation"), reason="Đơn nặc danh"),
         drive("return-originals", classify(w.petition(), actor=head, has_originals=True)),
@@ -220,6 +242,9 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             if name == "session_notify":
                 return [Drive("notify", {"pk": online.pk}, {"participants": [officer.pk]})]
             return [Drive("test the connection", {"pk": online.pk}, {"works": "1", "note": "Điểm cầu ổn"})]
+        if name == "session_recording":
+            held = w.session(kind="online", received_by="head", receiver=head)
+            return [Drive("attach the recording", {"pk": held.pk}, {"link": "https://luutru.hanoi.gov.vn/1"})]
         if name == "session_edit":
             session = w.session()
             data = {"version": session.version, "day": session.date.isoformat(), "place": "Nhà văn hoá tổ 5"}
@@ -288,6 +313,7 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
     "reports:report_publish": lambda w: [Drive("publish", {"pk": w.report().pk}, user="head")],
     "petitions:desk": _desk_drives,
     "petitions:action": _petition_action_drives,
+    "petitions:urge_detail": _urge_answer_drives,
     "petitions:reveal": _petition_reveal_drives,
     "reception:visit_reveal": _visit_reveal_drives,
     "two_factor": _two_factor_drives,
@@ -300,6 +326,7 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
             "session_publish",
             "session_notify",
             "session_connection",
+            "session_recording",
             "session_detail",
             "session_edit",
             "session_conclusions",

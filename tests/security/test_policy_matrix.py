@@ -38,7 +38,7 @@ from core.models import Role
 from petitions import services as petition_services
 from petitions.models import Petition
 from petitions.views.actions import PETITION_ACTIONS
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.petitions.factories import classify
 from tests.security.world import (
     CLIENT_IP,
@@ -84,6 +84,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:guide": DESK,
     "petitions:action:transfer": DESK,
     "petitions:action:urge": DESK,
+    "petitions:urge_detail": DESK,  # the unit urged records its answer (here a unit below commune A)
     "petitions:action:file-away": DESK,
     "petitions:action:no-action": DESK,
     "petitions:action:return-originals": DESK,
@@ -122,6 +123,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:session_conclusions": DESK,
     "reception:session_notify": DESK,  # an online session's participants told (Decree 154/2026)
     "reception:session_connection": DESK,  # an online session's connection tested
+    "reception:session_recording": DESK,  # a held online session's recording attached
     "reception:followup_create": DESK,
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
@@ -240,7 +242,19 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:transfer": lambda w: _petition_step(
         w, "transfer", _classified(w, "recommendation"), unit_code=w.other_commune.code, reason="Thuộc phường B"
     ),
-    "petitions:action:urge": lambda w: _petition_step(w, "urge", _classified(w), body="UBND phường B"),
+    "petitions:urge_detail": lambda w: Step(
+        petition_services.petition_urge(
+            petition=_classified(w),
+            expected_version=None,
+            to_unit=UnitFactory(parent=w.commune),
+            request="Báo cáo",
+            actor=None,
+        ).get_absolute_url(),
+        {"answer": "Đã giải quyết, trả lời công dân ngày hôm nay."},
+    ),
+    "petitions:action:urge": lambda w: _petition_step(
+        w, "urge", _classified(w), to_unit=UnitFactory(parent=w.commune).pk, request="Báo cáo kết quả"
+    ),
     "petitions:action:file-away": lambda w: _petition_step(w, "file-away", _classified(w), reason="Đơn trùng"),
     "petitions:action:no-action": lambda w: _petition_step(
         w, "no-action", _classified(w, "denunciation"), reason="Nặc danh"
@@ -365,6 +379,12 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         w.session(kind="online", received_by="head", day=today() + timedelta(days=20)),
         works="1",
         note="Đã thử điểm cầu",
+    ),
+    "reception:session_recording": lambda w: _session_step(
+        "reception:session_recording",
+        w.session(kind="online", received_by="head"),
+        link="https://luutru.hanoi.gov.vn/tiep-cong-dan/1",
+        note="Phần 1",
     ),
     "reception:session_conclusions": lambda w: _session_step(
         "reception:session_conclusions", (s := w.session()), version=s.version, conclusions="Giao phòng QLĐT xử lý"

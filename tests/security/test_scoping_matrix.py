@@ -140,6 +140,41 @@ def _reception_visit_form() -> dict[str, Any]:
     }
 
 
+def _urged(w: World, *, answered: bool = False) -> Any:
+    """An urging request of commune A's petition to a unit below commune A (answered with a
+    document when asked)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from petitions import services as ps
+    from tests.factories import UnitFactory
+    from tests.petitions.factories import classify
+
+    urge = ps.petition_urge(
+        petition=classify(w.petition()),
+        expected_version=None,
+        to_unit=UnitFactory(parent=w.commune),
+        request=f"Báo cáo ({SECRET_A})",
+        actor=None,
+    )
+    if answered:
+        document = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+        ps.urge_request_answer(urge=urge, answer="Đã giải quyết", document=document, actor=None)
+    return urge
+
+
+def _recording(w: World) -> Any:
+    """The recording (a file) of a held online session of commune A."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reception.models import SessionRecording
+
+    session = w.session(kind="online", received_by="head")
+    data = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    return SessionRecording.objects.create(
+        session=session, file=SimpleUploadedFile("tiep.mp4", data), original_name="tiep.mp4", mime="video/mp4"
+    )
+
+
 # URL name → function(world) → the commune-A objects to try, as URL kwargs.
 PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
     "core:unit_detail": lambda w: [Target({"code": w.commune.code})],
@@ -174,6 +209,14 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
         Target({"pk": (a := w.attachment()).petition_id, "attachment_pk": a.pk}, insider="officer")
     ],
     "petitions:action": _petition_actions,
+    "petitions:urge_detail": lambda w: [Target({"pk": _urged(w).pk}, data={"answer": "Đã giải quyết"})],
+    "petitions:urge_document": lambda w: [Target({"pk": _urged(w, answered=True).pk})],
+    "reception:session_recording": lambda w: [
+        Target(
+            {"pk": w.session(kind="online", received_by="head").pk}, data={"link": "https://a.gov.vn/1"}, insider=None
+        )
+    ],
+    "reception:recording_open": lambda w: [Target({"pk": _recording(w).pk})],
     "reception:session_detail": lambda w: [Target({"pk": w.session().pk}, data=_reception_visit_form())],
     "reception:visit_repeats": lambda w: [Target({"pk": w.session().pk})],
     "reception:visit_reveal": lambda w: [
