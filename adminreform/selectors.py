@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import IndexFamily, blind_index, looks_like_email, looks_like_identity_number, looks_like_phone
+from core.collation import vietnamese
 from core.models import Membership, Unit
 from core.search import search
 from core.selectors import ALL_ROLES, ancestor_paths, unit_paths_for, unit_subtree_q, units_visible_to
@@ -184,7 +185,7 @@ def dossier_handlers(*, unit: Unit, roles: Collection[str]) -> QuerySet[User]:
     return (
         User.objects.filter(memberships__unit=unit, memberships__role__in=roles, is_active=True)
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(vietnamese("last_name"), vietnamese("first_name"))
     )
 
 
@@ -195,7 +196,7 @@ def dossier_transfer_targets(*, dossier: Dossier) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(path__startswith=province_path, valid_to__isnull=True)
         .exclude(pk=dossier.handling_unit_id or dossier.unit_id)
-        .order_by("level", "name")
+        .order_by("level", vietnamese("name"))
     )
 
 
@@ -294,14 +295,12 @@ def dossier_for_lookup(*, code: str, pin: str) -> Dossier | None:
     code, pin = code.strip().upper(), pin.strip()
     if not code or len(pin) != 6 or not pin.isdigit():
         return None
+    # A public page: nothing personal is read, nor decrypted.
     candidates = list(
         Dossier.objects.filter(ref=code)
         .exclude(lookup_pin_digest="")
         .select_related("procedure", "unit")
-        .defer(*APPLICANT_FIELDS)[
-              # a public page: nothing personal is read, nor decrypted
-            :5
-        ]
+        .defer(*APPLICANT_FIELDS)[:5]
     )
     if not candidates:
         pin_matches(pin, "")  # the same work as for a known code

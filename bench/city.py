@@ -143,14 +143,19 @@ def ensure_users() -> dict[str, Any]:
     return users
 
 
-def page_unavailable(name: str) -> str:
-    """Why the page named `name` cannot be measured on this branch ('' when it can)."""
+# The generated city (Hà Nội's code): the leader's unit, the dashboard's and P8's.
+CITY_CODE = "01"
+
+
+def page_unavailable(name: str, args: tuple[str, ...] = ()) -> str:
+    """Why the page named `name` (with its URL `args`) cannot be measured on this branch ('' when
+    it can)."""
     from django.urls import NoReverseMatch, resolve, reverse
 
     from core.views import ComingSoonView
 
     try:
-        path = reverse(name)
+        path = reverse(name, args=args)
     except NoReverseMatch:
         return f"URL {name} does not exist"
     view_class = getattr(resolve(path).func, "view_class", None)

@@ -41,24 +41,30 @@ class StaffPage:
     """`username` GETs the page `url_name` through wrk with the session of a real login.
     `plans`: a sequential scan on a big table fails the figure. `report`: the city's report of
     the dashboard's default period is compiled first. `scale`: at 10M, the page's CPU over the
-    baseline's may be at most `scale` times the latest 1M run's."""
+    baseline's may be at most `scale` times the latest 1M run's. `args` and `query`: the URL's
+    arguments and query string (a drill-through list: the unit and figure, the level)."""
 
     url_name: str
     username: str
     plans: bool = False
     report: bool = False
     scale: float | None = None
+    args: tuple[str, ...] = ()
+    query: str = ""
 
     def unavailable(self) -> str:
-        return page_unavailable(self.url_name)
+        return page_unavailable(self.url_name, self.args)
 
-    def measure(self, run: Run, fig: Figure, spec: Spec) -> None:
+    def path(self) -> str:
         from django.urls import reverse
 
+        return reverse(self.url_name, args=self.args) + (f"?{self.query}" if self.query else "")
+
+    def measure(self, run: Run, fig: Figure, spec: Spec) -> None:
         if self.report:
             fig.notes.append(run.state.get("city_report") or ensure_city_report())
             run.state["city_report"] = fig.notes[-1]
-        path = reverse(self.url_name)
+        path = self.path()
         cookie = login(run, self.username)
         status = Client(run.server.base_url, timeout=60).get(path, headers={"Cookie": cookie}).status
         if status != 200:
@@ -68,7 +74,7 @@ class StaffPage:
         record(run, fig, r, connections=spec.connections, errors=errors, extra={})
         explained = run.state.setdefault("explain", {}).get(fig.id)  # the plans of its first round
         if explained is None:
-            explained = run.state["explain"][fig.id] = explain_page(self.url_name, run.users[self.username])
+            explained = run.state["explain"][fig.id] = explain_page(path, run.users[self.username])
         fig.notes.append(f"{explained['queries']} queries")
         if self.url_name == "petitions:queue":
             fig.notes.append(f"commune {run.users['commune'].code}")
@@ -110,18 +116,17 @@ def previous_baseline_multiple(figure_id: str, scale: str) -> float | None:
     return None
 
 
-def explain_page(url_name: str, user: Any) -> dict[str, Any]:
-    """Render the page in-process as `user`, EXPLAIN every query that reads a big table and
-    list sequential scans on them (the plan should use an index)."""
+def explain_page(path: str, user: Any) -> dict[str, Any]:
+    """Render the page at `path` in-process as `user`, EXPLAIN every query that reads a big
+    table and list sequential scans on them (the plan should use an index)."""
     from django.db import connection
     from django.test import Client as DjangoClient
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
     client = DjangoClient()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     with CaptureQueriesContext(connection) as ctx:
-        client.get(reverse(url_name))
+        client.get(path)
     from bench.plans import BIG_TABLES, reads_of
 
     checked: list[dict[str, Any]] = []

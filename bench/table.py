@@ -3,9 +3,9 @@
 Adding a figure is one entry: its id and label, what it drives (a page through wrk with its
 connections and the option that sets its duration, or a command), and its ratio rules. A
 figure whose page or command does not exist on this branch prints `MISS (not available: …)`.
-For example a staff list page that a later issue adds:
+For example a staff page with URL arguments (P8 below):
 
-    Spec("P8", "drill-through list", StaffPage("reports:drill", "bench.leader"),
+    Spec("P8", "drill-through list", StaffPage("reports:rows", "bench.leader", args=("01", "dossiers_on_time")),
          connections=8, seconds="page_seconds", rules=(cpu_vs_baseline(15),)),
 
 Why each bound is what it is: docs/performance.md, "The ratios".
@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from bench.city import command_unavailable, importer_unavailable
+from bench.api_figures import P2_CPU, P2_RPS, ApiStatus, Open311List
+from bench.city import CITY_CODE, command_unavailable, importer_unavailable
 from bench.command_figures import p6, p7
 from bench.context import Run
 from bench.figures import Figure, Ratio, cpu_vs_baseline
@@ -141,6 +142,46 @@ FIGURES: tuple[Spec, ...] = (
         ImportRecords(),
         rules=(Ratio("cpu_per_row_ms", "baseline_cpu_ms", "CPU per row", "the baseline's per request", bound=0.15),),
         checks="≤ 300 MB",
+    ),
+    Spec(
+        "P8",
+        "drill-through list",
+        # The city's dossiers resolved on time at commune level, opened from the leader's
+        # dashboard (its default period, compiled first: the count at the top is the stored one).
+        StaffPage(
+            "reports:rows",
+            "bench.leader",
+            plans=True,
+            report=True,
+            args=(CITY_CODE, "dossiers_on_time"),
+            query="level=commune",
+        ),
+        connections=8,
+        seconds="page_seconds",
+        rules=(cpu_vs_baseline(15),),
+        checks="0 errors, index scans only",
+    ),
+    Spec(
+        "P9",
+        "API status lookup",
+        ApiStatus(),
+        connections=16,
+        seconds="p2_seconds",
+        rules=(
+            Ratio("rps", P2_RPS, "throughput", "P2's", bound=1, at_least=True, shown="1"),
+            Ratio("cpu_ms", P2_CPU, "CPU", "P2's"),
+            cpu_vs_baseline(),
+        ),
+        checks="0 errors, p95 ≤ 50 ms",
+    ),
+    Spec(
+        "P10",
+        "Open311 requests list",
+        Open311List(),
+        connections=16,
+        seconds="page_seconds",
+        rules=(cpu_vs_baseline(20),),  # a list page's bound, as the dashboard's (P4)
+        checks="0 errors, p95 ≤ 100 ms",
     ),
 )
 

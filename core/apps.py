@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit, checks, retention, search, security_log, two_factor  # noqa: F401 - checks and search register themselves
+        from . import audit, checks, collation, retention, search, security_log, two_factor  # noqa: F401 - checks, search and the SQLite collation register themselves
         from .models import CalendarDay, DeadlineRule, Unit
         from .selectors import reference_changed
 

@@ -17,6 +17,8 @@ from django.utils.translation import pgettext_lazy
 from civicdesk.db import AuditEventBase, TimeStampedModel
 from civicdesk.workdays import DayKind, RuleSpec
 
+from .legal import legal_basis_text
+
 unit_code_validator = RegexValidator(r"^[A-Za-z0-9_-]{1,20}$", _("Use up to 20 letters, digits, '-' or '_'."))
 
 
@@ -232,6 +234,11 @@ class DeadlineRule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} ({self.valid_from:%d/%m/%Y})"
+
+    @property
+    def legal_basis_display(self) -> str:
+        """The legal basis in the reader's language ("Điều 9 Luật Khiếu nại")."""
+        return legal_basis_text(self.legal_basis)
 
     def as_spec(self) -> RuleSpec:
         return RuleSpec(

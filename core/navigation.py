@@ -39,6 +39,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
         DESK,
     ),
     NavItem(
+        "petitions:staff_map",
+        _("Feedback map"),
+        _("Your units' feedback on a map, by status, period and category."),
+        DESK,
+    ),
+    NavItem(
         "adminreform:dossier_list",
         _("One-stop shop"),
         _("Receive dossiers, print appointment slips, return results."),
@@ -76,6 +82,7 @@ PUBLIC_NAV_ITEMS: tuple[tuple[str, str | Promise], ...] = (
     ("petitions:track", _("Track a petition")),
     ("reception:schedule", _("Reception schedule")),
     ("adminreform:lookup", _("Look up a dossier")),
+    ("petitions:map", _("Map of feedback")),
 )
 
 
@@ -91,14 +98,19 @@ def nav_items_for(
     roles: set[str], path: str = "", *, entries: tuple[NavItem, ...] = NAV_ITEMS
 ) -> list[ResolvedNavItem]:
     """The entries these roles may use; the one whose section holds `path` is marked active."""
-    items = []
+    found = []
     for item in entries:
         if not roles & item.roles:
             continue
         url = _url(item.url_name)
-        if url is None:
-            continue
-        active = bool(path) and path.startswith(_section(url))
+        if url is not None:
+            found.append((item, url))
+    # An entry whose own address holds the page wins over its section's (the feedback map
+    # is under /petitions/ like the queue): one entry is marked.
+    exact = max((url for _item, url in found if path and path.startswith(url)), key=len, default=None)
+    items = []
+    for item, url in found:
+        active = url == exact if exact else bool(path) and path.startswith(_section(url))
         items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
     return items
 

@@ -18,6 +18,7 @@ from django.db.models import Model, Q, QuerySet
 
 from civicdesk.workdays import Deadline, WorkCalendar, compute_deadline
 
+from .collation import vietnamese
 from .models import CalendarDay, DeadlineRule, HeldUpload, Membership, Role, Unit
 from .prepared import fetch_prepared
 from .search import search
@@ -180,12 +181,12 @@ def unit_successors(unit: Unit) -> list[Unit]:
     """The units that took over from `unit`: those naming it as a predecessor or, when none
     does (a dissolved district whose communes were merged), those naming a unit of its
     subtree. In name order."""
-    direct = list(unit.successors.order_by("name"))
+    direct = list(unit.successors.order_by(vietnamese("name")))
     if direct:
         return direct
     through = Unit.predecessors.through
     ids = through.objects.filter(to_unit__path__startswith=unit.path).values("from_unit_id")
-    return list(Unit.objects.filter(pk__in=ids).exclude(path__startswith=unit.path).order_by("name"))
+    return list(Unit.objects.filter(pk__in=ids).exclude(path__startswith=unit.path).order_by(vietnamese("name")))
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -206,7 +207,7 @@ def month_windows(start: date, end: date, months: Iterable[date]) -> list[tuple[
 
 
 def unit_children(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(parent=unit).order_by("name")
+    return Unit.objects.filter(parent=unit).order_by(vietnamese("name"))
 
 
 def unit_ancestors(unit: Unit) -> list[Unit]:
@@ -238,7 +239,7 @@ def unit_search(text: str, *, limit: int = 20, units: QuerySet[Unit] | None = No
     qs = Unit.objects.all() if units is None else units
     by_code = qs.filter(code__iexact=text)
     by_name = search(qs, text, plain=["name"])
-    return (by_name | by_code).order_by("level", "name")[:limit]
+    return (by_name | by_code).order_by("level", vietnamese("name"))[:limit]
 
 
 def public_root_path(*, code: str) -> str | None:

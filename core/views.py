@@ -35,6 +35,7 @@ class HomeView(TemplateView):
             track_url=_url_or_none("petitions:track"),
             schedule_url=_url_or_none("reception:schedule"),
             lookup_url=_url_or_none("adminreform:lookup"),
+            map_url=_url_or_none("petitions:map"),
             **kwargs,
         )
 

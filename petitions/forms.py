@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.contact import IdentityNumberField, PhoneField, is_legacy_identity_number
+from core.legal import legal_basis_text
 from core.models import Unit
 from core.selectors import RuleNotFound, public_root_path, reference_cache
 from core.uploads import validate_upload
@@ -377,7 +378,7 @@ class PetitionFileForm(forms.Form):
                     "A complaint filed late is not handled unless an objective obstacle kept you from "
                     "complaining in time. Say what it was here, or send a recommendation or feedback instead."
                 )
-                % {"due": f"{limitation.due_on:%d/%m/%Y}", "basis": limitation.rule.legal_basis},
+                % {"due": f"{limitation.due_on:%d/%m/%Y}", "basis": legal_basis_text(limitation.rule.legal_basis)},
             )
 
     @property

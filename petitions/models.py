@@ -19,6 +19,8 @@ from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import DeadlineRule, Unit
 
+from .choices import Discipline, RepeatGround, ReviewOutcome
+
 # The decision figures' table is declared beside the fields' choices; imported here to be a model.
 from .figures import DecisionFigures as DecisionFigures
 from .figures import PetitionField
@@ -171,15 +173,6 @@ def result_of(*, kind: str, closure: str, finding: str) -> str:
     return Result.ANSWERED
 
 
-class Discipline(models.TextChoices):
-    """A complaint against a disciplinary decision on a civil servant (Luật Khiếu nại art. 47–50):
-    its own limitation, acceptance and resolution limits; a dismissal has a longer 2nd time."""
-
-    NONE = "", _("No: an administrative decision or act")
-    DISCIPLINE = "discipline", _("A disciplinary decision")
-    DISMISSAL = "dismissal", _("A disciplinary dismissal (buộc thôi việc)")
-
-
 class Step(models.TextChoices):
     """The step whose deadline is `Petition.due_on`."""
 
@@ -277,6 +270,18 @@ class Petition(TimeStampedModel):
     complaint_round = models.PositiveSmallIntegerField(_("complaint round"), default=1)
     discipline = models.CharField(
         _("complaint against a disciplinary decision"), max_length=12, choices=Discipline.choices, blank=True
+    )
+    # A repeated denunciation (tố cáo tiếp, Luật Tố cáo art. 37, 38) and the earlier one it is about.
+    repeat_ground = models.CharField(
+        _("repeated denunciation"), max_length=12, choices=RepeatGround.choices, blank=True
+    )
+    repeat_of = models.ForeignKey(
+        "self",
+        verbose_name=_("earlier denunciation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     first_petition = models.ForeignKey(
         "self",
@@ -424,6 +429,12 @@ class Petition(TimeStampedModel):
                 fields=["-received_on", "-id"],
                 name="petition_feedback_recent_idx",
                 condition=Q(kind=PetitionKind.FEEDBACK),
+            ),
+            # The map of feedback (petitions.feedback_map): located feedback, newest first.
+            models.Index(
+                fields=["-received_on", "-id"],
+                name="petition_feedback_map_idx",
+                condition=Q(kind=PetitionKind.FEEDBACK, latitude__isnull=False, longitude__isnull=False),
             ),
         ]
 
@@ -574,6 +585,8 @@ class PetitionEvent(AuditEventBase):
         RESOLVED = "resolved", _("Resolved")
         FIGURES_RECORDED = "figures_recorded", _("Decision figures recorded")
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
+        REPEAT_MARKED = "repeat_marked", _("Marked as a repeated denunciation")
+        REPEAT_STEP = "repeat_step", _("Repeated denunciation: step recorded")
         GROUPED = "grouped", _("Grouped into a case")
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
         # Someone without the grant asked for the identity or a document that may show it.
@@ -628,6 +641,9 @@ class Duty(models.TextChoices):
     NOTIFY_CONCLUSION = "notify_conclusion", _("Notify the denouncer of the conclusion")
     SEND_DECISION = "send_decision", _("Send the first-time decision to the complainant and the parties")
     PUBLISH_CONCLUSION = "publish_conclusion", _("Publish the conclusion")
+    REVIEW_REPEAT = "review_repeat", _("Review the repeated denunciation")
+    REQUEST_REPORT = "request_report", _("Ask the resolver to report on the delay")
+    DELAY_REPORT = "delay_report", _("The resolver's report on the delay")
 
 
 # Duty -> the deadline rule code that sets its limit.
@@ -637,7 +653,12 @@ DUTY_RULES: dict[str, str] = {
     Duty.NOTIFY_CONCLUSION: "denunciation.notify_conclusion",
     Duty.SEND_DECISION: "complaint.send_decision",
     Duty.PUBLISH_CONCLUSION: "denunciation.publish_conclusion",
+    Duty.REVIEW_REPEAT: "denunciation.repeat.review",
+    Duty.REQUEST_REPORT: "denunciation.overdue.request_report",
+    Duty.DELAY_REPORT: "denunciation.overdue.report",
 }
+# The steps of a repeated denunciation (Luật Tố cáo art. 37, 38), recorded with an outcome.
+REPEAT_DUTIES = (Duty.REVIEW_REPEAT, Duty.REQUEST_REPORT, Duty.DELAY_REPORT)
 
 
 class PetitionDuty(models.Model):
@@ -654,6 +675,7 @@ class PetitionDuty(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.TextField(_("how it was done"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ReviewOutcome.choices, blank=True)
     # What was published: never the denouncer's identity (the service refuses it).
     published_text = models.TextField(_("published text"), blank=True)
     reminded_due_on = models.DateField(null=True, blank=True, editable=False)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from civicdesk.crypto import IndexFamily, blind_index, looks_like_email, looks_like_identity_number, looks_like_phone
 from civicdesk.workdays import Deadline, add_working_days
 from core.choices import PetitionKind
+from core.collation import vietnamese
 from core.models import Role, Unit
 from core.search import search
 from core.selectors import (
@@ -211,7 +212,7 @@ def proposed_refusal_reason(*, petition: Petition) -> str:
         "days": rule.amount or 0,
         "known": f"{start[1]:%d/%m/%Y}" if start else "—",
         "due": f"{petition.limitation_due_on:%d/%m/%Y}",
-        "basis": rule.legal_basis,
+        "basis": rule.legal_basis_display,
     }
 
 
@@ -242,7 +243,7 @@ def handlers_for(*, unit: Unit) -> QuerySet[User]:
             memberships__role__in=HANDLER_ROLES,
         )
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(vietnamese("last_name"), vietnamese("first_name"))
     )
 
 
@@ -382,7 +383,7 @@ def public_units() -> QuerySet[Unit]:
     """Units a citizen can send a petition to: the city and its communes (setting
     PETITIONS_PUBLIC_ROOT), or every unit when that root is not loaded."""
     root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
-    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", "name")
+    units = Unit.objects.filter(valid_to__isnull=True).order_by("level", vietnamese("name"))
     return units if root is None else units.filter(path__startswith=root)
 
 
@@ -507,7 +508,8 @@ def petition_work_for(user: User, today: date) -> list[WorkItem]:
     """A handler's petitions by urgency ("Việc của tôi", core.work): those assigned to the
     user whose running step is overdue or due within 3 working days; new: those assigned to the
     user and not yet accepted or decided, and, for a desk officer or head, the petitions of
-    their units still waiting to be classified."""
+    their units still waiting to be classified; and the pending steps with a limit of their own
+    (PetitionDuty) on those petitions, overdue or due within 3 working days."""
     soon = soon_cutoff(today)
     kind = gettext_lazy("Petition")
     items: list[WorkItem] = []
@@ -535,4 +537,17 @@ def petition_work_for(user: User, today: date) -> list[WorkItem]:
         for p in waiting:
             group = OVERDUE if p.due_on and p.due_on < today else NEW
             items.append(WorkItem(group, kind, f"{p.ref} · {p.subject}", p.get_absolute_url(), p.due_on))
+    # One query: the steps with a limit of their own (a notice, a repeated denunciation's review
+    # or report) due soon or overdue, on the user's petitions or, for a desk officer or head,
+    # on their units' petitions.
+    whose = (
+        Q(petition__assignee=user) | Q(petition__unit__path__in=desk_units)
+        if desk_units
+        else Q(petition__assignee=user)
+    )
+    duties = PetitionDuty.objects.filter(whose, done_on__isnull=True, due_on__lte=soon).select_related("petition")
+    for d in duties.order_by("due_on", "pk")[:50]:
+        group = OVERDUE if d.due_on < today else SOON
+        label = f"{d.petition.ref} · {d.get_duty_display()}"
+        items.append(WorkItem(group, kind, label, d.petition.get_absolute_url(), d.due_on))
     return items

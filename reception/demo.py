@@ -11,9 +11,11 @@ from django.utils import timezone
 from civicdesk.crypto import IndexFamily, blind_index
 from civicdesk.workdays import add_working_days, subtract_working_days
 from core.demo import DemoContext
+from core.models import Unit
 from core.selectors import deadline_rule_in_force, work_calendar
 
 from .models import (
+    DialogueConference,
     FollowUpItem,
     ReceivedBy,
     ReceptionSession,
@@ -49,6 +51,7 @@ def _unaccented(text: str) -> str:
 
 def seed(context: DemoContext) -> None:
     units = [context.city, *context.communes]
+    _dialogues(context, units)
     if Visit.objects.filter(unit__in=units, ref__startswith=MARK).exists():
         return
     today, rng = context.today, context.rng
@@ -205,3 +208,24 @@ def seed(context: DemoContext) -> None:
             for s in sessions
             if s.kind == SessionKind.HEAD_PERIODIC and s.date <= today and s.date.day <= 7
         )
+
+
+def _dialogues(context: DemoContext, units: list[Unit]) -> None:
+    """Dialogue conferences the heads held with citizens about a matter of the register, about
+    one every six weeks a unit over two years (refs DEMO-DT-<n>; existing ones left alone)."""
+    today, rng = context.today, context.rng
+    rows = []
+    for unit in units:
+        for n in range(16):
+            held_on = today - timedelta(days=20 + 45 * n + rng.randint(0, 20))
+            rows.append(
+                DialogueConference(
+                    unit=unit,
+                    ref=f"{MARK}DT-{n + 1:02d}",
+                    held_on=held_on,
+                    attendees=rng.randint(12, 140),
+                    topic=f"Đối thoại: {MATTERS[n % len(MATTERS)][1].lower()}",
+                    recorded_by=context.users.get("admin"),
+                )
+            )
+    DialogueConference.objects.bulk_create(rows, ignore_conflicts=True)

@@ -27,6 +27,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
+def _version_field() -> forms.IntegerField:
+    """The record's version the form was opened on (a hidden field): missing, the page is stale."""
+    return forms.IntegerField(
+        label=_("record version"),
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The page is out of date: reload it and try again.")},
+    )
+
+
 class SecondarySubmit(Submit):
     field_classes = "btn btn-outline-primary"
 
@@ -83,7 +92,7 @@ class SessionForm(forms.Form):
 class SessionTimePlaceForm(forms.Form):
     """Move a session: another day, time or place, and why (kept in the audit trail)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     day = forms.DateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Start time"), required=False, widget=TIME)
     end_time = forms.TimeField(label=_("End time"), required=False, widget=TIME)
@@ -111,7 +120,7 @@ class SessionTimePlaceForm(forms.Form):
 
 
 class SessionConclusionsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     attendance = forms.IntegerField(label=_("Attendance"), min_value=0, required=False)
     issues_raised = forms.CharField(label=_("Issues raised"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     conclusions = forms.CharField(
@@ -199,7 +208,7 @@ class VisitForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     answer = forms.ChoiceField(label=_("Answer given"), choices=VisitAnswer.choices, widget=forms.RadioSelect)
     answered_on = forms.DateField(label=_("Answered on"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -245,7 +254,7 @@ class MarkRepeatForm(forms.Form):
 
 
 class FollowUpDoneForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = _version_field()
     result = forms.CharField(
         label=_("Result"),
         widget=forms.Textarea(attrs={"rows": 2}),

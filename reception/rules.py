@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 
 from civicdesk.exceptions import DomainError
+from core.legal import legal_basis_text
 
 from .models import DELEGATION_MIN_PEOPLE, LARGE_DELEGATION_MIN_PEOPLE, ReceivedBy
 
@@ -71,6 +72,10 @@ class FrequencyPeriod:
     end: date
     required: int
     basis: str
+
+    @property
+    def basis_display(self) -> str:
+        return legal_basis_text(self.basis)
 
 
 def _month_end(day: date) -> date:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from civicdesk.crypto import IndexFamily, blind_index
 from core.choices import PetitionKind
+from core.collation import vietnamese
 from core.models import Role, Unit
 from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user, unit_search
 from core.work import FOLLOW_UP, TODAY, WorkItem
@@ -91,7 +92,7 @@ def session_receiver_choices(*, units: QuerySet[Unit]) -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, memberships__unit__in=units, memberships__role__in=RECEIVER_ROLES)
         .distinct()
-        .order_by("last_name", "first_name")
+        .order_by(vietnamese("last_name"), vietnamese("first_name"))
     )
 
 
@@ -102,13 +103,17 @@ def online_participant_choices(*, session: ReceptionSession) -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, memberships__unit__in=units, memberships__role__in=RECEIVER_ROLES)
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by(vietnamese("last_name"), vietnamese("first_name"), "username")
     )
 
 
 def follow_up_owner_choices(*, unit: Unit) -> QuerySet[User]:
     """The officials of `unit` and of the units above it, who may own a follow-up item."""
-    return User.objects.filter(memberships__unit__path__in=ancestor_paths(unit.path)).distinct().order_by("last_name")
+    return (
+        User.objects.filter(memberships__unit__path__in=ancestor_paths(unit.path))
+        .distinct()
+        .order_by(vietnamese("last_name"), vietnamese("first_name"))
+    )
 
 
 def visit_answer_queue(*, user: AnyUser) -> QuerySet[Visit]:
@@ -354,7 +359,7 @@ def head_frequency_check(*, unit: Unit, start: date, end: date, today: date | No
     Party secretary and People's Council deputies where the unit records their reception. A
     period still running on `today` is not counted as missed yet. Three queries."""
     today = today or timezone.localdate()
-    units = [unit, *Unit.objects.filter(parent=unit).order_by("name")]
+    units = [unit, *Unit.objects.filter(parent=unit).order_by(vietnamese("name"))]
     by_unit = reception_days(units=units, start=start, end=end)
     rows = []
     for u in units:

@@ -70,6 +70,10 @@ DOSSIER_KEYS = (
     "satisfied",
 )
 
+# The parts of last year's figures a report keeps beside its own (the dashboard's tiles and
+# table, the exports' year-on-year columns).
+PREVIOUS_KEYS = ("period", "reception", "petitions", "dossiers", "dialogues")
+
 
 def _level_order(level: str) -> int:
     return LEVEL_RANK.get(level, 99)  # type: ignore[call-overload]

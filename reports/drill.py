@@ -26,8 +26,8 @@ from adminreform.models import Dossier, SatisfactionScore
 from core.choices import PetitionKind
 from core.models import Unit
 from core.selectors import unit_subtree_q
-from petitions.models import CLOCK_STATUSES, Outcome, Petition, PetitionDuty
-from reception.models import Visit
+from petitions.models import CLOCK_STATUSES, NOT_DECIDED_RESULTS, Outcome, Petition, PetitionDuty
+from reception.models import DialogueConference, Visit
 
 from .periods import Period
 
@@ -105,6 +105,12 @@ FIGURES: dict[str, Figure] = {
         "received_on",
         lambda qs, period, today, level: _overdue_now(qs, today),
         live=True,
+    ),
+    "dialogues": Figure(
+        _("Dialogue conferences held"),
+        DialogueConference,
+        "held_on",
+        lambda qs, period, today, level: qs.filter(held_on__gte=period.start, held_on__lte=period.end),
     ),
     "dossiers_resolved": Figure(
         _("Dossiers resolved"),
@@ -192,15 +198,18 @@ class CaseRow:
         return petition_kind_label(self.kind)
 
 
-def case_rows(*, unit: Unit, period: Period, resolved_only: bool) -> list[CaseRow]:
+def case_rows(*, unit: Unit, period: Period, which: str = "cases_to_resolve") -> list[CaseRow]:
     """The complaint and denunciation cases of `unit`'s subtree to resolve in `period`, as
-    petitions.stats counts them (accepted, within competence, received in the period; resolved
-    when every petition of the case received by the period end is resolved by then), newest
-    first. Two queries; a city has thousands of cases a quarter, not millions."""
+    petitions.stats counts them (accepted, within competence, received in the period), newest
+    first; `which` keeps them all (`cases_to_resolve`) or those resolved (every petition of the
+    case received by the period end resolved by then: `cases_resolved`), decided (resolved, none
+    withdrawn or terminated: `cases_decided`, the report's `petitions.cases.decided`), decided
+    on time (and none resolved after the deadline it kept: `cases_on_time`). Two queries; a city
+    has thousands of cases a quarter, not millions."""
     eligible = (
         Petition.objects.filter(unit_subtree_q([unit.path]), _received_in(period))
         .filter(kind__in=(PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION), outcome=Outcome.ACCEPTED, competent=True)
-        .values_list("pk", "case_id", "kind", "ref", "unit__name", "received_on", "resolved_on")
+        .values_list("pk", "case_id", "kind", "ref", "unit__name", "received_on", "resolved_on", "result", "due_on")
     )
     groups: dict[tuple[str, str, int], list[tuple[Any, ...]]] = {}
     for row in eligible:
@@ -208,16 +217,21 @@ def case_rows(*, unit: Unit, period: Period, resolved_only: bool) -> list[CaseRo
         key = (kind, "case", case_id) if case_id is not None else (kind, "petition", pk)
         groups.setdefault(key, []).append(row)
     case_ids = {key[2] for key in groups if key[1] == "case"}
-    open_cases = set(
-        Petition.objects.filter(case_id__in=case_ids, received_on__lte=period.end)
-        .filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=period.end))
-        .values_list("case_id", flat=True)
-    )
+    # Every petition of those cases received by the period end (some outside the subtree or
+    # the period), as (resolved_on, result, due_on): what decides the case's state.
+    members_of: dict[int, list[tuple[Any, ...]]] = {}
+    for case_id, resolved_on, result, due_on in Petition.objects.filter(
+        case_id__in=case_ids, received_on__lte=period.end
+    ).values_list("case_id", "resolved_on", "result", "due_on"):
+        members_of.setdefault(case_id, []).append((resolved_on, result, due_on))
     rows = []
     for (kind, what, pk), members in groups.items():
-        last = members[0][6]
-        resolved = pk not in open_cases if what == "case" else (last is not None and last <= period.end)
-        if resolved_only and not resolved:
+        states = members_of.get(pk, []) if what == "case" else [(m[6], m[7], m[8]) for m in members]
+        resolved = all(r is not None and r <= period.end for r, _result, _due in states)
+        decided = resolved and all(result not in NOT_DECIDED_RESULTS for _r, result, _due in states)
+        on_time = decided and all(due is None or r <= due for r, _result, due in states)
+        wanted = {"cases_resolved": resolved, "cases_decided": decided, "cases_on_time": on_time}
+        if not wanted.get(which, True):
             continue
         last_resolved = max((m[6] for m in members if m[6] is not None), default=None)
         rows.append(
@@ -237,6 +251,8 @@ def case_rows(*, unit: Unit, period: Period, resolved_only: bool) -> list[CaseRo
 CASE_FIGURES = {
     "cases_to_resolve": _("Complaint and denunciation cases to resolve"),
     "cases_resolved": _("Complaint and denunciation cases resolved"),
+    "cases_decided": _("Complaint and denunciation cases decided (decision or conclusion)"),
+    "cases_on_time": _("Complaint and denunciation cases decided within the time limit"),
 }
 
 

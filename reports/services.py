@@ -30,7 +30,7 @@ from core.outbox import run_task_after_commit
 from core.selectors import units_in_force
 from core.workflow import Workflow
 
-from .compiling import UnitEnded, compile_figures, compile_figures_of_units, unit_ended_refusal
+from .compiling import PREVIOUS_KEYS, UnitEnded, compile_figures, compile_figures_of_units, unit_ended_refusal
 from .models import REPORT_TRANSITIONS, CompiledReport, CompiledReportEvent, CompileState, ReportStatus
 from .notices import draft_notices
 from .periods import Period
@@ -252,7 +252,7 @@ def _run_locked(report_id: int, *, runner_alive_checked: bool) -> CompiledReport
     with transaction.atomic():
         report = CompiledReport.objects.select_for_update().get(pk=report_id)
         report.figures = figures
-        report.previous_figures = {key: previous[key] for key in ("period", "reception", "petitions", "dossiers")}
+        report.previous_figures = {key: previous[key] for key in PREVIOUS_KEYS}
         report.children = compiled_children
         report.state = CompileState.DONE
         report.progress = 100

@@ -23,7 +23,7 @@ from django.utils.translation import pgettext
 
 from core.models import LEVEL_RANK, Unit, UnitLevel
 
-from .compiling import compile_figures
+from .compiling import PREVIOUS_KEYS, compile_figures
 from .drill import drill_all
 from .formatting import change, rate
 from .periods import Period
@@ -45,7 +45,7 @@ def live_figures(*, unit: Unit, period: Period) -> tuple[dict[str, Any], dict[st
     if cached is None:
         figures = compile_figures(unit=unit, period=period)
         previous = compile_figures(unit=unit, period=period.previous, with_trend=False)
-        cached = (figures, {k: previous[k] for k in ("period", "reception", "petitions", "dossiers")})
+        cached = (figures, {k: previous[k] for k in PREVIOUS_KEYS})
         cache.set(key, cached, LIVE_TTL)
     return cached
 
@@ -83,6 +83,9 @@ def figure_value(figures: Mapping[str, Any], figure: str, level: str = "") -> in
         "petitions_in_progress": ("petitions", "in_progress"),
         "dossiers_rated": ("dossiers", "satisfaction", "rated"),
         "dossiers_satisfied": ("dossiers", "satisfaction", "satisfied"),
+        "dialogues": ("dialogues", "conferences"),
+        "cases_decided": ("petitions", "cases", "decided"),
+        "cases_on_time": ("petitions", "cases", "on_time"),
     }
     if figure in paths:
         value = _get(figures, *paths[figure])
@@ -214,32 +217,52 @@ def dashboard_tiles(
     tiles.append(_cases_tile(figures, previous, links))
     tiles.append(_dossiers_tile(figures, previous, links))
     tiles.append(_satisfaction_tile(figures, previous, links))
+    tiles.append(_dialogues_tile(figures, previous, links))
     return tiles
 
 
 def _cases_tile(figures: Mapping[str, Any], previous: Mapping[str, Any] | None, links: TileLinks) -> Tile:
-    """Complaint and denunciation cases to resolve, resolved, with the rate."""
-
-    def totals(f: Mapping[str, Any] | None) -> tuple[int, int] | None:
-        complaint, denunciation = _get(f, "petitions", "complaint_cases"), _get(f, "petitions", "denunciation_cases")
-        if complaint is None:
-            return None
-        to_resolve = int(complaint["to_resolve"]) + int((denunciation or {}).get("to_resolve") or 0)
-        resolved = int(complaint["resolved"]) + int((denunciation or {}).get("resolved") or 0)
-        return to_resolve, resolved
-
-    now, before = totals(figures) or (0, 0), totals(previous)
-    pct = rate(now[1], now[0])
-    before_pct = rate(before[1], before[0]) if before else None
+    """Complaint and denunciation cases decided (a decision, a conclusion) of those to resolve,
+    and of those decided, the ones decided within the time limit (`petitions.cases`)."""
+    now = _get(figures, "petitions", "cases") or {"to_resolve": 0, "decided": 0, "on_time": 0}
+    before = _get(previous, "petitions", "cases")
+    pct = rate(int(now["decided"]), int(now["to_resolve"]))
+    before_pct = rate(int(before["decided"]), int(before["to_resolve"])) if before else None
+    on_time_pct = rate(int(now["on_time"]), int(now["decided"]))
+    before_on_time = rate(int(before["on_time"]), int(before["decided"])) if before else None
     return Tile(
         key="cases",
-        label=_("Complaint and denunciation cases resolved"),
+        label=_("Complaint and denunciation cases decided"),
         value=_pct(pct) if pct is not None else "—",
-        link=links("cases_resolved"),
-        detail=_("%(resolved)s of %(to_resolve)s cases") % {"resolved": _number(now[1]), "to_resolve": _number(now[0])},
+        link=links("cases_decided"),
+        detail=_("%(decided)s of %(to_resolve)s cases")
+        % {"decided": _number(int(now["decided"])), "to_resolve": _number(int(now["to_resolve"]))},
         change=rate_change(pct, before_pct),
         previous=_("last year: %(value)s") % {"value": _pct(before_pct)} if before_pct is not None else "",
-        lines=[TileLine(_("to resolve"), _number(now[0]), links("cases_to_resolve"))],
+        lines=[
+            TileLine(_("to resolve"), _number(int(now["to_resolve"])), links("cases_to_resolve")),
+            TileLine(
+                _("decided on time"),
+                _number(int(now["on_time"])) + (f" ({_pct(on_time_pct)})" if on_time_pct is not None else ""),
+                links("cases_on_time"),
+                rate_change(on_time_pct, before_on_time),
+            ),
+        ],
+    )
+
+
+def _dialogues_tile(figures: Mapping[str, Any], previous: Mapping[str, Any] | None, links: TileLinks) -> Tile:
+    """Dialogue conferences the heads held with citizens, and how many attended."""
+    now = _get(figures, "dialogues") or {"conferences": 0, "attendees": 0}
+    before = _get(previous, "dialogues", "conferences")
+    return Tile(
+        key="dialogues",
+        label=_("Dialogue conferences"),
+        value=_number(int(now["conferences"])),
+        link=links("dialogues"),
+        detail=_("%(attendees)s attendees") % {"attendees": _number(int(now["attendees"]))},
+        change=count_change(int(now["conferences"]), before),
+        previous=_("last year: %(value)s") % {"value": _number(int(before))} if before is not None else "",
     )
 
 

@@ -419,7 +419,7 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
         back = reverse("reports:dashboard") + "?" + urlencode({"unit": unit.code, **query})
         context: dict[str, Any] = {"unit": unit, "period": period, "back": back, "figure": figure, "level": level}
         if figure in CASE_FIGURES:
-            cases = case_rows(unit=unit, period=period, resolved_only=figure == "cases_resolved")
+            cases = case_rows(unit=unit, period=period, which=figure)
             try:
                 page = max(1, int(self.request.GET.get("page", "1")))
             except ValueError:

@@ -12,6 +12,7 @@ RULE_SEEDS = (
     "petitions.migrations.0013_complaint_decision_sending_rule",
     "adminreform.migrations.0012_after_hours_receipt_rule",
     "petitions.migrations.0018_complaint_against_disciplinary_decision",
+    "petitions.migrations.0019_repeated_denunciation_steps",
 )
 
 

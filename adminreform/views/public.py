@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core import ratelimit
+from core.collation import vietnamese
 from core.models import Unit
 
 from .. import forms as f
@@ -135,7 +136,7 @@ class OnlineSubmitView(View):
         return (
             Unit.objects.filter(level=self.procedure.level, valid_to__isnull=True, memberships__isnull=False)
             .distinct()
-            .order_by("name")
+            .order_by(vietnamese("name"))
         )
 
     def render_form(self, form: f.OnlineSubmitForm, status: int = 200) -> HttpResponse:

@@ -10,6 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -133,7 +136,17 @@ FORMAT_MODULE_PATH = ["civicdesk.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet and its marker clustering come from their packages (xstatic), served like every
+# other static file: no CDN.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("leaflet", xstatic.pkg.leaflet.BASE_DIR),
+    ("leaflet-markercluster", xstatic.pkg.leaflet_markercluster.BASE_DIR),
+]
+STATICFILES_FINDERS = [
+    "civicdesk.staticfinders.FileSystemFinder",  # Django's, less a file the packages break
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
@@ -349,3 +362,19 @@ API_PUBLIC_RATE_PER_MINUTE = env.int("API_PUBLIC_RATE_PER_MINUTE", default=120)
 # empty, nothing is sent. Its bearer token, if it asks for one.
 API_PORTAL_URL = env("API_PORTAL_URL", default="")
 API_PORTAL_TOKEN = env("API_PORTAL_TOKEN", default="")
+
+# --- the map of feedback (docs/petitions.md, "The map of feedback") ---
+# The tile server's URL template ({z}/{x}/{y}, and {s} for its subdomains) and the credit the
+# tiles' licence asks for. OpenStreetMap's own server by default (its usage policy asks for
+# the site's origin as Referer: the map sends it, nothing more); a province may run its own.
+MAP_TILE_URL = env("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+MAP_TILE_MAX_ZOOM = env.int("MAP_TILE_MAX_ZOOM", default=19)
+# Where the map opens: latitude, longitude and zoom (Hà Nội's centre unless set).
+MAP_CENTER = env.list("MAP_CENTER", cast=float, default=[21.0285, 105.8542])
+if len(MAP_CENTER) != 2:
+    raise ImproperlyConfigured("MAP_CENTER is 'latitude,longitude'.")
+MAP_ZOOM = env.int("MAP_ZOOM", default=12)

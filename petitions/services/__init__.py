@@ -7,6 +7,7 @@
 - `urging`: urge a unit below (đôn đốc) and record its answer
 - `handling`: assign, extend, suspend, resume, resolve
 - `duties`: a denunciation's duties to notify and publish, without the denouncer's identity
+- `repeat`: a repeated denunciation (tố cáo tiếp) and its steps (review; report on a delay)
 - `cases`: group petitions into a case
 - `vault`: the denouncer's identity, encrypted; reveal grants and the audited reveal
 - `notifications`: what the outbox sends for petitions (core.outbox)
@@ -45,6 +46,7 @@ from .handling import (
     petition_suspend,
 )
 from .intake import Location, NewPetition, petition_check_secret, petition_create, petition_receive
+from .repeat import petition_mark_repeat
 from .retention import FILED_KEEP_DAYS, attachment_file_delete, petition_purge_filed
 from .sweeps import deadline_sweep
 from .urging import petition_urge, urge_request_answer, urgeable_units
@@ -85,6 +87,7 @@ __all__ = [
     "petition_file_away",
     "petition_guide",
     "petition_link_first",
+    "petition_mark_repeat",
     "petition_no_action",
     "petition_purge_filed",
     "petition_receive",

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from civicdesk.crypto import normalise_identity_number
 from civicdesk.exceptions import DomainError, InvalidTransition
 
-from ..models import Duty, Petition, PetitionDuty
+from ..models import REPEAT_DUTIES, Duty, Petition, PetitionDuty
 from ..policies import POLICY
 from ..text import fold
+from .repeat import repeat_step_done
 from .vault import Identity, petitioner_contact
 from .workflow import PETITION, Kind, today
 
@@ -80,6 +81,7 @@ def petition_duty_record(
     duty: str,
     note: str,
     published_text: str = "",
+    outcome: str = "",
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
@@ -88,7 +90,9 @@ def petition_duty_record(
     (Luật Tố cáo art. 29) or of the conclusion (art. 35), or the conclusion published (art. 40).
     `note` says how (letter number, meeting, website). A publication must give the published
     text, which may never carry the denouncer's identity (art. 40, 47): DomainError if it does.
-    Writes one NOTIFIED or PUBLISHED event; a duty is recorded once."""
+    A repeated denunciation's step (art. 37, 38; `services.repeat`) records what was decided
+    (`outcome`), and its request for a report opens the report's deadline.
+    Writes one NOTIFIED, PUBLISHED or REPEAT_STEP event; a duty is recorded once."""
     locked = PETITION.lock(petition)
     POLICY.authorize(actor=actor, action="duty", unit=locked.unit)
     row = PetitionDuty.objects.select_for_update().filter(petition=locked, duty=duty).first()
@@ -108,15 +112,14 @@ def petition_duty_record(
             raise DomainError(
                 _("The published text contains the denouncer's identity. Remove it: the law forbids revealing it.")
             )
+    if duty in REPEAT_DUTIES:
+        repeat_step_done(locked, row, outcome=outcome, on=on)
     row.done_on, row.done_by, row.note = on, actor, note.strip()
     row.published_text = published_text.strip()
     row.save()
-    PETITION.record(
-        locked,
-        Kind.PUBLISHED if duty == Duty.PUBLISH_CONCLUSION else Kind.NOTIFIED,
-        actor=actor,
-        reason=note.strip(),
-        data={"duty": duty, "due_on": row.due_on.isoformat(), "done_on": on.isoformat(), "late": on > row.due_on},
-        ip_address=ip_address,
-    )
+    kind = Kind.PUBLISHED if duty == Duty.PUBLISH_CONCLUSION else Kind.NOTIFIED
+    data = {"duty": duty, "due_on": row.due_on.isoformat(), "done_on": on.isoformat(), "late": on > row.due_on}
+    if duty in REPEAT_DUTIES:
+        kind, data["outcome"] = Kind.REPEAT_STEP, row.outcome
+    PETITION.record(locked, kind, actor=actor, reason=note.strip(), data=data, ip_address=ip_address)
     return row

@@ -18,6 +18,7 @@ from core.actions import ActionTable, Actor, StaffAction, StaffActionView
 from core.choices import PetitionKind
 
 from .. import forms as f
+from .. import repeat_forms as rf
 from .. import services
 from ..figure_forms import figure_values
 from ..models import Duty, Petition, PetitionStatus
@@ -87,6 +88,18 @@ def _link_first(p: Petition, d: Data, a: Actor) -> Petition:
     return services.petition_link_first(petition=p, first=first, **a.kwargs())
 
 
+def _mark_repeat(p: Petition, d: Data, a: Actor) -> Petition:
+    ref = d.get("earlier_ref", "").strip()
+    earlier = None
+    if ref:
+        earlier = petition_list_visible_to(user=a.user).filter(ref=ref).first()
+        if earlier is None:
+            raise ValidationError(_("No petition you can see has this reference."))
+    return services.petition_mark_repeat(
+        petition=p, ground=d["ground"], earlier=earlier, note=d.get("note", ""), **_checked(d, a)
+    )
+
+
 def _duty_pending(duty: str) -> Callable[[Petition], bool]:
     return lambda p: p.duties.filter(duty=duty, done_on__isnull=True).exists()
 
@@ -99,6 +112,7 @@ def _record_duty(duty: str) -> Callable[[Petition, Data, Actor], object]:
             on=d["on"],
             note=d["note"],
             published_text=d.get("published_text", ""),
+            outcome=d.get("outcome", ""),
             **a.kwargs(),
         )
 
@@ -267,6 +281,35 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             f.DutyNotifyForm,
             _record_duty(Duty.SEND_DECISION),
             _when((S.RESOLVED,), kinds=(PetitionKind.COMPLAINT,), also=_duty_pending(Duty.SEND_DECISION)),
+            rule="duty",
+        ),
+        # A repeated denunciation (tố cáo tiếp, Luật Tố cáo art. 37, 38) and its steps.
+        "mark-repeat": StaffAction(
+            gettext_lazy("Repeated denunciation (tố cáo tiếp)"),
+            rf.MarkRepeatForm,
+            _mark_repeat,
+            _when(CLASSIFIABLE, kinds=(PetitionKind.DENUNCIATION,), also=lambda p: not p.repeat_ground),
+            rule="classify",
+        ),
+        "review-repeat": StaffAction(
+            gettext_lazy("Record the review of the repeated denunciation"),
+            rf.ReviewRepeatForm,
+            _record_duty(Duty.REVIEW_REPEAT),
+            _when(tuple(S.values), also=_duty_pending(Duty.REVIEW_REPEAT)),
+            rule="duty",
+        ),
+        "request-report": StaffAction(
+            gettext_lazy("Record: report on the delay requested"),
+            rf.RequestReportForm,
+            _record_duty(Duty.REQUEST_REPORT),
+            _when(tuple(S.values), also=_duty_pending(Duty.REQUEST_REPORT)),
+            rule="duty",
+        ),
+        "delay-report": StaffAction(
+            gettext_lazy("Record the resolver's report on the delay"),
+            rf.DelayReportForm,
+            _record_duty(Duty.DELAY_REPORT),
+            _when(tuple(S.values), also=_duty_pending(Duty.DELAY_REPORT)),
             rule="duty",
         ),
         "group": StaffAction(

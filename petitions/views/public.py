@@ -35,6 +35,7 @@ from ..selectors import (
     petition_public_letter,
     petition_public_tracking,
 )
+from .map import allow_tiles, map_config
 
 logger = logging.getLogger(__name__)
 # The confirmation page's code and secret travel in a short-lived encrypted cookie, not in
@@ -91,13 +92,26 @@ class PetitionFileView(FormView):
         if fresh:
             _send_filer(request, response)
         response["Cache-Control"] = "no-store"  # Back must not bring a filled-in form back from the cache
-        return response
+        return allow_tiles(response)  # the place picker's map
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         if isinstance(kwargs.get("form"), f.PetitionFileForm):
             kwargs["form"].own_fields()  # shown: its own copy of the shared fields
         kinds = [(PetitionKind(k).label, text) for k, text in f.KIND_EXPLANATIONS.items()]
-        return super().get_context_data(kinds=kinds, held=uploads_held(key=self.form_key), **kwargs)
+        picker = map_config(
+            words={
+                "help": _(
+                    "Tap or click the map where the problem is (the point can be dragged), or type the "
+                    "coordinates below."
+                ),
+                "label": _("Map: choose the place"),
+                "point": _("The chosen place"),
+                "here": _("Use my current location"),
+            }
+        )
+        return super().get_context_data(
+            kinds=kinds, held=uploads_held(key=self.form_key), picker_config=picker, **kwargs
+        )
 
     @cached_property
     def form_key(self) -> str:

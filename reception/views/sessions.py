@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from civicdesk.exceptions import NotAllowed
 from core.actions import Actor, InlineActionView, StaffActionView, add_service_error
+from core.collation import vietnamese
 from core.models import Unit
 from core.ratelimit import client_ip
 from core.selectors import user_home_unit
@@ -267,7 +268,9 @@ def online_steps(session: ReceptionSession, actions: Any) -> dict[str, Any]:
     return {
         "notice_due": services.online_notice_due_on(session),
         "check_due": services.online_check_due_on(session),
-        "participants": list(session.participants.order_by("last_name", "first_name", "username")),
+        "participants": list(
+            session.participants.order_by(vietnamese("last_name"), vietnamese("first_name"), "username")
+        ),
         "participants_form": (
             ParticipantsForm(users=online_participant_choices(session=session), auto_id="participants_%s")
             if "notify_participants" in actions

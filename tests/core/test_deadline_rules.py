@@ -49,6 +49,10 @@ EXPECTED = [
     ("complaint.disciplinary.accept", date(2026, 3, 12), None),  # 10 days
     ("complaint.disciplinary.resolve", date(2026, 4, 1), None),  # 30 days
     ("complaint.disciplinary.resolve.complex", date(2026, 4, 16), None),  # 45 days
+    ("denunciation.repeat.review", date(2026, 3, 23), None),  # 20 days: Sunday 22/03 → Monday (petitions 0019)
+    ("denunciation.overdue.request_report", date(2026, 3, 9), None),  # 5 working days
+    ("denunciation.overdue.report", date(2026, 3, 9), None),  # 5 working days
+    ("petition.urge_answer", date(2026, 3, 16), None),  # 10 working days (petitions 0020)
     ("dossier.after_hours", date(2026, 3, 3), None),  # after 15:00: from the next working day (adminreform 0012)
 ]
 

@@ -49,6 +49,10 @@ BOUNDARY: dict[tuple[str, date], tuple[date, int | None, date]] = {
     ("complaint.disciplinary.accept", date(2012, 7, 1)): (date(2026, 2, 9), None, TET_MONDAY),  # 10
     ("complaint.disciplinary.resolve", date(2012, 7, 1)): (date(2026, 1, 20), None, TET_MONDAY),  # 30
     ("complaint.disciplinary.resolve.complex", date(2012, 7, 1)): (date(2026, 1, 5), None, TET_MONDAY),  # 45
+    # a repeated denunciation (Luật TC art. 37, 38)
+    ("denunciation.repeat.review", date(2019, 1, 1)): (date(2026, 1, 30), None, TET_MONDAY),  # 20 days
+    ("denunciation.overdue.request_report", date(2019, 1, 1)): (FRI, None, WORKING[5]),
+    ("denunciation.overdue.report", date(2019, 1, 1)): (FRI, None, WORKING[5]),
     # received after 15:00 on the Friday before Tết: counted from the first working day after it
     ("dossier.after_hours", date(2018, 6, 21)): (FRI, None, WORKING[1]),
     ("complaint.limitation", date(2012, 7, 1)): (date(2025, 11, 21), None, TET_MONDAY),  # 90

@@ -179,7 +179,7 @@ def test_queue_keeps_a_concluded_denunciation_until_its_duties_are_done(client, 
         on_time = client.get(reverse("petitions:queue"), {"overdue": "on", "status": "open"}).content.decode()
     assert petition.ref not in on_time
     detail = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
-    assert "08/05/2026" in detail and "Luật Tố cáo art. 40" in detail
+    assert "08/05/2026" in detail and "Điều 40 Luật Tố cáo" in detail
     assert reverse("petitions:action", args=[petition.pk, "publish-conclusion"]) in detail
     petition_duty_record(petition=petition, duty=Duty.NOTIFY_CONCLUSION, note="TB 20", actor=None)
     petition_duty_record(

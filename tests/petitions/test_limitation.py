@@ -54,7 +54,7 @@ def test_classifying_a_late_complaint_makes_it_ineligible_and_refusal_proposes_t
         petition_accept(petition=petition, expected_version=None, on=date(2026, 3, 5), actor=None)
     client.force_login(officer)
     html = client.get(reverse("petitions:action", args=[petition.pk, "refuse"])).content.decode()
-    assert "03/03/2026" in html and "02/03/2026" in html and "Luật Khiếu nại art. 9" in html
+    assert "03/03/2026" in html and "02/03/2026" in html and "Điều 9 Luật Khiếu nại" in html
     detail = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
     assert "02/03/2026" in detail
 

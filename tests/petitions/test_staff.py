@@ -143,7 +143,7 @@ def test_an_official_classifies_and_accepts_through_the_pages(client, commune, o
     petition.refresh_from_db()
     assert petition.status == PetitionStatus.ACCEPTED
     html = client.get(reverse("petitions:detail", args=[petition.pk])).content.decode()
-    assert "Đã thụ lý" in html and "Luật Khiếu nại art. 28" in html
+    assert "Đã thụ lý" in html and "Điều 28 Luật Khiếu nại" in html
 
 
 def test_a_stale_form_shows_changed_by_someone_else_and_keeps_the_input(client, commune, officer):

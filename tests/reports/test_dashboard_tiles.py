@@ -16,6 +16,7 @@ from django.utils import timezone
 from adminreform.models import Dossier
 from core.models import Role
 from petitions.models import Case, Petition, PetitionStatus
+from reception.models import DialogueConference
 from reports.services import report_run
 from tests.factories import MembershipFactory, UserFactory
 from tests.reports.factories import dossiers, petitions, save, visits
@@ -56,6 +57,18 @@ def records(city, commune, other_commune):
         + dossiers(other_commune, 4, on=date(2024, 1, 3), due=date(2024, 1, 9), resolved_on=date(2024, 1, 19))
         + dossiers(commune, 9, on=date(2023, 1, 3), due=date(2023, 1, 9), resolved_on=date(2023, 1, 8))
         + dossiers(commune, 1, on=date(2023, 1, 3), due=date(2023, 1, 9), resolved_on=date(2023, 1, 20)),
+    )
+    # the case's petitions were due before they were resolved: decided, not on time
+    Petition.objects.filter(case=case).update(due_on=date(2024, 2, 15), status=PetitionStatus.RESOLVED)
+    # dialogue conferences: 3 in the quarter (95 attendees), 1 a year earlier, 1 after the quarter
+    DialogueConference.objects.bulk_create(
+        [
+            DialogueConference(unit=commune, ref="DT-1", held_on=date(2024, 1, 20), attendees=30, topic="Đất đai"),
+            DialogueConference(unit=commune, ref="DT-2", held_on=date(2024, 3, 5), attendees=45),
+            DialogueConference(unit=other_commune, ref="DT-3", held_on=date(2024, 2, 2), attendees=20),
+            DialogueConference(unit=commune, ref="DT-4", held_on=date(2023, 2, 2), attendees=10),
+            DialogueConference(unit=commune, ref="DT-5", held_on=date(2024, 4, 2), attendees=10),
+        ]
     )
     # 6 of the commune's dossiers rated: 5 satisfied or very satisfied
     rated = list(Dossier.objects.filter(unit=commune, resolved_on=date(2024, 1, 8)).order_by("pk")[:6])
@@ -103,8 +116,16 @@ def test_the_tiles_before_and_after_compiling(client, city_leader, records):
     assert (tiles["received"].value, tiles["received"].previous) == ("17", "năm trước: 8")
     assert tiles["in_progress"].value == "10"
     assert tiles["overdue"].value == "3"
-    # cases: the commune's complaint case and one denunciation resolved, of 3
+    # cases: the commune's complaint case and one denunciation decided, of 3; only the
+    # denunciation within its time limit; the rates' changes in points (last year had no case)
     assert (tiles["cases"].value, tiles["cases"].detail) == ("66,7%", "2 trên 3 vụ việc")
+    assert [(line.text, line.value) for line in tiles["cases"].lines] == [
+        ("phải giải quyết", "3"),
+        ("giải quyết đúng hạn", "1 (50%)"),
+    ]
+    # dialogue conferences: a count, its change in per cent
+    assert (tiles["dialogues"].value, tiles["dialogues"].change) == ("3", "+200%")
+    assert tiles["dialogues"].detail == "95 lượt người tham dự"
     # dossiers on time: a rate, its change in percentage points
     assert tiles["dossiers"].value == "83,3%"
     assert [(line.text, line.change) for line in tiles["dossiers"].lines] == [("Xã", "−6,7 điểm %")]
@@ -140,8 +161,10 @@ def test_every_tile_link_lists_as_many_rows_as_its_figure(client, city_leader, r
         "petitions_received": 17,
         "petitions_in_progress": 10,
         "petitions_overdue": 3,
-        "cases_resolved": 2,
+        "cases_decided": 2,
+        "cases_on_time": 1,
         "cases_to_resolve": 3,
+        "dialogues": 3,
         "dossiers_on_time": 20,
         "dossiers_satisfied": 5,
         "dossiers_rated": 6,
@@ -151,7 +174,7 @@ def test_every_tile_link_lists_as_many_rows_as_its_figure(client, city_leader, r
         refs = all_rows(client, url)
         assert total_of(client, url) == len(refs) == expected[figure], figure
         # the tile shows the same number (a count as its value, a rate's numerator in its line)
-        assert str(expected[figure]) in links[url] or figure in ("cases_resolved", "dossiers_satisfied"), figure
+        assert str(expected[figure]) in links[url] or figure in ("cases_decided", "dossiers_satisfied"), figure
         assert urlsplit(url).path.startswith("/reports/rows/01/")
         assert parse_qs(urlsplit(url).query)["year"] == ["2024"]
 

@@ -70,6 +70,7 @@ NOT_CRAWLED = {
     "adminreform:notice_print": "dossiers: their applicants are not denouncers",
     "api:dossier": "dossiers: their applicants are not denouncers",
     "api:dossier_events": "dossiers: their applicants are not denouncers",
+    "petitions:feedback": "a located feedback's public page (404 for every other kind: test_feedback_map)",
     "petitions:attachment": "no file attached here; a denunciation's files are for grant holders only",
     "reception:visit_repeats": "asked by the visit form's script with what is being typed (test_denouncer_secrecy)",
     "reports:report_status": "asked by the report page's script while a report compiles",

@@ -79,6 +79,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:desk": DESK,
     "petitions:action:classify": DESK,
     "petitions:action:link-first": DESK,
+    "petitions:action:mark-repeat": DESK,
+    "petitions:action:review-repeat": DESK,
+    "petitions:action:request-report": DESK,
+    "petitions:action:delay-report": DESK,
     "petitions:action:accept": DESK,
     "petitions:action:refuse": DESK,
     "petitions:action:guide": DESK,
@@ -95,6 +99,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:suspend": RESOLVERS,
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
+    "petitions:action:figures": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
     "petitions:action:notify-suspension": DESK,
     "petitions:action:send-decision": DESK,
@@ -166,6 +171,12 @@ def _concluded(world: World) -> Petition:
     )
 
 
+def _repeated(world: World, ground: str) -> Petition:
+    return petition_services.petition_mark_repeat(
+        petition=world.petition(kind="denunciation"), expected_version=None, ground=ground, actor=None
+    )
+
+
 def _suspended(world: World, kind: str = "complaint") -> Petition:
     return petition_services.petition_suspend(
         petition=_accepted(world, kind), expected_version=None, reason="Chờ kết quả giám định", on=today(), actor=None
@@ -234,6 +245,25 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:link-first": lambda w: _petition_step(
         w, "link-first", w.petition(), first_ref=_classified(w).ref
     ),
+    "petitions:action:mark-repeat": lambda w: _petition_step(
+        w, "mark-repeat", w.petition(kind="denunciation"), ground="unlawful", note="Đơn tố cáo tiếp"
+    ),
+    "petitions:action:review-repeat": lambda w: _petition_step(
+        w, "review-repeat", _repeated(w, "unlawful"), on=today().isoformat(), note="TB 9/TB", outcome="kept"
+    ),
+    "petitions:action:request-report": lambda w: _petition_step(
+        w, "request-report", _repeated(w, "overdue"), on=today().isoformat(), note="CV 12/UBND"
+    ),
+    "petitions:action:delay-report": lambda w: _petition_step(
+        w,
+        "delay-report",
+        petition_services.petition_duty_record(
+            petition=_repeated(w, "overdue"), duty="request_report", note="CV 12/UBND", on=today(), actor=None
+        ).petition,
+        on=today().isoformat(),
+        note="BC 4/BC",
+        outcome="continued",
+    ),
     "petitions:action:accept": lambda w: _petition_step(w, "accept", _classified(w)),
     "petitions:action:refuse": lambda w: _petition_step(w, "refuse", _classified(w), reason="Quá thời hiệu"),
     "petitions:action:guide": lambda w: _petition_step(
@@ -271,6 +301,15 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "petitions:action:resume": lambda w: _petition_step(w, "resume", _suspended(w)),
     "petitions:action:resolve": lambda w: _petition_step(
         w, "resolve", _accepted(w), result="partly_correct", note="Quyết định số 5/QĐ-UBND"
+    ),
+    "petitions:action:figures": lambda w: _petition_step(
+        w,
+        "figures",
+        petition_services.petition_resolve(
+            petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
+        ),
+        handled_people="1",
+        reason="Đã thi hành quyết định",
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
