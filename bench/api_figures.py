@@ -63,6 +63,28 @@ class ApiStatus:
         _p95_at_most(fig, r.p95_us, self.p95_ms)
 
 
+def ensure_open311_feedback() -> int:
+    """The generated city's online feedback as Open311 sees it: a tracking code, a category and
+    a point in Hà Nội, given once (one UPDATE; rerunning it changes nothing). Returns how many
+    feedback petitions Open311 lists over all time."""
+    from django.db import connection
+
+    from petitions.models import FeedbackCategory, Petition
+
+    table = Petition._meta.db_table
+    categories = "ARRAY[" + ", ".join(f"'{c}'" for c in FeedbackCategory.values) + "]"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE {table} SET tracking_code = 'G' || lpad(id::text, 10, '0'),
+                    category = ({categories})[1 + id % {len(FeedbackCategory.values)}],
+                    latitude = 20.95 + (id % 1000) * 0.00015, longitude = 105.75 + (id % 997) * 0.00018
+                WHERE kind = 'feedback' AND channel = 'online' AND tracking_code IS NULL"""
+        )
+        cursor.execute(f"SELECT count(*) FROM {table} WHERE kind = 'feedback' AND tracking_code IS NOT NULL")
+        row = cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 @dataclass(frozen=True)
 class Open311List:
     """wrk asks the Open311 list as a city app does: all feedback, then the open ones, then one
@@ -83,6 +105,7 @@ class Open311List:
     def measure(self, run: Run, fig: Figure, spec: Spec) -> None:
         from django.urls import reverse
 
+        fig.metrics["feedback_listed"] = ensure_open311_feedback()
         path = reverse(self.url_name, kwargs={"fmt": "json"})
         requests = [
             Request("GET", path),

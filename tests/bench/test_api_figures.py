@@ -56,3 +56,23 @@ def test_both_figures_drive_pages_that_exist():
     figures = figures_of(FIGURES, {"P9", "P10"}, "P9,P10")
     assert not figures["P9"].unavailable and not figures["P10"].unavailable
     assert "not selected" in figures["P1"].unavailable
+
+
+@pytest.mark.django_db
+def test_the_generated_online_feedback_is_listed_by_open311_once_prepared(client, commune):
+    from bench.api_figures import ensure_open311_feedback
+    from petitions.models import Petition
+    from tests.petitions.factories import receive
+
+    online = receive(commune, kind="feedback", channel="online")
+    by_post = receive(commune, kind="feedback", channel="post")
+    complaint = receive(commune, channel="online")
+    Petition.objects.update(tracking_code=None)  # as the generator writes them
+    assert ensure_open311_feedback() == 1
+    online.refresh_from_db()
+    assert online.tracking_code == f"G{online.pk:010d}" and online.latitude is not None and online.category
+    assert Petition.objects.get(pk=by_post.pk).tracking_code is None
+    assert Petition.objects.get(pk=complaint.pk).tracking_code is None
+    assert ensure_open311_feedback() == 1  # again: nothing changes
+    listed = client.get("/open311/v2/requests.json", {"start_date": "2026-01-01T00:00:00Z"}).json()
+    assert [r["service_request_id"] for r in listed] == [online.tracking_code]
