@@ -58,6 +58,7 @@ def webhook_subscribe(*, key: ApiKey, url: str, actor: User | None) -> tuple[Web
 
 # --- what to send ----------------------------------------------------------------------------
 
+
 def _subscriptions() -> list[WebhookSubscription]:
     """The active subscriptions, kept per process in core's reference cache: every petition
     filed asks, and a subscription changes about never (saving one forgets them)."""

@@ -186,7 +186,7 @@ def test_unanswered_by_the_deadline_it_is_overdue_for_both_units(client, city, c
     assert urge.answered_late and petition.closed_in_time is False
 
 
-def test_a_denunciation_request_never_carries_the_denouncers_identity(city, commune, on_urging_day):
+def test_a_denunciation_request_never_carries_the_denouncers_identity(client, city, commune, officer, on_urging_day):
     petition = petition_create(
         unit=city,
         kind=PetitionKind.DENUNCIATION,
@@ -207,7 +207,12 @@ def test_a_denunciation_request_never_carries_the_denouncers_identity(city, comm
             request="Bà Phạm Thị Tố tố cáo, đề nghị phường báo cáo.",
             actor=None,
         )
-    petition_urge(petition=petition, expected_version=None, to_unit=commune, request=REQUEST, actor=None)
+    urge = petition_urge(petition=petition, expected_version=None, to_unit=commune, request=REQUEST, actor=None)
+    # The unit urged reads the request, never who denounced.
+    client.force_login(officer)
+    page = client.get(reverse("petitions:urge_detail", args=[urge.pk])).content.decode()
+    assert REQUEST in page
+    assert [secret for secret in ("Phạm Thị Tố", "001190000222", "0909111222") if secret in page] == []
 
 
 def test_reports_count_an_urged_petition_as_urged_and_in_progress_until_answered(city, commune, officer, on_urging_day):

@@ -73,6 +73,10 @@ NOT_CRAWLED = {
     "petitions:feedback": "a located feedback's public page (404 for every other kind: test_feedback_map)",
     "petitions:attachment": "no file attached here; a denunciation's files are for grant holders only",
     "reception:visit_repeats": "asked by the visit form's script with what is being typed (test_denouncer_secrecy)",
+    "petitions:urge_detail": "an urging sent to a unit below: the crawl's wards have none; a request or answer "
+    "naming the denouncer is refused and the page shows neither (test_urging)",
+    "petitions:urge_document": "the answer's document of such an urging (a unit below's file, not the denouncer's)",
+    "reception:recording_open": "an online session's recording (a media file, audited download: test_recordings)",
     "reports:report_status": "asked by the report page's script while a report compiles",
     "reports:report_chart": "a chart of a report's figures, loaded by the page's script (counts, no names)",
 }
