@@ -178,6 +178,14 @@ class OptionalReasonForm(VersionForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
+class ReissuePinForm(VersionForm):
+    reason = forms.CharField(
+        label=_("Why a new PIN"),
+        max_length=500,
+        help_text=_("For example: the applicant lost the receipt. The old PIN stops working."),
+    )
+
+
 class ResultForm(VersionForm):
     result_note = forms.CharField(label=_("Result (document number)"), max_length=300, required=False)
 
@@ -225,7 +233,11 @@ class LookupForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Code or applicant"), required=False)
+    q = forms.CharField(
+        label=_("Code or applicant"),
+        required=False,
+        help_text=_("Part of a code or a name, or a whole identity number, phone number or e-mail address."),
+    )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All open")), *list(DossierStatus.choices)]
     )

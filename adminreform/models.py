@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from civicdesk.crypto import BlindIndexField, EncryptedCharField, IndexFamily
+from civicdesk.crypto import BlindIndexField, EncryptedCharField, EncryptedEmailField, IndexFamily
 from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.models import Unit, UnitLevel
+
+from .pins import pin_digest
 
 
 class OnlineService(models.TextChoices):
@@ -146,8 +148,11 @@ class DossierWorkflow(models.Model):
     status = models.CharField(_("status"), max_length=24, choices=DossierStatus.choices, default=S.RECEIVED)
     version = models.PositiveIntegerField(pgettext_lazy("record", "version"), default=1)
     applicant_name = models.CharField(_("applicant"), max_length=200, blank=True)
-    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
-    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    # Contacts encrypted at rest, each with a blind index for exact search (civicdesk.crypto).
+    applicant_phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    applicant_phone_index = BlindIndexField(source="applicant_phone", family=IndexFamily.APPLICANT_PHONE)
+    applicant_email = EncryptedEmailField(_("e-mail"), blank=True)
+    applicant_email_index = BlindIndexField(source="applicant_email", family=IndexFamily.APPLICANT_EMAIL)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     # Encrypted at rest; looked up through its blind index (civicdesk.crypto).
     applicant_id_number = EncryptedCharField(_("identity number"), max_length=20, blank=True)
@@ -183,7 +188,8 @@ class DossierWorkflow(models.Model):
     due_warning_sent_at = models.DateTimeField(_("due-date warning sent at"), null=True, blank=True)
     status_reason = models.TextField(_("reason"), blank=True)
     result_note = models.CharField(_("result"), max_length=300, blank=True)
-    lookup_pin = models.CharField(_("lookup PIN"), max_length=6, blank=True)
+    # The lookup PIN's keyed digest (adminreform.pins); the PIN itself is never stored.
+    lookup_pin_digest = models.CharField(_("lookup PIN digest"), max_length=90, blank=True, editable=False)
     rating_score = models.PositiveSmallIntegerField(
         _("satisfaction"), choices=SatisfactionScore.choices, null=True, blank=True
     )
@@ -193,6 +199,17 @@ class DossierWorkflow(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def lookup_pin(self) -> str:
+        """The PIN just issued (`dossier_receive`, `dossier_reissue_pin`), to show once; ''
+        on a dossier read from the database: only its digest is stored."""
+        return self.__dict__.get("_issued_pin", "")
+
+    @lookup_pin.setter
+    def lookup_pin(self, pin: str) -> None:
+        self.__dict__["_issued_pin"] = pin
+        self.lookup_pin_digest = pin_digest(pin)
 
 
 class Dossier(DossierWorkflow, TimeStampedModel):
@@ -244,6 +261,16 @@ class Dossier(DossierWorkflow, TimeStampedModel):
                 fields=["applicant_id_number_index"],
                 name="dossier_id_index_idx",
                 condition=~models.Q(applicant_id_number_index=""),
+            ),
+            models.Index(
+                fields=["applicant_phone_index"],
+                name="dossier_phone_index_idx",
+                condition=~models.Q(applicant_phone_index=""),
+            ),
+            models.Index(
+                fields=["applicant_email_index"],
+                name="dossier_email_index_idx",
+                condition=~models.Q(applicant_email_index=""),
             ),
         ]
 
@@ -375,7 +402,7 @@ class IntakeNotice(models.Model):
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     issued_by = models.ForeignKey("auth.User", verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+")
     applicant_name = models.CharField(_("applicant"), max_length=200)
-    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
     missing = models.JSONField(_("missing documents"), default=list, blank=True)
     reasons = models.TextField(_("reasons"), blank=True)
 
@@ -403,6 +430,7 @@ class DossierEvent(AuditEventBase):
         WITHDRAWN = "withdrawn", pgettext_lazy("dossier", "Withdrawn")
         RATED = "rated", pgettext_lazy("dossier", "Rated")
         DUE_WARNING = "due_warning", pgettext_lazy("dossier", "Due-date warning")
+        PIN_REISSUED = "pin_reissued", pgettext_lazy("dossier", "Lookup PIN reissued")
 
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.PROTECT, related_name="events")
 

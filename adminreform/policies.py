@@ -18,6 +18,8 @@ POLICY = Policy(
         # its slip (Mẫu 02, Mẫu 03)
         "receive": DESK_ROLES,
         "intake_notice": DESK_ROLES,
+        # a new lookup PIN for an applicant who lost theirs (only its digest is stored)
+        "reissue_pin": DESK_ROLES,
         # processing
         "assign": DESK_ROLES,
         "transfer": DESK_ROLES,

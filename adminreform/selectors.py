@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number
+from civicdesk.crypto import IndexFamily, blind_index, looks_like_email, looks_like_identity_number, looks_like_phone
 from core.collation import vietnamese
 from core.models import Membership, Unit
 from core.search import search
@@ -29,6 +29,7 @@ from .models import (
     OnlineService,
     Procedure,
 )
+from .pins import pin_matches
 
 AnyUser = User | AnonymousUser
 
@@ -124,8 +125,13 @@ def dossier_queue(*, user: AnyUser, filters: QueueFilters, today: date) -> Query
     text = filters.text.strip()
     if text:
         match = Q(ref__icontains=text) | Q(applicant_name__icontains=text)
-        if looks_like_identity_number(text):  # exact, through the blind index (encrypted column)
+        # Whole numbers and addresses: exact, through the blind indexes (encrypted columns).
+        if looks_like_identity_number(text):
             match |= Q(applicant_id_number_index=blind_index(text, family=IndexFamily.APPLICANT))
+        if looks_like_phone(text):
+            match |= Q(applicant_phone_index=blind_index(text, family=IndexFamily.APPLICANT_PHONE))
+        if looks_like_email(text):
+            match |= Q(applicant_email_index=blind_index(text, family=IndexFamily.APPLICANT_EMAIL))
         qs = qs.filter(match)
     return (
         qs.select_related("procedure", "unit", "handling_unit", "assignee")
@@ -272,17 +278,38 @@ PUBLIC_STEP_KINDS = {
 }
 
 
+APPLICANT_FIELDS = (
+    "applicant_name",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "applicant_id_number",
+    "rating_comment",
+)
+
+
 def dossier_for_lookup(*, code: str, pin: str) -> Dossier | None:
-    """The dossier with this code and PIN, or None: a wrong code and a wrong PIN look the same."""
+    """The dossier with this code and PIN, or None: a wrong code and a wrong PIN look the same,
+    and cost the same (the PIN's digest is compared in constant time, against a dummy when no
+    dossier has the code: adminreform.pins)."""
     code, pin = code.strip().upper(), pin.strip()
     if not code or len(pin) != 6 or not pin.isdigit():
         return None
-    return (
-        Dossier.objects.filter(ref=code, lookup_pin=pin)
-        .exclude(lookup_pin="")
+    # A public page: nothing personal is read, nor decrypted.
+    candidates = list(
+        Dossier.objects.filter(ref=code)
+        .exclude(lookup_pin_digest="")
         .select_related("procedure", "unit")
-        .first()
+        .defer(*APPLICANT_FIELDS)[:5]
     )
+    if not candidates:
+        pin_matches(pin, "")  # the same work as for a known code
+        return None
+    found = None
+    for dossier in candidates:
+        if pin_matches(pin, dossier.lookup_pin_digest) and found is None:
+            found = dossier
+    return found
 
 
 def dossier_public_status(*, dossier: Dossier) -> PublicDossierStatus:

@@ -40,6 +40,9 @@ class DossierLevelStats:
     # With `by_unit`: the resolving unit itself (its id and path) rather than its level alone.
     unit_id: int | None = None
     unit_path: str = ""
+    # The field (lĩnh vực) of the dossiers' procedure ("" when the procedure names none):
+    # 06/VPCP's rows are level × field.
+    field: str = ""
 
 
 def dossier_period_stats(
@@ -96,7 +99,9 @@ def dossier_period_stats(
             filter=resolved_guard & resolved & Q(rated_at__isnull=False, rating_score__gte=SatisfactionScore.SATISFIED),
         ),
     }
-    group = ("unit_id", "unit__path", "unit__level", "unit__kind") if by_unit else ("unit__level", "unit__kind")
+    group: tuple[str, ...] = ("unit__level", "unit__kind", "procedure__field")
+    if by_unit:
+        group = ("unit_id", "unit__path", *group)
     rows = (
         Dossier.objects.filter(unit_scope_q(paths, inherited, day="received_on"))
         .filter(where)
@@ -121,6 +126,7 @@ def dossier_period_stats(
             resolved_by_month=tuple(r[f"resolved_m{i}"] for i in range(len(windows))),
             unit_id=r.get("unit_id"),
             unit_path=r.get("unit__path", ""),
+            field=r["procedure__field"] or "",
         )
         for r in rows
     ]
@@ -174,6 +180,6 @@ def dossier_period_stats_of_units(
     return roll_up(
         dossier_period_stats(paths=paths, start=start, end=end, months=months, by_unit=True),
         path_of=lambda row: row.unit_path,
-        key=lambda row: (row.level, row.kind),
+        key=lambda row: (row.level, row.kind, row.field),
         start=lambda row: replace(row, unit_id=None, unit_path=""),
     )

@@ -2,7 +2,8 @@
 
 P1 and P2 through wrk say how many requests a second the server answers; on a shared
 machine that moves with the neighbours' load. This measures what one request costs instead:
-it drives the filing form (`petitions:file`) and the status lookup (`petitions:track`) with
+it drives the filing form (`petitions:file`), the status lookup (`petitions:track`) and the
+dossier lookup (`adminreform:lookup`, the first dossier given a known PIN) with
 Django's test client (CSRF checks on, the benchmark settings, PostgreSQL and Redis), prints
 each request's SQL, and its CPU time (`time.process_time`): the mean of the cheapest of ten
 batches of requests, beside `/healthz/` (the wrk baseline). `--profile file|track` adds a cProfile of
@@ -36,6 +37,26 @@ def post_form(client: Any, path: str, data: dict[str, str]) -> Any:
     return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
+def dossier_lookups(browser: Any, csrf: str) -> list[tuple[str, str, Callable[[], Any]]]:
+    """The one-stop dossier lookup (`adminreform:lookup`, code and PIN), found and not: the
+    first dossier of the database gets a known PIN (its digest: adminreform.pins)."""
+    from adminreform.models import Dossier
+    from adminreform.pins import pin_digest
+
+    dossier = Dossier.objects.only("pk", "ref").order_by("pk").first()
+    if dossier is None:
+        return []
+    Dossier.objects.filter(pk=dossier.pk).update(lookup_pin_digest=pin_digest("246810"))
+
+    def lookup(code: str) -> Any:
+        return post_form(browser, "/dossiers/lookup/", {"csrfmiddlewaretoken": csrf, "code": code, "pin": "246810"})
+
+    return [
+        ("dossier", "POST dossier lookup, found", lambda: lookup(dossier.ref)),
+        ("dossier-unknown", "POST dossier lookup, unknown code", lambda: lookup("00000-000000-0000")),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.profile_public", description=__doc__.split("\n")[0])
     p.add_argument("--database", default="civicdesk_bench")
@@ -45,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
     p.add_argument(
         "--only",
-        help="comma-separated requests to time (healthz, file, track, unknown, page), e.g. healthz,file "
+        help="comma-separated requests to time (healthz, dossier, dossier-unknown, file, track, unknown, page), "
+        "e.g. healthz,file "
         "to compare one change's cost back to back",
     )
     args = p.parse_args(argv)
@@ -102,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: list[tuple[str, str, Callable[[], Any]]] = [
         ("healthz", "GET /healthz/ (baseline)", lambda: browser.get("/healthz/")),
+        *dossier_lookups(browser, token.group(1)),
         ("file", "POST filing", file_once),
         ("track", "POST lookup, found", look),
         (

@@ -1,12 +1,14 @@
 """Personal identifiers encrypted at rest, with a keyed blind index for exact lookups.
 
-Identity document numbers (CCCD, CMND, passport) are stored as Fernet tokens made with
+Identity document numbers (CCCD, CMND, passport), phones and e-mail addresses are stored as Fernet tokens made with
 `settings.FIELD_ENCRYPTION_KEY` (env `CIVICDESK_FIELD_ENCRYPTION_KEY`, the key of the
 denouncer vault), so the table, a dump or a backup never holds the number in clear.
 Fernet tokens are random: equal numbers give different tokens, so a lookup goes through
 a *blind index* kept next to it: HMAC-SHA256 of the normalised number, with a key derived
 from the same env key (never the key itself), so equal numbers match and the index alone
-does not reveal them.
+does not reveal them. Values are normalised first: identity numbers without spaces, dots and
+dashes; phones in E.164 ('0977 111 222' and '+84 977.111.222' are one number); e-mails in
+lower case.
 
 Each *family* of fields (the people of one kind in one table: petitioners, denouncers,
 dossier applicants, reception visitors…) has its own derived key (`IndexFamily`): one
@@ -35,8 +37,10 @@ import hmac
 from functools import lru_cache
 from typing import Any
 
+import phonenumbers
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core import validators
 from django.db import connections, models
 from django.db.models.lookups import Exact
 
@@ -51,7 +55,14 @@ class IndexFamily:
     VISITOR = "reception-visitor"  # citizens at reception, denunciation visits excepted
     VISIT_DENOUNCER = "reception-denouncer"  # denouncers at reception (the visit vault)
     DATA_SUBJECT = "personal-data-request"  # the subject of a personal-data export (its audit event)
-    ALL = (PETITIONER, DENOUNCER, APPLICANT, VISITOR, VISIT_DENOUNCER, DATA_SUBJECT)
+    # Contacts: a family per table and per kind of contact (a denouncer's stay in the vault, unindexed).
+    PETITIONER_PHONE = "petition-filer-phone"
+    PETITIONER_EMAIL = "petition-filer-email"
+    APPLICANT_PHONE = "dossier-applicant-phone"
+    APPLICANT_EMAIL = "dossier-applicant-email"
+    PHONES = (PETITIONER_PHONE, APPLICANT_PHONE)
+    EMAILS = (PETITIONER_EMAIL, APPLICANT_EMAIL)
+    ALL = (PETITIONER, DENOUNCER, APPLICANT, VISITOR, VISIT_DENOUNCER, DATA_SUBJECT, *PHONES, *EMAILS)
 
 
 @lru_cache(maxsize=4)
@@ -109,10 +120,56 @@ def looks_like_identity_number(text: str) -> bool:
     return 8 <= len(normalised) <= 20 and digits >= 7 and len(normalised) - digits <= 2
 
 
+def normalise_phone(value: str) -> str:
+    """'0977.111.222', '+84 977 111 222', '(+84) 977-111-222' -> '+84977111222' (E.164, region
+    VN by default); what cannot be read as a number keeps its digits only."""
+    text = (value or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if not digits:
+        return ""
+    try:
+        number = phonenumbers.parse(text, "VN")
+    except phonenumbers.NumberParseException:
+        return digits
+    if not phonenumbers.is_possible_number(number):
+        return digits
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(value: str) -> str:
+    """' Binh.Tran@Example.VN ' -> 'binh.tran@example.vn'."""
+    return (value or "").strip().casefold()
+
+
+def looks_like_phone(text: str) -> bool:
+    """Digits grouped with spaces, dots, dashes or brackets, with an optional leading '+',
+    9 to 15 digits: a phone number typed in a search box."""
+    text = text.strip()
+    if not text or any(not (ch.isdigit() or ch in " .-()+") for ch in text) or "+" in text[1:]:
+        return False
+    return 9 <= sum(ch.isdigit() for ch in text) <= 15
+
+
+def looks_like_email(text: str) -> bool:
+    """One '@' with something on both sides and no space: an e-mail address typed in a search box."""
+    text = text.strip()
+    local, at, domain = text.partition("@")
+    return bool(at and local and "." in domain and "@" not in domain and not any(ch.isspace() for ch in text))
+
+
+def normalise_for(family: str, value: str) -> str:
+    """`value` normalised as the index of `family` compares it: phones, e-mails or identity numbers."""
+    if family in IndexFamily.PHONES:
+        return normalise_phone(value)
+    if family in IndexFamily.EMAILS:
+        return normalise_email(value)
+    return normalise_identity_number(value)
+
+
 def blind_index(value: str, *, family: str) -> str:
-    """Keyed hash (64 hex characters) of a normalised identity number under the key of
-    `family` (an `IndexFamily` name); '' for no number."""
-    normalised = normalise_identity_number(value or "")
+    """Keyed hash (64 hex characters) of a normalised identity number, phone or e-mail
+    (`normalise_for`) under the key of `family` (an `IndexFamily` name); '' for none."""
+    normalised = normalise_for(family, value or "")
     if not normalised:
         return ""
     key = _index_key_for(settings.FIELD_ENCRYPTION_KEY, family)
@@ -160,6 +217,28 @@ class EncryptedCharField(models.CharField):
         if lookup_name == "exact":
             return _EmptyOnlyExact
         return None  # FieldError: "Unsupported lookup"
+
+
+class EncryptedEmailField(EncryptedCharField):
+    """An e-mail address stored as a Fernet token; validated and edited as an e-mail."""
+
+    default_validators = [validators.validate_email]
+    description = "E-mail address encrypted at rest (Fernet)"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 254:
+            kwargs.pop("max_length")
+        return name, path, args, kwargs
+
+    def formfield(self, **kwargs: Any) -> Any:
+        from django import forms
+
+        return super().formfield(**{"form_class": forms.EmailField, **kwargs})
 
 
 class BlindIndexField(models.CharField):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.crypto import EncryptedCharField
+from civicdesk.crypto import BlindIndexField, EncryptedCharField, EncryptedEmailField, IndexFamily
 from civicdesk.db import AuditEventBase, OutboxBase, TimeStampedModel
 from core.choices import PetitionKind
 from core.models import DeadlineRule, Unit
@@ -250,8 +250,11 @@ class Petition(TimeStampedModel):
     petitioner_name = models.CharField(_("petitioner's name"), max_length=200, blank=True)
     petitioner_id_number = EncryptedCharField(_("identity document number"), max_length=20, blank=True)
     petitioner_address = models.CharField(_("address"), max_length=300, blank=True)
-    petitioner_phone = models.CharField(_("phone"), max_length=20, blank=True)
-    petitioner_email = models.EmailField(_("e-mail"), blank=True)
+    # Contacts encrypted at rest, each with a blind index for exact search (civicdesk.crypto).
+    petitioner_phone = EncryptedCharField(_("phone"), max_length=20, blank=True)
+    petitioner_phone_index = BlindIndexField(source="petitioner_phone", family=IndexFamily.PETITIONER_PHONE)
+    petitioner_email = EncryptedEmailField(_("e-mail"), blank=True)
+    petitioner_email_index = BlindIndexField(source="petitioner_email", family=IndexFamily.PETITIONER_EMAIL)
     # Blind index (civicdesk.crypto.blind_index) of the identity number for every kind, the
     # denouncer's included: finds duplicates without decrypting anything.
     id_number_digest = models.CharField(max_length=64, blank=True, editable=False)
@@ -397,6 +400,16 @@ class Petition(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "received_on"], name="petition_unit_received_idx"),
             models.Index(fields=["id_number_digest"], name="petition_id_digest_idx"),
+            models.Index(
+                fields=["petitioner_phone_index"],
+                name="petition_phone_index_idx",
+                condition=~Q(petitioner_phone_index=""),
+            ),
+            models.Index(
+                fields=["petitioner_email_index"],
+                name="petition_email_index_idx",
+                condition=~Q(petitioner_email_index=""),
+            ),
             models.Index(fields=["status", "due_on"], name="petition_status_due_idx"),
             # The official's queue read in ordered parts (petitions.selectors.queue_page_of_unit):
             # the rows whose clock runs, by deadline, and the rest (suspended, or no deadline

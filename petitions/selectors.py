@@ -18,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from civicdesk.crypto import IndexFamily, blind_index, looks_like_identity_number
+from civicdesk.crypto import IndexFamily, blind_index, looks_like_email, looks_like_identity_number, looks_like_phone
 from civicdesk.workdays import Deadline, add_working_days
 from core.choices import PetitionKind
 from core.collation import vietnamese
@@ -100,12 +100,10 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         qs = qs.filter(Q(status__in=CLOCK_STATUSES, due_on__lt=today) | Q(duty_due_on__lt=today))
     if filters.assignee:
         qs = qs.filter(assignee_id=filters.assignee)
-    if looks_like_identity_number(filters.q):
-        # Exact, through the blind index; never a denunciation (a denouncer is not findable).
-        by_id = Q(id_number_digest=blind_index(filters.q, family=IndexFamily.PETITIONER)) & ~Q(
-            kind=PetitionKind.DENUNCIATION
-        )
-        qs = qs.filter(by_id | Q(search_text__contains=fold(filters.q)))
+    exact = exact_contact_q(filters.q)
+    if exact is not None:
+        # Exact, through the blind indexes; never a denunciation (a denouncer is not findable).
+        qs = qs.filter((exact & ~Q(kind=PetitionKind.DENUNCIATION)) | Q(search_text__contains=fold(filters.q)))
     else:
         qs = search(qs, filters.q, folded=["search_text"])
     clock_due = DbCase(When(status__in=CLOCK_STATUSES, then=F("due_on")), default=Value(None))
@@ -118,6 +116,21 @@ def petition_queue(*, user: AnyUser, filters: QueueFilters, today: date | None =
         ),
         next_due_on=Least(Coalesce(clock_due, F("duty_due_on")), Coalesce(F("duty_due_on"), clock_due)),
     ).order_by("overdue_rank", F("next_due_on").asc(nulls_last=True), "-received_on", "-pk")
+
+
+def exact_contact_q(text: str) -> Q | None:
+    """The exact match of a whole identity number, phone or e-mail typed in a search box,
+    through the filers' blind indexes (their columns are encrypted); None for other text."""
+    text = text.strip()
+    if looks_like_email(text):
+        return Q(petitioner_email_index=blind_index(text, family=IndexFamily.PETITIONER_EMAIL))
+    match = None
+    if looks_like_identity_number(text):
+        match = Q(id_number_digest=blind_index(text, family=IndexFamily.PETITIONER))
+    if looks_like_phone(text):
+        phone = Q(petitioner_phone_index=blind_index(text, family=IndexFamily.PETITIONER_PHONE))
+        match = phone if match is None else match | phone
+    return match
 
 
 HOME_LEVELS = ("commune", "district", "province")
@@ -264,7 +277,7 @@ def petition_duplicate_candidates(
     *, petition: Petition, may_reveal: bool = False, limit: int = 10
 ) -> list[DuplicateCandidate]:
     """Petitions of the same unit likely about the same matter, for an official to confirm:
-    same identity number, same respondent, or a similar subject (PostgreSQL trigram
+    same identity number, phone or e-mail, same respondent, or a similar subject (PostgreSQL trigram
     similarity where pg_trgm is installed, else a word-sequence ratio).
 
     A denunciation is offered only to a viewer who `may_reveal` denouncers' identities in the
@@ -286,6 +299,15 @@ def petition_duplicate_candidates(
     if petition.id_number_digest and not petition.is_denunciation:
         same_number = base.filter(id_number_digest=petition.id_number_digest).exclude(kind=PetitionKind.DENUNCIATION)
         add(same_number, _("same identity number"))
+    if not petition.is_denunciation:
+        # The filer's contacts, through their blind indexes (a denunciation carries none).
+        for index, reason in (
+            ("petitioner_phone_index", _("same phone number")),
+            ("petitioner_email_index", _("same e-mail address")),
+        ):
+            value = getattr(petition, index)
+            if value:
+                add(base.filter(**{index: value}).exclude(kind=PetitionKind.DENUNCIATION), reason)
     if petition.respondent.strip():
         add(base.filter(respondent__iexact=petition.respondent.strip()), _("same respondent"))
     subject = petition.subject.strip()

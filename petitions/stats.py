@@ -19,6 +19,7 @@ from core.choices import PetitionKind
 from core.models import LEVEL_RANK
 from core.selectors import Inherited, ancestor_paths, month_windows, unit_scope_q, unit_subtree_q
 
+from .formstats import form_counts, form_figures
 from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
 
 CROWD_MIN_SIGNERS = 5
@@ -58,6 +59,8 @@ class PetitionPeriodStats:
     received_by_month: tuple[int, ...] = ()
     # Received in the period, by the level of the receiving unit (levels without any left out).
     received_by_level: dict[str, int] = field(default_factory=dict)
+    # The inspectorate's forms' figures (petitions.formstats), by name.
+    forms: dict[str, int | float] = field(default_factory=dict)
 
 
 def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
@@ -123,11 +126,11 @@ def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
 
 def _period_counts(
     *, start: date, end: date, previous_start: date, previous_end: date, months: Sequence[tuple[date, date]]
-) -> tuple[Q, dict[str, Count]]:
+) -> tuple[Q, dict[str, Any]]:
     """The rows to read and the counts of one pass over them."""
     in_period = Q(received_on__gte=start, received_on__lte=end)
     in_previous = Q(received_on__gte=previous_start, received_on__lte=previous_end)
-    counts: dict[str, Count] = {
+    counts: dict[str, Any] = {
         "received": Count("pk", filter=in_period),
         "received_previous": Count("pk", filter=in_previous),
         "resolved": Count("pk", filter=in_period & Q(resolved_on__lte=end)),
@@ -145,7 +148,9 @@ def _period_counts(
     counts |= _case_counts(PetitionKind.DENUNCIATION, in_period, end)
     for i, (first, last) in enumerate(months):
         counts[f"received_m{i}"] = Count("pk", filter=Q(received_on__gte=first, received_on__lte=last))
-    return in_period | in_previous, counts
+    carried, forms = form_counts(start=start, end=end)
+    counts |= forms
+    return in_period | in_previous | carried, counts
 
 
 def _stats_of(row: dict[str, int], months: int, grouped: dict[str, int] | None = None) -> PetitionPeriodStats:
@@ -171,6 +176,7 @@ def _stats_of(row: dict[str, int], months: int, grouped: dict[str, int] | None =
         denunciation_cases=cases(PetitionKind.DENUNCIATION),
         received_by_month=tuple(row[f"received_m{i}"] for i in range(months)),
         received_by_level={str(level): row[f"level_{level}"] for level in LEVEL_RANK if row[f"level_{level}"]},
+        forms=form_figures(row, grouped),
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from adminreform.stats import DossierLevelStats, dossier_period_stats, dossier_period_stats_of_units
 from civicdesk.exceptions import DomainError
+from core.collation import vietnamese_sort_key
 from core.models import LEVEL_RANK, Unit
 from core.selectors import Lineage, predecessor_successor_paths, unit_lineage, unit_successors
 from petitions.stats import (
@@ -218,6 +219,36 @@ def _dialogues(stats: list[DialogueLevelStats]) -> dict[str, Any]:
     }
 
 
+def _vpcp_entry(e: dict[str, Any]) -> dict[str, Any]:
+    to_resolve = e["carried_over"] + e["received"]
+    return {
+        "carried_over": e["carried_over"],
+        "received": e["received"],
+        "online": e["online"],
+        "to_resolve": to_resolve,
+        "resolved": e["resolved"],
+        "on_time": e["on_time"],
+        "late": e["resolved"] - e["on_time"],
+        "in_progress": to_resolve - e["resolved"],
+        "on_time_pct": as_json_number(rate(e["on_time"], e["resolved"])),
+        "early": e["early"],
+        "in_progress_overdue": e["in_progress_overdue"],
+    }
+
+
+def _dossier_fields(stats: list[DossierLevelStats]) -> list[dict[str, Any]]:
+    """The dossiers by level and by the field (lĩnh vực) of their procedure (06/VPCP's rows):
+    levels highest first, fields in Vietnamese order of their name ("" for procedures naming
+    none, last)."""
+    sums: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in stats:
+        entry = sums.setdefault((row.level, row.field), dict.fromkeys(DOSSIER_KEYS, 0))
+        for key in DOSSIER_KEYS:
+            entry[key] += getattr(row, key)
+    order = sorted(sums, key=lambda k: (_level_order(k[0]), k[1] == "", vietnamese_sort_key(k[1])))
+    return [{"level": level, "field": field, **_vpcp_entry(sums[level, field])} for level, field in order]
+
+
 def _dossiers(stats: list[DossierLevelStats]) -> dict[str, Any]:
     levels = []
     merged = _by_level(stats, DOSSIER_KEYS)
@@ -330,6 +361,8 @@ def _assemble(
         "dialogues": _dialogues(dialogues),
     }
     figures["summary"] = summary_of(figures)
+    # extension: the figures of the official forms that the contract's keys do not hold
+    figures["forms"] = {"petitions": petitions.forms, "dossier_fields": _dossier_fields(dossiers)}
     if with_trend:
         figures["trend"] = _trend(months, visits, petitions, dossiers)
     return figures

@@ -46,7 +46,7 @@ STALLED_QUEUE = timedelta(minutes=15)
 ORPHAN_CHECK_AFTER = timedelta(minutes=1)
 # pg_try_advisory_lock(space, report id) is held by the worker compiling that report.
 RUNNER_LOCK_SPACE = 0x5245  # "RE"
-CHILD_KEYS = ("unit", "reception", "petitions", "dossiers")
+CHILD_KEYS = ("unit", "reception", "petitions", "dossiers", "forms")
 COMPILE_TASK = "reports.tasks.report_compile_task"
 
 

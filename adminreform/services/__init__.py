@@ -1,7 +1,8 @@
 """Every write of the one-stop shop, one module per concern:
 
 - `catalogue`: the procedure catalogue, written in bulk;
-- `intake`: a dossier received at the counter or online, and the counter's slips (Mẫu 02, 03);
+- `intake`: a dossier received at the counter or online, its lookup PIN reissued, and the
+  counter's slips (Mẫu 02, 03);
 - `processing`: assignment, transfer (liên thông), supplement request and resubmission;
 - `lateness`: the apology with a new date (Mẫu 04) and the daily due-date warning;
 - `closing`: result ready, returned, refused, stopped (Mẫu 05), withdrawn;
@@ -22,6 +23,7 @@ from .intake import (
     Applicant,
     attachment_validate,
     dossier_receive,
+    dossier_reissue_pin,
     intake_notice_issue,
     missing_documents,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "dossier_rate",
     "dossier_receive",
     "dossier_refuse",
+    "dossier_reissue_pin",
     "dossier_request_supplement",
     "dossier_resubmit",
     "dossier_return",

@@ -4,7 +4,6 @@ days, first line of the process-control slip); an incomplete or refused one gets
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -17,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from civicdesk.crypto import encrypt_text
 from civicdesk.exceptions import DomainError
 from civicdesk.workdays import WorkCalendar
 from core.models import Unit
@@ -36,9 +36,10 @@ from ..models import (
     Procedure,
     ProcedureDocument,
 )
+from ..pins import new_pin
 from ..policies import POLICY
 from .notifications import notify_applicant
-from .workflow import DOSSIER
+from .workflow import DOSSIER, authorize
 
 K = DossierEvent.Kind
 
@@ -91,10 +92,6 @@ def _next_ref(unit: Unit, on: date) -> str:
     return f"{prefix}{taken + 1:04d}"
 
 
-def _new_pin() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
-
-
 @transaction.atomic
 def dossier_receive(
     *,
@@ -140,7 +137,7 @@ def dossier_receive(
         on, at = local.date(), local.time()
     start = counting_start(on, at)
     deadline = deadline_for(code="dossier.resolve", start=start, amount=procedure.processing_days)
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         unit=unit,
         ref=_next_ref(unit, on),
         received_on=on,
@@ -157,8 +154,9 @@ def dossier_receive(
         applicant_email=applicant.email.strip(),
         applicant_address=applicant.address.strip(),
         applicant_id_number=applicant.id_number.strip(),
-        lookup_pin=_new_pin(),
     )
+    dossier.lookup_pin = new_pin()  # only its digest is stored; `dossier.lookup_pin` holds it for this request
+    dossier.save(force_insert=True)
     DossierDocument.objects.bulk_create(
         [
             DossierDocument(dossier=dossier, required=d, name=d.name, received_on=on)
@@ -192,8 +190,45 @@ def dossier_receive(
     notify_applicant(
         dossier,
         "received",
-        {"procedure": procedure.name, "received_on": f"{on:%d/%m/%Y}", "due_on": f"{deadline.due_on:%d/%m/%Y}"},
+        {
+            "procedure": procedure.name,
+            "received_on": f"{on:%d/%m/%Y}",
+            "due_on": f"{deadline.due_on:%d/%m/%Y}",
+            "pin_enc": encrypt_text(dossier.lookup_pin),
+        },
     )
+    return dossier
+
+
+@transaction.atomic
+def dossier_reissue_pin(
+    *,
+    dossier: Dossier,
+    reason: str,
+    actor: User,
+    expected_version: int | None = None,
+    ip_address: str | None = None,
+) -> Dossier:
+    """A new lookup PIN for an applicant who lost theirs (only its digest is kept, so the old
+    one cannot be printed again): the old PIN stops working at once, the new one is returned
+    on `dossier.lookup_pin` to be shown and printed once, and the applicant's receipt message
+    is sent again with it (outbox). Writes a PIN_REISSUED event (who, when, why; never the
+    PIN). Raises NotAllowed for whoever may not receive dossiers in its units, DomainError
+    without a reason, StaleEdit when the dossier changed since `expected_version`."""
+    dossier = DOSSIER.lock(dossier, expected_version=expected_version)
+    authorize(actor=actor, action="reissue_pin", dossier=dossier)
+    if not reason.strip():
+        raise DomainError(_("Say why the PIN is reissued (for example: the applicant lost the receipt)."))
+    dossier.lookup_pin = new_pin()
+    dossier = DOSSIER.change(
+        dossier,
+        kind=K.PIN_REISSUED,
+        actor=actor,
+        reason=reason.strip()[:500],
+        ip_address=ip_address,
+        update_fields=["lookup_pin_digest"],
+    )
+    notify_applicant(dossier, "pin_reissued", {"pin_enc": encrypt_text(dossier.lookup_pin), "unit": dossier.unit.name})
     return dossier
 
 

@@ -2,10 +2,12 @@
 gave, written in the transaction of the change (`notify_applicant`), and how one row becomes an
 e-mail or SMS once that transaction has committed (`send`, registered from apps.py).
 
-Four moments: the dossier is received (its code, PIN and appointment date), a supplement is
-requested (what to add), the result is ready to collect, and the apology with a new date
-(Mẫu 04). The applicant's address and the PIN are read from the dossier at send time; every
-link is absolute (core.links); an SMS goes to a mobile number only, in one or two segments.
+Five moments: the dossier is received (its code, PIN and appointment date), its PIN is
+reissued, a supplement is requested (what to add), the result is ready to collect, and the
+apology with a new date (Mẫu 04). The applicant's address is read from the dossier at send
+time; the PIN, of which the dossier keeps only a digest, travels in the row encrypted
+(`pin_enc`); every link is absolute (core.links); an SMS goes to a mobile number only, in one
+or two segments.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.crypto import decrypt_text
 from civicdesk.db import OutboxBase
 from core import outbox
 from core.contact import is_mobile
@@ -44,9 +47,18 @@ MESSAGES = {
         _(
             "Your dossier %(ref)s needs to be completed: %(missing)s.\n"
             "Bring or send them; the time limit runs again once the dossier is complete.\n"
-            "Details at %(lookup_url)s (dossier code %(ref)s, PIN %(pin)s)."
+            "Details at %(lookup_url)s with the dossier code %(ref)s and the PIN on your receipt."
         ),
         _("Dossier %(ref)s needs documents added. Details: %(lookup_url)s"),
+    ),
+    "pin_reissued": (
+        _("Dossier %(ref)s: new PIN"),
+        _(
+            "A new PIN was issued for your dossier %(ref)s at the one-stop counter: %(pin)s.\n"
+            "The old PIN no longer works. Follow the dossier at %(lookup_url)s.\n"
+            "If you did not ask for it, tell the one-stop counter of %(unit)s."
+        ),
+        _("Dossier %(ref)s: new PIN %(pin)s; the old one no longer works. %(lookup_url)s"),
     ),
     "result_ready": (
         _("Dossier %(ref)s: the result is ready"),
@@ -84,10 +96,12 @@ def render(row: DossierNotification) -> tuple[str, str, str]:
     """The e-mail subject and body and the SMS of a row, in the site's language."""
     subject, body, sms = MESSAGES[row.template]
     dossier = row.dossier
-    context = {
-        **{k: str(v) for k, v in row.context.items()},
+    context = {k: str(v) for k, v in row.context.items()}
+    # The PIN travels encrypted in the row (only its digest is on the dossier).
+    pin_enc = context.pop("pin_enc", "")
+    context |= {
         "ref": dossier.ref,
-        "pin": dossier.lookup_pin,
+        "pin": decrypt_text(pin_enc) if pin_enc else "",
         "lookup_url": absolute_url("adminreform:lookup"),
     }
     with translation.override(settings.LANGUAGE_CODE):

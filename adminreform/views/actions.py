@@ -2,7 +2,9 @@
 its label, its form, when the dossier offers it (the TRANSITIONS table), and the one service it
 calls. Who may take it is the policy's (`adminreform.policies`), asked by the table to show the
 forms and checked again by the service. Refusing, stopping and withdrawing end the dossier for
-good: the page says so next to their button."""
+good: the page says so next to their button. A lost lookup PIN is reissued in any state (only
+its digest is stored, so it cannot be printed again): the new one is shown once, on the
+receipt slip."""
 
 from __future__ import annotations
 
@@ -128,6 +130,13 @@ DOSSIER_ACTIONS: ActionTable[Dossier] = ActionTable(
             available=_can_rate,
             run=lambda d, data, actor: services.dossier_rate(
                 dossier=d, score=data["score"], visits=data["visits"], comment=data["comment"], **actor.kwargs()
+            ),
+        ),
+        "reissue_pin": StaffAction(
+            label=_("Reissue the lookup PIN"),
+            form=f.ReissuePinForm,
+            run=lambda d, data, actor: services.dossier_reissue_pin(
+                dossier=d, reason=data["reason"], **_common(actor, data)
             ),
         ),
     },

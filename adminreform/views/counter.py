@@ -24,6 +24,7 @@ from .. import services
 from ..models import IntakeNotice, Procedure
 from ..policies import POLICY
 from ..selectors import intake_unit_of, procedure_search
+from .staff import keep_pin_for_slip
 
 
 class IntakeSearchView(LoginRequiredMixin, TemplateView):
@@ -103,6 +104,7 @@ class IntakeView(LoginRequiredMixin, View):
                     **actor.kwargs(),
                 )
                 messages.success(request, _("Dossier %(ref)s received.") % {"ref": dossier.ref})
+                keep_pin_for_slip(request, dossier)  # shown once, on the slip printed now
                 return redirect("adminreform:dossier_receipt", pk=dossier.pk)
             notice = services.intake_notice_issue(
                 unit=unit,

@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 import qrcode
+from cryptography.fernet import InvalidToken
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from civicdesk.crypto import derived_fernet
 from core.actions import StaffActionView
 from core.links import absolute_url
 from core.searches import search_redirect, with_search
@@ -41,6 +43,32 @@ from ..selectors import (
 from .actions import DOSSIER_ACTIONS
 
 DETAIL = "adminreform:dossier_detail"
+PIN_SESSION_KEY = "adminreform_pin_for_slip"
+PIN_SLIP_SECONDS = 600  # the slip is printed right after the receipt or the reissue
+
+
+def keep_pin_for_slip(request: HttpRequest, dossier: Dossier) -> None:
+    """Keep the PIN just issued for the receipt slip the official opens next, encrypted in the
+    session (only its digest is on the dossier); the slip shows it once."""
+    token = derived_fernet("dossier-pin-slip").encrypt(f"{dossier.pk}:{dossier.lookup_pin}".encode()).decode()
+    request.session[PIN_SESSION_KEY] = token
+
+
+def take_pin_for_slip(request: HttpRequest, dossier: Dossier) -> str:
+    """The PIN kept for this dossier's slip, once; '' when there is none (a reprint), it was
+    kept for another dossier, or more than PIN_SLIP_SECONDS ago."""
+    token = request.session.get(PIN_SESSION_KEY)
+    if not token:
+        return ""
+    try:
+        kept = derived_fernet("dossier-pin-slip").decrypt(token.encode(), ttl=PIN_SLIP_SECONDS).decode()
+    except InvalidToken:
+        kept = ""
+    pk, _sep, pin = kept.partition(":")
+    if pk != str(dossier.pk):
+        return ""
+    del request.session[PIN_SESSION_KEY]
+    return pin
 
 
 def qr_data_uri(text: str) -> str:
@@ -106,7 +134,8 @@ class DossierPageMixin(StaffDossierMixin):
         actions = [(name, action, action_forms[name]) for name, action in shown.items()]
         routine = [a for a in actions if not a[1].destructive]
         preferred = NEXT_ACTION.get(d.status, "")
-        primary = next((a for a in routine if a[0] == preferred), routine[0] if routine else None)
+        usual = [a for a in routine if a[0] not in NEVER_PRIMARY]
+        primary = next((a for a in routine if a[0] == preferred), usual[0] if usual else None)
         open_action = next(iter(bound), "")
         return {
             "dossier": d,
@@ -126,6 +155,7 @@ class DossierPageMixin(StaffDossierMixin):
 # The step that usually comes next in each state: shown first and open on the dossier's page;
 # the other actions wait behind "Other actions", the ones that end the dossier behind their own
 # disclosure, each with a box the official ticks to confirm its consequence.
+NEVER_PRIMARY = {"reissue_pin"}  # offered in every state, never the step that comes next
 NEXT_ACTION = {
     "received": "assign",
     "in_processing": "result",
@@ -169,6 +199,9 @@ class DossierActionView(DossierPageMixin, StaffActionView[Dossier]):
         return render(self.request, self.template_name, context, status=400)
 
     def redirect_after(self, result: object) -> HttpResponse:
+        if self.action_name == "reissue_pin" and isinstance(result, Dossier):
+            keep_pin_for_slip(self.request, result)  # the new PIN, on the slip printed now
+            return redirect("adminreform:dossier_receipt", pk=self.record.pk)
         return redirect(DETAIL, pk=self.record.pk)
 
 
@@ -230,6 +263,7 @@ class DossierPrintView(StaffDossierMixin, TemplateView):
             documents=list(d.documents.all()),
             handovers=list(dossier_handovers(dossier=d)),
             lookup_url=absolute_url("adminreform:lookup"),  # printed on paper: the portal's public address
+            pin=take_pin_for_slip(self.request, d) if self.kwargs.get("form", "receipt") == "receipt" else "",
             **kwargs,
         )
 

@@ -274,6 +274,11 @@ PETITIONS_TRACK_RATE = env.int("PETITIONS_TRACK_RATE", default=30)
 # old value in PETITIONS_TRACKING_KEY_FALLBACKS or stored secrets stop matching.
 PETITIONS_TRACKING_KEY = env("PETITIONS_TRACKING_KEY", default="")
 PETITIONS_TRACKING_KEY_FALLBACKS = env.list("PETITIONS_TRACKING_KEY_FALLBACKS", default=[])
+# Key of the HMAC-SHA256 that stores dossiers' lookup PINs (adminreform.pins), as above:
+# unset, derived from DJANGO_SECRET_KEY (and SECRET_KEY_FALLBACKS); when it rotates, list the
+# old value in ADMINREFORM_PIN_KEY_FALLBACKS or every PIN given before stops working.
+ADMINREFORM_PIN_KEY = env("ADMINREFORM_PIN_KEY", default="")
+ADMINREFORM_PIN_KEY_FALLBACKS = env.list("ADMINREFORM_PIN_KEY_FALLBACKS", default=[])
 # The unit whose subtree citizens can send online petitions to (Hà Nội).
 PETITIONS_PUBLIC_ROOT = env("PETITIONS_PUBLIC_ROOT", default="01")
 

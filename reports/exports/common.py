@@ -3,7 +3,7 @@ level, the rows of a form and their totals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -64,3 +64,31 @@ def sum_levels(levels: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     on_time_pct = rate(total["on_time"], total["resolved"]) if total["resolved"] else None
     total["on_time_pct"] = None if on_time_pct is None else float(on_time_pct)
     return total
+
+
+Value = int | float | None
+# A column of a form filled from one report's `petitions.forms` figures: (group, column, value).
+Column = tuple[str, str, Callable[[Mapping[str, Any]], Value]]
+
+
+def headers_of(columns: Sequence[Column]) -> list[Header]:
+    return [(group, text) for group, text, _value in columns]
+
+
+def petition_form_rows(
+    figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]], columns: Sequence[Column]
+) -> list[Row]:
+    """One row per unit below (by name), then the total: each column's value read from the
+    unit's `petitions.forms`; a version compiled before the forms' figures were kept shows no
+    figures (compile it again)."""
+    rows: list[Row] = []
+    for r in unit_rows(figures, children):
+        forms = (r.get("forms") or {}).get("petitions")
+        rows.append((label(r, figures), [value(forms) if forms else None for _g, _t, value in columns]))
+    return rows
+
+
+def minus(a: Value, *others: Value) -> Value:
+    if a is None or any(o is None for o in others):
+        return None
+    return a - sum(o for o in others if o is not None)

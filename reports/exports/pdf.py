@@ -23,7 +23,8 @@ from ..documents import (
     year_on_year,
 )
 from ..formatting import vi_int, vi_pct
-from .common import default_letterhead, level_label
+from .common import Form, Row, default_letterhead, level_label
+from .forms import FORMS, form_rows
 
 
 def _font() -> str:
@@ -59,7 +60,7 @@ def render_pdf(
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from ..charts import trend_chart
 
@@ -93,6 +94,12 @@ def render_pdf(
         t = Table([[left, right]], colWidths=[10 * cm, 15.7 * cm])
         t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return t
+
+    def signatures() -> Table:
+        return two_blocks(
+            [Paragraph(COMPILER, centre_bold), Paragraph(f"<i>{COMPILER_NOTE}</i>", centre)],
+            [Paragraph(HEAD, centre_bold), Paragraph(f"<i>{HEAD_NOTE}</i>", centre)],
+        )
 
     story: list[Any] = [
         two_blocks(
@@ -199,12 +206,11 @@ def render_pdf(
                 chart = trend_chart(trend, name, "png")
             story.append(Image(io.BytesIO(chart), width=18 * cm, height=9 * cm))
     story.append(Spacer(1, 0.8 * cm))
-    story.append(
-        two_blocks(
-            [Paragraph(COMPILER, centre_bold), Paragraph(f"<i>{COMPILER_NOTE}</i>", centre)],
-            [Paragraph(HEAD, centre_bold), Paragraph(f"<i>{HEAD_NOTE}</i>", centre)],
-        )
-    )
+    story.append(signatures())
+    rows_of = form_rows(figures, children)
+    for form in FORMS:
+        story += [PageBreak(), *_form_story(form, rows_of[form.sheet], head.period)]
+        story += [Spacer(1, 0.6 * cm), signatures()]
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -219,3 +225,89 @@ def render_pdf(
     )
     doc.build(story)
     return buffer.getvalue()
+
+
+def _form_story(form: Form, rows: list[Row], period: str) -> list[Any]:
+    """A form on its own page: its number and circular, its title and period, and the table
+    with the official merged headers (group over its columns), the column numbers and the rows."""
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+    font = _font()
+    size = 6 if len(form.headers) <= 16 else 5 if len(form.headers) <= 24 else 4.5
+    cell = ParagraphStyle("cell", fontName=font, fontSize=size, leading=size + 1.5, alignment=TA_CENTER)
+    bold_cell = ParagraphStyle("bold_cell", parent=cell, fontName="DejaVuSans-Bold")
+    name_cell = ParagraphStyle("name_cell", parent=cell, alignment=0)
+    centre = ParagraphStyle("form_centre", fontName=font, fontSize=9, leading=12, alignment=TA_CENTER)
+    title = ParagraphStyle("form_title", parent=centre, fontName="DejaVuSans-Bold", fontSize=11, leading=14)
+    columns = [("", "STT"), ("", "Đơn vị"), *form.headers]
+    top: list[Any] = []
+    bottom: list[Any] = []
+    spans: list[tuple[Any, ...]] = []
+    col = 0
+    while col < len(columns):
+        group, text = columns[col]
+        if not group:
+            top.append(Paragraph(text, bold_cell))
+            bottom.append("")
+            spans.append(("SPAN", (col, 0), (col, 1)))
+            col += 1
+            continue
+        last = col
+        while last + 1 < len(columns) and columns[last + 1][0] == group:
+            last += 1
+        top += [Paragraph(group, bold_cell)] + [""] * (last - col)
+        bottom += [Paragraph(columns[c][1], cell) for c in range(col, last + 1)]
+        if last > col:
+            spans.append(("SPAN", (col, 0), (last, 0)))
+        col = last + 1
+    numbers = [Paragraph(f"({i})", cell) for i in range(1, len(columns) + 1)]
+    body = []
+    for i, (name, values) in enumerate(rows, start=1):
+        is_total = name == "Tổng cộng"
+        style = bold_cell if is_total else cell
+        body.append(
+            [
+                Paragraph("" if is_total else str(i), cell),
+                Paragraph(name, bold_cell if is_total else name_cell),
+                *[Paragraph(_fmt_cell(v), style) for v in values],
+            ]
+        )
+    width = 25.7 * cm
+    first = 0.7 * cm
+    name_width = (3.6 if len(form.headers) <= 24 else 3) * cm
+    rest = (width - first - name_width) / max(1, len(form.headers))
+    table = Table(
+        [top, bottom, numbers, *body], colWidths=[first, name_width] + [rest] * len(form.headers), repeatRows=3
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 1), colors.HexColor("#DDE7F0")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 1.5),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
+                *spans,
+            ]
+        )
+    )
+    return [
+        Paragraph(f"<i>{form.number} — {form.basis}</i>", centre),
+        Paragraph(form.title, title),
+        Paragraph(f"<i>(Số liệu tính {period.lower()})</i>", centre),
+        Spacer(1, 0.3 * cm),
+        table,
+    ]
+
+
+def _fmt_cell(value: Any) -> str:
+    """A form's figure as Vietnamese writes it (1.645; 96,8; 0,35); empty for a notes column."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.3f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",").replace(" ", ".")
+    return vi_int(int(value))

@@ -1,11 +1,12 @@
-"""Citizen reception: 01/TCD (LEGAL.md §3.1)."""
+"""Citizen reception (LEGAL.md §3.1): 01/TCD, the reception itself, and 02/TCD, the petitions
+received at the reception, classified and handled."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .common import Header, Row, label, level_label, unit_rows
+from .common import Column, Header, Row, headers_of, label, level_label, petition_form_rows, unit_rows
 
 
 def tcd_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]]) -> list[Row]:
@@ -69,3 +70,46 @@ TCD_HEADERS: list[Header] = [
     *_tcd_group("Tiếp định kỳ và đột xuất: Thủ trưởng tiếp", with_days=True),
     *_tcd_group("Tiếp định kỳ và đột xuất: Ủy quyền tiếp", with_days=True),
 ]
+
+
+def _tcd(name: str) -> Any:
+    return lambda f: f[f"tcd_{name}"]
+
+
+def _by_kind(text: str, kinds: tuple[str, ...]) -> list[Column]:
+    group = f"Phân loại theo nội dung: {text}"
+    return [
+        (group, "Số đơn", lambda f: sum(f[f"tcd_{k}"] for k in kinds)),
+        (group, "Số vụ việc", lambda f: sum(f[f"tcd_{k}_cases"] for k in kinds)),
+    ]
+
+
+def _not_competent(unit: str, suffix: str) -> list[Column]:
+    group = f"Phân loại theo thẩm quyền: không thuộc thẩm quyền ({unit})"
+    return [
+        (group, "Tổng số", _tcd(f"incompetent{suffix}")),
+        (group, "Hướng dẫn", _tcd(f"guided{suffix}")),
+        (group, "Chuyển đơn", _tcd(f"transferred{suffix}")),
+        (group, "Đôn đốc giải quyết", _tcd(f"urged{suffix}")),
+    ]
+
+
+# 02/TCD (TT 02/2021): the petitions received in person at the reception; 19 columns of figures
+# and the notes.
+TCD2_COLUMNS: list[Column] = [
+    ("", "Tổng số đơn nhận được qua tiếp công dân", _tcd("received")),
+    ("", "Tổng số vụ việc được tiếp", _tcd("received_cases")),
+    *_by_kind("khiếu nại", ("complaint",)),
+    *_by_kind("tố cáo", ("denunciation",)),
+    *_by_kind("kiến nghị, phản ánh", ("recommendation", "feedback")),
+    ("Phân loại theo thẩm quyền: thuộc thẩm quyền", "Số đơn", _tcd("competent")),
+    ("Phân loại theo thẩm quyền: thuộc thẩm quyền", "Số vụ việc", _tcd("competent_cases")),
+    *_not_competent("số đơn", ""),
+    *_not_competent("số vụ việc", "_cases"),
+    ("", "Số văn bản phúc đáp nhận được do chuyển đơn", _tcd("replies")),
+]
+TCD2_HEADERS: list[Header] = [*headers_of(TCD2_COLUMNS), ("", "Ghi chú")]
+
+
+def tcd2_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]]) -> list[Row]:
+    return [(name, [*values, None]) for name, values in petition_form_rows(figures, children, TCD2_COLUMNS)]

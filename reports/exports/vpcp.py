@@ -1,4 +1,5 @@
-"""One-stop dossiers: 06/VPCP/KSTT (TT 01/2020/TT-VPCP, LEGAL.md §3.2)."""
+"""One-stop dossiers: 06/VPCP/KSTT (TT 01/2020/TT-VPCP, LEGAL.md §3.2), rows by level, each
+followed by its fields (lĩnh vực: the field of the dossiers' procedure), then the units below."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ from typing import Any
 
 from ..documents import by_name
 from .common import Header, Row, level_label, sum_levels
+
+NO_FIELD = "chưa ghi lĩnh vực"
+
+
+def field_label(name: str) -> str:
+    """A field's row under its level (TT 01/2020: rows by level × lĩnh vực)."""
+    return f"Lĩnh vực {name}" if name else f"Thủ tục {NO_FIELD}"
 
 
 def vpcp_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]]) -> list[Row]:
@@ -28,7 +36,11 @@ def vpcp_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]])
             e["on_time_pct"],
         ]
 
-    rows: list[Row] = [(level_label(figures, e), values(e)) for e in figures["dossiers"]["levels"]]
+    rows: list[Row] = []
+    fields = (figures.get("forms") or {}).get("dossier_fields") or []
+    for e in figures["dossiers"]["levels"]:
+        rows.append((level_label(figures, e), values(e)))
+        rows += [(field_label(f["field"]), values(f)) for f in fields if f["level"] == e["level"]]
     for r in by_name(children):
         levels = r["dossiers"]["levels"]
         for e in levels:

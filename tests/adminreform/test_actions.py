@@ -65,15 +65,15 @@ def test_the_inspector_cannot_receive_at_the_counter(client, inspector, procedur
 def test_each_state_offers_its_actions_in_the_tables_order(client, handler, receive):
     client.force_login(handler)
     dossier = receive()
-    received = ["assign", "transfer", "supplement", "apology", "result", "refuse", "stop", "withdraw"]
+    received = ["assign", "transfer", "supplement", "apology", "result", "refuse", "stop", "withdraw", "reissue_pin"]
     assert _offered(client, dossier) == received
     dossier = services.dossier_assign(dossier=dossier, assignee=handler, actor=handler)
     dossier = services.dossier_mark_result_ready(dossier=dossier, actor=handler)
-    assert _offered(client, dossier) == ["return"]
+    assert _offered(client, dossier) == ["return", "reissue_pin"]
     dossier = services.dossier_return(dossier=dossier, actor=handler)
-    assert _offered(client, dossier) == ["rate"]
+    assert _offered(client, dossier) == ["rate", "reissue_pin"]
     services.dossier_rate(dossier=dossier, score=2, visits=1)
-    assert _offered(client, dossier) == []
+    assert _offered(client, dossier) == ["reissue_pin"]  # a lost PIN is reissued in any state
 
 
 def test_the_actions_that_end_a_dossier_name_their_consequence(client, handler, receive):

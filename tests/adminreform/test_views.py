@@ -2,6 +2,7 @@
 public lookup and rating, online submission."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from adminreform.models import Dossier, DossierStatus
+from adminreform.pins import pin_matches
 from adminreform.services import dossier_assign, dossier_mark_result_ready, dossier_return
 from tests.adminreform.factories import DossierFactory
 from tests.files import png_bytes
@@ -63,7 +65,8 @@ def test_counter_intake_receipt_has_code_qr_and_pin(client, officer, procedure):
     dossier = Dossier.objects.get()
     assert response.status_code == 302
     receipt = client.get(response["Location"]).content.decode()
-    assert dossier.ref in receipt and dossier.lookup_pin in receipt
+    shown = re.search(r'id="lookup-pin">(\d{6})<', receipt)
+    assert dossier.ref in receipt and shown and pin_matches(shown.group(1), dossier.lookup_pin_digest)
     assert 'src="data:image/png;base64,' in receipt
 
 
@@ -146,12 +149,13 @@ def test_lookup_is_rate_limited_per_ip(client, receive):
 
 def test_citizen_rates_after_return(client, receive, handler):
     dossier = receive()
+    pin = dossier.lookup_pin  # shown once, on receipt
     dossier = dossier_assign(dossier=dossier, assignee=handler, actor=handler)
     dossier = dossier_mark_result_ready(dossier=dossier, actor=handler)
     dossier_return(dossier=dossier, actor=handler)
     response = client.post(
         reverse("adminreform:rate"),
-        {"code": dossier.ref, "pin": dossier.lookup_pin, "rate-score": 3, "rate-visits": 1},
+        {"code": dossier.ref, "pin": pin, "rate-score": 3, "rate-visits": 1},
     )
     assert response.status_code == 200
     dossier.refresh_from_db()

@@ -88,4 +88,4 @@ def test_the_copy_path_writes_the_rows_of_its_orm_twin(commune, other_commune, o
         timezone.make_aware(datetime(2026, 3, 3, 16, 5)),
         date(2026, 3, 4),
     )
-    assert (new["supplement_missing"], new["applicant_id_number"], new["lookup_pin"]) == ([], "", "")
+    assert (new["supplement_missing"], new["applicant_id_number"], new["lookup_pin_digest"]) == ([], "", "")

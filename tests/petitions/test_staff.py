@@ -260,7 +260,14 @@ def test_duplicates_are_proposed_by_identity_respondent_and_similar_subject(comm
     a = receive(commune, subject="Khiếu nại việc thu hồi đất ở ngõ 5", petitioner_id_number="001")
     b = receive(commune, subject="Hỏi về lịch tiếp dân", petitioner_id_number="001", respondent="")
     c = receive(commune, subject="Khiếu nại về việc thu hồi đất tại ngõ 5", petitioner_id_number="999")
-    d = receive(commune, subject="Không liên quan", petitioner_id_number="555", respondent="")
+    d = receive(
+        commune,
+        subject="Không liên quan",
+        petitioner_id_number="555",
+        respondent="",
+        petitioner_phone="0912000555",
+        petitioner_email="nguoi.khac@example.vn",
+    )
     found = {x.petition: x.reasons for x in petition_duplicate_candidates(petition=a)}
     assert b in found and c in found and d not in found
     assert "trùng số CCCD/hộ chiếu" in found[b]

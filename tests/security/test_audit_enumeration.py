@@ -101,6 +101,7 @@ def _dossier_action_drives(w: World) -> list[Drive]:
         drive("stop", _fresh(w), reason="Người nộp không bổ sung"),
         drive("withdraw", _fresh(w), reason="Người nộp xin rút"),
         Drive("rate", {"pk": _returned(w).pk, "action": "rate"}, {"score": 3, "visits": 1, "comment": "Tốt"}),
+        drive("reissue_pin", _fresh(w), reason="Công dân làm mất giấy biên nhận"),
     ]
 
 

@@ -1,15 +1,16 @@
 """Done means (issue 17): a denouncer's identity appears nowhere but in the audited reveal.
 
 Denunciations come in the ways they do in life: through the public filing form, logged at
-the reception desk (handing in a petition), and in a reception book imported with
-`import_records receptions`. Then every demo role (core.demo.demo_users: the administrator,
-the city's leader, inspector and head, a ward's officer, handler, head and leader), and a head
-holding the reveal permission, opens every staff page of the URLconf that takes no argument
-and every page and file reachable from there by links (real object ids, lists, registers,
-exports: HTML, XLSX, CSV, PDF, JSON, SVG read as text). Nowhere, and nowhere in the log
-written meanwhile, may the denouncers' names (with or without diacritics), identity numbers,
-phones (however grouped), e-mails or addresses appear. The audited reveal is the one page that
-shows them: the test opens it too, which also proves the search would see a leak.
+the reception desk (handing in a petition), a letter entered at the desk, filed by another
+system through the API, and in a reception book imported with `import_records receptions`.
+Then every demo role (core.demo.demo_users: the administrator, the city's leader, inspector
+and head, a ward's officer, handler, head and leader), and a head holding the reveal
+permission, opens every staff page of the URLconf that takes no argument and every page and
+file reachable from there by links (real object ids, lists, registers, exports: HTML, XLSX,
+CSV, PDF, JSON, SVG read as text). Nowhere, and nowhere in the log written meanwhile, may the
+denouncers' names (with or without diacritics), identity numbers, phones (however grouped),
+e-mails or addresses appear. The audited reveal is the one page that shows them: the test
+opens it too, which also proves the search would see a leak.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ ONLINE = {
 }
 AT_DESK = {"name": "Lưu Khẩu Mật Thư", "id_number": "001290006666", "address": "Số 21 phố Hàng Thiếc Cổ"}
 IMPORTED = {"name": "Quách Vô Danh Tính"}
+# Entered from a paper letter at the desk, and filed by another system through the API.
+BY_POST = {"name": "Tạ Thư Kín Đáo", "phone": "0966333444", "email": "thu.kin.dao@example.vn"}
+THROUGH_API = {"name": "Mạc Ẩn Danh Sách", "phone": "0388555666", "email": "an.danh.sach@example.vn"}
 PAGES_PER_USER = 400
 # Staff pages the crawl does not reach, and why that is safe for this test.
 NOT_CRAWLED = {
@@ -105,7 +109,7 @@ class Secrets:
         return [w for w in self.words if w in folded] + [n for n in self.numbers if n in digits]
 
 
-SECRETS = Secrets.of(ONLINE, AT_DESK, IMPORTED)
+SECRETS = Secrets.of(ONLINE, AT_DESK, IMPORTED, BY_POST, THROUGH_API)
 
 
 # --- reading what a response carries -------------------------------------------------------
@@ -347,7 +351,41 @@ def _file_everything(client: Client, commune, tmp_path) -> dict[str, object]:
         "save": "1",
     }
     assert desk.post(reverse("reception:session_detail", args=[session.pk]), visit_form).status_code == 302
-    # 3. An imported reception book.
+    # 3. A letter entered at the desk, its phone written with dots; 4. filed through the API.
+    letter = {
+        "unit": commune.pk,
+        "received_on": f"{today:%Y-%m-%d}",
+        "channel": "post",
+        "kind": "denunciation",
+        "subject": "Tố cáo việc thu phí chợ sai quy định",
+        "content": "Ban quản lý chợ thu phí cao hơn mức quy định.",
+        "petitioner_name": BY_POST["name"],
+        "petitioner_phone": "0966.333.444",
+        "petitioner_email": BY_POST["email"],
+        "respondent": "Ban quản lý chợ phường",
+        "signers": "1",
+        "idempotency_key": "e" * 32,
+        "save": "1",
+    }
+    assert desk.post(reverse("petitions:desk"), letter).status_code == 302
+    through_api = {
+        "unit": commune.code,
+        "kind": "denunciation",
+        "petitioner_name": THROUGH_API["name"],
+        "petitioner_id_number": "001390007777",
+        "petitioner_address": "Số 3 phố Ẩn Cư",
+        "petitioner_phone": "+84 388 555 666",
+        "petitioner_email": THROUGH_API["email"],
+        "respondent": "Tổ trưởng tổ dân phố số 4",
+        "subject": "Tố cáo tổ trưởng tổ dân phố thu tiền",
+        "content": "Tổ trưởng tổ dân phố số 4 thu tiền của các hộ không có căn cứ.",
+        "signers": 1,
+        "consent": True,
+        "idempotency_key": "f" * 32,
+    }
+    filed = Client().post("/api/v1/petitions/file/", through_api, content_type="application/json")
+    assert filed.status_code == 201, filed.content
+    # 5. An imported reception book.
     book = tmp_path / "so-tiep.csv"
     book.write_text(
         "ref,unit_code,received_on,kind,citizen_name,content\n"
@@ -376,6 +414,7 @@ def test_nothing_of_a_denouncer_shows_anywhere_but_the_audited_reveal(
     with django_capture_on_commit_callbacks(execute=True):  # the outbox delivers after commit
         filed = _file_everything(client, commune, tmp_path)
     assert Visit.objects.filter(kind="denunciation").count() == 2
+    assert Petition.objects.filter(kind="denunciation").count() >= 4  # online, at the visit, by post, API
     # A head holding the reveal permission crawls too: holding it shows nothing by itself.
     grant_holder = users["chutich.hoankiem"]
     identity_reveal_grant(user=grant_holder, unit=commune, note="QĐ 7/QĐ-UBND", actor=None)

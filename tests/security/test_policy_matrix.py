@@ -117,6 +117,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "adminreform:dossier_action:refuse": DESK,
     "adminreform:dossier_action:stop": DESK,
     "adminreform:dossier_action:withdraw": DESK,
+    "adminreform:dossier_action:reissue_pin": DESK,
     "adminreform:dossier_action:rate": DESK,
     # reception
     "reception:session_create": DESK,
@@ -365,6 +366,9 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     "adminreform:dossier_action:withdraw": lambda w: _dossier_step(w, "withdraw", w.dossier(), reason="Rút"),
     "adminreform:dossier_action:rate": lambda w: _dossier_step(
         w, "rate", _dossier_returned(w), score=3, visits=1, comment="Nhanh"
+    ),
+    "adminreform:dossier_action:reissue_pin": lambda w: _dossier_step(
+        w, "reissue_pin", w.dossier(), reason="Mất giấy biên nhận"
     ),
     "reception:session_create": lambda w: Step(
         reverse("reception:session_create"),

@@ -76,6 +76,7 @@ def _dossier_action_data(world: World, dossier: Dossier, action: str) -> dict[st
         "stop": {**base, "reason": "Dừng"},
         "withdraw": {**base, "reason": "Rút"},
         "rate": {"score": 1, "visits": 20, "comment": "x"},
+        "reissue_pin": {**base, "reason": "lấy mã PIN"},
     }[action]
 
 
@@ -91,6 +92,7 @@ DOSSIER_ACTIONS = (
     "stop",
     "withdraw",
     "rate",
+    "reissue_pin",
 )
 PRINT_FORMS = ("receipt", "supplement", "apology", "stop", "control")
 EXPORT_FORMATS = ("xlsx", "pdf", "csv", "json")
