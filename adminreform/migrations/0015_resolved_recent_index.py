@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('adminreform', '0012_after_hours_receipt_rule'),
+        ('adminreform', '0014_merge_20261207_1154'),
         ('core', '0008_vietnamese_collation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
