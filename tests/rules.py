@@ -13,6 +13,7 @@ RULE_SEEDS = (
     "adminreform.migrations.0012_after_hours_receipt_rule",
     "petitions.migrations.0018_complaint_against_disciplinary_decision",
     "petitions.migrations.0019_repeated_denunciation_steps",
+    "petitions.migrations.0020_urge_requests",
 )
 
 

@@ -49,8 +49,8 @@ def test_a_city_leader_reads_the_tiles_and_opens_each_ones_rows(
     page.goto(f"{live_server.url}{DASHBOARD}")
     # every tile is above the fold, without scrolling
     tiles = page.locator("[data-tile]")
-    assert tiles.count() == 7
-    for i in range(7):
+    assert tiles.count() == 8  # visits, received, in progress, overdue, cases, dossiers, satisfaction, dialogues
+    for i in range(8):
         box = tiles.nth(i).bounding_box()
         assert box is not None and box["y"] + box["height"] <= 768, tiles.nth(i).get_attribute("data-tile")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -64,7 +64,7 @@ def test_a_city_leader_reads_the_tiles_and_opens_each_ones_rows(
     # each tile's links land on as many rows as the tile says, for the city leader
     links = page.locator("[data-tile] a")
     targets = [(links.nth(i).get_attribute("href"), links.nth(i).inner_text()) for i in range(links.count())]
-    assert len(targets) == 11
+    assert len(targets) == 13
     for href, shown in targets:
         response = page.goto(f"{live_server.url}{href}")
         assert response is not None and response.status == 200, href

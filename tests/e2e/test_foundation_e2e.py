@@ -19,7 +19,7 @@ def test_home_page_on_a_phone_is_vietnamese_and_accessible(live_server, phone_pa
 
 def test_home_page_switches_to_english(live_server, phone_page):
     phone_page.goto(live_server.url + "/")
-    phone_page.get_by_role("button", name="Mở menu").click()
+    phone_page.get_by_role("button", name="Mở danh mục điều hướng").click()
     phone_page.get_by_label("Ngôn ngữ").select_option("en")
     phone_page.get_by_role("button", name="Đổi").click()
     assert phone_page.get_by_role("heading", name="Public services of the People's Committee").is_visible()

@@ -24,12 +24,14 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import RequestFactory
@@ -37,6 +39,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from adminreform.models import Dossier, DossierDocument
 from adminreform.services import Applicant, dossier_receive
+from civicdesk.exceptions import DomainError
 from petitions.models import Attachment, Petition
 from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
 from tests.files import DOCX_CONTENT_TYPES, doc_bytes, docx_bytes, jpeg_bytes, pdf_bytes, png_bytes
@@ -612,7 +615,10 @@ def test_every_upload_entry_point_is_in_this_test():
     modules that declare a file field or read request.FILES."""
     # petitions/views/public.py keeps the files of a form that came back with an error: through
     # core.services.uploads_hold, which runs every file through validate_upload first.
+    # An urging's answer document and an online session's recording are staff uploads checked
+    # by the same core.uploads (the corpus test below sends them every bad file too).
     known = {"adminreform/forms.py", "adminreform/views/public.py", "petitions/forms.py", "petitions/views/public.py"}
+    known |= {"petitions/urge_forms.py", "petitions/urging.py", "reception/forms.py"}
     found = set()
     for app in ("core", "petitions", "reception", "adminreform", "reports", "civicdesk"):
         for path in (REPO / app).rglob("*.py"):
@@ -621,6 +627,38 @@ def test_every_upload_entry_point_is_in_this_test():
             if re.search(r"\b(FileField|ImageField|FileInput)\b|request\.FILES", path.read_text()):
                 found.add(str(path.relative_to(REPO)))
     assert found == known, f"new upload code outside this test: {sorted(found - known)}"
+
+
+def test_an_urgings_answer_and_a_sessions_recording_take_no_bad_file(city, commune, officer):
+    """The two staff uploads outside the forms above: every file of the corpus is refused with a
+    Vietnamese reason and nothing is stored (an answer's document is any office document; a
+    recording only audio or video, so the corpus' documents are refused for their type too)."""
+    from petitions.services import petition_urge, urge_request_answer
+    from petitions.urging import UrgeRequest
+    from reception.models import ReceivedBy, SessionKind, SessionRecording
+    from reception.services import session_recording_add
+    from tests.petitions.factories import classify
+    from tests.reception.factories import SessionFactory
+
+    petition = classify(receive_petition(city, kind="recommendation", received_on=date(2026, 2, 2)), competent=False)
+    urge = petition_urge(petition=petition, expected_version=None, to_unit=commune, request="Báo cáo", actor=None)
+    session = SessionFactory(unit=commune, kind=SessionKind.ONLINE, received_by=ReceivedBy.HEAD, date=date(2026, 3, 2))
+    accepted, unexplained = [], []
+    for bad in corpus():
+        for attach in (
+            lambda f: urge_request_answer(urge=urge, answer="Đã giải quyết", document=f, actor=officer),
+            lambda f: session_recording_add(session=session, file=f, actor=officer),
+        ):
+            try:
+                attach(SimpleUploadedFile(bad.name, bad.content, bad.claimed))
+            except (DjangoValidationError, DomainError) as refused:
+                if not VIETNAMESE.search(" ".join(getattr(refused, "messages", [str(refused)]))):
+                    unexplained.append(bad.label)
+            else:
+                accepted.append(bad.label)
+    assert not accepted, accepted
+    assert not unexplained, unexplained
+    assert UrgeRequest.objects.get(pk=urge.pk).answered_on is None and not SessionRecording.objects.exists()
 
 
 def test_the_admin_takes_no_file():

@@ -115,6 +115,7 @@ OBJECTS = {
     "open311:services": lambda w: {"fmt": "xml"},
     "open311:requests": lambda w: {"fmt": "json"},
     "open311:request": lambda w: {"fmt": "json", "code": w.petition(kind="feedback").tracking_code},
+    "petitions:feedback": lambda w: {"code": w.petition(kind="feedback").tracking_code},
 }
 
 
