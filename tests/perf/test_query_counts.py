@@ -79,11 +79,8 @@ PAGES: dict[str, Page] = {
     ),
     "petitions:queue/page-2": Page(7, query=lambda w: {"page": 2}, name="petitions:queue"),
     "petitions:desk": Page(5),
-    # The maps of feedback, opened by a signed-in official (session, user): the public points
-    # are one indexed query (a page of at most 2,000), the public page adds the navigation's
-    # memberships; the staff map and its points read the memberships and the scope's units.
-    "petitions:map": Page(4),
-    "petitions:map_points": Page(3),
+    # The staff map of feedback and its points: the session, the user, the memberships, the
+    # scope's units, one indexed query for the points (a page of at most 2,000).
     "petitions:staff_map": Page(5),
     "petitions:staff_map_points": Page(5),
     # The urgings sent to the official's units and those they sent, one query each.
