@@ -14,6 +14,7 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
   if (!form || !region) { return; }
   var fields = ["identity_number", "citizen_name", "address", "content"];
   var last = "";
+  var asked = 0;  // answers can come back out of order: only the latest question's is shown
   function lookup() {
     var params = new URLSearchParams();
     fields.forEach(function (name) {
@@ -23,6 +24,7 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
     var query = params.toString();
     if (!query || query === last) { return; }
     last = query;
+    var mine = ++asked;
     var token = form.elements.csrfmiddlewaretoken;
     fetch(form.dataset.repeatsUrl, {
       method: "POST",
@@ -31,7 +33,7 @@ document.querySelectorAll("[data-print]").forEach(function (button) {
       body: params
     })
       .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (html) { region.innerHTML = html; })
+      .then(function (html) { if (mine === asked) { region.innerHTML = html; } })
       .catch(function () { /* proposals are a help, never a blocker */ });
   }
   fields.forEach(function (name) {
