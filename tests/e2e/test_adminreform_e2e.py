@@ -2,6 +2,7 @@
 slip, returns the result; the citizen looks it up on a phone and rates the service."""
 
 import pytest
+from playwright.sync_api import expect
 
 from adminreform.models import Dossier
 from tests.adminreform.factories import ProcedureDocumentFactory, ProcedureFactory
@@ -40,7 +41,7 @@ def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page,
     page.wait_for_url("**/print/receipt/")
     dossier = Dossier.objects.get()
     assert page.locator("#dossier-code").inner_text() == dossier.ref
-    assert page.get_by_role("img", name=f"Mã QR của hồ sơ {dossier.ref}").is_visible()
+    expect(page.get_by_role("img", name=f"Mã QR của hồ sơ {dossier.ref}")).to_be_visible()
     pin = page.locator("#lookup-pin").inner_text()
     assert_accessible(page, "adminreform-receipt")
 
@@ -48,11 +49,11 @@ def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page,
     page.get_by_role("link", name="Quay lại hồ sơ").click()
     assert_accessible(page, "adminreform-dossier-detail")
     page.locator("form[action$='/do/assign/'] button").click()
-    assert page.get_by_text("Đang giải quyết").first.is_visible()
-    assert page.get_by_role("cell", name="Đã phân công xử lý").is_visible()  # a Mẫu 06 line
+    expect(page.get_by_text("Đang giải quyết").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Đã phân công xử lý")).to_be_visible()  # a Mẫu 06 line
     page.locator("form[action$='/do/result/'] button").click()
     page.locator("form[action$='/do/return/'] button").click()
-    assert page.get_by_text("Đã trả kết quả").first.is_visible()
+    expect(page.get_by_text("Đã trả kết quả").first).to_be_visible()
     page.goto(live_server.url + "/dossiers/")
     assert_accessible(page, "adminreform-dossier-list")
 
@@ -68,7 +69,7 @@ def test_counter_intake_to_citizen_rating(live_server, desktop_page, phone_page,
     assert_accessible(phone, "adminreform-lookup-phone")
     phone.get_by_label("Rất hài lòng").check()
     phone.get_by_role("button", name="Gửi đánh giá").click()
-    assert phone.get_by_text("Cảm ơn ông/bà đã đánh giá.").is_visible()
+    expect(phone.get_by_text("Cảm ơn ông/bà đã đánh giá.")).to_be_visible()
     assert_accessible(phone, "adminreform-rated-phone")
     dossier.refresh_from_db()
     assert (dossier.rating_score, dossier.rating_visits) == (3, 1)
@@ -105,7 +106,7 @@ def test_official_opens_register_and_catalogue(live_server, desktop_page, login_
     page.goto(live_server.url + "/dossiers/intake/")
     assert_accessible(page, "adminreform-intake-search")
     page.goto(live_server.url + "/dossiers/register/")
-    assert page.get_by_role("heading", name="Sổ theo dõi hồ sơ (Mẫu 07)").is_visible()
+    expect(page.get_by_role("heading", name="Sổ theo dõi hồ sơ (Mẫu 07)")).to_be_visible()
     assert_accessible(page, "adminreform-register")
     page.goto(live_server.url + "/dossiers/procedures/")
     assert "1 thủ tục, trong đó 1 dịch vụ công trực tuyến toàn trình" in page.locator("#catalogue-stats").inner_text()

@@ -4,6 +4,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from reports.periods import Period
 from reports.services import report_compile_now
@@ -89,7 +90,7 @@ def test_the_tiles_on_a_phone(live_server, phone_page, login_as, city_leader, re
     page = phone_page
     login_as(page, "lanhdao")
     page.goto(f"{live_server.url}{DASHBOARD}")  # not compiled: live figures
-    assert page.get_by_text("Số liệu tức thời: chưa tổng hợp").is_visible()
+    expect(page.get_by_text("Số liệu tức thời: chưa tổng hợp")).to_be_visible()
     assert page.locator('[data-tile="visits"] .tile-link').inner_text() == "85"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page, "reports-tiles-phone")

@@ -10,6 +10,7 @@
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from adminreform.models import DossierNotification
 from petitions.models import Attachment, Notification, Petition
@@ -102,7 +103,7 @@ def test_a_citizen_files_on_a_phone_tracks_and_reads_the_answer_with_its_letter(
     desk.locator("#id_reply_letter").set_input_files(str(letter(tmp_path)))
     desk.get_by_role("button", name="Ghi kết quả giải quyết").click()
     desk.wait_for_url(f"{live_server.url}/petitions/{petition.pk}/")
-    assert desk.locator("#result").get_by_text("45-UBND-QLDT.pdf").is_visible()
+    expect(desk.locator("#result").get_by_text("45-UBND-QLDT.pdf")).to_be_visible()
 
     # The citizen tracks it and reads the answer, then downloads the letter.
     page.goto(f"{live_server.url}/petitions/track/")
@@ -158,7 +159,7 @@ def test_an_applicants_dossier_notifies_at_each_step(live_server, desktop_page, 
     page.get_by_role("link", name="Quay lại hồ sơ").click()
     page.locator("form[action$='/do/assign/'] button").click()
     page.locator("form[action$='/do/result/'] button").click()
-    assert page.get_by_text("Đã có kết quả").first.is_visible()
+    expect(page.get_by_text("Đã có kết quả").first).to_be_visible()
     assert_accessible(page, "journey3-result-ready-desktop")
     assert ("result_ready", "email") in sent() and ("result_ready", "sms") in sent()
     assert not DossierNotification.objects.filter(dossier=dossier, sent_at__isnull=True).exists()
@@ -225,7 +226,7 @@ def test_a_delegation_files_a_petition_and_a_handler_resolves_it_from_my_work(
     desk.locator("#id_reply_letter").set_input_files(str(letter(tmp_path, "12-QD-UBND.pdf")))
     desk.get_by_role("button", name="Ghi kết quả giải quyết").click()
     desk.wait_for_url(f"{live_server.url}/petitions/{petition.pk}/")
-    assert desk.locator("#result").get_by_text("12-QD-UBND.pdf").is_visible()
+    expect(desk.locator("#result").get_by_text("12-QD-UBND.pdf")).to_be_visible()
     assert_accessible(desk, "journey2-resolved-desktop")
     petition.refresh_from_db()
     assert petition.status == "resolved" and petition.attachments.filter(is_reply=True).exists()

@@ -2,6 +2,7 @@
 citizen tracks it: every page accessible."""
 
 import pytest
+from playwright.sync_api import expect
 
 from petitions.models import Petition
 from tests.e2e.conftest import assert_accessible
@@ -54,7 +55,7 @@ def test_file_classify_accept_and_track(
     desk.get_by_role("button", name="Lưu kết quả phân loại").click()
     desk.get_by_role("link", name="Thụ lý", exact=True).click()
     desk.get_by_role("button", name="Thụ lý giải quyết").click()
-    assert desk.get_by_text("Đã thụ lý, đang giải quyết").first.is_visible()
+    expect(desk.get_by_text("Đã thụ lý, đang giải quyết").first).to_be_visible()
 
     # The citizen tracks it.
     page.goto(f"{live_server.url}/petitions/track/")
@@ -63,6 +64,6 @@ def test_file_classify_accept_and_track(
     page.get_by_label("Mật mã").fill(secret)
     page.get_by_role("button", name="Tra cứu").click()
     assert page.locator("#tracking-status").inner_text() == "Đã thụ lý, đang giải quyết"
-    assert page.get_by_text("Đơn của bạn đã được thụ lý giải quyết.").is_visible()
+    expect(page.get_by_text("Đơn của bạn đã được thụ lý giải quyết.")).to_be_visible()
     assert "Trần Thị Bình" not in page.content()
     assert_accessible(page, "petition-tracked-phone")

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from core.models import Role, UnitLevel
 from reception import services as reception_services
@@ -61,8 +62,8 @@ def test_the_head_moves_a_published_session_on_a_phone(live_server, phone, deskt
     page.get_by_label("Lý do thay đổi").fill("Chủ tịch dự họp đột xuất tại Thành phố")
     page.get_by_role("button", name="Lưu thay đổi").click()
     page.wait_for_url(f"**/reception/sessions/{session.pk}/")
-    assert page.get_by_text("công bố muộn").first.is_visible()
-    assert page.get_by_text("Nhà văn hoá tổ dân phố số 5").is_visible()
+    expect(page.get_by_text("công bố muộn").first).to_be_visible()
+    expect(page.get_by_text("Nhà văn hoá tổ dân phố số 5")).to_be_visible()
     assert_accessible(page, "polish-session-moved-phone")
 
 
@@ -95,13 +96,13 @@ def test_a_leader_reads_the_units_below_in_order_and_the_summary_in_english(
         assert_accessible(page, f"polish-reports-dashboard-{name}")
         page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
         page.goto(url)
-        assert page.get_by_text("The official text of the report, in Vietnamese").is_visible()
+        expect(page.get_by_text("The official text of the report, in Vietnamese")).to_be_visible()
         assert_accessible(page, f"polish-reports-dashboard-en-{name}")
 
 
 def test_the_staff_home_shows_a_head_the_reception_days_card(live_server, phone, login_as, head):
     login_as(phone, "chutich")
-    assert phone.get_by_role("link", name="Số ngày tiếp của Chủ tịch").is_visible()
+    expect(phone.get_by_role("link", name="Số ngày tiếp của Chủ tịch")).to_be_visible()
     assert_accessible(phone, "polish-staff-home-head-phone")
 
 

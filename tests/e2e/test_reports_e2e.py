@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from reports.models import CompiledReport
 from reports.periods import Period
@@ -38,15 +39,15 @@ def test_leader_drills_into_a_commune_and_downloads_the_xlsx(
     page = desktop_page
     login_as(page, "lanhdao")
     page.goto(f"{live_server.url}/reports/dashboard/?kind=quarter&year=2024&number=1")
-    assert page.get_by_role("heading", name="Báo cáo: Thành phố Hà Nội").is_visible()
-    assert page.get_by_text("Tổng số đã tiếp 1.655 lượt công dân").is_visible()
+    expect(page.get_by_role("heading", name="Báo cáo: Thành phố Hà Nội")).to_be_visible()
+    expect(page.get_by_text("Tổng số đã tiếp 1.655 lượt công dân")).to_be_visible()
     table = page.get_by_role("table").filter(has_text="Phường Hoàn Kiếm")
     assert table.get_by_role("row", name="Phường Hoàn Kiếm").get_by_role("cell").first.inner_text() == "1.634"
     assert_accessible(page, "reports-dashboard-city")
     # printed: no menus or buttons, the figures and charts stay
     page.emulate_media(media="print")
     assert not page.get_by_role("button", name="Xem").is_visible()
-    assert page.get_by_role("img", name="Lượt tiếp công dân theo tháng").is_visible()
+    expect(page.get_by_role("img", name="Lượt tiếp công dân theo tháng")).to_be_visible()
     page.screenshot(path="test-artifacts/reports-dashboard-print.png", full_page=True)
     page.emulate_media(media="screen")
 
@@ -56,8 +57,8 @@ def test_leader_drills_into_a_commune_and_downloads_the_xlsx(
     assert "Phường Hoàn Kiếm" in rows.nth(1).inner_text()
 
     page.get_by_role("link", name="Phường Hoàn Kiếm").click()
-    assert page.get_by_role("heading", name="Báo cáo: Phường Hoàn Kiếm").is_visible()
-    assert page.get_by_text("tỷ lệ giải quyết đúng hạn 96,8%").is_visible()
+    expect(page.get_by_role("heading", name="Báo cáo: Phường Hoàn Kiếm")).to_be_visible()
+    expect(page.get_by_text("tỷ lệ giải quyết đúng hạn 96,8%")).to_be_visible()
     assert_accessible(page, "reports-dashboard-commune")
 
     with page.expect_download() as download_info:
@@ -84,7 +85,7 @@ def test_on_demand_compilation_shows_progress_then_the_report(
     login_as(page, "lanhdao")
     page.goto(f"{live_server.url}/reports/dashboard/?unit=00004&kind=quarter&year=2024&number=1")
     # before it is compiled, the figures are counted live
-    assert page.get_by_text("Số liệu tức thời: chưa tổng hợp").is_visible()
+    expect(page.get_by_text("Số liệu tức thời: chưa tổng hợp")).to_be_visible()
     assert page.locator('[data-tile="visits"] .tile-link').inner_text() == "9"
     page.get_by_role("button", name="Tổng hợp ngay").click()
     # "compile now" comes back to the dashboard of the same unit and period
@@ -95,7 +96,7 @@ def test_on_demand_compilation_shows_progress_then_the_report(
     # if it already ran).
     report_run(report_id=CompiledReport.objects.get(unit__code="00004").pk)
     page.reload()
-    assert page.get_by_text("Tổng số đã tiếp 9 lượt công dân").is_visible()
+    expect(page.get_by_text("Tổng số đã tiếp 9 lượt công dân")).to_be_visible()
     assert not page.get_by_text("Số liệu tức thời: chưa tổng hợp").is_visible()
 
 
@@ -109,9 +110,9 @@ def test_progress_is_shown_until_the_worker_finishes(
     page = desktop_page
     login_as(page, "lanhdao")
     page.goto(f"{live_server.url}/reports/{pending.pk}/")
-    assert page.get_by_label("Đang tổng hợp báo cáo…").is_visible()
+    expect(page.get_by_label("Đang tổng hợp báo cáo…")).to_be_visible()
     assert_accessible(page, "reports-progress-waiting")
     # when the worker compiles it, the page notices by itself
     report_run(report_id=pending.pk)
     page.get_by_role("heading", name="Tóm tắt").wait_for(timeout=20000)
-    assert page.get_by_role("link", name="Tải XLSX (theo biểu mẫu)").is_visible()
+    expect(page.get_by_role("link", name="Tải XLSX (theo biểu mẫu)")).to_be_visible()

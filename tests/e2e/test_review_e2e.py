@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from adminreform.services import (
     Applicant,
@@ -136,7 +137,7 @@ def test_one_stop_staff_pages_fit_a_phone_and_say_where_you_are(
 
     # The apology letter is addressed the Vietnamese way.
     page.goto(live_server.url + pages["mau-04"])
-    assert page.get_by_text("Kính gửi: Phạm Thu Dung").is_visible()
+    expect(page.get_by_text("Kính gửi: Phạm Thu Dung")).to_be_visible()
 
 
 def test_the_receipt_reads_like_the_paper_form(live_server, desktop_page, login_as, officer, receive):
@@ -145,14 +146,14 @@ def test_the_receipt_reads_like_the_paper_form(live_server, desktop_page, login_
     login_as(page, "canbo")
     page.goto(live_server.url + reverse("adminreform:dossier_receipt", args=[dossier.pk]))
     slip = page.locator("article.print-form")
-    assert slip.get_by_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM").is_visible()
-    assert slip.get_by_text("Độc lập - Tự do - Hạnh phúc").is_visible()
-    assert slip.get_by_text("PHƯỜNG HOÀN KIẾM").is_visible()
-    assert slip.get_by_text("Mẫu số 01").is_visible()
-    assert slip.get_by_role("heading", name="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ").is_visible()
+    expect(slip.get_by_text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")).to_be_visible()
+    expect(slip.get_by_text("Độc lập - Tự do - Hạnh phúc")).to_be_visible()
+    expect(slip.get_by_text("PHƯỜNG HOÀN KIẾM")).to_be_visible()
+    expect(slip.get_by_text("Mẫu số 01")).to_be_visible()
+    expect(slip.get_by_role("heading", name="GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")).to_be_visible()
     received = dossier.received_at or dossier.received_on
     day = timezone.localtime(received) if hasattr(received, "hour") else received
-    assert slip.get_by_text(f"Ngày {day:%d} tháng {day:%m} năm {day:%Y}").is_visible()
+    expect(slip.get_by_text(f"Ngày {day:%d} tháng {day:%m} năm {day:%Y}")).to_be_visible()
     assert slip.locator("#appointment").inner_text() == dossier.appointment_on.strftime("%d/%m/%Y")
     assert slip.get_by_text("Ký và ghi rõ họ tên").count() == 2
     assert_accessible(page, "review-mau-01-desktop")
@@ -182,4 +183,4 @@ def test_reports_pages_fit_a_phone(live_server, phone_page, login_as, city, comm
         assert current.count() == 1 and current.inner_text() == "Báo cáo", name
     # Vietnamese number format on the drill-down.
     page.goto(live_server.url + pages["drill-down"])
-    assert page.get_by_role("cell", name="1.634").first.is_visible()
+    expect(page.get_by_role("cell", name="1.634").first).to_be_visible()

@@ -3,6 +3,7 @@ with an authenticator app logs in with the code. Each page checked with axe-core
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.security.totp import secret_of, totp
@@ -23,7 +24,8 @@ def test_a_head_turns_on_two_step_login_on_a_phone(live_server, phone_page, head
     page.wait_for_url(f"{live_server.url}/staff/")
     page.get_by_role("link", name="Đăng nhập hai bước (mã trên điện thoại)").click()
     qr = page.get_by_role("img", name="Mã QR để thêm CivicDesk vào ứng dụng xác thực")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
+    expect(qr).to_have_js_property("complete", True)
     assert qr.evaluate("img => img.naturalWidth") > 0, "the data: QR image is allowed by the CSP and renders"
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page, "two-step-enrol-phone")
@@ -31,7 +33,7 @@ def test_a_head_turns_on_two_step_login_on_a_phone(live_server, phone_page, head
     secret = page.locator("code").inner_text()
     page.get_by_label("Mã 6 chữ số").fill(totp(secret))
     page.get_by_role("button", name="Bật đăng nhập hai bước").click()
-    assert page.get_by_text("Đăng nhập hai bước đang bật").is_visible()
+    expect(page.get_by_text("Đăng nhập hai bước đang bật")).to_be_visible()
     assert TOTPDevice.objects.get(user=head).confirmed
     assert_accessible(page, "two-step-on-phone")
 
@@ -45,4 +47,4 @@ def test_a_head_with_the_app_logs_in_with_the_code(live_server, desktop_page, he
     page.get_by_label("Mã 6 chữ số").fill(totp(secret_of(device)))
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(f"{live_server.url}/staff/")
-    assert page.get_by_text("Phường Hoàn Kiếm").is_visible()
+    expect(page.get_by_text("Phường Hoàn Kiếm")).to_be_visible()
