@@ -29,6 +29,7 @@ from core.selectors import unit_subtree_q
 from petitions.models import CLOCK_STATUSES, NOT_DECIDED_RESULTS, Outcome, Petition, PetitionDuty
 from reception.models import DialogueConference, Visit
 
+from .fastpath import fields_shown
 from .periods import Period
 
 PAGE_SIZE = 50
@@ -145,18 +146,19 @@ FIGURES: dict[str, Figure] = {
 
 @dataclass(frozen=True)
 class DrillPage:
-    rows: list[Any]
+    rows: list[dict[str, Any]]  # the values its table shows (fastpath.fields_shown), never whole records
     next_after: str  # the `after=` of the next page, "" on the last
 
 
 def _base(figure: Figure, unit: Unit) -> QuerySet[Any]:
-    qs = figure.model._default_manager.filter(unit_subtree_q([unit.path]))  # type: ignore[attr-defined]
-    return qs.select_related("unit")
+    return figure.model._default_manager.filter(unit_subtree_q([unit.path]))  # type: ignore[attr-defined, no-any-return]
 
 
 def drill_rows(*, figure: str, unit: Unit, period: Period, today: date, level: str = "", after: str = "") -> DrillPage:
     """One page of the rows behind `figure` for `unit`'s subtree over `period`, newest first,
-    after the row named by `after` ("YYYY-MM-DD.id", from the previous page)."""
+    after the row named by `after` ("YYYY-MM-DD.id", from the previous page): the values its
+    table shows, read as plain values (a record's other columns, some encrypted or JSON, cost
+    more to load than the page's SQL)."""
     spec = FIGURES[figure]
     qs = spec.rows(_base(spec, unit), period, today, level)
     order = spec.date_field
@@ -168,11 +170,12 @@ def drill_rows(*, figure: str, unit: Unit, period: Period, today: date, level: s
             day, pk = None, 0
         if day is not None:
             qs = qs.filter(Q(**{f"{order}__lt": day}) | Q(**{order: day, "pk__lt": pk}))
-    rows = list(qs.order_by(f"-{order}", "-pk")[: PAGE_SIZE + 1])
+    shown = {"pk", order, *fields_shown(spec.model)}
+    rows = list(qs.order_by(f"-{order}", "-pk").values(*shown)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     last = rows[-1] if rows and more else None
-    return DrillPage(rows=rows, next_after=f"{getattr(last, order).isoformat()}.{last.pk}" if last else "")
+    return DrillPage(rows=rows, next_after=f"{last[order].isoformat()}.{last['pk']}" if last else "")
 
 
 def drill_all(*, figure: str, unit: Unit, period: Period, today: date, level: str = "") -> QuerySet[Any]:

@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 
 from core.collation import vietnamese_sort_key
 from core.models import Membership, Role, Unit
-from core.selectors import AnyUser, scope_to_user, unit_ancestors, units_visible_to, user_has_role
+from core.selectors import (
+    AnyUser,
+    scope_to_user,
+    unit_ancestors,
+    unit_by_code,
+    unit_paths_for,
+    units_visible_to,
+    user_has_role,
+)
 
 from .documents import Letterhead, letterhead
 from .formatting import change, rate
@@ -27,6 +35,22 @@ DASHBOARD_ROLES: tuple[str, ...] = (Role.HEAD, Role.LEADER_VIEWER, Role.INSPECTO
 
 def report_units_visible_to(*, user: AnyUser) -> QuerySet[Unit]:
     return units_visible_to(user=user, roles=DASHBOARD_ROLES)
+
+
+def report_access(*, user: AnyUser) -> bool:
+    """Whether `user` reads any unit's reports: a reports role somewhere, or a superuser. From
+    the request's remembered memberships: no query of its own."""
+    paths = unit_paths_for(user=user, roles=DASHBOARD_ROLES)
+    return paths is None or bool(paths)
+
+
+def report_unit_visible(*, user: AnyUser, code: str) -> Unit | None:
+    """The unit `code` when `user` may read its reports (`report_units_visible_to`'s rule,
+    checked on the remembered memberships instead of in the unit's query)."""
+    unit = unit_by_code(code)
+    if unit is None or not user_has_role(user=user, unit=unit, roles=DASHBOARD_ROLES):
+        return None
+    return unit
 
 
 def report_home_unit(*, user: AnyUser) -> Unit | None:
@@ -59,10 +83,13 @@ def report_list_visible_to(*, user: AnyUser) -> QuerySet[CompiledReport]:
 FIGURE_FIELDS = ("figures", "previous_figures", "children")
 
 
-def report_latest(*, user: AnyUser, unit: Unit, period: Period, with_figures: bool = True) -> CompiledReport | None:
+def report_latest(
+    *, user: AnyUser, unit: Unit, period: Period, with_figures: bool | Sequence[str] = True
+) -> CompiledReport | None:
     """The newest compiled version of `unit` over `period`, if any, when `user` may read the
     unit's reports. `with_figures=False` leaves the compiled document out (for a page that
-    serves it from its cache: see `report_with_figures`).
+    serves it from its cache: see `report_with_figures`); a list of FIGURE_FIELDS reads those
+    documents only.
 
     One unit's reports are visible exactly when the unit is, so the scope is checked on the
     unit (on the memberships the request remembered) and the query filters on the unit alone:
@@ -72,8 +99,9 @@ def report_latest(*, user: AnyUser, unit: Unit, period: Period, with_figures: bo
     reports = CompiledReport.objects.filter(
         unit=unit, period_from=period.start, period_to=period.end, state=CompileState.DONE
     )
-    if not with_figures:
-        reports = reports.defer(*FIGURE_FIELDS)
+    if with_figures is not True:
+        wanted = () if with_figures is False else tuple(with_figures)
+        reports = reports.defer(*(f for f in FIGURE_FIELDS if f not in wanted))
     report = reports.order_by("-version").first()
     if report is not None:
         report.unit = unit

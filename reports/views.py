@@ -32,6 +32,7 @@ from .charts import CHARTS, chart_title, trend_chart
 from .compiling import UnitEnded, unit_ended_refusal
 from .drill import CASE_FIGURES, FIGURES, PAGE_SIZE, case_rows, drill_rows
 from .exports import render_export
+from .fastpath import drill_head_html, drill_rows_html
 from .forms import CompileForm, PeriodForm
 from .models import CompiledReport, CompileState, ReportStatus
 from .periods import Convention, Period, PeriodKind, guess_kind, last_closed_quarter
@@ -41,12 +42,14 @@ from .selectors import (
     dashboard_children,
     dashboard_comparisons,
     dashboard_kinds,
+    report_access,
     report_home_unit,
     report_home_units,
     report_latest,
     report_letterhead,
     report_list_visible_to,
     report_pending,
+    report_unit_visible,
     report_units_visible_to,
     report_versions,
     report_with_figures,
@@ -72,9 +75,13 @@ class ReportsAccessMixin(LoginRequiredMixin):
 
     home_units: list[Unit]  # where the user holds a reports role, highest first
     home_unit: Unit | None
+    lists_home_units = True  # False: the page shows neither, the check alone is made
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated:
+        if request.user.is_authenticated and not self.lists_home_units:
+            if not report_access(user=request.user):
+                raise PermissionDenied
+        elif request.user.is_authenticated:
             # One read of the memberships serves the check, the dashboard's default unit and
             # its "your units" links (report_home_unit is the first of report_home_units, or
             # the top unit for a superuser without memberships).
@@ -403,15 +410,16 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
     figure's definition (reports.drill). Open to everyone who sees the dashboard."""
 
     template_name = "reports/report_rows.html"
+    lists_home_units = False
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         figure, code = kwargs.pop("figure"), kwargs.pop("code")
         if figure not in FIGURES and figure not in CASE_FIGURES:
             raise Http404
         user = self.request.user
-        unit = get_object_or_404(report_units_visible_to(user=user), code=code)
+        unit = report_unit_visible(user=user, code=code)
         form, query = chosen_period(self.request)
-        if query is None:
+        if unit is None or query is None:
             raise Http404
         period: Period = form.cleaned_data["period"]
         level = self.request.GET.get("level", "")
@@ -440,12 +448,18 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
         if spec.live:
             total: int | None = overdue_now(unit=unit, today=today)
         else:
-            report = report_latest(user=user, unit=unit, period=period, with_figures=False)
+            # The compiled figures alone: the report's other documents (the children's figures
+            # are a megabyte for the city) are not read for one number.
+            report = report_latest(user=user, unit=unit, period=period, with_figures=("figures",))
             try:
-                shown_report, _live = figures_of(user=user, unit=unit, period=period, report=report)
+                figures = (
+                    report.figures
+                    if report
+                    else figures_of(user=user, unit=unit, period=period, report=None)[0].figures
+                )
             except UnitEnded:
                 raise Http404 from None
-            total = figure_value(shown_report.figures, figure, level)
+            total = figure_value(figures, figure, level)
         after = self.request.GET.get("after", "")
         rows = drill_rows(figure=figure, unit=unit, period=period, today=today, level=level, after=after)
         extra = {"level": level} if level else {}
@@ -453,8 +467,9 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
             "label": spec.label,
             "level_label": UnitLevel(level).label if level else "",
             "total": total,
-            "model": spec.model._meta.model_name,
             "rows": rows.rows,
+            "head_html": drill_head_html(spec.model),
+            "rows_html": drill_rows_html(spec.model, rows.rows),
             "continued": bool(after),
             "first_url": "?" + urlencode({**query, **extra}) if after else "",
             "next_url": "?" + urlencode({**query, **extra, "after": rows.next_after}) if rows.next_after else "",
