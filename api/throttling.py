@@ -9,23 +9,27 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 
-from core.ratelimit import client_ip, hit
+from core.ratelimit import Limit, client_ip, hits
 
 from .models import ApiKey
 
 WINDOW_S = 60
 
 
+def address_limit(address: str) -> Limit:
+    """The limit of a caller without a key, per address (the status lookup's fast path counts
+    it too: api.fastpath)."""
+    return Limit(f"api:ip:{address}", settings.API_PUBLIC_RATE_PER_MINUTE, WINDOW_S)
+
+
 class PerKeyOrAddressThrottle(BaseThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
         key = request.auth if isinstance(request.auth, ApiKey) else None
         if key is not None:
-            limit = key.rate_per_minute or settings.API_KEY_RATE_PER_MINUTE
-            counter = f"api:key:{key.prefix}"
+            limit = Limit(f"api:key:{key.prefix}", key.rate_per_minute or settings.API_KEY_RATE_PER_MINUTE, WINDOW_S)
         else:
-            limit = settings.API_PUBLIC_RATE_PER_MINUTE
-            counter = f"api:ip:{client_ip(request)}"
-        allowed = hit(counter, limit=limit, window=WINDOW_S)
+            limit = address_limit(client_ip(request))
+        [allowed] = hits(limit)
         return allowed or not getattr(settings, "CIVICDESK_RATELIMIT_ENABLED", True)
 
     def wait(self) -> float:

@@ -82,6 +82,14 @@ def hits(*limits: Limit) -> list[bool]:
     return answers
 
 
+def form_limits(address: str, *, scope: str, limit: int, window: int = 3600) -> tuple[Limit, Limit]:
+    """A public form's two limits for `address`: the burst (CIVICDESK_RATELIMIT_BURST per
+    CIVICDESK_RATELIMIT_BURST_WINDOW) and its own, `limit` hits of `scope` per `window` seconds."""
+    burst = getattr(settings, "CIVICDESK_RATELIMIT_BURST", 5)
+    burst_window = getattr(settings, "CIVICDESK_RATELIMIT_BURST_WINDOW", 60)
+    return Limit(f"{scope}:burst:{address}", burst, burst_window), Limit(f"{scope}:{address}", limit, window)
+
+
 def is_rate_limited(request: HttpRequest, *, scope: str, limit: int, window: int = 3600) -> bool:
     """True when this client has gone over `limit` hits of `scope` in the last `window` seconds,
     or over the burst limit (CIVICDESK_RATELIMIT_BURST per CIVICDESK_RATELIMIT_BURST_WINDOW).
@@ -89,16 +97,16 @@ def is_rate_limited(request: HttpRequest, *, scope: str, limit: int, window: int
     Both counters are counted on every call. CIVICDESK_RATELIMIT_ENABLED = False (the
     benchmark's settings) still counts, so the cost is measured, but refuses nobody."""
     address = client_ip(request)
-    burst = getattr(settings, "CIVICDESK_RATELIMIT_BURST", 5)
-    burst_window = getattr(settings, "CIVICDESK_RATELIMIT_BURST_WINDOW", 60)
-    limited = not all(
-        hits(Limit(f"{scope}:burst:{address}", burst, burst_window), Limit(f"{scope}:{address}", limit, window))
-    )
+    limited = not all(hits(*form_limits(address, scope=scope, limit=limit, window=window)))
     if limited and not getattr(settings, "CIVICDESK_RATELIMIT_ENABLED", True):
         return False
     if limited:
-        logger.info("Rate limit on %s for %s", scope, address)
+        log_refusal(scope, address)
     return limited
+
+
+def log_refusal(scope: str, address: str) -> None:
+    logger.info("Rate limit on %s for %s", scope, address)
 
 
 def refusal_message() -> str:

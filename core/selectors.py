@@ -228,6 +228,13 @@ def units_in_force(*, start: date, end: date) -> QuerySet[Unit]:
     )
 
 
+def unit_names() -> dict[int, str]:
+    """Every unit's name by id, kept in `reference_cache` (a list showing many records' units
+    reads them here rather than joining the unit table: the Open311 list)."""
+    names: dict[int, str] = reference_cache.get(("unit_names",), lambda: dict(Unit.objects.values_list("id", "name")))
+    return names
+
+
 def unit_ids_by_code(codes: Iterable[str]) -> dict[str, int]:
     return dict(Unit.objects.filter(code__in=set(codes)).values_list("code", "id"))
 

@@ -96,6 +96,8 @@ CLOCK_STATUSES = (S.RECEIVED, S.CLASSIFIED, S.ACCEPTED)
 # deadline, and open rows without a running deadline.
 QUEUE_DATED = Q(status__in=CLOCK_STATUSES, due_on__isnull=False)
 QUEUE_UNDATED = Q(status=S.SUSPENDED) | Q(status__in=CLOCK_STATUSES, due_on__isnull=True)
+# What the Open311 facade lists: feedback with a tracking code (its service_request_id).
+OPEN311_LISTED = Q(kind=PetitionKind.FEEDBACK, tracking_code__isnull=False)
 # Classification outcome -> the status it leads to (CONTRACTS.md outcome codes).
 OUTCOME_STATUS: dict[str, str] = {
     Outcome.ACCEPTED: S.ACCEPTED,
@@ -424,11 +426,13 @@ class Petition(TimeStampedModel):
                 name="petition_queue_undated_idx",
                 condition=QUEUE_UNDATED,
             ),
-            # Feedback newest first: the Open311 facade's list and the public map (api).
+            # The Open311 list (api/views/open311.py): feedback with a tracking code (its
+            # service_request_id), newest first. Every answer is one range scan of it, stopped
+            # at its page; a status or service filter reads the rows it skips (P10).
             models.Index(
                 fields=["-received_on", "-id"],
-                name="petition_feedback_recent_idx",
-                condition=Q(kind=PetitionKind.FEEDBACK),
+                name="petition_open311_recent_idx",
+                condition=OPEN311_LISTED,
             ),
             # The map of feedback (petitions.feedback_map): located feedback, newest first.
             models.Index(

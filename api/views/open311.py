@@ -12,7 +12,7 @@ never the petitioner nor the text they wrote.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -29,11 +29,12 @@ from core.models import Unit
 from core.ratelimit import client_ip, hit
 from petitions import forms as petition_forms
 from petitions import services as petition_services
-from petitions.models import OPEN_STATUSES, FeedbackCategory, Petition, PetitionStatus
+from petitions.models import OPEN311_LISTED, OPEN_STATUSES, FeedbackCategory, Petition
 from petitions.selectors import public_unit_by_code
 
 from .. import services
 from ..auth import key_text
+from ..fastpath import open311_rows
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-07T00:00:00Z"
@@ -85,56 +86,10 @@ def errors(fmt: str, status: int, *descriptions: str) -> HttpResponse:
     return answer(fmt, "errors", "error", rows, status=status)
 
 
-def _iso(moment: datetime | date | None) -> str | None:
-    if moment is None:
-        return None
-    if not isinstance(moment, datetime):
-        moment = timezone.make_aware(datetime.combine(moment, time(0, 0)))
-    return timezone.localtime(moment).isoformat(timespec="seconds")
-
-
-def request_row(petition: Petition) -> dict[str, Any]:
-    closed = petition.status not in OPEN_STATUSES
-    category = petition.category or FeedbackCategory.OTHER
-    return {
-        "service_request_id": petition.tracking_code,
-        "status": "closed" if closed else "open",
-        "status_notes": str(PetitionStatus(petition.status).label),
-        "service_name": str(FeedbackCategory(category).label),
-        "service_code": category,
-        "description": "",
-        "agency_responsible": petition.unit.name,
-        "service_notice": "",
-        "requested_datetime": _iso(petition.created_at),
-        "updated_datetime": _iso(petition.updated_at),
-        "expected_datetime": _iso(petition.due_on) if not closed else None,
-        "address": petition.location_address,
-        "address_id": "",
-        "zipcode": "",
-        "lat": float(petition.latitude) if petition.latitude is not None else None,
-        "long": float(petition.longitude) if petition.longitude is not None else None,
-        "media_url": "",
-    }
-
-
 def feedback() -> Any:
-    return (
-        Petition.objects.filter(kind=PetitionKind.FEEDBACK, tracking_code__isnull=False)
-        .select_related("unit")
-        .only(
-            "tracking_code",
-            "status",
-            "category",
-            "created_at",
-            "updated_at",
-            "due_on",
-            "location_address",
-            "latitude",
-            "longitude",
-            "received_on",
-            "unit__name",
-        )
-    )
+    """What the list shows: feedback with a tracking code (petitions.models.OPEN311_LISTED,
+    the condition of the list's indexes)."""
+    return Petition.objects.filter(OPEN311_LISTED)
 
 
 def _fmt(fmt: str) -> str:
@@ -193,10 +148,10 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def request_detail(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
-    petition = feedback().filter(tracking_code=code.strip().upper()).first()
-    if petition is None:
+    rows = open311_rows(feedback().filter(tracking_code=code.strip().upper())[:1])
+    if not rows:
         return errors(fmt, 404, _("No feedback has this service_request_id."))
-    return answer(fmt, "service_requests", "request", [request_row(petition)])
+    return answer(fmt, "service_requests", "request", rows)
 
 
 def _moment(value: str) -> date | None:
@@ -217,7 +172,7 @@ class Requests(View):
         qs = feedback()
         if params.get("service_request_id"):
             codes = [c.strip().upper() for c in params["service_request_id"].split(",") if c.strip()][:PAGE]
-            rows = [request_row(p) for p in qs.filter(tracking_code__in=codes).order_by("-received_on", "-id")]
+            rows = open311_rows(qs.filter(tracking_code__in=codes).order_by("-received_on", "-id"))
             return answer(fmt, "service_requests", "request", rows)
         start = _moment(params.get("start_date", "")) if params.get("start_date") else None
         end = _moment(params.get("end_date", "")) if params.get("end_date") else None
@@ -245,7 +200,7 @@ class Requests(View):
             size = min(PAGE, max(1, int(params.get("page_size", PAGE))))
         except ValueError:
             return errors(fmt, 400, _("page_size is a number."))
-        rows = [request_row(p) for p in qs.order_by("-received_on", "-id")[:size]]
+        rows = open311_rows(qs.order_by("-received_on", "-id")[:size])
         return answer(fmt, "service_requests", "request", rows)
 
     def post(self, request: HttpRequest, fmt: str) -> HttpResponse:

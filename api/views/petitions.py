@@ -22,6 +22,7 @@ from petitions import services as petition_services
 from petitions.models import Petition
 from petitions.selectors import petition_by_code, petition_public_tracking
 
+from .. import fastpath
 from .. import serializers as s
 from ..permissions import Public, ScopedRead
 from ..selectors import in_scope
@@ -100,6 +101,12 @@ class PetitionStatus(ApiView):
 
     permission_classes = (Public,)
     serializer_class = s.TrackRequestSerializer
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        # The plain call (no key, no session, a plain body) is answered by the fast path with
+        # the same checks and the same answer (api.fastpath, docs/performance.md P9).
+        answer = fastpath.status_lookup(request)
+        return answer if answer is not None else super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         responses={200: s.PetitionTrackingSerializer, 404: OpenApiResponse(description="No such code and secret.")}
