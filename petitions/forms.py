@@ -565,6 +565,14 @@ class ClassifyForm(ActionForm):
             "dismissal); accepted within 10 days; resolved within 30 days, 45 if complex."
         ),
     )
+    court_judgment = forms.BooleanField(
+        label=_("Complaint: a court judgment on the matter already exists"),
+        required=False,
+        help_text=_(
+            "Counted in 02/XLD as “đã có bản án”. A complaint a court has accepted or decided is refused "
+            "(Luật Khiếu nại art. 11)."
+        ),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -586,6 +594,7 @@ class ClassifyForm(ActionForm):
             ("force_majeure_reason", p.force_majeure_reason),
             ("field", p.field or DEFAULT_FIELD),
             ("discipline", p.discipline),
+            ("court_judgment", p.court_judgment),
         ):
             self.initial.setdefault(name, value)
         field = self.fields["field"]
@@ -593,7 +602,8 @@ class ClassifyForm(ActionForm):
         # A denunciation stays one (the service refuses the change): its fields, or the others'.
         field.choices = fields_for(p.kind)
         if p.kind != PetitionKind.COMPLAINT:
-            del self.fields["decision_known_on"], self.fields["force_majeure_reason"], self.fields["discipline"]
+            for name in ("decision_known_on", "force_majeure_reason", "discipline", "court_judgment"):
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
