@@ -216,6 +216,15 @@ class Case(TimeStampedModel):
         return self.ref
 
 
+# Where a petition came from, as the system writes it (a word, not a sentence): shown in the
+# reader's language. Anything else is what an official typed.
+SYSTEM_SOURCES = {
+    "reception": pgettext_lazy("petition source", "Citizen reception"),
+    "import": pgettext_lazy("petition source", "Imported"),
+    "demo": pgettext_lazy("petition source", "Demo data"),
+}
+
+
 class Petition(TimeStampedModel):
     # No index of its own: petition_unique_ref (unit, ref) leads with it.
     unit = models.ForeignKey(
@@ -273,6 +282,8 @@ class Petition(TimeStampedModel):
     discipline = models.CharField(
         _("complaint against a disciplinary decision"), max_length=12, choices=Discipline.choices, blank=True
     )
+    # A complaint whose matter a court has already judged (02/XLD "đã có bản án"; Luật Khiếu nại art. 11).
+    court_judgment = models.BooleanField(_("a court judgment already exists"), default=False)
     # A repeated denunciation (tố cáo tiếp, Luật Tố cáo art. 37, 38) and the earlier one it is about.
     repeat_ground = models.CharField(
         _("repeated denunciation"), max_length=12, choices=RepeatGround.choices, blank=True
@@ -446,6 +457,11 @@ class Petition(TimeStampedModel):
         return self.ref
 
     @property
+    def source_display(self) -> str:
+        """Where it came from, in the reader's language."""
+        return str(SYSTEM_SOURCES.get(self.source, self.source))
+
+    @property
     def is_crowd(self) -> bool:
         return self.signers >= 5
 
@@ -588,6 +604,7 @@ class PetitionEvent(AuditEventBase):
         RESUMED = "resumed", _("Resumed")
         RESOLVED = "resolved", _("Resolved")
         FIGURES_RECORDED = "figures_recorded", _("Decision figures recorded")
+        EXECUTION_RECORDED = "execution_recorded", _("Execution of the decision recorded")
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
         REPEAT_MARKED = "repeat_marked", _("Marked as a repeated denunciation")
         REPEAT_STEP = "repeat_step", _("Repeated denunciation: step recorded")
