@@ -7,9 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_vietnamese_collation'),
-        ('petitions', '0023_merge_20261207_1223'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('petitions', '0024_court_judgment'),
     ]
 
     operations = [
