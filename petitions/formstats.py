@@ -59,6 +59,14 @@ FINDINGS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def case_has(rows: Any) -> Q:
+    """The outer petition's case has a petition among `rows`: a correlated EXISTS on case_id,
+    an index probe per petition that reaches it. Not `case_id IN (rows)`: inside an aggregate's
+    FILTER PostgreSQL does not hash that subquery but scans it again for every petition, which
+    made a city's quarterly report take minutes at 100,000 petitions (docs/performance.md, P6)."""
+    return Q(Exists(rows.filter(case_id=OuterRef("case_id"))))
+
+
 def _earlier_resolved(*, nested: bool = False) -> Any:
     """Petitions of the same case resolved before the outer petition was received."""
     ref = (lambda name: OuterRef(OuterRef(name))) if nested else OuterRef
@@ -185,60 +193,58 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Any]:
     open_at_end = Q(resolved_on__isnull=True) | Q(resolved_on__gt=end)
     not_decided = open_at_end | Q(result__in=NOT_DECIDED_RESULTS)
 
-    def spoiled(q: Q) -> Any:
-        return of_cases.filter(q).values("case_id")
+    def spoiled(q: Q) -> Q:
+        return case_has(of_cases.filter(q))
 
     later = of_cases.filter(case_id=OuterRef("case_id")).filter(
         Q(resolved_on__gt=OuterRef("resolved_on")) | Q(resolved_on=OuterRef("resolved_on"), pk__gt=OuterRef("pk"))
     )
     last_resolved = of_cases.filter(resolved_on__lte=end).filter(~Exists(later))
-    decided_cases = ~Q(case_id__in=spoiled(not_decided))
+    decided_cases = ~spoiled(not_decided)
     follow_up = Q(case__isnull=False) & Q(
         Exists(_earlier_resolved().filter(kind=K.DENUNCIATION).exclude(result__in=(*NOT_DECIDED_RESULTS, "")))
     )
-    follow_up_cases = Q(case_id__in=of_cases.filter(Q(kind=K.DENUNCIATION) & follow_up).values("case_id"))
+    follow_up_cases = case_has(of_cases.filter(Q(kind=K.DENUNCIATION) & follow_up))
     resolved_single = single & Q(resolved_on__lte=end)
     decided_single = resolved_single & ~Q(result__in=NOT_DECIDED_RESULTS)
     figures: dict[str, tuple[Q, Q]] = {
         "cases": (grouped, single),
-        "resolved": (grouped & ~Q(case_id__in=spoiled(open_at_end)), resolved_single),
+        "resolved": (grouped & ~spoiled(open_at_end), resolved_single),
         "withdrawn": (
-            grouped & ~Q(case_id__in=spoiled(open_at_end | ~Q(result=Result.WITHDRAWN))),
+            grouped & ~spoiled(open_at_end | ~Q(result=Result.WITHDRAWN)),
             resolved_single & Q(result=Result.WITHDRAWN),
         ),
         "terminated": (
-            grouped & ~Q(case_id__in=spoiled(open_at_end | ~Q(result=Result.SUSPENDED))),
+            grouped & ~spoiled(open_at_end | ~Q(result=Result.SUSPENDED)),
             resolved_single & Q(result=Result.SUSPENDED),
         ),
         "decided": (grouped & decided_cases, decided_single),
         "on_time": (
-            grouped & ~Q(case_id__in=spoiled(not_decided | Q(resolved_on__gt=F("due_on")))),
+            grouped & ~spoiled(not_decided | Q(resolved_on__gt=F("due_on"))),
             decided_single & (Q(due_on__isnull=True) | Q(resolved_on__lte=F("due_on"))),
         ),
         "first": (grouped & decided_cases & ~follow_up_cases, decided_single),
         "follow_up": (grouped & follow_up_cases, Q(pk__in=[])),
         "follow_up_decided": (grouped & decided_cases & follow_up_cases, Q(pk__in=[])),
         "second": (
-            grouped & decided_cases & Q(case_id__in=last_resolved.filter(complaint_round=2).values("case_id")),
+            grouped & decided_cases & case_has(last_resolved.filter(complaint_round=2)),
             decided_single & Q(complaint_round=2),
         ),
     }
     if kind == K.COMPLAINT:
         for second in SecondDecision.values:
             figures[second] = (
-                grouped
-                & decided_cases
-                & Q(case_id__in=last_resolved.filter(figures__second_decision=second).values("case_id")),
+                grouped & decided_cases & case_has(last_resolved.filter(figures__second_decision=second)),
                 decided_single & Q(figures__second_decision=second),
             )
     for finding, results in FINDINGS[kind].items():
         last = last_resolved.filter(result__in=results)
         figures[finding] = (
-            grouped & decided_cases & Q(case_id__in=last.filter(complaint_round=1).values("case_id")),
+            grouped & decided_cases & case_has(last.filter(complaint_round=1)),
             decided_single & Q(result__in=results, complaint_round=1),
         )
         figures[f"follow_up_{finding}"] = (
-            grouped & decided_cases & follow_up_cases & Q(case_id__in=last.values("case_id")),
+            grouped & decided_cases & follow_up_cases & case_has(last),
             Q(pk__in=[]),
         )
     decided = scope & Q(resolved_on__lte=end) & ~Q(result__in=NOT_DECIDED_RESULTS)
