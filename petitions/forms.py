@@ -791,7 +791,7 @@ class FiguresForm(ActionForm):
     """The figures of a decided petition, recorded or corrected after the decision, and why."""
 
     submit_label = _("Save the figures")
-    reason = _reason(_("Why (the decision carried out, a figure the decision states, a correction)"))
+    reason = _reason(_("Why (a figure the decision states, a correction)"))
 
     def setup(self) -> None:
         p = self.petition
