@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .figures import DecisionFigures, count_field, land_field, money_field
+from .figures import DecisionFigures, amount_errors, count_field, land_field, money_field
 
 MONEY = ("recovered_money", "returned_org_money", "returned_ind_money")
 LAND = ("recovered_land_m2", "returned_org_land_m2", "returned_ind_land_m2")
@@ -101,13 +101,7 @@ def execution_errors(
     figures first if it requires more); a day carried out before the decision or in the
     future. The people handled and prosecuted are not bounded by those the decision proposed:
     the competent bodies decide them."""
-    errors: dict[str, str] = {}
-    for name in AMOUNTS:
-        if (values.get(name) or 0) < 0:  # type: ignore[operator]
-            errors[name] = gettext("Enter a number of zero or more.")
-    for part, whole in PARTS:
-        if part not in errors and (values.get(part) or 0) > (values.get(whole) or 0):  # type: ignore[operator]
-            errors[part] = gettext("Cannot be more than the people counted in all.")
+    errors = amount_errors(values, AMOUNTS, PARTS)
     for name, most in required(figures).items():
         if name not in errors and (values.get(name) or 0) > most:  # type: ignore[operator]
             errors[name] = gettext(

@@ -7,7 +7,7 @@ Pure choices and checks, plus the one table (`DecisionFigures`); the services wr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -154,18 +154,27 @@ class DecisionFigures(models.Model):
         return data
 
 
-def figure_errors(values: Mapping[str, object], *, kind: str, complaint_round: int, decided: bool) -> dict[str, str]:
-    """Field → message for figures that do not hold: a negative number; officials counted
-    beyond the people they are part of; figures on a petition that is not a decided complaint
-    or denunciation; a second-time decision's effect missing (or given on a first-time one)."""
+def amount_errors(
+    values: Mapping[str, object], names: Sequence[str], parts: Sequence[tuple[str, str]]
+) -> dict[str, str]:
+    """Field → message for `names` that are negative and for people `parts` (officials) counted
+    beyond the `whole` they are part of."""
     errors: dict[str, str] = {}
-    for name in FIGURES:
-        value = values.get(name) or 0
-        if value < 0:  # type: ignore[operator]
+    for name in names:
+        if (values.get(name) or 0) < 0:  # type: ignore[operator]
             errors[name] = gettext("Enter a number of zero or more.")
-    for part, whole in PARTS:
+    for part, whole in parts:
         if part not in errors and (values.get(part) or 0) > (values.get(whole) or 0):  # type: ignore[operator]
             errors[part] = gettext("Cannot be more than the people counted in all.")
+    return errors
+
+
+def figure_errors(values: Mapping[str, object], *, kind: str, complaint_round: int, decided: bool) -> dict[str, str]:
+    """Field → message for figures that do not hold: a negative number; officials counted
+    beyond the people they are part of; more returned to organisations than in all; figures on
+    a petition that is not a decided complaint or denunciation; a second-time decision's effect
+    missing (or given on a first-time one)."""
+    errors = amount_errors(values, FIGURES, PARTS)
     for part, whole in AMOUNT_PARTS:
         if part not in errors and (values.get(part) or 0) > (values.get(whole) or 0):  # type: ignore[operator]
             errors[part] = gettext("Cannot be more than what is returned in all.")

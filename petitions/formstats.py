@@ -254,21 +254,20 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Any]:
         counts[f"form_gq_{kind}_{name}_cases_single"] = Count("pk", filter=q_single)
     # What the decisions and conclusions recommend and return (petitions.figures), summed over
     # the decided petitions (no row: every figure 0).
-    for name in (*MONEY, *COUNTS):
-        counts[f"form_gq_{kind}_{name}"] = Coalesce(
-            Sum(f"figures__{name}", filter=decided), Value(0), output_field=BigIntegerField()
-        )
+    for name in (*MONEY, *COUNTS, *LAND):
+        counts[f"form_gq_{kind}_{name}"] = _total(F(f"figures__{name}"), where=decided, land=name in LAND)
     for name in ("handled_people", "handled_officials"):  # kept with the figures until they moved to execution
-        counts[f"form_gq_{kind}_{name}"] = Coalesce(
-            Sum(f"execution__{name}", filter=decided), Value(0), output_field=BigIntegerField()
-        )
-    for name in LAND:
-        counts[f"form_gq_{kind}_{name}"] = Coalesce(
-            Sum(f"figures__{name}", filter=decided),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=18, decimal_places=1),
-        )
+        counts[f"form_gq_{kind}_{name}"] = _total(F(f"execution__{name}"), where=decided)
     return counts
+
+
+def _total(value: Any, *, where: Q, land: bool = False) -> Coalesce:
+    """The sum of `value` over the rows `where` (none: 0); land in m² to one decimal."""
+    if land:
+        return Coalesce(
+            Sum(value, filter=where), Value(Decimal(0)), output_field=DecimalField(max_digits=18, decimal_places=1)
+        )
+    return Coalesce(Sum(value, filter=where), Value(0), output_field=BigIntegerField())
 
 
 def _to_carry_out(kind: str, start: date, end: date) -> Q:
@@ -311,10 +310,7 @@ def _execution_counts(kind: str, start: date, end: date) -> dict[str, Any]:
         f"form_kq_{kind}_carried_out": Count("pk", filter=to_carry_out & Q(execution__done_on__lte=end)),
     }
     for name, value in TO_CARRY_OUT:
-        land = name.endswith("_m2")
-        zero = Value(Decimal(0)) if land else Value(0)
-        field = DecimalField(max_digits=18, decimal_places=1) if land else BigIntegerField()
-        counts[f"form_kq_{kind}_{name}"] = Coalesce(Sum(value, filter=to_carry_out), zero, output_field=field)
+        counts[f"form_kq_{kind}_{name}"] = _total(value, where=to_carry_out, land=name.endswith("_m2"))
     return counts
 
 
