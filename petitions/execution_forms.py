@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .execution import AMOUNTS, LAND, MONEY, execution_errors, required
 from .figure_forms import amount_field
-from .forms import ActionForm, _reason
+from .forms import ActionForm, _reason, figures_layout
 from .selectors import decision_execution_of, decision_figures_of
 
 LABELS: dict[str, Any] = {
@@ -77,13 +76,7 @@ class ExecutionForm(ActionForm):
 
     def __init__(self, *args: Any, petition: Any, **kwargs: Any) -> None:
         super().__init__(*args, petition=petition, **kwargs)
-        self.helper.layout = Layout(
-            "version",
-            "done_on",
-            *(Fieldset(legend, *names) for legend, names in GROUPS),
-            "reason",
-            Submit("submit", self.submit_label),
-        )
+        self.helper.layout = figures_layout(["version", "done_on"], self, self.submit_label, ("reason",), groups=GROUPS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -737,12 +737,21 @@ class ResolveForm(ActionForm):
         return data
 
 
-def figures_layout(first: list[str], form: forms.Form, submit_label: Any, last: tuple[str, ...] = ()) -> Layout:
-    """`first` fields, then the figures in their groups (one fieldset each, with its legend),
-    then `last`."""
+def figures_layout(
+    first: list[str],
+    form: forms.Form,
+    submit_label: Any,
+    last: tuple[str, ...] = (),
+    groups: Sequence[tuple[Any, Sequence[str]]] = GROUPS,
+) -> Layout:
+    """`first` fields, then the figures in their `groups` (one fieldset each, with its legend;
+    two figures a row from a tablet's width up), then `last`."""
     return Layout(
         *(name for name in first if name in form.fields),
-        *(Fieldset(legend, *names) for legend, names in GROUPS),
+        *(
+            Fieldset(legend, Div(*(Div(n, css_class="col-md-6") for n in names), css_class="row"))
+            for legend, names in groups
+        ),
         *last,
         Submit("submit", submit_label),
     )
