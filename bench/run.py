@@ -82,7 +82,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--budget",
         type=int,
-        help="seconds for the measurements, once the city and the peer are ready (default 900, 3600 with --full)",
+        help="seconds for the measurements, once the city and the peer are ready (default 1500, 3600 with --full)",
     )
     p.add_argument(
         "--rounds",
@@ -221,7 +221,7 @@ def measure_and_report(args: argparse.Namespace) -> int:
     if not args.no_peer and any(s.id in ("P1", "P2") for s in chosen):
         peer = Peer(run, database=f"{args.database}_peer", log_dir=log_dir, stamp_=stamp)
         peer.prepare()
-    run.deadline = time.monotonic() + (args.budget or (3600 if args.full else 900))
+    run.deadline = time.monotonic() + (args.budget or (3600 if args.full else 1500))
     server_rss: dict[str, float] = {}
     try:
         with serving(server):

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.contact import IdentityNumberField, PhoneField, is_legacy_identity_number
+from core.forms import CheckedFileField
 from core.legal import legal_basis_text
 from core.models import Unit
 from core.selectors import RuleNotFound, public_root_path, reference_cache
@@ -72,48 +73,6 @@ CONSENT_TEXT = _(
     "handle and answer it and to tell me of its progress, as Law 91/2025/QH15 on personal data protection "
     "provides. The data is kept for as long as the archiving rules for petitions require."
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx")
-
-
-def checked_in_browser(max_bytes: int, max_files: int) -> dict[str, Any]:
-    """The attributes static/js/file_check.js reads: the limits, and its messages translated."""
-    return {
-        "accept": ",".join(f".{e}" for e in UPLOAD_EXTENSIONS),
-        "data-max-bytes": str(max_bytes),
-        "data-max-files": str(max_files),
-        "data-extensions": ",".join(UPLOAD_EXTENSIONS),
-        "data-msg-size": _("“{name}” is {size}: more than the {max} allowed. It was not added."),
-        "data-msg-type": _("“{name}” is not a PDF, JPEG, PNG or Word file. It was not added."),
-        "data-msg-count": _("“{name}” was not added: at most {max} files."),
-    }
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs=checked_in_browser(Attachment.MAX_BYTES, Attachment.MAX_FILES))
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > Attachment.MAX_FILES:
-            raise ValidationError(_("Attach at most %(n)d files.") % {"n": Attachment.MAX_FILES})
-        errors = []
-        for f in files:
-            try:
-                validate_upload(f, max_bytes=Attachment.MAX_BYTES)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return list(files)
 
 
 class FastSelect(forms.Select):
@@ -218,7 +177,9 @@ class _FilingFields(forms.Form):
     longitude = forms.DecimalField(
         label=_("Longitude"), max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180
     )
-    attachments = MultipleFileField(
+    attachments = CheckedFileField(
+        max_bytes=Attachment.MAX_BYTES,
+        max_files=Attachment.MAX_FILES,
         label=_("Documents (up to 5 files: PDF, JPEG, PNG or Word; 10 MB each)"),
         required=False,
         help_text=_("Files that pass the checks are kept if the form shows an error elsewhere."),

@@ -214,6 +214,15 @@ class Case(TimeStampedModel):
         return self.ref
 
 
+# Where a petition came from, as the system writes it (a word, not a sentence): shown in the
+# reader's language. Anything else is what an official typed.
+SYSTEM_SOURCES = {
+    "reception": pgettext_lazy("petition source", "Citizen reception"),
+    "import": pgettext_lazy("petition source", "Imported"),
+    "demo": pgettext_lazy("petition source", "Demo data"),
+}
+
+
 class Petition(TimeStampedModel):
     # No index of its own: petition_unique_ref (unit, ref) leads with it.
     unit = models.ForeignKey(
@@ -442,6 +451,11 @@ class Petition(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.ref
+
+    @property
+    def source_display(self) -> str:
+        """Where it came from, in the reader's language."""
+        return str(SYSTEM_SOURCES.get(self.source, self.source))
 
     @property
     def is_crowd(self) -> bool:
