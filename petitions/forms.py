@@ -738,11 +738,14 @@ class ResolveForm(ActionForm):
 
 
 def figures_layout(first: list[str], form: forms.Form, submit_label: Any, last: tuple[str, ...] = ()) -> Layout:
-    """`first` fields, then the figures in their groups (one fieldset each, with its legend),
-    then `last`."""
+    """`first` fields, then the figures in their groups (one fieldset each, with its legend;
+    two figures a row from a tablet's width up), then `last`."""
     return Layout(
         *(name for name in first if name in form.fields),
-        *(Fieldset(legend, *names) for legend, names in GROUPS),
+        *(
+            Fieldset(legend, Div(*(Div(n, css_class="col-md-6") for n in names), css_class="row"))
+            for legend, names in GROUPS
+        ),
         *last,
         Submit("submit", submit_label),
     )
