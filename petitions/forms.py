@@ -475,8 +475,11 @@ class DeskEntryForm(forms.Form):
             ),
             "source",
             "idempotency_key",
-            Submit("save_add", pgettext_lazy("petition", "Save and add another"), accesskey="n"),
-            Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
+            Div(  # side by side, or one above the other on a phone, spaced alike
+                Submit("save_add", pgettext_lazy("petition", "Save and add another"), accesskey="n"),
+                Submit("save", _("Save"), css_class="btn-outline-primary"),
+                css_class="d-flex flex-wrap gap-2",
+            ),
         )
 
     def clean_received_on(self) -> Any:
