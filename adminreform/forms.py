@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -9,15 +11,18 @@ from crispy_forms.layout import Div, Field, Layout, Submit
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.contact import IdentityNumberField, PhoneField
-from core.models import Unit
+from core.forms import CheckedFileField
+from core.models import HeldUpload, Unit
 
 from .models import Dossier, DossierStatus, IntakeNotice, Procedure, ProcedureDocument, SatisfactionScore
 from .policies import POLICY
 from .selectors import dossier_handlers, dossier_transfer_targets
+from .services import MAX_ATTACHMENT_BYTES
 
 
 class DateInput(forms.DateInput):
@@ -104,22 +109,44 @@ class OnlineSubmitForm(ApplicantFields):
     consent = forms.BooleanField(
         label=_("I agree that my personal data is processed to handle this dossier (Law 91/2025/QH15)."),
     )
+    # What the files chosen are kept against when the form comes back with an error
+    # (core.held_files): drawn with the form.
+    form_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, procedure: Procedure, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, procedure: Procedure, units: QuerySet[Unit], held: Sequence[HeldUpload] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["applicant_phone"].required = True
+        self.fields["form_key"].initial = uuid.uuid4().hex
         self.document_fields: list[tuple[str, ProcedureDocument]] = []
         for doc in procedure.documents.all():
             name = f"doc_{doc.pk}"
-            self.fields[name] = forms.FileField(
+            self.fields[name] = CheckedFileField(
+                max_bytes=MAX_ATTACHMENT_BYTES,
                 label=doc.name,
                 required=doc.mandatory,
                 help_text=_("PDF, JPEG, PNG, DOC or DOCX, at most 10 MB."),
             )
             self.document_fields.append((name, doc))
+        self.order_fields([n for n in self.fields if n != "consent"])  # the papers, then the consent
+        self.show_held(held)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def show_held(self, held: Sequence[HeldUpload]) -> None:
+        """A paper whose file was kept from an earlier sending needs no file again: its field
+        says which file it has, and a file chosen now replaces it."""
+        for upload in held:
+            field = self.fields.get(upload.field)
+            if isinstance(field, CheckedFileField):
+                field.required = False
+                field.help_text = _("Received: “%(name)s” (%(size)s). Choose a file only to replace it.") % {
+                    "name": upload.original_name,
+                    "size": filesizeformat(upload.size),
+                }
+                self[upload.field].help_text = field.help_text  # the field as drawn, when validated before
 
 
 # --- the actions of the dossier page: each form is drawn for one dossier -----------------

@@ -6,9 +6,9 @@ generates the city (1M dossiers, 10M with --full; reused when the row counts alr
 installs and seeds the peer (django-helpdesk, its own virtualenv and database), starts gunicorn
 on a free loopback port, measures the peer's public submission and view right before P1 and P2,
 and every figure (with wrk, or a command), each between two /healthz/ baselines; stops exactly
-the servers it started (even on error), prints the peer's lines then one line per figure, and writes
-bench/results/<time>-<scale>.json. Figures whose page or command does not exist yet print
-`MISS (not available: …)`.
+the servers it started (even on error, SIGTERM, Ctrl-C or SIGHUP), prints the peer's lines then
+one line per figure, and writes bench/results/<time>-<scale>.json. Figures whose page or
+command does not exist yet print `MISS (not available: …)`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from bench.context import BudgetSpent, NotAvailable, Run, bracket
 from bench.figures import Figure, combine, format_line, judge
 from bench.peer.harness import Peer
 from bench.results import git_commit, machine, write
-from bench.server import ROOT, Server, log, serving
+from bench.server import ROOT, Server, harness_main, log, serving
 from bench.table import FIGURES, Spec, figures_of
 from bench.wrk import WrkResult, WrkUnavailable, ensure_wrk
 
@@ -83,7 +82,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--budget",
         type=int,
-        help="seconds for the measurements, once the city and the peer are ready (default 900, 3600 with --full)",
+        help="seconds for the measurements, once the city and the peer are ready (default 1500, 3600 with --full)",
     )
     p.add_argument(
         "--rounds",
@@ -95,10 +94,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--only", help="comma-separated figure ids to run, e.g. P1,P2")
     p.add_argument("--no-peer", action="store_true", help="skip the peer (P1's and P2's ratios then MISS)")
     return p.parse_args(argv)
-
-
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the finally that stops the servers
 
 
 def measure_all(run: Run, specs: list[Spec], figures: dict[str, Figure], peer: Peer | None) -> None:
@@ -172,8 +167,11 @@ def peer_step(step: Callable[[], None], figure_id: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _terminate)
-    args = parse_args(argv)
+    # SIGTERM, Ctrl-C or a closed terminal stop every server started (its gunicorns, the peer's).
+    return harness_main(lambda: measure_and_report(parse_args(argv)))
+
+
+def measure_and_report(args: argparse.Namespace) -> int:
     started_at = datetime.now(UTC)
     load_at_start = os.getloadavg()
     scale = "10M" if args.full else "1M"
@@ -223,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_peer and any(s.id in ("P1", "P2") for s in chosen):
         peer = Peer(run, database=f"{args.database}_peer", log_dir=log_dir, stamp_=stamp)
         peer.prepare()
-    run.deadline = time.monotonic() + (args.budget or (3600 if args.full else 900))
+    run.deadline = time.monotonic() + (args.budget or (3600 if args.full else 1500))
     server_rss: dict[str, float] = {}
     try:
         with serving(server):

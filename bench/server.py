@@ -3,11 +3,18 @@
 Each server runs in its own process group (its own session), so that `stop()` ends exactly
 that master and its workers (also on error: callers stop it in a `finally`), and so that the
 CPU its processes spend during a wrk run is charged to it (`bench/cpu_cost.py`).
+
+An interrupted harness stops them too (`harness_main`): SIGTERM, SIGINT and SIGHUP become an
+exit that unwinds through those `finally` blocks, then `stop_every_server()` stops whatever a
+start left. A harness killed outright (SIGKILL) cannot
+stop anything: on Linux each master is started with the kernel's parent-death signal, so it
+gets SIGTERM the moment the harness dies, and its workers follow it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import re
 import signal
@@ -16,7 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +35,9 @@ from bench.wrk import Request, WrkResult, run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# The servers this process started and has not stopped yet, by master pid.
+_RUNNING: dict[int, Server] = {}
 
 
 def log(message: str) -> None:
@@ -122,8 +132,15 @@ class Server:
         handle = self.log_path.open("ab")
         env = {**self.env, "PGAPPNAME": self.app_name}
         self.proc = subprocess.Popen(
-            self.command(), cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+            self.command(),
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_death_signal(),  # only prctl and getppid between fork and exec
         )
+        _RUNNING[self.proc.pid] = self
         handle.close()
         log(
             f"{self.name} gunicorn pid {self.proc.pid} on {self.base_url} ({self.worker_class}, "
@@ -174,7 +191,83 @@ class Server:
             os.killpg(pid, signal.SIGKILL)
         if self.proc.poll() is None:
             self.proc.wait(timeout=5)
+        _RUNNING.pop(pid, None)
         log(f"{self.name} gunicorn {pid} stopped")
+
+
+def _death_signal() -> Callable[[], None] | None:
+    """What a server's master runs between fork and exec on Linux: ask the kernel for SIGTERM
+    when the harness dies (PR_SET_PDEATHSIG; the thread that starts the server must live as
+    long as it, as the harness's main thread does), and exit at once when the harness is
+    already gone. None elsewhere. prctl is looked up here, before the fork."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    harness = os.getpid()
+
+    def die_with_the_harness() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != harness:
+            os._exit(1)
+
+    return die_with_the_harness
+
+
+def running_servers() -> list[Server]:
+    """The servers this process started and has not stopped, oldest first."""
+    return list(_RUNNING.values())
+
+
+def stop_every_server() -> None:
+    """Stop every server this process started and has not stopped, newest first: the harness's
+    last step, whatever its own `finally` blocks managed."""
+    for server in reversed(running_servers()):
+        try:
+            server.stop()
+        except Exception as exc:  # stop the others all the same
+            log(f"stopping {server.name} failed: {exc!r}")
+
+
+def kill_every_server() -> None:
+    """SIGKILL every started server's process group at once (a second interruption)."""
+    for pid in list(_RUNNING):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+        _RUNNING.pop(pid, None)
+
+
+def stop_on_signals(signums: Sequence[int] = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)) -> None:
+    """SIGTERM (`kill`, make's own on its SIGTERM), SIGINT (Ctrl-C) and SIGHUP (the terminal
+    closed) exit the harness through its `finally` blocks, which stop the servers it started
+    (exit status 128 + the signal). A second one while they stop kills the servers' process
+    groups at once and exits."""
+    interrupted: list[int] = []
+
+    def handler(signum: int, _frame: object) -> None:
+        if interrupted:
+            log(f"signal {signum} again: killing the servers still running")
+            kill_every_server()
+            os._exit(128 + signum)
+        interrupted.append(signum)
+        log(f"signal {signum}: stopping the servers started, then exiting")
+        raise SystemExit(128 + signum)
+
+    for signum in signums:
+        signal.signal(signum, handler)
+
+
+def harness_main(body: Callable[[], int]) -> int:
+    """Run a harness's `body` so that every server it starts is stopped, however it ends: its
+    return, an exception, SIGTERM, SIGINT or SIGHUP (`stop_on_signals`), then
+    `stop_every_server()` for any a step left (a start interrupted before it was ready)."""
+    stop_on_signals()
+    try:
+        return body()
+    finally:
+        stop_every_server()
 
 
 def settle(server: Server) -> None:

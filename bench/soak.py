@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 import tempfile
 from datetime import UTC, date, datetime
@@ -31,7 +30,7 @@ from bench.city import ensure_city, ensure_database, flush_redis, setup_django
 from bench.figures import ms
 from bench.public_figures import PublicForms
 from bench.results import RESULTS, git_commit, machine
-from bench.server import Server
+from bench.server import Server, harness_main
 from bench.wrk import Request, WrkResult, run_wrk
 
 PEAK_CONNECTIONS = 64  # bench.run's P3
@@ -91,13 +90,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def _terminate(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the finally that stops the server
-
-
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _terminate)
-    args = parse_args(argv)
+    return harness_main(lambda: soak(parse_args(argv)))
+
+
+def soak(args: argparse.Namespace) -> int:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/5")
     started_at = datetime.now(UTC)
     ensure_database(args.database)

@@ -286,6 +286,9 @@ class HeldUpload(models.Model):
     filing takes it over; what is never filed is deleted after a day (core.retention)."""
 
     key = models.CharField(_("form key"), max_length=64, db_index=True)
+    # The form's file field it was chosen in (a dossier has one per paper); empty for a form
+    # with a single field for all its files.
+    field = models.CharField(_("form field"), max_length=40, blank=True, default="")
     file = models.FileField(_("file"), upload_to=held_upload_path)
     original_name = models.CharField(_("file name"), max_length=200)
     mime = models.CharField(max_length=100)

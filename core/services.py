@@ -9,6 +9,7 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -296,24 +297,42 @@ def account_password_changed(*, user: User, ip_address: str | None = None) -> Ac
 # --- files kept across a form's error ------------------------------------------------------
 
 
-def uploads_hold(*, key: str, files: Sequence[UploadedFile], max_bytes: int, max_files: int) -> list[str]:
+def uploads_hold(
+    *,
+    key: str,
+    files: Sequence[UploadedFile],
+    max_bytes: int,
+    max_files: int,
+    field: str = "",
+    replace: bool = False,
+) -> list[str]:
     """Keep the acceptable files of a form that came back with an error, against its
-    idempotency `key`, up to `max_files` in all. Returns the refusals (one text per file not
-    kept); a file that fails the checks is never stored."""
+    idempotency `key` and the form's file `field`, up to `max_files` in that field (with
+    `replace`, an acceptable file takes the place of those kept before in it). Returns the
+    refusals (one text per file not kept); a file that fails the checks is never stored."""
     refusals: list[str] = []
-    room = max_files - HeldUpload.objects.filter(key=key).count()
+    accepted: list[tuple[UploadedFile, str]] = []
     for upload in files:
         try:
-            mime = validate_upload(upload, max_bytes=max_bytes)
+            accepted.append((upload, validate_upload(upload, max_bytes=max_bytes)))
         except ValidationError as exc:
             refusals.extend(exc.messages)
-            continue
+    kept = HeldUpload.objects.filter(key=key, field=field)
+    if replace and accepted:
+        uploads_drop(key=key, ids=kept.values_list("pk", flat=True))
+    room = max_files - kept.count()
+    for upload, mime in accepted:
         if room <= 0:
             refusals.append(_("“%(name)s” was not kept: at most %(n)d files.") % {"name": upload.name, "n": max_files})
             continue
         upload.seek(0)
         HeldUpload.objects.create(
-            key=key, file=upload, original_name=(upload.name or "")[:200], mime=mime, size=upload.size or 0
+            key=key,
+            field=field,
+            file=upload,
+            original_name=(upload.name or "")[:200],
+            mime=mime,
+            size=upload.size or 0,
         )
         room -= 1
     return refusals
@@ -326,10 +345,18 @@ def uploads_drop(*, key: str, ids: Iterable[int]) -> None:
         held.delete()
 
 
-def uploads_take(*, key: str) -> list[File]:
-    """The kept files of the form `key`, opened, for the filing to attach (it copies them);
-    call `uploads_release` once it has."""
-    return [File(held.file.open("rb"), name=held.original_name) for held in HeldUpload.objects.filter(key=key)]
+def uploads_take(*, key: str, field: str | None = None) -> list[File]:
+    """The kept files of the form `key` (of its file `field` only, when given), read into
+    memory (the filing checks them again, which may rewrite a picture), for the filing to
+    attach; call `uploads_release` once it has."""
+    held = HeldUpload.objects.filter(key=key).order_by("pk")
+    if field is not None:
+        held = held.filter(field=field)
+    taken: list[File] = []
+    for h in held:
+        with h.file.open("rb") as stored:
+            taken.append(ContentFile(stored.read(), name=h.original_name))
+    return taken
 
 
 def uploads_release(*, key: str) -> None:

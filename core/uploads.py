@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PDF_MIME = "application/pdf"
 JPEG_MIME = "image/jpeg"
@@ -182,6 +183,26 @@ def check_name(name: str, *, allowed: Collection[str] | None = None) -> str:
     if any(part in HIDDEN_EXTENSIONS for part in parts[1:-1]):
         raise _refuse_name(name)
     return extension
+
+
+# What the browser lets a citizen choose (static/js/file_check.js): the usual extensions of
+# the accepted types. The server still judges each file by its content.
+UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx")
+
+
+def checked_in_browser(max_bytes: int, max_files: int) -> dict[str, Any]:
+    """The attributes of a file input that static/js/file_check.js reads: the limits, and its
+    messages translated. The script refuses a file too big, of another type, or one too many,
+    before anything is sent."""
+    return {
+        "accept": ",".join(f".{e}" for e in UPLOAD_EXTENSIONS),
+        "data-max-bytes": str(max_bytes),
+        "data-max-files": str(max_files),
+        "data-extensions": ",".join(UPLOAD_EXTENSIONS),
+        "data-msg-size": gettext_lazy("“{name}” is {size}: more than the {max} allowed. It was not added."),
+        "data-msg-type": gettext_lazy("“{name}” is not a PDF, JPEG, PNG or Word file. It was not added."),
+        "data-msg-count": gettext_lazy("“{name}” was not added: at most {max} files."),
+    }
 
 
 def validate_upload(f: IO[bytes] | Any, *, max_bytes: int = 10 * 1024 * 1024) -> str:

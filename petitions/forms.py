@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.contact import IdentityNumberField, PhoneField, is_legacy_identity_number
+from core.forms import CheckedFileField
 from core.legal import legal_basis_text
 from core.models import Unit
 from core.selectors import RuleNotFound, public_root_path, reference_cache
@@ -72,48 +73,6 @@ CONSENT_TEXT = _(
     "handle and answer it and to tell me of its progress, as Law 91/2025/QH15 on personal data protection "
     "provides. The data is kept for as long as the archiving rules for petitions require."
 )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-UPLOAD_EXTENSIONS = ("pdf", "jpg", "jpeg", "png", "doc", "docx")
-
-
-def checked_in_browser(max_bytes: int, max_files: int) -> dict[str, Any]:
-    """The attributes static/js/file_check.js reads: the limits, and its messages translated."""
-    return {
-        "accept": ",".join(f".{e}" for e in UPLOAD_EXTENSIONS),
-        "data-max-bytes": str(max_bytes),
-        "data-max-files": str(max_files),
-        "data-extensions": ",".join(UPLOAD_EXTENSIONS),
-        "data-msg-size": _("“{name}” is {size}: more than the {max} allowed. It was not added."),
-        "data-msg-type": _("“{name}” is not a PDF, JPEG, PNG or Word file. It was not added."),
-        "data-msg-count": _("“{name}” was not added: at most {max} files."),
-    }
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget", MultipleFileInput(attrs=checked_in_browser(Attachment.MAX_BYTES, Attachment.MAX_FILES))
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        if len(files) > Attachment.MAX_FILES:
-            raise ValidationError(_("Attach at most %(n)d files.") % {"n": Attachment.MAX_FILES})
-        errors = []
-        for f in files:
-            try:
-                validate_upload(f, max_bytes=Attachment.MAX_BYTES)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return list(files)
 
 
 class FastSelect(forms.Select):
@@ -218,7 +177,9 @@ class _FilingFields(forms.Form):
     longitude = forms.DecimalField(
         label=_("Longitude"), max_digits=9, decimal_places=6, required=False, min_value=-180, max_value=180
     )
-    attachments = MultipleFileField(
+    attachments = CheckedFileField(
+        max_bytes=Attachment.MAX_BYTES,
+        max_files=Attachment.MAX_FILES,
         label=_("Documents (up to 5 files: PDF, JPEG, PNG or Word; 10 MB each)"),
         required=False,
         help_text=_("Files that pass the checks are kept if the form shows an error elsewhere."),
@@ -604,6 +565,14 @@ class ClassifyForm(ActionForm):
             "dismissal); accepted within 10 days; resolved within 30 days, 45 if complex."
         ),
     )
+    court_judgment = forms.BooleanField(
+        label=_("Complaint: a court judgment on the matter already exists"),
+        required=False,
+        help_text=_(
+            "Counted in 02/XLD as “đã có bản án”. A complaint a court has accepted or decided is refused "
+            "(Luật Khiếu nại art. 11)."
+        ),
+    )
     extra_kind_1 = forms.ChoiceField(label=_("Another content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
     extra_subject_1 = forms.CharField(label=_("Another content: subject"), max_length=300, required=False)
     extra_kind_2 = forms.ChoiceField(label=_("A third content: kind"), choices=EXTRA_KIND_CHOICES, required=False)
@@ -625,6 +594,7 @@ class ClassifyForm(ActionForm):
             ("force_majeure_reason", p.force_majeure_reason),
             ("field", p.field or DEFAULT_FIELD),
             ("discipline", p.discipline),
+            ("court_judgment", p.court_judgment),
         ):
             self.initial.setdefault(name, value)
         field = self.fields["field"]
@@ -632,7 +602,8 @@ class ClassifyForm(ActionForm):
         # A denunciation stays one (the service refuses the change): its fields, or the others'.
         field.choices = fields_for(p.kind)
         if p.kind != PetitionKind.COMPLAINT:
-            del self.fields["decision_known_on"], self.fields["force_majeure_reason"], self.fields["discipline"]
+            for name in ("decision_known_on", "force_majeure_reason", "discipline", "court_judgment"):
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -15,7 +15,9 @@ Definitions (docs/reports.md says them to users):
   are) given an outcome other than filed away or no action;
 - already resolved (đã được giải quyết): its case holds a petition resolved before it was
   received (once: lần đầu; twice or more: nhiều lần); a second-time complaint counts once even
-  when its first-time complaint is not in its case;
+  when its first-time complaint is not in its case; of complaints (02/XLD), one whose matter a
+  court has judged (`court_judgment`, recorded at classification) counts as "đã có bản án"
+  instead;
 - a reply received (văn bản phúc đáp) to a transfer: the petition it was transferred as, in
   the unit it went to, resolved by the period end;
 - a competent case (đơn thuộc thẩm quyền) of 03/GQKN and 04/GQTC: accepted and within
@@ -116,15 +118,18 @@ def _xld_counts(start: date, end: date) -> dict[str, Count]:
     once, twice = _resolved_before()
     reply = _reply_received(end)
     counts: dict[str, Count] = {}
+    court = Q(court_judgment=True)
     for group, kinds in KIND_GROUPS.items():
         of = Q(kind__in=kinds)
         el = of & eligible & (in_period | carried)
+        # 02/XLD's complaints: a matter a court has judged is "đã có bản án", not resolved once or twice.
+        by_court = ~court if group == "complaint" else Q()
         counts |= {
             f"form_xld_{group}_carried": Count("pk", filter=of & carried),
             f"form_xld_{group}_received": Count("pk", filter=of & in_period),
             f"form_xld_{group}_processed": Count("pk", filter=of & processed & (in_period | carried)),
-            f"form_xld_{group}_resolved_once": Count("pk", filter=el & once),
-            f"form_xld_{group}_resolved_many": Count("pk", filter=el & twice),
+            f"form_xld_{group}_resolved_once": Count("pk", filter=el & once & by_court),
+            f"form_xld_{group}_resolved_many": Count("pk", filter=el & twice & by_court),
             f"form_xld_{group}_competent": Count("pk", filter=el & Q(competent=True)),
             f"form_xld_{group}_competent_first": Count("pk", filter=el & Q(competent=True, complaint_round=1)),
             f"form_xld_{group}_competent_second": Count("pk", filter=el & Q(competent=True, complaint_round=2)),
@@ -135,6 +140,8 @@ def _xld_counts(start: date, end: date) -> dict[str, Count]:
             # not recorded: counted as "other" (khác)
             field = Q(field__in=(value, "")) if value == PetitionField.OTHER else Q(field=value)
             counts[f"form_xld_{group}_field_{value}"] = Count("pk", filter=el & field)
+        if group == "complaint":
+            counts["form_xld_complaint_court_judgment"] = Count("pk", filter=el & court)
         counts[f"form_xld_{group}_overdue_before"] = Count("pk", filter=el & _overdue_before())
         counts[f"form_xld_{group}_competent_follow_up"] = Count("pk", filter=el & Q(competent=True) & _follow_up())
         counts[f"form_xld_{group}_competent_resolved"] = Count(

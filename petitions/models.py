@@ -271,6 +271,8 @@ class Petition(TimeStampedModel):
     discipline = models.CharField(
         _("complaint against a disciplinary decision"), max_length=12, choices=Discipline.choices, blank=True
     )
+    # A complaint whose matter a court has already judged (02/XLD "đã có bản án"; Luật Khiếu nại art. 11).
+    court_judgment = models.BooleanField(_("a court judgment already exists"), default=False)
     # A repeated denunciation (tố cáo tiếp, Luật Tố cáo art. 37, 38) and the earlier one it is about.
     repeat_ground = models.CharField(
         _("repeated denunciation"), max_length=12, choices=RepeatGround.choices, blank=True
@@ -584,6 +586,7 @@ class PetitionEvent(AuditEventBase):
         RESUMED = "resumed", _("Resumed")
         RESOLVED = "resolved", _("Resolved")
         FIGURES_RECORDED = "figures_recorded", _("Decision figures recorded")
+        EXECUTION_RECORDED = "execution_recorded", _("Execution of the decision recorded")
         LINKED_FIRST = "linked_first", _("Linked to the first-time complaint")
         REPEAT_MARKED = "repeat_marked", _("Marked as a repeated denunciation")
         REPEAT_STEP = "repeat_step", _("Repeated denunciation: step recorded")

@@ -199,7 +199,10 @@ def decision_figures_of(*, petition: Petition) -> DecisionFigures | None:
 
 
 def proposed_refusal_reason(*, petition: Petition) -> str:
-    """The reason a refusal proposes for a complaint filed out of time (Luật Khiếu nại art. 9, 11)."""
+    """The reason a refusal proposes for a complaint filed out of time (Luật Khiếu nại art. 9, 11)
+    or one whose matter a court has judged (art. 11)."""
+    if petition.court_judgment and petition.kind == PetitionKind.COMPLAINT:
+        return _("A court has already accepted or decided the matter of the complaint (Luật Khiếu nại art. 11).")
     if not petition.filed_out_of_time or petition.limitation_due_on is None or petition.limitation_rule is None:
         return ""
     rule, start = petition.limitation_rule, limitation_start(petition)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -71,7 +71,7 @@ def missing_documents(*, procedure: Procedure, received: Sequence[ProcedureDocum
     return [d for d in procedure.documents.all() if d.mandatory and d.pk not in got]
 
 
-def attachment_validate(upload: UploadedFile) -> str:
+def attachment_validate(upload: File) -> str:
     """The file's real MIME type, judged by its content (not its name): PDF, JPEG, PNG,
     DOC or DOCX of at most 10 MB, with no script, macro or embedded program (the checks
     of `core.uploads`, shared by every upload). Raises DomainError otherwise."""
@@ -103,7 +103,7 @@ def dossier_receive(
     channel: str = DossierChannel.COUNTER,
     received_on: date | None = None,
     received_at: datetime | None = None,
-    attachments: Sequence[tuple[ProcedureDocument | None, UploadedFile]] = (),
+    attachments: Sequence[tuple[ProcedureDocument | None, File]] = (),
     ip_address: str | None = None,
 ) -> Dossier:
     """Accept a complete dossier: a unique code, a lookup PIN and the due date in working

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,11 +20,12 @@ from django.views.generic import TemplateView
 
 from core import ratelimit
 from core.collation import vietnamese
+from core.held_files import KeepsFiles
 from core.models import Unit
 
 from .. import forms as f
 from .. import services
-from ..models import OnlineService, Procedure
+from ..models import OnlineService, Procedure, ProcedureDocument
 from ..selectors import dossier_for_lookup, dossier_public_status, procedure_list, procedures_in_force
 
 LOOKUP_LIMIT = 20  # attempts per IP per window
@@ -119,8 +121,16 @@ class OnlineListView(TemplateView):
         )
 
 
-class OnlineSubmitView(View):
+class OnlineSubmitView(KeepsFiles, View):
+    """The online dossier: the applicant's details and a file per paper of the procedure. The
+    browser checks each file before sending it; files that pass the checks are kept when the
+    form comes back with an error (core.held_files) and go with the dossier once it is sent."""
+
     template_name = "adminreform/online_submit.html"
+    held_salt = "adminreform.held-uploads"
+    form_key_field = "form_key"
+    hold_scope = "adminreform:hold"
+    hold_rate_setting = "ADMINREFORM_SUBMIT_RATE"
 
     @cached_property
     def procedure(self) -> Procedure:
@@ -140,29 +150,38 @@ class OnlineSubmitView(View):
         )
 
     def render_form(self, form: f.OnlineSubmitForm, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {"form": form, "procedure": self.procedure}, status=status)
+        context = {"form": form, "procedure": self.procedure, "held": self.held_files()}
+        return render(self.request, self.template_name, context, status=status)
+
+    def refuse(self, form: f.OnlineSubmitForm, status: int = 400) -> HttpResponse:
+        """The form again with its errors; the files that passed the checks are kept."""
+        chosen = [
+            (name, [form.cleaned_data[name]]) for name, _doc in form.document_fields if form.cleaned_data.get(name)
+        ]
+        self.hold(chosen, max_bytes=services.MAX_ATTACHMENT_BYTES, max_files=1)
+        form.show_held(self.held_files())
+        return self.render_form(form, status=status)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         return self.render_form(f.OnlineSubmitForm(procedure=self.procedure, units=self.units()))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        form = f.OnlineSubmitForm(request.POST, request.FILES, procedure=self.procedure, units=self.units())
+        self.drop_unticked()
+        held = self.held_files() if self.says_held else []
+        form = f.OnlineSubmitForm(request.POST, request.FILES, procedure=self.procedure, units=self.units(), held=held)
         if not form.is_valid():
-            return self.render_form(form, status=400)
+            return self.refuse(form)
         if ratelimit.is_rate_limited(request, scope="adminreform:submit", limit=settings.ADMINREFORM_SUBMIT_RATE):
             form.add_error(None, ratelimit.refusal_message())
-            return self.render_form(form, status=429)
+            return self.refuse(form, status=429)
         data = form.cleaned_data
-        attachments = [(doc, data[name]) for name, doc in form.document_fields if data.get(name)]
-        for name, _doc in form.document_fields:
-            upload = data.get(name)
-            if upload:
-                try:
-                    services.attachment_validate(upload)
-                except ValidationError as exc:
-                    form.add_error(name, exc)
-        if form.errors:
-            return self.render_form(form, status=400)
+        kept = {h.field for h in held}
+        attachments: list[tuple[ProcedureDocument, File]] = []
+        for name, doc in form.document_fields:
+            if data.get(name):
+                attachments.append((doc, data[name]))
+            elif name in kept:
+                attachments.extend((doc, file) for file in self.take(name))
         try:
             dossier = services.dossier_receive(
                 unit=data["unit"],
@@ -174,7 +193,7 @@ class OnlineSubmitView(View):
                     address=data["applicant_address"],
                     id_number=data["applicant_id_number"],
                 ),
-                documents=[doc for _name, doc in form.document_fields if data.get(_name)],
+                documents=[doc for doc, _file in attachments],
                 attachments=attachments,
                 channel="online",
                 actor=None,
@@ -182,7 +201,8 @@ class OnlineSubmitView(View):
             )
         except ValidationError as exc:
             form.add_error(None, exc)
-            return self.render_form(form, status=400)
+            return self.refuse(form)
+        self.release()
         return render(
             request,
             "adminreform/online_done.html",

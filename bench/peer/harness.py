@@ -191,14 +191,14 @@ class Peer:
         started: list[Server] = []
         try:
             for server in self.servers:
+                started.append(server)  # before start(): an interrupted start is stopped too
                 try:
                     server.start()
                 except Exception as exc:
                     log(f"peer {model(server)} did not start: {exc!r}")
+                    started.remove(server)
                     server.stop()
-                    continue
-                started.append(server)
-            self.servers = started
+            self.servers = list(started)
             yield
         finally:
             for server in started:

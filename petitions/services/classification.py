@@ -49,6 +49,7 @@ def petition_classify(
     force_majeure_reason: str | None = None,
     field: str | None = None,
     discipline: str | None = None,
+    court_judgment: bool | None = None,
     on: date | None = None,
     actor: User | None,
     ip_address: str | None = None,
@@ -64,8 +65,9 @@ def petition_classify(
     `decision_known_on`) is classified ineligible, whatever `eligible` says, unless a
     `force_majeure_reason` is recorded (time lost to an objective obstacle is not counted).
     A complaint against a disciplinary decision (`discipline`, Luật Khiếu nại art. 47–50) takes
-    that chapter's limitation, acceptance and resolution limits. `None` keeps the values already
-    recorded."""
+    that chapter's limitation, acceptance and resolution limits. `court_judgment`: a court has
+    already judged the complaint's matter (02/XLD counts it "đã có bản án"; a complaint only).
+    `None` keeps the values already recorded."""
     petition = PETITION.lock(petition, expected_version=expected_version)
     POLICY.authorize(actor=actor, action="classify", unit=petition.unit)
     PETITION.guard(petition, S.CLASSIFIED)
@@ -88,6 +90,10 @@ def petition_classify(
     discipline = discipline if kind == PetitionKind.COMPLAINT else Discipline.NONE
     kind_changed = kind != petition.kind or multi_place != petition.multi_place or discipline != petition.discipline
     petition.discipline = discipline
+    if court_judgment is not None:
+        petition.court_judgment = court_judgment
+    if kind != PetitionKind.COMPLAINT:
+        petition.court_judgment = False
     petition.kind, petition.eligible, petition.competent = kind, eligible, competent
     petition.signers, petition.has_originals = max(1, signers), has_originals
     petition.anonymous, petition.over_level, petition.multi_place = anonymous, over_level, multi_place
@@ -131,6 +137,7 @@ def petition_classify(
             "competent": competent,
             "crowd": petition.is_crowd,
             **({"discipline": discipline} if discipline else {}),
+            **({"court_judgment": True} if petition.court_judgment else {}),
             **limitation,
         },
         ip_address=ip_address,

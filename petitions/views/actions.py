@@ -75,6 +75,7 @@ def _classify(p: Petition, d: Data, a: Actor) -> Petition:
         force_majeure_reason=d.get("force_majeure_reason"),
         field=d.get("field") or None,
         discipline=d.get("discipline"),
+        court_judgment=d.get("court_judgment") if "court_judgment" in d else None,
         **_checked(d, a),
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import secrets
 import uuid
 from typing import Any
 
@@ -15,16 +14,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from civicdesk.crypto import derived_fernet
-from core import services as core_services
 from core.choices import PetitionKind
+from core.held_files import KeepsFiles, filer, new_filer
 from core.ratelimit import client_ip, is_rate_limited
-from core.selectors import uploads_held
 from core.uploads import attachment_response
 
 from .. import forms as f
@@ -42,35 +38,6 @@ logger = logging.getLogger(__name__)
 # the session: a filing then writes no session row (no extra transaction per citizen).
 FILED_COOKIE = "petitions_filed"
 FILED_COOKIE_AGE = 15 * 60
-# Names the browser that files (a random value): a filing's idempotency key is bound to it, so
-# the key replayed from another browser, or resent after the confirmation page was shown
-# (which gives the browser a new value: Back + resend on a shared computer), shows nothing.
-FILER_COOKIE = "petitions_filer"
-FILER_COOKIE_AGE = 24 * 3600
-
-
-def _filer(request: HttpRequest) -> str:
-    value = request.COOKIES.get(FILER_COOKIE, "")
-    return value if len(value) == 32 and all(ch in "0123456789abcdef" for ch in value) else ""
-
-
-def _new_filer(request: HttpRequest, response: HttpResponse) -> None:
-    """Give this browser a new filer value (kept on the request too, for this request's filing)."""
-    request.COOKIES[FILER_COOKIE] = secrets.token_hex(16)
-    _send_filer(request, response)
-
-
-def _send_filer(request: HttpRequest, response: HttpResponse) -> None:
-    value = request.COOKIES[FILER_COOKIE]
-    response.set_cookie(
-        FILER_COOKIE,
-        value,
-        max_age=FILER_COOKIE_AGE,
-        path="/",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
 
 
 def _filed_fernet() -> Fernet:
@@ -78,21 +45,19 @@ def _filed_fernet() -> Fernet:
     return derived_fernet("petitions.filed-cookie")
 
 
-class PetitionFileView(FormView):
+class PetitionFileView(KeepsFiles, FormView):
     """Online filing, no account: code and secret on screen and by e-mail or SMS."""
 
     template_name = "petitions/petition_file.html"
     form_class = f.PetitionFileForm
+    # Files are kept against the filing's idempotency key (core.held_files).
+    held_salt = "petitions.held-uploads"
+    form_key_field = "idempotency_key"
+    hold_scope = "petition-hold"
+    hold_rate_setting = "PETITIONS_FILE_RATE"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        fresh = not _filer(request)
-        if fresh:  # no filer value yet: one for this request, sent with the response
-            request.COOKIES[FILER_COOKIE] = secrets.token_hex(16)
-        response = super().dispatch(request, *args, **kwargs)
-        if fresh:
-            _send_filer(request, response)
-        response["Cache-Control"] = "no-store"  # Back must not bring a filled-in form back from the cache
-        return allow_tiles(response)  # the place picker's map
+        return allow_tiles(super().dispatch(request, *args, **kwargs))  # the place picker's map
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         if isinstance(kwargs.get("form"), f.PetitionFileForm):
@@ -109,40 +74,17 @@ class PetitionFileView(FormView):
                 "here": _("Use my current location"),
             }
         )
-        return super().get_context_data(
-            kinds=kinds, held=uploads_held(key=self.form_key), picker_config=picker, **kwargs
-        )
-
-    @cached_property
-    def form_key(self) -> str:
-        """What files are kept against: the form's idempotency key as posted (a UUID), bound to
-        this browser's filer value, so that another browser sending the same key neither sees
-        nor takes them."""
-        try:
-            key = uuid.UUID(str(self.request.POST.get("idempotency_key", ""))).hex
-        except ValueError:
-            return ""
-        filer = _filer(self.request)
-        if not filer:
-            return ""
-        return salted_hmac("petitions.held-uploads", f"{key}:{filer}", algorithm="sha256").hexdigest()
+        return super().get_context_data(kinds=kinds, held=self.held_files(), picker_config=picker, **kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if self.form_key and request.POST.getlist("drop_held"):
-            dropped = [int(i) for i in request.POST.getlist("drop_held") if i.isdigit()]
-            core_services.uploads_drop(key=self.form_key, ids=dropped)
+        self.drop_unticked()
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: f.PetitionFileForm) -> HttpResponse:
         """Keep the files that pass the checks: the citizen need not choose them again."""
-        uploads = self.request.FILES.getlist("attachments")
-        # Holding stores files: counted by the filing's own hourly limit, so that posting
-        # invalid forms full of files cannot fill the disk.
-        holding = self.form_key and uploads and not form.data.get("website")
-        if holding and not is_rate_limited(self.request, scope="petition-hold", limit=settings.PETITIONS_FILE_RATE):
-            core_services.uploads_hold(
-                key=self.form_key, files=uploads, max_bytes=Attachment.MAX_BYTES, max_files=Attachment.MAX_FILES
-            )
+        if not form.data.get("website"):  # not for a bot (the honeypot filled)
+            uploads = self.request.FILES.getlist("attachments")
+            self.hold([("attachments", uploads)], max_bytes=Attachment.MAX_BYTES, max_files=Attachment.MAX_FILES)
         return super().form_invalid(form)
 
     def form_valid(self, form: f.PetitionFileForm) -> HttpResponse:
@@ -157,16 +99,15 @@ class PetitionFileView(FormView):
             return response
         # Kept files are looked for only when the page said it had some (a hidden "held" field):
         # an ordinary filing costs no query for them (the filing's query budget, perf tests).
-        held = bool(self.request.POST.get("held"))
         try:
             petition = services.petition_create(
                 **f.filing_arguments(data),
                 attachments=[
-                    *(core_services.uploads_take(key=self.form_key) if held and self.form_key else []),
+                    *self.take(),
                     *(data.get("attachments") or []),
                 ],
                 ip_address=client_ip(self.request) or None,
-                idempotency_owner=_filer(self.request),
+                idempotency_owner=filer(self.request),
                 source=_("Online filing"),
             )
         except ValidationError as exc:
@@ -177,8 +118,7 @@ class PetitionFileView(FormView):
             response = self.form_invalid(form)
             response.status_code = 409 if getattr(exc, "code", "") == "idempotency_key" else 200
             return response
-        if held and self.form_key:
-            core_services.uploads_release(key=self.form_key)
+        self.release()
         filed = {
             "code": petition.tracking_code,
             "secret": petition.tracking_secret,
@@ -233,7 +173,7 @@ class PetitionFiledView(TemplateView):
         if FILED_COOKIE in request.COOKIES:
             response.delete_cookie(FILED_COOKIE, path=reverse("petitions:filed"), samesite="Lax")
             # The filing is done: this browser's next filing (or a resend with Back) is another one.
-            _new_filer(request, response)
+            new_filer(request, response)
         return response
 
 

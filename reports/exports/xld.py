@@ -86,8 +86,15 @@ FIELD = "Lĩnh vực"
 STATE = "Theo tình trạng giải quyết"
 
 
-def _not_resolved(group: str) -> Any:
-    return lambda f: minus(f[f"xld_{group}_eligible"], f[f"xld_{group}_resolved_once"], f[f"xld_{group}_resolved_many"])
+def _not_resolved(group: str, *others: str) -> Any:
+    """Eligible, less those resolved once or more and `others` (0 in a version compiled before
+    they were kept)."""
+    return lambda f: minus(
+        f[f"xld_{group}_eligible"],
+        f[f"xld_{group}_resolved_once"],
+        f[f"xld_{group}_resolved_many"],
+        *(f.get(f"xld_{group}_{name}", 0) for name in others),
+    )
 
 
 # 02/XLD of TT 02/2021: complaints, by field.
@@ -101,7 +108,9 @@ XLD_COMPLAINT_COLUMNS: list[Column] = [
     (FIELD, "Khác", _field("complaint", "other", "corruption")),
     (STATE, "Đã được giải quyết lần đầu", _get("complaint", "resolved_once")),
     (STATE, "Đã được giải quyết lần 2", _get("complaint", "resolved_many")),
-    (STATE, "Chưa được giải quyết xong", _not_resolved("complaint")),
+    # absent from a version compiled before it was kept
+    (STATE, "Đã có bản án", lambda f: f.get("xld_complaint_court_judgment")),
+    (STATE, "Chưa được giải quyết xong", _not_resolved("complaint", "court_judgment")),
     (COMPETENT, "Tổng số", _get("complaint", "competent")),
     (COMPETENT, "Khiếu nại lần đầu", _get("complaint", "competent_first")),
     (COMPETENT, "Khiếu nại lần 2", _get("complaint", "competent_second")),

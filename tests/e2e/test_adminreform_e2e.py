@@ -111,3 +111,49 @@ def test_official_opens_register_and_catalogue(live_server, desktop_page, login_
     page.goto(live_server.url + "/dossiers/procedures/")
     assert "1 thủ tục, trong đó 1 dịch vụ công trực tuyến toàn trình" in page.locator("#catalogue-stats").inner_text()
     assert_accessible(page, "adminreform-catalogue")
+
+
+def test_the_browser_refuses_a_20_mb_file_on_the_online_dossier_and_a_kept_file_survives_an_error(
+    live_server, phone_page, commune, officer, tmp_path
+):
+    procedure = ProcedureFactory(code="1.001193", name="Đăng ký khai sinh", processing_days=3)
+    ProcedureDocumentFactory(procedure=procedure, name="Tờ khai đăng ký khai sinh", position=1)
+    ProcedureDocumentFactory(procedure=procedure, name="Giấy chứng sinh", position=2)
+    form_paper, birth_paper = (f"#id_doc_{d.pk}" for d in procedure.documents.order_by("position"))
+    big = tmp_path / "anh-to-khai.jpg"
+    big.write_bytes(b"\xff\xd8\xff" + b"\x00" * (20 * 1024 * 1024))
+    pdf = tmp_path / "chung-sinh.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+    sent: list[int] = []
+    page = phone_page
+    page.on("request", lambda r: sent.append(len(r.post_data_buffer or b"")) if r.method == "POST" else None)
+    page.goto(f"{live_server.url}/dossiers/online/{procedure.pk}/")
+
+    # A 20 MB photo is refused by the browser, in Vietnamese under its paper, before any sending.
+    page.locator(form_paper).set_input_files(str(big))
+    expect(page.locator(f"{form_paper}-check")).to_contain_text("vượt mức 10,0 MB")
+    assert page.evaluate(f"document.querySelector('{form_paper}').files.length") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page, "adminreform-online-refused-phone")
+
+    # The other paper is chosen, the consent forgotten: the page comes back and keeps that file.
+    page.get_by_label("Họ và tên người nộp").fill("Trần Văn Nam")
+    page.get_by_label("Số điện thoại").fill("0988111222")
+    page.get_by_label("Nơi nộp hồ sơ").select_option(label="Phường Hoàn Kiếm")
+    page.locator(birth_paper).set_input_files(str(pdf))
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(page.locator("#held-files")).to_contain_text("chung-sinh.pdf")
+    expect(page.locator("#div_id_consent .invalid-feedback")).to_be_visible()
+    assert page.get_by_label("Họ và tên người nộp").input_value() == "Trần Văn Nam"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page, "adminreform-online-kept-phone")
+
+    # Corrected, with the first paper now a small file: the dossier has both, nothing was 20 MB.
+    page.locator(form_paper).set_input_files(str(pdf))
+    page.get_by_label("Tôi đồng ý").check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.get_by_role("heading", name="Đã nộp hồ sơ").wait_for()
+    dossier = Dossier.objects.get()
+    papers = sorted(d.name for d in dossier.documents.exclude(file=""))
+    assert papers == ["Giấy chứng sinh", "Tờ khai đăng ký khai sinh"]
+    assert sent and max(sent) < 1024 * 1024

@@ -337,6 +337,7 @@ XLD_BY_KIND = {
         (FIELD, "Khác"),
         (STATE, "Đã được giải quyết lần đầu"),
         (STATE, "Đã được giải quyết lần 2"),
+        (STATE, "Đã có bản án"),
         (STATE, "Chưa được giải quyết xong"),
         (COMPETENT, "Tổng số"),
         (COMPETENT, "Khiếu nại lần đầu"),
@@ -378,6 +379,8 @@ def test_the_breakdowns_by_kind_have_the_columns_of_legal_md_and_count_by_field(
     district, ward = ward_register
     Petition.objects.filter(unit=ward, kind="complaint").update(field="admin_land")
     Petition.objects.filter(unit=ward, kind="denunciation", case__isnull=False).update(field="corruption")
+    # a court has judged the matter of the complaint carried over from December and classified in January
+    Petition.objects.filter(unit=ward, kind="complaint", classified_on=D(2026, 1, 5)).update(court_judgment=True)
     figures = compile_figures(unit=district, period=PERIOD)
     wb = load_workbook(io.BytesIO(render_xlsx(figures)))
     for sheet, expected in XLD_BY_KIND.items():
@@ -385,6 +388,9 @@ def test_the_breakdowns_by_kind_have_the_columns_of_legal_md_and_count_by_field(
     kn = dict(zip(XLD_BY_KIND["02-XLD (KN)"], _rows(wb["02-XLD (KN)"])["Tổng cộng"], strict=True))
     assert kn[(ADMIN, "Đất đai, nhà cửa")] == 4 and kn[(FIELD, "Khác")] == 0
     assert (kn[(COMPETENT, "Khiếu nại lần đầu")], kn[(COMPETENT, "Khiếu nại lần 2")]) == (4, 0)
+    # 4 eligible complaints: 1 judged by a court, the other 3 not yet resolved
+    assert (kn[(STATE, "Đã có bản án")], kn[(STATE, "Chưa được giải quyết xong")]) == (1, 3)
+    assert kn[(STATE, "Đã được giải quyết lần đầu")] == 0
     tc = dict(zip(XLD_BY_KIND["02-XLD (TC)"], _rows(wb["02-XLD (TC)"])["Tổng cộng"], strict=True))
     # the two of the case are about corruption; the other two recorded no field: "other"
     assert (tc[(FIELD, "Tham nhũng")], tc[(FIELD, "Khác")]) == (2, 2)

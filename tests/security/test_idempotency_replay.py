@@ -35,7 +35,7 @@ def test_the_key_is_stored_as_a_keyed_digest(client, commune):
         cursor.execute("SELECT idempotency_key, idempotency_owner FROM petitions_petition")
         stored, owner = cursor.fetchone()
     assert stored == idempotency_digest(KEY) and KEY not in stored
-    assert len(owner) == 64 and client.cookies["petitions_filer"].value not in owner
+    assert len(owner) == 64 and client.cookies["filer"].value not in owner
 
 
 def test_a_double_click_from_the_same_browser_gets_the_same_petition_and_secret(client, commune):
