@@ -106,12 +106,13 @@ def nav_items_for(
         if url is not None:
             found.append((item, url))
     # An entry whose own address holds the page wins over its section's (the feedback map
-    # is under /petitions/ like the queue): one entry is marked.
+    # is under /petitions/ like the queue); else the section's first entry (a petition's page
+    # marks the queue, not the map): one entry is marked.
     exact = max((url for _item, url in found if path and path.startswith(url)), key=len, default=None)
+    marked = exact or next((url for _item, url in found if path and path.startswith(_section(url))), None)
     items = []
     for item, url in found:
-        active = url == exact if exact else bool(path) and path.startswith(_section(url))
-        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=active))
+        items.append(ResolvedNavItem(url=url, label=item.label, description=item.description, active=url == marked))
     return items
 
 

@@ -22,6 +22,7 @@ from core.models import DeadlineRule, Unit
 from .choices import Discipline, RepeatGround, ReviewOutcome
 
 # The decision figures' table is declared beside the fields' choices; imported here to be a model.
+from .execution import DecisionExecution as DecisionExecution
 from .figures import DecisionFigures as DecisionFigures
 from .figures import PetitionField
 
@@ -212,6 +213,15 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.ref
+
+
+# Where a petition came from, as the system writes it (a word, not a sentence): shown in the
+# reader's language. Anything else is what an official typed.
+SYSTEM_SOURCES = {
+    "reception": pgettext_lazy("petition source", "Citizen reception"),
+    "import": pgettext_lazy("petition source", "Imported"),
+    "demo": pgettext_lazy("petition source", "Demo data"),
+}
 
 
 class Petition(TimeStampedModel):
@@ -442,6 +452,11 @@ class Petition(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.ref
+
+    @property
+    def source_display(self) -> str:
+        """Where it came from, in the reader's language."""
+        return str(SYSTEM_SOURCES.get(self.source, self.source))
 
     @property
     def is_crowd(self) -> bool:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -185,8 +185,11 @@ class VisitForm(forms.Form):
                 Column("earlier_handling", css_class="col-md-4"),
             ),
             Row(Column("received_by", css_class="col-md-4"), Column(Field("repeat"), css_class="col-md-8 pt-md-4")),
-            Submit("save_and_add", _("Save and log the next visit")),
-            SecondarySubmit("save", _("Save and open the visit"), css_class="ms-2"),
+            Div(  # side by side, or one above the other on a phone, spaced alike
+                Submit("save_and_add", _("Save and log the next visit")),
+                SecondarySubmit("save", _("Save and open the visit")),
+                css_class="d-flex flex-wrap gap-2",
+            ),
         )
 
     def require_identification(self, received_on: date) -> None:

@@ -302,3 +302,22 @@ def test_desk_entry_refuses_a_future_date_and_keeps_the_input(client, commune, o
     )
     html = response.content.decode()
     assert Petition.objects.count() == 0 and "không thể sau ngày hôm nay" in html and "Đèn đường hỏng ngõ 7" in html
+
+
+def test_the_petition_page_says_where_it_came_from_in_words_and_marks_one_menu_entry(client, commune, officer):
+    """A petition the reception desk or an import wrote shows "Tiếp công dân" or "Nhập từ tệp",
+    never the system's word; the page marks the petitions' queue in the menu, not the map."""
+    import re
+
+    from_desk = receive(commune, source="reception")
+    imported = receive(commune, source="import", subject="Đơn nhập từ hệ thống cũ")
+    typed = receive(commune, source="Báo Hà Nội Mới chuyển", subject="Đơn do báo chuyển")
+    login(client, officer)
+    pages = [
+        client.get(reverse("petitions:detail", args=[p.pk])).content.decode() for p in (from_desk, imported, typed)
+    ]
+    assert "Tiếp công dân" in pages[0] and "· reception" not in pages[0]
+    assert "Nhập từ tệp" in pages[1] and "· import" not in pages[1]
+    assert "Báo Hà Nội Mới chuyển" in pages[2]
+    marked = re.findall(r'href="([^"]+)"[^>]*aria-current="page"', pages[0].split("</nav>")[0])
+    assert marked == [reverse("petitions:queue")]

@@ -100,6 +100,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
     "petitions:action:figures": RESOLVERS,
+    "petitions:action:execution": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
     "petitions:action:notify-suspension": DESK,
     "petitions:action:send-decision": DESK,
@@ -310,8 +311,18 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         petition_services.petition_resolve(
             petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
         ),
+        handling_proposed_people="1",
+        reason="Quyết định kiến nghị xử lý hành chính một người",
+    ),
+    "petitions:action:execution": lambda w: _petition_step(
+        w,
+        "execution",
+        petition_services.petition_resolve(
+            petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
+        ),
         handled_people="1",
-        reason="Đã thi hành quyết định",
+        done_on=today().isoformat(),
+        reason="Quyết định kỷ luật số 4/QĐ",
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
