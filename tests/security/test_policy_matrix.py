@@ -133,6 +133,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:followup_create": DESK,
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
+    "reception:visit_result": DESK,  # a forwarded matter's result came back (Luật TCD art. 28(2))
+    "reception:visit_notice": DESK,  # the citizen told that result
     "reception:followup_done": DESK,
     "reception:dialogue_list": DESK,  # records a dialogue conference
     # reports: a leader may ask for a compilation; publishing is signed by the head
@@ -452,6 +454,14 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     ),
     "reception:visit_mark_repeat": lambda w: Step(
         reverse("reception:visit_mark_repeat", kwargs={"pk": w.visit().pk}), {"repeat_of": w.made["list_visit"].pk}
+    ),
+    "reception:visit_result": lambda w: Step(
+        reverse("reception:visit_result", kwargs={"pk": (v := w.forwarded_visit()).pk}),
+        {"version": v.version, "received_on": today().isoformat(), "summary": "Đã giải quyết", "citizen_asked": "on"},
+    ),
+    "reception:visit_notice": lambda w: Step(
+        reverse("reception:visit_notice", kwargs={"pk": (v := w.forwarded_visit(with_result=True)).pk}),
+        {"version": v.version, "notified_on": today().isoformat(), "channel": "letter", "text": "Công văn 5/UBND"},
     ),
     "reception:followup_done": lambda w: Step(
         reverse("reception:followup_done", kwargs={"pk": (f := w.follow_up()).pk}),
