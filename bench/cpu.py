@@ -25,6 +25,33 @@ def cpu_ms(call: Callable[[], Any], *, requests: int, batches: int = 10) -> floa
     return best * 1000
 
 
+def backend_cpu_ms(call: Callable[[], Any], *, requests: int, batches: int = 10) -> float | None:
+    """PostgreSQL CPU milliseconds per call of this process's own backend (its pid from
+    `pg_backend_pid()`, utime + stime from /proc): the cheapest of `batches` batches, as
+    `cpu_ms`. The kernel counts in ticks (10 ms): give each batch at least 50 calls. None when
+    the backend cannot be read (not PostgreSQL, not on this machine, not Linux)."""
+    from django.db import connection
+
+    from bench.cpu_cost import _stat
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = str(cursor.fetchone()[0])
+    size = max(1, requests // batches)
+    best = float("inf")
+    for _ in range(batches):
+        before = _stat(pid)
+        for _ in range(size):
+            call()
+        after = _stat(pid)
+        if before is None or after is None:
+            return None  # another backend now (the connection was closed): unknown
+        best = min(best, (after[2] - before[2]) / size)
+    return best * 1000
+
+
 def setup_django_on(database: str, parser: argparse.ArgumentParser, *, why: str) -> None:
     """Django with the benchmark settings on `database`, refused (through `parser`, with `why`)
     unless its name says it is a benchmark's or a test's: the profilers write to it."""

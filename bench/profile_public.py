@@ -6,8 +6,9 @@ it drives the filing form (`petitions:file`), the status lookup (`petitions:trac
 dossier lookup (`adminreform:lookup`, the first dossier given a known PIN) with
 Django's test client (CSRF checks on, the benchmark settings, PostgreSQL and Redis), prints
 each request's SQL, and its CPU time (`time.process_time`): the mean of the cheapest of ten
-batches of requests, beside `/healthz/` (the wrk baseline). `--profile file|track` adds a cProfile of
-that request, sorted by cumulative CPU time.
+batches of requests, beside `/healthz/` (the wrk baseline); with `--database-cpu` also the CPU
+its PostgreSQL backend spent per request (the cheapest of ten more batches). `--profile
+file|track` adds a cProfile of that request, sorted by cumulative CPU time.
 
 Uses the benchmark database (`--database`, default `civicdesk_bench`; run `python -m
 bench.run` once to create it) and the Redis database of REDIS_URL (default 6, the
@@ -61,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.profile_public", description=__doc__.split("\n")[0])
     p.add_argument("--database", default="civicdesk_bench")
     p.add_argument("--requests", type=int, default=200, help="requests per figure (ten batches; the cheapest counts)")
+    p.add_argument(
+        "--database-cpu",
+        action="store_true",
+        help="also its PostgreSQL backend's CPU per request (/proc; ticks of 10 ms: use --requests 1000 or more)",
+    )
     p.add_argument("--profile", choices=("file", "track"), help="cProfile this request")
     p.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"), help="order of the profile")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         "to compare one change's cost back to back",
     )
     args = p.parse_args(argv)
-    from bench.cpu import cpu_ms, setup_django_on, sql_of
+    from bench.cpu import backend_cpu_ms, cpu_ms, setup_django_on, sql_of
 
     setup_django_on(args.database, p, why="it files petitions")
     from django.test import Client
@@ -143,7 +149,10 @@ def main(argv: list[str] | None = None) -> int:
         if chosen is not None and key not in chosen:
             continue
         captured = sql_of(request)
-        print(f"{name}: {cpu_ms(request, requests=args.requests):.2f} ms CPU, {len(captured)} queries")
+        python = cpu_ms(request, requests=args.requests)
+        database = backend_cpu_ms(request, requests=args.requests) if args.database_cpu else None
+        also = f" + PostgreSQL {database:.2f} ms" if database is not None else ""
+        print(f"{name}: {python:.2f} ms CPU{also}, {len(captured)} queries")
         for query in captured:
             print(f"    {query['sql'][:120]}")
     if args.profile:

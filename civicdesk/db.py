@@ -49,6 +49,10 @@ class AuditEventBase(models.Model):
         abstract = True
         ordering = ["occurred_at", "pk"]
 
+    # save() below only refuses changes: a new row may be written by a plain INSERT
+    # (core.prepared.insert_prepared_with, a filing's event in the petition's statement).
+    SAVE_ADDS_NOTHING_TO_AN_INSERT = True
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             raise AppendOnlyError(f"{type(self).__name__} rows cannot be changed.")

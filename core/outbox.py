@@ -118,6 +118,17 @@ def enqueue(rows: Sequence[OutboxBase]) -> list[int]:
     return written
 
 
+def written(rows: Sequence[OutboxBase]) -> None:
+    """Hand over, after the caller's transaction commits, new rows it wrote itself in the
+    statement of the change they announce (core.prepared.insert_prepared_with). Rows with a
+    `dedupe_key` go through `enqueue`, which checks the key."""
+    if not rows:
+        return
+    if any(row.dedupe_key or row.pk is None for row in rows):
+        raise ValueError("outbox.written takes saved rows without a dedupe_key")
+    transaction.on_commit(partial(handover.submit, rows[0]._meta.label_lower, [row.pk for row in rows]))
+
+
 def run_task_after_commit(name: str, **kwargs: object) -> None:
     """Queue the Celery task `name` (its dotted path) with `kwargs` once the caller's
     transaction commits: how a service starts background work without importing its app's

@@ -24,6 +24,7 @@ The benchmark's and the plan tests' EXPLAIN helpers for these statements are in 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import weakref
 from collections.abc import Sequence
@@ -104,13 +105,108 @@ def insert_prepared(*objs: models.Model) -> None:
         obj._state.db = connection.alias
 
 
+def insert_prepared_with(parent: models.Model, *groups: Sequence[models.Model]) -> None:
+    """Save the new `parent` and the new rows of `groups` as `insert_prepared` would, in ONE
+    statement: each group holds rows of one model whose foreign key to the parent's model was
+    given the unsaved `parent` (`PetitionEvent(petition=petition, …)`). On PostgreSQL the
+    parent's INSERT is a data-modifying CTE whose key each child row reads, and the statement
+    is prepared once per connection for that shape (tables and rows per group); one statement
+    is atomic by itself. Elsewhere, or when a value is an expression, the rows are saved one
+    INSERT after the other (in the caller's transaction). Refuses what `insert_prepared`
+    refuses; a model whose `save()` only guards changes to saved rows declares
+    `SAVE_ADDS_NOTHING_TO_AN_INSERT = True` (audit events)."""
+    groups = tuple(g for g in groups if g)
+    models_ = [type(parent), *(type(g[0]) for g in groups)]
+    for model, objs in zip(models_, [(parent,), *groups], strict=True):
+        if any(type(obj) is not model or not obj._state.adding for obj in objs):
+            raise ValueError("insert_prepared_with saves new rows, each group of one model")
+        refused = _bypassed(model)
+        if refused:
+            raise ValueError(f"insert_prepared_with would bypass {refused} of {model._meta.label}: save() its rows")
+    links = [_link(parent, group) for group in groups]
+    if connection.vendor != "postgresql" or not _insert_together(parent, groups, links):
+        insert_prepared(parent)
+        for group, link in zip(groups, links, strict=True):
+            for obj in group:
+                setattr(obj, link.name, parent)  # its key now that the parent has one
+            insert_prepared(*group)
+
+
+def _link(parent: models.Model, group: Sequence[models.Model]) -> models.ForeignKey[Any, Any]:
+    """The foreign key of the group's rows that holds `parent`."""
+    for field in type(group[0])._meta.concrete_fields:
+        if isinstance(field, models.ForeignKey) and all(field.get_cached_value(o, None) is parent for o in group):
+            return field
+    raise ValueError(f"{type(group[0])._meta.label} rows do not point at the {type(parent)._meta.label} given")
+
+
+def _insert_together(
+    parent: models.Model, groups: Sequence[Sequence[models.Model]], links: Sequence[models.ForeignKey[Any, Any]]
+) -> bool:
+    """The one statement of `insert_prepared_with`; False (nothing written) when a value is an
+    expression that only `save()` can write."""
+    values: list[Any] = []
+    rows_sql: list[str] = []
+    for objs, link in [((parent,), None), *zip(groups, links, strict=True)]:
+        fields, _columns, _returning = _insert_statement(type(objs[0]))
+        for obj in objs:
+            parts = []
+            for field in fields:
+                if field is link:
+                    parts.append("(SELECT k FROM parent)")
+                    continue
+                value = field.pre_save(obj, True)
+                if hasattr(value, "resolve_expression"):
+                    return False
+                values.append(field.get_db_prep_save(value, connection))
+                parts.append("%s")
+            rows_sql.append("(" + ", ".join(parts) + ")")
+    shape = (type(parent), *((type(g[0]), len(g)) for g in groups))
+    sql, name = _together_statement(shape, tuple(rows_sql))
+    found = fetch_prepared(name, sql, values)
+    keys: dict[int, list[int]] = {}
+    for group, pk in found:
+        keys.setdefault(group, []).append(pk)
+    for index, objs in enumerate([(parent,), *groups]):
+        for obj, pk in zip(objs, keys.get(index, []), strict=True):
+            obj.pk = pk
+            obj._state.adding = False
+            obj._state.db = connection.alias
+    for group, link in zip(groups, links, strict=True):
+        for obj in group:
+            setattr(obj, link.name, parent)  # sets the key column from the saved parent
+    return True
+
+
+@functools.cache
+def _together_statement(shape: tuple[Any, ...], rows: tuple[str, ...]) -> tuple[str, str]:
+    """The statement for a parent model and (model, rows) groups, and its prepared name (a
+    digest: PostgreSQL names stop at 63 characters)."""
+    parent_model, *group_shapes = shape
+    quote = connection.ops.quote_name
+    row = iter(rows)
+    _fields, columns, _returning = _insert_statement(parent_model)
+    pk = quote(parent_model._meta.pk.column)
+    parts = [f"parent AS ({columns} VALUES {next(row)} RETURNING {pk} AS k)"]
+    keys = ["SELECT 0, k FROM parent"]
+    for index, (model, count) in enumerate(group_shapes, start=1):
+        _fields, columns, _returning = _insert_statement(model)
+        values = ", ".join(next(row) for _ in range(count))
+        parts.append(f"g{index} AS ({columns} VALUES {values} RETURNING {quote(model._meta.pk.column)} AS k)")
+        keys.append(f"SELECT {index}, k FROM g{index}")  # noqa: S608 - numbers only
+    sql = "WITH " + ", ".join(parts) + " " + " UNION ALL ".join(keys)
+    digest = hashlib.sha256(sql.encode()).hexdigest()[:20]
+    return sql, f"insert_with_{digest}"
+
+
 @functools.cache
 def _overrides_save(model: type[models.Model]) -> str:
-    """The class below models.Model, if any, whose own `save()` (or `save_base()`) the model runs."""
+    """The class below models.Model, if any, whose own `save()` (or `save_base()`) the model
+    runs and that does not declare it adds nothing to an INSERT of a new row."""
     for cls in model.__mro__:
         if cls is models.Model:
             break
-        if "save" in vars(cls) or "save_base" in vars(cls):
+        if ("save" in vars(cls) or "save_base" in vars(cls)) and not vars(cls).get("SAVE_ADDS_NOTHING_TO_AN_INSERT"):
             return f"{cls.__name__}.save()"
     return ""
 

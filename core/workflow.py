@@ -131,7 +131,35 @@ class Workflow(Generic[M]):
         ip_address: str | None = None,
     ) -> AuditEventBase:
         """Write one audit event about `record` (who, what, before and after, why)."""
-        event = self.event_model(
+        event = self.new_event(
+            record,
+            kind,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            reason=reason,
+            data=data,
+            ip_address=ip_address,
+        )
+        event.save(force_insert=True)
+        self.recorded(record, event)
+        return event
+
+    def new_event(
+        self,
+        record: M,
+        kind: str,
+        *,
+        actor: User | None,
+        from_status: str = "",
+        to_status: str = "",
+        reason: str = "",
+        data: Mapping[str, Any] | None = None,
+        ip_address: str | None = None,
+    ) -> AuditEventBase:
+        """The event `record` would write, not saved: for a caller that writes it in the same
+        statement as a new record (core.prepared.insert_prepared_with), then calls `recorded`."""
+        return self.event_model(
             **{self.subject: record},
             **(self.event_fields(record) if self.event_fields is not None else {}),
             kind=kind,
@@ -142,10 +170,11 @@ class Workflow(Generic[M]):
             data=dict(data or {}),
             ip_address=ip_address,
         )
-        event.save(force_insert=True)
+
+    def recorded(self, record: M, event: AuditEventBase) -> None:
+        """Tell the listeners (`on_record`) of an event just written, in the change's transaction."""
         for listener in _listeners:
             listener(record, event)
-        return event
 
     # --- the whole step ------------------------------------------------------------------
 

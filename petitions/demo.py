@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 from random import Random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from civicdesk.workdays import compute_deadline
 from core.choices import PetitionKind
@@ -20,6 +20,7 @@ from .models import (
     DUTY_RULES,
     UPHELD_RESULTS,
     Channel,
+    DecisionExecution,
     DecisionFigures,
     DenouncerIdentity,
     Duty,
@@ -31,6 +32,7 @@ from .models import (
     Step,
 )
 from .models import PetitionStatus as S
+from .rules import CONCLUSION_RESULTS, DECISION_RESULTS
 from .services.vault import Identity, encrypt_identity
 from .text import fold, id_number_digest, secret_digest
 
@@ -225,8 +227,15 @@ def seed(context: DemoContext) -> None:
                 )
             )
     PetitionDuty.objects.bulk_create(duties, ignore_conflicts=True)
-    DecisionFigures.objects.bulk_create(
-        [_figures(saved[p.ref], p, rng) for p in new if p.result in UPHELD_RESULTS], ignore_conflicts=True
+    figures = {p.ref: _figures(saved[p.ref], p, rng) for p in new if p.result in UPHELD_RESULTS}
+    DecisionFigures.objects.bulk_create([f for f, _handled in figures.values()], ignore_conflicts=True)
+    DecisionExecution.objects.bulk_create(
+        [
+            _execution(saved[p.ref], p, *figures.get(p.ref, (None, (0, 0))), today=today)
+            for p in new
+            if p.status == S.RESOLVED and p.resolved_on and p.result in (*DECISION_RESULTS, *CONCLUSION_RESULTS)
+        ],
+        ignore_conflicts=True,
     )
     events = []
     for p in new:
@@ -284,14 +293,15 @@ def seed(context: DemoContext) -> None:
     PetitionEvent.objects.bulk_create(events, batch_size=1000)
 
 
-def _figures(pk: int, p: Petition, rng: Random) -> DecisionFigures:
+def _figures(pk: int, p: Petition, rng: Random) -> tuple[DecisionFigures, tuple[int, int]]:
     """What a complaint found (partly) correct or a denunciation found (partly) true decides: a
-    sum and some land recommended for recovery or returned, a few people proposed for
-    administrative handling (most of them handled), now and then a case sent to the police."""
+    sum and some land recommended for recovery or returned (now and then part of it to an
+    organisation), a few people proposed for administrative handling, now and then a case sent
+    to the police; and how many of those proposed are handled (people, officials)."""
     proposed = rng.choice([0, 1, 1, 2, 3])
     handled = rng.randint(0, proposed)
     referred = 1 if p.kind == PetitionKind.DENUNCIATION and rng.random() < 0.15 else 0
-    return DecisionFigures(
+    figures = DecisionFigures(
         petition_id=pk,
         recover_money=rng.choice([0, 0, 15_000_000, 48_500_000, 120_000_000]),
         recover_land_m2=Decimal(rng.choice([0, 0, 0, 35, 120])) + Decimal("0.5") * rng.randint(0, 1),
@@ -300,11 +310,48 @@ def _figures(pk: int, p: Petition, rng: Random) -> DecisionFigures:
         returned_individuals=rng.choice([0, 1, 1, 2]) if p.kind == PetitionKind.COMPLAINT else 0,
         handling_proposed_people=proposed,
         handling_proposed_officials=rng.randint(0, proposed),
-        handled_people=handled,
-        handled_officials=rng.randint(0, handled),
         referred_cases=referred,
         referred_people=referred * rng.choice([1, 2]),
         referred_officials=referred,
+    )
+    handled_officials = rng.randint(0, handled)
+    if Random(p.ref).random() < 0.3:  # its own draw: the rest of the demo stays as it was
+        figures.return_org_money = figures.return_money
+        figures.return_org_land_m2 = figures.return_land_m2
+        figures.returned_organisations, figures.returned_individuals = int(bool(figures.return_money)), 0
+    return figures, (handled, handled_officials)
+
+
+def _execution(
+    pk: int, p: Petition, figures: DecisionFigures | None, handled: tuple[int, int], *, today: date
+) -> DecisionExecution:
+    """A decision issued more than two months ago is carried out in full, with all it requires
+    recovered and returned; a more recent one is being carried out, half recovered."""
+    rng = Random(f"execution {p.ref}")
+    assert p.resolved_on is not None
+    age = (today - p.resolved_on).days
+    share = Decimal(1) if age > 60 else Decimal("0.5")
+
+    def part(name: str) -> Any:
+        value = getattr(figures, name) if figures is not None else 0
+        return int(value * share) if isinstance(value, int) else (value * share).quantize(Decimal("0.1"))
+
+    return_org_money, return_org_land = part("return_org_money"), part("return_org_land_m2")
+    referred = figures.referred_cases if figures is not None else 0
+    return DecisionExecution(
+        petition_id=pk,
+        done_on=min(p.resolved_on + timedelta(days=rng.randint(15, 60)), today) if age > 60 else None,
+        recovered_money=part("recover_money"),
+        recovered_land_m2=part("recover_land_m2"),
+        returned_org_money=return_org_money,
+        returned_org_land_m2=return_org_land,
+        returned_ind_money=part("return_money") - return_org_money,
+        returned_ind_land_m2=part("return_land_m2") - return_org_land,
+        handled_people=handled[0],
+        handled_officials=handled[1],
+        prosecuted_cases=referred if age > 60 else 0,
+        prosecuted_people=figures.referred_people if figures is not None and age > 60 else 0,
+        prosecuted_officials=figures.referred_officials if figures is not None and age > 60 else 0,
     )
 
 

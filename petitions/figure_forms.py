@@ -16,12 +16,12 @@ LABELS: dict[str, Any] = {
     "recover_land_m2": _("Recommended for recovery to the State: land (m²)"),
     "return_money": _("To be returned to organisations and individuals: money (đồng)"),
     "return_land_m2": _("To be returned to organisations and individuals: land (m²)"),
+    "return_org_money": _("Of which to organisations: money (đồng)"),
+    "return_org_land_m2": _("Of which to organisations: land (m²)"),
     "returned_organisations": _("Organisations whose rights are restored"),
     "returned_individuals": _("Individuals whose rights are restored"),
     "handling_proposed_people": _("People proposed for administrative handling"),
     "handling_proposed_officials": _("Of whom officials and public employees"),
-    "handled_people": _("People handled administratively"),
-    "handled_officials": _("Of whom officials and public employees (handled)"),
     "referred_cases": _("Cases referred to the investigating body"),
     "referred_people": _("People referred to the investigating body"),
     "referred_officials": _("Of whom officials and public employees (referred)"),
@@ -31,9 +31,9 @@ LABELS: dict[str, Any] = {
 NOT_NEGATIVE = {"min_value": _("Enter a number of zero or more.")}
 
 
-def _field(name: str) -> forms.Field:
-    label = LABELS[name]
-    if name in MONEY:
+def amount_field(label: Any, *, money: bool = False, land: bool = False) -> forms.Field:
+    """A sum in đồng (`money`), an area in m² (`land`) or a count, zero or more; empty is zero."""
+    if money:
         return forms.IntegerField(
             label=label,
             min_value=0,
@@ -42,7 +42,7 @@ def _field(name: str) -> forms.Field:
             error_messages=NOT_NEGATIVE,
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         )
-    if name in LAND:
+    if land:
         return forms.DecimalField(
             label=label,
             min_value=0,
@@ -53,7 +53,6 @@ def _field(name: str) -> forms.Field:
             error_messages=NOT_NEGATIVE,
             widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         )
-    assert name in COUNTS
     return forms.IntegerField(label=label, min_value=0, required=False, error_messages=NOT_NEGATIVE)
 
 
@@ -61,7 +60,8 @@ def add_figure_fields(form: forms.Form, *, second_time: bool, stored: DecisionFi
     """Add the figure fields to `form` (and, for a second-time complaint, what its decision
     does to the first), filled from `stored` when the form is not bound."""
     for name in FIGURES:
-        form.fields[name] = _field(name)
+        assert name in (*MONEY, *LAND, *COUNTS)
+        form.fields[name] = amount_field(LABELS[name], money=name in MONEY, land=name in LAND)
     if second_time:
         form.fields["second_decision"] = forms.ChoiceField(
             label=_("The second-time decision"),
@@ -94,9 +94,9 @@ def check_figures(form: forms.Form, data: dict[str, Any], *, kind: str, complain
 
 GROUPS = (
     (_("Recovery and restitution"), ("recover_money", "recover_land_m2", "return_money", "return_land_m2",
+                                     "return_org_money", "return_org_land_m2",
                                      "returned_organisations", "returned_individuals")),
-    (_("Administrative handling"), ("handling_proposed_people", "handling_proposed_officials",
-                                    "handled_people", "handled_officials")),
+    (_("Administrative handling"), ("handling_proposed_people", "handling_proposed_officials")),
     (_("Referred to the investigating body"), ("referred_cases", "referred_people", "referred_officials")),
 )  # fmt: skip
 assert {name for _, names in GROUPS for name in names} == set(FIGURES)

@@ -7,7 +7,7 @@ Pure choices and checks, plus the one table (`DecisionFigures`); the services wr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator
@@ -64,40 +64,44 @@ class SecondDecision(models.TextChoices):
     ANNULLED_AMENDED = "annulled_amended", _("Annuls or amends the first-time decision")
 
 
-MONEY = ("recover_money", "return_money")
-LAND = ("recover_land_m2", "return_land_m2")
+MONEY = ("recover_money", "return_money", "return_org_money")
+LAND = ("recover_land_m2", "return_land_m2", "return_org_land_m2")
 COUNTS = (
     "returned_organisations",
     "returned_individuals",
     "handling_proposed_people",
     "handling_proposed_officials",
-    "handled_people",
-    "handled_officials",
     "referred_cases",
     "referred_people",
     "referred_officials",
 )
 # Every figure, in the order of the forms.
-FIGURES = ("recover_money", "recover_land_m2", "return_money", "return_land_m2", *COUNTS)
+FIGURES = (
+    "recover_money", "recover_land_m2", "return_money", "return_land_m2", "return_org_money", "return_org_land_m2",
+    *COUNTS,
+)  # fmt: skip
 # (part, whole): of the people, how many are officials (cán bộ, công chức, viên chức).
 PARTS = (
     ("handling_proposed_officials", "handling_proposed_people"),
-    ("handled_officials", "handled_people"),
     ("referred_officials", "referred_people"),
 )
+# (part, whole): of what is to be returned, the money and land to organisations (the rest: to individuals).
+AMOUNT_PARTS = (("return_org_money", "return_money"), ("return_org_land_m2", "return_land_m2"))
 
 
-def _money(label: str) -> models.PositiveBigIntegerField:
+def money_field(label: str) -> models.PositiveBigIntegerField:
+    """A sum in đồng."""
     return models.PositiveBigIntegerField(label, default=0, validators=[MinValueValidator(0)])
 
 
-def _land(label: str) -> models.DecimalField:
+def land_field(label: str) -> models.DecimalField:
+    """An area in m², to one decimal."""
     return models.DecimalField(
         label, max_digits=14, decimal_places=1, default=Decimal(0), validators=[MinValueValidator(Decimal(0))]
     )
 
 
-def _count(label: str) -> models.PositiveIntegerField:
+def count_field(label: str) -> models.PositiveIntegerField:
     return models.PositiveIntegerField(label, default=0)
 
 
@@ -106,25 +110,26 @@ class DecisionFigures(models.Model):
     decision or conclusion recommends recovering for the State and returning to organisations
     and individuals (money in đồng, land in m²), the people proposed for administrative
     handling and those handled, the cases referred to the investigating body, and for a
-    second-time complaint whether the first decision is recognised or annulled/amended.
-    Written by `petition_resolve` and `petition_record_figures`, each with its event."""
+    second-time complaint whether the first decision is recognised or annulled/amended. What is
+    carried out is `execution.DecisionExecution`. Written by `petition_resolve` and
+    `petition_record_figures`, each with its event."""
 
     petition = models.OneToOneField(
         "petitions.Petition", on_delete=models.CASCADE, related_name="figures", primary_key=True
     )
-    recover_money = _money(_("recommended for recovery to the State: money (đồng)"))
-    recover_land_m2 = _land(_("recommended for recovery to the State: land (m²)"))
-    return_money = _money(_("returned to organisations and individuals: money (đồng)"))
-    return_land_m2 = _land(_("returned to organisations and individuals: land (m²)"))
-    returned_organisations = _count(_("organisations whose rights are restored"))
-    returned_individuals = _count(_("individuals whose rights are restored"))
-    handling_proposed_people = _count(_("people proposed for administrative handling"))
-    handling_proposed_officials = _count(_("of whom officials and public employees"))
-    handled_people = _count(_("people handled administratively"))
-    handled_officials = _count(_("of whom officials and public employees (handled)"))
-    referred_cases = _count(_("cases referred to the investigating body"))
-    referred_people = _count(_("people referred to the investigating body"))
-    referred_officials = _count(_("of whom officials and public employees (referred)"))
+    recover_money = money_field(_("recommended for recovery to the State: money (đồng)"))
+    recover_land_m2 = land_field(_("recommended for recovery to the State: land (m²)"))
+    return_money = money_field(_("returned to organisations and individuals: money (đồng)"))
+    return_land_m2 = land_field(_("returned to organisations and individuals: land (m²)"))
+    return_org_money = money_field(_("of which to organisations: money (đồng)"))
+    return_org_land_m2 = land_field(_("of which to organisations: land (m²)"))
+    returned_organisations = count_field(_("organisations whose rights are restored"))
+    returned_individuals = count_field(_("individuals whose rights are restored"))
+    handling_proposed_people = count_field(_("people proposed for administrative handling"))
+    handling_proposed_officials = count_field(_("of whom officials and public employees"))
+    referred_cases = count_field(_("cases referred to the investigating body"))
+    referred_people = count_field(_("people referred to the investigating body"))
+    referred_officials = count_field(_("of whom officials and public employees (referred)"))
     second_decision = models.CharField(
         _("second-time decision"), max_length=16, choices=SecondDecision.choices, blank=True
     )
@@ -149,18 +154,30 @@ class DecisionFigures(models.Model):
         return data
 
 
-def figure_errors(values: Mapping[str, object], *, kind: str, complaint_round: int, decided: bool) -> dict[str, str]:
-    """Field → message for figures that do not hold: a negative number; officials counted
-    beyond the people they are part of; figures on a petition that is not a decided complaint
-    or denunciation; a second-time decision's effect missing (or given on a first-time one)."""
+def amount_errors(
+    values: Mapping[str, object], names: Sequence[str], parts: Sequence[tuple[str, str]]
+) -> dict[str, str]:
+    """Field → message for `names` that are negative and for people `parts` (officials) counted
+    beyond the `whole` they are part of."""
     errors: dict[str, str] = {}
-    for name in FIGURES:
-        value = values.get(name) or 0
-        if value < 0:  # type: ignore[operator]
+    for name in names:
+        if (values.get(name) or 0) < 0:  # type: ignore[operator]
             errors[name] = gettext("Enter a number of zero or more.")
-    for part, whole in PARTS:
+    for part, whole in parts:
         if part not in errors and (values.get(part) or 0) > (values.get(whole) or 0):  # type: ignore[operator]
             errors[part] = gettext("Cannot be more than the people counted in all.")
+    return errors
+
+
+def figure_errors(values: Mapping[str, object], *, kind: str, complaint_round: int, decided: bool) -> dict[str, str]:
+    """Field → message for figures that do not hold: a negative number; officials counted
+    beyond the people they are part of; more returned to organisations than in all; figures on
+    a petition that is not a decided complaint or denunciation; a second-time decision's effect
+    missing (or given on a first-time one)."""
+    errors = amount_errors(values, FIGURES, PARTS)
+    for part, whole in AMOUNT_PARTS:
+        if part not in errors and (values.get(part) or 0) > (values.get(whole) or 0):  # type: ignore[operator]
+            errors[part] = gettext("Cannot be more than what is returned in all.")
     handled = kind in (PetitionKind.COMPLAINT, PetitionKind.DENUNCIATION) and decided
     if not handled:
         for name in FIGURES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -475,8 +475,11 @@ class DeskEntryForm(forms.Form):
             ),
             "source",
             "idempotency_key",
-            Submit("save_add", pgettext_lazy("petition", "Save and add another"), accesskey="n"),
-            Submit("save", _("Save"), css_class="btn-outline-primary ms-2"),
+            Div(  # side by side, or one above the other on a phone, spaced alike
+                Submit("save_add", pgettext_lazy("petition", "Save and add another"), accesskey="n"),
+                Submit("save", _("Save"), css_class="btn-outline-primary"),
+                css_class="d-flex flex-wrap gap-2",
+            ),
         )
 
     def clean_received_on(self) -> Any:
@@ -737,12 +740,21 @@ class ResolveForm(ActionForm):
         return data
 
 
-def figures_layout(first: list[str], form: forms.Form, submit_label: Any, last: tuple[str, ...] = ()) -> Layout:
-    """`first` fields, then the figures in their groups (one fieldset each, with its legend),
-    then `last`."""
+def figures_layout(
+    first: list[str],
+    form: forms.Form,
+    submit_label: Any,
+    last: tuple[str, ...] = (),
+    groups: Sequence[tuple[Any, Sequence[str]]] = GROUPS,
+) -> Layout:
+    """`first` fields, then the figures in their `groups` (one fieldset each, with its legend;
+    two figures a row from a tablet's width up), then `last`."""
     return Layout(
         *(name for name in first if name in form.fields),
-        *(Fieldset(legend, *names) for legend, names in GROUPS),
+        *(
+            Fieldset(legend, Div(*(Div(n, css_class="col-md-6") for n in names), css_class="row"))
+            for legend, names in groups
+        ),
         *last,
         Submit("submit", submit_label),
     )
@@ -752,7 +764,7 @@ class FiguresForm(ActionForm):
     """The figures of a decided petition, recorded or corrected after the decision, and why."""
 
     submit_label = _("Save the figures")
-    reason = _reason(_("Why (the decision carried out, a figure the decision states, a correction)"))
+    reason = _reason(_("Why (a figure the decision states, a correction)"))
 
     def setup(self) -> None:
         p = self.petition

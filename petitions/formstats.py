@@ -24,7 +24,8 @@ Definitions (docs/reports.md says them to users):
   competence, received in the period or carried over (received before it, not resolved when
   it began); resolved, withdrawn, terminated, decided, on time as `petitions.stats.CaseStats`,
   its finding that of its last-resolved petition; a follow-up denunciation (tố cáo tiếp): one
-  received after a denunciation of its case was concluded.
+  received after a denunciation of its case was concluded;
+- a decision or conclusion to carry out (phải thực hiện, 02/KQGQ and 04/KQGQ): `_to_carry_out`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from django.db.models.functions import Coalesce
 
 from core.choices import PetitionKind
 
+from .execution import AMOUNTS as EXECUTION_AMOUNTS
 from .figures import COUNTS, LAND, MONEY, PetitionField, SecondDecision
 from .models import NOT_DECIDED_RESULTS, Channel, Outcome, Petition, Result
 
@@ -57,6 +59,14 @@ FINDINGS: dict[str, dict[str, tuple[str, ...]]] = {
     K.COMPLAINT: {"correct": (Result.CORRECT,), "partly": (Result.PARTLY_CORRECT,), "wrong": (Result.WRONG,)},
     K.DENUNCIATION: {"correct": (Result.TRUE,), "partly": (Result.PARTLY_TRUE,), "wrong": (Result.FALSE,)},
 }
+
+
+def case_has(rows: Any) -> Q:
+    """The outer petition's case has a petition among `rows`: a correlated EXISTS on case_id,
+    an index probe per petition that reaches it. Not `case_id IN (rows)`: inside an aggregate's
+    FILTER PostgreSQL does not hash that subquery but scans it again for every petition, which
+    made a city's quarterly report take minutes at 100,000 petitions (docs/performance.md, P6)."""
+    return Q(Exists(rows.filter(case_id=OuterRef("case_id"))))
 
 
 def _earlier_resolved(*, nested: bool = False) -> Any:
@@ -185,60 +195,58 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Any]:
     open_at_end = Q(resolved_on__isnull=True) | Q(resolved_on__gt=end)
     not_decided = open_at_end | Q(result__in=NOT_DECIDED_RESULTS)
 
-    def spoiled(q: Q) -> Any:
-        return of_cases.filter(q).values("case_id")
+    def spoiled(q: Q) -> Q:
+        return case_has(of_cases.filter(q))
 
     later = of_cases.filter(case_id=OuterRef("case_id")).filter(
         Q(resolved_on__gt=OuterRef("resolved_on")) | Q(resolved_on=OuterRef("resolved_on"), pk__gt=OuterRef("pk"))
     )
     last_resolved = of_cases.filter(resolved_on__lte=end).filter(~Exists(later))
-    decided_cases = ~Q(case_id__in=spoiled(not_decided))
+    decided_cases = ~spoiled(not_decided)
     follow_up = Q(case__isnull=False) & Q(
         Exists(_earlier_resolved().filter(kind=K.DENUNCIATION).exclude(result__in=(*NOT_DECIDED_RESULTS, "")))
     )
-    follow_up_cases = Q(case_id__in=of_cases.filter(Q(kind=K.DENUNCIATION) & follow_up).values("case_id"))
+    follow_up_cases = case_has(of_cases.filter(Q(kind=K.DENUNCIATION) & follow_up))
     resolved_single = single & Q(resolved_on__lte=end)
     decided_single = resolved_single & ~Q(result__in=NOT_DECIDED_RESULTS)
     figures: dict[str, tuple[Q, Q]] = {
         "cases": (grouped, single),
-        "resolved": (grouped & ~Q(case_id__in=spoiled(open_at_end)), resolved_single),
+        "resolved": (grouped & ~spoiled(open_at_end), resolved_single),
         "withdrawn": (
-            grouped & ~Q(case_id__in=spoiled(open_at_end | ~Q(result=Result.WITHDRAWN))),
+            grouped & ~spoiled(open_at_end | ~Q(result=Result.WITHDRAWN)),
             resolved_single & Q(result=Result.WITHDRAWN),
         ),
         "terminated": (
-            grouped & ~Q(case_id__in=spoiled(open_at_end | ~Q(result=Result.SUSPENDED))),
+            grouped & ~spoiled(open_at_end | ~Q(result=Result.SUSPENDED)),
             resolved_single & Q(result=Result.SUSPENDED),
         ),
         "decided": (grouped & decided_cases, decided_single),
         "on_time": (
-            grouped & ~Q(case_id__in=spoiled(not_decided | Q(resolved_on__gt=F("due_on")))),
+            grouped & ~spoiled(not_decided | Q(resolved_on__gt=F("due_on"))),
             decided_single & (Q(due_on__isnull=True) | Q(resolved_on__lte=F("due_on"))),
         ),
         "first": (grouped & decided_cases & ~follow_up_cases, decided_single),
         "follow_up": (grouped & follow_up_cases, Q(pk__in=[])),
         "follow_up_decided": (grouped & decided_cases & follow_up_cases, Q(pk__in=[])),
         "second": (
-            grouped & decided_cases & Q(case_id__in=last_resolved.filter(complaint_round=2).values("case_id")),
+            grouped & decided_cases & case_has(last_resolved.filter(complaint_round=2)),
             decided_single & Q(complaint_round=2),
         ),
     }
     if kind == K.COMPLAINT:
         for second in SecondDecision.values:
             figures[second] = (
-                grouped
-                & decided_cases
-                & Q(case_id__in=last_resolved.filter(figures__second_decision=second).values("case_id")),
+                grouped & decided_cases & case_has(last_resolved.filter(figures__second_decision=second)),
                 decided_single & Q(figures__second_decision=second),
             )
     for finding, results in FINDINGS[kind].items():
         last = last_resolved.filter(result__in=results)
         figures[finding] = (
-            grouped & decided_cases & Q(case_id__in=last.filter(complaint_round=1).values("case_id")),
+            grouped & decided_cases & case_has(last.filter(complaint_round=1)),
             decided_single & Q(result__in=results, complaint_round=1),
         )
         figures[f"follow_up_{finding}"] = (
-            grouped & decided_cases & follow_up_cases & Q(case_id__in=last.values("case_id")),
+            grouped & decided_cases & follow_up_cases & case_has(last),
             Q(pk__in=[]),
         )
     decided = scope & Q(resolved_on__lte=end) & ~Q(result__in=NOT_DECIDED_RESULTS)
@@ -252,26 +260,75 @@ def _gq_counts(kind: str, start: date, end: date) -> dict[str, Any]:
         counts[f"form_gq_{kind}_{name}_cases_single"] = Count("pk", filter=q_single)
     # What the decisions and conclusions recommend and return (petitions.figures), summed over
     # the decided petitions (no row: every figure 0).
-    for name in (*MONEY, *COUNTS):
-        counts[f"form_gq_{kind}_{name}"] = Coalesce(
-            Sum(f"figures__{name}", filter=decided), Value(0), output_field=BigIntegerField()
+    for name in (*MONEY, *COUNTS, *LAND):
+        counts[f"form_gq_{kind}_{name}"] = _total(F(f"figures__{name}"), where=decided, land=name in LAND)
+    for name in ("handled_people", "handled_officials"):  # kept with the figures until they moved to execution
+        counts[f"form_gq_{kind}_{name}"] = _total(F(f"execution__{name}"), where=decided)
+    return counts
+
+
+def _total(value: Any, *, where: Q, land: bool = False) -> Coalesce:
+    """The sum of `value` over the rows `where` (none: 0); land in m² to one decimal."""
+    if land:
+        return Coalesce(
+            Sum(value, filter=where), Value(Decimal(0)), output_field=DecimalField(max_digits=18, decimal_places=1)
         )
-    for name in LAND:
-        counts[f"form_gq_{kind}_{name}"] = Coalesce(
-            Sum(f"figures__{name}", filter=decided),
-            Value(Decimal(0)),
-            output_field=DecimalField(max_digits=18, decimal_places=1),
-        )
+    return Coalesce(Sum(value, filter=where), Value(0), output_field=BigIntegerField())
+
+
+def _to_carry_out(kind: str, start: date, end: date) -> Q:
+    """The decisions (complaints) or conclusions (denunciations) to carry out in the period
+    (phải thực hiện, 02/KQGQ and 04/KQGQ): within competence, accepted, decided on the merits
+    by the period end (not withdrawn, not terminated), not carried out in full before the period
+    began; a first-time decision that a second-time complaint received by the period end
+    contests is not in force, and is left out (the second decision is carried out instead)."""
+    decided = Q(kind=kind, outcome=Outcome.ACCEPTED, competent=True, resolved_on__lte=end) & ~Q(
+        result__in=NOT_DECIDED_RESULTS
+    )
+    not_done = Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start)
+    q = decided & not_done
+    if kind == K.COMPLAINT:
+        contested = Petition.objects.filter(first_petition=OuterRef("pk"), received_on__lte=end)
+        q &= ~Exists(contested)
+    return q
+
+
+# What the decision requires (petitions.figures) and what has been carried out (petitions.execution),
+# summed over the decisions to carry out: (name in the forms' figures, expression).
+TO_CARRY_OUT = (
+    ("required_recover_money", F("figures__recover_money")),
+    ("required_recover_land_m2", F("figures__recover_land_m2")),
+    ("required_return_org_money", F("figures__return_org_money")),
+    ("required_return_org_land_m2", F("figures__return_org_land_m2")),
+    ("required_return_ind_money", F("figures__return_money") - F("figures__return_org_money")),
+    ("required_return_ind_land_m2", F("figures__return_land_m2") - F("figures__return_org_land_m2")),
+    *((f"done_{name}", F(f"execution__{name}")) for name in EXECUTION_AMOUNTS),
+)
+
+
+def _execution_counts(kind: str, start: date, end: date) -> dict[str, Any]:
+    """02/KQGQ (complaints) and 04/KQGQ (denunciations): the decisions or conclusions to carry
+    out, those carried out in full by the period end, and their amounts (land in m², to one
+    decimal; what has been carried out as recorded when the report is compiled)."""
+    to_carry_out = _to_carry_out(kind, start, end)
+    counts: dict[str, Any] = {
+        f"form_kq_{kind}_to_carry_out": Count("pk", filter=to_carry_out),
+        f"form_kq_{kind}_carried_out": Count("pk", filter=to_carry_out & Q(execution__done_on__lte=end)),
+    }
+    for name, value in TO_CARRY_OUT:
+        counts[f"form_kq_{kind}_{name}"] = _total(value, where=to_carry_out, land=name.endswith("_m2"))
     return counts
 
 
 def form_counts(*, start: date, end: date) -> tuple[Q, dict[str, Any]]:
-    """The rows the forms read beyond the period (those carried over: received before it) and
-    their counts."""
+    """The rows the forms read beyond the period (those carried over: received before it; the
+    decisions to carry out) and their counts."""
     unresolved = Q(outcome=Outcome.ACCEPTED) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
-    before = Q(received_on__lt=start) & (Q(outcome="") | Q(classified_on__gte=start) | unresolved)
+    to_carry_out = _to_carry_out(K.COMPLAINT, start, end) | _to_carry_out(K.DENUNCIATION, start, end)
+    before = Q(received_on__lt=start) & (Q(outcome="") | Q(classified_on__gte=start) | unresolved | to_carry_out)
     counts = _xld_counts(start, end) | _tcd_counts(start, end)
     counts |= _gq_counts(K.COMPLAINT, start, end) | _gq_counts(K.DENUNCIATION, start, end)
+    counts |= _execution_counts(K.COMPLAINT, start, end) | _execution_counts(K.DENUNCIATION, start, end)
     return before, counts
 
 

@@ -22,6 +22,7 @@ from core.models import DeadlineRule, Unit
 from .choices import Discipline, RepeatGround, ReviewOutcome
 
 # The decision figures' table is declared beside the fields' choices; imported here to be a model.
+from .execution import DecisionExecution as DecisionExecution
 from .figures import DecisionFigures as DecisionFigures
 from .figures import PetitionField
 

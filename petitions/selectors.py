@@ -43,6 +43,7 @@ from .models import (
     CLOCK_STATUSES,
     OPEN_STATUSES,
     Attachment,
+    DecisionExecution,
     DecisionFigures,
     Petition,
     PetitionDuty,
@@ -196,6 +197,11 @@ def petition_duties(*, petition: Petition) -> QuerySet[PetitionDuty]:
 def decision_figures_of(*, petition: Petition) -> DecisionFigures | None:
     """The figures recorded with the petition's decision or conclusion, if any."""
     return DecisionFigures.objects.filter(petition=petition).first()
+
+
+def decision_execution_of(*, petition: Petition) -> DecisionExecution | None:
+    """What has been recorded as carried out of the petition's decision or conclusion, if anything."""
+    return DecisionExecution.objects.filter(petition=petition).first()
 
 
 def proposed_refusal_reason(*, petition: Petition) -> str:

@@ -77,6 +77,10 @@ def book_rows(visits: Iterable[Visit]) -> list[BookRow]:
             follow.append(_("Answer due %(date)s") % {"date": f"{v.answer_due_on:%d/%m/%Y}"})
         if v.outcome == VisitOutcome.ANSWERED:
             follow.append(str(VisitOutcome.ANSWERED.label))
+        if (result := v.result) is not None:
+            follow.append(_("Result received %(date)s") % {"date": f"{result.received_on:%d/%m/%Y}"})
+            if result.notified_on:
+                follow.append(_("Citizen told %(date)s") % {"date": f"{result.notified_on:%d/%m/%Y}"})
         rows.append(
             BookRow(
                 number=number,

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from crispy_forms.layout import Column, Div, Field, Layout, Row, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import PetitionKind
 from core.models import Unit
 
-from .models import ReceivedBy, SessionKind, Visit, VisitAnswer, VisitOutcome
+from .models import NoticeChannel, ReceivedBy, SessionKind, Visit, VisitAnswer, VisitOutcome
 from .recordings import ACCEPT as RECORDING_ACCEPT
 from .recordings import validate_link, validate_recording
 from .rules import identification_missing_message, identification_required
@@ -184,8 +185,11 @@ class VisitForm(forms.Form):
                 Column("earlier_handling", css_class="col-md-4"),
             ),
             Row(Column("received_by", css_class="col-md-4"), Column(Field("repeat"), css_class="col-md-8 pt-md-4")),
-            Submit("save_and_add", _("Save and log the next visit")),
-            SecondarySubmit("save", _("Save and open the visit"), css_class="ms-2"),
+            Div(  # side by side, or one above the other on a phone, spaced alike
+                Submit("save_and_add", _("Save and log the next visit")),
+                SecondarySubmit("save", _("Save and open the visit")),
+                css_class="d-flex flex-wrap gap-2",
+            ),
         )
 
     def require_identification(self, received_on: date) -> None:
@@ -218,6 +222,54 @@ class AnswerForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "version", "answer", "answered_on", "note", Submit("submit", _("Record the answer"))
+        )
+
+
+class ForwardedResultForm(forms.Form):
+    """The competent body's result on a forwarded matter, as it came back."""
+
+    version = _version_field()
+    received_on = forms.DateField(label=_("Result received on"), widget=DATE, initial=timezone.localdate)
+    body = forms.CharField(label=_("Competent body"), max_length=300, required=False)
+    summary = forms.CharField(
+        label=_("What the result says"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    citizen_asked = forms.BooleanField(
+        label=_("The citizen asked to be told the result"),
+        required=False,
+        initial=True,
+        help_text=_("Then the citizen is told within 5 working days of the result's arrival (Luật TCD art. 28(2))."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version",
+            Row(Column("received_on", css_class="col-md-4"), Column("body", css_class="col-md-8")),
+            "summary",
+            "citizen_asked",
+            Submit("submit", _("Record the result")),
+        )
+
+
+class CitizenNoticeForm(forms.Form):
+    """How and when the citizen was told the result of their forwarded matter."""
+
+    version = _version_field()
+    notified_on = forms.DateField(label=_("Told on"), widget=DATE, initial=timezone.localdate)
+    channel = forms.ChoiceField(
+        label=pgettext_lazy("citizen notice", "How"), choices=NoticeChannel.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(
+        label=_("What the citizen was told"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            "version", "notified_on", "channel", "text", Submit("submit", _("Record the notice"))
         )
 
 

@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +231,14 @@ class Visit(TimeStampedModel):
     def awaits_answer(self) -> bool:
         return self.answer_due_on is not None and self.answer not in FINAL_ANSWERS
 
+    @property
+    def result(self) -> "ForwardedResult | None":
+        """The competent body's result on a forwarded visit, once recorded."""
+        try:
+            return self.forwarded_result
+        except ObjectDoesNotExist:
+            return None
+
 
 KEPT_SECRET = _("(kept secret)")
 
@@ -254,6 +263,65 @@ class VisitDenouncerIdentity(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.visit_id}"
+
+
+class NoticeChannel(models.TextChoices):
+    """How the citizen was told the result of a forwarded matter."""
+
+    IN_PERSON = "in_person", pgettext_lazy("citizen notice", "In person")
+    LETTER = "letter", pgettext_lazy("citizen notice", "By letter")
+    PHONE = "phone", pgettext_lazy("citizen notice", "By phone")
+    EMAIL = "email", pgettext_lazy("citizen notice", "By e-mail")
+    SMS = "sms", pgettext_lazy("citizen notice", "By SMS")
+
+
+class ForwardedResult(TimeStampedModel):
+    """The result of a matter forwarded at reception (a visit answered "forwarded"), as the
+    competent body sent it back, and the notice owed to the citizen: within 5 working days of
+    the result's arrival (rule `reception.notify_forwarded_result`, Luật TCD art. 27(2), 28(2))
+    when the citizen asked to be told; otherwise no deadline runs, and a notice may still be
+    recorded. One per visit; a denouncer's identity never appears in its texts."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="forwarded_result")
+    received_on = models.DateField(_("result received on"))
+    body = models.CharField(_("competent body"), max_length=300)
+    summary = models.TextField(_("what the result says"))
+    citizen_asked = models.BooleanField(_("the citizen asked to be told"), default=True)
+    notice_due_on = models.DateField(_("citizen to be told by"), null=True, blank=True)
+    notice_rule_id = models.PositiveIntegerField(_("notice deadline rule"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    notified_on = models.DateField(_("citizen told on"), null=True, blank=True)
+    notice_channel = models.CharField(
+        pgettext_lazy("citizen notice", "channel"), max_length=10, choices=NoticeChannel.choices, blank=True
+    )
+    notice_text = models.TextField(_("what the citizen was told"), blank=True)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("result of a forwarded matter")
+        verbose_name_plural = _("results of forwarded matters")
+        indexes = [
+            models.Index(
+                fields=["notice_due_on"],
+                name="forwarded_notice_owed_idx",
+                condition=Q(notice_due_on__isnull=False, notified_on__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.received_on:%d/%m/%Y}"
+
+    @property
+    def notice_owed(self) -> bool:
+        return self.notice_due_on is not None and self.notified_on is None
+
+    @property
+    def notified_late(self) -> bool:
+        return bool(self.notice_due_on and self.notified_on and self.notified_on > self.notice_due_on)
 
 
 class FollowUpStatus(models.TextChoices):
@@ -371,6 +439,8 @@ class ReceptionEvent(AuditEventBase):
         VISIT_MARKED_REPEAT = "visit_marked_repeat", _("Visit marked as repeat")
         VISIT_PETITION_CREATED = "visit_petition_created", _("Petition created from visit")
         VISIT_ANSWERED = "visit_answered", _("Visit answered")
+        FORWARDED_RESULT_RECORDED = "forwarded_result_recorded", _("Forwarded matter: result recorded")
+        CITIZEN_NOTIFIED = "citizen_notified", _("Forwarded matter: citizen told the result")
         IDENTITY_REVEALED = "identity_revealed", _("Denouncer identity opened")
         IDENTITY_REVEAL_REFUSED = "identity_reveal_refused", _("Denouncer identity: opening refused")
         FOLLOW_UP_CREATED = "follow_up_created", _("Follow-up item created")

@@ -28,6 +28,8 @@ POLICY = Policy(
         "visit_petition": DESK_ROLES,  # the petition a visit hands in, made in the petitions app
         "mark_repeat": DESK_ROLES,
         "answer": DESK_ROLES,  # Luật TCD art. 28(1)
+        "forwarded_result": DESK_ROLES,  # a forwarded matter's result came back (Luật TCD art. 28(2))
+        "notify_citizen": DESK_ROLES,  # the citizen told that result
         # follow-up of the conclusions
         "follow_up_create": DESK_ROLES,
         "follow_up_complete": DESK_ROLES,

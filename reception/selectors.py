@@ -22,7 +22,7 @@ from core.choices import PetitionKind
 from core.collation import vietnamese
 from core.models import Role, Unit
 from core.selectors import STAFF_ROLES, AnyUser, ancestor_paths, scope_to_user, unit_search
-from core.work import FOLLOW_UP, TODAY, WorkItem
+from core.work import FOLLOW_UP, OVERDUE, SOON, TODAY, WorkItem
 
 from .models import (
     FINAL_ANSWERS,
@@ -32,6 +32,7 @@ from .models import (
     DialogueConference,
     FollowUpItem,
     FollowUpStatus,
+    ForwardedResult,
     ReceivedBy,
     ReceptionSession,
     SessionKind,
@@ -272,7 +273,7 @@ def reception_book_visits(*, unit: Unit, start: date, end: date) -> QuerySet[Vis
     """The visits the unit itself received in [start, end], in book order. One query."""
     return (
         Visit.objects.filter(unit=unit, received_on__gte=start, received_on__lte=end)
-        .select_related("session")
+        .select_related("session", "forwarded_result")
         .order_by("received_on", "pk")
     )
 
@@ -401,9 +402,21 @@ def follow_ups_open(*, user: AnyUser) -> QuerySet[FollowUpItem]:
     return follow_up_list_visible_to(user=user).filter(status=FollowUpStatus.OPEN)
 
 
+def forwarded_notices_owed(*, user: AnyUser, until: date) -> QuerySet[ForwardedResult]:
+    """Results of forwarded matters whose citizen is still to be told by `until` or earlier, in
+    the units where `user` works the desk (officer or head), soonest first."""
+    return scope_to_user(
+        ForwardedResult.objects.filter(notified_on__isnull=True, notice_due_on__lte=until),
+        user=user,
+        field="visit__unit",
+        roles=(Role.OFFICER, Role.HEAD),
+    ).order_by("notice_due_on", "pk")
+
+
 def reception_work_for(user: User, today: date) -> list[WorkItem]:
-    """Today's reception sessions of the user's units, and the follow-ups the user owns that
-    are due within 3 working days or overdue ("Việc của tôi", core.work)."""
+    """Today's reception sessions of the user's units, the follow-ups the user owns, and the
+    citizens of the user's desk units still to be told a forwarded matter's result (Luật TCD
+    art. 28(2)), these two when due within 3 working days or overdue ("Việc của tôi", core.work)."""
     from civicdesk.workdays import add_working_days
     from core.selectors import calendar_around
 
@@ -430,5 +443,17 @@ def reception_work_for(user: User, today: date) -> list[WorkItem]:
             gettext_lazy("overdue") if f.due_on < today else "",
         )
         for f in due[:50]
+    ]
+    owed = forwarded_notices_owed(user=user, until=soon).select_related("visit")
+    items += [
+        WorkItem(
+            OVERDUE if r.notice_due_on < today else SOON,
+            gettext_lazy("Tell the citizen the result"),
+            f"{r.visit.ref} · {r.body}"[:160],
+            reverse("reception:visit_detail", args=[r.visit_id]),
+            r.notice_due_on,
+        )
+        for r in owed[:50]
+        if r.notice_due_on is not None
     ]
     return items

@@ -52,6 +52,13 @@ urlpatterns = [
     path(
         "visits/<int:pk>/repeat/", views.VisitActionView.as_view(), {"action": "mark_repeat"}, name="visit_mark_repeat"
     ),
+    path(
+        "visits/<int:pk>/result/",
+        views.VisitDetailView.as_view(),
+        {"action": "forwarded_result"},
+        name="visit_result",
+    ),
+    path("visits/<int:pk>/notice/", views.VisitDetailView.as_view(), {"action": "notify_citizen"}, name="visit_notice"),
     path("visits/<int:pk>/identity/", views.VisitRevealView.as_view(), name="visit_reveal"),
     path("follow-ups/", views.FollowUpListView.as_view(), name="followup_list"),
     path("follow-ups/<int:pk>/done/", views.FollowUpActionView.as_view(), {"action": "complete"}, name="followup_done"),

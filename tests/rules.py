@@ -14,6 +14,7 @@ RULE_SEEDS = (
     "petitions.migrations.0018_complaint_against_disciplinary_decision",
     "petitions.migrations.0019_repeated_denunciation_steps",
     "petitions.migrations.0020_urge_requests",
+    "reception.migrations.0009_forwarded_results",
 )
 
 

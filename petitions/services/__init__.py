@@ -6,6 +6,7 @@
 - `decisions`: accept, refuse, guide, transfer, file away, no action, return originals
 - `urging`: urge a unit below (đôn đốc) and record its answer
 - `handling`: assign, extend, suspend, resume, resolve
+- `execution`: what has been carried out of a decision or conclusion
 - `duties`: a denunciation's duties to notify and publish, without the denouncer's identity
 - `repeat`: a repeated denunciation (tố cáo tiếp) and its steps (review; report on a delay)
 - `cases`: group petitions into a case
@@ -36,6 +37,7 @@ from .decisions import (
     petition_transfer,
 )
 from .duties import petition_duty_record, text_reveals_identity
+from .execution import petition_record_execution
 from .handling import (
     is_decided,
     petition_assign,
@@ -91,6 +93,7 @@ __all__ = [
     "petition_no_action",
     "petition_purge_filed",
     "petition_receive",
+    "petition_record_execution",
     "petition_record_figures",
     "petition_refuse",
     "petition_resolve",

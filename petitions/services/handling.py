@@ -277,9 +277,9 @@ def petition_record_figures(
     actor: User | None,
     ip_address: str | None = None,
 ) -> Petition:
-    """Record or correct a decided petition's figures after the decision: the people handled
-    administratively once the decision is carried out, a figure the decision states that was
-    not entered, a typing error. Says why; the event keeps the figures before and after."""
+    """Record or correct a decided petition's figures after the decision: a figure the
+    decision states that was not entered, a typing error (what is carried out of it is
+    `petition_record_execution`). Says why; the event keeps the figures before and after."""
     if not reason.strip():
         raise DomainError(_("Say why the figures are recorded or changed."))
     locked = PETITION.lock(petition, expected_version=expected_version)

@@ -3,8 +3,9 @@ registration for the parts of a split petition and a transferred one. Also the p
 a tracking secret.
 
 Online filing is the portal's busiest write (P1, docs/performance.md): it takes its number in
-one prepared statement (numbering.py), inserts the petition with one prepared INSERT
-(core.prepared) and does no other work than what is written here.
+one prepared statement (numbering.py), writes the petition, its RECEIVED event and its
+acknowledgement's outbox rows in one prepared statement (core.prepared.insert_prepared_with)
+and does no other work than what is written here.
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ from django.utils.translation import gettext as _
 
 from civicdesk.crypto import fernet
 from civicdesk.exceptions import DomainError
+from core import outbox
 from core.choices import PetitionKind
 from core.models import Unit
-from core.prepared import insert_prepared
+from core.prepared import insert_prepared_with
 from core.uploads import validate_upload
 
-from ..models import Attachment, Channel, DenouncerIdentity, Petition
+from ..models import Attachment, Channel, DenouncerIdentity, Notification, Petition
 from ..policies import POLICY
 from ..text import (
     SECRET_DIGEST_PREFIX,
@@ -41,9 +43,9 @@ from ..text import (
     secret_digest_matches,
 )
 from .deadlines import intake_deadlines, set_limitation
-from .notifications import notify_petitioner
+from .notifications import petitioner_notifications
 from .numbering import Number, new_code, next_ref, take_number
-from .vault import Identity, encrypt_identity
+from .vault import Identity, encrypt_identity, petitioner_contact
 from .workflow import PETITION, Kind, S, search_text
 
 
@@ -286,14 +288,7 @@ def register(
     intake_deadlines(petition)
     set_limitation(petition)
     petition.search_text = search_text(petition)
-    insert_prepared(petition)
-    if new.kind == PetitionKind.DENUNCIATION:
-        DenouncerIdentity.objects.create(petition=petition, ciphertext=encrypt_identity(identity))
-    for upload, mime in attachments:
-        Attachment.objects.create(
-            petition=petition, file=upload, original_name=(upload.name or "")[:200], mime=mime, size=upload.size or 0
-        )
-    PETITION.record(
+    event = PETITION.new_event(
         petition,
         Kind.TRANSFER_RECEIVED if origin else Kind.RECEIVED,
         actor=actor,
@@ -301,17 +296,26 @@ def register(
         data={"from": origin.ref} if origin else {"channel": new.channel, "source": new.source},
         ip_address=ip_address,
     )
+    notices: list[Notification] = []
     if tracked:
-        notify_petitioner(
-            petition,
-            "received",
-            {
-                "ref": petition.ref,
-                "code": petition.tracking_code or "",
-                "secret_enc": fernet().encrypt(secret.encode()).decode(),
-                "received_on": f"{new.received_on:%d/%m/%Y}",
-            },
+        contact = identity if new.kind == PetitionKind.DENUNCIATION else petitioner_contact(petition)
+        context = {
+            "ref": petition.ref,
+            "code": petition.tracking_code or "",
+            "secret_enc": fernet().encrypt(secret.encode()).decode(),
+            "received_on": f"{new.received_on:%d/%m/%Y}",
+        }
+        notices = petitioner_notifications(petition, contact, "received", context)
+    # The petition, its event and its acknowledgement in one statement (docs/performance.md, P1).
+    insert_prepared_with(petition, [event], notices)
+    outbox.written(notices)
+    if new.kind == PetitionKind.DENUNCIATION:
+        DenouncerIdentity.objects.create(petition=petition, ciphertext=encrypt_identity(identity))
+    for upload, mime in attachments:
+        Attachment.objects.create(
+            petition=petition, file=upload, original_name=(upload.name or "")[:200], mime=mime, size=upload.size or 0
         )
+    PETITION.recorded(petition, event)
     petition.tracking_secret = secret if tracked else ""
     return petition
 

@@ -23,7 +23,7 @@ from core.links import absolute_url
 
 from .. import notify
 from ..models import Duty, Notification, Petition, PetitionStatus, Result, Step
-from .vault import petitioner_contact
+from .vault import Identity, petitioner_contact
 
 # The templates written to the petitioner (a tracking link) and to officials (the petition's page).
 CITIZEN_TEMPLATES = ("received", "status", "answered", "concluded")
@@ -33,12 +33,17 @@ STAFF_TEMPLATES = ("reminder", "escalation")
 def notify_petitioner(petition: Petition, template: str, context: Mapping[str, str]) -> None:
     """An e-mail and an SMS to the petitioner, for each address they gave (an SMS only to a
     mobile number: a landline cannot receive one)."""
-    contact = petitioner_contact(petition)
+    outbox.enqueue(petitioner_notifications(petition, petitioner_contact(petition), template, context))
+
+
+def petitioner_notifications(
+    petition: Petition, contact: Identity, template: str, context: Mapping[str, str]
+) -> list[Notification]:
+    """`notify_petitioner`'s rows, not written, for a petitioner whose contact is `contact`:
+    a new petition's are written with it in one statement (intake.register)."""
     channels = [Notification.Channel.EMAIL] if contact.email else []
     channels += [Notification.Channel.SMS] if contact.phone and is_mobile(contact.phone) else []
-    outbox.enqueue(
-        [Notification(petition=petition, channel=c, template=template, context=dict(context)) for c in channels]
-    )
+    return [Notification(petition=petition, channel=c, template=template, context=dict(context)) for c in channels]
 
 
 def notify_status(petition: Petition) -> None:

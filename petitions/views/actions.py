@@ -20,6 +20,7 @@ from core.choices import PetitionKind
 from .. import forms as f
 from .. import repeat_forms as rf
 from .. import services
+from ..execution_forms import ExecutionForm, execution_values
 from ..figure_forms import figure_values
 from ..models import Duty, Petition, PetitionStatus
 from ..policies import POLICY
@@ -237,6 +238,15 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
             f.FiguresForm,
             lambda p, d, a: services.petition_record_figures(
                 petition=p, figures=figure_values(d), reason=d["reason"], **_checked(d, a)
+            ),
+            _when((S.RESOLVED,), also=services.is_decided),
+            rule="resolve",
+        ),
+        "execution": StaffAction(
+            gettext_lazy("Execution of the decision"),
+            ExecutionForm,
+            lambda p, d, a: services.petition_record_execution(
+                petition=p, execution=execution_values(d), reason=d["reason"], **_checked(d, a)
             ),
             _when((S.RESOLVED,), also=services.is_decided),
             rule="resolve",

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -24,11 +25,14 @@ from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
+from ..execution_forms import GROUPS as EXECUTION_GROUPS
+from ..execution_forms import LABELS as EXECUTION_LABELS
 from ..figure_forms import GROUPS, LABELS
 from ..models import Petition
 from ..policies import POLICY
 from ..selectors import (
     deadline_state,
+    decision_execution_of,
     decision_figures_of,
     due_state,
     petition_duplicate_candidates,
@@ -56,6 +60,19 @@ def decision_figures_shown(petition: Petition) -> list[tuple[Any, Any]]:
         shown.append((_("The second-time decision"), stored.get_second_decision_display()))
     for _legend, names in GROUPS:
         shown.extend((LABELS[name], getattr(stored, name)) for name in names if getattr(stored, name))
+    return shown
+
+
+def execution_shown(petition: Petition) -> list[tuple[Any, Any]]:
+    """What has been carried out of the decision as the detail page lists it: the day it was
+    carried out in full (or that it is not yet), then the non-zero amounts in the forms' order."""
+    stored = decision_execution_of(petition=petition)
+    if stored is None:
+        return []
+    done = date_format(stored.done_on, "SHORT_DATE_FORMAT") if stored.done_on else _("not yet carried out in full")
+    shown: list[tuple[Any, Any]] = [(_("Carried out in full on"), done)]
+    for _legend, names in EXECUTION_GROUPS:
+        shown.extend((EXECUTION_LABELS[name], getattr(stored, name)) for name in names if getattr(stored, name))
     return shown
 
 
@@ -101,6 +118,7 @@ class PetitionDetailView(StaffMixin, TemplateView):
             attachments=[a for a in petition.attachments.all() if not a.is_reply],
             reply_letters=[a for a in petition.attachments.all() if a.is_reply],
             figures=decision_figures_shown(petition),
+            execution=execution_shown(petition),
             duplicates=duplicates,
             protected_matches=protected_matches,
             parts=Petition.objects.filter(parent=petition),

@@ -8,6 +8,13 @@ IP address when there is one) and returns the row (core.workflow)."""
 
 from .dialogues import dialogue_record
 from .follow_ups import follow_up_complete, follow_up_create
+from .forwarding import (
+    NOTICE_RULE,
+    forwarded_notice_deadline,
+    forwarded_notice_draft,
+    forwarded_notice_record,
+    forwarded_result_record,
+)
 from .online import (
     online_check_due_on,
     online_notice_due_on,
@@ -41,6 +48,7 @@ from .visits import (
 
 __all__ = [
     "ANSWER_RULE",
+    "NOTICE_RULE",
     "PUBLISH_RULE",
     "SESSION_EDITABLE",
     "SESSION_RECORD",
@@ -51,6 +59,10 @@ __all__ = [
     "dialogue_record",
     "follow_up_complete",
     "follow_up_create",
+    "forwarded_notice_deadline",
+    "forwarded_notice_draft",
+    "forwarded_notice_record",
+    "forwarded_result_record",
     "online_check_due_on",
     "online_notice_due_on",
     "petitions_available",

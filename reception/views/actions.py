@@ -18,10 +18,12 @@ from core.models import Unit
 from .. import services
 from ..forms import (
     AnswerForm,
+    CitizenNoticeForm,
     ConfirmForm,
     ConnectionCheckForm,
     FollowUpDoneForm,
     FollowUpForm,
+    ForwardedResultForm,
     MarkRepeatForm,
     ParticipantsForm,
     RecordingForm,
@@ -29,7 +31,7 @@ from ..forms import (
     SessionTimePlaceForm,
     VisitForm,
 )
-from ..models import FollowUpItem, ReceptionSession, SessionKind, Visit
+from ..models import FollowUpItem, ForwardedResult, ReceptionSession, SessionKind, Visit, VisitAnswer
 from ..policies import POLICY
 
 Told = tuple[int, str | Promise]
@@ -240,6 +242,46 @@ def _answer(visit: Visit, data: dict[str, Any], actor: Actor) -> Visit:
     )
 
 
+def _forwarded_result(visit: Visit, data: dict[str, Any], actor: Actor) -> ForwardedResult:
+    return services.forwarded_result_record(
+        visit=visit,
+        expected_version=data["version"],
+        received_on=data["received_on"],
+        body=data["body"],
+        summary=data["summary"],
+        citizen_asked=data["citizen_asked"],
+        **actor.kwargs(),
+    )
+
+
+def _result_recorded(result: ForwardedResult) -> Told:
+    if result.notice_due_on is None:
+        return messages.SUCCESS, _("Result recorded.")
+    return messages.SUCCESS, _("Result recorded. Tell the citizen by %(date)s (5 working days).") % {
+        "date": f"{result.notice_due_on:%d/%m/%Y}"
+    }
+
+
+def _notify_citizen(visit: Visit, data: dict[str, Any], actor: Actor) -> ForwardedResult:
+    return services.forwarded_notice_record(
+        visit=visit,
+        expected_version=data["version"],
+        notified_on=data["notified_on"],
+        channel=data["channel"],
+        text=data["text"],
+        **actor.kwargs(),
+    )
+
+
+def _citizen_notified(result: ForwardedResult) -> Told:
+    if result.notified_late:
+        assert result.notice_due_on is not None
+        return messages.WARNING, _("Notice recorded, late: the citizen should have been told by %(date)s.") % {
+            "date": f"{result.notice_due_on:%d/%m/%Y}"
+        }
+    return messages.SUCCESS, _("Notice recorded.")
+
+
 def _mark_repeat(visit: Visit, data: dict[str, Any], actor: Actor) -> Visit:
     return services.visit_mark_repeat(visit=visit, repeat_of=data["repeat_of"], **actor.kwargs())
 
@@ -264,6 +306,21 @@ VISIT_ACTIONS: ActionTable[Visit] = ActionTable(
         ),
         "mark_repeat": StaffAction(
             gettext_lazy("Mark as repeat of this"), MarkRepeatForm, _mark_repeat, message=_marked
+        ),
+        # Luật TCD art. 27(2), 28(2): a forwarded matter's result, then the citizen told it.
+        "forwarded_result": StaffAction(
+            gettext_lazy("Record the result"),
+            ForwardedResultForm,
+            _forwarded_result,
+            available=lambda visit: visit.answer == VisitAnswer.FORWARDED and visit.result is None,
+            message=_result_recorded,
+        ),
+        "notify_citizen": StaffAction(
+            gettext_lazy("Record the notice"),
+            CitizenNoticeForm,
+            _notify_citizen,
+            available=lambda visit: (result := visit.result) is not None and result.notified_on is None,
+            message=_citizen_notified,
         ),
     },
 )

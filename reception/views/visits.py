@@ -1,5 +1,6 @@
-"""Visit pages: the answers due, a visit's page with its answer form, confirming a repeat,
-and the audited opening of a denouncer's identity."""
+"""Visit pages: the answers due, a visit's page with its forms (the answer, a forwarded
+matter's result and notice), confirming a repeat, and the audited opening of a denouncer's
+identity."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -18,7 +20,7 @@ from core.choices import PetitionKind
 from core.ratelimit import client_ip
 
 from .. import services
-from ..forms import AnswerForm, MarkRepeatForm, RevealForm
+from ..forms import MarkRepeatForm, RevealForm
 from ..models import Visit
 from ..selectors import visit_answer_queue, visit_list_visible_to, visit_repeat_candidates
 from .actions import VISIT_ACTIONS
@@ -43,7 +45,8 @@ class VisitRecordMixin:
 
     def get_record(self) -> Visit:
         return get_object_or_404(
-            visit_list_visible_to(user=self.request.user).select_related("repeat_of"), pk=self.kwargs["pk"]
+            visit_list_visible_to(user=self.request.user).select_related("repeat_of", "forwarded_result"),
+            pk=self.kwargs["pk"],
         )
 
     def redirect_after(self, result: object) -> HttpResponse:
@@ -52,11 +55,30 @@ class VisitRecordMixin:
 
 class VisitDetailView(VisitRecordMixin, StaffActionView[Visit]):
     """The visit page: what was received, earlier visits that may be the same matter, and the
-    answer form while one is owed (POST records the answer)."""
+    forms of what is owed on it: the answer (Luật TCD art. 28(1)), then, for a forwarded matter,
+    the competent body's result and the notice to the citizen (art. 28(2)). Each form posts to
+    its own address (the URL's action); a refused one comes back here with what was typed."""
 
     template_name = "reception/visit_detail.html"
+    # Each form of the page and the address it posts to.
+    PAGE_FORMS = {
+        "answer": "reception:visit_detail",
+        "forwarded_result": "reception:visit_result",
+        "notify_citizen": "reception:visit_notice",
+    }
 
-    def page(self, form: forms.Form | None) -> HttpResponse:
+    def fresh_form(self, name: str) -> forms.Form:
+        visit = self.record
+        initial: dict[str, Any] = {"version": visit.version}
+        if name == "forwarded_result":
+            initial["body"] = visit.guided_to
+        result = visit.result
+        if name == "notify_citizen" and result is not None:
+            initial["text"] = services.forwarded_notice_draft(result)
+        form_class = self.table.actions[name].form
+        return form_class(initial=initial)
+
+    def page(self, bound: forms.Form | None) -> HttpResponse:
         visit = self.record
         may_reveal = services.visit_may_reveal(user=self.request.user, unit=visit.unit)
         candidates = (
@@ -73,10 +95,19 @@ class VisitDetailView(VisitRecordMixin, StaffActionView[Visit]):
                 with_denunciations=may_reveal,
             )
         )
+        actions = offered(self.table, user=self.request.user, record=visit)
+        page_forms = {
+            name: bound if bound is not None and name == self.action_name else self.fresh_form(name)
+            for name in self.PAGE_FORMS
+            if name in actions
+        }
+        for name, form in page_forms.items():
+            form.helper.form_action = reverse(self.PAGE_FORMS[name], args=[visit.pk])  # type: ignore[attr-defined]
         context = {
             "visit": visit,
-            "form": form,
-            "actions": offered(self.table, user=self.request.user, record=visit),
+            "result": visit.result,
+            "forms": page_forms,
+            "actions": actions,
             "candidates": candidates,
             "may_reveal": visit.is_denunciation and may_reveal,
             "today": timezone.localdate(),
@@ -84,8 +115,7 @@ class VisitDetailView(VisitRecordMixin, StaffActionView[Visit]):
         return render(self.request, self.template_name, context)
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        may_answer = self.table.may("answer", user=request.user, record=self.record)
-        return self.page(AnswerForm(initial={"version": self.record.version}) if may_answer else None)
+        return self.page(None)
 
     def form_invalid(self, form: forms.Form) -> HttpResponse:
         return self.page(form)

@@ -6,13 +6,14 @@ number and symbol, place and date, period), "DỰ THẢO" until the version is p
 table of the same period last year, and the signature block. Forms (LEGAL.md §3), named by
 their TT 06/2025/TT-TTCP number with the TT 02/2021/TT-TTCP number beside it: 01/TCD reception,
 02/XLD (01/XLD) petition handling, 03/GQKN (01/KQGQ) and 04/GQTC (03/KQGQ) resolution of
-complaints and denunciations; 06/VPCP one-stop dossiers (TT 01/2020/TT-VPCP). The headers are
+complaints and denunciations, 05/KQTH (02/KQGQ and 04/KQGQ) carrying out the decisions and
+conclusions; 06/VPCP one-stop dossiers (TT 01/2020/TT-VPCP). The headers are
 the forms' own Vietnamese wording. Numbers are numeric cells with thousands grouping, so that
 Excel in Vietnamese shows 1.645 and 96,8 and officials can still add them up. The units below
 are listed in Vietnamese alphabetical order.
 
 Modules: `common` (rows, labels, letterhead), one module per family of forms (`tcd`, `xld`,
-`kqgq`, `vpcp`) and `forms` (their order), then one per format (`xlsx`, `pdf`, `tidy_csv`; the
+`kqgq`, `kqth`, `vpcp`) and `forms` (their order), then one per format (`xlsx`, `pdf`, `tidy_csv`; the
 DOCX narrative is `reports.narrative_docx`).
 """
 

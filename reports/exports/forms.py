@@ -7,6 +7,7 @@ from typing import Any
 
 from .common import Form, Row, headers_of
 from .kqgq import GQKN_HEADERS, GQTC_HEADERS, gqkn_rows, gqtc_rows
+from .kqth import KQTH_COMPLAINT_HEADERS, KQTH_DENUNCIATION_HEADERS, kqth_complaint_rows, kqth_denunciation_rows
 from .tcd import TCD2_HEADERS, TCD_HEADERS, tcd2_rows, tcd_rows
 from .vpcp import VPCP_HEADERS, vpcp_rows
 from .xld import (
@@ -78,6 +79,21 @@ FORMS: list[Form] = [
         "TỔNG HỢP KẾT QUẢ GIẢI QUYẾT TỐ CÁO THUỘC THẨM QUYỀN",
         GQTC_HEADERS,
     ),
+    # TT 06/2025's one 05/KQTH: TT 02/2021's 02/KQGQ (decisions) and 04/KQGQ (conclusions).
+    Form(
+        "05-KQTH (KN)",
+        "Biểu số 05/KQTH",
+        "TT 06/2025/TT-TTCP (02/KQGQ theo TT 02/2021/TT-TTCP)",
+        "TỔNG HỢP KẾT QUẢ THI HÀNH QUYẾT ĐỊNH GIẢI QUYẾT KHIẾU NẠI",
+        KQTH_COMPLAINT_HEADERS,
+    ),
+    Form(
+        "05-KQTH (TC)",
+        "Biểu số 05/KQTH",
+        "TT 06/2025/TT-TTCP (04/KQGQ theo TT 02/2021/TT-TTCP)",
+        "TỔNG HỢP KẾT QUẢ THỰC HIỆN KẾT LUẬN NỘI DUNG TỐ CÁO",
+        KQTH_DENUNCIATION_HEADERS,
+    ),
     Form(
         "06-VPCP",
         "Biểu số 06/VPCP/KSTT",
@@ -96,5 +112,7 @@ def form_rows(figures: Mapping[str, Any], children: Sequence[Mapping[str, Any]])
         **{sheet: xld_kind_rows(columns)(figures, children) for sheet, (_f, _t, columns) in XLD_BY_KIND.items()},
         "03-GQKN": gqkn_rows(figures, children),
         "04-GQTC": gqtc_rows(figures, children),
+        "05-KQTH (KN)": kqth_complaint_rows(figures, children),
+        "05-KQTH (TC)": kqth_denunciation_rows(figures, children),
         "06-VPCP": vpcp_rows(figures, children),
     }

@@ -235,3 +235,17 @@ def test_repealed_and_offline_procedures_are_not_offered(client, officer, commun
     client.logout()
     assert client.get(reverse("adminreform:online_submit", args=[offline.pk])).status_code == 404
     assert client.get(reverse("adminreform:online_submit", args=[repealed.pk])).status_code == 404
+
+
+def test_the_process_control_lines_set_the_official_apart_from_the_unit(client, receive, officer, commune):
+    """Mẫu 06 on the dossier page and printed: "Phường Hoàn Kiếm" and the official's name on
+    two lines, not run together as one name."""
+    dossier = dossier_assign(dossier=receive(), assignee=officer, actor=officer)
+    client.force_login(officer)
+    for url in (
+        reverse("adminreform:dossier_detail", args=[dossier.pk]),
+        reverse("adminreform:dossier_print", args=[dossier.pk, "control"]),
+    ):
+        page = client.get(url).content.decode()
+        assert f"{commune.name}<br>{officer.get_full_name()}" in page, url
+        assert f"{commune.name} {officer.get_full_name()}" not in page, url

@@ -16,6 +16,7 @@ EXPECTED = [
     ("petition.classify", date(2026, 3, 16), None),  # 10 working days
     ("reception.answer", date(2026, 3, 16), None),  # 10 working days
     ("reception.publish_schedule", date(2026, 3, 9), None),  # 5 working days
+    ("reception.notify_forwarded_result", date(2026, 3, 9), None),  # 5 working days (reception 0009)
     ("complaint.accept", date(2026, 3, 16), None),  # 10 working days (TT 02/2016, petitions 0011)
     ("complaint.second.accept", date(2026, 3, 16), None),  # 10 working days
     ("complaint.first.resolve", date(2026, 4, 1), None),  # 30 days

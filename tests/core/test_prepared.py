@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.functions import Now
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 
 from bench.plans import as_run
-from core.prepared import fetch_prepared, insert_prepared
+from civicdesk.db import AppendOnlyError
+from core.prepared import fetch_prepared, insert_prepared, insert_prepared_with
 from petitions.models import Notification, Petition, PetitionEvent
 from tests.factories import UnitFactory, UserFactory
 from tests.petitions.factories import receive
@@ -139,14 +140,121 @@ def test_insert_prepared_refuses_a_saved_row_or_rows_of_two_models():
         insert_prepared(Notification(petition=petition, channel="sms"), Petition(unit=petition.unit))
 
 
+def new_petition(unit) -> Petition:
+    """A petition as a filing builds it, not saved."""
+    return Petition(
+        unit=unit,
+        ref=f"2026/{Petition.objects.count() + 90001}",
+        received_on=datetime(2026, 12, 7, tzinfo=UTC).date(),
+        kind="feedback",
+        channel="online",
+        subject="Đèn đường hỏng",
+        content="Đèn đường trước số 5 hỏng đã một tuần.",
+        petitioner_name="Trần Thị Bình",
+        petitioner_email="binh@example.vn",
+        status="received",
+    )
+
+
+class LoudNotification(Notification):
+    """A model whose save() does more than an INSERT (here: fills a field)."""
+
+    class Meta:
+        proxy = True
+        app_label = "petitions"
+
+    def save(self, *args, **kwargs):
+        self.template = "loud"
+        super().save(*args, **kwargs)
+
+
 def test_insert_prepared_refuses_a_model_that_overrides_save():
-    """An audit event's save() refuses to change a written row (AuditEventBase): a plain INSERT
-    would skip it, so its rows go through save()."""
+    """A plain INSERT would skip what the override does, so its rows go through save()."""
     petition = receive(UnitFactory(code="P01", name="Phường Một"))
-    events = PetitionEvent.objects.count()
-    with pytest.raises(ValueError, match=r"AuditEventBase\.save\(\)"):
-        insert_prepared(PetitionEvent(petition=petition, kind="noted"))
-    assert PetitionEvent.objects.count() == events
+    rows = Notification.objects.count()
+    with pytest.raises(ValueError, match=r"LoudNotification\.save\(\)"):
+        insert_prepared(LoudNotification(petition=petition, channel="email"))
+    new = new_petition(petition.unit)
+    with pytest.raises(ValueError, match=r"LoudNotification\.save\(\)"):
+        insert_prepared_with(new, [LoudNotification(petition=new, channel="email")])
+    assert Notification.objects.count() == rows and new.pk is None
+
+
+def test_an_audit_event_is_written_by_a_plain_insert_and_still_cannot_be_changed():
+    """AuditEventBase's save() only refuses changes to a written row: a new event may be an INSERT."""
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    event = PetitionEvent(petition=petition, kind="noted", reason="Ghi chú")
+    insert_prepared(event)
+
+    stored = PetitionEvent.objects.get(pk=event.pk)
+    assert (stored.petition_id, stored.kind, stored.reason) == (petition.pk, "noted", "Ghi chú")
+    with pytest.raises(AppendOnlyError):
+        stored.save()
+
+
+def test_a_petition_its_event_and_its_outbox_rows_are_written_by_one_statement():
+    unit = UnitFactory(code="P01", name="Phường Một")
+    petition = new_petition(unit)
+    event = PetitionEvent(petition=petition, kind="received", to_status="received", data={"channel": "online"})
+    notices = [
+        Notification(petition=petition, channel=channel, template="received", context={"n": n})
+        for n, channel in enumerate(("email", "sms"))
+    ]
+
+    with CaptureQueriesContext(connection) as ctx:
+        insert_prepared_with(petition, [event], notices)
+
+    if connection.vendor == "postgresql":
+        assert len(ctx.captured_queries) == 1  # prepared now, or by an earlier filing on this connection
+        assert ctx.captured_queries[0]["sql"].startswith(("PREPARE insert_with_", "EXECUTE insert_with_"))
+    stored = Petition.objects.get(pk=petition.pk)
+    assert stored.ref == petition.ref and stored.petitioner_email == "binh@example.vn"
+    assert PetitionEvent.objects.get(pk=event.pk).petition_id == petition.pk == event.petition_id
+    for n, row in enumerate(notices):
+        saved = Notification.objects.get(pk=row.pk)
+        assert (saved.petition_id, saved.context) == (petition.pk, {"n": n})
+    # the next filing of the same shape executes the statement the first one prepared
+    again = new_petition(unit)
+    rows = [Notification(petition=again, channel=c, template="received") for c in ("email", "sms")]
+    with CaptureQueriesContext(connection) as ctx:
+        insert_prepared_with(again, [PetitionEvent(petition=again, kind="received")], rows)
+    if connection.vendor == "postgresql":
+        assert len(ctx.captured_queries) == 1
+        assert ctx.captured_queries[0]["sql"].startswith("EXECUTE insert_with_")
+    assert PetitionEvent.objects.filter(petition=again).count() == 1
+    assert Notification.objects.filter(petition=again).count() == 2
+
+
+def test_one_statement_writes_all_or_nothing():
+    unit = UnitFactory(code="P01", name="Phường Một")
+    first = receive(unit)
+    Notification.objects.create(petition=first, channel="email", template="status", dedupe_key="once")
+    petitions, events = Petition.objects.count(), PetitionEvent.objects.count()
+    petition = new_petition(unit)
+    twice = Notification(petition=petition, channel="email", template="status", dedupe_key="once")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_prepared_with(petition, [PetitionEvent(petition=petition, kind="received")], [twice])
+
+    assert (Petition.objects.count(), PetitionEvent.objects.count()) == (petitions, events)
+
+
+def test_rows_holding_an_expression_are_still_written_with_their_parent():
+    petition = new_petition(UnitFactory(code="P01", name="Phường Một"))
+    row = Notification(petition=petition, channel="email", template="status", created_at=Now())
+
+    insert_prepared_with(petition, [row])
+
+    assert Notification.objects.get(pk=row.pk).petition_id == petition.pk is not None
+
+
+def test_rows_that_do_not_point_at_the_parent_are_refused():
+    unit = UnitFactory(code="P01", name="Phường Một")
+    other = receive(unit)
+    petition = new_petition(unit)
+    with pytest.raises(ValueError, match="do not point at"):
+        insert_prepared_with(petition, [Notification(petition=other, channel="email", template="status")])
+    assert petition.pk is None
 
 
 @pytest.mark.parametrize("signal", [pre_save, post_save], ids=["pre_save", "post_save"])

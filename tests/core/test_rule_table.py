@@ -28,6 +28,8 @@ BOUNDARY: dict[tuple[str, date], tuple[date, int | None, date]] = {
     ("petition.classify", date(2014, 7, 1)): (FRI, None, WORKING[10]),
     ("reception.answer", date(2014, 7, 1)): (FRI, None, WORKING[10]),
     ("reception.publish_schedule", date(2014, 7, 1)): (FRI, None, WORKING[5]),
+    # a forwarded matter's result back on the eve of Tết: the citizen told 5 working days later
+    ("reception.notify_forwarded_result", date(2014, 7, 1)): (FRI, None, WORKING[5]),
     # the law's "10 ngày" until TT 02/2016: Thursday 24/11/2016 + 10 = Sunday 04/12 → Monday 05/12
     ("complaint.accept", date(2012, 7, 1)): (date(2016, 11, 24), None, date(2016, 12, 5)),
     ("complaint.second.accept", date(2012, 7, 1)): (date(2016, 11, 24), None, date(2016, 12, 5)),
@@ -91,6 +93,21 @@ def test_each_rule_on_its_boundary_days(key, case):
     assert (rule.code, rule.valid_from) == key  # the row in force on that day
     assert deadline.due_on == expected
     assert rule.legal_basis
+
+
+@pytest.mark.parametrize(
+    ("result_on", "expected"),
+    [
+        (date(2026, 2, 3), date(2026, 2, 10)),  # 5 days on would be Sunday 08/02: working days end Tuesday
+        (date(2026, 2, 14), WORKING[5]),  # a Saturday, before Tết: counted from Monday 23/02
+        (date(2026, 2, 18), WORKING[5]),  # a day of Tết: the same
+        # Friday 24/04: 27/04 (for the Hùng Kings' day, a Sunday), 30/04 and 01/05 are off
+        (date(2026, 4, 24), date(2026, 5, 6)),  # 28, 29/04, 04, 05, 06/05
+    ],
+)
+def test_a_forwarded_results_notice_when_the_result_comes_back_around_days_off(result_on, expected):
+    # the citizen is told within 5 working days of the result's arrival (Luật TCD art. 27(2), 28(2))
+    assert deadline_for(code="reception.notify_forwarded_result", start=result_on).due_on == expected
 
 
 def test_docs_foundation_lists_every_rule_code():

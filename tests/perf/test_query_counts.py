@@ -63,10 +63,10 @@ def _report(w: World) -> dict[str, Any]:
 
 # URL name (or name/variant) → the page and its pinned query count.
 PAGES: dict[str, Page] = {
-    # "Việc của tôi" adds eight: the user's petitions (one query), their units' new petitions, the
+    # "Việc của tôi" adds nine: the user's petitions (one query), their units' new petitions, the
     # petitions' pending steps (duties), the urgings sent and received (two), dossiers, today's
-    # sessions and follow-ups, one query each (core.work).
-    "core:staff_home": Page(13),
+    # sessions, follow-ups and forwarded matters' notices owed, one query each (core.work).
+    "core:staff_home": Page(14),
     # Every petitions staff page reads the official's memberships once per request (the view's
     # guard, its scoped reads and the navigation share them). The unfiltered queue of one
     # commune (docs/performance.md, P5): memberships, the scope's first units, the handlers, the

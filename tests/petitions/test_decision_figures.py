@@ -181,24 +181,36 @@ def test_figures_recorded_after_the_decision_say_why_and_keep_before_and_after(c
     assert url in detail
     form = client.get(url).content.decode()
     assert 'name="handling_proposed_people" value="2"' in form
-    response = client.post(url, {"version": petition.version, "handling_proposed_people": "2", "handled_people": "2"})
-    assert response.status_code == 200 and not DecisionFigures.objects.get(petition=petition).handled_people
+    # without a reason, and more returned to organisations than in all: refused, next to the fields
     response = client.post(
         url,
         {
             "version": petition.version,
             "handling_proposed_people": "2",
-            "handled_people": "2",
-            "handled_officials": "1",
-            "reason": "Đã thi hành quyết định xử lý kỷ luật",
+            "return_money": "10.000.000",
+            "return_org_money": "12.000.000",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and not DecisionFigures.objects.get(petition=petition).return_money
+    assert 'id="error_1_id_return_org_money"' in html and 'id="error_1_id_reason"' in html
+    assert 'value="12.000.000"' in html  # what was typed is kept
+    response = client.post(
+        url,
+        {
+            "version": petition.version,
+            "handling_proposed_people": "2",
+            "return_money": "10.000.000",
+            "return_org_money": "4.000.000",
+            "reason": "Quyết định ghi trả lại 4 triệu đồng cho hợp tác xã",
         },
     )
     assert response.status_code == 302
     figures = DecisionFigures.objects.get(petition=petition)
-    assert (figures.handled_people, figures.handled_officials) == (2, 1)
+    assert (figures.return_money, figures.return_org_money) == (10_000_000, 4_000_000)
     event = PetitionEvent.objects.get(petition=petition, kind=PetitionEvent.Kind.FIGURES_RECORDED)
-    assert event.reason == "Đã thi hành quyết định xử lý kỷ luật" and event.actor == handler
-    assert event.data["before"]["handled_people"] == 0 and event.data["after"]["handled_people"] == 2
+    assert event.reason == "Quyết định ghi trả lại 4 triệu đồng cho hợp tác xã" and event.actor == handler
+    assert event.data["before"]["return_org_money"] == 0 and event.data["after"]["return_org_money"] == 4_000_000
 
 
 def test_figures_are_not_offered_for_a_withdrawn_complaint(commune):

@@ -14,6 +14,7 @@ from reception import services
 from reception.models import (
     DialogueConference,
     FollowUpItem,
+    ForwardedResult,
     ReceivedBy,
     ReceptionEvent,
     ReceptionSession,
@@ -77,6 +78,23 @@ CHANGES = {
         answered_on=date(2026, 3, 20),
         actor=actor,
     ),
+    "forwarded_result": lambda c, actor: services.forwarded_result_record(
+        visit=VisitFactory(unit=c, answer="forwarded", answered_on=date(2026, 3, 20)),
+        expected_version=1,
+        received_on=date(2026, 3, 27),
+        summary="Đã giải quyết",
+        actor=actor,
+    ),
+    "notify_citizen": lambda c, actor: services.forwarded_notice_record(
+        visit=ForwardedResult.objects.create(
+            visit=VisitFactory(unit=c, answer="forwarded"), received_on=date(2026, 3, 27), body="Sở Xây dựng"
+        ).visit,
+        expected_version=1,
+        notified_on=date(2026, 3, 30),
+        channel="letter",
+        text="Công văn số 5/UBND",
+        actor=actor,
+    ),
     "follow_up_create": lambda c, actor: services.follow_up_create(
         session=SessionFactory(unit=c), description="Kiểm tra", owner=actor, due_on=date(2026, 4, 1), actor=actor
     ),
@@ -131,7 +149,11 @@ def test_a_reader_of_the_city_changes_nothing_through_any_service(request, commu
     assert not ReceptionEvent.objects.exists()
     assert not ReceptionSession.objects.exclude(version=1, published_at__isnull=True, topics="").exists()
     assert not Visit.objects.filter(recorded_by=actor).exists()
-    assert not Visit.objects.exclude(answer="").exists() and not Visit.objects.filter(repeat=True).exists()
+    # (a forwarded matter's visits are made answered "forwarded": the step tried is after it)
+    assert not Visit.objects.exclude(answer__in=["", "forwarded"]).exists()
+    assert not Visit.objects.filter(repeat=True).exists()
+    assert not ForwardedResult.objects.filter(recorded_by=actor).exists()
+    assert not ForwardedResult.objects.filter(notified_on__isnull=False).exists()
     assert not FollowUpItem.objects.exclude(status="open").exists()
     assert not FollowUpItem.objects.filter(owner=actor).exists()
     assert not DialogueConference.objects.exists()

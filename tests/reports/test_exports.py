@@ -78,6 +78,8 @@ def test_xlsx_follows_the_official_forms(report):
         "02-XLD (KNPA)",
         "03-GQKN",
         "04-GQTC",
+        "05-KQTH (KN)",
+        "05-KQTH (TC)",
         "06-VPCP",
     ]
     summary = wb["Báo cáo"]

@@ -32,6 +32,7 @@ from tests.security.world import (
     build_world,
     is_placeholder,
     staff_routes,
+    today,
 )
 
 pytestmark = pytest.mark.django_db
@@ -274,6 +275,14 @@ def _reception_drives(name: str) -> Callable[[World], list[Drive]]:
             return [Drive("record a conference", {}, {**data, "topic": "Giải phóng mặt bằng tuyến đường", "ref": ""})]
         if name == "visit_mark_repeat":
             return [Drive("mark repeat", {"pk": w.visit().pk}, {"repeat_of": w.made["list_visit"].pk})]
+        if name == "visit_result":
+            visit, on = w.forwarded_visit(), today().isoformat()
+            data = {"version": visit.version, "received_on": on, "summary": "Đã cấp phép lại", "citizen_asked": "on"}
+            return [Drive("record the result", {"pk": visit.pk}, data)]
+        if name == "visit_notice":
+            visit, on = w.forwarded_visit(with_result=True), today().isoformat()
+            data = {"version": visit.version, "notified_on": on, "channel": "phone", "text": "Đã gọi báo kết quả"}
+            return [Drive("record the notice", {"pk": visit.pk}, data)]
         item = w.follow_up()
         return [Drive("done", {"pk": item.pk}, {"version": item.version, "result": "Đã xử lý xong"})]
 
@@ -333,6 +342,8 @@ DRIVES: dict[str, Callable[[World], list[Drive]]] = {
             "followup_create",
             "visit_detail",
             "visit_mark_repeat",
+            "visit_result",
+            "visit_notice",
             "followup_done",
             "dialogue_list",
         )

@@ -76,6 +76,8 @@ NOT_CRAWLED = {
     "petitions:urge_detail": "an urging sent to a unit below: the crawl's wards have none; a request or answer "
     "naming the denouncer is refused and the page shows neither (test_urging)",
     "petitions:urge_document": "the answer's document of such an urging (a unit below's file, not the denouncer's)",
+    "reception:visit_result": "a visit's own page again (its result form's address): the crawl reads the visit page",
+    "reception:visit_notice": "a visit's own page again (its notice form's address): the crawl reads the visit page",
     "reception:recording_open": "an online session's recording (a media file, audited download: test_recordings)",
     "reports:report_status": "asked by the report page's script while a report compiles",
     "reports:report_chart": "a chart of a report's figures, loaded by the page's script (counts, no names)",

@@ -100,6 +100,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "petitions:action:resume": RESOLVERS,
     "petitions:action:resolve": RESOLVERS,
     "petitions:action:figures": RESOLVERS,
+    "petitions:action:execution": RESOLVERS,
     "petitions:action:notify-acceptance": DESK,
     "petitions:action:notify-suspension": DESK,
     "petitions:action:send-decision": DESK,
@@ -132,6 +133,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "reception:followup_create": DESK,
     "reception:visit_detail": DESK,  # answers the visit (Luật TCD art. 28)
     "reception:visit_mark_repeat": DESK,
+    "reception:visit_result": DESK,  # a forwarded matter's result came back (Luật TCD art. 28(2))
+    "reception:visit_notice": DESK,  # the citizen told that result
     "reception:followup_done": DESK,
     "reception:dialogue_list": DESK,  # records a dialogue conference
     # reports: a leader may ask for a compilation; publishing is signed by the head
@@ -308,8 +311,18 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
         petition_services.petition_resolve(
             petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
         ),
+        handling_proposed_people="1",
+        reason="Quyết định kiến nghị xử lý hành chính một người",
+    ),
+    "petitions:action:execution": lambda w: _petition_step(
+        w,
+        "execution",
+        petition_services.petition_resolve(
+            petition=_accepted(w), expected_version=None, result="correct", on=today(), actor=None
+        ),
         handled_people="1",
-        reason="Đã thi hành quyết định",
+        done_on=today().isoformat(),
+        reason="Quyết định kỷ luật số 4/QĐ",
     ),
     "petitions:action:notify-acceptance": lambda w: _petition_step(
         w, "notify-acceptance", _accepted(w, "denunciation"), on=today().isoformat(), note="Văn bản số 3/TB"
@@ -441,6 +454,14 @@ SCENARIOS: dict[str, Callable[[World], Step]] = {
     ),
     "reception:visit_mark_repeat": lambda w: Step(
         reverse("reception:visit_mark_repeat", kwargs={"pk": w.visit().pk}), {"repeat_of": w.made["list_visit"].pk}
+    ),
+    "reception:visit_result": lambda w: Step(
+        reverse("reception:visit_result", kwargs={"pk": (v := w.forwarded_visit()).pk}),
+        {"version": v.version, "received_on": today().isoformat(), "summary": "Đã giải quyết", "citizen_asked": "on"},
+    ),
+    "reception:visit_notice": lambda w: Step(
+        reverse("reception:visit_notice", kwargs={"pk": (v := w.forwarded_visit(with_result=True)).pk}),
+        {"version": v.version, "notified_on": today().isoformat(), "channel": "letter", "text": "Công văn 5/UBND"},
     ),
     "reception:followup_done": lambda w: Step(
         reverse("reception:followup_done", kwargs={"pk": (f := w.follow_up()).pk}),

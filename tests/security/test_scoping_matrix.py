@@ -253,6 +253,18 @@ PROVIDERS: dict[str, Callable[[World], list[Target]]] = {
             data={"version": v.version, "answer": "forwarded", "answered_on": today().isoformat()},
         )
     ],
+    "reception:visit_result": lambda w: [
+        Target(
+            {"pk": (v := w.forwarded_visit()).pk},
+            data={"version": v.version, "received_on": today().isoformat(), "summary": "x", "citizen_asked": "on"},
+        )
+    ],
+    "reception:visit_notice": lambda w: [
+        Target(
+            {"pk": (v := w.forwarded_visit(with_result=True)).pk},
+            data={"version": v.version, "notified_on": today().isoformat(), "channel": "sms", "text": "x"},
+        )
+    ],
     "reception:visit_mark_repeat": lambda w: [
         Target({"pk": w.visit().pk}, data={"repeat_of": w.made["list_visit"].pk}, insider=None)
     ],

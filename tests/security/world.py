@@ -248,6 +248,29 @@ class World:
             actor=self.users["officer"],
         ).visit
 
+    def forwarded_visit(self, *, with_result: bool = False) -> Any:
+        """A visit of commune A that handed in a complaint, answered "forwarded to the competent
+        body"; with `with_result`, its result came back today (the citizen is owed a notice)."""
+        from reception import services as rs
+
+        officer = self.users["officer"]
+        visit = rs.visit_log(
+            session=self.session(),
+            citizen_name=APPLICANT_A,
+            identity_number="001090004322",
+            content=f"Khiếu nại cấp phép ({SECRET_A})",
+            kind=PetitionKind.COMPLAINT,
+            outcome="petition",
+            actor=officer,
+        ).visit
+        visit = rs.visit_answer(visit=visit, answer="forwarded", expected_version=visit.version, actor=officer)
+        if with_result:
+            rs.forwarded_result_record(
+                visit=visit, expected_version=visit.version, received_on=today(), summary="Đã giải quyết", actor=officer
+            )
+            visit.refresh_from_db()
+        return visit
+
     def follow_up(self) -> Any:
         from reception import services as rs
 
