@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0024_court_judgment'),
+        ('petitions', '0025_decision_execution'),
     ]
 
     operations = [
