@@ -1,11 +1,14 @@
-"""What the in-process profilers (`bench.profile_public`, `bench.profile_queue`) share:
-Django on a benchmark database, and the best-of-batches CPU time of a call (steadier than a
-mean on a shared machine)."""
+"""What the in-process profilers (`bench.profile_public`, `bench.profile_queue`,
+`bench.profile_api`) share: Django on a benchmark database, the best-of-batches CPU time of a
+call (steadier than a mean on a shared machine), and a cProfile of it."""
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
 import time
 from collections.abc import Callable
 from typing import Any
@@ -77,3 +80,21 @@ def sql_of(call: Callable[[], Any], *, warm_up: int = 10) -> list[dict[str, str]
     for _ in range(warm_up):
         call()
     return captured
+
+
+def print_profile(call: Callable[[], Any], *, requests: int, sort: str = "cumulative", lines: int = 40) -> None:
+    """A cProfile of `requests` calls of `call`, timed in CPU time, its top `lines` by `sort`;
+    then the machine's load average, which says how far to trust the figures."""
+    profile = cProfile.Profile(time.process_time)
+    profile.enable()
+    for _ in range(requests):
+        call()
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(sort).print_stats(lines)
+    print(out.getvalue())
+
+
+def print_load() -> None:
+    load = os.getloadavg()
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

@@ -18,13 +18,8 @@ Open311 codes and places (`bench.api_figures.ensure_open311_feedback`), as the r
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
 import logging
-import os
-import pstats
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -42,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
     p.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each big-table read of the chosen requests")
     args = p.parse_args(argv)
-    from bench.cpu import cpu_ms, setup_django_on, sql_of
+    from bench.cpu import cpu_ms, print_load, print_profile, setup_django_on, sql_of
 
     setup_django_on(args.database, p, why="it files a petition and writes the harness's users")
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the wrong secret's 404s
@@ -108,16 +103,8 @@ def main(argv: list[str] | None = None) -> int:
             explain(request)
     if args.profile:
         request = dict((k, r) for k, _n, r in figures)[args.profile]
-        profile = cProfile.Profile(time.process_time)
-        profile.enable()
-        for _ in range(args.requests):
-            request()
-        profile.disable()
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
-        print(out.getvalue())
-    load = os.getloadavg()
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_profile(request, requests=args.requests, sort=args.sort, lines=args.lines)
+    print_load()
     return 0
 
 

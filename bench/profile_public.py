@@ -18,13 +18,8 @@ benchmark's). Every filing adds a petition: run it on a benchmark database only.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import os
-import pstats
 import re
 import sys
-import time
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -77,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         "to compare one change's cost back to back",
     )
     args = p.parse_args(argv)
-    from bench.cpu import backend_cpu_ms, cpu_ms, setup_django_on, sql_of
+    from bench.cpu import backend_cpu_ms, cpu_ms, print_load, print_profile, setup_django_on, sql_of
 
     setup_django_on(args.database, p, why="it files petitions")
     from django.test import Client
@@ -157,16 +152,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"    {query['sql'][:120]}")
     if args.profile:
         request = file_once if args.profile == "file" else look
-        profile = cProfile.Profile(time.process_time)
-        profile.enable()
-        for _ in range(args.requests):
-            request()
-        profile.disable()
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.lines)
-        print(out.getvalue())
-    load = os.getloadavg()
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_profile(request, requests=args.requests, sort=args.sort, lines=args.lines)
+    print_load()
     return 0
 
 

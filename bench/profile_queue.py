@@ -18,10 +18,6 @@ memberships (as the harness writes them) and their session.
 from __future__ import annotations
 
 import argparse
-import cProfile
-import io
-import os
-import pstats
 import statistics
 import sys
 import time
@@ -47,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true", help="cProfile the queue request")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
     args = p.parse_args(argv)
-    from bench.cpu import setup_django_on, sql_of
+    from bench.cpu import print_load, print_profile, setup_django_on, sql_of
 
     setup_django_on(args.database, p, why="it writes the benchmark's official")
     from django.db import connection
@@ -94,16 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         shown = explain_ms(sql, params) if kind == "SELECT" else "(not a SELECT)"
         print(f"    {shown:>10}  {sql[:140]}")
     if args.profile:
-        profile = cProfile.Profile(time.process_time)
-        profile.enable()
-        for _ in range(args.requests):
-            browser.get(url, query)
-        profile.disable()
-        out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.lines)
-        print(out.getvalue())
-    load = os.getloadavg()
-    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print_profile(lambda: browser.get(url, query), requests=args.requests, lines=args.lines)
+    print_load()
     return 0
 
 
