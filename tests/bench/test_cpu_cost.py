@@ -110,3 +110,15 @@ def test_only_the_servers_own_backends_are_charged(tmp_path):
             proc.wait()
     assert spent is not None
     assert 280 <= spent.database_ms <= 450  # 0.3 s of one backend, none of the other's
+
+
+def test_a_profilers_cprofile_names_the_calls_it_measured(capsys):
+    from bench.cpu import print_profile
+
+    def filing() -> int:
+        return sum(range(100))
+
+    print_profile(filing, requests=3, lines=5)
+    out = capsys.readouterr().out
+    assert "function calls" in out
+    assert "filing" in out
