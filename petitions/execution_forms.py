@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from .action_forms import ActionForm, _reason, figures_layout
 from .execution import AMOUNTS, LAND, MONEY, execution_errors, required
 from .figure_forms import amount_field
-from .forms import ActionForm, _reason, figures_layout
 from .selectors import decision_execution_of, decision_figures_of
 
 LABELS: dict[str, Any] = {

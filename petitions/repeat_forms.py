@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .action_forms import ActionForm, DutyNotifyForm
 from .choices import REPORT_OUTCOMES, REVIEW_OUTCOMES, RepeatGround, ReviewOutcome
-from .forms import ActionForm, DutyNotifyForm
 
 
 class MarkRepeatForm(ActionForm):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Unit
 from core.uploads import validate_upload
 
-from .forms import ActionForm, _reason
+from .action_forms import ActionForm, _reason
 from .models import Attachment
 from .services.urging import urgeable_units
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from core.actions import ActionTable, Actor, StaffAction, StaffActionView
 from core.choices import PetitionKind
 
-from .. import forms as f
+from .. import action_forms as af
 from .. import repeat_forms as rf
 from .. import services
 from ..execution_forms import ExecutionForm, execution_values
@@ -125,22 +125,22 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
     policy=POLICY,
     unit_of=lambda p: p.unit,
     actions={
-        "classify": StaffAction(gettext_lazy("Classify"), f.ClassifyForm, _classify, _when(CLASSIFIABLE)),
+        "classify": StaffAction(gettext_lazy("Classify"), af.ClassifyForm, _classify, _when(CLASSIFIABLE)),
         "accept": StaffAction(
             gettext_lazy("Accept"),
-            f.AcceptForm,
+            af.AcceptForm,
             lambda p, d, a: services.petition_accept(petition=p, complex=d["complex"], **_checked(d, a)),
             _when(DECIDABLE),
         ),
         "refuse": StaffAction(
             gettext_lazy("Refuse"),
-            f.RefuseForm,
+            af.RefuseForm,
             lambda p, d, a: services.petition_refuse(petition=p, reason=d["reason"], **_checked(d, a)),
             _when(DECIDABLE),
         ),
         "guide": StaffAction(
             gettext_lazy("Guide"),
-            f.GuideForm,
+            af.GuideForm,
             lambda p, d, a: services.petition_guide(
                 petition=p, body=d["body"], reason=d.get("reason", ""), **_checked(d, a)
             ),
@@ -148,7 +148,7 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "transfer": StaffAction(
             gettext_lazy("Transfer"),
-            f.TransferForm,
+            af.TransferForm,
             lambda p, d, a: services.petition_transfer(
                 petition=p, to_unit=d["unit_code"], reason=d.get("reason", ""), **_checked(d, a)
             ),
@@ -170,13 +170,13 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "file-away": StaffAction(
             gettext_lazy("File away"),
-            f.FileAwayForm,
+            af.FileAwayForm,
             lambda p, d, a: services.petition_file_away(petition=p, reason=d["reason"], **_checked(d, a)),
             _when(DECIDABLE),
         ),
         "no-action": StaffAction(
             gettext_lazy("No action"),
-            f.NoActionForm,
+            af.NoActionForm,
             lambda p, d, a: services.petition_no_action(
                 petition=p, reason=d["reason"], pass_to_inspection=d["pass_to_inspection"], **_checked(d, a)
             ),
@@ -184,25 +184,25 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "return-originals": StaffAction(
             gettext_lazy("Return originals"),
-            f.ReturnOriginalsForm,
+            af.ReturnOriginalsForm,
             lambda p, d, a: services.petition_return_originals(petition=p, **a.kwargs()),
             _when(tuple(S.values), also=lambda p: p.has_originals and not p.originals_returned_on),
         ),
         "assign": StaffAction(
             gettext_lazy("Assign"),
-            f.AssignForm,
+            af.AssignForm,
             lambda p, d, a: services.petition_assign(petition=p, assignee=d["assignee"], **_checked(d, a)),
             _when(OPEN),
         ),
         "link-first": StaffAction(
             gettext_lazy("Second-time complaint: link the first"),
-            f.LinkFirstForm,
+            af.LinkFirstForm,
             _link_first,
             _when(CLASSIFIABLE, kinds=(PetitionKind.COMPLAINT,)),
         ),
         "extend": StaffAction(
             gettext_lazy("Extend"),
-            f.ExtendForm,
+            af.ExtendForm,
             lambda p, d, a: services.petition_extend(
                 petition=p, complexity=d["complexity"], reason=d["reason"], **_checked(d, a)
             ),
@@ -210,19 +210,19 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "suspend": StaffAction(
             gettext_lazy("Suspend"),
-            f.SuspendForm,
+            af.SuspendForm,
             lambda p, d, a: services.petition_suspend(petition=p, reason=d["reason"], **_checked(d, a)),
             _when((S.ACCEPTED,)),
         ),
         "resume": StaffAction(
             gettext_lazy("Resume"),
-            f.ResumeForm,
+            af.ResumeForm,
             lambda p, d, a: services.petition_resume(petition=p, **_checked(d, a)),
             _when((S.SUSPENDED,)),
         ),
         "resolve": StaffAction(
             gettext_lazy("Record the result"),
-            f.ResolveForm,
+            af.ResolveForm,
             lambda p, d, a: services.petition_resolve(
                 petition=p,
                 result=d["result"],
@@ -235,7 +235,7 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "figures": StaffAction(
             gettext_lazy("Decision figures"),
-            f.FiguresForm,
+            af.FiguresForm,
             lambda p, d, a: services.petition_record_figures(
                 petition=p, figures=figure_values(d), reason=d["reason"], **_checked(d, a)
             ),
@@ -253,7 +253,7 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "notify-acceptance": StaffAction(
             gettext_lazy("Record: denouncer notified of the acceptance"),
-            f.DutyNotifyForm,
+            af.DutyNotifyForm,
             _record_duty(Duty.NOTIFY_ACCEPTANCE),
             _when(
                 (S.ACCEPTED, S.SUSPENDED, S.RESOLVED),
@@ -264,7 +264,7 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "notify-suspension": StaffAction(
             gettext_lazy("Record: suspension decision sent"),
-            f.DutyNotifyForm,
+            af.DutyNotifyForm,
             _record_duty(Duty.NOTIFY_SUSPENSION),
             _when(
                 (S.ACCEPTED, S.SUSPENDED, S.RESOLVED),
@@ -275,21 +275,21 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "notify-conclusion": StaffAction(
             gettext_lazy("Record: denouncer notified of the conclusion"),
-            f.DutyNotifyForm,
+            af.DutyNotifyForm,
             _record_duty(Duty.NOTIFY_CONCLUSION),
             _when((S.RESOLVED,), kinds=(PetitionKind.DENUNCIATION,), also=_duty_pending(Duty.NOTIFY_CONCLUSION)),
             rule="duty",
         ),
         "publish-conclusion": StaffAction(
             gettext_lazy("Record: conclusion published"),
-            f.DutyPublishForm,
+            af.DutyPublishForm,
             _record_duty(Duty.PUBLISH_CONCLUSION),
             _when((S.RESOLVED,), kinds=(PetitionKind.DENUNCIATION,), also=_duty_pending(Duty.PUBLISH_CONCLUSION)),
             rule="duty",
         ),
         "send-decision": StaffAction(
             gettext_lazy("Record: decision sent to the complainant and the parties"),
-            f.DutyNotifyForm,
+            af.DutyNotifyForm,
             _record_duty(Duty.SEND_DECISION),
             _when((S.RESOLVED,), kinds=(PetitionKind.COMPLAINT,), also=_duty_pending(Duty.SEND_DECISION)),
             rule="duty",
@@ -325,7 +325,7 @@ PETITION_ACTIONS: ActionTable[Petition] = ActionTable(
         ),
         "group": StaffAction(
             gettext_lazy("Group into a case"),
-            f.GroupForm,
+            af.GroupForm,
             lambda p, d, a: services.case_group(petitions=[p, *d["others"]], case=p.case, **a.kwargs()),
             _when(tuple(S.values)),
         ),

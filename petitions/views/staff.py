@@ -23,6 +23,7 @@ from core.ratelimit import client_ip
 from core.selectors import units_visible_to
 from core.uploads import attachment_response
 
+from .. import action_forms as af
 from .. import forms as f
 from .. import services
 from ..execution_forms import GROUPS as EXECUTION_GROUPS
@@ -212,7 +213,7 @@ class RevealView(StaffMixin, FormView):
     """Opens a denouncer's identity for a permitted official who states why (audit-logged)."""
 
     template_name = "petitions/petition_reveal.html"
-    form_class = f.RevealForm
+    form_class = af.RevealForm
 
     @cached_property
     def petition(self) -> Petition:
@@ -228,7 +229,7 @@ class RevealView(StaffMixin, FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(petition=self.petition, **kwargs)
 
-    def form_valid(self, form: f.RevealForm) -> HttpResponse:
+    def form_valid(self, form: af.RevealForm) -> HttpResponse:
         try:
             identity = services.denouncer_reveal(
                 petition=self.petition,

@@ -616,9 +616,10 @@ def test_every_upload_entry_point_is_in_this_test():
     # Both public forms take their files through core.forms.CheckedFileField, and keep the files
     # of a form that came back with an error through core.held_files (core.services.uploads_hold,
     # which runs every file through validate_upload first).
-    # An urging's answer document and an online session's recording are staff uploads checked
-    # by the same core.uploads (the corpus test below sends them every bad file too).
-    known = {"core/forms.py", "adminreform/views/public.py", "petitions/forms.py", "petitions/views/public.py"}
+    # A resolution's reply letter (petitions.action_forms), an urging's answer document and an
+    # online session's recording are staff uploads checked by the same core.uploads (the corpus
+    # test below sends them every bad file too).
+    known = {"core/forms.py", "adminreform/views/public.py", "petitions/action_forms.py", "petitions/views/public.py"}
     known |= {"petitions/urge_forms.py", "petitions/urging.py", "reception/forms.py"}
     found = set()
     for app in ("core", "petitions", "reception", "adminreform", "reports", "civicdesk"):
