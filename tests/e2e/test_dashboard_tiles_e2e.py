@@ -72,7 +72,9 @@ def test_a_city_leader_reads_the_tiles_and_opens_each_ones_rows(
         total = int(page.locator("[data-total]").get_attribute("data-total"))
         listed = page.locator("tr.drill-row").count()
         while page.get_by_role("link", name="Trang sau").count():
-            page.get_by_role("link", name="Trang sau").click()
+            # follow the link and wait for its page (a click returns before the next page loads)
+            with page.expect_navigation():
+                page.get_by_role("link", name="Trang sau").click()
             listed += page.locator("tr.drill-row").count()
         assert listed == total, href
         if "(" in shown:  # "97,1% (68/70)": the rows are the numerator's
