@@ -338,26 +338,51 @@ def petition_by_code_orm(code: str) -> Petition | None:
     return Petition.objects.only(*PUBLIC_TRACKING_FIELDS).filter(tracking_code=code).first()
 
 
+# Chains of up to this many petitions (a petition and the units it was transferred to) read
+# their events by a statement prepared per length; a longer chain, rare, by a plain one.
+PREPARED_CHAIN = 4
+PUBLIC_EVENT_FIELDS = ("id", "occurred_at", "kind", "data", "reason")
+
+
+@functools.cache
+def _event_names() -> list[str]:
+    """The timeline's columns in the model's order, as `from_db` takes them."""
+    return [f.attname for f in PetitionEvent._meta.concrete_fields if f.attname in PUBLIC_EVENT_FIELDS]
+
+
 @functools.cache
 def _events_sql(petitions: int) -> str:
     e = _Columns(PetitionEvent)
     placeholders = ", ".join(["%s"] * petitions)
     return (
-        f"SELECT {e.id}, {e.occurred_at}, {e.kind}, {e.data}, {e.reason} FROM {e.table} "  # noqa: S608
+        f"SELECT {', '.join(getattr(e, name) for name in _event_names())} FROM {e.table} "  # noqa: S608
         f"WHERE {e.petition} IN ({placeholders}) ORDER BY {e.occurred_at}, {e.id}"
     )
 
 
 def public_events(petition_ids: Sequence[int]) -> list[PetitionEvent]:
     """The events of `petition_ids` (a transfer chain), oldest first, with the columns the public
-    timeline reads: a raw query whose SQL is built once per chain length."""
-    return list(PetitionEvent.objects.raw(_events_sql(len(petition_ids)), list(petition_ids)))
+    timeline reads. On PostgreSQL a statement prepared per chain length, its rows made models
+    with `from_db` (`data` through its field's `from_db_value`, as the ORM reads it): the raw
+    query's iterator cost more CPU than the read (docs/performance.md, P2)."""
+    ids = list(petition_ids)
+    sql = _events_sql(len(ids))
+    if connection.vendor != "postgresql" or len(ids) > PREPARED_CHAIN:
+        return list(PetitionEvent.objects.raw(sql, ids))  # the ORM's converters (SQLite's dates)
+    names = _event_names()
+    data, json = names.index("data"), PetitionEvent._meta.get_field("data")
+    events = []
+    for row in fetch_prepared(f"public_events_{len(ids)}", sql, ids):
+        values = list(row)
+        values[data] = json.from_db_value(values[data], None, connection)
+        events.append(PetitionEvent.from_db(connection.alias, names, values))
+    return events
 
 
 def public_events_orm(petition_ids: Sequence[int]) -> list[PetitionEvent]:
     """`public_events` through the ORM: the reference."""
     return list(
         PetitionEvent.objects.filter(petition_id__in=petition_ids)
-        .only("id", "occurred_at", "kind", "data", "reason")
+        .only(*PUBLIC_EVENT_FIELDS)
         .order_by("occurred_at", "id")
     )
