@@ -11,6 +11,10 @@ of name shows at once, and no visitor is shown another's header
 `{% blank_form "template" %}`: a public form with nothing typed in it and no error (the
 lookup form under a found petition) is the same for every visitor of a language.
 
+`{% per_language %}…{% end_per_language %}`: markup that shows nothing but the language's
+translations and static addresses (the layout's style sheets, skip link and footer), rendered
+once per language by each worker.
+
 Each rendering is kept with a placeholder where the CSRF token goes; the visitor's own token
 is put in per request."""
 
@@ -65,6 +69,31 @@ def blank_form(context: RequestContext, template_name: str) -> SafeString:
     if form is None or form.is_bound or form.initial:
         return mark_safe(_engine(context).get_template(template_name).render(context))  # noqa: S308 (a template)
     return _kept(context, template_name, (template_name, get_language()))
+
+
+class PerLanguageNode(template.Node):
+    """Its contents rendered once per language, kept on the node (which the cached template
+    loader keeps for the worker's life): one entry per language, never per visitor."""
+
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+        self.rendered: dict[str, SafeString] = {}
+
+    def render(self, context: template.Context) -> SafeString:
+        language = get_language()
+        html = self.rendered.get(language)
+        if html is None:
+            html = self.rendered[language] = mark_safe(self.nodelist.render(context))  # noqa: S308 (a template)
+        return html
+
+
+@register.tag
+def per_language(parser: template.base.Parser, token: template.base.Token) -> PerLanguageNode:
+    """`{% per_language %}…{% end_per_language %}`: only translations, `{% static %}` and
+    `{% url %}` inside, nothing of the request, the visitor or the page's data."""
+    nodelist = parser.parse(("end_per_language",))
+    parser.delete_first_token()
+    return PerLanguageNode(nodelist)
 
 
 def _kept(context: RequestContext, template_name: str, key: tuple[Any, ...]) -> SafeString:

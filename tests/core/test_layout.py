@@ -148,3 +148,18 @@ def test_two_officials_with_the_same_name_each_see_their_own_menu(officer, city_
     assert reverse("reports:dashboard") not in menus[officer.username]
     assert reverse("petitions:queue") in menus[officer.username]
     assert reverse("petitions:queue") not in menus[city_leader.username]
+
+
+def test_the_layouts_translated_parts_follow_each_visitors_language():
+    """The title, skip link and footer are kept once per language: a Vietnamese visitor and an
+    English one, in turn and again, each read their own language, never the other's."""
+    vietnamese, english = Client(), Client()
+    english.post(reverse("set_language"), {"language": "en"})
+    page = reverse("petitions:track")
+    for _round in range(2):
+        vi, en = (b.get(page).content.decode() for b in (vietnamese, english))
+        assert 'lang="vi"' in vi and "Chuyển đến nội dung chính" in vi and "Skip to content" not in vi
+        assert 'lang="en"' in en and "Skip to content" in en and "Chuyển đến nội dung chính" not in en
+        assert "citizen reception, petitions" in en and "citizen reception, petitions" not in vi
+        for shown in (vi, en):
+            assert shown.count('<link rel="stylesheet"') == 3 and shown.count("bootstrap.bundle") == 1
