@@ -6,7 +6,9 @@ the log-out button) differs from one visitor to the next. Rendering it was a lar
 a small public page's template work (the figures: docs/performance.md). Everything the header
 shows is in the key (the account's name and the menu its roles give), so a change of role or
 of name shows at once, and no visitor is shown another's header
-(tests/core/test_layout.py).
+(tests/core/test_layout.py). A visitor who is not signed in sees the public menu, which the
+address and the language decide: their key is those two, and the menu is not even built
+when the header is found kept.
 
 `{% blank_form "template" %}`: a public form with nothing typed in it and no error (the
 lookup form under a found petition) is the same for every visitor of a language.
@@ -50,11 +52,13 @@ def _engine(context: RequestContext) -> Engine:
 def site_header(context: RequestContext) -> SafeString:
     request = context["request"]
     user = context.get("user")
-    account = user.get_full_name() or user.get_username() if user is not None and user.is_authenticated else None
+    if user is None or not user.is_authenticated:
+        # A visitor's menu is the public one, which follows from the address and the language.
+        return _kept(context, HEADER, (get_language(), request.get_full_path()))
     key = (
         get_language(),
         request.get_full_path(),
-        account,
+        user.get_full_name() or user.get_username(),
         *((str(item.label), item.url, item.active) for item in context.get("staff_nav") or ()),
         *((str(item.label), item.url, item.active) for item in context.get("public_nav") or ()),
     )
