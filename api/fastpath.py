@@ -7,7 +7,7 @@ figure (docs/performance.md, P9 and P10).
   classes, which cost more CPU than the lookup itself. It makes the same checks with the same
   counters (the per-address limit of `api.throttling`, the web lookup's limits of
   `petitions:track`, counted in one round trip), reads the petition through the web lookup's
-  own fast path (`petitions.selectors.petition_by_code`, `petition_public_tracking`), and
+  own fast path (`petitions.selectors.petition_lookup`, `petition_public_tracking`), and
   answers exactly what the DRF view answers: the same JSON bytes, headers and problems, one
   404 for a wrong code and a wrong secret. Any other call (a key, a session, a bad or odd
   body, another `Accept`) returns None and goes through DRF (`views.petitions.PetitionStatus`):
@@ -38,7 +38,7 @@ from core.ratelimit import client_ip, form_limits, hits, log_refusal
 from core.selectors import unit_names
 from petitions import services as petition_services
 from petitions.models import OPEN_STATUSES, FeedbackCategory, Petition, PetitionStatus
-from petitions.selectors import PublicTracking, petition_by_code, petition_public_tracking
+from petitions.selectors import PublicTracking, petition_lookup, petition_public_tracking
 
 from .problems import PROBLEM_TYPE, problem
 from .throttling import WINDOW_S, address_limit
@@ -133,11 +133,11 @@ def status_lookup(request: HttpRequest) -> HttpResponse | None:
     if not all(track) and enforced:
         log_refusal("petition-track", address)
         return _problem("rate_limited", Retry_After=str(TRACK_WINDOW_S))
-    petition = petition_by_code(code=given["code"])
+    petition, events = petition_lookup(code=given["code"])
     if not petition_services.petition_check_secret(petition=petition, secret=given["secret"]):
         return _problem("not_found")
     assert petition is not None
-    return _json(tracking_data(petition_public_tracking(petition=petition)))
+    return _json(tracking_data(petition_public_tracking(petition=petition, events=events)))
 
 
 # --- the Open311 list (P10) ----------------------------------------------------------------------

@@ -10,6 +10,7 @@ Each read has its ORM twin, the reference it must agree with row for row:
 | `handler_choices`        | `selectors.handlers_for`                   | tests/perf/test_queue_page.py          |
 | `petition_by_code`       | `petition_by_code_orm`                     | tests/perf/test_fastpath.py            |
 | `public_events`          | `public_events_orm`                        | tests/perf/test_fastpath.py            |
+| `petition_and_events_by_code` | `petition_by_code_orm`, `public_events_orm` | tests/perf/test_fastpath.py       |
 
 Every table and column is named from the models' `_meta` (quoted by the connection), never
 written by hand. The statements run often enough to be prepared once per PostgreSQL connection
@@ -21,10 +22,11 @@ number's upsert stays with the numbering service (services/numbering.py).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import connection, models
@@ -369,14 +371,49 @@ def public_events(petition_ids: Sequence[int]) -> list[PetitionEvent]:
     sql = _events_sql(len(ids))
     if connection.vendor != "postgresql" or len(ids) > PREPARED_CHAIN:
         return list(PetitionEvent.objects.raw(sql, ids))  # the ORM's converters (SQLite's dates)
+    return [_event(row) for row in fetch_prepared(f"public_events_{len(ids)}", sql, ids)]
+
+
+def _event(row: Sequence[Any]) -> PetitionEvent:
+    """An event of the timeline from its columns (`_event_names`), read by a prepared statement:
+    `data` decoded as its JSONField does (the driver hands jsonb to Django as text)."""
     names = _event_names()
-    data, json = names.index("data"), PetitionEvent._meta.get_field("data")
-    events = []
-    for row in fetch_prepared(f"public_events_{len(ids)}", sql, ids):
-        values = list(row)
-        values[data] = json.from_db_value(values[data], None, connection)
-        events.append(PetitionEvent.from_db(connection.alias, names, values))
-    return events
+    values = list(row)
+    data, field = names.index("data"), PetitionEvent._meta.get_field("data")
+    assert isinstance(field, models.JSONField)
+    if isinstance(values[data], str):
+        values[data] = json.loads(values[data], cls=field.decoder)
+    return PetitionEvent.from_db(connection.alias, names, values)
+
+
+@functools.cache
+def _lookup_sql() -> str:
+    """`petition_by_code`'s row joined to its events, oldest first (no event: one row of NULLs)."""
+    names, _sql = _by_code_sql()
+    p, e = _Columns(Petition), _Columns(PetitionEvent)
+    petition = ", ".join(getattr(p, name) for name in names)
+    columns = [f"p.{getattr(p, name)}" for name in names] + [f"e.{getattr(e, name)}" for name in _event_names()]
+    return (
+        f"SELECT {', '.join(columns)} FROM (SELECT {petition} FROM {p.table} "  # noqa: S608 - names from the models
+        f"WHERE {p.tracking_code} = %s LIMIT 1) p LEFT JOIN {e.table} e ON e.{e.petition} = p.{p.id} "
+        f"ORDER BY e.{e.occurred_at}, e.{e.id}"
+    )
+
+
+def petition_and_events_by_code(code: str) -> tuple[Petition | None, list[PetitionEvent]]:
+    """`petition_by_code` and the petition's `public_events`, read by one prepared statement: a
+    lookup's second round trip cost more CPU than its rows (docs/performance.md, P2). Other
+    databases: the two reads."""
+    if connection.vendor != "postgresql":
+        petition = petition_by_code(code)
+        return petition, public_events([petition.pk]) if petition is not None else []
+    rows = fetch_prepared("petition_lookup", _lookup_sql(), [code])
+    if not rows:
+        return None, []
+    names, _sql = _by_code_sql()
+    width = len(names)
+    petition = Petition.from_db(connection.alias, names, rows[0][:width])
+    return petition, [_event(row[width:]) for row in rows if row[width] is not None]
 
 
 def public_events_orm(petition_ids: Sequence[int]) -> list[PetitionEvent]:

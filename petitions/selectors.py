@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -415,6 +416,15 @@ def petition_by_code(*, code: str) -> Petition | None:
     return fastpath.petition_by_code(code) if code else None
 
 
+def petition_lookup(*, code: str) -> tuple[Petition | None, list[PetitionEvent]]:
+    """`petition_by_code` with the petition's events, which its tracking page shows
+    (`petition_public_tracking(events=…)`), in one prepared statement
+    (fastpath.petition_and_events_by_code). The events are read before the secret is checked:
+    the caller shows nothing of them unless it matches."""
+    code = normalise_code(code)
+    return fastpath.petition_and_events_by_code(code) if code else (None, [])
+
+
 # What the citizen reads for each event kind (translated when shown); kinds not listed, and
 # those handled in _public_text, are internal (assignment, identity access, reminders...).
 PUBLIC_TEXTS: dict[str, Promise] = {
@@ -460,10 +470,11 @@ def _public_text(kind: str, data: dict[str, object], reason: str) -> str | None:
     return str(text) if text is not None else None
 
 
-def petition_public_tracking(*, petition: Petition) -> PublicTracking:
+def petition_public_tracking(*, petition: Petition, events: Sequence[PetitionEvent] | None = None) -> PublicTracking:
     """What the citizen may see: status, the running step's deadline and a plain timeline.
     Never the identity, internal notes or who handles it. Follows a transfer to the unit
-    that received it."""
+    that received it. `events`: the petition's own, already read (`petition_lookup`); a
+    transfer chain's are read anew."""
     chain = [petition]
     current = petition
     while current.status == PetitionStatus.TRANSFERRED:
@@ -473,7 +484,9 @@ def petition_public_tracking(*, petition: Petition) -> PublicTracking:
         chain.append(nxt)
         current = nxt
     timeline = []
-    for event in fastpath.public_events([p.pk for p in chain]):
+    if events is None or len(chain) > 1:
+        events = fastpath.public_events([p.pk for p in chain])
+    for event in events:
         text = _public_text(event.kind, event.data or {}, event.reason)
         if text:
             timeline.append(PublicStep(on=timezone.localtime(event.occurred_at).date(), text=text))

@@ -28,6 +28,7 @@ from .. import services
 from ..models import Attachment
 from ..selectors import (
     petition_by_code,
+    petition_lookup,
     petition_public_letter,
     petition_public_tracking,
 )
@@ -189,12 +190,12 @@ class PetitionTrackView(FormView):
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        petition = petition_by_code(code=form.cleaned_data["code"])
+        petition, events = petition_lookup(code=form.cleaned_data["code"])
         if not services.petition_check_secret(petition=petition, secret=form.cleaned_data["secret"]):
             form.add_error(None, _("No petition matches this code and secret. Check both and try again."))
             return self.form_invalid(form)
         assert petition is not None
-        tracking = petition_public_tracking(petition=petition)
+        tracking = petition_public_tracking(petition=petition, events=events)
         # The secret goes back only inside the letter's download form, on a page never cached.
         context = self.get_context_data(form=f.TrackForm(), tracking=tracking, secret=form.cleaned_data["secret"])
         response = self.render_to_response(context)

@@ -52,3 +52,16 @@ def test_the_public_events_of_a_transfer_chain_are_the_orms(commune, other_commu
     assert len(fast) >= 5
     columns = ("pk", "occurred_at", "kind", "data", "reason")
     assert [[getattr(e, c) for c in columns] for e in fast] == [[getattr(e, c) for c in columns] for e in twin]
+
+
+def test_the_lookup_with_its_events_reads_the_orms_petition_and_events(commune):
+    petition = classify(receive(commune))
+    fast, events = fastpath.petition_and_events_by_code(petition.tracking_code)
+    twin = fastpath.petition_by_code_orm(petition.tracking_code)
+    assert fast is not None and twin is not None
+    assert [getattr(fast, f) for f in PUBLIC_TRACKING_FIELDS] == [getattr(twin, f) for f in PUBLIC_TRACKING_FIELDS]
+    columns = ("pk", "occurred_at", "kind", "data", "reason")
+    orm = fastpath.public_events_orm([petition.pk])
+    assert len(events) >= 2
+    assert [[getattr(e, c) for c in columns] for e in events] == [[getattr(e, c) for c in columns] for e in orm]
+    assert fastpath.petition_and_events_by_code("PAZZZZZZZZ") == (None, [])

@@ -44,10 +44,11 @@ def test_a_filing_issues_at_most_four_queries(client, commune, django_assert_max
         assert Notification.objects.filter(petition=petition).count() == 2  # e-mail and SMS, in the outbox
 
 
-def test_a_lookup_issues_two_queries_and_an_unknown_code_one(client, commune, django_assert_max_num_queries):
+def test_a_lookup_issues_one_query_found_or_not(client, commune, django_assert_max_num_queries):
+    """The petition and its timeline's events in one statement (fastpath.petition_and_events_by_code)."""
     client.post(reverse("petitions:file"), filing(commune))
     petition = Petition.objects.get()
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(1):
         found = client.post(
             reverse("petitions:track"),
             {"code": petition.tracking_code, "secret": derived_secret(filing(commune)["idempotency_key"])},
