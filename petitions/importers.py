@@ -58,7 +58,7 @@ from .text import fold
 BATCH = 2000
 UPDATE_FIELDS = [
     "received_on", "kind", "channel", "signers", "anonymous", "over_level", "outcome", "competent", "case",
-    "resolved_on", "subject", "status", "search_text", "result", "field",
+    "resolved_on", "subject", "status", "search_text", "result", "field", "court_judgment",
     "step", "due_on", "due_rule", "classify_due_on", "classify_rule",
 ]  # fmt: skip
 FK_FIELDS = {"case", "due_rule", "classify_rule"}
@@ -84,6 +84,8 @@ COLUMNS = [
     Column("due_on", parse=parse_date, default=None),
     # Not in CONTRACTS.md: an optional column of this project (docs/petitions.md).
     Column("field", parse=choice_parser(PetitionField.values), default=""),
+    # Also this project's: a court has judged the complaint's matter (02/XLD "Đã có bản án").
+    Column("court_judgment", parse=parse_bool, default=False),
 ]
 
 
@@ -111,6 +113,8 @@ def _check(rows: list[ParsedRow], units: dict[str, int]) -> tuple[list[ParsedRow
             row_errors.append(RowError(row.line, "due_on", "before received_on"))
         if v["field"] in DENUNCIATION_ONLY_FIELDS and v["kind"] != PetitionKind.DENUNCIATION:
             row_errors.append(RowError(row.line, "field", f"'{v['field']}' is a field of denunciations only"))
+        if v["court_judgment"] and v["kind"] != PetitionKind.COMPLAINT:
+            row_errors.append(RowError(row.line, "court_judgment", "only a complaint can have a court judgment"))
         key = (v["unit_code"], v["ref"])
         if key in seen:
             row_errors.append(RowError(row.line, "ref", f"repeats line {seen[key]} for the same unit"))
@@ -324,6 +328,7 @@ def _records(good: list[ParsedRow], units: dict[str, int], cases: dict[tuple[int
                 fold(f"{ref} {subject}"),
                 result,
                 v["field"],
+                v["court_judgment"],
                 *deadlines,
             )
         )
@@ -423,10 +428,11 @@ def _copy_buffer(records: list[Record]) -> io.StringIO:
     lines = [
         f"{unit_id}\t{esc(ref)}\t{received}\t{kind}\t{channel}\t{signers}\t{b(anonymous)}\t{b(over_level)}\t"
         f"{outcome}\t{b(competent)}\t{n(case_id)}\t{n(resolved_on)}\t{esc(subject)}\t{status}\t{esc(search)}\t"
-        f"{result}\t{field}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
+        f"{result}\t{field}\t{b(court)}\t{step}\t{n(due_on)}\t{n(due_rule)}\t{n(classify_due)}\t{n(classify_rule)}\n"
         for (
             unit_id, ref, received, kind, channel, signers, anonymous, over_level, outcome, competent, case_id,
-            resolved_on, subject, status, search, result, field, step, due_on, due_rule, classify_due, classify_rule,
+            resolved_on, subject, status, search, result, field, court, step, due_on, due_rule, classify_due,
+            classify_rule,
         ) in records  # type: ignore[misc]
     ]  # fmt: skip
     return io.StringIO("".join(lines))

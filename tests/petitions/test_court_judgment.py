@@ -44,3 +44,43 @@ def test_only_a_complaint_has_the_mark(client, commune, officer):
     form = client.get(reverse("petitions:action", args=[petition.pk, "classify"])).content.decode()
     assert 'name="court_judgment"' not in form
     assert not classify(petition, court_judgment=True).court_judgment
+
+
+def test_an_imported_register_says_which_complaints_a_court_has_judged_and_the_form_counts_them(
+    tmp_path, commune, capsys
+):
+    from datetime import date
+
+    from django.core.management import CommandError, call_command
+
+    from petitions.models import Petition
+    from reports.compiling import compile_figures
+    from reports.periods import Period
+
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "ref,unit_code,received_on,kind,outcome,competent,court_judgment\n"
+        "KN-1,00070,2026-03-02,complaint,accepted,true,có\n"
+        "KN-2,00070,2026-03-03,complaint,accepted,true,\n"
+        "KN-3,00070,2026-03-04,complaint,accepted,true,0\n",
+        encoding="utf-8",
+    )
+    call_command("import_records", "petitions", str(register))
+    judged = dict(Petition.objects.values_list("ref", "court_judgment"))
+    assert judged == {"KN-1": True, "KN-2": False, "KN-3": False}
+    figures = compile_figures(unit=commune, period=Period(date(2026, 1, 1), date(2026, 3, 31)))
+    assert figures["forms"]["petitions"]["xld_complaint_court_judgment"] == 1  # 02/XLD "Đã có bản án"
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "ref,unit_code,received_on,kind,court_judgment\n"
+        "TC-1,00070,2026-03-02,denunciation,true\n"
+        "KN-4,00070,2026-03-02,complaint,maybe\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError):
+        call_command("import_records", "petitions", str(bad))
+    err = capsys.readouterr().err
+    assert "line 2, column court_judgment: only a complaint can have a court judgment" in err
+    assert "line 3, column court_judgment" in err
+    assert not Petition.objects.filter(ref__in=["TC-1", "KN-4"]).exists()
