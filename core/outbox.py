@@ -46,7 +46,7 @@ from .prepared import insert_prepared
 
 logger = logging.getLogger(__name__)
 
-WINDOW_S = 0.025  # at 250 filings/s, about six filings per broker message
+WINDOW_S = 0.1  # at 60 filings/s per worker, about six filings per broker message
 MAX_IDS = 100  # ids per broker message: one worker task sends them in turn
 DELIVER_TASK = "core.tasks.outbox_deliver_task"
 MAX_ATTEMPTS = 10

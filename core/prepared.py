@@ -23,6 +23,7 @@ The benchmark's and the plan tests' EXPLAIN helpers for these statements are in 
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import re
@@ -31,12 +32,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.postgresql.psycopg_any import is_psycopg3
 from django.db.models import signals
 
 # Per driver connection, each statement's state: True prepared, False unknown (a statement that
 # failed: PostgreSQL keeps a PREPARE even when what followed it failed and was rolled back).
 _PREPARED: weakref.WeakKeyDictionary[Any, dict[str, bool]] = weakref.WeakKeyDictionary()
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+_UNSET = object()  # an attribute a new row does not hold (deferred): its field's own path
 
 
 def _numbered(sql: str) -> str:
@@ -88,9 +91,15 @@ def insert_prepared(*objs: models.Model) -> None:
     if refused:
         raise ValueError(f"insert_prepared would bypass {refused} of {model._meta.label}: save() its rows")
     fields, row_sql, returning = _insert_statement(model)
+    plain = _plain_types(model)
     values: list[Any] = []
     for obj in objs:
-        for field in fields:
+        for field, kind in zip(fields, plain, strict=True):
+            if kind is not None:
+                value = obj.__dict__.get(field.attname, _UNSET)
+                if value is None or type(value) is kind:
+                    values.append(value)
+                    continue
             value = field.pre_save(obj, True)
             if hasattr(value, "resolve_expression"):
                 for each in objs:
@@ -149,12 +158,19 @@ def _insert_together(
     rows_sql: list[str] = []
     for objs, link in [((parent,), None), *zip(groups, links, strict=True)]:
         fields, _columns, _returning = _insert_statement(type(objs[0]))
+        plain = _plain_types(type(objs[0]))
         for obj in objs:
             parts = []
-            for field in fields:
+            for field, kind in zip(fields, plain, strict=True):
                 if field is link:
                     parts.append("(SELECT k FROM parent)")
                     continue
+                if kind is not None:
+                    value = obj.__dict__.get(field.attname, _UNSET)
+                    if value is None or type(value) is kind:
+                        values.append(value)
+                        parts.append("%s")
+                        continue
                 value = field.pre_save(obj, True)
                 if hasattr(value, "resolve_expression"):
                     return False
@@ -235,3 +251,41 @@ def _insert_statement(model: type[models.Model]) -> tuple[list[Any], str, str]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     return fields, f"INSERT INTO {quote(opts.db_table)} ({columns})", f"RETURNING {quote(opts.pk.column)}"
+
+
+# Fields whose `pre_save` only reads the attribute and whose `get_db_prep_save` hands a value of
+# exactly this type to the driver unchanged (Django's own classes, never a subclass: an
+# encrypted field is a CharField that encrypts). A value of any other type (a lazy string, a
+# datetime in a DateField, a bool in an IntegerField) takes the field's own path.
+_PLAIN: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.DateField: datetime.date,
+}
+
+
+@functools.cache
+def _plain_types(model: type[models.Model]) -> tuple[type | None, ...]:
+    """Per field of `_insert_statement(model)`, the type of value it writes as it is, or None:
+    `save()` spends most of a wide row's Python in each field's `pre_save` and
+    `get_db_prep_save`, which for these only read the attribute and return it (with psycopg2;
+    psycopg 3 wraps integers, SQLite takes dates as text: there every value takes its field's path)."""
+    fields = _insert_statement(model)[0]
+    if connection.vendor != "postgresql" or is_psycopg3:  # their adapters change these values
+        return (None,) * len(fields)
+    kinds: list[type | None] = []
+    for field in fields:
+        if type(field) is models.ForeignKey:  # its key column, written as the key it points at
+            target = type(field.target_field)
+            kinds.append(int if target in (models.AutoField, models.BigAutoField) else _PLAIN.get(target))
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            kinds.append(None)
+        else:
+            kinds.append(_PLAIN.get(type(field)))
+    return tuple(kinds)

@@ -345,7 +345,8 @@ def form_figures(row: Mapping[str, Any], grouped: Mapping[str, int] | None = Non
             continue
         if name.endswith("_cases_single"):
             stem = name.removesuffix("_single")
-            figures[stem] = grouped.get(f"form_{stem}_grouped", row[f"form_{stem}_grouped"]) + value
+            key = f"form_{stem}_grouped"
+            figures[stem] = (grouped[key] if key in grouped else row[key]) + value
         else:
             figures[name] = float(value) if isinstance(value, Decimal) else value  # land, in m²
     return figures

@@ -19,6 +19,7 @@ from core.choices import PetitionKind
 from core.models import LEVEL_RANK
 from core.selectors import Inherited, ancestor_paths, month_windows, unit_scope_q, unit_subtree_q
 
+from .casestats import grouped_case_counts
 from .formstats import case_has, form_counts, form_figures
 from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
 
@@ -120,8 +121,9 @@ def _case_counts(kind: str, in_period: Q, end: date) -> dict[str, Count]:
 
 def _period_counts(
     *, start: date, end: date, previous_start: date, previous_end: date, months: Sequence[tuple[date, date]]
-) -> tuple[Q, dict[str, Any]]:
-    """The rows to read and the counts of one pass over them."""
+) -> tuple[Q, Q, dict[str, Any]]:
+    """The rows to read, those of the previous period (read only for `received_previous`), and
+    the counts of one pass over them."""
     in_period = Q(received_on__gte=start, received_on__lte=end)
     in_previous = Q(received_on__gte=previous_start, received_on__lte=previous_end)
     counts: dict[str, Any] = {
@@ -144,7 +146,7 @@ def _period_counts(
         counts[f"received_m{i}"] = Count("pk", filter=Q(received_on__gte=first, received_on__lte=last))
     carried, forms = form_counts(start=start, end=end)
     counts |= forms
-    return in_period | in_previous | carried, counts
+    return in_period | carried, in_previous, counts
 
 
 def _stats_of(row: dict[str, int], months: int, grouped: dict[str, int] | None = None) -> PetitionPeriodStats:
@@ -153,7 +155,7 @@ def _stats_of(row: dict[str, int], months: int, grouped: dict[str, int] | None =
     def cases(kind: str) -> CaseStats:
         def of(figure: str) -> int:
             key = f"{kind}_grouped{figure}"
-            return grouped.get(key, row[key]) + row[f"{kind}_single{figure}"]
+            return (grouped[key] if key in grouped else row[key]) + row[f"{kind}_single{figure}"]
 
         return CaseStats(to_resolve=of(""), **{figure: of(f"_{figure}") for figure in CASE_FIGURES})
 
@@ -186,19 +188,27 @@ def petition_period_stats(
 ) -> PetitionPeriodStats:
     """Petitions received by the units under `paths` (and those `inherited` from
     predecessors) from `start` to `end` (both included), and the count over the previous
-    period (and, with `months`, per month of the period). One query."""
+    period (and, with `months`, per month of the period). Three queries."""
     windows = month_windows(start, end, months)
-    where, counts = _period_counts(
+    where, in_previous, counts = _period_counts(
         start=start, end=end, previous_start=previous_start, previous_end=previous_end, months=windows
     )
-    row = Petition.objects.filter(unit_scope_q(paths, inherited, day="received_on")).filter(where).aggregate(**counts)
-    return _stats_of(row, len(windows))
+    scope = unit_scope_q(paths, inherited, day="received_on")
+    # The case figures counted case by case (casestats), the previous period's petitions by a
+    # count of their own (not read by the pass: a quarter of its rows), the rest in one pass.
+    grouped = grouped_case_counts(scope=scope, start=start, end=end)
+    counts = {key: count for key, count in counts.items() if key not in grouped and key != "received_previous"}
+    row = Petition.objects.filter(scope).filter(where).aggregate(**counts)
+    row["received_previous"] = Petition.objects.filter(scope).filter(in_previous).count()
+    return _stats_of(row, len(windows), grouped)
 
 
 def no_petition_stats(*, months: int = 0) -> PetitionPeriodStats:
     """The figures of a subtree without petitions (every count 0)."""
     day = date(2000, 1, 1)
-    _, counts = _period_counts(start=day, end=day, previous_start=day, previous_end=day, months=[(day, day)] * months)
+    _, _, counts = _period_counts(
+        start=day, end=day, previous_start=day, previous_end=day, months=[(day, day)] * months
+    )
     return _stats_of(dict.fromkeys(counts, 0), months)
 
 
@@ -215,12 +225,12 @@ def petition_period_stats_of_units(
     unit's path, from one query grouped by unit (and case) rolled up along the unit tree.
     Units without petitions are left out."""
     windows = month_windows(start, end, months)
-    where, counts = _period_counts(
+    where, in_previous, counts = _period_counts(
         start=start, end=end, previous_start=previous_start, previous_end=previous_end, months=windows
     )
     rows = (
         Petition.objects.filter(unit_subtree_q(paths))
-        .filter(where)
+        .filter(where | in_previous)
         .values("unit__path", "case_id")  # by case too: a case is counted once however many units it spans
         .annotate(**counts)
         .order_by()

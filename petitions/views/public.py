@@ -11,7 +11,7 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -127,12 +127,13 @@ class PetitionFileView(KeepsFiles, FormView):
             "phone": bool(data.get("petitioner_phone")),
             "legacy_id": form.legacy_identity_number,
         }
-        response = redirect("petitions:filed")
+        page = reverse("petitions:filed")  # the redirect's target and the cookie's only path
+        response = HttpResponseRedirect(page)
         response.set_cookie(
             FILED_COOKIE,
             _filed_fernet().encrypt(json.dumps(filed).encode()).decode(),
             max_age=FILED_COOKIE_AGE,
-            path=reverse("petitions:filed"),
+            path=page,
             secure=settings.SESSION_COOKIE_SECURE,
             httponly=True,
             samesite="Lax",

@@ -9,6 +9,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.functions import Now
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext_lazy
 
 from bench.plans import as_run
 from civicdesk.db import AppendOnlyError
@@ -101,6 +102,36 @@ def test_insert_prepared_writes_the_row_that_save_writes():
     }
     if connection.vendor == "postgresql":
         assert [q["sql"].split("(")[0] for q in ctx.captured_queries] == ["EXECUTE insert_petitions_notification"]
+
+
+def test_a_value_the_driver_cannot_take_as_it_is_goes_through_its_field():
+    """Plain strings, numbers and dates go to the driver as they are; a lazy translation, a
+    datetime in a date field and a personal field that encrypts are written as save() writes them."""
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    fields = {
+        f.attname: getattr(petition, f.attname)
+        for f in Petition._meta.concrete_fields
+        if f.attname not in ("id", "tracking_code", "idempotency_key", "ref")
+    }
+    lazy = gettext_lazy("Online filing")
+    row = Petition(
+        **{
+            **fields,
+            "ref": "2026/999",
+            "source": lazy,
+            "received_on": datetime(2026, 12, 2, 3, 4, 5, tzinfo=UTC),
+            "petitioner_phone": "0987654321",
+        }
+    )
+    insert_prepared(row)
+
+    stored = Petition.objects.get(pk=row.pk)
+    assert stored.source == str(lazy)
+    assert stored.received_on == datetime(2026, 12, 2).date()
+    assert stored.petitioner_phone == "0987654321"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT petitioner_phone FROM petitions_petition WHERE id = %s", [row.pk])
+        assert cursor.fetchone()[0] not in ("", "0987654321")  # a token, not the number
 
 
 def test_insert_prepared_runs_pre_save_as_save_does():
