@@ -95,11 +95,10 @@ def insert_prepared(*objs: models.Model) -> None:
     values: list[Any] = []
     for obj in objs:
         for field, kind in zip(fields, plain, strict=True):
-            if kind is not None:
-                value = obj.__dict__.get(field.attname, _UNSET)
-                if value is None or type(value) is kind:
-                    values.append(value)
-                    continue
+            value = _plain_value(obj, field, kind)
+            if value is not _UNSET:
+                values.append(value)
+                continue
             value = field.pre_save(obj, True)
             if hasattr(value, "resolve_expression"):
                 for each in objs:
@@ -165,12 +164,11 @@ def _insert_together(
                 if field is link:
                     parts.append("(SELECT k FROM parent)")
                     continue
-                if kind is not None:
-                    value = obj.__dict__.get(field.attname, _UNSET)
-                    if value is None or type(value) is kind:
-                        values.append(value)
-                        parts.append("%s")
-                        continue
+                value = _plain_value(obj, field, kind)
+                if value is not _UNSET:
+                    values.append(value)
+                    parts.append("%s")
+                    continue
                 value = field.pre_save(obj, True)
                 if hasattr(value, "resolve_expression"):
                     return False
@@ -268,6 +266,15 @@ _PLAIN: dict[type[models.Field[Any, Any]], type] = {
     models.BigIntegerField: int,
     models.DateField: datetime.date,
 }
+
+
+def _plain_value(obj: models.Model, field: models.Field[Any, Any], kind: type | None) -> Any:
+    """`obj`'s value of `field` when it goes to the driver as it is (`_plain_types`), else _UNSET:
+    then it takes the field's own `pre_save` and `get_db_prep_save`."""
+    if kind is None:
+        return _UNSET
+    value = obj.__dict__.get(field.attname, _UNSET)
+    return value if value is None or type(value) is kind else _UNSET
 
 
 @functools.cache
