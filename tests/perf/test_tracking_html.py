@@ -1,11 +1,12 @@
 """The public lookup's answer drawn in Python (`petitions.fastpath.tracking_html`, P2) is the
 markup its template fragment drew: same words, dates, sizes and order in both languages, every
-value escaped, the reply letter's form with the page's CSRF token. `REFERENCE` is that fragment,
-kept here as the twin the fast path must match."""
+value escaped, the reply letter's form with the page's CSRF token. `REFERENCE` is that fragment
+(tracking_reference.html beside this file), kept as the twin the fast path must match."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.template import Context, Template
@@ -15,40 +16,9 @@ from petitions.fastpath import tracking_html
 from petitions.models import Attachment
 from petitions.selectors import PublicStep, PublicTracking
 
-REFERENCE = Template(
-    """{% load i18n %}<section aria-labelledby="status-heading" class="mb-4">
-  <h2 class="h5" id="status-heading">{% blocktranslate with code=tracking.code %}Petition {{ code }}{% endblocktranslate %}</h2>
-  <dl class="row">
-    <dt class="col-sm-4">{% translate "Kind" %}</dt><dd class="col-sm-8">{{ tracking.kind }}</dd>
-    <dt class="col-sm-4">{% translate "Received on" context "petition" %}</dt><dd class="col-sm-8">{{ tracking.received_on|date:"SHORT_DATE_FORMAT" }}</dd>
-    <dt class="col-sm-4">{% translate "Status" %}</dt><dd class="col-sm-8" id="tracking-status">{{ tracking.status }}</dd>
-    {% if tracking.due_on %}
-    <dt class="col-sm-4">{% translate "Current step" %}</dt><dd class="col-sm-8">{{ tracking.step }}</dd>
-    <dt class="col-sm-4">{% translate "Due by" %}</dt><dd class="col-sm-8">{{ tracking.due_on|date:"SHORT_DATE_FORMAT" }}</dd>
-    {% endif %}
-  </dl>
-  {% if tracking.result %}
-  <section aria-labelledby="answer-heading" class="answer-box mb-3" id="answer">
-    <h3 class="h6" id="answer-heading">{% if tracking.is_denunciation %}{% translate "Conclusion of the denunciation" %}{% else %}{% translate "The answer to your petition" %}{% endif %}</h3>
-    <p><strong>{{ tracking.result }}</strong> ({{ tracking.resolved_on|date:"SHORT_DATE_FORMAT" }})</p>
-    {% if tracking.answer %}<p id="answer-text">{{ tracking.answer|linebreaksbr }}</p>{% endif %}
-    {% if tracking.letter %}
-    <form method="post" action="{% url 'petitions:track_letter' %}">{% csrf_token %}
-      <input type="hidden" name="code" value="{{ tracking.code }}">
-      <input type="hidden" name="secret" value="{{ secret }}">
-      <button type="submit" class="btn btn-primary" id="download-letter">{% if tracking.is_denunciation %}{% translate "Download the conclusion notice" %}{% else %}{% translate "Download the reply letter" %}{% endif %} ({{ tracking.letter.size|filesizeformat }})</button>
-    </form>
-    {% endif %}
-  </section>
-  {% endif %}
-  <h3 class="h6">{% translate "What has happened" %}</h3>
-  <ol class="timeline">
-    {% for step in tracking.timeline %}<li><strong>{{ step.on|date:"SHORT_DATE_FORMAT" }}</strong>: {{ step.text }}</li>{% endfor %}
-  </ol>
-</section>"""
-)
+REFERENCE = Template("{% load i18n %}" + (Path(__file__).parent / "tracking_reference.html").read_text().rstrip("\n"))
 
-HOSTILE = '<script>alert("x")</script> & \'co\''
+HOSTILE = "<script>alert(\"x\")</script> & 'co'"
 TOKEN = "a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZaBcDeFgHiJkLmNoPqRsTuVwXyZ01"
 
 
@@ -80,7 +50,7 @@ CASES = {
         due_on=None,
         result="Đúng một phần",
         resolved_on=date(2026, 4, 20),
-        answer="Dòng một\nDòng <hai> & \"ba\"\r\nDòng bốn",
+        answer='Dòng một\nDòng <hai> & "ba"\r\nDòng bốn',
     ),
     "answered with a letter": _running(
         due_on=None, result="Sai toàn bộ", resolved_on=date(2026, 4, 20), answer="Trả lời", letter=_letter(1_234_567)

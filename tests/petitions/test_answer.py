@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from core.choices import PetitionKind
@@ -78,6 +79,26 @@ def test_the_citizen_reads_the_answer_and_downloads_the_letter_with_code_and_sec
     response = client.post(reverse("petitions:track_letter"), {"code": petition.tracking_code, "secret": secret})
     assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
     assert "attachment" in response["Content-Disposition"] and "45-UBND-QLDT.pdf" in response["Content-Disposition"]
+
+
+def test_the_letter_form_carries_the_pages_csrf_token(client, commune, handler):
+    """With CSRF checks on, as in production: the download form under the answer (drawn in
+    Python, petitions.fastpath.tracking_html) is sent as it is and gives the letter."""
+    petition = accepted(commune)
+    secret = petition.tracking_secret
+    resolve_with_letter(client, handler, petition, "wrong")
+    citizen = Client(enforce_csrf_checks=True)
+    page = citizen.get(reverse("petitions:track")).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    html = citizen.post(
+        reverse("petitions:track"), {"csrfmiddlewaretoken": token, "code": petition.tracking_code, "secret": secret}
+    ).content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)">(.*?)</form>', html, re.S)
+    assert form and 'id="download-letter"' in form.group(2)
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2)))
+    assert set(fields) == {"csrfmiddlewaretoken", "code", "secret"} and fields["code"] == petition.tracking_code
+    response = citizen.post(form.group(1), fields)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
 
 
 def test_the_letter_needs_the_right_secret(client, commune, handler):
