@@ -13,7 +13,7 @@ import pytest
 from tests.security.page_params import NOT_A_SERVER_ERROR, client_for, page_params, pages
 from tests.security.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 MALFORMED = [
     "-1",

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from tests.security.page_params import NOT_A_SERVER_ERROR, client_for, page_params, pages
 from tests.security.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 
 @pytest.fixture
