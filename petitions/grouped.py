@@ -66,6 +66,8 @@ GQ_SUMS = (
     *((name, F(f"execution__{name}")) for name in ("handled_people", "handled_officials")),
 )
 GQ_LAND = frozenset(LAND)
+FIELDS = frozenset(PetitionField.values)
+SECOND_DECISIONS = frozenset(SecondDecision.values)
 
 
 def _placed(field: str, start: date, end: date) -> Case:
@@ -276,7 +278,7 @@ def _xld(counts: _Counts, cases_of: Any, r: dict[str, Any], *, in_period: bool, 
                 counts.add(f"{prefix}_competent_resolved", n)
         counts.add(f"{prefix}_eligible", n)
         cases_of(f"{prefix}_eligible", r)
-        if field in PetitionField.values:
+        if field in FIELDS:
             counts.add(f"{prefix}_field_{field}", n)
         if group == "complaint" and court:
             counts.add("form_xld_complaint_court_judgment", n)
@@ -339,7 +341,7 @@ def _gq(counts: _Counts, r: dict[str, Any], *, in_period: bool, resolved: bool, 
             names.append("on_time")
         if rnd == 2:
             names.append("second")
-        if kind == K.COMPLAINT and r["g_second"] in SecondDecision.values:
+        if kind == K.COMPLAINT and r["g_second"] in SECOND_DECISIONS:
             names.append(r["g_second"])
         for finding, results in FINDINGS[kind].items():
             if result in results and rnd == 1:
