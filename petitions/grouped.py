@@ -5,12 +5,12 @@ One query reads the petitions a report reads and groups them by the few columns 
 conditions test (kind, outcome, result, field, channel, level, …), the dates reduced to where
 they fall against the period (before it, in it, after it; the month) and the probes of a
 petition's case computed once per petition (resolved before it was received, overdue, a
-follow-up denunciation, a reply to its transfer, a second-time complaint contesting it): a few
-thousand groups with their petition count, their cases and the sums the forms add up. Each
-figure is then counted over the groups in Python (`count_figures`): the same numbers as one
-`COUNT … FILTER` per figure and petition, which cost about 1 s of a city's quarterly report
-(docs/performance.md, P6). The case figures of petitions in a case are petitions.casestats'.
-"""
+follow-up denunciation, a reply to its transfer): a few thousand groups with their petition
+count, their cases and the sums the forms add up. The decisions to carry out (02/KQGQ,
+04/KQGQ) are grouped by a query of their own. Each figure is then counted over the groups in
+Python (`count_figures`): the same numbers as one `COUNT … FILTER` per figure and petition,
+which cost about 1 s of a city's quarterly report (docs/performance.md, P6). The case figures
+of petitions in a case are petitions.casestats'."""
 
 from __future__ import annotations
 
@@ -92,15 +92,9 @@ def _flag(q: Q, *, when: Q | None = None) -> ExpressionWrapper | Case:
 def _read(start: date, end: date) -> Q:
     """The petitions a report reads: those received in the period, and those received before it
     that a form carries over (not yet classified when it began, accepted and not resolved by
-    then) or counts as a decision to carry out (formstats._to_carry_out; whether a second-time
-    complaint contests it is a column)."""
-    to_carry_out = (
-        Q(kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, resolved_on__lte=end)
-        & ~Q(result__in=NOT_DECIDED_RESULTS)
-        & (Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start))
-    )
+    then). The decisions to carry out are `carry_out_rows`'."""
     unresolved = Q(outcome=Outcome.ACCEPTED) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
-    before = Q(outcome="") | Q(classified_on__gte=start) | unresolved | to_carry_out
+    before = Q(outcome="") | Q(classified_on__gte=start) | unresolved
     return Q(received_on__gte=start, received_on__lte=end) | Q(received_on__lt=start) & before
 
 
@@ -109,12 +103,8 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
     on: the columns, `n` (how many), `cases` (their cases' ids) and the forms' sums."""
     in_case = Q(case__isnull=False)
     processed = in_case & ~Q(outcome="")  # the XLD forms probe the cases of processed petitions only
-    decided = Q(competent=True, resolved_on__lte=end) & ~Q(result__in=NOT_DECIDED_RESULTS)
     once = Exists(_earlier_resolved())
     twice = Exists(_earlier_resolved().filter(Exists(_earlier_resolved(nested=True).filter(pk__lt=OuterRef("pk")))))
-    contested = Exists(
-        Petition.objects.filter(first_petition__isnull=False, first_petition=OuterRef("pk"), received_on__lte=end)
-    )
     month = Case(
         *(When(received_on__range=window, then=Value(i)) for i, window in enumerate(windows)),
         default=Value(None),
@@ -126,7 +116,6 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
         "g_received": _placed("received_on", start, end),
         "g_resolved": _placed("resolved_on", start, end),
         "g_classified": _placed("classified_on", start, end),
-        "g_done": _placed("execution__done_on", start, end),
         "g_kept": _flag(Q(due_on__isnull=True) | Q(resolved_on__lte=F("due_on"))),
         "g_crowd": _flag(Q(signers__gte=CROWD_MIN_SIGNERS, over_level=True)),
         "g_in_case": _flag(in_case),
@@ -136,7 +125,6 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
         "g_overdue": _flag(_overdue_before(), when=processed),
         "g_follow_up": _flag(_follow_up(), when=in_case & Q(kind=K.DENUNCIATION)),
         "g_reply": _flag(_reply_received(end), when=Q(outcome=Outcome.TRANSFERRED)),
-        "g_contested": _flag(Q(contested), when=Q(kind=K.COMPLAINT, outcome=Outcome.ACCEPTED) & decided),
     }
     fields = (
         "kind",
@@ -151,7 +139,6 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
         *columns,
     )
     sums = {f"s_gq_{name}": Sum(value) for name, value in GQ_SUMS}
-    sums |= {f"s_kq_{name}": Sum(value) for name, value in TO_CARRY_OUT}
     rows = (
         Petition.objects.filter(scope)
         .filter(_read(start, end))
@@ -163,12 +150,38 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
     return iter(rows)
 
 
+def carry_out_rows(*, scope: Q, start: date, end: date) -> Iterator[dict]:
+    """The decisions or conclusions to carry out under `scope` (formstats._to_carry_out, but
+    those a second-time complaint contests: a column), by kind and where the day they were
+    carried out in full falls: `n` and the sums of what they require and what is done. A query
+    of its own: most were decided before the period, and no other figure reads them."""
+    contested = Exists(
+        Petition.objects.filter(first_petition__isnull=False, first_petition=OuterRef("pk"), received_on__lte=end)
+    )
+    rows = (
+        Petition.objects.filter(scope)
+        .filter(
+            kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, received_on__lte=end, resolved_on__lte=end
+        )
+        .exclude(result__in=NOT_DECIDED_RESULTS)
+        .filter(Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start))
+        .annotate(
+            g_done=_placed("execution__done_on", start, end),
+            g_contested=_flag(Q(contested), when=Q(kind=K.COMPLAINT)),
+        )
+        .values("kind", "g_done", "g_contested")
+        .annotate(n=Count("pk"), **{f"s_kq_{name}": Sum(value) for name, value in TO_CARRY_OUT})
+        .order_by()
+    )
+    return iter(rows)
+
+
 class _Counts(dict[str, Any]):
     def add(self, key: str, n: int | Decimal) -> None:
         self[key] = self.get(key, 0) + n
 
 
-def count_figures(rows: Iterable[dict[str, Any]], months: int) -> dict[str, Any]:
+def count_figures(rows: Iterable[dict[str, Any]], carry_out: Iterable[dict[str, Any]], months: int) -> dict[str, Any]:
     """Every figure of `petitions.stats` and `petitions.formstats` from `grouped_rows`, keyed as
     their counts are (the `…_cases_grouped` of the GQ forms and the case figures of petitions
     in a case aside: petitions.casestats counts those); the petitions by case of the XLD and
@@ -221,13 +234,15 @@ def count_figures(rows: Iterable[dict[str, Any]], months: int) -> dict[str, Any]
             _tcd(counts, cases_of, r)
         if kind in CASE_KINDS and outcome == Outcome.ACCEPTED and competent is True:
             _gq(counts, r, in_period=in_period, resolved=resolved, decided=decided)
-            if decided and r["g_done"] != BEFORE and not (kind == K.COMPLAINT and r["g_contested"]):
-                # A decision or conclusion to carry out (formstats._to_carry_out).
-                counts.add(f"form_kq_{kind}_to_carry_out", n)
-                if r["g_done"] in (BEFORE, IN):
-                    counts.add(f"form_kq_{kind}_carried_out", n)
-                for name, _ in TO_CARRY_OUT:
-                    counts.add(f"form_kq_{kind}_{name}", r[f"s_kq_{name}"] or 0)
+    for r in carry_out:
+        kind, n = r["kind"], r["n"]
+        if r["g_contested"]:  # a first-time decision a second-time complaint contests: not in force
+            continue
+        counts.add(f"form_kq_{kind}_to_carry_out", n)
+        if r["g_done"] == IN:
+            counts.add(f"form_kq_{kind}_carried_out", n)
+        for name, _ in TO_CARRY_OUT:
+            counts.add(f"form_kq_{kind}_{name}", r[f"s_kq_{name}"] or 0)
     for key, cases in case_sets.items():
         counts[f"{key}_cases_grouped"] = len(cases)
     return dict(counts)
