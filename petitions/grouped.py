@@ -57,6 +57,7 @@ from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Channel, Outcome, Petit
 K = PetitionKind
 CROWD_MIN_SIGNERS = 5
 
+
 class CaseIds(Aggregate):
     """A group's case ids as a list: ARRAY_AGG on PostgreSQL, GROUP_CONCAT on SQLite (`make run`,
     the tests without DATABASE_URL), read back as the same list of ids."""
