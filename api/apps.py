@@ -11,6 +11,7 @@ class ApiConfig(AppConfig):
 
         from core import outbox, workflow
 
+        from . import fastpath
         from .models import ApiKey, WebhookSubscription
         from .services import portal, webhooks
 
@@ -18,5 +19,6 @@ class ApiConfig(AppConfig):
         outbox.register(portal.OUTBOX)
         workflow.on_record(webhooks.queue_status_change)
         workflow.on_record(portal.queue_dossier_change)
+        workflow.on_record(fastpath.feedback_changed)
         for model in (WebhookSubscription, ApiKey):
             post_save.connect(webhooks.forget_subscriptions, sender=model, dispatch_uid=f"api_forget_{model.__name__}")

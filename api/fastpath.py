@@ -16,6 +16,13 @@ figure (docs/performance.md, P9 and P10).
   labels translated once per language, the units' names from the per-process reference data
   (`core.selectors.unit_names`): no join, so the page is one ordered range scan of the list's
   index stopped at its 200th row.
+- **The Open311 list's answers, shared for a while** (`ListAnswers`, P10): city apps poll the
+  same few lists; a worker answers the same query (format, language, day and parameters) from
+  the answer it built for up to `OPEN311_LIST_SECONDS`, as long as the listed feedback's
+  generation (one cache key, read once a request) is the one it was built from. Every change
+  a workflow records on listed feedback — a filing, a status, a classification that could move
+  it out of the list — writes a new generation after its commit (`feedback_changed`), so the
+  next request of every worker builds the answer again.
 
 No SQL and no HTML are written here: the reads are the ORM's and the petitions app's fast path.
 """
@@ -23,25 +30,35 @@ No SQL and no HTML are written here: the reads are the ORM's and the petitions a
 from __future__ import annotations
 
 import json
+import logging
+import time as clock
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.renderers import JSONRenderer
 
+from civicdesk.db import AuditEventBase
+from core.choices import PetitionKind
 from core.ratelimit import client_ip, form_limits, hits, log_refusal
 from core.selectors import unit_names
 from petitions import services as petition_services
-from petitions.models import OPEN_STATUSES, FeedbackCategory, Petition, PetitionStatus
+from petitions.models import OPEN_STATUSES, FeedbackCategory, Petition, PetitionEvent, PetitionStatus
 from petitions.selectors import PublicTracking, petition_lookup, petition_public_tracking
 
 from .problems import PROBLEM_TYPE, problem
 from .throttling import WINDOW_S, address_limit
+
+logger = logging.getLogger(__name__)
 
 # --- the status lookup (P9) ----------------------------------------------------------------------
 
@@ -208,3 +225,78 @@ def open311_rows(petitions: QuerySet[Petition]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+# --- the Open311 list's answers, shared for a while (P10) -----------------------------------------
+
+GENERATION_KEY = "open311:feedback:generation"
+
+
+@dataclass(frozen=True)
+class _Answer:
+    generation: Any
+    until: float
+    body: bytes
+    content_type: str
+
+
+class ListAnswers:
+    """The list's answers a worker built, by query, at most `size` of them (emptied when full:
+    query strings are unbounded). An answer is given again while it is younger than
+    `OPEN311_LIST_SECONDS` and the listed feedback's generation is still the one it was built
+    from. While the cache is down, every request builds its own answer."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: dict[Hashable, _Answer] = {}
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+    def answer(self, key: Hashable, build: Callable[[], HttpResponse]) -> HttpResponse:
+        seconds = settings.OPEN311_LIST_SECONDS
+        if seconds <= 0:
+            return build()
+        try:
+            generation = cache.get(GENERATION_KEY, 0)
+        except Exception:  # cache backend down: nothing kept can be trusted
+            logger.warning("Open311 list: cache unavailable, answering without kept answers", exc_info=True)
+            return build()
+        now = clock.time()
+        kept = self._kept.get(key)
+        if kept is not None and kept.generation == generation and kept.until > now:
+            return HttpResponse(kept.body, content_type=kept.content_type)
+        # Read before the rows: a change committed meanwhile has written a newer generation,
+        # so what is built here is never kept past it.
+        response = build()
+        if response.status_code == 200:
+            if len(self._kept) >= self.size:
+                self._kept.clear()
+            self._kept[key] = _Answer(generation, now + seconds, response.content, response["Content-Type"])
+        return response
+
+
+LIST_ANSWERS = ListAnswers(size=64)
+
+
+def list_key(request: HttpRequest, fmt: str) -> Hashable:
+    """Everything a list's answer depends on: its format, language, parameters and the day
+    (the default window is the last 90 days)."""
+    return (fmt, get_language(), timezone.localdate(), tuple(sorted((k, tuple(v)) for k, v in request.GET.lists())))
+
+
+def new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, clock.time_ns(), timeout=None)
+    except Exception:  # the kept answers then end with their time (OPEN311_LIST_SECONDS)
+        logger.warning("Open311 list: could not mark listed feedback as changed", exc_info=True)
+
+
+def feedback_changed(record: models.Model, event: AuditEventBase) -> None:
+    """`core.workflow`'s listener: after the commit of any event on feedback the list can show
+    (a tracking code) — or a classification, which may move a petition out of it — every
+    worker's kept answers are old."""
+    if not isinstance(record, Petition) or not record.tracking_code:
+        return
+    if record.kind == PetitionKind.FEEDBACK or event.kind == PetitionEvent.Kind.CLASSIFIED:
+        transaction.on_commit(new_generation)

@@ -119,11 +119,14 @@ def _default_language():
 
 @pytest.fixture(autouse=True)
 def _fresh_reference_cache():
-    """Calendar exceptions and deadline rules are kept per process (core.selectors): every
-    test reads its own rows, not those of a test whose transaction was rolled back."""
+    """Calendar exceptions and deadline rules are kept per process (core.selectors), and so are
+    the Open311 list's answers (api.fastpath): every test reads its own rows, not those of a
+    test whose transaction was rolled back."""
+    from api.fastpath import LIST_ANSWERS
     from core.selectors import reference_cache
 
     reference_cache.clear()
+    LIST_ANSWERS.clear()
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ from petitions.selectors import public_unit_by_code
 
 from .. import services
 from ..auth import key_text
-from ..fastpath import open311_rows
+from ..fastpath import LIST_ANSWERS, list_key, open311_rows
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 CHANGESET = "2026-12-07T00:00:00Z"
@@ -168,6 +168,9 @@ class Requests(View):
         allowed = hit(f"open311:ip:{client_ip(request)}", limit=settings.API_PUBLIC_RATE_PER_MINUTE, window=60)
         if not allowed and getattr(settings, "CIVICDESK_RATELIMIT_ENABLED", True):
             return errors(fmt, 429, _("Too many requests"))
+        return LIST_ANSWERS.answer(list_key(request, fmt), lambda: self._list(request, fmt))
+
+    def _list(self, request: HttpRequest, fmt: str) -> HttpResponse:
         params = request.GET
         qs = feedback()
         if params.get("service_request_id"):

@@ -364,6 +364,11 @@ SPECTACULAR_SETTINGS = {
 # callers of the public endpoints are counted per address.
 API_KEY_RATE_PER_MINUTE = env.int("API_KEY_RATE_PER_MINUTE", default=600)
 API_PUBLIC_RATE_PER_MINUTE = env.int("API_PUBLIC_RATE_PER_MINUTE", default=120)
+# How long a web worker may answer the same Open311 list from the answer it built (seconds;
+# 0: never). A change to listed feedback through the services ends it at once in every worker
+# (api.fastpath.ListAnswers); the time bounds what a change made around them (a bulk
+# update, a Redis outage at the change) can leave stale.
+OPEN311_LIST_SECONDS = env.int("OPEN311_LIST_SECONDS", default=30)
 # The public-service portal that receives the one-stop dossiers' status (docs/interop.md):
 # empty, nothing is sent. Its bearer token, if it asks for one.
 API_PORTAL_URL = env("API_PORTAL_URL", default="")
