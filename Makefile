@@ -29,10 +29,11 @@ run: install
 	# Links in messages point at the port being served unless CIVICDESK_SITE_URL says otherwise.
 	CIVICDESK_SITE_URL=$${CIVICDESK_SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The suite runs on one worker per core (pytest-xdist; JOBS=1 for a single process).
+# The suite runs on one worker per core (pytest-xdist; JOBS=1 for a single process), each file
+# on one worker, the files marked `long` first (tests/conftest.py: _long_files_first).
 JOBS ?= auto
 test: install
-	$(PY) -m pytest -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --no-loadscope-reorder
 
 # Refresh the .po catalogues after changing user-facing strings: one catalogue per
 # domain app (its code and its templates/), one at the root for core and the layout.

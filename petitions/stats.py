@@ -21,9 +21,8 @@ from core.selectors import Inherited, ancestor_paths, month_windows, unit_scope_
 
 from .casestats import grouped_case_counts
 from .formstats import case_has, form_counts, form_figures
+from .grouped import CROWD_MIN_SIGNERS, carry_out_rows, count_figures, grouped_rows
 from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
-
-CROWD_MIN_SIGNERS = 5
 
 
 @dataclass(frozen=True)
@@ -188,17 +187,15 @@ def petition_period_stats(
 ) -> PetitionPeriodStats:
     """Petitions received by the units under `paths` (and those `inherited` from
     predecessors) from `start` to `end` (both included), and the count over the previous
-    period (and, with `months`, per month of the period). Three queries."""
+    period (and, with `months`, per month of the period). Four queries."""
     windows = month_windows(start, end, months)
-    where, in_previous, counts = _period_counts(
-        start=start, end=end, previous_start=previous_start, previous_end=previous_end, months=windows
-    )
     scope = unit_scope_q(paths, inherited, day="received_on")
-    # The case figures counted case by case (casestats), the previous period's petitions by a
-    # count of their own (not read by the pass: a quarter of its rows), the rest in one pass.
+    # The case figures counted case by case (casestats), the rest over the petitions grouped by
+    # what the figures depend on (grouped), the previous period's petitions by a count of their own.
     grouped = grouped_case_counts(scope=scope, start=start, end=end)
-    counts = {key: count for key, count in counts.items() if key not in grouped and key != "received_previous"}
-    row = Petition.objects.filter(scope).filter(where).aggregate(**counts)
+    rows = grouped_rows(scope=scope, start=start, end=end, windows=windows)
+    row = count_figures(rows, carry_out_rows(scope=scope, start=start, end=end), len(windows))
+    in_previous = Q(received_on__gte=previous_start, received_on__lte=previous_end)
     row["received_previous"] = Petition.objects.filter(scope).filter(in_previous).count()
     return _stats_of(row, len(windows), grouped)
 

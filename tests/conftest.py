@@ -62,12 +62,27 @@ def is_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        _long_files_first(items)
     if connection.vendor == "postgresql":
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL); CI runs it")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+def _long_files_first(items: list[pytest.Item]) -> None:
+    """`make test` hands whole files to its workers in the order they are collected
+    (`--dist loadfile --no-loadscope-reorder`). The files marked `long` come first, then the
+    others by their number of tests, most first (xdist's own order otherwise): a long file of a
+    few tests would come last and run alone while the other workers wait for it. Within a
+    file the tests keep their order."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    ordered = sorted(files.values(), key=lambda tests: (tests[0].get_closest_marker("long") is None, -len(tests)))
+    items[:] = [item for tests in ordered for item in tests]
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from reception.models import ReceptionSession
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -16,7 +16,7 @@ from adminreform.models import DossierNotification
 from petitions.models import Attachment, Notification, Petition
 from tests.e2e.conftest import assert_accessible
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 PHONE_390 = {"width": 390, "height": 844}
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

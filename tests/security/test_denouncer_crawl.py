@@ -44,7 +44,7 @@ from tests.petitions.fixtures import filing
 from tests.reception.factories import SessionFactory
 from tests.security.world import PUBLIC_URLS, is_admin, is_placeholder, walk_urlconf
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 # The denouncers. Everything here is what must never show.
 ONLINE = {

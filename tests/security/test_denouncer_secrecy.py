@@ -17,7 +17,7 @@ from tests.adminreform.factories import DossierFactory
 from tests.petitions.factories import receive
 from tests.reception.factories import VisitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 CCCD = "001090007777"
 DENOUNCER = "Đinh Tố Giác Hoàn"

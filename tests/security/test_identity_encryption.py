@@ -23,6 +23,8 @@ from tests.adminreform.factories import DossierFactory
 from tests.petitions.factories import receive
 from tests.reception.factories import VisitFactory
 
+pytestmark = pytest.mark.long
+
 NUMBER = "001090001234"
 
 

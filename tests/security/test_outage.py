@@ -34,6 +34,8 @@ from petitions.models import Notification, Petition
 from tests.broker import celery_publishing_to
 from tests.petitions.fixtures import filing
 
+pytestmark = pytest.mark.long
+
 FILINGS = int(os.environ.get("CIVICDESK_R1_FILINGS", "100"))
 RELAY_BUDGET_S = 60
 needs_redis_server = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")

@@ -51,7 +51,7 @@ from tests.security.world import (
     walk_urlconf,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 ROLES = ("officer", "handler", "head", "leader", "inspector", "admin", "anonymous")
 DESK = frozenset({"officer", "handler", "head", "admin"})

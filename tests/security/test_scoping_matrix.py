@@ -47,7 +47,7 @@ from tests.security.world import (
     today,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 OUTSIDERS = ("other_officer", "other_head")
 METHODS = ("get", "post")

@@ -1,0 +1,442 @@
+"""The petition figures of one subtree's period report (petitions.stats, petitions.formstats),
+counted over the petitions grouped by what the figures depend on.
+
+One query reads the petitions a report reads and groups them by the few columns the figures'
+conditions test (kind, outcome, result, field, channel, level, …), the dates reduced to where
+they fall against the period (before it, in it, after it; the month) and the probes of a
+petition's case computed once per petition (resolved before it was received, overdue, a
+follow-up denunciation, a reply to its transfer): a few thousand groups with their petition
+count, their cases and the sums the forms add up. The decisions to carry out (02/KQGQ,
+04/KQGQ) are grouped by a query of their own. Each figure is then counted over the groups in
+Python (`count_figures`): the same numbers as one `COUNT … FILTER` per figure and petition,
+which cost about 1 s of a city's quarterly report (docs/performance.md, P6). The case figures
+of petitions in a case are petitions.casestats'."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Aggregate,
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Field,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+
+from core.choices import PetitionKind
+from core.models import LEVEL_RANK
+
+from .casestats import CASE_KINDS
+from .figures import COUNTS, LAND, MONEY, PetitionField, SecondDecision
+from .formstats import (
+    FINDINGS,
+    KIND_GROUPS,
+    NOT_ELIGIBLE_OUTCOMES,
+    OUT_OF_COMPETENCE,
+    TO_CARRY_OUT,
+    _earlier_resolved,
+    _follow_up,
+    _overdue_before,
+    _reply_received,
+)
+from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Channel, Outcome, Petition, Result
+
+K = PetitionKind
+CROWD_MIN_SIGNERS = 5
+
+
+class CaseIds(Aggregate):
+    """A group's case ids as a list: ARRAY_AGG on PostgreSQL, GROUP_CONCAT on SQLite (`make run`,
+    the tests without DATABASE_URL), read back as the same list of ids."""
+
+    function = "ARRAY_AGG"
+    output_field = Field()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+    def get_db_converters(self, connection: Any) -> list[Any]:
+        return [self._as_list, *super().get_db_converters(connection)]
+
+    @staticmethod
+    def _as_list(value: Any, expression: Any, connection: Any) -> list[int]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [int(v) for v in value.split(",")]
+        return list(value)
+
+
+# Where a date falls against the period.
+NONE, BEFORE, IN, AFTER = 0, 1, 2, 3
+
+# The sums of the forms: the decisions' figures over the decided petitions (03/GQKN, 04/GQTC),
+# what the decisions to carry out require and what is done (02/KQGQ, 04/KQGQ).
+GQ_SUMS = (
+    *((name, F(f"figures__{name}")) for name in (*MONEY, *COUNTS, *LAND)),
+    *((name, F(f"execution__{name}")) for name in ("handled_people", "handled_officials")),
+)
+GQ_LAND = frozenset(LAND)
+FIELDS = frozenset(PetitionField.values)
+SECOND_DECISIONS = frozenset(SecondDecision.values)
+
+
+def _placed(field: str, start: date, end: date) -> Case:
+    """NONE, BEFORE, IN or AFTER: where `field` falls against the period."""
+    return Case(
+        When(**{f"{field}__isnull": True}, then=Value(NONE)),
+        When(**{f"{field}__lt": start}, then=Value(BEFORE)),
+        When(**{f"{field}__lte": end}, then=Value(IN)),
+        default=Value(AFTER),
+        output_field=IntegerField(),
+    )
+
+
+def _flag(q: Q, *, when: Q | None = None) -> ExpressionWrapper | Case:
+    """`q` as a column (false unless `when` holds: the probe is then not made)."""
+    flag = ExpressionWrapper(q, output_field=BooleanField())
+    if when is None:
+        return flag
+    return Case(When(when, then=flag), default=Value(False), output_field=BooleanField())
+
+
+def _read(start: date, end: date) -> Q:
+    """The petitions a report reads: those received in the period, and those received before it
+    that a form carries over (not yet classified when it began, accepted and not resolved by
+    then). The decisions to carry out are `carry_out_rows`'."""
+    unresolved = Q(outcome=Outcome.ACCEPTED) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
+    before = Q(outcome="") | Q(classified_on__gte=start) | unresolved
+    return Q(received_on__gte=start, received_on__lte=end) | Q(received_on__lt=start) & before
+
+
+def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[date, date]]) -> Iterator[dict]:
+    """The petitions under `scope` that the report reads, grouped by what the figures depend
+    on: the columns, `n` (how many), `cases` (their cases' ids) and the forms' sums."""
+    in_case = Q(case__isnull=False)
+    processed = in_case & ~Q(outcome="")  # the XLD forms probe the cases of processed petitions only
+    once = Exists(_earlier_resolved())
+    twice = Exists(_earlier_resolved().filter(Exists(_earlier_resolved(nested=True).filter(pk__lt=OuterRef("pk")))))
+    month = Case(
+        *(When(received_on__range=window, then=Value(i)) for i, window in enumerate(windows)),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    columns: dict[str, Any] = {
+        "g_level": F("unit__level"),
+        "g_month": month,
+        "g_received": _placed("received_on", start, end),
+        "g_resolved": _placed("resolved_on", start, end),
+        "g_classified": _placed("classified_on", start, end),
+        "g_kept": _flag(Q(due_on__isnull=True) | Q(resolved_on__lte=F("due_on"))),
+        "g_crowd": _flag(Q(signers__gte=CROWD_MIN_SIGNERS, over_level=True)),
+        "g_in_case": _flag(in_case),
+        "g_second": F("figures__second_decision"),
+        "g_once": _flag(Q(once), when=processed),
+        "g_twice": _flag(Q(twice), when=processed),
+        "g_overdue": _flag(_overdue_before(), when=processed),
+        "g_follow_up": _flag(_follow_up(), when=in_case & Q(kind=K.DENUNCIATION)),
+        "g_reply": _flag(_reply_received(end), when=Q(outcome=Outcome.TRANSFERRED)),
+    }
+    fields = (
+        "kind",
+        "outcome",
+        "result",
+        "field",
+        "channel",
+        "eligible",
+        "competent",
+        "complaint_round",
+        "court_judgment",
+        *columns,
+    )
+    sums = {f"s_gq_{name}": Sum(value) for name, value in GQ_SUMS}
+    rows = (
+        Petition.objects.filter(scope)
+        .filter(_read(start, end))
+        .annotate(**columns)
+        .values(*fields)
+        .annotate(n=Count("pk"), cases=CaseIds("case_id", filter=in_case), **sums)
+        .order_by()
+    )
+    return iter(rows)
+
+
+def carry_out_rows(*, scope: Q, start: date, end: date) -> Iterator[dict]:
+    """The decisions or conclusions to carry out under `scope` (formstats._to_carry_out, but
+    those a second-time complaint contests: a column), by kind and where the day they were
+    carried out in full falls: `n` and the sums of what they require and what is done. A query
+    of its own: most were decided before the period, and no other figure reads them."""
+    contested = Exists(
+        Petition.objects.filter(first_petition__isnull=False, first_petition=OuterRef("pk"), received_on__lte=end)
+    )
+    rows = (
+        Petition.objects.filter(scope)
+        .filter(
+            kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, received_on__lte=end, resolved_on__lte=end
+        )
+        .exclude(result__in=NOT_DECIDED_RESULTS)
+        .filter(Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start))
+        .annotate(
+            g_done=_placed("execution__done_on", start, end),
+            g_contested=_flag(Q(contested), when=Q(kind=K.COMPLAINT)),
+        )
+        .values("kind", "g_done", "g_contested")
+        .annotate(n=Count("pk"), **{f"s_kq_{name}": Sum(value) for name, value in TO_CARRY_OUT})
+        .order_by()
+    )
+    return iter(rows)
+
+
+class _Counts(dict[str, Any]):
+    def add(self, key: str, n: int | Decimal) -> None:
+        self[key] = self.get(key, 0) + n
+
+
+def count_figures(rows: Iterable[dict[str, Any]], carry_out: Iterable[dict[str, Any]], months: int) -> dict[str, Any]:
+    """Every figure of `petitions.stats` and `petitions.formstats` from `grouped_rows`, keyed as
+    their counts are (the `…_cases_grouped` of the GQ forms and the case figures of petitions
+    in a case aside: petitions.casestats counts those); the petitions by case of the XLD and
+    TCD forms as their sets of cases."""
+    counts = _Counts(_zeros(months))
+    case_sets: dict[str, set[int]] = {}
+
+    def cases_of(key: str, r: dict[str, Any]) -> None:
+        if r["g_in_case"]:
+            case_sets.setdefault(key, set()).update(r["cases"])
+        else:
+            counts.add(f"{key}_cases_single", r["n"])
+
+    for r in rows:
+        n = r["n"]
+        kind, outcome, result, competent = r["kind"], r["outcome"], r["result"], r["competent"]
+        in_period = r["g_received"] == IN
+        resolved = r["g_resolved"] in (BEFORE, IN)  # by the period end
+        decided = resolved and result not in NOT_DECIDED_RESULTS
+        if in_period:
+            counts.add("received", n)
+            counts.add(f"kind_{kind}", n)
+            counts.add(f"outcome_{outcome}", n)
+            if r["g_level"] in LEVEL_RANK:
+                counts.add(f"level_{r['g_level']}", n)
+            if r["g_month"] is not None:
+                counts.add(f"received_m{r['g_month']}", n)
+            if resolved:
+                counts.add("resolved", n)
+                counts.add(f"kind_{kind}_resolved", n)
+            if competent is True:
+                counts.add("n_competent", n)
+            if r["g_crowd"]:
+                counts.add("crowd_over_level", n)
+            # The case figures of petitions that are their own case (CaseStats).
+            if kind in CASE_KINDS and outcome == Outcome.ACCEPTED and competent is True and not r["g_in_case"]:
+                counts.add(f"{kind}_single", n)
+                if resolved:
+                    counts.add(f"{kind}_single_resolved", n)
+                    if result == Result.WITHDRAWN:
+                        counts.add(f"{kind}_single_withdrawn", n)
+                if decided:
+                    counts.add(f"{kind}_single_decided", n)
+                    if r["g_kept"]:
+                        counts.add(f"{kind}_single_on_time", n)
+                    if result in UPHELD_RESULTS:
+                        counts.add(f"{kind}_single_upheld", n)
+        _xld(counts, cases_of, r, in_period=in_period, resolved=resolved)
+        if in_period and r["channel"] == Channel.IN_PERSON:
+            _tcd(counts, cases_of, r)
+        if kind in CASE_KINDS and outcome == Outcome.ACCEPTED and competent is True:
+            _gq(counts, r, in_period=in_period, resolved=resolved, decided=decided)
+    for r in carry_out:
+        kind, n = r["kind"], r["n"]
+        if r["g_contested"]:  # a first-time decision a second-time complaint contests: not in force
+            continue
+        counts.add(f"form_kq_{kind}_to_carry_out", n)
+        if r["g_done"] == IN:
+            counts.add(f"form_kq_{kind}_carried_out", n)
+        for name, _ in TO_CARRY_OUT:
+            counts.add(f"form_kq_{kind}_{name}", r[f"s_kq_{name}"] or 0)
+    for key, cases in case_sets.items():
+        counts[f"{key}_cases_grouped"] = len(cases)
+    return dict(counts)
+
+
+def _xld(counts: _Counts, cases_of: Any, r: dict[str, Any], *, in_period: bool, resolved: bool) -> None:
+    """01/XLD to 04/XLD (formstats._xld_counts)."""
+    n, kind, outcome, competent = r["n"], r["kind"], r["outcome"], r["competent"]
+    carried = r["g_received"] == BEFORE and (outcome == "" or r["g_classified"] in (IN, AFTER))
+    processed = outcome != "" and r["g_classified"] in (NONE, BEFORE, IN)
+    eligible = processed and (
+        r["eligible"] is True or (r["eligible"] is None and outcome not in (*NOT_ELIGIBLE_OUTCOMES, Outcome.REFUSED))
+    )
+    read = in_period or carried
+    el = eligible and read
+    once = r["g_once"] or r["complaint_round"] == 2
+    twice = bool(r["g_twice"])
+    court = r["court_judgment"] is True
+    field = r["field"] or PetitionField.OTHER
+    for group, kinds in KIND_GROUPS.items():
+        if kind not in kinds:
+            continue
+        prefix = f"form_xld_{group}"
+        if carried:
+            counts.add(f"{prefix}_carried", n)
+        if in_period:
+            counts.add(f"{prefix}_received", n)
+        if processed and read:
+            counts.add(f"{prefix}_processed", n)
+            if r["g_reply"]:
+                counts.add(f"{prefix}_replies", n)
+        if not el:
+            continue
+        by_court = not court if group == "complaint" else True
+        if once and not twice and by_court:
+            counts.add(f"{prefix}_resolved_once", n)
+        if twice and by_court:
+            counts.add(f"{prefix}_resolved_many", n)
+        if competent is True:
+            counts.add(f"{prefix}_competent", n)
+            if r["complaint_round"] == 1:
+                counts.add(f"{prefix}_competent_first", n)
+            if r["complaint_round"] == 2:
+                counts.add(f"{prefix}_competent_second", n)
+            if r["g_follow_up"]:
+                counts.add(f"{prefix}_competent_follow_up", n)
+            if resolved:
+                counts.add(f"{prefix}_competent_resolved", n)
+        counts.add(f"{prefix}_eligible", n)
+        cases_of(f"{prefix}_eligible", r)
+        if field in FIELDS:
+            counts.add(f"{prefix}_field_{field}", n)
+        if group == "complaint" and court:
+            counts.add("form_xld_complaint_court_judgment", n)
+        if r["g_overdue"]:
+            counts.add(f"{prefix}_overdue_before", n)
+        counts.add(f"{prefix}_eligible_{kind}", n)
+        if outcome in OUT_OF_COMPETENCE:
+            counts.add(f"{prefix}_{outcome}", n)
+        if _incompetent(competent, outcome):
+            counts.add(f"{prefix}_incompetent", n)
+
+
+def _incompetent(competent: bool | None, outcome: str) -> bool:
+    """Out of competence: marked so, or (not marked) guided, transferred or urged elsewhere."""
+    return competent is False or (competent is None and outcome in OUT_OF_COMPETENCE)
+
+
+def _tcd(counts: _Counts, cases_of: Any, r: dict[str, Any]) -> None:
+    """02/TCD: the petitions received in person at the reception (formstats._tcd_counts)."""
+    n, outcome, competent = r["n"], r["outcome"], r["competent"]
+    names = ["tcd_received", f"tcd_{r['kind']}"]
+    if competent is True:
+        names.append("tcd_competent")
+    if _incompetent(competent, outcome):
+        names.append("tcd_incompetent")
+    if outcome in OUT_OF_COMPETENCE:
+        names.append(f"tcd_{outcome}")
+    for name in names:
+        counts.add(f"form_{name}", n)
+        cases_of(f"form_{name}", r)
+    if r["g_reply"]:
+        counts.add("form_tcd_replies", n)
+
+
+def _gq(counts: _Counts, r: dict[str, Any], *, in_period: bool, resolved: bool, decided: bool) -> None:
+    """03/GQKN and 04/GQTC of an accepted petition within competence (formstats._gq_counts):
+    its petition counts, the case figures of a petition that is its own case, the sums."""
+    n, kind, result, rnd = r["n"], r["kind"], r["result"], r["complaint_round"]
+    carried = r["g_received"] == BEFORE and r["g_resolved"] in (NONE, IN, AFTER)
+    if not (in_period or carried):
+        return
+    prefix = f"form_gq_{kind}"
+    counts.add(f"{prefix}_petitions", n)
+    counts.add(f"{prefix}_carried" if carried else f"{prefix}_received", n)
+    if decided:
+        for name, _ in GQ_SUMS:
+            counts.add(f"{prefix}_{name}", r[f"s_gq_{name}"] or 0)
+    if r["g_in_case"]:
+        return
+    names = ["cases"]
+    if resolved:
+        names.append("resolved")
+        if result == Result.WITHDRAWN:
+            names.append("withdrawn")
+        if result == Result.SUSPENDED:
+            names.append("terminated")
+    if decided:
+        names += ["decided", "first"]
+        if r["g_kept"]:
+            names.append("on_time")
+        if rnd == 2:
+            names.append("second")
+        if kind == K.COMPLAINT and r["g_second"] in SECOND_DECISIONS:
+            names.append(r["g_second"])
+        for finding, results in FINDINGS[kind].items():
+            if result in results and rnd == 1:
+                names.append(finding)
+    for name in names:
+        counts.add(f"{prefix}_{name}_cases_single", n)
+
+
+def _zeros(months: int) -> dict[str, Any]:
+    """Every key `count_figures` gives, at 0."""
+    keys = ["received", "resolved", "n_competent", "crowd_over_level"]
+    keys += [f"kind_{kind}{suffix}" for kind in K.values for suffix in ("", "_resolved")]
+    keys += [f"outcome_{outcome}" for outcome in Outcome.values]
+    keys += [f"level_{level}" for level in LEVEL_RANK]
+    keys += [f"received_m{i}" for i in range(months)]
+    keys += [f"{kind}_single{figure}" for kind in CASE_KINDS for figure in ("", *SINGLE_FIGURES)]
+    zeros: dict[str, Any] = dict.fromkeys(keys, 0)
+    for group in KIND_GROUPS:  # in formstats' order: the forms' figures are listed in it
+        names = [
+            "carried", "received", "processed", "resolved_once", "resolved_many", "competent",
+            "competent_first", "competent_second", "replies", "eligible", "eligible_cases_grouped",
+            "eligible_cases_single", *(f"field_{value}" for value in PetitionField.values),
+            *(["court_judgment"] if group == "complaint" else []),
+            "overdue_before", "competent_follow_up", "competent_resolved",
+            *(f"eligible_{kind}" for kind in K.values), *OUT_OF_COMPETENCE, "incompetent",
+        ]  # fmt: skip
+        zeros |= {f"form_xld_{group}_{name}": 0 for name in names}
+    tcd = ["received", *K.values, "competent", "incompetent", *OUT_OF_COMPETENCE]
+    zeros |= {f"form_tcd_{name}{part}": 0 for name in tcd for part in ("", "_cases_grouped", "_cases_single")}
+    zeros["form_tcd_replies"] = 0
+    for kind in CASE_KINDS:
+        prefix = f"form_gq_{kind}"
+        zeros |= {f"{prefix}_{name}": 0 for name in ("petitions", "carried", "received")}
+        zeros |= {f"{prefix}_{name}_cases_single": 0 for name in GQ_CASE_FIGURES[kind]}
+        zeros |= {f"{prefix}_{name}": Decimal(0) if name in GQ_LAND else 0 for name, _ in GQ_SUMS}
+    for kind in CASE_KINDS:
+        zeros |= {f"form_kq_{kind}_{name}": 0 for name in ("to_carry_out", "carried_out")}
+        zeros |= {f"form_kq_{kind}_{name}": Decimal(0) if name.endswith("_m2") else 0 for name, _ in TO_CARRY_OUT}
+    return zeros
+
+
+SINGLE_FIGURES = ("_resolved", "_withdrawn", "_decided", "_on_time", "_upheld")
+GQ_CASE_FIGURES = {
+    kind: (
+        "cases",
+        "resolved",
+        "withdrawn",
+        "terminated",
+        "decided",
+        "on_time",
+        "first",
+        "follow_up",
+        "follow_up_decided",
+        "second",
+        *(SecondDecision.values if kind == K.COMPLAINT else ()),
+        *(name for finding in FINDINGS[kind] for name in (finding, f"follow_up_{finding}")),
+    )
+    for kind in CASE_KINDS
+}
