@@ -27,6 +27,7 @@ import datetime
 import functools
 import hashlib
 import re
+import uuid
 import weakref
 from collections.abc import Sequence
 from typing import Any
@@ -252,9 +253,10 @@ def _insert_statement(model: type[models.Model]) -> tuple[list[Any], str, str]:
 
 
 # Fields whose `pre_save` only reads the attribute and whose `get_db_prep_save` hands a value of
-# exactly this type to the driver unchanged (Django's own classes, never a subclass: an
-# encrypted field is a CharField that encrypts). A value of any other type (a lazy string, a
-# datetime in a DateField, a bool in an IntegerField) takes the field's own path.
+# exactly this type, or None, to the driver unchanged (Django's own classes, never a subclass:
+# an encrypted field is a CharField that encrypts). In a text field, a `str` subclass (a
+# `TextChoices` member, a SafeString) is handed over unchanged as well; a value of any other type
+# (a lazy string, a datetime in a DateField, a bool in an IntegerField) takes the field's own path.
 _PLAIN: dict[type[models.Field[Any, Any]], type] = {
     models.CharField: str,
     models.TextField: str,
@@ -265,6 +267,11 @@ _PLAIN: dict[type[models.Field[Any, Any]], type] = {
     models.SmallIntegerField: int,
     models.BigIntegerField: int,
     models.DateField: datetime.date,
+    models.UUIDField: uuid.UUID,  # PostgreSQL's own uuid type, adapted by the driver
+    # Only their None goes as it is: a time or a number takes the field's checks and rounding.
+    models.DateTimeField: type(None),
+    models.DecimalField: type(None),
+    models.GenericIPAddressField: type(None),
 }
 
 
@@ -274,7 +281,9 @@ def _plain_value(obj: models.Model, field: models.Field[Any, Any], kind: type | 
     if kind is None:
         return _UNSET
     value = obj.__dict__.get(field.attname, _UNSET)
-    return value if value is None or type(value) is kind else _UNSET
+    if value is None or type(value) is kind or (kind is str and isinstance(value, str)):
+        return value
+    return _UNSET
 
 
 @functools.cache

@@ -9,6 +9,14 @@ The number is taken before the filing's own transaction when the caller has none
 counter row of a unit is then locked for one statement, not for the whole filing, so a surge of
 filings to one unit is not served one at a time. A filing that fails after it leaves a gap in
 the unit's numbers (rare; imported registers already make gaps): a decision, not an accident.
+
+Taken on its own, the number's commit does not wait for its WAL to reach the disk
+(`synchronous_commit` off for that one statement's transaction): the filing's own commit, which
+does wait, flushes the WAL up to its commit record and so the counter's change before it. A crash
+in between can only lose a number no committed petition holds, which the next filing takes again;
+a committed petition's number is never given twice. One flush a filing instead of two
+(docs/performance.md, P1). Inside a caller's transaction the statement changes nothing of the
+kind: that transaction commits as it would have.
 """
 
 from __future__ import annotations
@@ -32,7 +40,9 @@ class Number:
 
 
 @functools.cache
-def _numbering_sql() -> str:
+def _numbering_sql(*, on_its_own: bool = False) -> str:
+    """The numbering statement; `on_its_own` (PostgreSQL, no transaction open): its commit does
+    not wait for the disk (the module's docstring says why nothing is lost)."""
     qn = connection.ops.quote_name
     counter, petition = qn(PetitionCounter._meta.db_table), qn(Petition._meta.db_table)
 
@@ -47,9 +57,11 @@ def _numbering_sql() -> str:
     # f"{n:05d}" in SQL that PostgreSQL and SQLite both speak (no lpad or :: cast in SQLite).
     text = f"CAST({counter}.{last} AS TEXT)"
     number = f"CASE WHEN length({text}) >= 5 THEN {text} ELSE substr('0000' || {text}, length({text})) END"
+    # set_config(…, true) lasts until the end of this statement's own transaction.
+    unflushed = "set_config('synchronous_commit', 'off', true) IS NOT NULL AND " if on_its_own else ""
     return (
         f"INSERT INTO {counter} ({unit}, {year}, {last}) SELECT %s, %s, 1 "  # noqa: S608 - names from the models
-        f"WHERE NOT EXISTS (SELECT 1 FROM {petition} p WHERE p.{p_key} = %s) "
+        f"WHERE {unflushed}NOT EXISTS (SELECT 1 FROM {petition} p WHERE p.{p_key} = %s) "
         f"ON CONFLICT ({unit}, {year}) DO UPDATE SET {last} = {counter}.{last} + 1 "
         f"RETURNING {counter}.{last}, "
         f"EXISTS (SELECT 1 FROM {petition} p WHERE p.{p_unit} = %s AND p.{p_ref} = %s || {number}), "
@@ -67,10 +79,12 @@ def take_number(unit: Unit, year: int, *, idempotency_key: str | None = None) ->
     one draw in a million) is drawn again. The unique constraints on ref, tracking code and
     key stay the last word against a concurrent filing. Inside a caller's transaction the
     counter row stays locked until it commits, so that unit's numbers stay consecutive."""
-    sql = _numbering_sql()
+    on_its_own = connection.vendor == "postgresql" and not connection.in_atomic_block
+    sql = _numbering_sql(on_its_own=on_its_own)
+    name = "petition_number_on_its_own" if on_its_own else "petition_number"
     code = random_code()
     while True:
-        rows = fetch_prepared("petition_number", sql, [unit.pk, year, idempotency_key, unit.pk, f"{year}/", code])
+        rows = fetch_prepared(name, sql, [unit.pk, year, idempotency_key, unit.pk, f"{year}/", code])
         if not rows:
             return None
         last, ref_taken, code_taken = rows[0]

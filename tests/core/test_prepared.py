@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from bench.plans import as_run
 from civicdesk.db import AppendOnlyError
 from core.prepared import fetch_prepared, insert_prepared, insert_prepared_with
-from petitions.models import Notification, Petition, PetitionEvent
+from petitions.models import Channel, Notification, Petition, PetitionEvent, PetitionStatus
 from tests.factories import UnitFactory, UserFactory
 from tests.petitions.factories import receive
 
@@ -132,6 +133,20 @@ def test_a_value_the_driver_cannot_take_as_it_is_goes_through_its_field():
     with connection.cursor() as cursor:
         cursor.execute("SELECT petitioner_phone FROM petitions_petition WHERE id = %s", [row.pk])
         assert cursor.fetchone()[0] not in ("", "0987654321")  # a token, not the number
+
+
+def test_choices_uuids_and_empty_places_are_written_as_save_writes_them():
+    """A choice (a `TextChoices` member), a UUID and an empty coordinate go to the driver as
+    they are; the stored row reads back as save() would have stored it."""
+    petition = receive(UnitFactory(code="P01", name="Phường Một"))
+    row = new_petition(petition.unit)
+    key = uuid.uuid4()
+    row.channel, row.status, row.content_key, row.latitude = Channel.ONLINE, PetitionStatus.RECEIVED, key, None
+    insert_prepared(row)
+
+    stored = Petition.objects.get(pk=row.pk)
+    assert (stored.channel, stored.status, stored.content_key) == ("online", "received", key)
+    assert stored.latitude is None and stored.longitude is None
 
 
 def test_insert_prepared_runs_pre_save_as_save_does():

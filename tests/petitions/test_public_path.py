@@ -7,11 +7,13 @@ from datetime import date
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Unit
 from petitions.models import Notification, Petition, PetitionCounter
+from petitions.services.numbering import take_number
 from petitions.text import derived_secret
 from tests.factories import UnitFactory
 from tests.petitions.fixtures import filing
@@ -113,6 +115,28 @@ def test_a_double_click_takes_one_register_number(client, commune):
     assert third.status_code == 302
     year = timezone.localdate().year
     assert sorted(Petition.objects.values_list("ref", flat=True)) == [f"{year}/00001", f"{year}/00002"]
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production: the number is taken on its own
+def test_a_filing_outside_a_transaction_is_numbered_once_and_its_commit_still_waits_for_the_disk(client, commune):
+    """The number's own commit does not wait for the disk (numbering.py says why nothing is lost);
+    the petition's commit does, and so do the connection's later transactions."""
+    if connection.vendor != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    year = timezone.localdate().year
+    for n in (1, 2):
+        response = client.post(reverse("petitions:file"), filing(commune, idempotency_key="0" * 31 + str(n)))
+        assert response.status_code == 302
+    assert sorted(Petition.objects.values_list("ref", flat=True)) == [f"{year}/00001", f"{year}/00002"]
+    assert PetitionCounter.objects.get(unit=commune).last == 2
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    with transaction.atomic():  # a caller's transaction: the statement leaves its commit as it is
+        take_number(commune, year)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"
 
 
 def test_only_units_under_the_public_root_are_offered(client, commune, other_commune, settings):
