@@ -122,7 +122,8 @@ def test_the_public_map_clusters_feedback_and_a_point_opens_its_status(
     assert "Đường Thanh Niên" in popup.inner_text() and "Phường Hoàn Kiếm" in popup.inner_text()
     assert "Trần Thị Bình" not in page.content()
     popup.get_by_role("link", name="Xem tình trạng").click()
-    page.wait_for_url(f"**/petitions/feedback/{alone.tracking_code}/")
+    # The page is there once its document is: its small map's tiles may still be loading.
+    page.wait_for_url(f"**/petitions/feedback/{alone.tracking_code}/", wait_until="domcontentloaded")
     assert "Chiếu sáng công cộng" in page.inner_text("main") and "Đã tiếp nhận" in page.inner_text("main")
     assert_accessible(page, "feedback-point-desktop")
     # the phone: the same map, clusters too; a cluster opens on a tap
