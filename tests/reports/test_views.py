@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from core.models import Role
@@ -140,7 +141,8 @@ def test_publishing_freezes_and_recompiling_shows_differences(client, city_head,
         c for row in load_workbook(io.BytesIO(published.content))["02-XLD"].iter_rows(values_only=True) for c in row
     ]
     assert "DỰ THẢO" not in cells and "THỦ TRƯỞNG ĐƠN VỊ" in cells
-    assert f"Hà Nội, ngày {first.published_at:%d} tháng {first.published_at:%m}" in " ".join(map(str, cells))
+    signed = timezone.localtime(first.published_at)  # the day in Việt Nam, not in UTC
+    assert f"Hà Nội, ngày {signed:%d} tháng {signed:%m}" in " ".join(map(str, cells))
     again = client.post(reverse("reports:report_publish", args=[first.pk]), follow=True)
     assert "đã được công bố" in again.text or "already published" in again.text
     save(visits(commune, 2, on=date(2024, 3, 30)))
