@@ -2,7 +2,8 @@
 
 P1 and P2 through wrk say how many requests a second the server answers; on a shared
 machine that moves with the neighbours' load. This measures what one request costs instead:
-it drives the filing form (`petitions:file`), the status lookup (`petitions:track`) and the
+it drives the filing form (`petitions:file`; filled as P1 fills it, a complaint unless
+`--kind` says otherwise), the status lookup (`petitions:track`) and the
 dossier lookup (`adminreform:lookup`, the first dossier given a known PIN) with
 Django's test client (CSRF checks on, the benchmark settings, PostgreSQL and Redis), prints
 each request's SQL, and its CPU time (`time.process_time`): the mean of the cheapest of ten
@@ -23,14 +24,15 @@ import sys
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
+
+URLENCODED = "application/x-www-form-urlencoded"
 
 
 def post_form(client: Any, path: str, data: dict[str, str]) -> Any:
     """POST as a browser's form and as wrk does (urlencoded): the test client's default,
     multipart, costs the server a parser the benchmark never pays."""
-    from urllib.parse import urlencode
-
-    return client.post(path, urlencode(data), content_type="application/x-www-form-urlencoded")
+    return client.post(path, urlencode(data), content_type=URLENCODED)
 
 
 def dossier_lookups(browser: Any, csrf: str) -> list[tuple[str, str, Callable[[], Any]]]:
@@ -62,6 +64,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also its PostgreSQL backend's CPU per request (/proc; ticks of 10 ms: use --requests 1000 or more)",
     )
+    p.add_argument(
+        "--kind",
+        default="complaint",
+        choices=("complaint", "denunciation", "recommendation", "feedback"),
+        help="the kind filed (P1 files the form's first, a complaint; a feedback also writes the Open311 "
+        "list's generation after its commit)",
+    )
     p.add_argument("--profile", choices=("file", "track"), help="cProfile this request")
     p.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"), help="order of the profile")
     p.add_argument("--lines", type=int, default=40, help="lines of the profile")
@@ -77,27 +86,21 @@ def main(argv: list[str] | None = None) -> int:
     setup_django_on(args.database, p, why="it files petitions")
     from django.test import Client
 
+    from bench.web import IDEM_PLACEHOLDER, fill_form, main_form
+
     browser = Client(enforce_csrf_checks=True)
     page = browser.get("/petitions/file/").content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    unit = re.search(r'<select name="unit".*?<option value="([^"]+)"', page, re.S)
-    if token is None or unit is None:
-        print("the filing page has no form or no unit to choose", file=sys.stderr)
+    form = main_form(page)
+    if token is None or form is None:
+        print("the filing page has no form", file=sys.stderr)
         return 1
-    fields = {
-        "csrfmiddlewaretoken": token.group(1),
-        "kind": "feedback",
-        "unit": unit.group(1),
-        "petitioner_name": "Trần Thị Bình",
-        "petitioner_address": "5 Lý Thái Tổ, Hoàn Kiếm",
-        "petitioner_phone": "0987654321",
-        "petitioner_email": "binh@example.vn",
-        "subject": "Đèn đường hỏng",
-        "content": "Đèn đường trước số 5 hỏng đã một tuần.",
-        "signers": "1",
-        "consent": "on",
-        "website": "",
-    }
+    # What P1 posts (bench.public_figures): the form as bench.web.fill_form fills it, of `--kind`.
+    fields = fill_form(form, {"kind": args.kind})
+
+    def body() -> str:
+        return urlencode(fields).replace(IDEM_PLACEHOLDER, uuid.uuid4().hex)
+
     cookie = browser.cookies["csrftoken"].value
 
     citizen = Client(enforce_csrf_checks=True)  # one handler, as in a server's worker
@@ -105,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     def file_once() -> Any:
         citizen.cookies.clear()  # a new citizen each time: only the CSRF cookie
         citizen.cookies["csrftoken"] = cookie
-        return post_form(citizen, "/petitions/file/", {**fields, "idempotency_key": uuid.uuid4().hex})
+        return citizen.post("/petitions/file/", body(), content_type=URLENCODED)
 
-    first = browser.post("/petitions/file/", {**fields, "idempotency_key": uuid.uuid4().hex})
+    first = browser.post("/petitions/file/", body(), content_type=URLENCODED)
     if first.status_code != 302:
         print(f"the trial filing answered {first.status_code}", file=sys.stderr)
         return 1
