@@ -96,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         print("the filing page has no form", file=sys.stderr)
         return 1
     # What P1 posts (bench.public_figures): the form as bench.web.fill_form fills it, of `--kind`.
-    fields = fill_form(form, {"kind": args.kind})
+    encoded = urlencode(fill_form(form, {"kind": args.kind}))
 
     def body() -> str:
-        return urlencode(fields).replace(IDEM_PLACEHOLDER, uuid.uuid4().hex)
+        return encoded.replace(IDEM_PLACEHOLDER, uuid.uuid4().hex)
 
     cookie = browser.cookies["csrftoken"].value
 
