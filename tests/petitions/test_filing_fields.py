@@ -68,3 +68,39 @@ def test_a_unit_added_after_the_list_was_built_can_be_chosen(client, city, commu
     response = client.post(reverse("petitions:file"), filing(new, idempotency_key="6f0b8c1e2d3a4b5c6d7e8f9012345678"))
     assert response.status_code == 302
     assert Petition.objects.get().unit == new
+
+
+@pytest.mark.parametrize(
+    ("overrides", "invalid"),
+    [
+        ({}, set()),
+        ({"category": "roads", "latitude": "21.03", "longitude": "105.85", "decision_known_on": "01/12/2026"}, set()),
+        (
+            {"petitioner_name": "", "petitioner_phone": "12ab", "decision_known_on": "02/13/2026"},
+            {"petitioner_name", "petitioner_phone", "decision_known_on"},
+        ),
+        (
+            {"unit": "99999", "kind": "other", "signers": "0", "idempotency_key": "not a key", "consent": ""},
+            {"unit", "kind", "signers", "idempotency_key", "consent"},
+        ),
+        (
+            {"petitioner_email": "binh@", "latitude": "91", "petitioner_id_number": "12345"},
+            {"petitioner_email", "latitude", "petitioner_id_number"},
+        ),
+    ],
+)
+def test_a_submitted_form_is_cleaned_as_djangos_own_loop_cleans_it(commune, overrides, invalid):
+    """The shared fields are cleaned without a BoundField each (PetitionFileForm._clean_fields):
+    the same values and the same errors as Django's loop over bound fields."""
+    from django import forms
+
+    data = filing(commune, **overrides)
+    ours = PetitionFileForm(data)
+    ours.is_valid()
+    djangos = PetitionFileForm(data)
+    djangos.cleaned_data, djangos._errors = {}, forms.utils.ErrorDict()
+    forms.Form._clean_fields(djangos)
+    djangos._clean_form()
+    assert invalid <= set(ours.errors)
+    assert ours.cleaned_data == djangos.cleaned_data
+    assert ours.errors.get_json_data() == djangos.errors.get_json_data()
