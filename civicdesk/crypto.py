@@ -44,6 +44,8 @@ from django.core import validators
 from django.db import connections, models
 from django.db.models.lookups import Exact
 
+from civicdesk import phones
+
 
 class IndexFamily:
     """The blind-index families: one derived key each (never share one between two tables,
@@ -128,7 +130,7 @@ def normalise_phone(value: str) -> str:
     if not digits:
         return ""
     try:
-        number = phonenumbers.parse(text, "VN")
+        number = phones.parse(text)  # a number a form cleaned was parsed there (civicdesk.phones)
     except phonenumbers.NumberParseException:
         return digits
     if not phonenumbers.is_possible_number(number):
