@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 from civicdesk.db import AuditEventBase
 from civicdesk.exceptions import InvalidTransition, StaleEdit
 
+from .prepared import new_row
+
 M = TypeVar("M", bound=models.Model)
 
 # Called with (record, event) after every audit event a workflow writes, in the change's
@@ -159,7 +161,8 @@ class Workflow(Generic[M]):
     ) -> AuditEventBase:
         """The event `record` would write, not saved: for a caller that writes it in the same
         statement as a new record (core.prepared.insert_prepared_with), then calls `recorded`."""
-        return self.event_model(
+        return new_row(
+            self.event_model,
             **{self.subject: record},
             **(self.event_fields(record) if self.event_fields is not None else {}),
             kind=kind,

@@ -27,7 +27,7 @@ from civicdesk.exceptions import DomainError
 from core import outbox
 from core.choices import PetitionKind
 from core.models import Unit
-from core.prepared import insert_prepared_with
+from core.prepared import insert_prepared_with, new_row
 from core.uploads import validate_upload
 
 from ..models import Attachment, Channel, DenouncerIdentity, Notification, Petition
@@ -244,7 +244,8 @@ def register(
     petitioner with the tracking code and secret. The caller has checked who may do it."""
     secret = derived_secret(idempotency_key) if idempotency_key else random_secret()
     origin = new.transferred_from
-    petition = Petition(
+    petition = new_row(
+        Petition,
         unit=new.unit,
         ref=number.ref if number else next_ref(new.unit, new.received_on.year),
         received_on=new.received_on,

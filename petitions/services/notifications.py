@@ -20,6 +20,7 @@ from civicdesk.db import OutboxBase
 from core import outbox
 from core.contact import is_mobile
 from core.links import absolute_url
+from core.prepared import new_row
 
 from .. import notify
 from ..models import Duty, Notification, Petition, PetitionStatus, Result, Step
@@ -43,7 +44,9 @@ def petitioner_notifications(
     a new petition's are written with it in one statement (intake.register)."""
     channels = [Notification.Channel.EMAIL] if contact.email else []
     channels += [Notification.Channel.SMS] if contact.phone and is_mobile(contact.phone) else []
-    return [Notification(petition=petition, channel=c, template=template, context=dict(context)) for c in channels]
+    return [
+        new_row(Notification, petition=petition, channel=c, template=template, context=dict(context)) for c in channels
+    ]
 
 
 def notify_status(petition: Petition) -> None:

@@ -6,15 +6,16 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models.functions import Now
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save, pre_init, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils.translation import gettext_lazy
 
 from bench.plans import as_run
 from civicdesk.db import AppendOnlyError
-from core.prepared import fetch_prepared, insert_prepared, insert_prepared_with
+from core.prepared import fetch_prepared, insert_prepared, insert_prepared_with, new_row
 from petitions.models import Channel, Notification, Petition, PetitionEvent, PetitionStatus
 from tests.factories import UnitFactory, UserFactory
 from tests.petitions.factories import receive
@@ -320,3 +321,52 @@ def test_insert_prepared_refuses_a_model_with_signal_receivers(signal):
     # without the receiver the same row goes in, and no receiver ever missed a row
     insert_prepared(row := Notification(petition=petition, channel="email", template="status"))
     assert row.pk is not None and heard == []
+
+
+def _fields_of(row):
+    return {k: v for k, v in vars(row).items() if k != "_state"}
+
+
+def test_a_new_row_holds_what_the_model_call_gives_it():
+    unit, user = UnitFactory(), UserFactory()
+    values = {
+        "unit": unit,
+        "ref": "001/2026",
+        "received_on": datetime(2026, 12, 7, tzinfo=UTC).date(),
+        "kind": "complaint",
+        "channel": Channel.ONLINE,
+        "subject": "Khiếu nại",
+        "assignee_id": user.pk,
+        "parent": None,
+        "status": PetitionStatus.RECEIVED,
+    }
+    made, called = new_row(Petition, **values), Petition(**values)
+    made_fields, called_fields = _fields_of(made), _fields_of(called)
+    # content_key's default is made anew for each row (a new UUID)
+    assert made_fields.pop("content_key") != called_fields.pop("content_key")
+    assert made_fields == called_fields
+    assert made._state.fields_cache == called._state.fields_cache == {"unit": unit, "parent": None}
+    assert (made._state.adding, made._state.db, made.pk) == (True, called._state.db, None)
+    petition = receive(unit=unit)
+    event = new_row(PetitionEvent, petition=petition, kind="received", to_status="received", data={"a": 1})
+    assert event.petition is petition and event.petition_id == petition.pk and event.actor_id is None
+    with time_machine.travel(datetime(2026, 12, 7, 2, 0, tzinfo=UTC), tick=False):  # occurred_at: now
+        made_event = new_row(PetitionEvent, petition=petition, kind="received", data={"a": 1})
+        called_event = PetitionEvent(petition=petition, kind="received", data={"a": 1})
+    assert _fields_of(made_event) == _fields_of(called_event)
+
+
+def test_a_new_row_takes_djangos_path_for_other_keywords_and_pre_init_receivers():
+    with pytest.raises(TypeError):
+        new_row(Petition, no_such_field=1)
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append(dict(kwargs["kwargs"]))  # Django empties it as it reads it
+
+    pre_init.connect(receiver, sender=Notification)
+    try:
+        new_row(Notification, channel="email", template="received")
+    finally:
+        pre_init.disconnect(receiver, sender=Notification)
+    assert seen == [{"channel": "email", "template": "received"}]
