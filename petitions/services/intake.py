@@ -48,6 +48,11 @@ from .numbering import Number, new_code, next_ref, take_number
 from .vault import Identity, encrypt_identity, petitioner_contact
 from .workflow import PETITION, Kind, S, search_text
 
+# The choices' values, once: `TextChoices.values` builds its list anew on every call (two cost
+# a filing 15–20 µs).
+KINDS = frozenset(PetitionKind.values)
+CHANNELS = frozenset(Channel.values)
+
 
 @dataclass(frozen=True)
 class NewPetition:
@@ -165,9 +170,9 @@ def petition_create(
     account): the key and its owner are stored as keyed digests. The same key from the same
     owner returns the first petition with its secret (a double click); from another owner it
     raises DomainError and shows nothing (a replay, or Back + resend by the next person)."""
-    if kind not in PetitionKind.values:
+    if kind not in KINDS:
         raise DomainError(_("Unknown kind of petition: %(kind)s") % {"kind": kind})
-    if channel not in Channel.values:
+    if channel not in CHANNELS:
         raise DomainError(_("Unknown channel: %(channel)s") % {"channel": channel})
     POLICY.authorize(actor=actor, action="file" if channel == Channel.ONLINE else "desk-entry", unit=unit)
     if len(attachments) > Attachment.MAX_FILES:

@@ -47,3 +47,17 @@ def test_petition_receive_refuses_an_unknown_channel(commune):
             petitioner_name="z",
             actor=None,
         )
+
+
+def test_petition_receive_refuses_an_unknown_kind(commune):
+    with pytest.raises(DomainError):
+        petition_receive(
+            unit=commune,
+            kind="rumour",
+            received_on=date(2026, 3, 2),
+            channel="post",
+            subject="x",
+            content="y",
+            petitioner_name="z",
+            actor=None,
+        )
