@@ -185,6 +185,9 @@ def _facets(start: date, end: date, windows: Sequence[tuple[date, date]]) -> lis
         (Q(received_on__isnull=False), (IN, None)),
     ]
     return [
+        # A kind none of the choices (not written by CivicDesk) counts as the roll-up counts it: in
+        # no kind's figure.
+        _choice("kind", "kind", K.values, default=None),
         _cases(("g_received", "g_month"), received, (NONE, None)),
         # Resolved by the period end (before it or in it), or not.
         _cases("g_resolved", [(Q(resolved_on__lt=start), BEFORE), (Q(resolved_on__lte=end), IN)], NONE),
@@ -218,9 +221,9 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
     """The petitions under `scope` that the report reads, grouped by what the figures depend
     on: the columns, `n` (how many), `cases` (their cases' ids) and the forms' sums.
 
-    The key is the kind and one integer: each other column's code (`_facets`) in its own digit
-    of a mixed radix. PostgreSQL sorts ~20,000 rows of a city's quarter by two keys instead of
-    twenty-three (docs/tuning.md, P6)."""
+    The key is one integer: each column's code (`_facets`) in its own digit of a mixed radix.
+    PostgreSQL sorts the ~20,000 rows of a city's quarter by one key instead of twenty-three
+    (docs/tuning.md, P6)."""
     facets = _facets(start, end, windows)
     key: Any = None
     radix = 1
@@ -234,7 +237,7 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
         Petition.objects.filter(scope)
         .filter(_read(start, end))
         .annotate(g_key=ExpressionWrapper(key, output_field=BigIntegerField()))
-        .values("kind", "g_key")
+        .values("g_key")
         .annotate(n=Count("pk"), cases=CaseIds("case_id", filter=in_case), **sums)
         .order_by()
     )
@@ -414,7 +417,7 @@ def _incompetent(competent: bool | None, outcome: str) -> bool:
 def _tcd(counts: _Counts, cases_of: Any, r: dict[str, Any]) -> None:
     """02/TCD: the petitions received in person at the reception (formstats._tcd_counts)."""
     n, outcome, competent = r["n"], r["outcome"], r["competent"]
-    names = ["tcd_received", f"tcd_{r['kind']}"]
+    names = ["tcd_received", *([f"tcd_{r['kind']}"] if r["kind"] else [])]
     if competent is True:
         names.append("tcd_competent")
     if _incompetent(competent, outcome):

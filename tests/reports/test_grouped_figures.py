@@ -119,3 +119,31 @@ def test_each_units_petition_figures_alone_are_those_of_the_roll_up(register, pe
         assert alone["trend"] == together[u.pk]["trend"], u.code
     forms = compile_figures(unit=register[0], period=period)["forms"]["petitions"]
     assert sum(1 for value in forms.values() if value) > 100  # the register reaches most figures
+
+
+def test_a_petition_of_a_kind_no_choice_has_counts_as_in_the_roll_up(db):
+    # given a register written past the forms: petitions received in person of a kind CivicDesk
+    # does not know, one of a case and one of none, beside a complaint
+    ward = unit("G21", "Phường Hai", level=UnitLevel.COMMUNE, kind=UnitKind.WARD)
+    case = Case.objects.create(unit=ward, ref="VG-X", kind="complaint")
+    for kind, of_case in (("petition", case), ("petition", None), ("complaint", None)):
+        Petition.objects.create(
+            unit=ward,
+            ref=ref("DG"),
+            case=of_case,
+            kind=kind,
+            channel=Channel.IN_PERSON,
+            received_on=D(2026, 2, 2),
+            outcome=Outcome.ACCEPTED,
+            competent=True,
+        )
+    period = Period(D(2026, 1, 1), D(2026, 3, 31))
+    # when
+    alone = compile_figures(unit=ward, period=period)
+    together = compile_figures_of_units(units=[ward], period=period)[ward.pk]
+    # then: received, in no kind's figure, as the roll-up counts them
+    assert alone["petitions"]["received"] == 3
+    assert alone["petitions"]["by_kind"]["complaint"] == 1
+    assert (alone["forms"]["petitions"]["tcd_received"], alone["forms"]["petitions"]["tcd_complaint"]) == (3, 1)
+    assert alone["petitions"] == together["petitions"]
+    assert alone["forms"]["petitions"] == together["forms"]["petitions"]
