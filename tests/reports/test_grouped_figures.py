@@ -27,6 +27,7 @@ from tests.reports.factories import ref, unit
 pytestmark = pytest.mark.django_db
 D = date
 KINDS = ("complaint", "denunciation", "recommendation", "feedback")
+EDGES = [D(2025, 12, 14), D(2025, 12, 15), D(2025, 12, 31), D(2026, 1, 1), D(2026, 3, 31), D(2026, 6, 14)]
 RESULTS = {
     "complaint": (Result.CORRECT, Result.PARTLY_CORRECT, Result.WRONG, Result.WITHDRAWN, Result.SUSPENDED),
     "denunciation": (Result.TRUE, Result.PARTLY_TRUE, Result.FALSE, Result.WITHDRAWN, Result.SUSPENDED),
@@ -55,8 +56,9 @@ def register(db):
     for _ in range(600):
         case = maybe(draw.choice(cases), 0.4)
         kind = case.kind if case and draw.random() < 0.8 else draw.choice(KINDS)
-        # on a coarse grid, so that petitions of a case share days
+        # on a coarse grid, so that petitions of a case share days, or on the periods' first and last days
         received = D(2025, 10, 1) + timedelta(days=10 * draw.randrange(30))
+        received = draw.choice(EDGES) if draw.random() < 0.15 else received
         outcome = Outcome.ACCEPTED if draw.random() < 0.5 else draw.choice(("", *Outcome.values))
         classified = maybe(received + timedelta(days=draw.randrange(40)), 0.7) if outcome else None
         resolved = maybe(received + timedelta(days=draw.choice((5, 1)) * draw.randrange(-1, 24)), 0.65)
