@@ -98,6 +98,8 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, its connections' health checked without a round trip (its docstring).
+    DATABASES["default"]["ENGINE"] = "civicdesk.postgresql"
     # No JIT compilation: CivicDesk's queries are short, and the report's one aggregate pass over
     # petitions (a few hundred FILTER clauses) cost PostgreSQL over a minute of compiling for a
     # query that runs in seconds (docs/performance.md, P6).

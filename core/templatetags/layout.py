@@ -31,16 +31,13 @@ from django.template.context import RequestContext
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from core.kept import KeptMarkup
+from core.kept import TOKEN_PLACEHOLDER, KeptMarkup
 
 register = template.Library()
 
 HEADER = "includes/header.html"
-# Stands for the CSRF token while the header is rendered for the cache. NUL never occurs in
-# a token, a URL or a translation, so nothing else in the header can be mistaken for it.
-TOKEN_PLACEHOLDER = "\x00csrf-token\x00"  # noqa: S105 (not a secret: a placeholder)
 # Renderings per worker (languages × pages × menus): a bound, not a tuning knob.
-_rendered = KeptMarkup(size=512)
+_rendered: KeptMarkup[str] = KeptMarkup(size=512)
 
 
 def _engine(context: RequestContext) -> Engine:

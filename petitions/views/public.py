@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,11 +21,13 @@ from django.views.generic import FormView, TemplateView
 from civicdesk.crypto import derived_fernet
 from core.choices import PetitionKind
 from core.held_files import KeepsFiles, filer, new_filer
+from core.kept import kept_page
 from core.ratelimit import client_ip, is_rate_limited
 from core.uploads import attachment_response
 
 from .. import forms as f
 from .. import services
+from ..fastpath import tracking_html
 from ..models import Attachment
 from ..selectors import (
     petition_by_code,
@@ -198,8 +201,14 @@ class PetitionTrackView(FormView):
         assert petition is not None
         tracking = petition_public_tracking(petition=petition, events=events)
         # The secret goes back only inside the letter's download form, on a page never cached.
-        context = self.get_context_data(form=f.TrackForm(), tracking=tracking, secret=form.cleaned_data["secret"])
-        response = self.render_to_response(context)
+        answer = tracking_html(tracking, secret=form.cleaned_data["secret"], csrf_token=get_token(self.request))
+        # The answer is the only part of the page that is the petition's (core.kept.kept_page).
+        response = kept_page(
+            self.request,
+            self.template_name,
+            lambda: self.get_context_data(form=f.TrackForm()),
+            slots={"answer": answer},
+        )
         response["Cache-Control"] = "no-store"
         return response
 

@@ -174,7 +174,7 @@ def queue_rows_html(rows: list[QueueRow], *, today: date, cutoff: date) -> SafeS
 
 # The filter form's markup by (language, handler list, query without the page): it depends on
 # nothing else, and drawing its five fields cost more CPU than the rows of the table.
-_queue_filters = KeptMarkup(size=256)
+_queue_filters: KeptMarkup[str] = KeptMarkup(size=256)
 
 
 def queue_filters_html(form: f.QueueFilterForm | None, *, handlers: list[tuple[int, str]]) -> SafeString:
