@@ -112,7 +112,8 @@ def test_the_public_map_clusters_feedback_and_a_point_opens_its_status(
     assert tiles.referers == {f"{live_server.url}/"}  # the site's origin only, as tile servers ask
     assert "31 điểm phản ánh" in page.locator("#feedback-map-status").inner_text()
     assert_accessible(page, "feedback-map-desktop")
-    # the lone point: by keyboard, as any marker
+    # the lone point: by keyboard, as any marker, once the clusters have stopped moving
+    page.wait_for_function("!document.querySelector('.leaflet-cluster-anim, .leaflet-zoom-anim')")
     marker = page.locator(
         f'.leaflet-marker-icon[role="button"][title="{alone.tracking_code}: Chiếu sáng công cộng, Đang xử lý"]'
     )

@@ -88,8 +88,9 @@
         var text = count.toLocaleString(lang) + " " + words.shown + ".";
         if (page.next) { text += " " + words.more.replace("%n", MAX_POINTS.toLocaleString(lang)); }
         say(text);
+        // The first view is fitted at once (no zoom animation), then the map says it is ready.
+        if (count) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16, animate: false }); }
         holder.setAttribute("data-loaded", String(count));
-        if (count) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 16 }); }
       })
       .catch(function () { say(words.failed); holder.setAttribute("data-loaded", "error"); });
   }
