@@ -2,6 +2,7 @@
 ratios to P2 and to the baseline of the same run, and their latency checks."""
 
 import pytest
+from django.db import connection
 
 from bench.api_figures import P2_CPU, P2_RPS, ApiStatus, Open311List, _p95_at_most
 from bench.figures import format_line, judge
@@ -58,6 +59,7 @@ def test_both_figures_drive_pages_that_exist():
     assert "not selected" in figures["P1"].unavailable
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the benchmark's city is PostgreSQL's (make bench)")
 @pytest.mark.django_db
 def test_the_generated_online_feedback_is_listed_by_open311_once_prepared(client, commune):
     from bench.api_figures import ensure_open311_feedback

@@ -72,7 +72,10 @@ def assert_accessible(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in {"serious", "critical"}]
-    assert not bad, "\n".join(f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)" for v in bad)
+    assert not bad, "\n".join(
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: {', '.join(str(n['target']) for n in v['nodes'][:3])})"
+        for v in bad
+    )
 
 
 @pytest.fixture
