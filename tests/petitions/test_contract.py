@@ -35,27 +35,14 @@ def test_a_reception_visit_brings_a_petition_once(commune, officer):
     assert first.petitioner_name == ""  # a denouncer's name goes to the vault
 
 
-def test_petition_receive_refuses_an_unknown_channel(commune):
+@pytest.mark.parametrize(("kind", "channel"), [("complaint", "fax"), ("rumour", "post")], ids=["channel", "kind"])
+def test_petition_receive_refuses_an_unknown_channel_or_kind(commune, kind, channel):
     with pytest.raises(DomainError):
         petition_receive(
             unit=commune,
-            kind="complaint",
+            kind=kind,
             received_on=date(2026, 3, 2),
-            channel="fax",
-            subject="x",
-            content="y",
-            petitioner_name="z",
-            actor=None,
-        )
-
-
-def test_petition_receive_refuses_an_unknown_kind(commune):
-    with pytest.raises(DomainError):
-        petition_receive(
-            unit=commune,
-            kind="rumour",
-            received_on=date(2026, 3, 2),
-            channel="post",
+            channel=channel,
             subject="x",
             content="y",
             petitioner_name="z",
