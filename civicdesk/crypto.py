@@ -44,8 +44,6 @@ from django.core import validators
 from django.db import connections, models
 from django.db.models.lookups import Exact
 
-from civicdesk import phones
-
 
 class IndexFamily:
     """The blind-index families: one derived key each (never share one between two tables,
@@ -130,7 +128,7 @@ def normalise_phone(value: str) -> str:
     if not digits:
         return ""
     try:
-        number = phones.parse(text)  # a number a form cleaned was parsed there (civicdesk.phones)
+        number = phonenumbers.parse(text, "VN")
     except phonenumbers.NumberParseException:
         return digits
     if not phonenumbers.is_possible_number(number):

@@ -16,9 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk import phones
-
-REGION = phones.REGION
+REGION = "VN"
 CCCD_DIGITS = 12
 CMND_DIGITS = 9
 
@@ -36,17 +34,14 @@ def normalise_phone(value: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(PHONE_INVALID, code="invalid")
     if phonenumbers.region_code_for_number(number) != REGION:
-        cleaned = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    else:
-        cleaned = f"0{number.national_number}"
-    phones.keep(cleaned, number)  # its blind index and is_mobile read it again (civicdesk.phones)
-    return cleaned
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"0{number.national_number}"
 
 
 def is_mobile(value: str) -> bool:
     """True for a number an SMS can reach (a mobile number)."""
     try:
-        number = phones.parse(value)
+        number = phonenumbers.parse(value, REGION)
     except phonenumbers.NumberParseException:
         return False
     kind = phonenumbers.number_type(number)
