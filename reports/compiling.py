@@ -372,10 +372,10 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
     """The report of `unit` and every unit below it over `period` (both ends included), with
     the records its subtree's units inherited from their predecessors (`unit_lineage`).
 
-    Seven aggregate queries, one pass each over the visits, petitions, dossiers and dialogue
-    conferences of the subtree (the monthly trend and the same period last year are counted in
-    the same pass), one over the petitions' cases, one over the decisions to carry out and a
-    count of the previous period's petitions, whatever the data size, after one query per
+    Six aggregate queries, one pass each over the visits, petitions (the decisions to carry out
+    included), dossiers and dialogue conferences of the subtree (the monthly trend and the same
+    period last year are counted in the same pass), one over the petitions' cases and a count
+    of the previous period's petitions, whatever the data size, after one query per
     generation of predecessors.
     Raises UnitEnded for a dissolved unit over dates after its valid_to.
     """
