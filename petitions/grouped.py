@@ -34,10 +34,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Least
 
 from core.choices import PetitionKind
 from core.models import LEVEL_RANK
@@ -50,9 +52,6 @@ from .formstats import (
     NOT_ELIGIBLE_OUTCOMES,
     OUT_OF_COMPETENCE,
     TO_CARRY_OUT,
-    _earlier_resolved,
-    _follow_up,
-    _overdue_before,
     _reply_received,
 )
 from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Channel, Outcome, Petition, Result
@@ -176,8 +175,6 @@ def _facets(start: date, end: date, windows: Sequence[tuple[date, date]]) -> lis
         & (Q(classified_on__isnull=True) | Q(classified_on__lte=end))
         & (in_period | Q(classified_on__gte=start))
     )
-    once = Exists(_earlier_resolved())
-    twice = Exists(_earlier_resolved().filter(Exists(_earlier_resolved(nested=True).filter(pk__lt=OuterRef("pk")))))
     case_kinds = Q(kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True)
     received = [
         (Q(received_on__lt=start), (BEFORE, None)),
@@ -210,12 +207,45 @@ def _facets(start: date, end: date, windows: Sequence[tuple[date, date]]) -> lis
         _bit("g_kept", case_kinds & (Q(due_on__isnull=True) | Q(resolved_on__lte=F("due_on")))),
         _bit("g_in_case", in_case),
         _choice("g_second", "figures__second_decision", SecondDecision.values, default=None),
-        _bit("g_once", Q(once), when=probed),
-        _bit("g_twice", Q(twice), when=probed),
-        _bit("g_overdue", _overdue_before(), when=probed),
-        _bit("g_follow_up", _follow_up(), when=probed & Q(kind=K.DENUNCIATION, competent=True)),
+        _probes(probed),
         _bit("g_reply", _reply_received(end), when=Q(outcome=Outcome.TRANSFERRED)),
     ]
+
+
+def _probes(probed: Q) -> _Facet:
+    """What the petition's case held when the petition was received, read in one look at the
+    case's petitions where `probed` holds (formstats' `_earlier_resolved`, `_overdue_before`,
+    `_follow_up`: one correlated subquery per probed petition, not four): how many were resolved
+    before (none, one, two or more: `g_once`, `g_twice`), whether one was unresolved past its
+    deadline (`g_overdue`) and, for a denunciation within competence, whether one was a
+    denunciation already concluded (`g_follow_up`)."""
+    received = OuterRef("received_on")
+    earlier = Q(resolved_on__lt=received)
+    overdue = Q(received_on__lt=received, due_on__lt=received) & (
+        Q(resolved_on__isnull=True) | Q(resolved_on__gte=received)
+    )
+    concluded = earlier & Q(kind=K.DENUNCIATION) & ~Q(result__in=(*NOT_DECIDED_RESULTS, ""))
+
+    def look(*, follow_up: bool) -> Coalesce:
+        code = Least(Count("pk", filter=earlier), Value(2)) + Value(3) * Least(Count("pk", filter=overdue), Value(1))
+        if follow_up:
+            code += Value(6) * Least(Count("pk", filter=concluded), Value(1))
+        case = Petition.objects.filter(case_id=OuterRef("case_id")).order_by().values("case_id")
+        return Coalesce(Subquery(case.annotate(code=code).values("code")), Value(0))
+
+    code = Case(
+        When(probed & Q(kind=K.DENUNCIATION, competent=True), then=look(follow_up=True)),
+        When(probed, then=look(follow_up=False)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    values = [
+        (earlier_resolved >= 1, earlier_resolved >= 2, overdue_then, follow_up)
+        for follow_up in (False, True)
+        for overdue_then in (False, True)
+        for earlier_resolved in (0, 1, 2)
+    ]
+    return _Facet(("g_once", "g_twice", "g_overdue", "g_follow_up"), code, values)
 
 
 def _carry_out(start: date, end: date) -> Q:
@@ -257,9 +287,12 @@ def _carried_out(start: date, end: date) -> _Facet:
 
 
 def _scaled(code: Any, radix: int) -> Any:
-    """`code` (a `Case` of integer `Value`s, nested or not) with each value times `radix`."""
+    """`code` (a `Case` of integer `Value`s, nested or not) with each value times `radix` (any
+    other expression times `radix`)."""
     if isinstance(code, Value):
         return Value(code.value * radix, output_field=BigIntegerField())
+    if not isinstance(code, Case):
+        return ExpressionWrapper(code * Value(radix), output_field=BigIntegerField())
     cases = (When(case.condition, then=_scaled(case.result, radix)) for case in code.cases)
     return Case(*cases, default=_scaled(code.default, radix), output_field=BigIntegerField())
 
