@@ -10,9 +10,12 @@ the dashboard need.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+from django.db import connection, connections
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -376,7 +379,8 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
     included), dossiers and dialogue conferences of the subtree (the monthly trend and the same
     period last year are counted in the same pass), one over the petitions' cases and a count of
     the previous period's petitions, and the procedures' fields, whatever the data size, after
-    one query per generation of predecessors.
+    one query per generation of predecessors. Outside a transaction on PostgreSQL the dossier
+    pass runs on a second connection, in a thread, beside the others (`_Beside`).
     Raises UnitEnded for a dissolved unit over dates after its valid_to.
     """
     refusal = unit_ended_refusal(unit, period)
@@ -389,19 +393,59 @@ def _compile(unit: Unit, period: Period, with_trend: bool, lineage: Lineage) -> 
     previous = period.previous
     months = _months(period.start, period.end) if with_trend else []
     paths, inherited = [unit.path], lineage.inherited
-    visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
-    petitions = petition_period_stats(
-        paths=paths,
-        start=period.start,
-        end=period.end,
-        previous_start=previous.start,
-        previous_end=previous.end,
-        months=months,
-        inherited=inherited,
-    )
-    dossiers = dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
-    dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end, inherited=inherited)
-    return _assemble(unit, period, months, visits, petitions, dossiers, dialogues, with_trend, lineage)
+    # The dossier pass (the report's biggest statement) on a connection of its own while this
+    # one reads the visits, petitions and dialogues: the report waits for the longer, not the sum.
+    with _Beside(
+        dossier_period_stats, paths=paths, start=period.start, end=period.end, months=months, inherited=inherited
+    ) as dossiers:
+        visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
+        petitions = petition_period_stats(
+            paths=paths,
+            start=period.start,
+            end=period.end,
+            previous_start=previous.start,
+            previous_end=previous.end,
+            months=months,
+            inherited=inherited,
+        )
+        dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end, inherited=inherited)
+        return _assemble(unit, period, months, visits, petitions, dossiers.result(), dialogues, with_trend, lineage)
+
+
+T = TypeVar("T")
+
+
+class _Beside(Generic[T]):
+    """`function(**kwargs)` run in a thread on a connection of its own (closed when it returns)
+    while the caller goes on, where a second connection sees what the caller's does: on
+    PostgreSQL, outside a transaction (each statement outside one reads its own snapshot
+    already); else at once, on the caller's connection. `result()` waits for it; leaving the
+    `with` block too."""
+
+    def __init__(self, function: Callable[..., T], **kwargs: Any) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
+            self._future = self._pool.submit(self._on_own_connection, function, kwargs)
+        else:
+            self._value = function(**kwargs)
+
+    @staticmethod
+    def _on_own_connection(function: Callable[..., T], kwargs: dict[str, Any]) -> T:
+        try:
+            return function(**kwargs)
+        finally:
+            connections.close_all()  # this thread's
+
+    def result(self) -> T:
+        return self._value if self._pool is None else self._future.result()
+
+    def __enter__(self) -> _Beside[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
 
 
 def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: bool = True) -> dict[int, Figures]:

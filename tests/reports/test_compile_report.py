@@ -261,3 +261,31 @@ def test_the_database_compiles_no_query_to_machine_code():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_dossiers_read_on_a_second_connection_are_the_same():
+    from django.db import transaction
+
+    city, district, ward, other = city_tree()
+    save(
+        petitions([district, ward], 40, on=D(2024, 6, 6), kind="complaint", outcome="accepted"),
+        dossiers([district, ward, other], 30, on=D(2024, 5, 7), due=D(2024, 5, 9), resolved_on=D(2024, 5, 8)),
+        dossiers([ward], 7, on=D(2024, 6, 7), due=D(2024, 6, 9)),
+    )
+    period = Period(D(2024, 4, 1), D(2024, 6, 30))
+
+    def backends() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            return cursor.fetchone()[0]
+
+    before = backends()
+    beside = compile_figures(unit=city, period=period)  # the dossier pass on a connection of its own
+    with transaction.atomic():  # a second connection would not see this transaction's rows: one connection
+        inline = compile_figures(unit=city, period=period)
+    assert beside == inline
+    assert sum(level["received"] for level in beside["dossiers"]["levels"]) == 37
+    assert sum(level["resolved"] for level in beside["dossiers"]["levels"]) == 30
+    assert backends() == before  # the second connection is closed with its thread
