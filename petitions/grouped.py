@@ -248,14 +248,16 @@ def _probes(probed: Q) -> _Facet:
     return _Facet(("g_once", "g_twice", "g_overdue", "g_follow_up"), code, values)
 
 
-def _carry_out(start: date, end: date) -> Q:
+def _carry_out(start: date, end: date, *, decided: bool = True) -> Q:
     """The decisions or conclusions to carry out (formstats._to_carry_out), those a second-time
-    complaint contests included (`_carried_out`'s `contested` tells them apart)."""
-    return (
-        Q(kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, received_on__lte=end, resolved_on__lte=end)
-        & ~Q(result__in=NOT_DECIDED_RESULTS)
-        & (Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start))
+    complaint contests included (`_carried_out`'s `contested` tells them apart). Without
+    `decided`, the petitions resolved without a decision too (`result` is the 49th of the
+    petition's columns: a filter testing it reads every row that far)."""
+    resolved = Q(
+        kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, received_on__lte=end, resolved_on__lte=end
     )
+    not_done = Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start)
+    return resolved & ~Q(result__in=NOT_DECIDED_RESULTS) & not_done if decided else resolved & not_done
 
 
 def _carried_out(start: date, end: date) -> _Facet:
@@ -358,7 +360,9 @@ def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[da
     sums |= {f"s_kq_{name}": Sum(value) for name, value in TO_CARRY_OUT}
     rows = (
         Petition.objects.filter(scope)
-        .filter(read | _carry_out(start, end))
+        # Whether a petition resolved by the period end was decided is the key's to tell (`carry`):
+        # one that is neither read nor decided is in the group of key 0, which no figure counts.
+        .filter(read | _carry_out(start, end, decided=False))
         .annotate(g_key=_Key(read, codes, (carry.code, radix)))
         .values("g_key")
         .annotate(n=Count("pk"), cases=CaseIds("case_id", filter=in_case), **sums)
