@@ -380,7 +380,8 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
     period last year are counted in the same pass), one over the petitions' cases and a count of
     the previous period's petitions, and the procedures' fields, whatever the data size, after
     one query per generation of predecessors. Outside a transaction on PostgreSQL the dossier
-    pass runs on a second connection, in a thread, beside the others (`_Beside`).
+    pass, the visits and the dialogues run on a second connection, in a thread, beside the
+    petitions (`_Beside`).
     Raises UnitEnded for a dissolved unit over dates after its valid_to.
     """
     refusal = unit_ended_refusal(unit, period)
@@ -393,12 +394,18 @@ def _compile(unit: Unit, period: Period, with_trend: bool, lineage: Lineage) -> 
     previous = period.previous
     months = _months(period.start, period.end) if with_trend else []
     paths, inherited = [unit.path], lineage.inherited
-    # The dossier pass (the report's biggest statement) on a connection of its own while this
-    # one reads the visits, petitions and dialogues: the report waits for the longer, not the sum.
-    with _Beside(
-        dossier_period_stats, paths=paths, start=period.start, end=period.end, months=months, inherited=inherited
-    ) as dossiers:
-        visits = visit_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited)
+
+    def beside() -> tuple[list[DossierLevelStats], list[VisitLevelStats], list[DialogueLevelStats]]:
+        return (
+            dossier_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited),
+            visit_period_stats(paths=paths, start=period.start, end=period.end, months=months, inherited=inherited),
+            dialogue_period_stats(paths=paths, start=period.start, end=period.end, inherited=inherited),
+        )
+
+    # The dossier pass (the report's biggest statement), visits and dialogues on a connection of
+    # their own while this one reads the petitions (three statements and most of the Python):
+    # the report waits for the longer, not the sum.
+    with _Beside(beside) as others:
         petitions = petition_period_stats(
             paths=paths,
             start=period.start,
@@ -408,8 +415,8 @@ def _compile(unit: Unit, period: Period, with_trend: bool, lineage: Lineage) -> 
             months=months,
             inherited=inherited,
         )
-        dialogues = dialogue_period_stats(paths=paths, start=period.start, end=period.end, inherited=inherited)
-        return _assemble(unit, period, months, visits, petitions, dossiers.result(), dialogues, with_trend, lineage)
+        dossiers, visits, dialogues = others.result()
+        return _assemble(unit, period, months, visits, petitions, dossiers, dialogues, with_trend, lineage)
 
 
 T = TypeVar("T")
