@@ -17,7 +17,7 @@ from django.db.models.functions import TruncMonth
 from core.selectors import Inherited, month_windows, unit_scope_q, unit_subtree_q
 from core.stats import roll_up
 
-from .models import Dossier, DossierChannel, SatisfactionScore
+from .models import Dossier, DossierChannel, Procedure, SatisfactionScore
 
 
 @dataclass(frozen=True)
@@ -99,37 +99,56 @@ def dossier_period_stats(
             filter=resolved_guard & resolved & Q(rated_at__isnull=False, rating_score__gte=SatisfactionScore.SATISFIED),
         ),
     }
-    group: tuple[str, ...] = ("unit__level", "unit__kind", "procedure__field")
+    # Grouped by procedure, the procedures' fields read apart: a join per dossier to the
+    # procedures cost more than the figures' own conditions, and a field probed per group
+    # kept PostgreSQL from scanning in parallel (docs/tuning.md, P6); the groups of one field
+    # are summed here.
+    group: tuple[str, ...] = ("unit__level", "unit__kind", "procedure_id")
     if by_unit:
         group = ("unit_id", "unit__path", *group)
-    rows = (
+    rows = list(
         Dossier.objects.filter(unit_scope_q(paths, inherited, day="received_on"))
         .filter(where)
         .values(*group)
         .annotate(**counts)
         .order_by(*group)
     )
+    # Read after the dossiers: a procedure a dossier names cannot be deleted (PROTECT).
+    fields: dict[int | None, str | None] = {None: None}
+    fields |= Procedure.objects.order_by().values_list("pk", "field")
+    # Each group's counts in one list: the figures (FIGURES' order), then received and resolved
+    # by month.
+    columns = [*FIGURES, *(f"received_m{i}" for i in range(len(windows)))]
+    columns += [f"resolved_m{i}" for i in range(len(windows))]
+    sums: dict[tuple[int | None, str, str, str, str | None], list[int]] = {}
+    for r in rows:
+        field = fields[r["procedure_id"]]
+        key = (r.get("unit_id"), r.get("unit__path", ""), r["unit__level"], r["unit__kind"], field)
+        total = sums.get(key)
+        if total is None:
+            sums[key] = [r[column] for column in columns]
+        else:
+            for i, column in enumerate(columns):
+                total[i] += r[column]
+    n, m = len(FIGURES), len(windows)
     return [
         DossierLevelStats(
-            level=r["unit__level"],
-            kind=r["unit__kind"],
-            carried_over=r["carried_over"],
-            received=r["received"],
-            online=r["online"],
-            resolved=r["resolved"],
-            early=r["early"],
-            on_time=r["on_time"],
-            in_progress_overdue=r["in_progress_overdue"],
-            rated=r["rated"],
-            satisfied=r["satisfied"],
-            received_by_month=tuple(r[f"received_m{i}"] for i in range(len(windows))),
-            resolved_by_month=tuple(r[f"resolved_m{i}"] for i in range(len(windows))),
-            unit_id=r.get("unit_id"),
-            unit_path=r.get("unit__path", ""),
-            field=r["procedure__field"] or "",
+            level=level,
+            kind=kind,
+            **dict(zip(FIGURES, t[:n], strict=True)),
+            received_by_month=tuple(t[n : n + m]),
+            resolved_by_month=tuple(t[n + m :]),
+            unit_id=unit_id,
+            unit_path=path,
+            field=field or "",
         )
-        for r in rows
+        for (unit_id, path, level, kind, field), t in sums.items()
     ]
+
+
+# DossierLevelStats' figures after its level and kind, in its order.
+FIGURES: tuple[str, ...] = ("carried_over", "received", "online", "resolved", "early", "on_time")
+FIGURES += ("in_progress_overdue", "rated", "satisfied")
 
 
 def dossier_monthly_counts(*, paths: Sequence[str], start: date, end: date) -> dict[date, tuple[int, int]]:

@@ -1,6 +1,7 @@
 """`python -m bench.timed COMMAND ARGS...`: run one management command in this process
 and print `TIMED {"seconds": ..., "cpu_seconds": ..., "database_cpu_seconds": ..., "maxrss_mb": ...}`
-— the command's own time and CPU time (without interpreter and Django start-up), its
+— the command's own time and CPU time (without interpreter and Django start-up, nor the
+import of the command's module), its
 PostgreSQL backend's CPU time over the command, and the process's peak memory.
 
 `python -m bench.timed --every-unit-report START END` instead compiles the figures of
@@ -35,9 +36,13 @@ def main(argv: list[str]) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
+    from django.core.management import call_command, get_commands, load_command_class
 
     out, err = io.StringIO(), io.StringIO()
+    # The command's module, and what it imports, loaded before the clock starts: importing is
+    # start-up (without bytecode files, as with PYTHONDONTWRITEBYTECODE, it compiles every
+    # module it imports, which a deployed server has done once).
+    command = None if argv[0].startswith("--") else load_command_class(get_commands()[argv[0]], argv[0])
     backend_before = backend_cpu()
     started, cpu_started = time.perf_counter(), time.process_time()
     if argv[0] == "--every-unit-report":
@@ -46,8 +51,8 @@ def main(argv: list[str]) -> int:
     elif argv[0] == "--every-unit-rollup":
         units = every_unit_rollup(argv[1], argv[2])
         out.write(f"{units} units")
-    else:
-        call_command(*argv, stdout=out, stderr=err)
+    elif command is not None:
+        call_command(command, *argv[1:], stdout=out, stderr=err)
     seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     backend_after = backend_cpu()
     database_cpu = None

@@ -7,9 +7,10 @@ they fall against the period (before it, in it, after it; the month) and the pro
 petition's case computed once per petition (resolved before it was received, overdue, a
 follow-up denunciation, a reply to its transfer): a few thousand groups with their petition
 count, their cases and the sums the forms add up. The decisions to carry out (02/KQGQ,
-04/KQGQ) are grouped by a query of their own. Each figure is then counted over the groups in
-Python (`count_figures`): the same numbers as one `COUNT … FILTER` per figure and petition,
-which cost about 1 s of a city's quarterly report (docs/performance.md, P6). The case figures
+04/KQGQ; mostly decided before the period) are read in the same pass, in a digit of the key of
+their own. Each figure is then counted over the groups in Python (`count_figures`): the same
+numbers as one `COUNT … FILTER` per figure and petition, which cost about 1 s of a city's
+quarterly report (docs/performance.md, P6). The case figures
 of petitions in a case are petitions.casestats'."""
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Field,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -36,7 +38,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
 
 from core.choices import PetitionKind
 from core.models import LEVEL_RANK
@@ -120,7 +121,7 @@ def _flag(q: Q, *, when: Q | None = None) -> ExpressionWrapper | Case:
 def _read(start: date, end: date) -> Q:
     """The petitions a report reads: those received in the period, and those received before it
     that a form carries over (not yet classified when it began, accepted and not resolved by
-    then). The decisions to carry out are `carry_out_rows`'."""
+    then). The decisions to carry out are `_carry_out`'s."""
     unresolved = Q(outcome=Outcome.ACCEPTED) & (Q(resolved_on__isnull=True) | Q(resolved_on__gte=start))
     before = Q(outcome="") | Q(classified_on__gte=start) | unresolved
     return Q(received_on__gte=start, received_on__lte=end) | Q(received_on__lt=start) & before
@@ -217,66 +218,121 @@ def _facets(start: date, end: date, windows: Sequence[tuple[date, date]]) -> lis
     ]
 
 
-def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[date, date]]) -> Iterator[dict]:
-    """The petitions under `scope` that the report reads, grouped by what the figures depend
-    on: the columns, `n` (how many), `cases` (their cases' ids) and the forms' sums.
+def _carry_out(start: date, end: date) -> Q:
+    """The decisions or conclusions to carry out (formstats._to_carry_out), those a second-time
+    complaint contests included (`_carried_out`'s `contested` tells them apart)."""
+    return (
+        Q(kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, received_on__lte=end, resolved_on__lte=end)
+        & ~Q(result__in=NOT_DECIDED_RESULTS)
+        & (Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start))
+    )
 
-    The key is one integer: each column's code (`_facets`) in its own digit of a mixed radix.
-    PostgreSQL sorts the ~20,000 rows of a city's quarter by one key instead of twenty-three
-    (docs/tuning.md, P6)."""
+
+def _carried_out(start: date, end: date) -> _Facet:
+    """0 for a petition that is no decision to carry out; else 1 + 2 × where the day it was
+    carried out in full falls (`_placed`) + 8 for a denunciation's conclusion, + 1 for a
+    complaint's decision that a second-time complaint received by the period end contests (not
+    in force)."""
+    contested = Exists(
+        Petition.objects.filter(first_petition__isnull=False, first_petition=OuterRef("pk"), received_on__lte=end)
+    )
+    code = Case(
+        When(
+            _carry_out(start, end),
+            then=Value(1)
+            + Value(2) * _placed("execution__done_on", start, end)
+            + Case(When(kind=K.DENUNCIATION, then=Value(8)), When(contested, then=Value(1)), default=Value(0)),
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    values: list[tuple[Any, ...]] = [(False, None, NONE, False)]
+    values += [
+        (True, kind, done, contested)
+        for kind in CASE_KINDS
+        for done in (NONE, BEFORE, IN, AFTER)
+        for contested in (False, True)
+    ]
+    return _Facet(("g_carry", "g_carry_kind", "g_done", "g_contested"), code, values)
+
+
+class _Key(Func):
+    """Where `read` holds, 1 + each of `codes` (integers) times its radix; else 0; plus `tail`
+    times the radix after them: one mixed-radix integer, written as one flat sum. Compiled once
+    per compiler (Django compiles a grouped annotation for the SELECT and again for the GROUP
+    BY: a hand-built tree of `Cast(…) * Value(…) + …` cost about 20 ms of a city's report)."""
+
+    output_field = BigIntegerField()
+
+    def __init__(self, read: Q, codes: Sequence[tuple[Any, int]], tail: tuple[Any, int]) -> None:
+        gated = Case(When(read, then=Value(1)), default=Value(0), output_field=IntegerField())
+        super().__init__(gated, *(code for code, _ in codes), tail[0])
+        self.radixes = [radix for _, radix in codes]
+        self.tail_radix = tail[1]
+        self._compiled: tuple[Any, tuple[str, list[Any]]] | None = None
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        if self._compiled is not None and self._compiled[0] is compiler:
+            return self._compiled[1]
+        gated, *codes, tail = (compiler.compile(e) for e in self.get_source_expressions())
+        digits = " + ".join(
+            f"CAST({sql} AS bigint) * {radix}" for (sql, _), radix in zip(codes, self.radixes, strict=True)
+        )
+        sql = f"(CASE WHEN {gated[0]} = 1 THEN 1 + {digits} ELSE 0 END + CAST({tail[0]} AS bigint) * {self.tail_radix})"
+        params = [*gated[1], *(p for _, ps in codes for p in ps), *tail[1]]
+        self._compiled = (compiler, (sql, params))
+        return sql, params
+
+    def get_group_by_cols(self) -> list[Any]:
+        return [self]
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        # Django finds the GROUP BY's key among the SELECT's by hashing each expression's whole
+        # tree (every facet's conditions): the key is this one object in both.
+        return (type(self), id(self))
+
+
+def grouped_rows(*, scope: Q, start: date, end: date, windows: Sequence[tuple[date, date]]) -> Iterator[dict]:
+    """The petitions under `scope` that the report reads, and the decisions to carry out,
+    grouped by what the figures depend on: the columns, `n` (how many), `cases` (their cases'
+    ids) and the forms' sums. `g_read`: a petition the report reads (`_read`; its other columns
+    are read of these alone); `g_carry`: a decision to carry out (`_carried_out`).
+
+    The key is one integer (`_Key`): `g_read`, then each column's code (`_facets`) in its own
+    digit of a mixed radix, all 0 where the petition is not read (they are then not computed),
+    the decisions' code last. PostgreSQL sorts the ~30,000 rows of a city's quarter by one key
+    instead of twenty-six, in one pass over the petitions (docs/tuning.md, P6)."""
     facets = _facets(start, end, windows)
-    key: Any = None
-    radix = 1
+    read = _read(start, end)
+    codes = []
+    radix = 2
     for facet in facets:
-        term = Cast(facet.code, BigIntegerField()) * Value(radix)
-        key = term if key is None else key + term
+        codes.append((facet.code, radix))
         radix *= len(facet.values)
+    carry = _carried_out(start, end)
     in_case = Q(case__isnull=False)
     sums = {f"s_gq_{name}": Sum(value) for name, value in GQ_SUMS}
+    sums |= {f"s_kq_{name}": Sum(value) for name, value in TO_CARRY_OUT}
     rows = (
         Petition.objects.filter(scope)
-        .filter(_read(start, end))
-        .annotate(g_key=ExpressionWrapper(key, output_field=BigIntegerField()))
+        .filter(read | _carry_out(start, end))
+        .annotate(g_key=_Key(read, codes, (carry.code, radix)))
         .values("g_key")
         .annotate(n=Count("pk"), cases=CaseIds("case_id", filter=in_case), **sums)
         .order_by()
     )
     plan = [(facet.names, len(facet.values), facet.values) for facet in facets]
     for row in rows:
-        code = row.pop("g_key")
+        code, row["g_read"] = divmod(row.pop("g_key"), 2)
         for names, size, values in plan:
             code, digit = divmod(code, size)
             if len(names) == 1:
                 row[names[0]] = values[digit]
             else:
                 row.update(zip(names, values[digit], strict=True))
+        row.update(zip(carry.names, carry.values[code], strict=True))
         yield row
-
-
-def carry_out_rows(*, scope: Q, start: date, end: date) -> Iterator[dict]:
-    """The decisions or conclusions to carry out under `scope` (formstats._to_carry_out, but
-    those a second-time complaint contests: a column), by kind and where the day they were
-    carried out in full falls: `n` and the sums of what they require and what is done. A query
-    of its own: most were decided before the period, and no other figure reads them."""
-    contested = Exists(
-        Petition.objects.filter(first_petition__isnull=False, first_petition=OuterRef("pk"), received_on__lte=end)
-    )
-    rows = (
-        Petition.objects.filter(scope)
-        .filter(
-            kind__in=CASE_KINDS, outcome=Outcome.ACCEPTED, competent=True, received_on__lte=end, resolved_on__lte=end
-        )
-        .exclude(result__in=NOT_DECIDED_RESULTS)
-        .filter(Q(execution__done_on__isnull=True) | Q(execution__done_on__gte=start))
-        .annotate(
-            g_done=_placed("execution__done_on", start, end),
-            g_contested=_flag(Q(contested), when=Q(kind=K.COMPLAINT)),
-        )
-        .values("kind", "g_done", "g_contested")
-        .annotate(n=Count("pk"), **{f"s_kq_{name}": Sum(value) for name, value in TO_CARRY_OUT})
-        .order_by()
-    )
-    return iter(rows)
 
 
 class _Counts(dict[str, Any]):
@@ -284,7 +340,7 @@ class _Counts(dict[str, Any]):
         self[key] = self.get(key, 0) + n
 
 
-def count_figures(rows: Iterable[dict[str, Any]], carry_out: Iterable[dict[str, Any]], months: int) -> dict[str, Any]:
+def count_figures(rows: Iterable[dict[str, Any]], months: int) -> dict[str, Any]:
     """Every figure of `petitions.stats` and `petitions.formstats` from `grouped_rows`, keyed as
     their counts are (the `…_cases_grouped` of the GQ forms and the case figures of petitions
     in a case aside: petitions.casestats counts those); the petitions by case of the XLD and
@@ -299,6 +355,10 @@ def count_figures(rows: Iterable[dict[str, Any]], carry_out: Iterable[dict[str, 
             counts.add(f"{key}_cases_single", r["n"])
 
     for r in rows:
+        if r["g_carry"]:
+            _kq(counts, r)
+        if not r["g_read"]:
+            continue
         n = r["n"]
         kind, outcome, result, competent = r["kind"], r["outcome"], r["result"], r["competent"]
         in_period = r["g_received"] == IN
@@ -337,18 +397,21 @@ def count_figures(rows: Iterable[dict[str, Any]], carry_out: Iterable[dict[str, 
             _tcd(counts, cases_of, r)
         if kind in CASE_KINDS and outcome == Outcome.ACCEPTED and competent is True:
             _gq(counts, r, in_period=in_period, resolved=resolved, decided=decided)
-    for r in carry_out:
-        kind, n = r["kind"], r["n"]
-        if r["g_contested"]:  # a first-time decision a second-time complaint contests: not in force
-            continue
-        counts.add(f"form_kq_{kind}_to_carry_out", n)
-        if r["g_done"] == IN:
-            counts.add(f"form_kq_{kind}_carried_out", n)
-        for name, _ in TO_CARRY_OUT:
-            counts.add(f"form_kq_{kind}_{name}", r[f"s_kq_{name}"] or 0)
     for key, cases in case_sets.items():
         counts[f"{key}_cases_grouped"] = len(cases)
     return dict(counts)
+
+
+def _kq(counts: _Counts, r: dict[str, Any]) -> None:
+    """02/KQGQ and 04/KQGQ: the decisions or conclusions to carry out (formstats._execution_counts)."""
+    if r["g_contested"]:  # a first-time decision a second-time complaint contests: not in force
+        return
+    kind, n = r["g_carry_kind"], r["n"]
+    counts.add(f"form_kq_{kind}_to_carry_out", n)
+    if r["g_done"] == IN:
+        counts.add(f"form_kq_{kind}_carried_out", n)
+    for name, _ in TO_CARRY_OUT:
+        counts.add(f"form_kq_{kind}_{name}", r[f"s_kq_{name}"] or 0)
 
 
 def _xld(counts: _Counts, cases_of: Any, r: dict[str, Any], *, in_period: bool, resolved: bool) -> None:

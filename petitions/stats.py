@@ -21,7 +21,7 @@ from core.selectors import Inherited, ancestor_paths, month_windows, unit_scope_
 
 from .casestats import grouped_case_counts
 from .formstats import case_has, form_counts, form_figures
-from .grouped import CROWD_MIN_SIGNERS, carry_out_rows, count_figures, grouped_rows
+from .grouped import CROWD_MIN_SIGNERS, count_figures, grouped_rows
 from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
 
 
@@ -187,14 +187,14 @@ def petition_period_stats(
 ) -> PetitionPeriodStats:
     """Petitions received by the units under `paths` (and those `inherited` from
     predecessors) from `start` to `end` (both included), and the count over the previous
-    period (and, with `months`, per month of the period). Four queries."""
+    period (and, with `months`, per month of the period). Three queries."""
     windows = month_windows(start, end, months)
     scope = unit_scope_q(paths, inherited, day="received_on")
     # The case figures counted case by case (casestats), the rest over the petitions grouped by
     # what the figures depend on (grouped), the previous period's petitions by a count of their own.
     grouped = grouped_case_counts(scope=scope, start=start, end=end)
     rows = grouped_rows(scope=scope, start=start, end=end, windows=windows)
-    row = count_figures(rows, carry_out_rows(scope=scope, start=start, end=end), len(windows))
+    row = count_figures(rows, len(windows))
     in_previous = Q(received_on__gte=previous_start, received_on__lte=previous_end)
     row["received_previous"] = Petition.objects.filter(scope).filter(in_previous).count()
     return _stats_of(row, len(windows), grouped)

@@ -372,11 +372,11 @@ def compile_figures(*, unit: Unit, period: Period, with_trend: bool = True) -> F
     """The report of `unit` and every unit below it over `period` (both ends included), with
     the records its subtree's units inherited from their predecessors (`unit_lineage`).
 
-    Seven aggregate queries, one pass each over the visits, petitions, dossiers and dialogue
-    conferences of the subtree (the monthly trend and the same period last year are counted in
-    the same pass), one over the petitions' cases, one over the decisions to carry out and a
-    count of the previous period's petitions, whatever the data size, after one query per
-    generation of predecessors.
+    Six aggregate queries, one pass each over the visits, petitions (the decisions to carry out
+    included), dossiers and dialogue conferences of the subtree (the monthly trend and the same
+    period last year are counted in the same pass), one over the petitions' cases and a count of
+    the previous period's petitions, and the procedures' fields, whatever the data size, after
+    one query per generation of predecessors.
     Raises UnitEnded for a dissolved unit over dates after its valid_to.
     """
     refusal = unit_ended_refusal(unit, period)
@@ -406,8 +406,8 @@ def _compile(unit: Unit, period: Period, with_trend: bool, lineage: Lineage) -> 
 
 def compile_figures_of_units(*, units: list[Unit], period: Period, with_trend: bool = True) -> dict[int, Figures]:
     """`compile_figures` of many units at once, keyed by unit id: the same figures, from four
-    queries grouped by unit over the units' subtrees, rolled up along the unit tree in Python
-    (instead of four queries per unit). For a quarterly run over every unit, or a unit's
+    queries grouped by unit over the units' subtrees (and the procedures' fields), rolled up
+    along the unit tree in Python (instead of four queries per unit). For a quarterly run over every unit, or a unit's
     children in the drill-down. A unit whose subtree inherits predecessors' records is
     compiled on its own (as `compile_figures`, without the refusal of a dissolved unit: a
     drill-down shows each unit that existed in the period)."""

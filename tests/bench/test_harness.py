@@ -1,5 +1,7 @@
 """The harness's pure parts: result lines, wrk output, form filling, availability."""
 
+import json
+
 import pytest
 from django.test import override_settings
 
@@ -147,3 +149,16 @@ def test_wrk_timeouts_are_told_apart_from_dropped_connections():
     result = parse_output(out)
 
     assert (result.socket_errors, result.timeouts, result.dropped) == (10, 7, 3)
+
+
+@pytest.mark.django_db
+def test_a_timed_command_runs_and_prints_its_figures(capsys):
+    from bench.timed import main
+
+    assert main(["check", "--tag", "urls"]) == 0
+
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("TIMED ")
+    timed = json.loads(line.removeprefix("TIMED "))
+    assert timed["seconds"] > 0 and timed["cpu_seconds"] >= 0
+    assert "System check identified no issues" in timed["stdout"]

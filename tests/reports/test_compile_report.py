@@ -176,11 +176,11 @@ def test_dossiers_carried_over_resolved_late_and_in_progress(tree):
 def test_a_fixed_number_of_queries_whatever_the_data(tree, django_assert_num_queries):
     city, district, ward, other = tree
     period = Period(D(2024, 1, 1), D(2024, 12, 31))
-    # One aggregate pass over each of visits, petitions, dossiers and dialogue conferences (the
-    # monthly trend and the same period last year are counted in the same passes), one over the
-    # petitions' cases, one over the decisions to carry out and a count of the previous period's
-    # petitions, after one look for predecessor links in the subtree (none here: no second
-    # generation to follow).
+    # One aggregate pass over each of visits, petitions (the decisions to carry out included),
+    # dossiers and dialogue conferences (the monthly trend and the same period last year are
+    # counted in the same passes), one over the petitions' cases, a count of the previous
+    # period's petitions and the procedures' fields, after one look for predecessor links in the
+    # subtree (none here: no second generation to follow).
     with django_assert_num_queries(8):
         compile_figures(unit=city, period=period)
     save(
@@ -225,7 +225,7 @@ def test_many_units_at_once_give_each_unit_its_own_figures(tree, django_assert_n
         + dossiers(ward, 2, on=D(2024, 4, 2), due=D(2024, 4, 9), resolved_on=D(2024, 3, 30)),
     )
     period = Period(D(2024, 1, 1), D(2024, 3, 31))
-    with django_assert_num_queries(5):  # four grouped passes and one look for predecessor links
+    with django_assert_num_queries(6):  # four grouped passes, the procedures' fields, one look for predecessors
         many = compile_figures_of_units(units=[city, district, ward, other], period=period)
     for u in (city, district, ward, other):
         assert many[u.pk] == compile_figures(unit=u, period=period), u.code

@@ -456,7 +456,13 @@ def test_one_stop_dossiers_by_level_and_field(db):
         return Procedure.objects.create(code=code, name=code, field=field, level="commune", processing_days=5)
 
     birth, land = procedure("HT1", "Hộ tịch"), procedure("DD1", "Đất đai")
-    for proc, n, resolved in ((birth, 3, D(2026, 1, 8)), (land, 2, D(2026, 1, 20)), (None, 1, None)):
+    land_too = procedure("DD2", "Đất đai")  # two procedures of one field: one row
+    for proc, n, resolved in (
+        (birth, 3, D(2026, 1, 8)),
+        (land, 2, D(2026, 1, 20)),
+        (land_too, 1, D(2026, 1, 20)),
+        (None, 1, None),
+    ):
         for _ in range(n):
             Dossier.objects.create(
                 unit=commune,
@@ -475,6 +481,6 @@ def test_one_stop_dossiers_by_level_and_field(db):
     assert labels[level + 1 : level + 4] == ["Lĩnh vực Đất đai", "Lĩnh vực Hộ tịch", "Thủ tục chưa ghi lĩnh vực"]
     land_row, birth_row = rows[level + 1][1:], rows[level + 2][1:]
     # total, online, in person, carried over, resolved, early, on time, late, in progress, within, over
-    assert land_row[:11] == (2, 0, 2, 0, 2, 0, 0, 2, 0, 0, 0)
+    assert land_row[:11] == (3, 0, 3, 0, 3, 0, 0, 3, 0, 0, 0)
     assert birth_row[:11] == (3, 0, 3, 0, 3, 3, 0, 0, 0, 0, 0)
-    assert rows[level][1] == 6  # the level's total: the six dossiers
+    assert rows[level][1] == 7  # the level's total: the seven dossiers
