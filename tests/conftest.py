@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from core.models import Role, Unit, UnitLevel
+from tests import dbflush
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.rules import seed_deadline_rules
 
@@ -83,6 +84,12 @@ def _long_files_first(items: list[pytest.Item]) -> None:
         files.setdefault(item.nodeid.split("::")[0], []).append(item)
     ordered = sorted(files.values(), key=lambda tests: (tests[0].get_closest_marker("long") is None, -len(tests)))
     items[:] = [item for tests in ordered for item in tests]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_only_filled_tables():
+    """A transactional test's flush empties only the tables holding rows (tests/dbflush.py)."""
+    dbflush.install()
 
 
 @pytest.fixture(autouse=True)

@@ -67,7 +67,7 @@ def some_records(city):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_dump_restores_into_an_empty_database_with_every_record_and_file(some_records, settings, tmp_path):
     pg_dump, pg_restore = shutil.which("pg_dump") or "/usr/bin/pg_dump", shutil.which("pg_restore")
     pg_restore = pg_restore or "/usr/bin/pg_restore"

@@ -10,6 +10,7 @@ substring search.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
+from django.db import connection, models, transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -320,6 +321,53 @@ def build_world(commune: Unit, other_commune: Unit, officer: User, head: User, o
     return world
 
 
+@contextmanager
+def world_for_module(django_db_blocker: Any) -> Iterator[World]:
+    """`build_world` once for a whole test module, on the units and officials of
+    tests/conftest.py's fixtures (same codes, names, usernames, roles). Its rows are written in
+    a transaction left open while the module's tests run: each test's own transaction (a
+    savepoint within it) is rolled back after the test as usual, so every test meets the world
+    as built; the whole is rolled back after the module's last test. A test takes a copy of the
+    `World` (its records' Python objects), so none sees another's changes to them.
+
+    Use it from a module-scoped fixture holding `django_db_setup` and `django_db_blocker`;
+    not for transactional tests (their flush would take the world with it)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from api.fastpath import LIST_ANSWERS
+    from core.models import DeadlineRule, UnitLevel
+    from core.selectors import reference_cache
+    from tests.factories import UnitFactory
+    from tests.rules import seed_deadline_rules
+
+    def member(unit: Unit, role: str, username: str) -> User:
+        user: User = UserFactory(username=username)
+        MembershipFactory(user=user, unit=unit, role=role)
+        return user
+
+    with django_db_blocker.unblock(), transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        # What the autouse fixtures of tests/conftest.py do before each test.
+        cache.clear()
+        reference_cache.clear()
+        LIST_ANSWERS.clear()
+        if not DeadlineRule.objects.exists():
+            seed_deadline_rules()
+        city = UnitFactory(code="01", name="Thành phố Hà Nội", level=UnitLevel.PROVINCE)
+        commune = UnitFactory(code="00070", name="Phường Hoàn Kiếm", parent=city)
+        other_commune = UnitFactory(code="00004", name="Phường Ba Đình", parent=city)
+        officer = member(commune, Role.OFFICER, "canbo")
+        head = member(commune, Role.HEAD, "chutich")
+        other_officer = member(other_commune, Role.OFFICER, "canbo.khac")
+        try:
+            yield build_world(commune, other_commune, officer, head, other_officer)
+        finally:
+            transaction.set_rollback(True)
+            reference_cache.clear()
+            LIST_ANSWERS.clear()
+
+
 # --- what "unchanged" means ----------------------------------------------------------------
 
 
@@ -334,21 +382,56 @@ def _unit_fk_models() -> list[tuple[type[models.Model], str]]:
 
 
 def fingerprint(unit: Unit, *, audit: bool = True) -> dict[str, Any]:
-    """Every row that belongs to `unit` (through any FK to Unit), every field, plus (with
-    `audit`) the number of rows in every audit table: any write an outsider makes shows."""
+    """Every row that belongs to `unit` (through any FK to Unit), every column as the database
+    stores it, plus (with `audit`) the number of rows in every audit table: any write an
+    outsider makes shows.
+
+    A matrix takes two fingerprints per role and entry, so the queries are compiled once per
+    unit (`_fingerprint_queries`) and run as they are: the rows' raw columns (an encrypted
+    field's ciphertext, not its plaintext, so a rewrite of the same value shows too), and the
+    audit tables counted in one statement."""
     rows: dict[str, Any] = {}
-    for model, fk in _unit_fk_models():
-        if issubclass(model, AuditEventBase):
-            continue
-        label = f"{model._meta.label}.{fk}"
-        rows[label] = sorted(
-            repr([(f.attname, getattr(obj, f.attname)) for f in model._meta.concrete_fields])
-            for obj in model.objects.filter(**{fk: unit})
-        )
-    for model in apps.get_models():
-        if audit and issubclass(model, AuditEventBase):
-            rows[f"audit:{model._meta.label}"] = model.objects.count()
+    with connection.cursor() as cursor:
+        queries = _fingerprint_queries(unit)
+        for label, sql, params in queries.rows:
+            cursor.execute(sql, params)
+            rows[label] = [tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in cursor.fetchall()]
+        if audit:
+            cursor.execute(queries.audit_sql)
+            rows.update(zip(queries.audit_labels, cursor.fetchone(), strict=True))
     return rows
+
+
+@dataclass(frozen=True)
+class _FingerprintQueries:
+    rows: list[tuple[str, str, tuple[Any, ...]]]  # label, SQL, parameters
+    audit_labels: list[str]
+    audit_sql: str
+
+
+_fingerprint_compiled: dict[tuple[str, Any], _FingerprintQueries] = {}
+
+
+def _fingerprint_queries(unit: Unit) -> _FingerprintQueries:
+    """The SQL of `fingerprint` for `unit` on the default database, compiled by the ORM once
+    (the unit's key is in it; no citizen's data is)."""
+    key = (connection.alias, unit.pk)
+    if key not in _fingerprint_compiled:
+        rows = []
+        for model, fk in _unit_fk_models():
+            if issubclass(model, AuditEventBase):
+                continue
+            columns = [f.attname for f in model._meta.concrete_fields]
+            query = model.objects.filter(**{fk: unit}).order_by("pk").values_list(*columns).query
+            sql, params = query.get_compiler(using=connection.alias).as_sql()
+            rows.append((f"{model._meta.label}.{fk}", sql, tuple(params)))
+        audited = [m for m in apps.get_models() if issubclass(m, AuditEventBase)]
+        quote = connection.ops.quote_name
+        counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(m._meta.db_table)})" for m in audited)  # noqa: S608 (names from the models)
+        _fingerprint_compiled[key] = _FingerprintQueries(
+            rows=rows, audit_labels=[f"audit:{m._meta.label}" for m in audited], audit_sql=f"SELECT {counts}"
+        )
+    return _fingerprint_compiled[key]
 
 
 def audit_rows_since(since: dict[str, int]) -> list[AuditEventBase]:
