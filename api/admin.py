@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -96,6 +97,8 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("url", "api_key", "active", "created_at")
     list_filter = ("active",)
     raw_id_fields = ("api_key",)
+    # An address typed without its scheme is taken as https://, the only one a webhook accepts.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_fields(self, request: HttpRequest, obj: WebhookSubscription | None = None) -> tuple[str, ...]:
         return ("api_key", "url") if obj is None else ("api_key", "url", "active")

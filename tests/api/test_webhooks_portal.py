@@ -165,3 +165,17 @@ def test_no_portal_configured_sends_nothing(dossier_of, settings):
     settings.API_PORTAL_URL = ""
     dossier_of()
     assert not PortalSync.objects.exists()
+
+
+def test_an_administrator_adds_a_webhook_typed_without_its_scheme_as_https(client, admin_user, read_key):
+    from django.urls import reverse
+
+    from api.models import WebhookSubscription
+
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:api_webhooksubscription_add"), {"api_key": read_key.pk, "url": "hooks.hoankiem.gov.vn/civicdesk"}
+    )
+
+    assert response.status_code == 302
+    assert WebhookSubscription.objects.get().url == "https://hooks.hoankiem.gov.vn/civicdesk"
