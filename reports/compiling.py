@@ -423,24 +423,24 @@ T = TypeVar("T")
 
 
 class _Beside(Generic[T]):
-    """`function(**kwargs)` run in a thread on a connection of its own (closed when it returns)
+    """`function()` run in a thread on a connection of its own (closed when it returns)
     while the caller goes on, where a second connection sees what the caller's does: on
     PostgreSQL, outside a transaction (each statement outside one reads its own snapshot
     already); else at once, on the caller's connection. `result()` waits for it; leaving the
     `with` block too."""
 
-    def __init__(self, function: Callable[..., T], **kwargs: Any) -> None:
+    def __init__(self, function: Callable[[], T]) -> None:
         self._pool: ThreadPoolExecutor | None = None
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="report")
-            self._future = self._pool.submit(self._on_own_connection, function, kwargs)
+            self._future = self._pool.submit(self._on_own_connection, function)
         else:
-            self._value = function(**kwargs)
+            self._value = function()
 
     @staticmethod
-    def _on_own_connection(function: Callable[..., T], kwargs: dict[str, Any]) -> T:
+    def _on_own_connection(function: Callable[[], T]) -> T:
         try:
-            return function(**kwargs)
+            return function()
         finally:
             connections.close_all()  # this thread's
 
