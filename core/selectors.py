@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -219,6 +220,17 @@ def unit_ancestors(unit: Unit) -> list[Unit]:
 
 def unit_by_code(code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first()
+
+
+def unit_by_code_kept(code: str) -> Unit | None:
+    """`unit_by_code` answered from the units kept per process (`reference_cache`: emptied
+    when a unit is saved, at most a minute old elsewhere), for pages that name their unit in
+    the address; a code not kept (a unit made in another process this minute) is read."""
+    units: dict[str, Unit] = reference_cache.get(("units-by-code",), lambda: {u.code: u for u in Unit.objects.all()})
+    found = units.get(code)
+    if found is None:
+        return unit_by_code(code)
+    return copy.copy(found)  # a copy: the kept one is shared by every request of the process
 
 
 def units_in_force(*, start: date, end: date) -> QuerySet[Unit]:

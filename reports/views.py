@@ -43,6 +43,7 @@ from .selectors import (
     dashboard_comparisons,
     dashboard_kinds,
     report_access,
+    report_figures_latest,
     report_home_unit,
     report_home_units,
     report_latest,
@@ -448,13 +449,13 @@ class DrillRowsView(ReportsAccessMixin, TemplateView):
         if spec.live:
             total: int | None = overdue_now(unit=unit, today=today)
         else:
-            # The compiled figures alone: the report's other documents (the children's figures
-            # are a megabyte for the city) are not read for one number.
-            report = report_latest(user=user, unit=unit, period=period, with_figures=("figures",))
+            # The compiled figures as the worker keeps them, not the report's documents (the
+            # children's figures are a megabyte for the city): one number is shown.
+            kept = report_figures_latest(user=user, unit=unit, period=period)
             try:
                 figures = (
-                    report.figures
-                    if report
+                    kept
+                    if kept is not None
                     else figures_of(user=user, unit=unit, period=period, report=None)[0].figures
                 )
             except UnitEnded:

@@ -111,3 +111,24 @@ def test_the_roles_held_above_a_unit_count_in_it_and_those_beside_or_below_do_no
     # nearest first: the commune's own head, then the city's
     assert found == ["head.00070", "head.01"]
     assert [u.code for u in unit_ancestors(below)] == ["01", "00070"]
+
+
+def test_a_unit_by_its_code_kept_per_process_follows_its_saves(city, commune, django_assert_num_queries):
+    """Pages that name their unit in the address (a drill-through list) read it from the units
+    kept per process: a unit saved here is read anew, one made elsewhere is still found, and
+    each caller gets its own copy."""
+    from core.selectors import unit_by_code_kept
+
+    assert unit_by_code_kept("00070") == commune
+    with django_assert_num_queries(0):
+        kept = unit_by_code_kept("00070")
+    kept.name = "changed by one request"
+    assert unit_by_code_kept("00070").name == "Phường Hoàn Kiếm"  # another request's copy
+    commune.name = "Phường Hoàn Kiếm (mới)"
+    commune.save()
+    assert unit_by_code_kept("00070").name == "Phường Hoàn Kiếm (mới)"
+    Unit.objects.bulk_create(
+        [Unit(code="00999", name="Xã mới", level=commune.level, parent=city, path=city.path + "zz/")]
+    )
+    assert unit_by_code_kept("00999").name == "Xã mới"  # no save signal: not kept, read
+    assert unit_by_code_kept("nope") is None

@@ -109,11 +109,12 @@ PAGES: dict[str, Page] = {
     "reports:dashboard": Page(7, user="head", query=_dashboard),
     "reports:dashboard/default": Page(7, user="head", name="reports:dashboard"),
     "reports:dashboard/city": Page(6, user="leader", query=_city_dashboard, name="reports:dashboard"),
-    # the drill-through list (P8): session, user, memberships, the unit, the report's figures
-    # alone, one page of rows (8 before: the memberships read by the ORM beside the remembered
-    # ones, the report's documents in a second query)
+    # the drill-through list (P8): session, user, memberships, the report's newest version, one
+    # page of rows; the unit and the version's figures are kept per process once read (8
+    # before: the memberships read by the ORM beside the remembered ones, the report's
+    # documents in a second query; then 6: the unit and the figures read each time)
     "reports:rows": Page(
-        6,
+        5,
         user="leader",
         query=lambda w: {"kind": "quarter", "year": 2024, "number": 1, "level": "commune"},
         kwargs=lambda w: {"code": w.made["city_report"].unit.code, "figure": "dossiers_on_time"},

@@ -192,6 +192,29 @@ def test_the_rows_are_the_figures_own(client, city_leader, records, commune):
     assert len(refs) == len(set(refs)) == 140
 
 
+def test_the_list_counts_from_the_newest_compiled_version(client, city_leader, records, commune):
+    """The number above a drill-through list is the compiled figure of the newest version; a
+    worker keeps a version's figures once read, and a new compilation is shown at once."""
+    from reports.models import CompiledReport
+
+    client.force_login(city_leader)
+    url = reverse("reports:rows", args=["01", "visits"]) + "?kind=quarter&year=2024&number=1"
+    assert total_of(client, url) == 20  # not compiled yet: counted live
+    compile_now = client.post(reverse("reports:compile"), {"unit": "01", **Q1})
+    assert compile_now.status_code == 302
+    first = CompiledReport.objects.get(unit__code="01")
+    report_run(report_id=first.pk)
+    save(visits(commune, 5, on=date(2024, 2, 1)))
+    assert total_of(client, url) == 20  # the compiled version's figure, kept by this worker
+    assert total_of(client, url) == 20
+    client.post(reverse("reports:compile"), {"unit": "01", **Q1})
+    second = CompiledReport.objects.exclude(pk=first.pk).get(unit__code="01")
+    report_run(report_id=second.pk)
+    assert second.version == first.version + 1
+    assert total_of(client, url) == 25  # the new version's, not the kept one's
+    assert len(all_rows(client, url)) == 25
+
+
 def test_a_ward_chairman_sees_his_ward_and_never_the_city(client, commune, records):
     chairman = UserFactory(username="chutich.hk")
     MembershipFactory(user=chairman, unit=commune, role=Role.HEAD)
