@@ -86,13 +86,11 @@ def report_list_visible_to(*, user: AnyUser) -> QuerySet[CompiledReport]:
 FIGURE_FIELDS = ("figures", "previous_figures", "children")
 
 
-def report_latest(
-    *, user: AnyUser, unit: Unit, period: Period, with_figures: bool | Sequence[str] = True
-) -> CompiledReport | None:
+def report_latest(*, user: AnyUser, unit: Unit, period: Period, with_figures: bool = True) -> CompiledReport | None:
     """The newest compiled version of `unit` over `period`, if any, when `user` may read the
-    unit's reports. `with_figures=False` leaves the compiled document out (for a page that
-    serves it from its cache: see `report_with_figures`); a list of FIGURE_FIELDS reads those
-    documents only.
+    unit's reports. `with_figures=False` leaves the compiled documents out (for a page that
+    serves them from its cache: see `report_with_figures`; a drill-through list's number comes
+    from `report_figures_latest`).
 
     One unit's reports are visible exactly when the unit is, so the scope is checked on the
     unit (on the memberships the request remembered) and the query filters on the unit alone:
@@ -102,9 +100,8 @@ def report_latest(
     reports = CompiledReport.objects.filter(
         unit=unit, period_from=period.start, period_to=period.end, state=CompileState.DONE
     )
-    if with_figures is not True:
-        wanted = () if with_figures is False else tuple(with_figures)
-        reports = reports.defer(*(f for f in FIGURE_FIELDS if f not in wanted))
+    if not with_figures:
+        reports = reports.defer(*FIGURE_FIELDS)
     report = reports.order_by("-version").first()
     if report is not None:
         report.unit = unit
