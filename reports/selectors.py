@@ -3,6 +3,7 @@ records, so it stays fast at city scale; every read is scoped to the viewer's un
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.collation import vietnamese_sort_key
-from core.kept import KeptMarkup
 from core.models import Membership, Role, Unit
 from core.selectors import (
     AnyUser,
@@ -108,30 +108,25 @@ def report_latest(*, user: AnyUser, unit: Unit, period: Period, with_figures: bo
     return report
 
 
-# A compiled version's documents never change once it is done (compiling again makes a new
-# version), so the figures a drill-through list counts from are kept per worker process.
-_kept_figures: KeptMarkup[dict[str, Any]] = KeptMarkup(size=32)
-
-
 def report_figures_latest(*, user: AnyUser, unit: Unit, period: Period) -> dict[str, Any] | None:
     """The compiled figures of the newest done version of `unit` over `period` (as
     `report_latest` finds it), None when there is none or `user` may not read the unit's
     reports. The version is found by one prepared statement (`fastpath.latest_done_report`)
-    and its figures read once per worker process, then kept by report and compile time (about
-    20 KB of JSON for a city, decoded on every read otherwise). The dict is shared: read it,
+    and its figures read once per worker process (`_figures_of`). The dict is shared: read it,
     never change it."""
     if not user_has_role(user=user, unit=unit, roles=DASHBOARD_ROLES):
         return None
     found = latest_done_report(unit_id=unit.pk, start=period.start, end=period.end)
-    if found is None:
-        return None
-    pk, _compiled_at = found
+    return _figures_of(*found) if found is not None else None
 
-    def load() -> dict[str, Any]:
-        figures = CompiledReport.objects.filter(pk=pk).values_list("figures", flat=True).first()
-        return figures or {}
 
-    return _kept_figures.get(found, load)
+@functools.lru_cache(maxsize=32)
+def _figures_of(report_id: int, compiled_at: object) -> dict[str, Any]:
+    """A done version's figures (about 20 KB of JSON for a city, decoded on every read
+    otherwise), kept by report and compile time: a done version's documents never change, and
+    compiling again makes a new version."""
+    figures = CompiledReport.objects.filter(pk=report_id).values_list("figures", flat=True).first()
+    return figures or {}
 
 
 def report_with_figures(report: CompiledReport) -> CompiledReport:
