@@ -413,6 +413,9 @@ class Petition(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["unit", "received_on"], name="petition_unit_received_idx"),
+            # A report's count of the same period last year over a whole subtree (petitions.stats):
+            # one range of dates read from the index, the unit with it, not every petition (P6).
+            models.Index(fields=["received_on", "unit"], name="petition_received_unit_idx"),
             models.Index(fields=["id_number_digest"], name="petition_id_digest_idx"),
             models.Index(
                 fields=["petitioner_phone_index"],

@@ -29,6 +29,7 @@ from adminreform.selectors import dossier_for_lookup
 from bench.plans import BIG_TABLES, as_run, reads_of
 from core.models import Role, Unit, UnitLevel
 from petitions.selectors import petition_by_code
+from reports.compiling import compile_figures
 from reports.periods import Period
 from reports.services import report_compile_now
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
@@ -177,6 +178,23 @@ def test_the_city_dashboard_reads_the_compiled_report_not_the_records(city, city
         page = client.get(reverse("reports:dashboard"), query)
     assert page.status_code == 200 and "Phường Thử 7" in page.text  # the communes' figures are there
     assert big_queries(ctx.captured_queries) == []
+
+
+def test_a_report_counts_last_years_petitions_of_a_subtree_through_the_dates_index(city, city_of_communes):
+    """The same period last year is counted over every unit of the subtree: a range of dates
+    read from an index that carries the unit, not a pass over every petition of the table."""
+    today = timezone.localdate()
+    period = Period(today - timedelta(days=90), today)
+    with CaptureQueriesContext(connection) as ctx:
+        compile_figures(unit=city, period=period)
+    counts = [
+        explain
+        for run, explain in reads_of(ctx.captured_queries, ["petitions_petition"])
+        if "COUNT(*)" in run and period.previous.start.isoformat() in explain
+    ]
+    assert len(counts) == 1, [q["sql"] for q in ctx.captured_queries]
+    found, plan = seq_scans(counts[0])
+    assert found == [] and "petition_received_unit_idx" in plan, plan
 
 
 QUEUE_INDEXES = ("petition_queue_dated_idx", "petition_queue_undated_idx")
