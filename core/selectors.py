@@ -222,15 +222,21 @@ def unit_by_code(code: str) -> Unit | None:
     return Unit.objects.filter(code=code).first()
 
 
+def kept_unit(key: tuple[Any, ...], units: Callable[[], Iterable[Unit]], code: str) -> Unit | None:
+    """The unit `code` among `units()`, read once and kept per process under `key` in
+    `reference_cache` (emptied when a unit is saved, at most a minute old elsewhere); None when
+    it is not among them. Each caller gets a copy: the kept one is shared by every request of
+    the process."""
+    kept: dict[str, Unit] = reference_cache.get(key, lambda: {str(u.code): u for u in units()})
+    found = kept.get(code)
+    return copy.copy(found) if found is not None else None
+
+
 def unit_by_code_kept(code: str) -> Unit | None:
-    """`unit_by_code` answered from the units kept per process (`reference_cache`: emptied
-    when a unit is saved, at most a minute old elsewhere), for pages that name their unit in
-    the address; a code not kept (a unit made in another process this minute) is read."""
-    units: dict[str, Unit] = reference_cache.get(("units-by-code",), lambda: {u.code: u for u in Unit.objects.all()})
-    found = units.get(code)
-    if found is None:
-        return unit_by_code(code)
-    return copy.copy(found)  # a copy: the kept one is shared by every request of the process
+    """`unit_by_code` answered from the units kept per process (`kept_unit`), for pages that
+    name their unit in the address; a code not kept (a unit made in another process this
+    minute) is read."""
+    return kept_unit(("units-by-code",), Unit.objects.all, code) or unit_by_code(code)
 
 
 def units_in_force(*, start: date, end: date) -> QuerySet[Unit]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,8 +29,8 @@ from core.selectors import (
     ancestor_paths,
     calendar_around,
     deadline_for,
+    kept_unit,
     public_root_path,
-    reference_cache,
     scope_to_user,
     unit_paths_for,
     unit_subtree_q,
@@ -398,15 +397,11 @@ def public_units() -> QuerySet[Unit]:
 
 
 def public_unit_by_code(code: str) -> Unit | None:
-    """One of `public_units` by its code, None if it is not one of them. Answered from a copy
-    kept per process (core.selectors.reference_cache: emptied when a unit is saved, at most a
-    minute old elsewhere): every online filing asks, and the list changes about never."""
+    """One of `public_units` by its code, None if it is not one of them. Answered from the units
+    kept per process (core.selectors.kept_unit): every online filing asks, and the list changes
+    about never."""
     root = public_root_path(code=settings.PETITIONS_PUBLIC_ROOT)
-    units: dict[str, Unit] = reference_cache.get(
-        ("public-units", root), lambda: {str(u.code): u for u in public_units()}
-    )
-    found = units.get(code)
-    return copy.copy(found) if found is not None else None  # a copy: the kept one is shared
+    return kept_unit(("public-units", root), public_units, code)
 
 
 def petition_by_code(*, code: str) -> Petition | None:
