@@ -19,17 +19,10 @@ from core.choices import PetitionKind
 from core.models import Unit
 from core.uploads import validate_upload
 
+from .choices import NOT_DECIDED_RESULTS, RESULTS_BY_KIND, Complexity, Result
 from .figure_forms import GROUPS, add_figure_fields, check_figures
 from .figures import DEFAULT_FIELD, field_error, fields_for
-from .models import (
-    NOT_DECIDED_RESULTS,
-    RESULTS_BY_KIND,
-    Attachment,
-    Complexity,
-    Discipline,
-    Petition,
-    Result,
-)
+from .models import Attachment, Discipline, Petition
 from .selectors import (
     decision_figures_of,
     handlers_for,

@@ -23,9 +23,10 @@ from django.db.models import BooleanField, Case, Q, Value, When
 
 from core.choices import PetitionKind
 
+from .choices import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Result
 from .figures import SecondDecision
 from .formstats import FINDINGS
-from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
+from .models import Outcome, Petition
 
 K = PetitionKind
 CASE_KINDS = (K.COMPLAINT, K.DENUNCIATION)

@@ -15,10 +15,10 @@ from core.choices import PetitionKind
 from core.models import Unit
 from core.selectors import deadline_rule_in_force, work_calendar
 
+from .choices import UPHELD_RESULTS, Result, Step
 from .figures import PetitionField
 from .models import (
     DUTY_RULES,
-    UPHELD_RESULTS,
     Channel,
     DecisionExecution,
     DecisionFigures,
@@ -28,8 +28,6 @@ from .models import (
     Petition,
     PetitionDuty,
     PetitionEvent,
-    Result,
-    Step,
 )
 from .models import PetitionStatus as S
 from .rules import CONCLUSION_RESULTS, DECISION_RESULTS

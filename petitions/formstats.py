@@ -40,9 +40,10 @@ from django.db.models.functions import Coalesce
 
 from core.choices import PetitionKind
 
+from .choices import NOT_DECIDED_RESULTS, Result
 from .execution import AMOUNTS as EXECUTION_AMOUNTS
 from .figures import COUNTS, LAND, MONEY, PetitionField, SecondDecision
-from .models import NOT_DECIDED_RESULTS, Channel, Outcome, Petition, Result
+from .models import Channel, Outcome, Petition
 
 K = PetitionKind
 # The XLD forms' groups of kinds: every petition (01/XLD), complaints (02/XLD), denunciations

@@ -45,6 +45,7 @@ from core.choices import PetitionKind
 from core.models import LEVEL_RANK
 
 from .casestats import CASE_KINDS
+from .choices import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Result
 from .figures import COUNTS, LAND, MONEY, PetitionField, SecondDecision
 from .formstats import (
     FINDINGS,
@@ -54,7 +55,7 @@ from .formstats import (
     TO_CARRY_OUT,
     _reply_received,
 )
-from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Channel, Outcome, Petition, Result
+from .models import Channel, Outcome, Petition
 
 K = PetitionKind
 CROWD_MIN_SIGNERS = 5

@@ -39,20 +39,9 @@ from core.importing import (
 from core.models import DeadlineRule, Unit
 from core.selectors import unit_ids_by_code, work_calendar
 
+from .choices import Closure, Finding, Step, result_of
 from .figures import DENUNCIATION_ONLY_FIELDS, PetitionField
-from .models import (
-    OUTCOME_STATUS,
-    Case,
-    Channel,
-    Closure,
-    Finding,
-    Outcome,
-    Petition,
-    PetitionEvent,
-    PetitionStatus,
-    Step,
-    result_of,
-)
+from .models import OUTCOME_STATUS, Case, Channel, Outcome, Petition, PetitionEvent, PetitionStatus
 from .text import fold
 
 BATCH = 2000

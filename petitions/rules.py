@@ -8,7 +8,8 @@ from datetime import date
 
 from core.choices import PetitionKind
 
-from .models import Discipline, Petition, PetitionStatus, Result
+from .choices import Result
+from .models import Discipline, Petition, PetitionStatus
 
 # A denunciation concluded on its merits: the denouncer is notified and the conclusion
 # published (Luật Tố cáo art. 35, 40).

@@ -38,6 +38,7 @@ from core.selectors import (
 from core.work import NEW, OVERDUE, SOON, WorkItem
 
 from . import fastpath
+from .choices import Result, Step
 from .fastpath import QueueRow, UnitQueue
 from .models import (
     CLOCK_STATUSES,
@@ -49,8 +50,6 @@ from .models import (
     PetitionDuty,
     PetitionEvent,
     PetitionStatus,
-    Result,
-    Step,
 )
 from .rules import limitation_start
 from .text import fold, normalise_code

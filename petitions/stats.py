@@ -20,9 +20,10 @@ from core.models import LEVEL_RANK
 from core.selectors import Inherited, ancestor_paths, month_windows, unit_scope_q, unit_subtree_q
 
 from .casestats import grouped_case_counts
+from .choices import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Result
 from .formstats import case_has, form_counts, form_figures
 from .grouped import CROWD_MIN_SIGNERS, count_figures, grouped_rows
-from .models import NOT_DECIDED_RESULTS, UPHELD_RESULTS, Outcome, Petition, Result
+from .models import Outcome, Petition
 
 
 @dataclass(frozen=True)

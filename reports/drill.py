@@ -26,7 +26,8 @@ from adminreform.models import Dossier, SatisfactionScore
 from core.choices import PetitionKind
 from core.models import Unit
 from core.selectors import unit_subtree_q
-from petitions.models import CLOCK_STATUSES, NOT_DECIDED_RESULTS, Outcome, Petition, PetitionDuty
+from petitions.choices import NOT_DECIDED_RESULTS
+from petitions.models import CLOCK_STATUSES, Outcome, Petition, PetitionDuty
 from reception.models import DialogueConference, Visit
 
 from .fastpath import fields_shown

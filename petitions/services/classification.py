@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
 
+from ..choices import Step
 from ..figures import field_error
-from ..models import Discipline, Petition, Step
+from ..models import Discipline, Petition
 from ..policies import POLICY
 from .deadlines import intake_deadlines, set_deadline, set_limitation
 from .intake import NewPetition, register

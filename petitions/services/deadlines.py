@@ -11,7 +11,8 @@ from civicdesk.workdays import WorkCalendar, on_or_next_working_day
 from core.choices import PetitionKind
 from core.selectors import RuleNotFound, calendar_around, deadline_for, deadline_rule_in_force
 
-from ..models import DUTY_RULES, Petition, PetitionDuty, Step
+from ..choices import Step
+from ..models import DUTY_RULES, Petition, PetitionDuty
 from ..rules import SUSPENSION_EXCLUDED, accept_rule_code, limitation_start
 
 

@@ -16,7 +16,8 @@ from civicdesk.exceptions import DomainError
 from core.choices import PetitionKind
 from core.models import Unit
 
-from ..models import OUTCOME_STATUS, Attachment, Channel, Duty, Outcome, Petition, Step
+from ..choices import Step
+from ..models import OUTCOME_STATUS, Attachment, Channel, Duty, Outcome, Petition
 from ..policies import POLICY
 from ..rules import resolve_rule_code
 from .deadlines import closing_data, open_duty, set_deadline

@@ -16,8 +16,9 @@ from civicdesk.exceptions import DomainError, InvalidTransition
 from core.choices import PetitionKind
 from core.uploads import validate_upload
 
+from ..choices import EXTENSIONS_ALLOWED, NOT_DECIDED_RESULTS, RESULTS_BY_KIND, Result, Step
 from ..figures import FIGURES, DecisionFigures, figure_errors
-from ..models import EXTENSIONS_ALLOWED, NOT_DECIDED_RESULTS, RESULTS_BY_KIND, Attachment, Duty, Petition, Result, Step
+from ..models import Attachment, Duty, Petition
 from ..policies import POLICY
 from ..rules import CONCLUSION_RESULTS, DECISION_RESULTS
 from .deadlines import closing_data, open_duty, set_deadline, suspension_shift

@@ -23,7 +23,8 @@ from core.links import absolute_url
 from core.prepared import new_row
 
 from .. import notify
-from ..models import Duty, Notification, Petition, PetitionStatus, Result, Step
+from ..choices import Result, Step
+from ..models import Duty, Notification, Petition, PetitionStatus
 from .vault import Identity, petitioner_contact
 
 # The templates written to the petitioner (a tracking link) and to officials (the petition's page).

@@ -19,7 +19,8 @@ from core.models import Unit
 from core.selectors import RuleNotFound, deadline_for
 from core.uploads import validate_upload
 
-from ..models import Attachment, Outcome, Petition, Step
+from ..choices import Step
+from ..models import Attachment, Outcome, Petition
 from ..policies import POLICY
 from ..urging import UrgeRequest
 from .deadlines import closing_data

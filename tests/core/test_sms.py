@@ -8,7 +8,8 @@ from django.utils import translation
 
 from core.sms import segments
 from petitions import notify
-from petitions.models import Notification, PetitionStatus, Result
+from petitions.choices import Result
+from petitions.models import Notification, PetitionStatus
 from petitions.services.notifications import render_sms
 
 SITE = "https://tiepcongdan.hanoi.gov.vn"

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from petitions.models import Duty, PetitionEvent, Result
+from petitions.choices import Result
+from petitions.models import Duty, PetitionEvent
 from petitions.services import petition_resolve
 from tests.petitions.factories import accepted
 

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from core.choices import PetitionKind
-from petitions.models import PetitionEvent, PetitionStatus, Step
+from petitions.choices import Step
+from petitions.models import PetitionEvent, PetitionStatus
 from petitions.services import (
     petition_accept,
     petition_extend,

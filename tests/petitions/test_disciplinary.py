@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from core.choices import PetitionKind
-from petitions.models import Discipline, Duty, Petition, PetitionEvent, Result, Step
+from petitions.choices import Result, Step
+from petitions.models import Discipline, Duty, Petition, PetitionEvent
 from petitions.services import petition_accept, petition_resolve
 from tests.petitions.factories import classify, receive
 

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.selectors import reference_cache
-from petitions.models import Petition, Step
+from petitions.choices import Step
+from petitions.models import Petition
 from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db

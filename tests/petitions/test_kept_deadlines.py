@@ -11,7 +11,8 @@ import pytest
 from django.urls import reverse
 
 from core.choices import PetitionKind
-from petitions.models import PetitionEvent, PetitionStatus, Result, Step
+from petitions.choices import Result, Step
+from petitions.models import PetitionEvent, PetitionStatus
 from petitions.services import (
     petition_extend,
     petition_refuse,

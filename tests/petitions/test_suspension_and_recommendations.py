@@ -12,7 +12,8 @@ import time_machine
 from django.urls import reverse
 
 from core.choices import PetitionKind
-from petitions.models import Duty, PetitionEvent, Step
+from petitions.choices import Step
+from petitions.models import Duty, PetitionEvent
 from petitions.services import petition_resume, petition_suspend
 from tests.petitions.factories import accepted
 

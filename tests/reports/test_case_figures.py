@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import pytest
 
 from core.models import UnitKind, UnitLevel
+from petitions.choices import Result
 from petitions.figures import DecisionFigures, SecondDecision
-from petitions.models import Case, Outcome, Petition, Result
+from petitions.models import Case, Outcome, Petition
 from reports.compiling import compile_figures, compile_figures_of_units
 from reports.periods import Period
 from tests.reports.factories import ref, unit

@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.models import UnitKind, UnitLevel
-from petitions.models import DecisionExecution, DecisionFigures, Outcome, Petition, Result
+from petitions.choices import Result
+from petitions.models import DecisionExecution, DecisionFigures, Outcome, Petition
 from reports.compiling import compile_figures, compile_figures_of_units
 from reports.exports import render_pdf, render_xlsx
 from reports.periods import Period

@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from core.models import UnitKind, UnitLevel
-from petitions.models import Case, Channel, Outcome, Petition, Result
+from petitions.choices import Result
+from petitions.models import Case, Channel, Outcome, Petition
 from reports.compiling import compile_figures, compile_figures_of_units
 from reports.exports import FORMS, render_pdf, render_xlsx
 from reports.periods import Period

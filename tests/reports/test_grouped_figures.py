@@ -14,12 +14,13 @@ from decimal import Decimal
 import pytest
 
 from core.models import UnitKind, UnitLevel
+from petitions.choices import Result
 from petitions.execution import COUNTS as EXECUTION_COUNTS
 from petitions.execution import LAND as EXECUTION_LAND
 from petitions.execution import MONEY as EXECUTION_MONEY
 from petitions.execution import DecisionExecution
 from petitions.figures import COUNTS, LAND, MONEY, DecisionFigures, PetitionField, SecondDecision
-from petitions.models import Case, Channel, Outcome, Petition, Result
+from petitions.models import Case, Channel, Outcome, Petition
 from reports.compiling import compile_figures, compile_figures_of_units
 from reports.periods import Period
 from tests.reports.factories import ref, unit
